@@ -1,0 +1,23 @@
+"""Errors the user sees, worded for a PR analyst rather than a programmer.
+
+Every failure the core expects (a file it cannot read, a workspace another window holds) is
+raised as a :class:`UserError` whose message says what was wrong and what to do about it.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """An expected failure with a message fit to show the user as it is."""
+
+
+class ImportFailed(UserError):
+    """A file could not be imported; the workspace is unchanged."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path, self.problem = path, problem
+        super().__init__(f"{path}: {problem}")
+
+
+class WorkspaceError(UserError):
+    """A workspace could not be opened or created."""

@@ -1,0 +1,1 @@
+"""The PySide6 + pyqtgraph window: a thin layer over the core."""
