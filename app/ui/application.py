@@ -1,11 +1,13 @@
-"""Starting the window: the QApplication, its look, and the main window on a workspace."""
+"""Starting the window: the QApplication, its look (following the system's light or dark
+palette), and the main window on a workspace."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from PySide6.QtGui import QIcon
+import pyqtgraph as pg
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
@@ -16,6 +18,13 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Incident Timeline Explorer")
     app.setOrganizationName("Incident Timeline")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("incident-timeline")
+    palette = app.palette()
+    pg.setConfigOptions(
+        antialias=True,
+        background=palette.color(QPalette.ColorRole.Base),
+        foreground=palette.color(QPalette.ColorRole.Text),
+    )
     try:
         from app.paths import bundled
 
@@ -28,9 +37,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def run(workspace: Path | None = None) -> int:
+    app = make_app()
     from app.ui.main_window import MainWindow
 
-    app = make_app()
     window = MainWindow()
     window.show()
     if workspace is not None:

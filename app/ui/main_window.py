@@ -1,111 +1,621 @@
-"""The main window: opens a workspace and shows what it holds over time.
+"""The main window: the only place that wires widgets, docks, menus and actions together.
 
-This first version shows the incident's hourly volume by kind of post and a summary; the
-timeline explorer (linked plots, cursor, posts table, filters) grows from here.
+Everything the window shows comes from the core through :class:`TaskRunner` tasks, each on
+its own DuckDB cursor; the UI thread only draws. One cursor time drives the plots, the posts
+table and the time label; one filter drives every plot and the table.
 """
 
 from __future__ import annotations
 
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 
-import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
+from app import __version__
+from app.core import metrics
 from app.core.errors import UserError
-from app.core.overview import hourly_volume
+from app.core.metrics import PostFilter
+from app.core.sentiment import missing_count, score_missing
 from app.core.store import Workspace
+from app.ui.filter_bar import FilterBar
+from app.ui.posts_table import PostDetail, PostsModel, PostsView
+from app.ui.settings import AppSettings
+from app.ui.tasks import TaskRunner
+from app.ui.timeline.plots import TimelineView
+from app.ui.timeline.time_axis import format_duration, format_range, format_time
 
-KIND_COLOURS = {"post": "#1f77b4", "reply": "#2ca02c", "quote": "#9467bd", "retweet": "#ff7f0e"}
-KIND_NAMES = {"post": "Original posts", "reply": "Replies", "quote": "Quotes", "retweet": "Retweets"}
+WINDOWS_MIN = (5, 15, 30, 60, 180)
+SPEEDS = ((60, "1 min per second"), (600, "10 min per second"), (3600, "1 hour per second"),
+          (3 * 3600, "3 hours per second"), (6 * 3600, "6 hours per second"))
+OVERVIEW_PIXELS = 900
+PLAY_TICK_MS = 40
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    def __init__(self, settings: AppSettings | None = None) -> None:
         super().__init__()
+        self.settings = settings or AppSettings()
+        self.runner = TaskRunner(self)
         self.ws: Workspace | None = None
+        self.filter = PostFilter()
+        self.span: tuple[float, float] | None = None
+        self.bin_seconds = 3600
+        self.cursor_t: float | None = None
+        self.sort = ("time", False)
+        self._play_clock: float | None = None
         self.setWindowTitle("Incident Timeline Explorer")
-        self.resize(1200, 760)
+        self.setAcceptDrops(True)
+        self.resize(1440, 900)
+        self.setDockNestingEnabled(True)
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        self.summary = QLabel("Open a workspace (File > Open) or run the sample incident.")
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self.axis = pg.DateAxisItem(orientation="bottom")
-        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis}, background="w")
-        self.plot.setLabel("left", "Posts per hour")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.addLegend(offset=(10, 10))
-        layout.addWidget(self.plot, 1)
-        self.setCentralWidget(central)
+        self.timeline = TimelineView()
+        self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCentralWidget(self.timeline)
+        self.timeline.range_settled.connect(self._range_settled)
+        self.timeline.cursor_moved.connect(lambda t: self.set_cursor(t))
 
-        menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open workspace…", self, shortcut=QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self._choose_workspace)
-        menu.addAction(open_action)
-        menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        menu.addAction(quit_action)
-        self.statusBar().showMessage("No workspace open")
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(self._filter_changed)
 
-    def _choose_workspace(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open workspace", str(Path.home()), "Workspaces (*.duckdb);;All files (*)"
-        )
+        self.posts_model = PostsModel(self)
+        self.posts_view = PostsView(self.posts_model)
+        self.posts_view.sort_requested.connect(self._sort_requested)
+        self.posts_view.selectionModel().currentRowChanged.connect(self._post_selected)
+        self.post_detail = PostDetail()
+        self.posts_heading = QLabel("No workspace open")
+        self.posts_heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.posts_heading.setContentsMargins(6, 2, 6, 2)
+        posts_box = QWidget()
+        box_layout = QVBoxLayout(posts_box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.setSpacing(2)
+        box_layout.addWidget(self.posts_heading)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.posts_view)
+        splitter.addWidget(self.post_detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        box_layout.addWidget(splitter, 1)
+        self.posts_dock = QDockWidget("Posts at the cursor", self)
+        self.posts_dock.setObjectName("posts-dock")
+        self.posts_dock.setWidget(posts_box)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.posts_dock)
+        self.resizeDocks([self.posts_dock], [560], Qt.Orientation.Horizontal)
+
+        self._build_actions()
+        self._build_toolbars()
+        self._build_menus()
+        self._build_status_bar()
+
+        self._play_timer = QTimer(self, interval=PLAY_TICK_MS)
+        self._play_timer.timeout.connect(self._play_tick)
+        self.settings.restore_window(self)
+        self._set_enabled(False)
+
+    # ---- building ----------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, tip: str = "", context=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({action.shortcut().toString()})" if shortcut else tip)
+        if context is not None:
+            action.setShortcutContext(context)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        A = self._action
+        self.act_new = A("&New workspace…", self.new_workspace, QKeySequence.StandardKey.New, "Start a workspace for a new incident")
+        self.act_open = A("&Open workspace…", self.choose_workspace, QKeySequence.StandardKey.Open, "Open an incident workspace")
+        self.act_import = A("&Import files…", self.import_files, "Ctrl+I", "Import archive files into this workspace")
+        self.act_import_folder = A("Import &folder…", self.import_folder, "Ctrl+Shift+I", "Import every archive in a folder")
+        self.act_settings = A("Workspace &settings…", self.edit_settings, "Ctrl+,", "Incident name, time zone, brand accounts")
+        self.act_quit = A("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_fit = A("&Fit all", self.timeline.fit_all, "Ctrl+0", "Show the whole incident")
+        self.act_zoom_in = A("Zoom &in", lambda: self.timeline.zoom(0.5, self.cursor_t), QKeySequence.StandardKey.ZoomIn, "Zoom in around the cursor")
+        self.act_zoom_out = A("Zoom &out", lambda: self.timeline.zoom(2.0, self.cursor_t), QKeySequence.StandardKey.ZoomOut, "Zoom out")
+        self.act_find = A("&Search posts", self.filter_bar.focus_search, QKeySequence.StandardKey.Find, "Filter by text")
+        self.act_clear_filters = A("&Clear filters", self.filter_bar.clear, "Ctrl+Shift+L", "Show every post again")
+        self.act_copy = A("&Copy selected posts", self.posts_view.copy_selection, QKeySequence.StandardKey.Copy)
+        self.act_copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.posts_view.addAction(self.act_copy)
+        self.act_play = A("&Play", self.toggle_play, "Space", "Replay the incident from the cursor")
+        self.act_play.setCheckable(True)
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        self.act_back = A("Step &back", lambda: self.step(-1), "Left", "Move the cursor back one bin", ctx)
+        self.act_fwd = A("Step &forward", lambda: self.step(1), "Right", "Move the cursor forward one bin", ctx)
+        self.act_back10 = A("Step back ten", lambda: self.step(-10), "Shift+Left", "Ten bins back", ctx)
+        self.act_fwd10 = A("Step forward ten", lambda: self.step(10), "Shift+Right", "Ten bins forward", ctx)
+        for a in (self.act_back, self.act_fwd, self.act_back10, self.act_fwd10):
+            self.timeline.addAction(a)
+        self.act_about = A("&About Incident Timeline Explorer", self.about)
+
+    def _build_toolbars(self) -> None:
+        bar = QToolBar("Main", self)
+        bar.setObjectName("main-toolbar")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(18, 18))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addAction(self.act_open)
+        bar.addAction(self.act_import)
+        bar.addSeparator()
+        bar.addAction(self.act_fit)
+        bar.addAction(self.act_zoom_in)
+        bar.addAction(self.act_zoom_out)
+        bar.addSeparator()
+        bar.addAction(self.act_back)
+        bar.addAction(self.act_play)
+        bar.addAction(self.act_fwd)
+        self.speed = QComboBox()
+        self.speed.setObjectName("speed")
+        self.speed.setToolTip("How fast Play replays the incident")
+        for seconds, label in SPEEDS:
+            self.speed.addItem(label, seconds)
+        self.speed.setCurrentIndex(max(0, self.speed.findData(int(self.settings.value("playback_speed", 3600, int)))))
+        self.speed.currentIndexChanged.connect(lambda: self.settings.set_value("playback_speed", self.speed.currentData()))
+        bar.addWidget(self.speed)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Posts within "))
+        self.window_box = QComboBox()
+        self.window_box.setObjectName("cursor-window")
+        self.window_box.setToolTip("Which posts the table lists: those this close to the cursor")
+        for minutes in WINDOWS_MIN:
+            self.window_box.addItem(f"± {format_duration(minutes * 60)}", minutes)
+        self.window_box.setCurrentIndex(max(0, self.window_box.findData(int(self.settings.value("cursor_window_min", 15, int)))))
+        self.window_box.currentIndexChanged.connect(self._window_changed)
+        bar.addWidget(self.window_box)
+        bar.addWidget(QLabel(" of the cursor   "))
+        self.time_label = QLabel("")
+        self.time_label.setObjectName("cursor-time")
+        f = self.time_label.font()
+        f.setPointSizeF(f.pointSizeF() * 1.15)
+        f.setBold(True)
+        self.time_label.setFont(f)
+        bar.addWidget(self.time_label)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.addToolBarBreak()
+        filters = QToolBar("Filters", self)
+        filters.setObjectName("filter-toolbar")
+        filters.setMovable(False)
+        filters.addWidget(self.filter_bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, filters)
+
+    def _build_menus(self) -> None:
+        m = self.menuBar().addMenu("&File")
+        m.addAction(self.act_new)
+        m.addAction(self.act_open)
+        self.recent_menu = m.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        m.addSeparator()
+        m.addAction(self.act_import)
+        m.addAction(self.act_import_folder)
+        m.addSeparator()
+        m.addAction(self.act_settings)
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = self.menuBar().addMenu("&Edit")
+        m.addAction(self.act_copy)
+        m.addAction(self.act_find)
+        m.addAction(self.act_clear_filters)
+        m = self.menuBar().addMenu("&View")
+        m.addAction(self.act_fit)
+        m.addAction(self.act_zoom_in)
+        m.addAction(self.act_zoom_out)
+        m.addSeparator()
+        m.addAction(self.posts_dock.toggleViewAction())
+        m = self.menuBar().addMenu("&Playback")
+        m.addAction(self.act_play)
+        m.addAction(self.act_back)
+        m.addAction(self.act_fwd)
+        m.addAction(self.act_back10)
+        m.addAction(self.act_fwd10)
+        m = self.menuBar().addMenu("&Help")
+        m.addAction(self.act_about)
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.status_posts = QLabel("")
+        self.status_range = QLabel("")
+        self.status_filter = QLabel("")
+        for label in (self.status_posts, self.status_range, self.status_filter):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        sb.addWidget(self.status_posts)
+        sb.addWidget(self.status_range)
+        sb.addWidget(self.status_filter, 1)
+        self.score_label = QLabel("")
+        self.score_bar = QProgressBar()
+        self.score_bar.setObjectName("score-progress")
+        self.score_bar.setMaximumWidth(160)
+        self.score_bar.setRange(0, 1000)
+        self.score_bar.setTextVisible(False)
+        sb.addPermanentWidget(self.score_label)
+        sb.addPermanentWidget(self.score_bar)
+        self.score_label.hide()
+        self.score_bar.hide()
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for a in (self.act_import, self.act_import_folder, self.act_settings, self.act_fit,
+                  self.act_zoom_in, self.act_zoom_out, self.act_play, self.act_back, self.act_fwd,
+                  self.act_back10, self.act_fwd10, self.act_find, self.act_clear_filters):
+            a.setEnabled(enabled)
+        self.filter_bar.setEnabled(enabled)
+
+    # ---- workspaces ---------------------------------------------------------------------------
+    def choose_workspace(self) -> None:
+        start = str(self.settings.value("last_folder", str(Path.home()), str))
+        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", start, "Workspaces (*.duckdb);;All files (*)")
         if path:
             self.open_workspace(Path(path))
 
-    def open_workspace(self, path: Path) -> bool:
+    def new_workspace(self) -> None:
+        start = str(self.settings.value("last_folder", str(Path.home()), str))
+        path, _ = QFileDialog.getSaveFileName(self, "New workspace", str(Path(start) / "incident.duckdb"), "Workspaces (*.duckdb)")
+        if not path:
+            return
+        path = Path(path)
+        if path.suffix != ".duckdb":
+            path = path.with_suffix(".duckdb")
+        if path.exists():
+            QMessageBox.warning(self, "New workspace", f"{path.name} already exists; open it instead, or choose another name.")
+            return
+        if self.open_workspace(path, create=True):
+            self.edit_settings()
+
+    def open_workspace(self, path: Path, create: bool = False) -> bool:
+        self.close_workspace()
         try:
-            ws = Workspace.open(path)
+            ws = Workspace.open(path, create=create)
         except UserError as exc:
             QMessageBox.warning(self, "Cannot open workspace", str(exc))
             return False
-        if self.ws is not None:
-            self.ws.close()
         self.ws = ws
-        self.refresh()
+        self.settings.add_recent(path)
+        self.settings.set_value("last_folder", str(path.parent))
+        self._set_enabled(True)
+        self.reload(fit=True)
+        self._start_scoring()
         return True
 
-    def refresh(self) -> None:
-        ws = self.ws
-        if ws is None:
-            return
-        info = ws.info()
-        self.setWindowTitle(f"{info['incident_name']} — Incident Timeline Explorer")
-        self.summary.setText(
-            f"{info['incident_name']}: {info['posts']:,} posts by {info['authors']:,} accounts. "
-            f"Times in UTC; display zone {info['timezone']}."
-        )
-        self.plot.clear()
-        hours, series = hourly_volume(ws)
-        if hours:
-            xs = hours + [hours[-1] + 3600]
-            base = [0] * len(hours)
-            for kind in ("post", "reply", "quote", "retweet"):
-                top = [b + v for b, v in zip(base, series.get(kind, [0] * len(hours)))]
-                colour = KIND_COLOURS[kind]
-                curve = pg.PlotDataItem(xs, top, stepMode="center", fillLevel=None,
-                                        pen=pg.mkPen(colour, width=1), name=KIND_NAMES[kind])
-                lower = pg.PlotDataItem(xs, base, stepMode="center", pen=None)
-                self.plot.addItem(curve)
-                self.plot.addItem(pg.FillBetweenItem(curve, lower, brush=pg.mkBrush(colour + "99")))
-                base = top
-        self.statusBar().showMessage(f"{info['posts']:,} posts · {ws.path}")
-
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def close_workspace(self) -> None:
+        self.stop()
+        self.runner.wait_all()
         if self.ws is not None:
             self.ws.close()
             self.ws = None
+        self.span = None
+        self.posts_model.set_rows([])
+        self.post_detail.show_post(None, None, "")
+        self._set_enabled(False)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_workspaces()
+        if not recent:
+            a = self.recent_menu.addAction("No recent workspaces")
+            a.setEnabled(False)
+        for path in recent:
+            a = self.recent_menu.addAction(path.name)
+            a.setToolTip(str(path))
+            a.triggered.connect(lambda _=False, p=path: self.open_workspace(p))
+
+    def edit_settings(self) -> None:
+        if self.ws is None:
+            return
+        from app.ui.workspace_settings_dialog import WorkspaceSettingsDialog
+
+        dialog = WorkspaceSettingsDialog(self.ws, self)
+        dialog.changed.connect(lambda: self.reload(fit=False))
+        dialog.exec()
+
+    # ---- loading what the window shows ----------------------------------------------------------
+    def reload(self, fit: bool = False) -> None:
+        """Re-read the workspace's extent and overview, then the detail and the table."""
+        ws = self.ws
+        if ws is None:
+            return
+        flt = self.filter
+        zone = ws.timezone
+        name = ws.incident_name
+
+        def load(progress):
+            con = ws.cursor()
+            span = metrics.incident_span(ws, con=con)
+            if span is None:
+                return None
+            first, last = span
+            bin_s = metrics.choose_bin(last - first, OVERVIEW_PIXELS, min_px_per_bin=2)
+            overview = metrics.binned_series(ws, first, last + 1, bin_s, flt, con=con)
+            langs = metrics.languages(ws, con=con)
+            return span, overview, langs
+
+        def loaded(result) -> None:
+            self.setWindowTitle(f"{name} — Incident Timeline Explorer")
+            self.timeline.set_zone(zone)
+            self.posts_model.set_zone(zone)
+            if result is None:
+                self.span = None
+                self.posts_heading.setText("This workspace holds no posts yet: use File > Import.")
+                self.status_posts.setText("No posts")
+                return
+            span, overview, langs = result
+            first_load = self.span is None
+            self.span = span
+            self.timeline.set_span(*span)
+            self.timeline.set_overview(overview)
+            self.filter_bar.set_languages(langs)
+            if fit or first_load:
+                self.timeline.fit_all()
+            self._range_settled(*self.timeline.visible_range(), self.timeline.plot_width())
+            if self.cursor_t is None or not (span[0] <= self.cursor_t <= span[1]):
+                self.set_cursor(span[0])
+            else:
+                self.set_cursor(self.cursor_t)
+
+        self.runner.submit("load", load, on_result=loaded, on_error=self._error)
+
+    def _range_settled(self, start: float, end: float, pixels: int) -> None:
+        ws = self.ws
+        if ws is None or self.span is None:
+            return
+        bin_s = metrics.choose_bin(end - start, pixels)
+        flt = self.filter
+        self.status_range.setText(f"{format_range(start, end, ws.timezone)} · {format_duration(bin_s)} bins")
+
+        def query(progress):
+            return metrics.binned_series(ws, start, end, bin_s, flt, con=ws.cursor())
+
+        def done(series) -> None:
+            self.bin_seconds = series.bin_seconds
+            self.timeline.set_series(series)
+            total = int(series.total.sum())
+            self.status_posts.setText(f"{total:,} posts in view")
+
+        self.runner.submit("series", query, on_result=done, on_error=self._error)
+
+    def _filter_changed(self, flt: PostFilter) -> None:
+        self.filter = flt
+        self.status_filter.setText(("Filter: " + flt.describe()) if not flt.is_empty() else "")
+        self.reload(fit=False)
+
+    def _sort_requested(self, key: str, descending: bool) -> None:
+        self.sort = (key, descending)
+        self._query_posts()
+
+    def _window_changed(self) -> None:
+        self.settings.set_value("cursor_window_min", self.window_box.currentData())
+        self._query_posts()
+
+    # ---- the cursor ---------------------------------------------------------------------------
+    def set_cursor(self, t: float, query: bool = True) -> None:
+        if self.span is not None:
+            t = min(max(t, self.span[0]), self.span[1])
+        self.cursor_t = t
+        zone = self.ws.timezone if self.ws else "UTC"
+        label = format_time(t, zone)
+        self.time_label.setText(label)
+        self.timeline.set_cursor(t, label)
+        if query:
+            self._query_posts()
+
+    def step(self, bins: int) -> None:
+        if self.cursor_t is None:
+            return
+        self.set_cursor(self.cursor_t + bins * self.bin_seconds)
+        self._keep_cursor_visible()
+
+    def _keep_cursor_visible(self) -> None:
+        lo, hi = self.timeline.visible_range()
+        t = self.cursor_t
+        if t is None or lo <= t <= hi:
+            return
+        width = hi - lo
+        start = t - width * 0.1 if t > hi else t - width * 0.9
+        self.timeline.set_range(start, start + width)
+
+    def _query_posts(self) -> None:
+        ws, t = self.ws, self.cursor_t
+        if ws is None or t is None:
+            return
+        half = int(self.window_box.currentData() or 15) * 60
+        flt, (sort, descending) = self.filter, self.sort
+
+        def query(progress):
+            return metrics.posts_around(ws, t, half, flt, sort=sort, descending=descending, con=ws.cursor())
+
+        def done(result) -> None:
+            rows, total = result
+            self.posts_model.set_rows(rows)
+            shown = f" (showing {len(rows):,})" if total > len(rows) else ""
+            self.posts_heading.setText(f"{total:,} posts within ± {format_duration(half)} of the cursor{shown}")
+
+        self.runner.submit("posts", query, on_result=done, on_error=self._error)
+
+    def _post_selected(self, current, _previous=None) -> None:
+        if not current.isValid() or current.row() >= len(self.posts_model.rows) or self.ws is None:
+            return
+        row = self.posts_model.rows[current.row()]
+        ws = self.ws
+        zone = ws.timezone
+        when = format_time(_utc_seconds(row.created_at), zone, seconds=True)
+        self.post_detail.show_post(row, None, when)
+        # the cursor goes to the post, and the table stays as it is
+        self.set_cursor(_utc_seconds(row.created_at), query=False)
+        if row.ref_post_id:
+            self.runner.submit(
+                "original", lambda p: metrics.original_of(ws, row, con=ws.cursor()),
+                on_result=lambda original: self.post_detail.show_post(row, original, when)
+                if self.post_detail.row is row else None,
+            )
+
+    # ---- playback -----------------------------------------------------------------------------
+    def toggle_play(self) -> None:
+        if self._play_timer.isActive():
+            self.stop()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        if self.span is None:
+            return
+        if self.cursor_t is None or self.cursor_t >= self.span[1]:
+            self.set_cursor(self.span[0])
+        self._play_clock = time.monotonic()
+        self._play_timer.start()
+        self.act_play.setChecked(True)
+        self.act_play.setText("&Pause")
+
+    def stop(self) -> None:
+        self._play_timer.stop()
+        self.act_play.setChecked(False)
+        self.act_play.setText("&Play")
+
+    def _play_tick(self) -> None:
+        if self.span is None or self.cursor_t is None:
+            self.stop()
+            return
+        now = time.monotonic()
+        elapsed = now - (self._play_clock or now)
+        self._play_clock = now
+        t = self.cursor_t + elapsed * float(self.speed.currentData())
+        if t >= self.span[1]:
+            t = self.span[1]
+            self.stop()
+        self.set_cursor(t)
+        self._keep_cursor_visible()
+
+    # ---- import and scoring ---------------------------------------------------------------------
+    def import_files(self) -> None:
+        start = str(self.settings.value("last_import_folder", str(Path.home()), str))
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import archive files", start,
+            "Archives (*.json *.jsonl *.ndjson *.js *.csv *.tsv *.gz *.zip *.txt);;All files (*)",
+        )
+        if paths:
+            self.settings.set_value("last_import_folder", str(Path(paths[0]).parent))
+            self.start_import([Path(p) for p in paths])
+
+    def import_folder(self) -> None:
+        start = str(self.settings.value("last_import_folder", str(Path.home()), str))
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of archives", start)
+        if folder:
+            self.settings.set_value("last_import_folder", folder)
+            self.start_import([Path(folder)])
+
+    def start_import(self, paths: list[Path]):
+        if self.ws is None:
+            QMessageBox.information(self, "Import", "Open or create a workspace first (File > New workspace).")
+            return None
+        from app.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.runner, self.ws, paths, self)
+        dialog.finished_import.connect(self._imported)
+        dialog.show()
+        dialog.start()
+        return dialog
+
+    def _imported(self, reports) -> None:
+        if any(r.added for r in reports):
+            self.reload(fit=self.span is None)
+            self._start_scoring()
+
+    def _start_scoring(self) -> None:
+        ws = self.ws
+        if ws is None or self.runner.is_busy("score"):
+            return
+
+        def score(progress):
+            if missing_count(ws) == 0:
+                return 0
+            return score_missing(ws, progress)
+
+        def progress(done: float, total: float, message: str) -> None:
+            self.score_label.setText("Scoring sentiment…")
+            self.score_label.show()
+            self.score_bar.show()
+            self.score_bar.setValue(int(1000 * done / total) if total else 0)
+            self.score_bar.setToolTip(message)
+
+        def finished(n) -> None:
+            self.score_label.hide()
+            self.score_bar.hide()
+            if n:
+                self.statusBar().showMessage(f"Sentiment scored for {n:,} texts", 6000)
+                self.reload(fit=False)
+
+        def failed(message: str) -> None:
+            self.score_label.hide()
+            self.score_bar.hide()
+            self._error(message)
+
+        self.runner.submit("score", score, on_result=finished, on_error=failed, on_progress=progress,
+                           on_cancelled=lambda: (self.score_label.hide(), self.score_bar.hide()))
+
+    # ---- drag and drop ----------------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if len(paths) == 1 and paths[0].suffix == ".duckdb":
+            self.open_workspace(paths[0])
+        elif paths:
+            self.start_import(paths)
+        event.acceptProposedAction()
+
+    # ---- misc ---------------------------------------------------------------------------------------
+    def _error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+        QMessageBox.warning(self, "Incident Timeline Explorer", message)
+
+    def about(self) -> None:
+        import duckdb
+        import pyqtgraph
+        import PySide6
+        from PySide6.QtCore import qVersion
+
+        try:
+            from importlib.metadata import version
+
+            vader = version("vaderSentiment")
+        except Exception:  # noqa: BLE001 - an About box must open regardless
+            vader = "unknown"
+        box = QMessageBox(self)
+        box.setWindowTitle("About Incident Timeline Explorer")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            f"Incident Timeline Explorer {__version__}\n\n"
+            "Rebuild how a social-media crisis unfolded: import the archive, read the posts at any "
+            "moment, mark the turning points, export the post-mortem. Works offline.\n\n"
+            f"Qt {qVersion()} (PySide6 {PySide6.__version__})\nDuckDB {duckdb.__version__}\n"
+            f"pyqtgraph {pyqtgraph.__version__}\nvaderSentiment {vader}"
+        )
+        box.exec()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.settings.save_window(self)
+        self.close_workspace()
         super().closeEvent(event)
+
+
+def _utc_seconds(dt: datetime) -> float:
+    """The core's times are naive UTC."""
+    return dt.replace(tzinfo=timezone.utc).timestamp()

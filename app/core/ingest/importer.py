@@ -23,7 +23,7 @@ from app.core.ingest import csv_export, twitter_v1, twitter_v2, x_archive
 from app.core.ingest.detect import FORMATS, TWEETS_JS, Detected, detect
 from app.core.ingest.staging import STAGE, StageContext
 from app.core.model import FileReport, Rejection
-from app.core.progress import Cancelled, NullProgress, Progress, SubProgress
+from app.core.progress import Cancelled, NullProgress, Progress, SubProgress, check
 from app.core.store import ingest_sql as q
 from app.core.store.workspace import Workspace
 
@@ -202,6 +202,7 @@ def _import(
         report.added = added
         report.duplicates = kept - added
         report.rejected = sum(r.count for r in report.rejections)
+        check(progress)  # the last moment a cancel can still undo the file
         seen = ws.imported_file(hasher.digest) if hasher.digest else None
         report.seen_before = seen[0] if seen else None
         con.execute(
@@ -212,7 +213,7 @@ def _import(
                 json.dumps(report.skipped), import_id,
             ],
         )
-        progress.report(1, 1, f"Imported {path.name}")
+    progress.report(1, 1, f"Imported {path.name}")
 
 
 def explain_read_error(exc: BaseException, label: str | None) -> str:

@@ -39,28 +39,26 @@ LINES = f"""
 """
 
 #: One row per element of a JSON array file: ``line_no`` (the element's number), ``line``.
-#: Parameters: path, compression.
+#: Parameters: path (or a list of paths), compression.
 ARRAY_ELEMENTS = """
     SELECT row_number() OVER () AS line_no, json::VARCHAR AS line
-    FROM read_json(?, format = 'array', records = false, compression = ?,
-                   maximum_object_size = 268435456)
+    FROM read_json_objects(?, format = 'array', compression = ?, maximum_object_size = 268435456)
 """
 
 #: One row per JSON document of a file holding one or more (pretty-printed) documents.
 #: Parameters: path, compression.
 DOCUMENTS = """
     SELECT row_number() OVER () AS line_no, json::VARCHAR AS line
-    FROM read_json(?, format = 'unstructured', records = false, compression = ?,
-                   maximum_object_size = 1073741824)
+    FROM read_json_objects(?, format = 'auto', compression = ?, maximum_object_size = 1073741824)
 """
 
-#: One row per status of a search response ``{"statuses": [...]}``. Parameters: path, compression.
+#: One row per status of search responses ``{"statuses": [...]}`` (one or several in a file).
+#: Parameters: path, compression.
 SEARCH_STATUSES = """
     SELECT row_number() OVER () AS line_no, status::VARCHAR AS line
     FROM (
         SELECT unnest(from_json(json, '{"statuses": ["JSON"]}').statuses) AS status
-        FROM read_json(?, format = 'unstructured', records = false, compression = ?,
-                       maximum_object_size = 1073741824)
+        FROM read_json_objects(?, format = 'auto', compression = ?, maximum_object_size = 1073741824)
     )
 """
 
@@ -330,9 +328,14 @@ def stage_v2(lines_table: str) -> str:
         return f"coalesce({s}.note_tweet.text, {s}.text)"
 
     def ent(key: str, field: str) -> str:
-        # a retweet's own entities are those of the cut text: the original's are whole
-        original = f"CASE WHEN t.kind = 'retweet' THEN coalesce(ref.r.note_tweet.entities.{key}, ref.r.entities.{key}) END"
-        return _pluck(f"coalesce({original}, {tw}.note_tweet.entities.{key}, {tw}.entities.{key})", field)
+        # a retweet's own entities are those of the cut text: when the original is at hand its
+        # entities are the whole ones (v2 leaves an empty list out: none, not the cut text's)
+        return _pluck(
+            f"""CASE WHEN t.kind = 'retweet' AND ref.r.id IS NOT NULL
+                     THEN coalesce(ref.r.note_tweet.entities.{key}, ref.r.entities.{key})
+                     ELSE coalesce({tw}.note_tweet.entities.{key}, {tw}.entities.{key}) END""",
+            field,
+        )
 
     fields = {
         "platform": "'twitter'",
@@ -488,8 +491,12 @@ def _kind_and_refs(retweet: str | None, quote: str | None, reply: str | None,
     return {"kind": kind, "ref_post_id": ref, "ref_author_handle": user}
 
 
-def _json_pluck(expr: str, field: str) -> str:
-    return _pluck(f"try(from_json({_blank(expr)}, {_shape([{field: 'VARCHAR'}])}))", field)
+def _json_strings(expr: str, strip: str = "") -> str:
+    """A cell holding a JSON list of strings (twarc-csv: ``["#tag", ...]``) -> a list."""
+    items = f"try(from_json({_blank(expr)}, '[\"VARCHAR\"]'))"
+    if strip:
+        items = f"list_transform({items}, lambda v: ltrim(v, '{strip}'))"
+    return f"coalesce(list_filter({items}, lambda v: v IS NOT NULL AND v <> ''), [])"
 
 
 def twarc_csv_fields() -> dict[str, str]:
@@ -503,8 +510,9 @@ def twarc_csv_fields() -> dict[str, str]:
         "author_handle": q("author.username"),
         "author_name": q("author.name"),
         "author_followers": _count(q("author.public_metrics.followers_count")),
-        # twarc-csv writes the API's text as it came: HTML-escaped, a retweet's expanded
-        "text": _unescape(q("text")),
+        # twarc-csv writes the API's text HTML-escaped, a retweet's expanded, and every
+        # newline as the two characters \\n
+        "text": _unescape(f"replace({q('text')}, '\\n', chr(10))"),
         **_kind_and_refs(q("referenced_tweets.retweeted.id"), q("referenced_tweets.quoted.id"),
                          q("referenced_tweets.replied_to.id"), q("retweeted_username"),
                          q("quoted_username"), q("in_reply_to_username")),
@@ -514,9 +522,9 @@ def twarc_csv_fields() -> dict[str, str]:
         "like_count": _count(q("public_metrics.like_count")),
         "reply_count": _count(q("public_metrics.reply_count")),
         "quote_count": _count(q("public_metrics.quote_count")),
-        "hashtags": _json_pluck(q("entities.hashtags"), "tag"),
-        "mentions": _json_pluck(q("entities.mentions"), "username"),
-        "urls": _json_pluck(q("entities.urls"), "expanded_url"),
+        "hashtags": _json_strings(q("entities.hashtags"), "#"),
+        "mentions": _json_strings(q("entities.mentions"), "@"),
+        "urls": _json_strings(q("entities.urls")),
     }
 
 

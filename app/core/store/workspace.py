@@ -67,6 +67,9 @@ class Workspace:
             raise WorkspaceError(f"{path} could not be opened as a workspace: {_first_line(exc)}") from exc
         try:
             con.execute("SET TimeZone = 'UTC'")
+            # DuckDB's own progress estimate drives the progress bars (never printed)
+            con.execute("SET enable_progress_bar = true")
+            con.execute("SET enable_progress_bar_print = false")
             ws = cls(path, con, read_only)
             ws._migrate(new=not _has_table(con, "meta"))
         except BaseException:

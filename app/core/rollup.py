@@ -1,0 +1,147 @@
+"""Rollups: the posts boiled down once so that the timeline can re-query on every zoom.
+
+The tables (see :mod:`app.core.store.rollup_sql`) are derived data. They are rebuilt whole
+when the workspace changes under them: a stamp in ``meta.rollup_stamp`` records what they were
+built from (the last import, how many posts and scores, the brand accounts), and
+:func:`ensure` compares it with the workspace as it is now. A full rebuild keeps them simple
+and always right: posts imported later can be earlier in time (changing who posted first),
+and scores arrive after the import.
+
+Call :func:`ensure` after an import and after scoring (with a progress, it can be cancelled);
+:mod:`app.core.metrics` calls it too, so a stale rollup is rebuilt on first use. A read-only
+workspace cannot be rebuilt: metrics then answer from the posts table, only slower.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from app.core.progress import NullProgress, Progress, SubProgress
+from app.core.store import rollup_sql as q
+from app.core.store.workspace import Workspace
+
+# One build at a time per process: two worker threads finding the rollups stale at once
+# would otherwise both rebuild, and one of them would fail on a write-write conflict.
+_BUILD_LOCK = threading.Lock()
+_UNIX_EPOCH = datetime(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class State:
+    """What the rollups depend on (``stamp``) and what they were last built from (``built``)."""
+
+    stamp: dict
+    built: dict | None
+
+    @property
+    def fresh(self) -> bool:
+        return self.built is not None and all(self.built.get(k) == v for k, v in self.stamp.items())
+
+    @property
+    def span(self) -> tuple[float, float] | None:
+        """The incident's first and last post time (Unix seconds), as of the last build."""
+        if not self.fresh or self.built.get("span") is None:
+            return None
+        first, last = self.built["span"]
+        return float(first), float(last)
+
+
+def state(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> State:
+    con = con or ws.cursor()
+    imports, posts, scores, brand, built = con.execute(q.CURRENT_STATE).fetchone()
+    stamp = {
+        "version": q.ROLLUP_VERSION,
+        "imports": int(imports),
+        "posts": int(posts),
+        "scores": int(scores),
+        "brand": brand_list(brand),
+    }
+    try:
+        built_stamp = json.loads(built) if built else None
+    except ValueError:
+        built_stamp = None
+    if built_stamp is not None and not _tables_present(con):
+        built_stamp = None
+    return State(stamp, built_stamp)
+
+
+def is_fresh(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> bool:
+    return state(ws, con).fresh
+
+
+def ensure(
+    ws: Workspace, progress: Progress | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> State | None:
+    """Rebuild the rollups if they are stale; return their (fresh) state, or ``None`` when
+    they cannot be used (a read-only workspace whose rollups are stale or missing, or a
+    rebuild that lost a race with a concurrent writer)."""
+    con = con or ws.cursor()
+    st = state(ws, con)
+    if st.fresh:
+        return st
+    if ws.read_only:
+        return None
+    with _BUILD_LOCK:
+        st = state(ws, con)
+        if st.fresh:
+            return st
+        try:
+            return rebuild(ws, progress, con)
+        except duckdb.TransactionException:
+            # another thread wrote to the same rows meanwhile: answer from the posts this
+            # time, the next call builds again
+            return None
+
+
+def rebuild(
+    ws: Workspace, progress: Progress | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> State:
+    """Rebuild every rollup table in one transaction (a cancel leaves the old ones)."""
+    progress = progress or NullProgress()
+    con = con or ws.cursor()
+    for ddl in q.CREATE_TABLES:
+        con.execute(ddl)
+    with ws.transaction(con):
+        st = state(ws, con)
+        brand = st.stamp["brand"]
+        steps = len(q.BUILD)
+        for i, (table, sql, needs_brand) in enumerate(q.BUILD):
+            con.execute(q.CLEAR[table])
+            ws.run(sql, [brand] if needs_brand else [], progress=SubProgress(progress, i, i + 1, steps),
+                   con=con, message="Preparing the timeline")
+        first, last = con.execute(q.SPAN).fetchone()
+        built = dict(st.stamp)
+        built["span"] = (
+            [_epoch(first), _epoch(last)] if first is not None and last is not None else None
+        )
+        con.execute(q.SET_STAMP, [json.dumps(built)])
+    progress.report(1, 1, "Timeline ready")
+    return State(st.stamp, built)
+
+
+def invalidate(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """Forget the stamp so that the next use rebuilds (the stamp catches every change the
+    app makes by itself; this is for changes made behind its back)."""
+    (con or ws.cursor()).execute(q.CLEAR_STAMP)
+
+
+def _tables_present(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute(q.TABLES_PRESENT).fetchone()[0] == len(q.TABLES)
+
+
+def brand_list(value: str | None) -> list[str]:
+    """``meta.brand_handles`` (a JSON list) as sorted lower-case handles; [] if unreadable."""
+    try:
+        handles = json.loads(value) if value else []
+    except ValueError:
+        handles = []
+    return sorted({str(h).lower() for h in handles})
+
+
+def _epoch(ts: datetime) -> float:
+    return (ts - _UNIX_EPOCH).total_seconds()

@@ -1,0 +1,168 @@
+"""The SQL of the rollups: small pre-aggregated tables that answer the timeline's queries fast.
+
+``posts`` holds millions of rows; the timeline asks for a binned series on every zoom. The
+rollups boil the posts down once, after an import or a scoring run, to what the series need:
+
+* ``rollup_minute``: per UTC minute, kind of post and "by a brand account or not", the post
+  count, sentiment counts and sums, and reach (followers summed, and posts of unknown reach).
+* ``rollup_first``: per UTC minute, set of kinds (a 4-bit mask over ``metrics.KINDS``) and
+  brand flag, the accounts whose first post among those kinds falls in that minute and their
+  followers at that post (the "unique audience").
+* ``rollup_retweets``: per post, how many retweets of it the workspace holds.
+
+Whether the rollups describe the current posts is told by a stamp kept in ``meta``
+(``rollup_stamp``); :mod:`app.core.rollup` compares and rebuilds. Brand handles are the only
+values that go in, and they go in as a parameter.
+"""
+
+from __future__ import annotations
+
+#: Bumped when the rollups' meaning or shape changes: an older stamp then reads as stale.
+ROLLUP_VERSION = 1
+
+#: The rollup tables. They are derived data (dropping them loses nothing) and are created
+#: on first use; a schema migration may create them up front with the same statements.
+CREATE_TABLES = [
+    """
+    CREATE TABLE IF NOT EXISTS rollup_minute (
+        minute        TIMESTAMP NOT NULL,
+        kind          VARCHAR   NOT NULL,
+        is_brand      BOOLEAN   NOT NULL,
+        posts         BIGINT    NOT NULL,
+        scored        BIGINT    NOT NULL,
+        sum_compound  DOUBLE    NOT NULL,
+        neg           BIGINT    NOT NULL,
+        neu           BIGINT    NOT NULL,
+        pos           BIGINT    NOT NULL,
+        exposure      BIGINT    NOT NULL,
+        unknown_reach BIGINT    NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS rollup_first (
+        minute     TIMESTAMP NOT NULL,
+        kinds_mask UTINYINT  NOT NULL,
+        is_brand   BOOLEAN   NOT NULL,
+        accounts   BIGINT    NOT NULL,
+        audience   BIGINT    NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS rollup_retweets (
+        platform VARCHAR NOT NULL,
+        post_id  VARCHAR NOT NULL,
+        retweets BIGINT  NOT NULL
+    )
+    """,
+]
+
+TABLES = ("rollup_minute", "rollup_first", "rollup_retweets")
+
+#: How many of the rollup tables exist (a read-only workspace may predate them).
+TABLES_PRESENT = """
+    SELECT count(*) FROM information_schema.tables
+    WHERE table_schema = 'main' AND table_name IN ('rollup_minute', 'rollup_first', 'rollup_retweets')
+"""
+
+#: What the rollups depend on, and the stamp they were built from. posts only grow by
+#: imports and sentiment only by scoring runs, so these counts change whenever either does.
+CURRENT_STATE = """
+    SELECT (SELECT coalesce(max(import_id), 0) FROM imports),
+           (SELECT count(*) FROM posts),
+           (SELECT count(*) FROM sentiment),
+           (SELECT value FROM meta WHERE key = 'brand_handles'),
+           (SELECT value FROM meta WHERE key = 'rollup_stamp')
+"""
+
+SPAN = "SELECT min(created_at), max(created_at) FROM posts"
+
+SET_STAMP = "INSERT OR REPLACE INTO meta (key, value) VALUES ('rollup_stamp', ?)"
+
+CLEAR_STAMP = "DELETE FROM meta WHERE key = 'rollup_stamp'"
+
+CLEAR = {t: f"DELETE FROM {t}" for t in TABLES}
+
+# An account is its handle (case-insensitive) on its platform; posts without a handle fall
+# back to the author id. The brand flag follows the handle, as the brand filter does.
+ACCOUNT_KEY = "platform || ':' || coalesce(lower(author_handle), 'id:' || author_id)"
+IS_BRAND = "coalesce(list_contains(?::VARCHAR[], lower(author_handle)), false)"
+
+#: Parameter: the brand handles (lower case).
+BUILD_MINUTE = f"""
+    INSERT INTO rollup_minute
+    SELECT date_trunc('minute', created_at) AS minute, kind, {IS_BRAND} AS is_brand,
+           count(*),
+           count(compound),
+           coalesce(sum(compound), 0),
+           count(*) FILTER (WHERE compound <= -0.05),
+           count(*) FILTER (WHERE compound > -0.05 AND compound < 0.05),
+           count(*) FILTER (WHERE compound >= 0.05),
+           coalesce(sum(author_followers), 0),
+           count(*) - count(author_followers)
+    FROM posts_scored
+    GROUP BY ALL
+    ORDER BY minute, kind, is_brand
+"""
+
+# The kinds, in the order of metrics.KINDS: bit i of a mask stands for _KINDS[i].
+_KINDS = ("post", "reply", "quote", "retweet")
+
+
+def _first_of_mask() -> str:
+    """Per account and mask: the earliest of its per-kind first posts among the mask's kinds
+    (ties on time go to the smaller post id, as in the straightforward query)."""
+    keys = ", ".join(
+        f"CASE WHEN (mask >> {i}) & 1 = 1 THEN k_{k} END" for i, k in enumerate(_KINDS)
+    )
+    pick = " ".join(f"WHEN first_key = k_{k} THEN f_{k}" for k in _KINDS)
+    return f"""
+        SELECT account, is_brand, mask, first_key, CASE {pick} END AS followers
+        FROM (SELECT *, least({keys}) AS first_key FROM wide, masks)
+        WHERE first_key IS NOT NULL
+    """
+
+
+# Named, so that the time can be taken back out of the key.
+_FIRST_KEY = "{'t': created_at, 'id': post_id}"
+
+
+def _per_kind_columns() -> str:
+    cols = []
+    for k in _KINDS:
+        cols.append(f"min({_FIRST_KEY}) FILTER (WHERE kind = '{k}') AS k_{k}")
+        cols.append(
+            f"arg_min_null(author_followers, {_FIRST_KEY}) FILTER (WHERE kind = '{k}') AS f_{k}"
+        )
+    return ",\n".join(cols)
+
+
+#: Parameter: the brand handles (lower case).
+BUILD_FIRST = f"""
+    INSERT INTO rollup_first
+    WITH wide AS (
+        SELECT {ACCOUNT_KEY} AS account, any_value({IS_BRAND}) AS is_brand,
+               {_per_kind_columns()}
+        FROM posts
+        WHERE coalesce(author_handle, author_id) IS NOT NULL
+        GROUP BY account
+    ),
+    masks AS (SELECT m::UTINYINT AS mask FROM range(1, 16) r(m)),
+    firsts AS ({_first_of_mask()})
+    SELECT date_trunc('minute', first_key.t) AS minute, mask, is_brand,
+           count(*), coalesce(sum(followers), 0)
+    FROM firsts
+    GROUP BY ALL
+    ORDER BY mask, minute, is_brand
+"""
+
+BUILD_RETWEETS = """
+    INSERT INTO rollup_retweets
+    SELECT platform, ref_post_id, count(*)
+    FROM posts
+    WHERE kind = 'retweet' AND ref_post_id IS NOT NULL
+    GROUP BY ALL
+    ORDER BY platform, ref_post_id
+"""
+
+BUILD = [("rollup_minute", BUILD_MINUTE, True), ("rollup_first", BUILD_FIRST, True),
+         ("rollup_retweets", BUILD_RETWEETS, False)]

@@ -1,0 +1,500 @@
+"""The import window: reads archive files into the workspace off the UI thread and then says,
+file by file, what happened.
+
+It works in two steps on worker threads (through :class:`~app.ui.tasks.TaskRunner`):
+
+1. a quick look at every file (folders expanded, formats detected), so that a CSV with
+   unfamiliar columns can ask the user for a column mapping before anything is written;
+2. the import itself, as ONE task of kind ``"import"``: one transaction per file, one progress
+   bar over all the files' bytes. Cancelling rolls back the file being read; files finished
+   before it stay.
+
+The UI thread never waits for a worker: every outcome arrives as a signal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.errors import ImportFailed
+from app.core.ingest import detect, expand_paths, import_file
+from app.core.model import FileReport
+from app.core.progress import Cancelled, Progress, SubProgress, check
+from app.core.store.workspace import Workspace
+from app.ui.column_mapping_dialog import ColumnMappingDialog, read_preview
+from app.ui.tasks import Task, TaskRunner
+
+SCAN_KIND = "import-scan"
+IMPORT_KIND = "import"
+BAR_MAX = 1000
+
+SKIPPED_NO_MAPPING = "skipped: no column mapping given."
+
+# Tags a progress message with the file it is about ("2\x1fReading"): the runner relays only
+# (done, total, message), and the message may say anything, but never this separator first.
+_TAG = "\x1f"
+
+COLUMNS = ("File", "Format", "Added", "Already in the workspace", "Rejected", "Problem")
+
+
+@dataclass
+class PlannedFile:
+    """One file of the batch, from the first look to its outcome."""
+
+    path: Path
+    size: int
+    #: the CSV's columns, when it needs a column mapping
+    columns: tuple[str, ...] | None = None
+    preview: list[list[str]] = field(default_factory=list)
+    mapping: dict[str, str] | None = None
+    report: FileReport | None = None
+    #: waiting | imported | skipped | cancelled | failed | not started
+    status: str = "waiting"
+    problem: str = ""
+
+    @property
+    def to_import(self) -> bool:
+        return self.status == "waiting"
+
+
+class _Tagged:
+    """Passes a file's progress on with the file's number in front of the message."""
+
+    def __init__(self, parent: Progress, index: int) -> None:
+        self.parent, self.index = parent, index
+
+    def report(self, done: float, total: float | None, message: str = "") -> None:
+        self.parent.report(done, total, f"{self.index}{_TAG}{message}")
+
+    def cancelled(self) -> bool:
+        return self.parent.cancelled()
+
+
+def _size(path: Path) -> int:
+    try:
+        return max(path.stat().st_size, 1)
+    except OSError:
+        return 1
+
+
+def _needs_mapping(exc: ImportFailed) -> bool:
+    # The core says so only in words (see the report to the lead): a CSV it does not know.
+    return "column mapping" in exc.problem.lower()
+
+
+def scan_files(paths: list[Path], progress: Progress) -> list[PlannedFile]:
+    """Worker side of step 1: expand folders, and find the CSVs that need a column mapping.
+
+    Other problems (an empty file, not an archive) are left to ``import_file``, which reports
+    them in the same words as the command line does.
+    """
+    files = expand_paths(paths)
+    plan: list[PlannedFile] = []
+    for i, path in enumerate(files):
+        check(progress)
+        progress.report(i, len(files), f"{_TAG}Looking at {path.name}")
+        item = PlannedFile(path, _size(path))
+        try:
+            detect(path)
+        except ImportFailed as exc:
+            if _needs_mapping(exc):
+                # the columns exactly as the importer will check the mapping against them
+                item.columns = detect(path, has_mapping=True).columns
+                try:
+                    _, item.preview = read_preview(path)
+                except (OSError, EOFError, ValueError):
+                    item.preview = []
+        plan.append(item)
+    return plan
+
+
+def import_planned(
+    ws: Workspace,
+    jobs: list[tuple[int, Path, int, dict[str, str] | None]],
+    finished: list[tuple[int, FileReport]],
+    progress: Progress,
+) -> list[tuple[int, FileReport]]:
+    """Worker side of step 2: import the files one by one, one transaction each.
+
+    ``finished`` is filled as files complete, so that after a cancel the UI still knows which
+    files were kept (the runner's cancel signal carries no result).
+    """
+    total = float(sum(size for _, _, size, _ in jobs)) or 1.0
+    start = 0.0
+    for index, path, size, mapping in jobs:
+        check(progress)
+        tagged = _Tagged(progress, index)
+        sub = SubProgress(tagged, start, start + size, total)
+        sub.report(0, 1, "Reading")
+        report = import_file(ws, path, sub, mapping=mapping)
+        finished.append((index, report))
+        start += size
+    return finished
+
+
+class ImportDialog(QDialog):
+    """Imports files and folders into ``ws``; call :meth:`start` once shown.
+
+    ``finished_import(list[FileReport])`` is emitted once at the end (also after a cancel or
+    a close, with the files that were finished), so the main window can refresh and score.
+    Keep a reference to the dialog until then.
+    """
+
+    finished_import = Signal(list)
+    #: (0..1000, message) as the import goes, for a status bar
+    progress_changed = Signal(int, str)
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        ws: Workspace,
+        paths: list[Path],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.ws = ws
+        self.paths = [Path(p) for p in paths]
+        self.plan: list[PlannedFile] = []
+        #: idle | scanning | mapping | importing | done
+        self.state = "idle"
+        self.outcome = ""
+        self._task: Task | None = None
+        self._cancel_requested = False
+        self._finished: list[tuple[int, FileReport]] = []
+        self._reports: list[FileReport] = []
+
+        self.setWindowTitle("Import posts")
+        self.resize(860, 560)
+
+        self.title_label = self._plain_label("Looking at the files…")
+        bold = QFont(self.title_label.font())
+        bold.setBold(True)
+        self.title_label.setFont(bold)
+        self.file_label = self._plain_label("")
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, BAR_MAX)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        self.message_label = self._plain_label("")
+
+        self.totals_label = self._plain_label("")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.details_label = self._plain_label("Details, file by file:")
+
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.accept)
+        self.close_button.hide()
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.file_label)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.totals_label)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(self.details_label)
+        layout.addWidget(self.details, 1)
+        layout.addLayout(buttons)
+        for w in (self.totals_label, self.table, self.details_label, self.details):
+            w.hide()
+
+    @staticmethod
+    def _plain_label(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        return label
+
+    # ---- public --------------------------------------------------------------------------
+    @property
+    def reports(self) -> list[FileReport]:
+        """The reports emitted with ``finished_import`` (empty until then)."""
+        return list(self._reports)
+
+    @property
+    def running(self) -> bool:
+        return self.state in ("scanning", "mapping", "importing")
+
+    def start(self) -> None:
+        if self.state != "idle":
+            return
+        self.state = "scanning"
+        paths = list(self.paths)
+        self._task = self.runner.submit(
+            SCAN_KIND,
+            lambda progress: scan_files(paths, progress),
+            on_result=self._scanned,
+            on_error=self._failed,
+            on_progress=self._progress,
+            on_cancelled=lambda: self._finish("cancelled"),
+        )
+        self._watch_end(self._task)
+
+    def cancel(self) -> None:
+        """Stop: the file being read is rolled back, files finished before it stay."""
+        if not self.running:
+            return
+        self._cancel_requested = True
+        if self._task is not None:
+            self._task.cancel()
+        self.cancel_button.setEnabled(False)
+        self.message_label.setText("Stopping… the file being read will not be kept.")
+
+    def reject(self) -> None:
+        # Esc or the window's close button: a running import is asked to stop, not waited for.
+        if self.running:
+            self.cancel()
+        super().reject()
+
+    # ---- step 1: the first look, then the column mappings ---------------------------------
+    def _scanned(self, plan: list[PlannedFile]) -> None:
+        self.plan = plan
+        if not plan:
+            self._finish("empty")
+            return
+        if any(item.columns is not None for item in plan):
+            self.state = "mapping"
+            # out of the signal's delivery: the mapping dialogs run their own event loops
+            QTimer.singleShot(0, self._ask_mappings)
+        else:
+            self._start_import()
+
+    def _ask_mappings(self) -> None:
+        # A folder of exports from one tool has the same columns in every file: ask once.
+        answers: dict[tuple[str, ...], dict[str, str] | None] = {}
+        for item in self.plan:
+            if item.columns is None:
+                continue
+            if self._cancel_requested:
+                break
+            if item.columns not in answers:
+                dialog = ColumnMappingDialog(item.path, list(item.columns), item.preview, self)
+                accepted = dialog.exec() == QDialog.DialogCode.Accepted
+                answers[item.columns] = dialog.mapping() if accepted else None
+                dialog.deleteLater()
+            mapping = answers[item.columns]
+            if mapping:
+                item.mapping = mapping
+            else:
+                item.status, item.problem = "skipped", SKIPPED_NO_MAPPING
+                item.report = FileReport(path=str(item.path), error=SKIPPED_NO_MAPPING)
+        if self._cancel_requested:
+            self._finish("cancelled")
+        else:
+            self._start_import()
+
+    # ---- step 2: the import ----------------------------------------------------------------
+    def _start_import(self) -> None:
+        jobs = [(i, item.path, item.size, item.mapping) for i, item in enumerate(self.plan)
+                if item.to_import]
+        if not jobs:
+            self._finish("done")
+            return
+        self.state = "importing"
+        self.title_label.setText(
+            f"Importing {len(jobs)} file{'s' if len(jobs) != 1 else ''} into {self.ws.path.name}"
+        )
+        ws, finished = self.ws, self._finished
+        self._task = self.runner.submit(
+            IMPORT_KIND,
+            lambda progress: import_planned(ws, jobs, finished, progress),
+            on_result=lambda _: self._finish("done"),
+            on_error=self._failed,
+            on_progress=self._progress,
+            on_cancelled=lambda: self._finish("cancelled"),
+        )
+        self._watch_end(self._task)
+
+    def _watch_end(self, task: Task) -> None:
+        """Conclude even if the runner drops this task's answer (a newer task of the same kind
+        replaced it): otherwise the dialog would wait for ever."""
+
+        def ended() -> None:
+            if task is self._task and self.running and self.state != "mapping":
+                self._finish("cancelled")
+
+        task.signals.finished.connect(ended)
+        if task.done.is_set():
+            # it may have ended before we connected; a late duplicate call does nothing
+            QTimer.singleShot(0, ended)
+
+    def _progress(self, done: float, total: float, message: str) -> None:
+        index, sep, text = message.partition(_TAG)
+        if not sep:
+            index, text = "", message
+        if self.state == "importing" and index.isdigit() and int(index) < len(self.plan):
+            i = int(index)
+            number = sum(1 for item in self.plan[: i + 1] if item.to_import)
+            count = sum(1 for item in self.plan if item.to_import)
+            self.file_label.setText(f"File {number} of {count}: {self.plan[i].path.name}")
+            value = int(round(BAR_MAX * done / total)) if total > 0 else 0
+            self.progress_bar.setValue(max(self.progress_bar.value(), min(BAR_MAX, value)))
+        if not self._cancel_requested:
+            self.message_label.setText(text)
+        self.progress_changed.emit(self.progress_bar.value(), text)
+
+    def _failed(self, message: str) -> None:
+        self._finish("error", message)
+
+    # ---- the end ---------------------------------------------------------------------------
+    def _finish(self, outcome: str, error: str = "") -> None:
+        if self.state == "done":
+            return
+        phase = self.state
+        self.state = "done"
+        self._task = None
+        for index, report in list(self._finished):
+            self.plan[index].report = report
+            self.plan[index].status = "imported" if report.ok else "failed"
+            self.plan[index].problem = report.error or ""
+        waiting = [item for item in self.plan if item.to_import]
+        if outcome == "cancelled" and not waiting and phase == "importing":
+            # the cancel came after the last file was committed: nothing was undone
+            outcome = "done"
+        for k, item in enumerate(waiting):
+            if outcome == "error" and k == 0 and phase == "importing":
+                item.status, item.problem = "failed", error
+            elif k == 0 and outcome == "cancelled" and phase == "importing":
+                item.status = "cancelled"
+                item.problem = "cancelled while it was being read: nothing of it was kept."
+            else:
+                item.status = "not started"
+                item.problem = "not imported: the import stopped before this file."
+        self.outcome = outcome
+        self._reports = [item.report for item in self.plan if item.report is not None]
+        self._show_summary(outcome, error, phase)
+        self.finished_import.emit(list(self._reports))
+
+    def _show_summary(self, outcome: str, error: str, phase: str) -> None:
+        self.cancel_button.hide()
+        self.close_button.show()
+        self.close_button.setDefault(True)
+        self.progress_bar.setValue(BAR_MAX if outcome == "done" else self.progress_bar.value())
+        self.file_label.setText("")
+        self.title_label.setText(
+            "Import finished" if outcome == "done" else
+            "Import cancelled" if outcome == "cancelled" else
+            "Nothing to import" if outcome == "empty" else "Import stopped by a problem"
+        )
+        self.message_label.setText(self._outcome_text(outcome, error, phase))
+        self.totals_label.setText(totals_line(self.plan))
+
+        self.table.setRowCount(len(self.plan))
+        for row, item in enumerate(self.plan):
+            rep = item.report
+            imported = rep is not None and rep.ok
+            cells = [
+                item.path.name,
+                (rep.format_label or "") if rep is not None else "",
+                f"{rep.added:,}" if imported else "",
+                f"{rep.duplicates:,}" if imported else "",
+                f"{rep.rejected:,}" if imported else "",
+                item.problem or (_note(rep) if rep is not None else ""),
+            ]
+            for col, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                if col in (2, 3, 4):
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, cell)
+        self.details.setPlainText("\n\n".join(_details(item) for item in self.plan))
+        for w in (self.totals_label, self.table, self.details_label, self.details):
+            w.setVisible(bool(self.plan))
+
+    def _outcome_text(self, outcome: str, error: str, phase: str) -> str:
+        if outcome == "empty":
+            return "There were no files to import in what you chose (folders are searched " \
+                   "for .json, .jsonl, .csv, .js, .zip and .gz files)."
+        if outcome == "done":
+            return ""
+        if phase != "importing":
+            what = "The import was cancelled" if outcome == "cancelled" else error.rstrip(".")
+            return f"{what}. Nothing was imported; the workspace is as it was."
+        kept = sum(1 for item in self.plan if item.status == "imported")
+        stopped = next((item for item in self.plan if item.status in ("cancelled", "failed")
+                        and item.report is None), None)
+        not_started = sum(1 for item in self.plan if item.status == "not started")
+        if outcome == "cancelled":
+            text = ("The import was cancelled" + (f" while reading “{stopped.path.name}”" if stopped else "")
+                    + ": nothing of that file was kept")
+        else:
+            text = f"The import stopped: {error}" + (
+                f" Nothing of “{stopped.path.name}” was kept" if stopped else ""
+            )
+        if kept:
+            text += f"; the {kept} file{'s' if kept != 1 else ''} finished before it stay in the workspace"
+        else:
+            text += "; the workspace is as it was before"
+        if not_started:
+            text += f". {not_started} more file{'s were' if not_started != 1 else ' was'} not started"
+        return text + "."
+
+
+def _note(report: FileReport) -> str:
+    if report.seen_before and not report.added:
+        return f"this file was already imported (import #{report.seen_before})."
+    if report.rejected:
+        return "some records could not be read: see the details below."
+    return ""
+
+
+def _details(item: PlannedFile) -> str:
+    if item.report is not None:
+        return item.report.summary()
+    return f"{item.path}: not imported: {item.problem}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def totals_line(plan: list[PlannedFile]) -> str:
+    """ "12,345 posts added from 3 files; 1 file could not be imported." """
+    imported = [i.report for i in plan if i.status == "imported" and i.report is not None]
+    added = sum(r.added for r in imported)
+    failed = sum(1 for i in plan if i.status == "failed")
+    skipped = sum(1 for i in plan if i.status == "skipped")
+    stopped = sum(1 for i in plan if i.status in ("cancelled", "not started"))
+    parts = [f"{_plural(added, 'post')} added from {_plural(len(imported), 'file')}"]
+    if failed:
+        parts.append(f"{_plural(failed, 'file')} could not be imported")
+    if skipped:
+        parts.append(f"{_plural(skipped, 'file')} skipped (no column mapping given)")
+    if stopped:
+        parts.append(f"{_plural(stopped, 'file')} not imported because the import was stopped")
+    return "; ".join(parts) + "."

@@ -1,0 +1,153 @@
+"""The only place that creates threads: runs core jobs on Qt's thread pool.
+
+A job is a plain function ``fn(progress) -> result`` from the core. :class:`TaskRunner` runs it
+on a worker thread and delivers progress, the result, a cancel or an error back on the UI
+thread as signals. Submitting a new task of a kind cancels the running one of that kind, and
+its late answer is dropped, so a slow query never overwrites a newer one (stale answers).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from app.core.errors import UserError
+from app.core.progress import Cancelled
+
+log = logging.getLogger(__name__)
+
+
+class _Signals(QObject):
+    progress = Signal(float, float, str)
+    result = Signal(object)
+    error = Signal(str)
+    cancelled = Signal()
+    finished = Signal()
+
+
+class _Progress:
+    """The core's Progress protocol, relayed as a Qt signal (queued to the UI thread)."""
+
+    def __init__(self, signals: _Signals) -> None:
+        self._signals = signals
+        self._cancel = threading.Event()
+
+    def report(self, done: float, total: float | None, message: str = "") -> None:
+        self._signals.progress.emit(float(done), float(total or 0), message)
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+
+class Task(QRunnable):
+    def __init__(self, kind: str, fn: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.kind = kind
+        self.fn = fn
+        self.signals = _Signals()
+        self.progress = _Progress(self.signals)
+        self.done = threading.Event()
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.progress.cancelled()
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.progress)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except UserError as exc:
+            self.signals.error.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - shown to the user, logged for us
+            log.error("task %s failed:\n%s", self.kind, traceback.format_exc())
+            self.signals.error.emit(f"Something went wrong: {exc}")
+        else:
+            if self.progress.cancelled():
+                self.signals.cancelled.emit()
+            else:
+                self.signals.result.emit(result)
+        finally:
+            self.done.set()
+            self.signals.finished.emit()
+
+
+class TaskRunner(QObject):
+    """Runs tasks by kind; at most one current task per kind."""
+
+    busy_changed = Signal(str, bool)
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool or QThreadPool.globalInstance()
+        self._current: dict[str, Task] = {}
+        self._all: set[Task] = set()
+
+    def submit(
+        self,
+        kind: str,
+        fn: Callable[[Any], Any],
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        on_progress: Callable[[float, float, str], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
+    ) -> Task:
+        old = self._current.get(kind)
+        if old is not None:
+            old.cancel()
+        task = Task(kind, fn)
+        self._current[kind] = task
+        self._all.add(task)
+
+        def current() -> bool:
+            return self._current.get(kind) is task
+
+        if on_result:
+            task.signals.result.connect(lambda r: on_result(r) if current() else None)
+        if on_error:
+            task.signals.error.connect(lambda m: on_error(m) if current() else None)
+        if on_progress:
+            task.signals.progress.connect(lambda d, t, m: on_progress(d, t, m) if current() else None)
+        if on_cancelled:
+            task.signals.cancelled.connect(lambda: on_cancelled() if current() else None)
+
+        def finished() -> None:
+            self._all.discard(task)
+            if current():
+                del self._current[kind]
+                self.busy_changed.emit(kind, False)
+
+        task.signals.finished.connect(finished)
+        self.busy_changed.emit(kind, True)
+        self.pool.start(task)
+        return task
+
+    def is_busy(self, kind: str) -> bool:
+        return kind in self._current
+
+    def cancel(self, kind: str) -> None:
+        task = self._current.get(kind)
+        if task is not None:
+            task.cancel()
+
+    def cancel_all(self) -> None:
+        for task in list(self._all):
+            task.cancel()
+
+    def wait_all(self, timeout_s: float = 30.0) -> bool:
+        """Cancel everything and wait for the workers (closing a workspace or the window)."""
+        self.cancel_all()
+        ok = all(task.done.wait(timeout_s) for task in list(self._all))
+        return ok
