@@ -21,3 +21,11 @@ class ImportFailed(UserError):
 
 class WorkspaceError(UserError):
     """A workspace could not be opened or created."""
+
+
+class NeedsColumnMapping(ImportFailed):
+    """A CSV whose columns the app does not know: the user must say which holds what."""
+
+    def __init__(self, path: str, problem: str, columns: tuple[str, ...]) -> None:
+        super().__init__(path, problem)
+        self.columns = columns

@@ -21,6 +21,8 @@ Reach words, as the app uses them:
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -38,12 +40,9 @@ NICE_BINS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400)
 SORTS = ("time", "exposure", "engagement", "sentiment")
 BRAND_CHOICES = ("all", "only", "exclude")
 
-# VADER's usual cut-offs: compound <= -0.05 negative, >= 0.05 positive, neutral between.
-NEGATIVE_AT = -0.05
-POSITIVE_AT = 0.05
-
 _KIND_PLURALS = {"post": "original posts", "reply": "replies", "quote": "quotes", "retweet": "retweets"}
 _UNIX_EPOCH = datetime(1970, 1, 1)
+_EARLIEST, _LATEST = datetime(1, 1, 1), datetime(9999, 12, 31)
 
 
 # ---- filter ---------------------------------------------------------------------------------
@@ -256,18 +255,18 @@ class Series:
     cumulative_exposure: np.ndarray
     unique_audience: np.ndarray
     cumulative_unique: np.ndarray
-    #: where the numbers came from ("rollup" or "posts"): for the status bar and the tests
+    #: where the numbers came from: "rollup", "posts" (a scan of the posts) or "none" (no bins)
     source: str = field(default="rollup", compare=False)
+    #: the last bin's end (a bin spanning a daylight-saving change is not bin_seconds long)
+    last_end: float = math.nan
 
     def __len__(self) -> int:
         return len(self.t)
 
     @property
     def bin_ends(self) -> np.ndarray:
-        """Each bin's end (the next bin's start; the last one's nominal end)."""
-        if not len(self.t):
-            return self.t.copy()
-        return np.append(self.t[1:], self.t[-1] + self.bin_seconds)
+        """Each bin's end: the next bin's start, and ``last_end`` for the last."""
+        return np.append(self.t[1:], self.last_end) if len(self.t) else self.t.copy()
 
 
 def incident_span(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> tuple[float, float] | None:
@@ -291,163 +290,189 @@ def binned_series(
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> Series:
     """The series over bins covering [start, end) (Unix seconds, UTC); ``start`` is floored
-    to a bin boundary of the workspace's time zone."""
+    to a bin boundary of the workspace's time zone.
+
+    The first call for a filter gathers its per-minute numbers over the whole incident
+    (from the rollups for kinds and brand filters: milliseconds; from the posts for any
+    other filter: a scan of the posts); later calls for that filter only re-bin them."""
     con = con or ws.cursor()
-    edges = bin_edges(start, end, bin_seconds, ws_timezone(ws, con))
+    st = rollup.ensure(ws, con=con) if flt.uses_rollups() else None
+    if st is None:
+        st = rollup.state(ws, con)
+    brand = st.stamp["brand"]
+    edges = bin_edges(start, end, bin_seconds, st.timezone)
     n = max(len(edges) - 1, 0)
     acc = _Acc(n)
-    if n:
-        origin = int(edges[0])
-        step = int(np.gcd.reduce(np.diff(edges)))
-        st = None
-        if flt.uses_rollups() and step % 60 == 0 and origin % 60 == 0:
-            st = rollup.ensure(ws, con=con)
-        if st is not None:
-            _series_from_rollups(con, acc, edges, step, flt, st.stamp["brand"])
-            acc.source = "rollup"
-        else:
-            _series_from_posts(con, acc, edges, step, flt, brand_handles(ws, con))
-            acc.source = "posts"
-    return acc.series(int(bin_seconds), edges)
+    if n == 0:
+        return acc.series(int(bin_seconds), edges, "none")
+    if bool(np.all(edges % 60 == 0)):
+        minutes = _minutes(ws, con, flt, st)
+        minutes.fill(acc, edges)
+        return acc.series(int(bin_seconds), edges, minutes.source)
+    _fill_from_posts(con, acc, edges, flt, brand)
+    return acc.series(int(bin_seconds), edges, "posts")
+
+
+class _Minutes:
+    """One filter's numbers per minute over the whole incident, and its running totals."""
+
+    def __init__(self, counts: dict[str, np.ndarray], firsts: dict[str, np.ndarray], source: str) -> None:
+        self.source = source
+        self.t = counts["m"].astype(np.int64) * 60
+        self.cols = {c: np.asarray(counts[c]) for c in q.COUNT_COLUMNS}
+        self.cum_exposure = np.cumsum(self.cols["exposure"].astype(np.int64))
+        self.first_t = firsts["m"].astype(np.int64) * 60
+        self.audience = np.asarray(firsts["audience"]).astype(np.int64)
+        self.cum_audience = np.cumsum(self.audience)
+
+    def fill(self, acc: _Acc, edges: np.ndarray) -> None:
+        lo, hi = int(edges[0]), int(edges[-1])
+        i0, i1 = np.searchsorted(self.t, [lo, hi], side="left")
+        if i0 > 0:
+            acc.exposure_before = int(self.cum_exposure[i0 - 1])
+        bins = np.searchsorted(edges, self.t[i0:i1], side="right") - 1
+        acc.add({c: v[i0:i1] for c, v in self.cols.items()}, bins)
+        j0, j1 = np.searchsorted(self.first_t, [lo, hi], side="left")
+        if j0 > 0:
+            acc.audience_before = int(self.cum_audience[j0 - 1])
+        bins = np.searchsorted(edges, self.first_t[j0:j1], side="right") - 1
+        acc.add_audience(self.audience[j0:j1], bins)
+
+
+# Per-minute numbers by (workspace file, what the rollups depend on, filter). A few filters
+# are kept: the window goes back and forth between a handful while the user explores.
+_MINUTES_KEPT = 12
+_minutes_cache: OrderedDict[tuple, _Minutes] = OrderedDict()
+_minutes_lock = threading.Lock()
+
+
+def clear_caches() -> None:
+    """Forget every filter's per-minute numbers (they are also dropped by themselves when the
+    workspace changes): for benchmarks and tests that time or check a first call."""
+    with _minutes_lock:
+        _minutes_cache.clear()
+
+
+def _minutes_key(ws: Workspace, st: rollup.State, flt: PostFilter) -> tuple:
+    what = ("rollup-able", flt.kinds_mask(), flt.brand) if flt.uses_rollups() else flt
+    return (str(ws.path), st.key, what)
+
+
+def _cached_minutes(ws: Workspace, st: rollup.State, flt: PostFilter) -> _Minutes | None:
+    with _minutes_lock:
+        return _minutes_cache.get(_minutes_key(ws, st, flt))
+
+
+def _minutes(ws: Workspace, con, flt: PostFilter, st: rollup.State) -> _Minutes:
+    from_rollups = flt.uses_rollups() and st.fresh
+    key = _minutes_key(ws, st, flt)
+    with _minutes_lock:
+        hit = _minutes_cache.get(key)
+        if hit is not None:
+            _minutes_cache.move_to_end(key)
+            return hit
+    flags = _brand_flags(flt.brand)
+    if from_rollups:
+        kinds = sorted(flt.kinds) if flt.kinds_restricted else list(KINDS)
+        counts = con.execute(q.MINUTES_ROLLUP, [kinds, flags]).fetchnumpy()
+        firsts = con.execute(q.FIRSTS_ROLLUP, [flt.kinds_mask(), flags]).fetchnumpy()
+        minutes = _Minutes(counts, firsts, "rollup")
+    else:
+        names, params = flt.sql(st.stamp["brand"])
+        counts = con.execute(q.minutes_posts(names), params).fetchnumpy()
+        firsts = con.execute(q.firsts_posts(names), params).fetchnumpy()
+        minutes = _Minutes(counts, firsts, "posts")
+    with _minutes_lock:
+        _minutes_cache[key] = minutes
+        _minutes_cache.move_to_end(key)
+        while len(_minutes_cache) > _MINUTES_KEPT:
+            _minutes_cache.popitem(last=False)
+    return minutes
+
+
+def _fill_from_posts(con, acc: _Acc, edges: np.ndarray, flt: PostFilter, brand: list[str]) -> None:
+    """Bins that are not whole minutes: counted from the posts, slot by slot."""
+    start, end = to_timestamp(edges[0]), to_timestamp(edges[-1])
+    origin_ms = int(edges[0]) * 1000
+    step = int(np.gcd.reduce(np.diff(edges)))
+    step_ms = step * 1000
+    names, params = flt.sql(brand)
+    cols = con.execute(q.slots_posts(names), [origin_ms, step_ms, start, end, *params]).fetchnumpy()
+    slots = np.asarray(cols["slot"]).astype(np.int64)
+    acc.add({c: np.asarray(cols[c]) for c in q.COUNT_COLUMNS}, _slot_bins(slots, edges, step))
+    acc.exposure_before = int(con.execute(q.exposure_before_posts(names), [start, *params]).fetchone()[0])
+    rows = con.execute(q.firsts_slots_posts(names), [start, origin_ms, step_ms, *params, end]).fetchall()
+    if rows:
+        slots = np.array([r[0] for r in rows], np.int64)
+        audience = np.array([r[1] for r in rows], np.int64)
+        before = slots < 0
+        acc.audience_before = int(audience[before].sum())
+        acc.add_audience(audience[~before], _slot_bins(slots[~before], edges, step))
+
+
+def _slot_bins(slots: np.ndarray, edges: np.ndarray, step: int) -> np.ndarray:
+    """Slots (steps of ``step`` seconds from the first edge) -> bin indices."""
+    return np.searchsorted(edges, edges[0] + slots * step, side="right") - 1
+
+
+def _brand_flags(brand: str) -> list[bool]:
+    """The rollups' is_brand values a brand filter keeps."""
+    return {"all": [True, False], "only": [True], "exclude": [False]}[brand]
 
 
 class _Acc:
-    """Per-bin sums, filled slot by slot and turned into a :class:`Series`."""
+    """Per-bin sums, turned into a :class:`Series`."""
 
     def __init__(self, n: int) -> None:
-        self.volume = {k: np.zeros(n, np.int64) for k in KINDS}
-        self.total = np.zeros(n, np.int64)
-        self.scored = np.zeros(n, np.int64)
-        self.sum_compound = np.zeros(n, np.float64)
-        self.neg = np.zeros(n, np.int64)
-        self.neu = np.zeros(n, np.int64)
-        self.pos = np.zeros(n, np.int64)
-        self.exposure = np.zeros(n, np.int64)
-        self.unknown = np.zeros(n, np.int64)
+        self.n = n
+        self.sums = {c: np.zeros(n, np.float64 if c == "sum_compound" else np.int64) for c in q.COUNT_COLUMNS}
         self.audience = np.zeros(n, np.int64)
         self.exposure_before = 0
         self.audience_before = 0
-        self.source = "rollup"
 
-    def add_counts(self, bins: np.ndarray, kinds: np.ndarray, cols: dict[str, np.ndarray]) -> None:
-        """``cols``: arrays aligned with ``bins`` (bin index per row, -1 = before the range)."""
-        before = bins < 0
-        self.exposure_before += int(cols["exposure"][before].sum())
-        keep = ~before
-        b = bins[keep]
-        n = len(self.total)
+    def add(self, cols: dict[str, np.ndarray], bins: np.ndarray) -> None:
+        if not len(bins):
+            return
+        for c, target in self.sums.items():
+            values = cols[c]
+            if target.dtype == np.int64:
+                # integer sums through bincount's float weights stay exact below 2**53
+                target += np.rint(np.bincount(bins, weights=values, minlength=self.n)).astype(np.int64)
+            else:
+                target += np.bincount(bins, weights=values, minlength=self.n)
 
-        def add(target: np.ndarray, values: np.ndarray) -> None:
-            target += np.bincount(b, weights=values[keep], minlength=n).astype(target.dtype)
+    def add_audience(self, audience: np.ndarray, bins: np.ndarray) -> None:
+        if len(bins):
+            self.audience += np.rint(np.bincount(bins, weights=audience, minlength=self.n)).astype(np.int64)
 
-        # integer sums via bincount's float weights are exact below 2**53
-        for kind in KINDS:
-            sel = kinds[keep] == kind
-            self.volume[kind] += np.bincount(b[sel], weights=cols["posts"][keep][sel],
-                                             minlength=n).astype(np.int64)
-        add(self.total, cols["posts"])
-        add(self.scored, cols["scored"])
-        add(self.sum_compound, cols["sum_compound"])
-        add(self.neg, cols["neg"])
-        add(self.neu, cols["neu"])
-        add(self.pos, cols["pos"])
-        add(self.exposure, cols["exposure"])
-        add(self.unknown, cols["unknown"])
-
-    def add_audience(self, bins: np.ndarray, audience: np.ndarray) -> None:
-        before = bins < 0
-        self.audience_before += int(audience[before].sum())
-        keep = ~before
-        self.audience += np.bincount(bins[keep], weights=audience[keep],
-                                     minlength=len(self.total)).astype(np.int64)
-
-    def series(self, bin_seconds: int, edges: np.ndarray) -> Series:
+    def series(self, bin_seconds: int, edges: np.ndarray, source: str) -> Series:
+        s = self.sums
+        scored = s["scored"]
+        none = scored == 0
         with np.errstate(invalid="ignore", divide="ignore"):
-            scored = self.scored.astype(np.float64)
-            none = self.scored == 0
-            mean = np.where(none, np.nan, self.sum_compound / scored)
-            neg = np.where(none, np.nan, self.neg / scored)
-            neu = np.where(none, np.nan, self.neu / scored)
-            pos = np.where(none, np.nan, self.pos / scored)
+            def share(x: np.ndarray) -> np.ndarray:
+                return np.where(none, np.nan, x / np.where(none, 1, scored))
+
+            mean = share(s["sum_compound"])
+            neg, neu, pos = share(s["neg"]), share(s["neu"]), share(s["pos"])
         return Series(
             bin_seconds=bin_seconds,
             t=edges[:-1].astype(np.float64) if len(edges) else np.empty(0, np.float64),
-            volume=self.volume,
-            total=self.total,
-            scored=self.scored,
+            volume={k: s[k] for k in KINDS},
+            total=s["total"],
+            scored=scored,
             mean_compound=mean,
             neg_share=neg,
             neu_share=neu,
             pos_share=pos,
-            exposure=self.exposure,
-            unknown_reach=self.unknown,
-            cumulative_exposure=self.exposure_before + np.cumsum(self.exposure),
+            exposure=s["exposure"],
+            unknown_reach=s["unknown_reach"],
+            cumulative_exposure=self.exposure_before + np.cumsum(s["exposure"]),
             unique_audience=self.audience,
             cumulative_unique=self.audience_before + np.cumsum(self.audience),
-            source=self.source,
+            source=source,
+            last_end=float(edges[-1]) if len(edges) else math.nan,
         )
-
-
-def _slot_bins(slots: np.ndarray, edges: np.ndarray, step: int) -> np.ndarray:
-    """Slots (steps of ``step`` seconds from the first edge; -1 before it) -> bin indices."""
-    slots = slots.astype(np.int64)
-    starts = edges[0] + slots * step
-    bins = np.searchsorted(edges, starts, side="right") - 1
-    bins[slots < 0] = -1
-    return bins
-
-
-_COUNT_COLS = ("posts", "scored", "sum_compound", "neg", "neu", "pos", "exposure", "unknown")
-
-
-def _columns(rows: list[tuple], first: int) -> dict[str, np.ndarray]:
-    cols = {}
-    for i, name in enumerate(_COUNT_COLS):
-        dtype = np.float64 if name == "sum_compound" else np.int64
-        cols[name] = np.array([r[first + i] or 0 for r in rows], dtype=dtype)
-    return cols
-
-
-def _brand_flags(brand: str) -> list[bool]:
-    return {"all": [True, False], "only": [True], "exclude": [False]}[brand]
-
-
-def _series_from_rollups(con, acc: _Acc, edges: np.ndarray, step: int, flt: PostFilter,
-                         brand: list[str]) -> None:
-    start, end = to_timestamp(edges[0]), to_timestamp(edges[-1])
-    origin_ms, step_ms = int(edges[0]) * 1000, step * 1000
-    kinds = sorted(flt.kinds) if flt.kinds_restricted else list(KINDS)
-    flags = _brand_flags(flt.brand)
-    rows = con.execute(q.SERIES_ROLLUP, [start, origin_ms, step_ms, end, kinds, flags]).fetchall()
-    if rows:
-        slots = np.array([r[0] for r in rows], np.int64)
-        acc.add_counts(_slot_bins(slots, edges, step), np.array([r[1] for r in rows], object),
-                       _columns(rows, 2))
-    rows = con.execute(q.UNIQUE_ROLLUP, [start, origin_ms, step_ms, end, flt.kinds_mask(), flags]).fetchall()
-    if rows:
-        slots = np.array([r[0] for r in rows], np.int64)
-        acc.add_audience(_slot_bins(slots, edges, step), np.array([r[1] or 0 for r in rows], np.int64))
-
-
-def _series_from_posts(con, acc: _Acc, edges: np.ndarray, step: int, flt: PostFilter,
-                       brand: list[str]) -> None:
-    start, end = to_timestamp(edges[0]), to_timestamp(edges[-1])
-    origin_ms, step_ms = int(edges[0]) * 1000, step * 1000
-    names, params = flt.sql(brand)
-    rows = con.execute(q.series_posts(names), [origin_ms, step_ms, start, end, *params]).fetchall()
-    if rows:
-        slots = np.array([r[0] for r in rows], np.int64)
-        acc.add_counts(_slot_bins(slots, edges, step), np.array([r[1] for r in rows], object),
-                       _columns(rows, 2))
-    rows = con.execute(q.before_and_firsts_posts(names),
-                       [end, *params, start, start, origin_ms, step_ms]).fetchall()
-    for what, slot, value in rows:
-        if what == "exposure":
-            acc.exposure_before += int(value or 0)
-    firsts = [(slot, value) for what, slot, value in rows if what == "first"]
-    if firsts:
-        slots = np.array([s for s, _ in firsts], np.int64)
-        acc.add_audience(_slot_bins(slots, edges, step), np.array([v or 0 for _, v in firsts], np.int64))
 
 
 # ---- posts ----------------------------------------------------------------------------------
@@ -515,14 +540,45 @@ def posts_around(
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     con = con or ws.cursor()
-    lo, hi = to_timestamp(t - abs(half_window)), to_timestamp(t + abs(half_window))
-    names, params = flt.sql(brand_handles(ws, con) if flt.brand != "all" else [])
-    total = con.execute(q.count_between(names), [lo, hi, *params]).fetchone()[0]
+    st = rollup.ensure(ws, con=con)
+    scores = "rollup" if st is not None else "posts"
+    st = st or rollup.state(ws, con)
+    a, b = t - abs(half_window), t + abs(half_window)
+    names, params = flt.sql(st.stamp["brand"])
+    total = con.execute(q.count_between(names), [to_timestamp(a), to_timestamp(b), *params]).fetchone()[0]
     if total == 0 or limit <= 0:
         return [], int(total)
-    rows = con.execute(q.posts_between(names, sort, bool(descending)),
-                       [lo, hi, *params, int(limit)]).fetchall()
+    if sort == "time" and total > limit:
+        a, b = _narrow_for_time(ws, st, flt, a, b, int(limit), bool(descending))
+    lo, hi = to_timestamp(a), to_timestamp(b)
+    rows = con.execute(q.posts_between(names, sort, bool(descending), scores),
+                       q.posts_between_params(sort, lo, hi, params, int(limit))).fetchall()
     return [PostRow.from_row(r) for r in rows], int(total)
+
+
+def _narrow_for_time(ws: Workspace, st: rollup.State, flt: PostFilter, a: float, b: float,
+                     limit: int, descending: bool) -> tuple[float, float]:
+    """A sub-window of [a, b] that surely holds the first (or last) ``limit`` posts, from
+    the filter's per-minute counts if they are at hand (a series was drawn for it): sorting
+    a busy window to keep 500 posts costs far more than the 500 posts."""
+    minutes = _cached_minutes(ws, st, flt)
+    if minutes is None or not len(minutes.t):
+        return a, b
+    counts = minutes.cols["total"]
+    # whole minutes only: the minute holding the window's edge is partly outside it
+    if not descending:
+        i = int(np.searchsorted(minutes.t, math.floor(a / 60) * 60 + 60, side="left"))
+        reach = np.cumsum(counts[i:])
+        j = int(np.searchsorted(reach, limit, side="left"))
+        if j < len(reach):
+            return a, min(b, float(minutes.t[i + j] + 60))
+    else:
+        i = int(np.searchsorted(minutes.t, math.floor(b / 60) * 60, side="left"))
+        reach = np.cumsum(counts[:i][::-1])
+        j = int(np.searchsorted(reach, limit, side="left"))
+        if j < len(reach):
+            return max(a, float(minutes.t[i - 1 - j])), b
+    return a, b
 
 
 # Twitter ids are snowflakes: milliseconds since this moment, shifted left by 22 bits.
@@ -533,15 +589,18 @@ _SNOWFLAKE_MIN = 1 << 40
 def get_post(ws: Workspace, platform: str, post_id: str,
              con: duckdb.DuckDBPyConnection | None = None) -> PostRow | None:
     con = con or ws.cursor()
+    sql = q.get_post("rollup" if rollup.ensure(ws, con=con) is not None else "posts")
+    windows = [(_EARLIEST, _LATEST)]
     near = _snowflake_time(platform, post_id)
     if near is not None:
-        # a window of a few seconds around the id's own time skips almost every row group
-        row = con.execute(q.GET_POST_NEAR, [to_timestamp(near - 2), to_timestamp(near + 2),
-                                            platform, post_id]).fetchone()
+        # a window of a few seconds around the id's own time skips almost every row group;
+        # the whole table is the fallback (an id that does not carry its time after all)
+        windows.insert(0, (to_timestamp(near - 2), to_timestamp(near + 2)))
+    for lo, hi in windows:
+        row = con.execute(sql, [lo, hi, platform, post_id, lo, hi]).fetchone()
         if row is not None:
             return PostRow.from_row(row)
-    row = con.execute(q.GET_POST, [platform, post_id]).fetchone()
-    return PostRow.from_row(row) if row else None
+    return None
 
 
 def original_of(ws: Workspace, row: PostRow, con: duckdb.DuckDBPyConnection | None = None) -> PostRow | None:
@@ -591,8 +650,10 @@ def top_amplifiers(
     if end <= start or limit <= 0:
         return []
     st = rollup.ensure(ws, con=con)
-    names, params = flt.sql(brand_handles(ws, con) if flt.brand != "all" else [])
-    sql = q.amplifiers(names, "rollup" if st is not None else "posts")
+    source = "rollup" if st is not None else "posts"
+    st = st or rollup.state(ws, con)
+    names, params = flt.sql(st.stamp["brand"])
+    sql = q.amplifiers(names, source)
     rows = con.execute(sql, [to_timestamp(start), to_timestamp(end), *params, int(limit)]).fetchall()
     return [
         Amplifier(handle, name, followers, int(posts), int(exposure), int(rts or 0), tuple(top or ()))
@@ -612,13 +673,3 @@ def to_unix(ts: datetime) -> float:
     if ts.tzinfo is not None:
         ts = ts.astimezone(timezone.utc).replace(tzinfo=None)
     return (ts - _UNIX_EPOCH).total_seconds()
-
-
-def ws_timezone(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> str:
-    row = (con or ws.cursor()).execute(q.META_VALUE, ["timezone"]).fetchone()
-    return row[0] if row and row[0] else "UTC"
-
-
-def brand_handles(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> list[str]:
-    row = (con or ws.cursor()).execute(q.META_VALUE, ["brand_handles"]).fetchone()
-    return rollup.brand_list(row[0] if row else None)

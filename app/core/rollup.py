@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,18 +30,26 @@ from app.core.store.workspace import Workspace
 # would otherwise both rebuild, and one of them would fail on a write-write conflict.
 _BUILD_LOCK = threading.Lock()
 _UNIX_EPOCH = datetime(1970, 1, 1)
+_TABLES_SEEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
 class State:
-    """What the rollups depend on (``stamp``) and what they were last built from (``built``)."""
+    """What the rollups depend on (``stamp``), what they were last built from (``built``),
+    and the workspace's display time zone (read in the same statement)."""
 
     stamp: dict
     built: dict | None
+    timezone: str = "UTC"
 
     @property
     def fresh(self) -> bool:
         return self.built is not None and all(self.built.get(k) == v for k, v in self.stamp.items())
+
+    @property
+    def key(self) -> tuple:
+        """The stamp as a hashable value (for caches of numbers derived from the posts)."""
+        return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(self.stamp.items()))
 
     @property
     def span(self) -> tuple[float, float] | None:
@@ -53,7 +62,7 @@ class State:
 
 def state(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> State:
     con = con or ws.cursor()
-    imports, posts, scores, brand, built = con.execute(q.CURRENT_STATE).fetchone()
+    imports, posts, scores, brand, built, tz = con.execute(q.CURRENT_STATE).fetchone()
     stamp = {
         "version": q.ROLLUP_VERSION,
         "imports": int(imports),
@@ -65,9 +74,9 @@ def state(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> State:
         built_stamp = json.loads(built) if built else None
     except ValueError:
         built_stamp = None
-    if built_stamp is not None and not _tables_present(con):
+    if built_stamp is not None and not _tables_present(ws, con):
         built_stamp = None
-    return State(stamp, built_stamp)
+    return State(stamp, built_stamp, tz or "UTC")
 
 
 def is_fresh(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> bool:
@@ -104,14 +113,15 @@ def rebuild(
     """Rebuild every rollup table in one transaction (a cancel leaves the old ones)."""
     progress = progress or NullProgress()
     con = con or ws.cursor()
-    for ddl in q.CREATE_TABLES:
-        con.execute(ddl)
     with ws.transaction(con):
         st = state(ws, con)
         brand = st.stamp["brand"]
+        for table in q.TABLES:
+            con.execute(q.DROP[table])
+        for ddl in q.CREATE_TABLES:
+            con.execute(ddl)
         steps = len(q.BUILD)
-        for i, (table, sql, needs_brand) in enumerate(q.BUILD):
-            con.execute(q.CLEAR[table])
+        for i, (_table, sql, needs_brand) in enumerate(q.BUILD):
             ws.run(sql, [brand] if needs_brand else [], progress=SubProgress(progress, i, i + 1, steps),
                    con=con, message="Preparing the timeline")
         first, last = con.execute(q.SPAN).fetchone()
@@ -121,7 +131,7 @@ def rebuild(
         )
         con.execute(q.SET_STAMP, [json.dumps(built)])
     progress.report(1, 1, "Timeline ready")
-    return State(st.stamp, built)
+    return State(st.stamp, built, st.timezone)
 
 
 def invalidate(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> None:
@@ -130,8 +140,15 @@ def invalidate(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> N
     (con or ws.cursor()).execute(q.CLEAR_STAMP)
 
 
-def _tables_present(con: duckdb.DuckDBPyConnection) -> bool:
-    return con.execute(q.TABLES_PRESENT).fetchone()[0] == len(q.TABLES)
+def _tables_present(ws: Workspace, con: duckdb.DuckDBPyConnection) -> bool:
+    # Once there, the tables stay for as long as this program has the workspace open (no
+    # other program can open it meanwhile), so the catalog is asked once per workspace.
+    if _TABLES_SEEN.get(ws):
+        return True
+    present = con.execute(q.TABLES_PRESENT).fetchone()[0] == len(q.TABLES)
+    if present:
+        _TABLES_SEEN[ws] = True
+    return present
 
 
 def brand_list(value: str | None) -> list[str]:

@@ -34,10 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import ImportFailed
+from app.core.errors import ImportFailed, NeedsColumnMapping
 from app.core.ingest import detect, expand_paths, import_file
+from app.core.ingest.importer import FOLDER_SUFFIXES
 from app.core.model import FileReport
-from app.core.progress import Cancelled, Progress, SubProgress, check
+from app.core.progress import Progress, SubProgress, check
 from app.core.store.workspace import Workspace
 from app.ui.column_mapping_dialog import ColumnMappingDialog, read_preview
 from app.ui.tasks import Task, TaskRunner
@@ -96,8 +97,7 @@ def _size(path: Path) -> int:
 
 
 def _needs_mapping(exc: ImportFailed) -> bool:
-    # The core says so only in words (see the report to the lead): a CSV it does not know.
-    return "column mapping" in exc.problem.lower()
+    return isinstance(exc, NeedsColumnMapping)
 
 
 def scan_files(paths: list[Path], progress: Progress) -> list[PlannedFile]:
@@ -116,12 +116,16 @@ def scan_files(paths: list[Path], progress: Progress) -> list[PlannedFile]:
             detect(path)
         except ImportFailed as exc:
             if _needs_mapping(exc):
-                # the columns exactly as the importer will check the mapping against them
-                item.columns = detect(path, has_mapping=True).columns
                 try:
-                    _, item.preview = read_preview(path)
-                except (OSError, EOFError, ValueError):
-                    item.preview = []
+                    # the columns exactly as the importer will check the mapping against them
+                    item.columns = detect(path, has_mapping=True).columns
+                except ImportFailed:
+                    item.columns = None  # import_file will say what is wrong with it
+                if item.columns is not None:
+                    try:
+                        _, item.preview = read_preview(path)
+                    except (OSError, EOFError, ValueError):
+                        item.preview = []
         plan.append(item)
     return plan
 
@@ -438,8 +442,9 @@ class ImportDialog(QDialog):
 
     def _outcome_text(self, outcome: str, error: str, phase: str) -> str:
         if outcome == "empty":
-            return "There were no files to import in what you chose (folders are searched " \
-                   "for .json, .jsonl, .csv, .js, .zip and .gz files)."
+            kinds = ", ".join(FOLDER_SUFFIXES)
+            return f"There were no files to import in what you chose (in a folder, only files " \
+                   f"ending in {kinds} are read)."
         if outcome == "done":
             return ""
         if phase != "importing":
@@ -453,11 +458,13 @@ class ImportDialog(QDialog):
             text = ("The import was cancelled" + (f" while reading “{stopped.path.name}”" if stopped else "")
                     + ": nothing of that file was kept")
         else:
-            text = f"The import stopped: {error}" + (
+            text = f"The import stopped: {error.rstrip('.')}." + (
                 f" Nothing of “{stopped.path.name}” was kept" if stopped else ""
             )
-        if kept:
-            text += f"; the {kept} file{'s' if kept != 1 else ''} finished before it stay in the workspace"
+        if kept == 1:
+            text += "; the file finished before it stays in the workspace"
+        elif kept:
+            text += f"; the {kept} files finished before it stay in the workspace"
         else:
             text += "; the workspace is as it was before"
         if not_started:

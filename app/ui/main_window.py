@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.core import metrics
+from app.core import metrics, overview
 from app.core.errors import UserError
 from app.core.metrics import PostFilter
 from app.core.sentiment import missing_count, score_missing
@@ -44,6 +44,7 @@ WINDOWS_MIN = (5, 15, 30, 60, 180)
 SPEEDS = ((60, "1 min per second"), (600, "10 min per second"), (3600, "1 hour per second"),
           (3 * 3600, "3 hours per second"), (6 * 3600, "6 hours per second"))
 OVERVIEW_PIXELS = 900
+LAST_FOLDER = "workspaces/last_folder"
 PLAY_TICK_MS = 40
 
 
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.cursor_t: float | None = None
         self.sort = ("time", False)
         self._play_clock: float | None = None
+        self.last_error: str | None = None
         self.setWindowTitle("Incident Timeline Explorer")
         self.setAcceptDrops(True)
         self.resize(1440, 900)
@@ -169,8 +171,8 @@ class MainWindow(QMainWindow):
         self.speed.setToolTip("How fast Play replays the incident")
         for seconds, label in SPEEDS:
             self.speed.addItem(label, seconds)
-        self.speed.setCurrentIndex(max(0, self.speed.findData(int(self.settings.value("playback_speed", 3600, int)))))
-        self.speed.currentIndexChanged.connect(lambda: self.settings.set_value("playback_speed", self.speed.currentData()))
+        self.speed.setCurrentIndex(max(0, self.speed.findData(int(self.settings.playback_speed))))
+        self.speed.currentIndexChanged.connect(self._speed_changed)
         bar.addWidget(self.speed)
         bar.addSeparator()
         bar.addWidget(QLabel(" Posts within "))
@@ -179,7 +181,7 @@ class MainWindow(QMainWindow):
         self.window_box.setToolTip("Which posts the table lists: those this close to the cursor")
         for minutes in WINDOWS_MIN:
             self.window_box.addItem(f"± {format_duration(minutes * 60)}", minutes)
-        self.window_box.setCurrentIndex(max(0, self.window_box.findData(int(self.settings.value("cursor_window_min", 15, int)))))
+        self.window_box.setCurrentIndex(max(0, self.window_box.findData(self.settings.cursor_window_minutes)))
         self.window_box.currentIndexChanged.connect(self._window_changed)
         bar.addWidget(self.window_box)
         bar.addWidget(QLabel(" of the cursor   "))
@@ -260,13 +262,13 @@ class MainWindow(QMainWindow):
 
     # ---- workspaces ---------------------------------------------------------------------------
     def choose_workspace(self) -> None:
-        start = str(self.settings.value("last_folder", str(Path.home()), str))
+        start = str(self.settings.value(LAST_FOLDER, str(Path.home()), str))
         path, _ = QFileDialog.getOpenFileName(self, "Open workspace", start, "Workspaces (*.duckdb);;All files (*)")
         if path:
             self.open_workspace(Path(path))
 
     def new_workspace(self) -> None:
-        start = str(self.settings.value("last_folder", str(Path.home()), str))
+        start = str(self.settings.value(LAST_FOLDER, str(Path.home()), str))
         path, _ = QFileDialog.getSaveFileName(self, "New workspace", str(Path(start) / "incident.duckdb"), "Workspaces (*.duckdb)")
         if not path:
             return
@@ -288,7 +290,7 @@ class MainWindow(QMainWindow):
             return False
         self.ws = ws
         self.settings.add_recent(path)
-        self.settings.set_value("last_folder", str(path.parent))
+        self.settings.set_value(LAST_FOLDER, str(path.parent))
         self._set_enabled(True)
         self.reload(fit=True)
         self._start_scoring()
@@ -342,9 +344,9 @@ class MainWindow(QMainWindow):
                 return None
             first, last = span
             bin_s = metrics.choose_bin(last - first, OVERVIEW_PIXELS, min_px_per_bin=2)
-            overview = metrics.binned_series(ws, first, last + 1, bin_s, flt, con=con)
-            langs = metrics.languages(ws, con=con)
-            return span, overview, langs
+            whole = metrics.binned_series(ws, first, last + 1, bin_s, flt, con=con)
+            langs = overview.languages(ws, con=con)
+            return span, whole, langs
 
         def loaded(result) -> None:
             self.setWindowTitle(f"{name} — Incident Timeline Explorer")
@@ -355,11 +357,11 @@ class MainWindow(QMainWindow):
                 self.posts_heading.setText("This workspace holds no posts yet: use File > Import.")
                 self.status_posts.setText("No posts")
                 return
-            span, overview, langs = result
+            span, whole, langs = result
             first_load = self.span is None
             self.span = span
             self.timeline.set_span(*span)
-            self.timeline.set_overview(overview)
+            self.timeline.set_overview(whole)
             self.filter_bar.set_languages(langs)
             if fit or first_load:
                 self.timeline.fit_all()
@@ -400,8 +402,11 @@ class MainWindow(QMainWindow):
         self._query_posts()
 
     def _window_changed(self) -> None:
-        self.settings.set_value("cursor_window_min", self.window_box.currentData())
+        self.settings.cursor_window_minutes = int(self.window_box.currentData())
         self._query_posts()
+
+    def _speed_changed(self) -> None:
+        self.settings.playback_speed = float(self.speed.currentData())
 
     # ---- the cursor ---------------------------------------------------------------------------
     def set_cursor(self, t: float, query: bool = True) -> None:
@@ -503,20 +508,20 @@ class MainWindow(QMainWindow):
 
     # ---- import and scoring ---------------------------------------------------------------------
     def import_files(self) -> None:
-        start = str(self.settings.value("last_import_folder", str(Path.home()), str))
+        start = str(self.settings.last_import_folder or Path.home())
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Import archive files", start,
             "Archives (*.json *.jsonl *.ndjson *.js *.csv *.tsv *.gz *.zip *.txt);;All files (*)",
         )
         if paths:
-            self.settings.set_value("last_import_folder", str(Path(paths[0]).parent))
+            self.settings.last_import_folder = Path(paths[0]).parent
             self.start_import([Path(p) for p in paths])
 
     def import_folder(self) -> None:
-        start = str(self.settings.value("last_import_folder", str(Path.home()), str))
+        start = str(self.settings.last_import_folder or Path.home())
         folder = QFileDialog.getExistingDirectory(self, "Import a folder of archives", start)
         if folder:
-            self.settings.set_value("last_import_folder", folder)
+            self.settings.last_import_folder = folder
             self.start_import([Path(folder)])
 
     def start_import(self, paths: list[Path]):
@@ -583,8 +588,14 @@ class MainWindow(QMainWindow):
 
     # ---- misc ---------------------------------------------------------------------------------------
     def _error(self, message: str) -> None:
+        """A background job failed: say so without stopping the user (the box is not modal)."""
         self.statusBar().showMessage(message, 10000)
-        QMessageBox.warning(self, "Incident Timeline Explorer", message)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Incident Timeline Explorer", message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_error = message
 
     def about(self) -> None:
         import duckdb

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from app.core.errors import UserError
 from app.core.progress import Cancelled
@@ -47,10 +47,10 @@ class _Progress:
         self._cancel.set()
 
 
-class Task(QRunnable):
-    def __init__(self, kind: str, fn: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
+class Task:
+    """One job on the pool; its signals live on the UI thread."""
+
+    def __init__(self, kind: str, fn: Callable[[Any], Any] | None) -> None:
         self.kind = kind
         self.fn = fn
         self.signals = _Signals()
@@ -124,6 +124,9 @@ class TaskRunner(QObject):
             task.signals.cancelled.connect(lambda: on_cancelled() if current() else None)
 
         def finished() -> None:
+            # let go of the job (and the workspace it holds) once it is over
+            task.fn = None
+            task.signals.deleteLater()
             self._all.discard(task)
             if current():
                 del self._current[kind]
@@ -131,7 +134,8 @@ class TaskRunner(QObject):
 
         task.signals.finished.connect(finished)
         self.busy_changed.emit(kind, True)
-        self.pool.start(task)
+        # a plain callable: the pool keeps no QRunnable (and so no job) alive after the run
+        self.pool.start(task.run)
         return task
 
     def is_busy(self, kind: str) -> bool:

@@ -1,43 +1,124 @@
-"""The first window, driven for real under the offscreen platform."""
+"""The window's handling of workspaces: opening, refusing, settings remembered, drops."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
-import pyqtgraph as pg
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.ingest import import_paths
 from app.core.store import Workspace
 from app.ui.main_window import MainWindow
+from app.ui.settings import AppSettings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-def test_window_shows_a_workspace(qtbot, tmp_path):
-    path = tmp_path / "w.duckdb"
-    with Workspace.open(path, create=True) as ws:
-        import_paths(ws, [FIXTURES / "python-twitter" / "streaming_lines.json"])
-        ws.configure(name="Stream <b>test</b>")
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    assert window.open_workspace(path)
-    assert window.windowTitle().startswith("Stream <b>test</b>")
-    # the name is shown as plain text, never as markup
-    assert "<b>" in window.summary.text()
-    assert "71 posts" in window.summary.text()
-    fills = [i for i in window.plot.getPlotItem().items if isinstance(i, pg.FillBetweenItem)]
-    assert len(fills) == 4
-    window.close()
+def make_window(qtbot, tmp_path) -> MainWindow:
+    w = MainWindow(AppSettings(tmp_path / "settings.ini"))
+    qtbot.addWidget(w)
+    w.show()
+    return w
 
 
-def test_window_explains_a_bad_file(qtbot, tmp_path, monkeypatch):
+def idle(qtbot, w):
+    qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=20000)
+
+
+def test_a_file_that_is_not_a_workspace_is_explained(qtbot, tmp_path, monkeypatch):
     bad = tmp_path / "notes.duckdb"
     bad.write_text("not a database", encoding="utf-8")
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
-    window = MainWindow()
-    qtbot.addWidget(window)
-    assert not window.open_workspace(bad)
+    w = make_window(qtbot, tmp_path)
+    assert not w.open_workspace(bad)
     assert shown and "not an Incident Timeline workspace" in shown[0]
+    assert not w.act_import.isEnabled()
+
+
+def test_a_workspace_open_elsewhere_is_explained(qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "held.duckdb"
+    Workspace.open(path, create=True).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time, duckdb
+            con = duckdb.connect({str(path)!r})
+            print("ready", flush=True)
+            sys.stdin.readline()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        shown = []
+        monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+        w = make_window(qtbot, tmp_path)
+        assert not w.open_workspace(path)
+        assert shown and "open in another window or program" in shown[0]
+    finally:
+        holder.stdin.close()
+        holder.wait(10)
+
+
+def test_empty_workspace_says_what_to_do(qtbot, tmp_path):
+    path = tmp_path / "empty.duckdb"
+    Workspace.open(path, create=True).close()
+    w = make_window(qtbot, tmp_path)
+    assert w.open_workspace(path)
+    idle(qtbot, w)
+    assert "File > Import" in w.posts_heading.text()
+    assert w.act_import.isEnabled()
+    w.close()
+
+
+def test_recent_workspaces_and_window_state_are_remembered(qtbot, tmp_path):
+    path = tmp_path / "w.duckdb"
+    with Workspace.open(path, create=True) as ws:
+        import_paths(ws, [FIXTURES / "twarc-csv" / "noflat.jsonl"])
+    w = make_window(qtbot, tmp_path)
+    assert w.open_workspace(path)
+    idle(qtbot, w)
+    w.resize(1500, 950)
+    w.window_box.setCurrentIndex(w.window_box.findData(60))
+    w.close()
+    again = make_window(qtbot, tmp_path)
+    assert again.settings.recent_workspaces() == [path.resolve()]
+    assert again.settings.restore_window(again)  # geometry and dock layout were saved
+    assert again.window_box.currentData() == 60
+    again.close()
+
+
+def test_dropping_an_archive_opens_the_import(qtbot, tmp_path):
+    path = tmp_path / "w.duckdb"
+    Workspace.open(path, create=True).close()
+    w = make_window(qtbot, tmp_path)
+    assert w.open_workspace(path)
+    idle(qtbot, w)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(FIXTURES / "twarc-csv" / "noflat.jsonl"))])
+    opened = []
+    real_start = w.start_import
+    w.start_import = lambda paths: opened.append(real_start(paths))
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    w.dropEvent(event)
+    dialog = opened[0]
+    qtbot.waitUntil(lambda: dialog.outcome == "done", timeout=20000)
+    idle(qtbot, w)
+    assert w.ws.info()["posts"] == 100
+    dialog.close()
+    idle(qtbot, w)
+    assert w.status_posts.text() == "100 posts in view"
+    w.close()
+
+
+def test_about_names_the_versions(qtbot, tmp_path, monkeypatch):
+    texts = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: texts.append(self.text()))
+    w = make_window(qtbot, tmp_path)
+    w.about()
+    assert texts and all(name in texts[0] for name in ("Qt ", "DuckDB ", "pyqtgraph ", "vaderSentiment "))

@@ -19,7 +19,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.errors import ImportFailed
+from app.core.errors import ImportFailed, NeedsColumnMapping
 
 #: Format keys (accepted by ``--format``) and what a user reads about them.
 FORMATS: dict[str, str] = {
@@ -90,10 +90,11 @@ def detect(path: Path, forced: str | None = None, has_mapping: bool = False) -> 
         return _forced_or(forced, Detected("csv-twarc", "csv", compression, columns))
     if len(columns) > 1:
         shown = ", ".join(columns[:8]) + (", …" if len(columns) > 8 else "")
-        raise ImportFailed(
+        raise NeedsColumnMapping(
             str(path),
             f"this CSV file's columns are not ones the app knows ({shown}). Import it with a "
             "column mapping that says which column holds the post id, the time and the text.",
+            columns,
         )
     raise ImportFailed(
         str(path),

@@ -1,6 +1,6 @@
-"""The SQL behind the window's first overview: posts per hour by kind."""
+"""The SQL behind the window's choices: which languages the workspace holds."""
 
-HOURLY_VOLUME_BY_KIND = """
-    SELECT epoch(time_bucket(INTERVAL 1 HOUR, created_at)) AS t, kind, count(*) AS n
-    FROM posts GROUP BY ALL ORDER BY t
+LANGUAGES = """
+    SELECT lang, count(*) AS n FROM posts WHERE lang IS NOT NULL AND lang <> ''
+    GROUP BY lang ORDER BY n DESC, lang LIMIT ?
 """

@@ -9,6 +9,10 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
   brand flag, the accounts whose first post among those kinds falls in that minute and their
   followers at that post (the "unique audience").
 * ``rollup_retweets``: per post, how many retweets of it the workspace holds.
+* ``rollup_post_scores``: each scored post's sentiment by the post's row number in ``posts``
+  (with its time). ``sentiment`` is keyed by text, so finding the scores of the posts around
+  a time means scanning all of it; this copy is found by time like the posts themselves, and
+  joined on one integer instead of (platform, id) strings.
 
 Whether the rollups describe the current posts is told by a stamp kept in ``meta``
 (``rollup_stamp``); :mod:`app.core.rollup` compares and rebuilds. Brand handles are the only
@@ -54,24 +58,38 @@ CREATE_TABLES = [
         retweets BIGINT  NOT NULL
     )
     """,
+    """
+    CREATE TABLE IF NOT EXISTS rollup_post_scores (
+        created_at TIMESTAMP NOT NULL,
+        post_row   BIGINT    NOT NULL,
+        compound   DOUBLE    NOT NULL,
+        neg        DOUBLE    NOT NULL,
+        neu        DOUBLE    NOT NULL,
+        pos        DOUBLE    NOT NULL
+    )
+    """,
 ]
 
-TABLES = ("rollup_minute", "rollup_first", "rollup_retweets")
+TABLES = ("rollup_minute", "rollup_first", "rollup_retweets", "rollup_post_scores")
 
 #: How many of the rollup tables exist (a read-only workspace may predate them).
-TABLES_PRESENT = """
-    SELECT count(*) FROM information_schema.tables
-    WHERE table_schema = 'main' AND table_name IN ('rollup_minute', 'rollup_first', 'rollup_retweets')
+TABLES_PRESENT = f"""
+    SELECT count(*) FROM duckdb_tables()
+    WHERE database_name = current_database() AND schema_name = 'main'
+          AND table_name IN ({", ".join(repr(t) for t in TABLES)})
 """
 
-#: What the rollups depend on, and the stamp they were built from. posts only grow by
-#: imports and sentiment only by scoring runs, so these counts change whenever either does.
+#: What the rollups depend on, the stamp they were built from, and the display time zone
+#: (which the series need too). posts only grow by imports and sentiment only by scoring
+#: runs, so these counts change whenever either does. One statement: it runs before every
+#: timeline query.
 CURRENT_STATE = """
     SELECT (SELECT coalesce(max(import_id), 0) FROM imports),
            (SELECT count(*) FROM posts),
            (SELECT count(*) FROM sentiment),
            (SELECT value FROM meta WHERE key = 'brand_handles'),
-           (SELECT value FROM meta WHERE key = 'rollup_stamp')
+           (SELECT value FROM meta WHERE key = 'rollup_stamp'),
+           (SELECT value FROM meta WHERE key = 'timezone')
 """
 
 SPAN = "SELECT min(created_at), max(created_at) FROM posts"
@@ -80,7 +98,9 @@ SET_STAMP = "INSERT OR REPLACE INTO meta (key, value) VALUES ('rollup_stamp', ?)
 
 CLEAR_STAMP = "DELETE FROM meta WHERE key = 'rollup_stamp'"
 
-CLEAR = {t: f"DELETE FROM {t}" for t in TABLES}
+#: Dropped and made anew on every rebuild: cheaper than deleting every row (which leaves the
+#: old rows' space behind until a checkpoint) and it brings an older layout up to date.
+DROP = {t: f"DROP TABLE IF EXISTS {t}" for t in TABLES}
 
 # An account is its handle (case-insensitive) on its platform; posts without a handle fall
 # back to the author id. The brand flag follows the handle, as the brand filter does.
@@ -108,32 +128,34 @@ BUILD_MINUTE = f"""
 _KINDS = ("post", "reply", "quote", "retweet")
 
 
-def _first_of_mask() -> str:
-    """Per account and mask: the earliest of its per-kind first posts among the mask's kinds
-    (ties on time go to the smaller post id, as in the straightforward query)."""
-    keys = ", ".join(
-        f"CASE WHEN (mask >> {i}) & 1 = 1 THEN k_{k} END" for i, k in enumerate(_KINDS)
-    )
-    pick = " ".join(f"WHEN first_key = k_{k} THEN f_{k}" for k in _KINDS)
-    return f"""
-        SELECT account, is_brand, mask, first_key, CASE {pick} END AS followers
-        FROM (SELECT *, least({keys}) AS first_key FROM wide, masks)
-        WHERE first_key IS NOT NULL
-    """
-
-
-# Named, so that the time can be taken back out of the key.
-_FIRST_KEY = "{'t': created_at, 'id': post_id}"
+#: A post's place in time as one number, earliest first: its time, then (for posts of the
+#: same instant) its row number in ``posts``. One HUGEINT compares many times faster than a
+#: (time, id) struct, and it never ties.
+FIRST_KEY = "((epoch_us(created_at)::HUGEINT << 40) + rowid)"
+#: The time back out of a FIRST_KEY value ``k``.
+KEY_TIME = "make_timestamp(({k} >> 40)::BIGINT)"
 
 
 def _per_kind_columns() -> str:
     cols = []
     for k in _KINDS:
-        cols.append(f"min({_FIRST_KEY}) FILTER (WHERE kind = '{k}') AS k_{k}")
-        cols.append(
-            f"arg_min_null(author_followers, {_FIRST_KEY}) FILTER (WHERE kind = '{k}') AS f_{k}"
-        )
+        cols.append(f"min({FIRST_KEY}) FILTER (WHERE kind = '{k}') AS k_{k}")
+        cols.append(f"arg_min_null(author_followers, {FIRST_KEY}) FILTER (WHERE kind = '{k}') AS f_{k}")
     return ",\n".join(cols)
+
+
+def _first_of_mask() -> str:
+    """Per account and mask: the earliest of its per-kind first posts among the mask's kinds,
+    with the followers at that post."""
+    keys = ", ".join(
+        f"CASE WHEN (mask >> {i}) & 1 = 1 THEN k_{k} END" for i, k in enumerate(_KINDS)
+    )
+    pick = " ".join(f"WHEN first_key = k_{k} THEN f_{k}" for k in _KINDS)
+    return f"""
+        SELECT is_brand, mask, first_key, CASE {pick} END AS followers
+        FROM (SELECT *, least({keys}) AS first_key FROM wide, masks)
+        WHERE first_key IS NOT NULL
+    """
 
 
 #: Parameter: the brand handles (lower case).
@@ -148,7 +170,7 @@ BUILD_FIRST = f"""
     ),
     masks AS (SELECT m::UTINYINT AS mask FROM range(1, 16) r(m)),
     firsts AS ({_first_of_mask()})
-    SELECT date_trunc('minute', first_key.t) AS minute, mask, is_brand,
+    SELECT date_trunc('minute', {KEY_TIME.format(k="first_key")}) AS minute, mask, is_brand,
            count(*), coalesce(sum(followers), 0)
     FROM firsts
     GROUP BY ALL
@@ -164,5 +186,20 @@ BUILD_RETWEETS = """
     ORDER BY platform, ref_post_id
 """
 
-BUILD = [("rollup_minute", BUILD_MINUTE, True), ("rollup_first", BUILD_FIRST, True),
-         ("rollup_retweets", BUILD_RETWEETS, False)]
+# post_row is the row number DuckDB gives each row of posts (rowid): stable because posts are
+# only ever appended to, and every append makes the rollups stale. The rows come in the
+# posts' own order (time order within each import) with no sort: that keeps them as prunable
+# by time as the posts, and a sort would double the cost of the build.
+BUILD_POST_SCORES = """
+    INSERT INTO rollup_post_scores
+    SELECT p.created_at, p.rowid, s.compound, s.neg, s.neu, s.pos
+    FROM posts p JOIN sentiment s ON s.text_key = p.text_key
+"""
+
+#: (table, statement, whether it takes the brand handles), in build order.
+BUILD = [
+    ("rollup_minute", BUILD_MINUTE, True),
+    ("rollup_first", BUILD_FIRST, True),
+    ("rollup_retweets", BUILD_RETWEETS, False),
+    ("rollup_post_scores", BUILD_POST_SCORES, False),
+]

@@ -43,7 +43,6 @@ class Workspace:
         self.path = path
         self.con = con
         self.read_only = read_only
-        self._lock = threading.RLock()
 
     # ---- opening -------------------------------------------------------------------------
     @classmethod
@@ -201,10 +200,8 @@ class Workspace:
     def meta(self) -> dict[str, str]:
         return dict(self.con.cursor().execute("SELECT key, value FROM meta").fetchall())
 
-    def _set_meta(self, key: str, value: str) -> None:
-        self.con.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value]
-        )
+    def _set_meta(self, con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+        con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
 
     @property
     def incident_name(self) -> str:
@@ -236,9 +233,10 @@ class Workspace:
         if brand_handles is not None:
             handles = sorted({normalise_handle(h) for h in brand_handles if h.strip()})
             updates["brand_handles"] = json.dumps(handles)
-        with self.transaction():
+        # its own cursor: an import may be holding the main connection in another thread
+        with self.transaction(self.cursor()) as con:
             for key, value in updates.items():
-                self._set_meta(key, value)
+                self._set_meta(con, key, value)
 
     # ---- what is in it -------------------------------------------------------------------
     def imported_file(self, sha256: str) -> tuple[int, str] | None:
