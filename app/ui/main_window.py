@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.posts_dock.setObjectName("posts-dock")
         self.posts_dock.setWidget(posts_box)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.posts_dock)
-        self.resizeDocks([self.posts_dock], [560], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.posts_dock], [660], Qt.Orientation.Horizontal)
 
         self._build_actions()
         self._build_toolbars()
@@ -379,7 +379,7 @@ class MainWindow(QMainWindow):
             return
         bin_s = metrics.choose_bin(end - start, pixels)
         flt = self.filter
-        self.status_range.setText(f"{format_range(start, end, ws.timezone)} · {format_duration(bin_s)} bins")
+        self.status_range.setText(f" ·  {format_range(start, end, ws.timezone)}  ·  {format_duration(bin_s)} bins")
 
         def query(progress):
             return metrics.binned_series(ws, start, end, bin_s, flt, con=ws.cursor())
@@ -394,7 +394,7 @@ class MainWindow(QMainWindow):
 
     def _filter_changed(self, flt: PostFilter) -> None:
         self.filter = flt
-        self.status_filter.setText(("Filter: " + flt.describe()) if not flt.is_empty() else "")
+        self.status_filter.setText((" ·  Filter: " + flt.describe()) if not flt.is_empty() else "")
         self.reload(fit=False)
 
     def _sort_requested(self, key: str, descending: bool) -> None:

@@ -28,9 +28,10 @@ from app.core.metrics import PostRow
 
 KIND_NAMES = {"post": "Original", "reply": "Reply", "quote": "Quote", "retweet": "Retweet"}
 
-COLUMNS = ("Time", "Author", "Followers", "Kind", "Sentiment", "Text", "Retweets", "Likes")
+COLUMNS = ("Time", "Author", "Text", "Kind", "Followers", "Sentiment", "Retweets", "Likes")
+TEXT_COLUMN = 2
 #: the columns whose order the store can sort by across the whole window (not just the rows shown)
-SERVER_SORTS = {0: "time", 2: "exposure", 4: "sentiment", 6: "engagement", 7: "engagement"}
+SERVER_SORTS = {0: "time", 4: "exposure", 5: "sentiment", 6: "engagement", 7: "engagement"}
 
 
 def sentiment_word(compound: float | None) -> str:
@@ -78,7 +79,7 @@ class PostsModel(QAbstractTableModel):
         return None
 
     def local_time(self, row: PostRow) -> str:
-        return row.created_at.replace(tzinfo=timezone.utc).astimezone(self.zone).strftime("%d %b %H:%M:%S")
+        return row.created_at.replace(tzinfo=timezone.utc).astimezone(self.zone).strftime("%H:%M:%S")
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -91,13 +92,13 @@ class PostsModel(QAbstractTableModel):
             if col == 1:
                 return "@" + (row.author_handle or "?")
             if col == 2:
-                return "unknown" if row.author_followers is None else f"{row.author_followers:,}"
+                return one_line(row.text)
             if col == 3:
                 return KIND_NAMES.get(row.kind, row.kind)
             if col == 4:
-                return "—" if row.compound is None else f"{row.compound:+.2f}"
+                return "unknown" if row.author_followers is None else f"{row.author_followers:,}"
             if col == 5:
-                return one_line(row.text)
+                return "—" if row.compound is None else f"{row.compound:+.2f}"
             if col == 6:
                 return "" if row.retweet_count is None else f"{row.retweet_count:,}"
             if col == 7:
@@ -105,13 +106,15 @@ class PostsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             # a tooltip is rendered as rich text whenever it looks like markup: escape it and
             # mark it as rich text, so a post's markup is always shown literally
-            if col == 5:
+            if col == TEXT_COLUMN:
                 return "<qt>" + html.escape(row.text).replace("\n", "<br>") + "</qt>"
             if col == 1:
                 return "<qt>" + html.escape(row.author_name or "") + "</qt>"
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 4, 6, 7):
+            if col == 0:
+                return row.created_at.replace(tzinfo=timezone.utc).astimezone(self.zone).strftime("%a %d %b %Y %H:%M:%S %Z")
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (4, 5, 6, 7):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 4 and row.compound is not None:
+        if role == Qt.ItemDataRole.ForegroundRole and col == 5 and row.compound is not None:
             word = sentiment_word(row.compound)
             if word == "negative":
                 return QBrush(QColor("#c8453b"))
@@ -158,9 +161,13 @@ class PostsView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 112), (1, 130), (2, 80), (3, 66), (4, 72), (6, 64), (7, 56)):
-            self.setColumnWidth(col, width)
+        header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(36)
+        # wide enough for the header and a typical value, measured in the font in use
+        fm = self.fontMetrics()
+        samples = {0: "00:00:00", 1: "@a_long_handle1", 3: "Original", 4: "1,234,567", 5: "+0.00", 6: "12,345", 7: "1,234"}
+        for col, sample in samples.items():
+            self.setColumnWidth(col, max(fm.horizontalAdvance(sample), fm.horizontalAdvance(COLUMNS[col])) + 22)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.sectionClicked.connect(self._header_clicked)

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from app.core.metrics import KINDS, Series
-from app.ui.timeline.time_axis import ZonedDateAxis
+from app.ui.timeline.time_axis import CompactAxis, ZonedDateAxis
 
 KIND_COLOURS = {"post": "#3b6fb6", "reply": "#4f9d69", "quote": "#8e6bbf", "retweet": "#e08a2e"}
 KIND_LABELS = {"post": "Original posts", "reply": "Replies", "quote": "Quotes", "retweet": "Retweets"}
@@ -44,6 +44,15 @@ def _pen(colour: QColor | str, width: float = 1.5, style=Qt.PenStyle.SolidLine):
     pen.setStyle(style)
     pen.setCosmetic(True)
     return pen
+
+
+def _key(plot: pg.PlotItem, entries: list[tuple[str, str, str]]) -> None:
+    """A one-line key above a plot, where it never covers the data (our own fixed words)."""
+    parts = []
+    for colour, mark, label in entries:
+        swatch = f'<span style="color:{colour}; font-size:12pt">{mark}</span> ' if mark else ""
+        parts.append(f'{swatch}<span style="font-size:9pt">{label}</span>')
+    plot.setTitle("&nbsp;&nbsp;&nbsp;".join(parts), justify="left")
 
 
 class TimelineView(QWidget):
@@ -93,7 +102,10 @@ class TimelineView(QWidget):
         self.axis = ZonedDateAxis(orientation="bottom")
         self.p_volume = self.detail.addPlot(row=0, col=0)
         self.p_sentiment = self.detail.addPlot(row=1, col=0)
-        self.p_reach = self.detail.addPlot(row=2, col=0, axisItems={"bottom": self.axis})
+        self.p_reach = self.detail.addPlot(
+            row=2, col=0,
+            axisItems={"bottom": self.axis, "left": CompactAxis("left"), "right": CompactAxis("right")},
+        )
         self.plots = (self.p_volume, self.p_sentiment, self.p_reach)
         for p in self.plots:
             p.setMouseEnabled(x=True, y=False)
@@ -111,25 +123,22 @@ class TimelineView(QWidget):
             p.getAxis("bottom").setHeight(4)
         self.p_volume.setLabel("left", "Posts per bin")
         self.p_sentiment.setLabel("left", "Sentiment")
-        self.p_reach.setLabel("left", "Exposure")
-        self.p_reach.getAxis("left").enableAutoSIPrefix(True)
+        self.p_reach.setLabel("left", "Exposure (people)")
         self.p_sentiment.setYRange(-1.05, 1.05, padding=0)
         self.detail.ci.layout.setRowStretchFactor(0, 4)
         self.detail.ci.layout.setRowStretchFactor(1, 3)
         self.detail.ci.layout.setRowStretchFactor(2, 3)
 
         # volume: stacked bars by kind
-        self.volume_legend = self.p_volume.addLegend(offset=(8, 4), colCount=4)
         self.volume_bars: dict[str, pg.BarGraphItem] = {}
         for kind in KINDS:
             bar = pg.BarGraphItem(x=[], height=[], width=1, brush=pg.mkBrush(KIND_COLOURS[kind]), pen=pg.mkPen(None))
             bar.setObjectName(f"volume-{kind}")
             self.p_volume.addItem(bar)
-            self.volume_legend.addItem(bar, KIND_LABELS[kind])
             self.volume_bars[kind] = bar
+        _key(self.p_volume, [(KIND_COLOURS[k], "■", KIND_LABELS[k]) for k in KINDS])
 
         # sentiment: share negative below zero, share positive above, mean compound line
-        self.sentiment_legend = self.p_sentiment.addLegend(offset=(8, 4), colCount=3)
         self.neg_bars = pg.BarGraphItem(x=[], height=[], width=1, brush=pg.mkBrush(NEGATIVE), pen=pg.mkPen(None))
         self.pos_bars = pg.BarGraphItem(x=[], height=[], width=1, brush=pg.mkBrush(POSITIVE), pen=pg.mkPen(None))
         self.mean_curve = pg.PlotDataItem(pen=_pen(MEAN, 2), connect="finite")
@@ -137,12 +146,12 @@ class TimelineView(QWidget):
         self.p_sentiment.addItem(self.pos_bars)
         self.p_sentiment.addItem(self.mean_curve)
         self.p_sentiment.addItem(pg.InfiniteLine(pos=0, angle=0, pen=_pen("#88888888", 1)))
-        self.sentiment_legend.addItem(self.mean_curve, "Mean sentiment (−1…1)")
-        self.sentiment_legend.addItem(self.neg_bars, "Share negative")
-        self.sentiment_legend.addItem(self.pos_bars, "Share positive")
+        _key(self.p_sentiment, [(MEAN.name(), "━", "Mean sentiment (−1 … +1)"),
+                                (NEGATIVE.name(), "■", "Share negative (down)"),
+                                (POSITIVE.name(), "■", "Share positive (up)"),
+                                ("#999999", "", "faint = few posts")])
 
         # reach: exposure per bin (left axis), cumulative exposure and unique audience (right)
-        self.reach_legend = self.p_reach.addLegend(offset=(8, 4), colCount=3)
         self.exposure_bars = pg.BarGraphItem(x=[], height=[], width=1, brush=pg.mkBrush(EXPOSURE), pen=pg.mkPen(None))
         self.p_reach.addItem(self.exposure_bars)
         self.cumulative_box = pg.ViewBox()
@@ -151,16 +160,15 @@ class TimelineView(QWidget):
         right = self.p_reach.getAxis("right")
         right.linkToView(self.cumulative_box)
         right.setStyle(showValues=True)
-        right.enableAutoSIPrefix(True)
-        right.setLabel("Cumulative")
+        right.setLabel("Cumulative (people)")
         self.cumulative_box.setXLink(self.p_reach)
         self.cumulative_curve = pg.PlotDataItem(pen=_pen(CUMULATIVE, 2))
         self.unique_curve = pg.PlotDataItem(pen=_pen(UNIQUE, 2, Qt.PenStyle.DashLine))
         self.cumulative_box.addItem(self.cumulative_curve)
         self.cumulative_box.addItem(self.unique_curve)
-        self.reach_legend.addItem(self.exposure_bars, "Exposure per bin")
-        self.reach_legend.addItem(self.cumulative_curve, "Cumulative exposure")
-        self.reach_legend.addItem(self.unique_curve, "Cumulative unique audience")
+        _key(self.p_reach, [(EXPOSURE.name(), "■", "Exposure per bin (left)"),
+                            (CUMULATIVE.name(), "━", "Cumulative exposure (right)"),
+                            (UNIQUE.name(), "╌", "Cumulative unique audience (right)")])
         self.p_reach.vb.sigResized.connect(self._sync_cumulative_geometry)
 
         # the cursor, one line per plot, moved together
@@ -172,7 +180,7 @@ class TimelineView(QWidget):
             p.addItem(line, ignoreBounds=True)
             self.cursor_lines.append(line)
         self.cursor_label = pg.InfLineLabel(
-            self.cursor_lines[0], text="", position=0.93, anchors=[(0, 0), (0, 0)],
+            self.cursor_lines[0], text="", position=0.9, anchors=[(0, 0), (0, 0)],
             color=CURSOR, fill=pg.mkBrush(255, 255, 255, 210) if not dark_palette() else pg.mkBrush(30, 30, 30, 210),
         )
         self.detail.scene().sigMouseClicked.connect(self._clicked)

@@ -33,6 +33,39 @@ class ZonedDateAxis(pg.DateAxisItem):
             self.utcOffset = 0
         return super().tickValues(minVal, maxVal, size)
 
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+        """Days as ``Wed 13 Nov``, hours as ``16:00`` (a local midnight names its day)."""
+        out = []
+        for v in values:
+            try:
+                local = datetime.fromtimestamp(v, timezone.utc).astimezone(self.zone)
+            except (OverflowError, OSError, ValueError):
+                out.append("")
+                continue
+            if spacing >= 86400 or (local.hour == 0 and local.minute == 0 and spacing >= 3600):
+                out.append(local.strftime("%a %d %b"))
+            elif spacing >= 60:
+                out.append(local.strftime("%H:%M"))
+            else:
+                out.append(local.strftime("%H:%M:%S"))
+        return out
+
+
+class CompactAxis(pg.AxisItem):
+    """Counts of people as 250k, 1.5M: readable at a glance, unlike 1.5e+06."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+        return [compact_number(v * scale) for v in values]
+
+
+def compact_number(v: float) -> str:
+    a = abs(v)
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if a >= limit:
+            text = f"{v / limit:.1f}".rstrip("0").rstrip(".")
+            return text + suffix
+    return f"{v:.0f}" if a >= 1 or v == 0 else f"{v:.2g}"
+
 
 def zone_abbreviation(zone: str, t: float) -> str:
     return datetime.fromtimestamp(t, timezone.utc).astimezone(ZoneInfo(zone)).strftime("%Z")
