@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.posts_dock.setObjectName("posts-dock")
         self.posts_dock.setWidget(posts_box)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.posts_dock)
-        self.resizeDocks([self.posts_dock], [660], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.posts_dock], [760], Qt.Orientation.Horizontal)
 
         self._build_actions()
         self._build_toolbars()

@@ -28,10 +28,10 @@ from app.core.metrics import PostRow
 
 KIND_NAMES = {"post": "Original", "reply": "Reply", "quote": "Quote", "retweet": "Retweet"}
 
-COLUMNS = ("Time", "Author", "Text", "Kind", "Followers", "Sentiment", "Retweets", "Likes")
-TEXT_COLUMN = 2
+COLUMNS = ("Time", "Author", "Followers", "Kind", "Sentiment", "Retweets", "Likes", "Text")
+TEXT_COLUMN = 7
 #: the columns whose order the store can sort by across the whole window (not just the rows shown)
-SERVER_SORTS = {0: "time", 4: "exposure", 5: "sentiment", 6: "engagement", 7: "engagement"}
+SERVER_SORTS = {0: "time", 2: "exposure", 4: "sentiment", 5: "engagement", 6: "engagement"}
 
 
 def sentiment_word(compound: float | None) -> str:
@@ -92,17 +92,17 @@ class PostsModel(QAbstractTableModel):
             if col == 1:
                 return "@" + (row.author_handle or "?")
             if col == 2:
-                return one_line(row.text)
+                return "unknown" if row.author_followers is None else f"{row.author_followers:,}"
             if col == 3:
                 return KIND_NAMES.get(row.kind, row.kind)
             if col == 4:
-                return "unknown" if row.author_followers is None else f"{row.author_followers:,}"
-            if col == 5:
                 return "—" if row.compound is None else f"{row.compound:+.2f}"
-            if col == 6:
+            if col == 5:
                 return "" if row.retweet_count is None else f"{row.retweet_count:,}"
-            if col == 7:
+            if col == 6:
                 return "" if row.like_count is None else f"{row.like_count:,}"
+            if col == TEXT_COLUMN:
+                return one_line(row.text)
         if role == Qt.ItemDataRole.ToolTipRole:
             # a tooltip is rendered as rich text whenever it looks like markup: escape it and
             # mark it as rich text, so a post's markup is always shown literally
@@ -112,9 +112,9 @@ class PostsModel(QAbstractTableModel):
                 return "<qt>" + html.escape(row.author_name or "") + "</qt>"
             if col == 0:
                 return row.created_at.replace(tzinfo=timezone.utc).astimezone(self.zone).strftime("%a %d %b %Y %H:%M:%S %Z")
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (4, 5, 6, 7):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 4, 5, 6):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 5 and row.compound is not None:
+        if role == Qt.ItemDataRole.ForegroundRole and col == 4 and row.compound is not None:
             word = sentiment_word(row.compound)
             if word == "negative":
                 return QBrush(QColor("#c8453b"))
@@ -165,9 +165,9 @@ class PostsView(QTableView):
         header.setMinimumSectionSize(36)
         # wide enough for the header and a typical value, measured in the font in use
         fm = self.fontMetrics()
-        samples = {0: "00:00:00", 1: "@a_long_handle1", 3: "Original", 4: "1,234,567", 5: "+0.00", 6: "12,345", 7: "1,234"}
+        samples = {0: "00:00:00", 1: "@handle_12345", 2: "123,456", 3: "Original", 4: "+0.00", 5: "1,234", 6: "1,234"}
         for col, sample in samples.items():
-            self.setColumnWidth(col, max(fm.horizontalAdvance(sample), fm.horizontalAdvance(COLUMNS[col])) + 22)
+            self.setColumnWidth(col, max(fm.horizontalAdvance(sample), fm.horizontalAdvance(COLUMNS[col])) + 16)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.sectionClicked.connect(self._header_clicked)

@@ -34,7 +34,7 @@ class ZonedDateAxis(pg.DateAxisItem):
         return super().tickValues(minVal, maxVal, size)
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
-        """Days as ``Wed 13 Nov``, hours as ``16:00`` (a local midnight names its day)."""
+        """Days as ``Wed 13``, hours as ``16:00`` (a local midnight names its day)."""
         out = []
         for v in values:
             try:
@@ -42,8 +42,10 @@ class ZonedDateAxis(pg.DateAxisItem):
             except (OverflowError, OSError, ValueError):
                 out.append("")
                 continue
-            if spacing >= 86400 or (local.hour == 0 and local.minute == 0 and spacing >= 3600):
-                out.append(local.strftime("%a %d %b"))
+            if spacing >= 86400:
+                out.append(f"{local:%a} {local.day}")
+            elif local.hour == 0 and local.minute == 0 and spacing >= 3600:
+                out.append(f"{local:%a} {local.day} {local:%b}")
             elif spacing >= 60:
                 out.append(local.strftime("%H:%M"))
             else:
