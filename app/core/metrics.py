@@ -41,6 +41,10 @@ SORTS = ("time", "exposure", "engagement", "sentiment")
 BRAND_CHOICES = ("all", "only", "exclude")
 
 _KIND_PLURALS = {"post": "original posts", "reply": "replies", "quote": "quotes", "retweet": "retweets"}
+# Rollups behind on scores only (a scoring run is committing chunk after chunk) are served
+# for ten times as long as they took to build, rather than rebuilt after every chunk.
+SCORES_LAG_FACTOR = 10.0
+
 _UNIX_EPOCH = datetime(1970, 1, 1)
 _EARLIEST, _LATEST = datetime(1, 1, 1), datetime(9999, 12, 31)
 
@@ -127,7 +131,7 @@ class PostFilter:
         params: list = []
         if self.text:
             names.append("text")
-            params.append("%" + _escape_like(self.text) + "%")
+            params.append("(?i)" + _re2_literal(self.text))
         if self.hashtag:
             names.append("hashtag")
             params.append(self.hashtag)
@@ -149,12 +153,15 @@ class PostFilter:
         return names, params
 
 
+def _re2_literal(text: str) -> str:
+    """``text`` as an RE2 pattern matching exactly it: every ASCII character but letters,
+    digits and space as a \\x{..} escape, which RE2 reads the same whatever the character
+    (Python's re.escape writes escapes RE2 rejects, such as a backslash before a newline)."""
+    return "".join(c if c.isalnum() or c == " " or ord(c) > 127 else f"\\x{{{ord(c):x}}}" for c in text)
+
+
 def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # ---- bins -----------------------------------------------------------------------------------
@@ -272,7 +279,7 @@ class Series:
 def incident_span(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> tuple[float, float] | None:
     """(first, last) post time as Unix seconds (UTC); ``None`` if there are no posts."""
     con = con or ws.cursor()
-    st = rollup.ensure(ws, con=con)
+    st = _usable_rollups(ws, con)
     if st is not None:
         return st.span
     first, last = con.execute(q.SPAN).fetchone()
@@ -296,7 +303,8 @@ def binned_series(
     (from the rollups for kinds and brand filters: milliseconds; from the posts for any
     other filter: a scan of the posts); later calls for that filter only re-bin them."""
     con = con or ws.cursor()
-    st = rollup.ensure(ws, con=con) if flt.uses_rollups() else None
+    st = _usable_rollups(ws, con) if flt.uses_rollups() else None
+    usable = st is not None
     if st is None:
         st = rollup.state(ws, con)
     brand = st.stamp["brand"]
@@ -306,7 +314,7 @@ def binned_series(
     if n == 0:
         return acc.series(int(bin_seconds), edges, "none")
     if bool(np.all(edges % 60 == 0)):
-        minutes = _minutes(ws, con, flt, st)
+        minutes = _minutes(ws, con, flt, st, usable)
         minutes.fill(acc, edges)
         return acc.series(int(bin_seconds), edges, minutes.source)
     _fill_from_posts(con, acc, edges, flt, brand)
@@ -316,27 +324,22 @@ def binned_series(
 class _Minutes:
     """One filter's numbers per minute over the whole incident, and its running totals."""
 
-    def __init__(self, counts: dict[str, np.ndarray], firsts: dict[str, np.ndarray], source: str) -> None:
+    def __init__(self, table: dict[str, np.ndarray], source: str) -> None:
         self.source = source
-        self.t = counts["m"].astype(np.int64) * 60
-        self.cols = {c: np.asarray(counts[c]) for c in q.COUNT_COLUMNS}
+        self.t = np.asarray(table["m"]).astype(np.int64) * 60
+        self.cols = {c: np.asarray(table[c]) for c in q.COUNT_COLUMNS}
+        self.audience = np.asarray(table["audience"]).astype(np.int64)
         self.cum_exposure = np.cumsum(self.cols["exposure"].astype(np.int64))
-        self.first_t = firsts["m"].astype(np.int64) * 60
-        self.audience = np.asarray(firsts["audience"]).astype(np.int64)
         self.cum_audience = np.cumsum(self.audience)
 
     def fill(self, acc: _Acc, edges: np.ndarray) -> None:
-        lo, hi = int(edges[0]), int(edges[-1])
-        i0, i1 = np.searchsorted(self.t, [lo, hi], side="left")
+        i0, i1 = np.searchsorted(self.t, [int(edges[0]), int(edges[-1])], side="left")
         if i0 > 0:
             acc.exposure_before = int(self.cum_exposure[i0 - 1])
+            acc.audience_before = int(self.cum_audience[i0 - 1])
         bins = np.searchsorted(edges, self.t[i0:i1], side="right") - 1
         acc.add({c: v[i0:i1] for c, v in self.cols.items()}, bins)
-        j0, j1 = np.searchsorted(self.first_t, [lo, hi], side="left")
-        if j0 > 0:
-            acc.audience_before = int(self.cum_audience[j0 - 1])
-        bins = np.searchsorted(edges, self.first_t[j0:j1], side="right") - 1
-        acc.add_audience(self.audience[j0:j1], bins)
+        acc.add_audience(self.audience[i0:i1], bins)
 
 
 # Per-minute numbers by (workspace file, what the rollups depend on, filter). A few filters
@@ -346,6 +349,10 @@ _minutes_cache: OrderedDict[tuple, _Minutes] = OrderedDict()
 _minutes_lock = threading.Lock()
 
 
+def _usable_rollups(ws: Workspace, con) -> rollup.State | None:
+    return rollup.ensure(ws, con=con, scores_lag_factor=SCORES_LAG_FACTOR)
+
+
 def clear_caches() -> None:
     """Forget every filter's per-minute numbers (they are also dropped by themselves when the
     workspace changes): for benchmarks and tests that time or check a first call."""
@@ -353,35 +360,40 @@ def clear_caches() -> None:
         _minutes_cache.clear()
 
 
-def _minutes_key(ws: Workspace, st: rollup.State, flt: PostFilter) -> tuple:
+def _minutes_key(ws: Workspace, data: tuple | None, flt: PostFilter) -> tuple:
+    """``data`` names what the numbers were taken from: the rollups' build stamp, or the
+    workspace's stamp when they were taken from the posts."""
     what = ("rollup-able", flt.kinds_mask(), flt.brand) if flt.uses_rollups() else flt
-    return (str(ws.path), st.key, what)
+    return (str(ws.path), data, what)
 
 
 def _cached_minutes(ws: Workspace, st: rollup.State, flt: PostFilter) -> _Minutes | None:
+    """Per-minute numbers at hand for the posts as they are now (sentiment aside)."""
+    keys = [st.key] + ([st.built_key] if st.behind_on_scores_only else [])
     with _minutes_lock:
-        return _minutes_cache.get(_minutes_key(ws, st, flt))
+        for key in keys:
+            hit = _minutes_cache.get(_minutes_key(ws, key, flt))
+            if hit is not None:
+                return hit
+    return None
 
 
-def _minutes(ws: Workspace, con, flt: PostFilter, st: rollup.State) -> _Minutes:
-    from_rollups = flt.uses_rollups() and st.fresh
-    key = _minutes_key(ws, st, flt)
+def _minutes(ws: Workspace, con, flt: PostFilter, st: rollup.State, rollups_usable: bool) -> _Minutes:
+    from_rollups = flt.uses_rollups() and rollups_usable
+    key = _minutes_key(ws, st.built_key if from_rollups else st.key, flt)
     with _minutes_lock:
         hit = _minutes_cache.get(key)
         if hit is not None:
             _minutes_cache.move_to_end(key)
             return hit
-    flags = _brand_flags(flt.brand)
     if from_rollups:
         kinds = sorted(flt.kinds) if flt.kinds_restricted else list(KINDS)
-        counts = con.execute(q.MINUTES_ROLLUP, [kinds, flags]).fetchnumpy()
-        firsts = con.execute(q.FIRSTS_ROLLUP, [flt.kinds_mask(), flags]).fetchnumpy()
-        minutes = _Minutes(counts, firsts, "rollup")
+        flags = _brand_flags(flt.brand)
+        table = con.execute(q.MINUTES_ROLLUP, [kinds, flags, flt.kinds_mask(), flags]).fetchnumpy()
+        minutes = _Minutes(table, "rollup")
     else:
         names, params = flt.sql(st.stamp["brand"])
-        counts = con.execute(q.minutes_posts(names), params).fetchnumpy()
-        firsts = con.execute(q.firsts_posts(names), params).fetchnumpy()
-        minutes = _Minutes(counts, firsts, "posts")
+        minutes = _Minutes(con.execute(q.minutes_posts(names), params).fetchnumpy(), "posts")
     with _minutes_lock:
         _minutes_cache[key] = minutes
         _minutes_cache.move_to_end(key)
@@ -540,7 +552,7 @@ def posts_around(
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     con = con or ws.cursor()
-    st = rollup.ensure(ws, con=con)
+    st = _usable_rollups(ws, con)
     scores = "rollup" if st is not None else "posts"
     st = st or rollup.state(ws, con)
     a, b = t - abs(half_window), t + abs(half_window)
@@ -589,7 +601,7 @@ _SNOWFLAKE_MIN = 1 << 40
 def get_post(ws: Workspace, platform: str, post_id: str,
              con: duckdb.DuckDBPyConnection | None = None) -> PostRow | None:
     con = con or ws.cursor()
-    sql = q.get_post("rollup" if rollup.ensure(ws, con=con) is not None else "posts")
+    sql = q.get_post("rollup" if _usable_rollups(ws, con) is not None else "posts")
     windows = [(_EARLIEST, _LATEST)]
     near = _snowflake_time(platform, post_id)
     if near is not None:
@@ -649,12 +661,12 @@ def top_amplifiers(
     con = con or ws.cursor()
     if end <= start or limit <= 0:
         return []
-    st = rollup.ensure(ws, con=con)
+    st = _usable_rollups(ws, con)
     source = "rollup" if st is not None else "posts"
     st = st or rollup.state(ws, con)
     names, params = flt.sql(st.stamp["brand"])
     sql = q.amplifiers(names, source)
-    rows = con.execute(sql, [to_timestamp(start), to_timestamp(end), *params, int(limit)]).fetchall()
+    rows = con.execute(sql, q.amplifiers_params(to_timestamp(start), to_timestamp(end), params, int(limit))).fetchall()
     return [
         Amplifier(handle, name, followers, int(posts), int(exposure), int(rts or 0), tuple(top or ()))
         for handle, name, followers, posts, exposure, rts, top in rows

@@ -10,12 +10,19 @@ and scores arrive after the import.
 Call :func:`ensure` after an import and after scoring (with a progress, it can be cancelled);
 :mod:`app.core.metrics` calls it too, so a stale rollup is rebuilt on first use. A read-only
 workspace cannot be rebuilt: metrics then answer from the posts table, only slower.
+
+While a long scoring run commits its scores chunk by chunk, every chunk makes the rollups
+stale. Rebuilding after each (seconds, on millions of posts) would keep the timeline busy
+rebuilding, so :func:`ensure` may serve rollups that lag only on scores for a while
+proportional to what their build cost (``scores_lag_factor``); the posts' counts and reach in
+them are exact, only the sentiment is as of the last build.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,14 +54,33 @@ class State:
         return self.built is not None and all(self.built.get(k) == v for k, v in self.stamp.items())
 
     @property
+    def behind_on_scores_only(self) -> bool:
+        """Built from these very posts and settings; only scores have come in since."""
+        return self.built is not None and all(
+            self.built.get(k) == v for k, v in self.stamp.items() if k != "scores")
+
+    def serves_while_scoring(self, factor: float, now: float | None = None) -> bool:
+        """Whether rollups behind on scores only are recent enough to serve: for ``factor``
+        times as long as their build took."""
+        if factor <= 0 or not self.behind_on_scores_only:
+            return False
+        now = time.time() if now is None else now
+        return now - float(self.built.get("built_at", 0)) < factor * float(self.built.get("build_s", 0))
+
+    @property
     def key(self) -> tuple:
-        """The stamp as a hashable value (for caches of numbers derived from the posts)."""
-        return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(self.stamp.items()))
+        """The workspace's stamp as a hashable value: names numbers taken from the posts."""
+        return _hashable(self.stamp)
+
+    @property
+    def built_key(self) -> tuple | None:
+        """The last build's stamp as a hashable value: names numbers taken from the rollups."""
+        return _hashable(self.built) if self.built is not None else None
 
     @property
     def span(self) -> tuple[float, float] | None:
         """The incident's first and last post time (Unix seconds), as of the last build."""
-        if not self.fresh or self.built.get("span") is None:
+        if not self.behind_on_scores_only or self.built.get("span") is None:
             return None
         first, last = self.built["span"]
         return float(first), float(last)
@@ -84,20 +110,26 @@ def is_fresh(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> boo
 
 
 def ensure(
-    ws: Workspace, progress: Progress | None = None, con: duckdb.DuckDBPyConnection | None = None
+    ws: Workspace,
+    progress: Progress | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+    scores_lag_factor: float = 0.0,
 ) -> State | None:
-    """Rebuild the rollups if they are stale; return their (fresh) state, or ``None`` when
-    they cannot be used (a read-only workspace whose rollups are stale or missing, or a
-    rebuild that lost a race with a concurrent writer)."""
+    """Rebuild the rollups if they are stale; return the state of rollups fit to use, or
+    ``None`` when there are none (a read-only workspace whose rollups are stale or missing,
+    or a rebuild that lost a race with a concurrent writer).
+
+    With ``scores_lag_factor`` > 0, rollups behind on scores only are served as they are for
+    that many times their build time (see the module's notes on scoring runs)."""
     con = con or ws.cursor()
     st = state(ws, con)
-    if st.fresh:
+    if st.fresh or st.serves_while_scoring(scores_lag_factor):
         return st
     if ws.read_only:
         return None
     with _BUILD_LOCK:
         st = state(ws, con)
-        if st.fresh:
+        if st.fresh or st.serves_while_scoring(scores_lag_factor):
             return st
         try:
             return rebuild(ws, progress, con)
@@ -113,6 +145,7 @@ def rebuild(
     """Rebuild every rollup table in one transaction (a cancel leaves the old ones)."""
     progress = progress or NullProgress()
     con = con or ws.cursor()
+    began = time.time()
     with ws.transaction(con):
         st = state(ws, con)
         brand = st.stamp["brand"]
@@ -129,6 +162,8 @@ def rebuild(
         built["span"] = (
             [_epoch(first), _epoch(last)] if first is not None and last is not None else None
         )
+        built["built_at"] = time.time()
+        built["build_s"] = round(built["built_at"] - began, 3)
         con.execute(q.SET_STAMP, [json.dumps(built)])
     progress.report(1, 1, "Timeline ready")
     return State(st.stamp, built, st.timezone)
@@ -149,6 +184,10 @@ def _tables_present(ws: Workspace, con: duckdb.DuckDBPyConnection) -> bool:
     if present:
         _TABLES_SEEN[ws] = True
     return present
+
+
+def _hashable(d: dict) -> tuple:
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(d.items()))
 
 
 def brand_list(value: str | None) -> list[str]:

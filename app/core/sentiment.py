@@ -44,8 +44,15 @@ def score_texts(texts: list[str]) -> list[tuple[float, float, float, float]]:
     return out
 
 
-def _score_chunk(keys: list[str], texts: list[str]) -> tuple[list[str], list[tuple[float, float, float, float]]]:
+Key = tuple[int, int]  # text_key's high and low 64 bits
+
+
+def _score_chunk(keys: list[Key], texts: list[str]) -> tuple[list[Key], list[tuple[float, float, float, float]]]:
     return keys, score_texts(texts)
+
+
+def _split(rows: list[tuple[int, int, str]]) -> tuple[list[Key], list[str]]:
+    return [(hi, lo) for hi, lo, _ in rows], [text for _, _, text in rows]
 
 
 def missing_count(ws: Workspace) -> int:
@@ -64,9 +71,9 @@ def score_missing(ws: Workspace, progress: Progress | None = None, workers: int 
     workers = workers or os.cpu_count() or 1
     done = 0
 
-    def store(keys: list[str], scores: list[tuple[float, float, float, float]]) -> None:
+    def store(keys: list[Key], scores: list[tuple[float, float, float, float]]) -> None:
         nonlocal done
-        writer.execute(q.INSERT_SCORES, [keys, *map(list, zip(*scores))])
+        writer.execute(q.INSERT_SCORES, [[k[0] for k in keys], [k[1] for k in keys], *map(list, zip(*scores))])
         done += len(keys)
         progress.report(done, total, f"Scoring sentiment: {done:,} of {total:,} texts")
 
@@ -81,13 +88,12 @@ def score_missing(ws: Workspace, progress: Progress | None = None, workers: int 
             reader.execute(q.MISSING_TEXTS)
     while rows := reader.fetchmany(CHUNK):
         check(progress)
-        keys, texts = map(list, zip(*rows))
-        store(*_score_chunk(keys, texts))
+        store(*_score_chunk(*_split(rows)))
     return done
 
 
 def _score_in_pool(reader, store, progress: Progress, workers: int) -> None:
-
+    """Chunks go to worker processes, at most two each in flight, and come back in order."""
     # spawn: forking a process that runs Qt or DuckDB threads is unsafe
     ctx = multiprocessing.get_context("spawn")
     pending: deque[Future] = deque()
@@ -100,8 +106,7 @@ def _score_in_pool(reader, store, progress: Progress, workers: int) -> None:
                     if not rows:
                         exhausted = True
                         break
-                    keys, texts = map(list, zip(*rows))
-                    pending.append(pool.submit(_score_chunk, keys, texts))
+                    pending.append(pool.submit(_score_chunk, *_split(rows)))
                 if pending:
                     fut = pending.popleft()
                     while True:

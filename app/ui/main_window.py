@@ -8,11 +8,12 @@ table and the time label; one filter drives every plot and the table.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -28,15 +29,21 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.core import metrics, overview
+from app.core import annotations as notes
+from app.core import metrics, overview, turning_points
 from app.core.errors import UserError
 from app.core.metrics import PostFilter
 from app.core.sentiment import missing_count, score_missing
 from app.core.store import Workspace
+from app.ui.annotation_commands import AddAnnotation, DeleteAnnotation, EditAnnotation
+from app.ui.annotation_dialog import AnnotationDialog
+from app.ui.annotations_panel import AnnotationsPanel
 from app.ui.filter_bar import FilterBar
 from app.ui.posts_table import PostDetail, PostsModel, PostsView
 from app.ui.settings import AppSettings
+from app.ui.suggestions_panel import KIND_COLOURS, SuggestionsPanel
 from app.ui.tasks import TaskRunner
+from app.ui.timeline.annotation_items import AnnotationLayer
 from app.ui.timeline.plots import TimelineView
 from app.ui.timeline.time_axis import format_duration, format_range, format_time
 
@@ -61,6 +68,7 @@ class MainWindow(QMainWindow):
         self.sort = ("time", False)
         self._play_clock: float | None = None
         self.last_error: str | None = None
+        self._dismissed: set[str] = set()
         self.setWindowTitle("Incident Timeline Explorer")
         self.setAcceptDrops(True)
         self.resize(1440, 900)
@@ -99,6 +107,42 @@ class MainWindow(QMainWindow):
         self.posts_dock.setWidget(posts_box)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.posts_dock)
         self.resizeDocks([self.posts_dock], [760], Qt.Orientation.Horizontal)
+
+        self.undo_stack = QUndoStack(self)
+        self.annotations: list[notes.Annotation] = []
+        self.suggestions: list = []
+        self.layer = AnnotationLayer(list(self.timeline.plots), self.timeline.overview.getPlotItem(), self.timeline.p_volume)
+        self.layer.moved.connect(self._annotation_moved)
+        self.layer.activated.connect(self.edit_annotation)
+        self.layer.selected.connect(self._annotation_clicked)
+        self.layer.suggestion_clicked.connect(self._suggestion_clicked)
+
+        self.notes_panel = AnnotationsPanel()
+        self.notes_panel.jump_to.connect(self._jump)
+        self.notes_panel.edit_requested.connect(self.edit_annotation)
+        self.notes_panel.delete_requested.connect(self.delete_annotation)
+        self.notes_panel.add_point_requested.connect(self.add_point)
+        self.notes_panel.add_range_requested.connect(self.add_range)
+        self.notes_panel.export_requested.connect(self.export_annotations)
+        self.notes_panel.import_requested.connect(self.import_annotations)
+        self.notes_dock = QDockWidget("Turning points", self)
+        self.notes_dock.setObjectName("turning-points-dock")
+        self.notes_dock.setWidget(self.notes_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes_dock)
+        self.splitDockWidget(self.posts_dock, self.notes_dock, Qt.Orientation.Vertical)
+
+        self.suggestions_panel = SuggestionsPanel()
+        self.suggestions_panel.jump_to.connect(self._jump)
+        self.suggestions_panel.accept_requested.connect(self.accept_suggestion)
+        self.suggestions_panel.dismiss_requested.connect(self.dismiss_suggestion)
+        self.suggestions_panel.restore_requested.connect(self.restore_suggestion)
+        self.suggestions_dock = QDockWidget("Suggested turning points", self)
+        self.suggestions_dock.setObjectName("suggestions-dock")
+        self.suggestions_dock.setWidget(self.suggestions_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.suggestions_dock)
+        self.tabifyDockWidget(self.notes_dock, self.suggestions_dock)
+        self.notes_dock.raise_()
+        self.resizeDocks([self.posts_dock, self.notes_dock], [620, 280], Qt.Orientation.Vertical)
 
         self._build_actions()
         self._build_toolbars()
@@ -149,6 +193,12 @@ class MainWindow(QMainWindow):
         for a in (self.act_back, self.act_fwd, self.act_back10, self.act_fwd10):
             self.timeline.addAction(a)
         self.act_about = A("&About Incident Timeline Explorer", self.about)
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.act_mark = A("&Mark a turning point at the cursor…", self.add_point, "M", "Add a turning point at the cursor's time")
+        self.act_mark_range = A("Mark a &stretch of time…", self.add_range, "Shift+M", "Add a turning point spanning time around the cursor")
 
     def _build_toolbars(self) -> None:
         bar = QToolBar("Main", self)
@@ -214,6 +264,9 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_quit)
         m = self.menuBar().addMenu("&Edit")
+        m.addAction(self.act_undo)
+        m.addAction(self.act_redo)
+        m.addSeparator()
         m.addAction(self.act_copy)
         m.addAction(self.act_find)
         m.addAction(self.act_clear_filters)
@@ -223,6 +276,11 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_zoom_out)
         m.addSeparator()
         m.addAction(self.posts_dock.toggleViewAction())
+        m.addAction(self.notes_dock.toggleViewAction())
+        m.addAction(self.suggestions_dock.toggleViewAction())
+        m = self.menuBar().addMenu("&Turning points")
+        m.addAction(self.act_mark)
+        m.addAction(self.act_mark_range)
         m = self.menuBar().addMenu("&Playback")
         m.addAction(self.act_play)
         m.addAction(self.act_back)
@@ -256,9 +314,12 @@ class MainWindow(QMainWindow):
     def _set_enabled(self, enabled: bool) -> None:
         for a in (self.act_import, self.act_import_folder, self.act_settings, self.act_fit,
                   self.act_zoom_in, self.act_zoom_out, self.act_play, self.act_back, self.act_fwd,
-                  self.act_back10, self.act_fwd10, self.act_find, self.act_clear_filters):
+                  self.act_back10, self.act_fwd10, self.act_find, self.act_clear_filters,
+                  self.act_mark, self.act_mark_range):
             a.setEnabled(enabled)
         self.filter_bar.setEnabled(enabled)
+        self.notes_panel.setEnabled(enabled)
+        self.suggestions_panel.setEnabled(enabled)
 
     # ---- workspaces ---------------------------------------------------------------------------
     def choose_workspace(self) -> None:
@@ -293,6 +354,7 @@ class MainWindow(QMainWindow):
         self.settings.set_value(LAST_FOLDER, str(path.parent))
         self._set_enabled(True)
         self.reload(fit=True)
+        self.refresh_annotations()
         self._start_scoring()
         return True
 
@@ -303,6 +365,13 @@ class MainWindow(QMainWindow):
             self.ws.close()
             self.ws = None
         self.span = None
+        self.undo_stack.clear()
+        self.annotations, self.suggestions = [], []
+        self.layer.set_annotations([])
+        self.layer.set_suggestions([], KIND_COLOURS)
+        self.layer.set_alert(None)
+        self.notes_panel.set_annotations([])
+        self.suggestions_panel.set_suggestions([], set(), set())
         self.posts_model.set_rows([])
         self.post_detail.show_post(None, None, "")
         self._set_enabled(False)
@@ -352,6 +421,8 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{name} — Incident Timeline Explorer")
             self.timeline.set_zone(zone)
             self.posts_model.set_zone(zone)
+            self.notes_panel.set_zone(zone)
+            self.suggestions_panel.set_zone(zone)
             if result is None:
                 self.span = None
                 self.posts_heading.setText("This workspace holds no posts yet: use File > Import.")
@@ -370,6 +441,7 @@ class MainWindow(QMainWindow):
                 self.set_cursor(span[0])
             else:
                 self.set_cursor(self.cursor_t)
+            self.refresh_suggestions()
 
         self.runner.submit("load", load, on_result=loaded, on_error=self._error)
 
@@ -387,6 +459,8 @@ class MainWindow(QMainWindow):
         def done(series) -> None:
             self.bin_seconds = series.bin_seconds
             self.timeline.set_series(series)
+            self.layer.relayout_labels()
+            self.layer.set_suggestions(self.suggestions_panel.pending(), KIND_COLOURS)
             total = int(series.total.sum())
             self.status_posts.setText(f"{total:,} posts in view")
 
@@ -469,6 +543,173 @@ class MainWindow(QMainWindow):
                 on_result=lambda original: self.post_detail.show_post(row, original, when)
                 if self.post_detail.row is row else None,
             )
+
+    # ---- turning points ---------------------------------------------------------------------------
+    def refresh_annotations(self) -> None:
+        ws = self.ws
+        if ws is None:
+            return
+
+        def done(annotations) -> None:
+            self.annotations = annotations
+            self.layer.set_annotations(annotations)
+            self.notes_panel.set_annotations(annotations)
+            self._show_suggestions()
+
+        self.runner.submit("annotations", lambda p: notes.list_annotations(ws, con=ws.cursor()),
+                           on_result=done, on_error=self._error)
+
+    def _changed(self) -> None:
+        """After an undoable change: redraw from the workspace."""
+        self.refresh_annotations()
+
+    def _new_annotation(self, start: float, end: float | None, **fields) -> notes.Annotation:
+        category = fields.pop("category", "other")
+        return notes.Annotation(
+            id=None, starts_at=start, ends_at=end, label=fields.pop("label", ""), category=category,
+            note=fields.pop("note", ""), colour=notes.DEFAULT_COLOURS.get(category, "#d62f6f"),
+            origin="manual", evidence=None, created_at=None, updated_at=None,
+        )
+
+    def add_point(self) -> None:
+        if self.ws is None or self.cursor_t is None:
+            return
+        self._add_with_dialog(self._new_annotation(self.cursor_t, None))
+
+    def add_range(self) -> None:
+        if self.ws is None or self.cursor_t is None:
+            return
+        lo, hi = self.timeline.visible_range()
+        half = max(self.bin_seconds, (hi - lo) * 0.05)
+        self._add_with_dialog(self._new_annotation(self.cursor_t - half, self.cursor_t + half))
+
+    def _add_with_dialog(self, draft: notes.Annotation) -> None:
+        dialog = AnnotationDialog(draft, self.ws.timezone, self, "New turning point")
+        if dialog.exec() and dialog.result_annotation() is not None:
+            self._push(AddAnnotation(self.ws, dialog.result_annotation(), self._changed))
+
+    def _push(self, command) -> None:
+        try:
+            self.undo_stack.push(command)
+        except UserError as exc:
+            self._error(str(exc))
+
+    def _find(self, ann_id: int) -> notes.Annotation | None:
+        return next((a for a in self.annotations if a.id == ann_id), None)
+
+    def edit_annotation(self, ann_id: int) -> None:
+        before = self._find(ann_id)
+        if before is None or self.ws is None:
+            return
+        dialog = AnnotationDialog(before, self.ws.timezone, self, "Edit turning point")
+        if dialog.exec() and dialog.result_annotation() is not None and dialog.result_annotation() != before:
+            self._push(EditAnnotation(self.ws, before, dialog.result_annotation(), self._changed))
+
+    def delete_annotation(self, ann_id: int) -> None:
+        a = self._find(ann_id)
+        if a is not None and self.ws is not None:
+            self._push(DeleteAnnotation(self.ws, a, self._changed))
+
+    def _annotation_moved(self, ann_id: int, start: float, end) -> None:
+
+        before = self._find(ann_id)
+        if before is None or self.ws is None:
+            return
+        after = replace(before, starts_at=start, ends_at=end if before.ends_at is not None else None)
+        self._push(EditAnnotation(self.ws, before, after, self._changed, f"Move “{before.label}”"))
+
+    def _annotation_clicked(self, ann_id: int) -> None:
+        a = self._find(ann_id)
+        if a is not None:
+            self.notes_panel.select(ann_id)
+            self.set_cursor(a.starts_at)
+
+    def _jump(self, t: float) -> None:
+        self.set_cursor(t)
+        self._keep_cursor_visible()
+
+    def export_annotations(self) -> None:
+        if self.ws is None:
+            return
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export turning points", str(Path(self.settings.value(LAST_FOLDER, str(Path.home()), str)) / "turning-points.csv"),
+            "CSV (*.csv);;JSON (*.json)",
+        )
+        if not path:
+            return
+        try:
+            if path.lower().endswith(".json") or "JSON" in chosen:
+                notes.export_json(self.ws, path)
+            else:
+                notes.export_csv(self.ws, path)
+        except (OSError, UserError) as exc:
+            self._error(f"The turning points could not be exported: {exc}")
+            return
+        self.statusBar().showMessage(f"Exported {len(self.annotations)} turning points to {path}", 8000)
+
+    def import_annotations(self) -> None:
+        if self.ws is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Import turning points", str(Path.home()), "Turning points (*.csv *.json);;All files (*)")
+        if not path:
+            return
+        try:
+            summary = notes.import_file(self.ws, path)
+        except (OSError, UserError) as exc:
+            self._error(f"The turning points could not be imported: {exc}")
+            return
+        self.undo_stack.clear()  # a merge is not undoable step by step
+        self.refresh_annotations()
+        problems = f"; {len(summary.problems)} rows skipped: " + "; ".join(summary.problems[:3]) if summary.problems else ""
+        QMessageBox.information(self, "Turning points imported",
+                                f"{summary.added} added, {summary.updated} updated, {summary.skipped} already here{problems}.")
+
+    def refresh_suggestions(self) -> None:
+        ws = self.ws
+        if ws is None:
+            return
+
+        def work(progress):
+            con = ws.cursor()
+            return turning_points.suggest(ws, progress=progress, con=con), notes.dismissed_keys(ws)
+
+        def done(result) -> None:
+            self.suggestions, self._dismissed = result
+            self._show_suggestions()
+
+        self.runner.submit("suggest", work, on_result=done, on_error=self._error)
+
+    def _accepted_keys(self) -> set[str]:
+        return notes.accepted_keys(self.annotations)
+
+    def _show_suggestions(self) -> None:
+        dismissed = self._dismissed
+        self.suggestions_panel.set_suggestions(self.suggestions, dismissed, self._accepted_keys())
+        self.layer.set_suggestions(self.suggestions_panel.pending(), KIND_COLOURS)
+        alert = next((s for s in self.suggestions if s.kind == "early_warning"), None)
+        self.layer.set_alert(alert.time if alert else None)
+
+    def accept_suggestion(self, suggestion) -> None:
+        if self.ws is None:
+            return
+
+        self._push(AddAnnotation(self.ws, notes.from_suggestion(suggestion), self._changed))
+
+    def dismiss_suggestion(self, suggestion) -> None:
+        if self.ws is not None:
+            notes.dismiss(self.ws, suggestion.key())
+            self._dismissed = self._dismissed | {suggestion.key()}
+            self._show_suggestions()
+
+    def restore_suggestion(self, suggestion) -> None:
+        if self.ws is not None:
+            notes.undismiss(self.ws, suggestion.key())
+            self._dismissed = self._dismissed - {suggestion.key()}
+            self._show_suggestions()
+
+    def _suggestion_clicked(self, key: str) -> None:
+        self.suggestions_dock.raise_()
+        self.suggestions_panel.select_key(key)
 
     # ---- playback -----------------------------------------------------------------------------
     def toggle_play(self) -> None:

@@ -234,6 +234,7 @@ def test_text_filter_is_a_parameter_not_sql(tmp_path):
         "5": "x'); DROP TABLE posts; --",
         "6": "it's a quote",
         "7": "back\\slash",
+        "8": "Ärger über die Bank (wieder) a.b*c",
     }
     ws = Workspace.open(tmp_path / "p.duckdb", create=True)
     import_file(ws, write_jsonl(tmp_path / "p.jsonl", [
@@ -254,7 +255,12 @@ def test_text_filter_is_a_parameter_not_sql(tmp_path):
     assert ids("100%") == ["1"]
     assert ids("SNAKE_") == ["3"]
     assert ids("'; SELECT 1; --") == []
-    assert ws.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 7
+    assert ids("ärger") == ["8"]  # case-insensitive beyond ASCII
+    assert ids("(WIEDER)") == ["8"]
+    assert ids("a.b*c") == ["8"]  # no pattern characters of any kind
+    assert ids(".") == ["8"]
+    assert ids("\\E") == []
+    assert ws.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 8
     # the same for the other text-like fields
     assert m.posts_around(ws, T0 + 300, 600, m.PostFilter(author="u1' OR '1'='1"))[1] == 0
     assert m.posts_around(ws, T0 + 300, 600, m.PostFilter(hashtag="x' OR 1=1 --"))[1] == 0

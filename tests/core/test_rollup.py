@@ -415,7 +415,8 @@ def test_an_import_makes_them_stale_and_the_next_query_rebuilds(small):
     assert rollup.is_fresh(ws)
 
 
-def test_scoring_makes_them_stale(small):
+def test_scoring_makes_them_stale(small, monkeypatch):
+    monkeypatch.setattr(m, "SCORES_LAG_FACTOR", 0.0)
     ws, _ = small
     s = day(ws)
     assert s.scored.tolist() == [0] and math.isnan(s.mean_compound[0])
@@ -425,6 +426,40 @@ def test_scoring_makes_them_stale(small):
     assert s.scored.tolist() == [2] and not math.isnan(s.mean_compound[0])
     around, _ = m.posts_around(ws, T0, 60)
     assert all(r.compound is not None for r in around)
+
+
+def test_while_scores_come_in_recent_rollups_are_served_as_they_are(small, monkeypatch):
+    ws, _ = small
+    monkeypatch.setattr(m, "SCORES_LAG_FACTOR", 1e9)  # "the last build was moments ago"
+    assert day(ws).scored.tolist() == [0]
+    built = ws.meta()["rollup_stamp"]
+    score_missing(ws)
+    st = rollup.state(ws)
+    assert not st.fresh and st.behind_on_scores_only and st.serves_while_scoring(1e9)
+    s = day(ws)
+    assert s.source == "rollup" and s.scored.tolist() == [0] and s.total.tolist() == [2]
+    assert ws.meta()["rollup_stamp"] == built  # not rebuilt
+    assert m.incident_span(ws) == (T0 + 10, T0 + 20)
+    # once the scoring run is over, the importer's ensure() brings them up to date
+    assert rollup.ensure(ws).fresh
+    assert day(ws).scored.tolist() == [2]
+    # and rollups behind on anything but scores are never served
+    p = ws.path.parent / "more.jsonl"
+    p.write_text(json.dumps(status("9", T0 + 40, "cy", "fine", 3)) + "\n")
+    assert import_paths(ws, [p])[0].ok
+    assert not rollup.state(ws).behind_on_scores_only
+    assert day(ws).total.tolist() == [3]
+
+
+def test_a_stale_build_is_served_for_a_while_proportional_to_its_cost():
+    built = {"version": 1, "imports": 1, "posts": 10, "scores": 5, "brand": [], "built_at": 1000.0,
+             "build_s": 2.0}
+    st = rollup.State({**built, "scores": 7}, built)
+    assert st.behind_on_scores_only and not st.fresh
+    assert st.serves_while_scoring(10, now=1019.0)
+    assert not st.serves_while_scoring(10, now=1021.0)
+    assert not st.serves_while_scoring(0, now=1000.5)
+    assert not rollup.State({**built, "posts": 11, "scores": 7}, built).serves_while_scoring(10, now=1001)
 
 
 def test_brand_accounts_change_makes_them_stale(small):

@@ -15,7 +15,7 @@ from app.core.store.schema import DEFAULT_META, SCHEMA_VERSION
 
 def test_new_workspace_has_schema_version_and_defaults(workspace):
     meta = workspace.meta()
-    assert meta["schema_version"] == str(SCHEMA_VERSION) == "1"
+    assert meta["schema_version"] == str(SCHEMA_VERSION)
     assert meta["incident_name"] == DEFAULT_META["incident_name"]
     assert meta["timezone"] == "UTC"
     assert json.loads(meta["brand_handles"]) == []
@@ -49,7 +49,7 @@ def test_settings_survive_reopening(tmp_path):
         assert ws.incident_name == "Card outage, November"
         assert ws.timezone == "America/New_York"
         assert ws.brand_handles == ["acmenews", "acmesupport"]
-        assert ws.meta()["schema_version"] == "1"
+        assert ws.meta()["schema_version"] == str(SCHEMA_VERSION)
 
 
 @pytest.mark.parametrize("bad, hint", [
@@ -93,7 +93,7 @@ def test_info_on_an_empty_workspace(workspace):
     assert info["posts"] == 0 and info["imports"] == []
     assert info["first_post_utc"] is None and info["last_post_utc"] is None
     assert info["known_followers_share"] is None and info["scored_share"] is None
-    assert info["schema_version"] == 1
+    assert info["schema_version"] == SCHEMA_VERSION
     assert info["workspace"] == str(workspace.path)
 
 

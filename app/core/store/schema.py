@@ -7,7 +7,7 @@ list below; a workspace records the version it was brought to in ``meta.schema_v
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry brings a workspace from version N-1 to N; entry 0 builds a new workspace.
 MIGRATIONS: list[list[str]] = [
@@ -94,6 +94,100 @@ MIGRATIONS: list[list[str]] = [
             evidence   JSON,
             created_at TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'),
             updated_at TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')
+        )
+        """,
+    ],
+    # 2: the turning points' companions (dismissed suggestions, the chronicle's edits), the
+    # human check of the sentiment, and the rollups up front.
+    [
+        # a suggestion is known by Suggestion.key(), stable across runs of the detector
+        """
+        CREATE TABLE dismissed_suggestions (
+            key          VARCHAR PRIMARY KEY,
+            dismissed_at TIMESTAMP NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE chronicle_edits (
+            phase      VARCHAR PRIMARY KEY,
+            text       VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE sentiment_labels (
+            platform    VARCHAR NOT NULL,
+            post_id     VARCHAR NOT NULL,
+            label       VARCHAR NOT NULL CHECK (label IN ('negative', 'neutral', 'positive')),
+            labelled_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (platform, post_id)
+        )
+        """,
+        # A label judges a text, so it holds for every post with that text (the hundreds of
+        # retweets of a labelled post included); if posts of one text were labelled apart,
+        # the latest label wins. The cut-offs are VADER's usual ones, as in the rollups.
+        """
+        CREATE VIEW posts_labelled AS
+        WITH text_labels AS (
+            SELECT p.text_key, arg_max(l.label, l.labelled_at) AS label
+            FROM sentiment_labels l
+            JOIN posts p ON p.platform = l.platform AND p.post_id = l.post_id
+            GROUP BY p.text_key
+        )
+        SELECT *, coalesce(human_label, vader_class) AS effective_class
+        FROM (
+            SELECT ps.*, tl.label AS human_label,
+                   CASE WHEN ps.compound IS NULL THEN NULL
+                        WHEN ps.compound <= -0.05 THEN 'negative'
+                        WHEN ps.compound >= 0.05 THEN 'positive'
+                        ELSE 'neutral' END AS vader_class
+            FROM posts_scored ps LEFT JOIN text_labels tl ON tl.text_key = ps.text_key
+        )
+        """,
+        # The rollups (app/core/store/rollup_sql.py, CREATE_TABLES as of ROLLUP_VERSION 1),
+        # copied rather than imported so that this step never changes after the fact. They
+        # are derived data that app.core.rollup drops and rebuilds whole, so a later change of
+        # their layout needs no migration; IF NOT EXISTS because a version-1 workspace may
+        # already hold them.
+        """
+        CREATE TABLE IF NOT EXISTS rollup_minute (
+            minute        TIMESTAMP NOT NULL,
+            kind          VARCHAR   NOT NULL,
+            is_brand      BOOLEAN   NOT NULL,
+            posts         BIGINT    NOT NULL,
+            scored        BIGINT    NOT NULL,
+            sum_compound  DOUBLE    NOT NULL,
+            neg           BIGINT    NOT NULL,
+            neu           BIGINT    NOT NULL,
+            pos           BIGINT    NOT NULL,
+            exposure      BIGINT    NOT NULL,
+            unknown_reach BIGINT    NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS rollup_first (
+            minute     TIMESTAMP NOT NULL,
+            kinds_mask UTINYINT  NOT NULL,
+            is_brand   BOOLEAN   NOT NULL,
+            accounts   BIGINT    NOT NULL,
+            audience   BIGINT    NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS rollup_retweets (
+            platform VARCHAR NOT NULL,
+            post_id  VARCHAR NOT NULL,
+            retweets BIGINT  NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS rollup_post_scores (
+            created_at TIMESTAMP NOT NULL,
+            post_row   BIGINT    NOT NULL,
+            compound   DOUBLE    NOT NULL,
+            neg        DOUBLE    NOT NULL,
+            neu        DOUBLE    NOT NULL,
+            pos        DOUBLE    NOT NULL
         )
         """,
     ],

@@ -5,16 +5,19 @@ MISSING_COUNT = """
     WHERE NOT EXISTS (SELECT 1 FROM sentiment s WHERE s.text_key = p.text_key)
 """
 
-# text_key travels as text: Python ints this wide do not cross into DuckDB reliably
+# text_key travels as its two 64-bit halves: DuckDB 2.0 turns a UHUGEINT into text or a
+# Python int at ~40 µs a value (20 s for 500k texts), the halves at ~0.2 µs
 MISSING_TEXTS = """
-    SELECT text_key::VARCHAR, any_value(text) FROM posts p
+    SELECT (text_key >> 64)::UBIGINT, (text_key & 18446744073709551615::UHUGEINT)::UBIGINT,
+           any_value(text)
+    FROM posts p
     WHERE NOT EXISTS (SELECT 1 FROM sentiment s WHERE s.text_key = p.text_key)
     GROUP BY text_key
 """
 
 INSERT_SCORES = """
     INSERT INTO sentiment (text_key, compound, pos, neu, neg)
-    SELECT k::UHUGEINT, c, p, u, n
-    FROM (SELECT unnest(?::VARCHAR[]) AS k, unnest(?::DOUBLE[]) AS c, unnest(?::DOUBLE[]) AS p,
-                 unnest(?::DOUBLE[]) AS u, unnest(?::DOUBLE[]) AS n)
+    SELECT (hi::UHUGEINT << 64) | lo::UHUGEINT, c, p, u, n
+    FROM (SELECT unnest(?::UBIGINT[]) AS hi, unnest(?::UBIGINT[]) AS lo, unnest(?::DOUBLE[]) AS c,
+                 unnest(?::DOUBLE[]) AS p, unnest(?::DOUBLE[]) AS u, unnest(?::DOUBLE[]) AS n)
 """

@@ -1,0 +1,147 @@
+"""Turning points in the window: marking by hand, undo/redo, dragging, suggestions accepted or
+dismissed, export and import; each change checked in the workspace itself."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from app.core import annotations as notes
+from app.core.sample import build_sample
+from app.paths import sample_archive
+from app.ui.annotation_dialog import AnnotationDialog
+from app.ui.main_window import MainWindow
+from app.ui.settings import AppSettings
+
+
+@pytest.fixture(scope="module")
+def sample_workspace(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sample-tp") / "askjpm.duckdb"
+    build_sample(path, sample_archive())
+    return path
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, sample_workspace):
+    ws_path = tmp_path / "askjpm.duckdb"
+    shutil.copy(sample_workspace, ws_path)
+    w = MainWindow(AppSettings(tmp_path / "settings.ini"))
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    assert w.open_workspace(ws_path)
+    idle(qtbot, w)
+    yield w
+    w.close()
+
+
+def idle(qtbot, w, timeout=30000):
+    qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=timeout)
+
+
+def stored(w) -> list[notes.Annotation]:
+    return notes.list_annotations(w.ws)
+
+
+def fill_dialog(monkeypatch, label: str, category: str = "escalation", note: str = ""):
+    def fake_exec(dialog: AnnotationDialog):
+        dialog.label.setText(label)
+        dialog.category.setCurrentIndex(dialog.category.findData(category))
+        dialog.note.setPlainText(note)
+        dialog._accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AnnotationDialog, "exec", fake_exec)
+
+
+def test_mark_at_cursor_undo_redo(qtbot, window, monkeypatch):
+    w = window
+    w.set_cursor(w.span[0] + 86400 * 6)
+    fill_dialog(monkeypatch, "Escalation <b>starts</b>", note="Within an hour, all was lost.")
+    w.add_point()
+    idle(qtbot, w)
+    rows = stored(w)
+    assert [(a.label, a.category, a.ends_at, a.origin) for a in rows] == [("Escalation <b>starts</b>", "escalation", None, "manual")]
+    assert rows[0].starts_at == pytest.approx(w.cursor_t)
+    assert w.notes_panel.table.rowCount() == 1
+    assert w.notes_panel.table.item(0, 2).text() == "Escalation <b>starts</b>"  # plain text
+    assert len(w.layer._items[rows[0].id]) == 4  # three plots and the overview
+
+    w.undo_stack.undo()
+    idle(qtbot, w)
+    assert stored(w) == [] and w.notes_panel.table.rowCount() == 0
+    w.undo_stack.redo()
+    idle(qtbot, w)
+    again = stored(w)
+    assert len(again) == 1 and again[0].id == rows[0].id
+
+
+def test_stretch_drag_and_delete(qtbot, window, monkeypatch):
+    w = window
+    w.set_cursor(w.span[0] + 86400 * 6)
+    fill_dialog(monkeypatch, "Press pickup", category="press")
+    w.add_range()
+    idle(qtbot, w)
+    (a,) = stored(w)
+    assert a.ends_at is not None and a.ends_at > a.starts_at
+    # what the plot emits when the user lets go of a dragged band
+    w.layer.moved.emit(a.id, a.starts_at + 600, a.ends_at + 600)
+    idle(qtbot, w)
+    (moved,) = stored(w)
+    assert moved.starts_at == pytest.approx(a.starts_at + 600) and moved.ends_at == pytest.approx(a.ends_at + 600)
+    w.delete_annotation(a.id)
+    idle(qtbot, w)
+    assert stored(w) == []
+    w.undo_stack.undo()  # back, with its id
+    idle(qtbot, w)
+    assert [x.id for x in stored(w)] == [a.id]
+    w.undo_stack.undo()  # the move undone
+    idle(qtbot, w)
+    assert stored(w)[0].starts_at == pytest.approx(a.starts_at)
+
+
+def test_suggestions_are_listed_accepted_and_dismissed(qtbot, window):
+    w = window
+    qtbot.waitUntil(lambda: bool(w.suggestions), timeout=30000)
+    idle(qtbot, w)
+    panel = w.suggestions_panel
+    pending = panel.pending()
+    assert pending and panel.table.rowCount() == len(pending)
+    kinds = {s.kind for s in w.suggestions}
+    assert {"volume_change", "brand_action", "press_pickup"} <= kinds
+    first, second = pending[0], pending[1]
+    w.accept_suggestion(first)
+    idle(qtbot, w)
+    (a,) = stored(w)
+    assert a.origin == "suggested" and a.evidence["suggestion_key"] == first.key()
+    assert first.key() not in {s.key() for s in panel.pending()}
+    w.dismiss_suggestion(second)
+    assert second.key() not in {s.key() for s in panel.pending()}
+    assert second.key() in notes.dismissed_keys(w.ws)
+    w.restore_suggestion(second)
+    assert second.key() in {s.key() for s in panel.pending()}
+
+
+def test_export_then_import_into_another_workspace(qtbot, window, tmp_path, monkeypatch, sample_workspace):
+    w = window
+    w.set_cursor(w.span[0] + 86400 * 6)
+    fill_dialog(monkeypatch, "Cancellation", category="brand response")
+    w.add_point()
+    idle(qtbot, w)
+    out = tmp_path / "tp.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "JSON (*.json)"))
+    w.export_annotations()
+    assert out.exists()
+    other = tmp_path / "other.duckdb"
+    shutil.copy(sample_workspace, other)
+    assert w.open_workspace(other)
+    idle(qtbot, w)
+    assert stored(w) == []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    w.import_annotations()
+    idle(qtbot, w)
+    assert [a.label for a in stored(w)] == ["Cancellation"]
