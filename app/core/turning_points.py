@@ -321,6 +321,11 @@ class _Context:
         self._retweetless: metrics.Series | None = None
         self._press: PressList | None = None
 
+    def rollups_usable(self) -> bool:
+        """Whether the rollup tables describe the posts as they are (a read-only workspace's
+        may be stale or missing)."""
+        return rollup.ensure(self.ws, con=self.con, scores_lag_factor=metrics.SCORES_LAG_FACTOR) is not None
+
     @property
     def retweetless(self) -> metrics.Series:
         if self._retweetless is None:
@@ -850,34 +855,56 @@ def _amplifications(ctx: _Context) -> list[Suggestion]:
     parts = 4  # the window slides in quarters: a burst is placed within a quarter of it
     slot = window / parts
     minimum = int(cfg.amplification_min_shares)
-    rows = ctx.con.execute(q.BURSTS, [minimum, slot, parts - 1, minimum,
-                                      int(cfg.amplification_max)]).fetchall()
+    source = "rollup" if ctx.rollups_usable() else "posts"
+    candidates = ctx.con.execute(q.BURST_CANDIDATES[source], [minimum]).fetchall()
+    total_of = {(p, i): int(n) for p, i, n in candidates}
+    keep = int(cfg.amplification_max)
+    # A burst never exceeds its post's total: the most shared posts are counted slot by slot
+    # first, and more only while a post left out could still make the list.
+    take = max(100, 10 * keep)
+    while True:
+        top = candidates[:take]
+        rows = []
+        if top and keep > 0:
+            rows = ctx.con.execute(q.BURSTS, [slot, [p for p, _, _ in top], [i for _, i, _ in top],
+                                              parts - 1, minimum, keep]).fetchall()
+        if take >= len(candidates):
+            break
+        if len(rows) == keep and candidates[take][2] < min(r[2] for r in rows):
+            break
+        take *= 4
+    windows = [((int(last) - parts + 1) * slot, (int(last) + 1) * slot) for _, _, _, last in rows]
+    details, posted = {}, {}
+    if rows:
+        starts = [metrics.to_timestamp(a) for a, _ in windows]
+        ends = [metrics.to_timestamp(b) for _, b in windows]
+        platforms, ids = [r[0] for r in rows], [r[1] for r in rows]
+        details = {(d[0], d[1]): d[2:] for d in ctx.con.execute(
+            q.BURST_DETAILS, [platforms, ids, starts, ends, min(starts), max(ends)]).fetchall()}
+        posted = {(p, i): at for p, i, at in ctx.con.execute(q.POSTED_AT, [platforms, ids]).fetchall()}
     out = []
-    for platform, post_id, burst, last_slot, total in rows:
-        a = (int(last_slot) - parts + 1) * slot
-        b = (int(last_slot) + 1) * slot
+    for (platform, post_id, burst, last_slot), (a, b) in zip(rows, windows):
+        total = total_of[(platform, post_id)]
         lo, hi = metrics.to_timestamp(a), metrics.to_timestamp(b)
-        (n, first, last, exposure, retweets, author, text, sharers, sharer_posts) = ctx.con.execute(
-            q.BURST_DETAIL, [platform, post_id, lo, hi]).fetchone()
-        if not n:
+        if (platform, post_id) not in details:
             continue
+        n, first, last, exposure, retweets, author, text, sharers, sharer_posts = details[(platform, post_id)]
         everything = ctx.con.execute(q.POSTS_BETWEEN, [lo, hi]).fetchone()[0]
         t0, t1 = metrics.to_unix(first), metrics.to_unix(last)
-        original = metrics.get_post(ctx.ws, platform, post_id, con=ctx.con)
+        original_at = posted.get((platform, post_id))
         who = f"@{author}" if author else "an unknown account"
-        posted = f", posted at {ctx.clock(metrics.to_unix(original.created_at))}," if original else ""
+        posted_words = f", posted at {ctx.clock(metrics.to_unix(original_at))}," if original_at else ""
         share = n / everything if everything else 0.0
         explanation = (
-            f"{who}'s post “{_quote(text or '')}”{posted} was retweeted or quoted {_n(n)} times within "
-            f"{_minutes_words(window)} from {ctx.when(t0)} ({_pct(share)} of all posts then; "
-            f"{_n(total)} in all), "
-            f"reaching {_n(exposure)} followers."
+            f"{who}'s post “{_quote(text or '')}”{posted_words} was retweeted or quoted {_n(n)} times "
+            f"within {_minutes_words(window)} from {ctx.when(t0)} ({_pct(share)} of all posts then; "
+            f"{_n(total)} in all), reaching {_n(exposure)} followers."
         )
         score = 0.5 * min(1.0, math.log10(max(n, 1)) / 3) + 0.5 * min(1.0, 3 * share)
         evidence = {
             "subject": str(post_id),
             "post_ids": _unique([str(post_id), *(sharer_posts or [])]),
-            "accounts": _unique([a for a in [author, *(sharers or [])] if a]),
+            "accounts": _unique([h for h in [author, *(sharers or [])] if h]),
             "author": author,
             "shares_in_window": int(n),
             "retweets_in_window": int(retweets),

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.core import annotations as notes
-from app.core import metrics, overview, turning_points
+from app.core import chronicle, metrics, overview, turning_points
 from app.core.errors import UserError
 from app.core.metrics import PostFilter
 from app.core.sentiment import missing_count, score_missing
@@ -38,6 +38,7 @@ from app.core.store import Workspace
 from app.ui.annotation_commands import AddAnnotation, DeleteAnnotation, EditAnnotation
 from app.ui.annotation_dialog import AnnotationDialog
 from app.ui.annotations_panel import AnnotationsPanel
+from app.ui.chronicle_panel import ChroniclePanel
 from app.ui.filter_bar import FilterBar
 from app.ui.posts_table import PostDetail, PostsModel, PostsView
 from app.ui.settings import AppSettings
@@ -141,6 +142,16 @@ class MainWindow(QMainWindow):
         self.suggestions_dock.setWidget(self.suggestions_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.suggestions_dock)
         self.tabifyDockWidget(self.notes_dock, self.suggestions_dock)
+        self.chronicle_panel = ChroniclePanel()
+        self.chronicle_panel.save_requested.connect(self._save_chronicle)
+        self.chronicle_panel.reset_requested.connect(self._reset_chronicle)
+        self.chronicle_panel.jump_to.connect(self._jump)
+        self.chronicle_panel.redraft_requested.connect(self.refresh_chronicle)
+        self.chronicle_dock = QDockWidget("Chronicle", self)
+        self.chronicle_dock.setObjectName("chronicle-dock")
+        self.chronicle_dock.setWidget(self.chronicle_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.chronicle_dock)
+        self.tabifyDockWidget(self.suggestions_dock, self.chronicle_dock)
         self.notes_dock.raise_()
         self.resizeDocks([self.posts_dock, self.notes_dock], [620, 280], Qt.Orientation.Vertical)
 
@@ -198,6 +209,8 @@ class MainWindow(QMainWindow):
         self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
         self.act_mark = A("&Mark a turning point at the cursor…", self.add_point, "M", "Add a turning point at the cursor's time")
+        self.act_label = A("Check the &sentiment by hand…", self.check_sentiment, None,
+                           "Label a sample of posts and see how far VADER agrees")
         self.act_mark_range = A("Mark a &stretch of time…", self.add_range, "Shift+M", "Add a turning point spanning time around the cursor")
 
     def _build_toolbars(self) -> None:
@@ -278,9 +291,12 @@ class MainWindow(QMainWindow):
         m.addAction(self.posts_dock.toggleViewAction())
         m.addAction(self.notes_dock.toggleViewAction())
         m.addAction(self.suggestions_dock.toggleViewAction())
+        m.addAction(self.chronicle_dock.toggleViewAction())
         m = self.menuBar().addMenu("&Turning points")
         m.addAction(self.act_mark)
         m.addAction(self.act_mark_range)
+        m.addSeparator()
+        m.addAction(self.act_label)
         m = self.menuBar().addMenu("&Playback")
         m.addAction(self.act_play)
         m.addAction(self.act_back)
@@ -315,11 +331,12 @@ class MainWindow(QMainWindow):
         for a in (self.act_import, self.act_import_folder, self.act_settings, self.act_fit,
                   self.act_zoom_in, self.act_zoom_out, self.act_play, self.act_back, self.act_fwd,
                   self.act_back10, self.act_fwd10, self.act_find, self.act_clear_filters,
-                  self.act_mark, self.act_mark_range):
+                  self.act_mark, self.act_mark_range, self.act_label):
             a.setEnabled(enabled)
         self.filter_bar.setEnabled(enabled)
         self.notes_panel.setEnabled(enabled)
         self.suggestions_panel.setEnabled(enabled)
+        self.chronicle_panel.setEnabled(enabled)
 
     # ---- workspaces ---------------------------------------------------------------------------
     def choose_workspace(self) -> None:
@@ -359,6 +376,7 @@ class MainWindow(QMainWindow):
         return True
 
     def close_workspace(self) -> None:
+        self.chronicle_panel.save_pending()
         self.stop()
         self.runner.wait_all()
         if self.ws is not None:
@@ -372,6 +390,7 @@ class MainWindow(QMainWindow):
         self.layer.set_alert(None)
         self.notes_panel.set_annotations([])
         self.suggestions_panel.set_suggestions([], set(), set())
+        self.chronicle_panel.set_paragraphs([], lambda p: "")
         self.posts_model.set_rows([])
         self.post_detail.show_post(None, None, "")
         self._set_enabled(False)
@@ -560,8 +579,46 @@ class MainWindow(QMainWindow):
                            on_result=done, on_error=self._error)
 
     def _changed(self) -> None:
-        """After an undoable change: redraw from the workspace."""
+        """After an undoable change: redraw from the workspace, and redraft the chronicle."""
         self.refresh_annotations()
+        self.refresh_chronicle()
+
+    def refresh_chronicle(self) -> None:
+        ws = self.ws
+        if ws is None:
+            return
+        self.chronicle_panel.save_pending()
+        zone = ws.timezone
+
+        def when(p) -> str:
+            if p.start is None:
+                return ""
+            return format_range(p.start, p.end if p.end is not None else p.start, zone)
+
+        self.runner.submit("chronicle", lambda progress: chronicle.chronicle(ws, con=ws.cursor()),
+                           on_result=lambda paragraphs: self.chronicle_panel.set_paragraphs(paragraphs, when),
+                           on_error=self._error)
+
+    def _save_chronicle(self, phase: str, text: str) -> None:
+        if self.ws is not None:
+            try:
+                chronicle.save_edit(self.ws, phase, text)
+            except UserError as exc:
+                self._error(str(exc))
+
+    def _reset_chronicle(self, phase: str) -> None:
+        if self.ws is not None:
+            chronicle.clear_edit(self.ws, phase)
+            self.refresh_chronicle()
+
+    def check_sentiment(self) -> None:
+        if self.ws is None:
+            return
+        from app.ui.labelling_dialog import LabellingDialog
+
+        dialog = LabellingDialog(self.runner, self.ws, self)
+        dialog.start()
+        dialog.exec()
 
     def _new_annotation(self, start: float, end: float | None, **fields) -> notes.Annotation:
         category = fields.pop("category", "other")
@@ -676,6 +733,7 @@ class MainWindow(QMainWindow):
         def done(result) -> None:
             self.suggestions, self._dismissed = result
             self._show_suggestions()
+            self.refresh_chronicle()
 
         self.runner.submit("suggest", work, on_result=done, on_error=self._error)
 
@@ -863,6 +921,7 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.chronicle_panel.save_pending()
         self.settings.save_window(self)
         self.close_workspace()
         super().closeEvent(event)

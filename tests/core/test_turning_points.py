@@ -111,6 +111,24 @@ def test_fast_escalation_amplified_post(built):
     assert a.evidence["post_ids"][0] == a.evidence["subject"]
 
 
+def test_largest_bursts_are_exact(built):
+    """Posts are counted slot by slot most shared first, and more only while one left out
+    could still make the list: the result is the same as counting every post."""
+    from app.core.store import turning_points_sql as q
+
+    inc, _ = built["fast"]
+    settings = tp.Settings(amplification_min_shares=3, amplification_max=8)
+    with inc.open() as ws:
+        found = of_kind(tp.suggest(ws, settings), "amplification")
+        con = ws.cursor()
+        everyone = con.execute(q.BURST_CANDIDATES["posts"], [3]).fetchall()
+        assert len(everyone) > 100  # more than the first round takes
+        brute = con.execute(q.BURSTS, [900, [p for p, _, _ in everyone], [i for _, i, _ in everyone],
+                                       3, 3, 8]).fetchall()
+    assert sorted(s.evidence["subject"] for s in found) == sorted(r[1] for r in brute)
+    assert sorted(s.evidence["shares_in_window"] for s in found) == sorted(r[2] for r in brute)
+
+
 def test_fast_escalation_influencer_entry(built):
     inc, found = built["fast"]
     entries = of_kind(found, "influencer_entry")
@@ -316,7 +334,7 @@ def test_cancel_stops_it(built):
 def test_read_only_workspace_gives_the_same(built):
     """Without its rollups (a read-only workspace cannot build them) the numbers come from
     the posts: the same suggestions."""
-    inc, found = built["waves"]
+    inc, found = built["fast"]
     with inc.open(read_only=True) as ws:
         again = tp.suggest(ws)
     assert [s.as_json() for s in again] == [s.as_json() for s in found]

@@ -145,3 +145,51 @@ def test_export_then_import_into_another_workspace(qtbot, window, tmp_path, monk
     w.import_annotations()
     idle(qtbot, w)
     assert [a.label for a in stored(w)] == ["Cancellation"]
+
+
+def test_chronicle_is_drafted_edited_and_kept(qtbot, window):
+    from app.core import chronicle
+
+    w = window
+    qtbot.waitUntil(lambda: bool(w.chronicle_panel.editors), timeout=30000)
+    idle(qtbot, w)
+    editors = {e.paragraph.phase_name: e for e in w.chronicle_panel.editors}
+    assert {"escalation", "peak"} <= set(editors)
+    drafted = editors["peak"].text.toPlainText()
+    assert "posts" in drafted
+    editors["peak"].text.setPlainText("Our own words about the peak.")
+    editors["peak"].save_now()
+    assert chronicle.edited(w.ws) == {"peak": "Our own words about the peak."}
+    w.refresh_chronicle()
+    idle(qtbot, w)
+    peak = next(e for e in w.chronicle_panel.editors if e.paragraph.phase_name == "peak")
+    assert peak.text.toPlainText() == "Our own words about the peak." and peak.paragraph.edited
+    peak.reset_button.click()
+    idle(qtbot, w)
+    peak = next(e for e in w.chronicle_panel.editors if e.paragraph.phase_name == "peak")
+    assert peak.text.toPlainText() == drafted and chronicle.edited(w.ws) == {}
+
+
+def test_labelling_posts_and_agreement(qtbot, window):
+    from app.core import labels
+    from app.ui.labelling_dialog import LabellingDialog
+
+    w = window
+    dialog = LabellingDialog(w.runner, w.ws, w, sample_size=6)
+    qtbot.addWidget(dialog)
+    dialog.start()
+    qtbot.waitUntil(lambda: bool(dialog.posts), timeout=20000)
+    first = dialog.posts[0]
+    assert dialog.text.toPlainText() == first.text
+    for cls in ("negative", "neutral", "positive"):
+        dialog.label(cls)
+    dialog.skip()
+    assert labels.labels(w.ws)[(first.platform, first.post_id)] == "negative"
+    assert len(labels.labels(w.ws)) == 3
+    dialog.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: dialog.confusion.item(1, 1) is not None, timeout=20000)
+    total = sum(int(dialog.confusion.item(r, c).text()) for r in range(1, 4) for c in range(1, 4))
+    assert total == 3
+    assert "3 posts" in dialog.summary.text()
+    dialog.close()
+    idle(qtbot, w)

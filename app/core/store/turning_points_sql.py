@@ -16,14 +16,16 @@ from __future__ import annotations
 
 #: How many accounts post, the median of their follower counts and the follower count at a
 #: given quantile. An account's count is the largest seen in the incident (counts drift a
-#: little from post to post; unknown counts are left out, not taken as zero).
-#: Parameter: the quantile (0..1).
+#: little from post to post; unknown counts are left out, not taken as zero). Accounts are
+#: told apart by their handle as written: lower-casing ten million handles would double the
+#: cost, and a handle seen in two spellings barely moves a median. Parameter: the quantile
+#: (0..1).
 AUDIENCE = """
     WITH acc AS (
         SELECT max(author_followers) AS followers
         FROM posts
         WHERE author_followers IS NOT NULL AND author_handle IS NOT NULL
-        GROUP BY platform, lower(author_handle)
+        GROUP BY platform, author_handle
     )
     SELECT count(*), median(followers)::DOUBLE, quantile_cont(followers, ?)::DOUBLE FROM acc
 """
@@ -42,17 +44,15 @@ INFLUENCERS = """
         GROUP BY ALL
     ),
     own AS MATERIALIZED (
-        SELECT p.platform, lower(p.author_handle) AS account, p.post_id, p.created_at,
-               p.author_handle, p.author_followers, p.kind, p.text
+        SELECT p.rowid AS post_row, p.platform, lower(p.author_handle) AS account, p.post_id,
+               p.created_at, p.author_handle, p.author_followers
         FROM posts p
         SEMI JOIN big ON big.platform = p.platform AND big.account = lower(p.author_handle)
     ),
     firsts AS (
         SELECT platform, account,
                min(created_at) AS first_at,
-               arg_min(post_id, created_at) AS first_post,
-               arg_min(kind, created_at) AS first_kind,
-               arg_min(text, created_at) AS first_text,
+               arg_min(post_row, (created_at, post_id)) AS first_row,
                arg_max(author_handle, created_at) AS handle,
                max(author_followers) AS followers,
                count(*) AS posts
@@ -76,36 +76,65 @@ INFLUENCERS = """
               AND lower(r.ref_author_handle) IN (SELECT account FROM big)
               AND r.created_at < f.first_at + to_seconds(?::DOUBLE)
         GROUP BY ALL
+    ),
+    ranked AS (
+        SELECT f.*, w.posts_in_window, w.own_exposure, coalesce(s.shares, 0) AS shares,
+               coalesce(s.share_exposure, 0) AS share_exposure
+        FROM firsts f
+        JOIN own_window w USING (platform, account)
+        LEFT JOIN shares s USING (platform, account)
+        ORDER BY w.own_exposure + coalesce(s.share_exposure, 0) DESC, f.first_at ASC, f.handle ASC
+        LIMIT ?
+    ),
+    -- the first posts' text is read for these few rows only, by row id
+    first_posts AS (
+        SELECT rowid AS first_row, post_id, kind, text FROM posts
+        WHERE rowid IN (SELECT first_row FROM ranked)
     )
-    SELECT f.platform, f.handle, f.followers, f.first_at, f.first_post, f.first_kind,
-           f.first_text, f.posts, w.posts_in_window, w.own_exposure,
-           coalesce(s.shares, 0) AS shares, coalesce(s.share_exposure, 0) AS share_exposure
-    FROM firsts f
-    JOIN own_window w USING (platform, account)
-    LEFT JOIN shares s USING (platform, account)
-    ORDER BY w.own_exposure + coalesce(s.share_exposure, 0) DESC, f.first_at ASC, f.handle ASC
-    LIMIT ?
+    SELECT r.platform, r.handle, r.followers, r.first_at, p.post_id, p.kind, p.text, r.posts,
+           r.posts_in_window, r.own_exposure, r.shares, r.share_exposure
+    FROM ranked r JOIN first_posts p USING (first_row)
+    ORDER BY r.own_exposure + r.share_exposure DESC, r.first_at ASC, r.handle ASC
 """
 
 # ---- amplification --------------------------------------------------------------------------
 
-#: Posts that collected at least ``minimum`` retweets and quotes in some window of ``slots``
-#: consecutive slots, with the busiest such window: the post (its platform and id), the
-#: shares in that window, the window's last slot (slot = Unix seconds // slot length) and the
-#: shares in all.
-#: Posts with fewer shares in all are set aside first, so that only the few candidates are
-#: counted slot by slot. Parameters: minimum total, slot length (seconds), slots in a window
-#: minus one, minimum in a window, limit.
-BURSTS = """
-    WITH candidates AS (
+#: Posts shared (retweeted or quoted) at least ``minimum`` times in all, most shared first:
+#: the candidates for :data:`BURSTS`. From the rollups the retweets are counted already and
+#: only the quotes (a few percent of posts) are counted now; from the posts, all of them.
+#: Parameter: the minimum.
+BURST_CANDIDATES = {
+    "rollup": """
+        SELECT platform, ref_post_id, sum(n)::BIGINT AS total
+        FROM (
+            SELECT platform, post_id AS ref_post_id, retweets AS n FROM rollup_retweets
+            UNION ALL
+            SELECT platform, ref_post_id, count(*) FROM posts
+            WHERE kind = 'quote' AND ref_post_id IS NOT NULL GROUP BY ALL
+        )
+        GROUP BY ALL HAVING sum(n) >= ?
+        ORDER BY total DESC, platform, ref_post_id
+    """,
+    "posts": """
         SELECT platform, ref_post_id, count(*) AS total
         FROM posts
         WHERE kind IN ('retweet', 'quote') AND ref_post_id IS NOT NULL
         GROUP BY ALL HAVING count(*) >= ?
-    ),
-    s AS (
+        ORDER BY total DESC, platform, ref_post_id
+    """,
+}
+
+#: For the given posts (two parallel lists: platforms and ids), those that collected at
+#: least ``minimum`` retweets and quotes in some window of ``slots`` consecutive slots, with
+#: the busiest such window: the post, the shares in that window and the window's last slot
+#: (slot = Unix seconds // slot length). Parameters: slot length (seconds), platforms
+#: (VARCHAR[]), ids (VARCHAR[]), slots in a window minus one, minimum in a window, limit.
+BURSTS = """
+    WITH s AS (
         SELECT platform, ref_post_id, (epoch(created_at) // ?)::BIGINT AS slot, count(*) AS n
-        FROM posts SEMI JOIN candidates USING (platform, ref_post_id)
+        FROM posts
+        SEMI JOIN (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS ref_post_id) c
+             USING (platform, ref_post_id)
         WHERE kind IN ('retweet', 'quote')
         GROUP BY ALL
     ),
@@ -115,30 +144,48 @@ BURSTS = """
                             RANGE BETWEEN ? PRECEDING AND CURRENT ROW) AS burst
         FROM s
     )
-    SELECT b.platform, b.ref_post_id, max(b.burst) AS burst, arg_max(b.slot, b.burst) AS last_slot,
-           any_value(c.total) AS total
-    FROM b JOIN candidates c USING (platform, ref_post_id)
+    SELECT platform, ref_post_id, max(burst) AS burst, arg_max(slot, burst) AS last_slot
+    FROM b
     GROUP BY ALL
-    HAVING max(b.burst) >= ?
-    ORDER BY burst DESC, last_slot ASC, b.ref_post_id ASC
+    HAVING max(burst) >= ?
+    ORDER BY burst DESC, last_slot ASC, ref_post_id ASC
     LIMIT ?
 """
 
-#: The retweets and quotes of one post within [from, to): how many, when the first and last
-#: came, the followers they reached, the post's author and text as the shares carry them
-#: (a retweet holds its original's full text; a quote holds it in ref_text), and the five
-#: sharers with the most followers. Parameters: platform, post id, from, to.
-BURST_DETAIL = """
-    SELECT count(*), min(created_at), max(created_at),
-           coalesce(sum(author_followers), 0)::BIGINT,
-           count(*) FILTER (WHERE kind = 'retweet'),
-           any_value(ref_author_handle),
-           coalesce(any_value(text) FILTER (WHERE kind = 'retweet'), any_value(ref_text)),
-           list(author_handle ORDER BY author_followers DESC NULLS LAST, created_at)[1:5],
-           list(post_id ORDER BY author_followers DESC NULLS LAST, created_at)[1:5]
-    FROM posts
-    WHERE platform = ? AND ref_post_id = ? AND kind IN ('retweet', 'quote')
-          AND created_at >= ? AND created_at < ?
+#: For each of a few posts and a time window of its own (four parallel lists: platforms,
+#: ids, window starts, window ends), its retweets and quotes within the window: how many,
+#: when the first and last came, the followers they reached, how many were retweets, the
+#: post's author and text as the shares carry them (a retweet holds its original's full
+#: text; a quote holds it in ref_text), and the five sharers with the most followers.
+#: The last two parameters, the earliest start and the latest end, let the scan skip the
+#: row groups outside every window. Parameters: platforms, ids (VARCHAR[]), starts, ends
+#: (TIMESTAMP[]), earliest start, latest end.
+BURST_DETAILS = """
+    WITH w AS (
+        SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS ref_post_id,
+               unnest(?::TIMESTAMP[]) AS lo, unnest(?::TIMESTAMP[]) AS hi
+    )
+    SELECT w.platform, w.ref_post_id, count(*), min(p.created_at), max(p.created_at),
+           coalesce(sum(p.author_followers), 0)::BIGINT,
+           count(*) FILTER (WHERE p.kind = 'retweet'),
+           any_value(p.ref_author_handle),
+           coalesce(any_value(p.text) FILTER (WHERE p.kind = 'retweet'), any_value(p.ref_text)),
+           list(p.author_handle ORDER BY p.author_followers DESC NULLS LAST, p.created_at)[1:5],
+           list(p.post_id ORDER BY p.author_followers DESC NULLS LAST, p.created_at)[1:5]
+    FROM posts p
+    JOIN w ON p.platform = w.platform AND p.ref_post_id = w.ref_post_id
+              AND p.created_at >= w.lo AND p.created_at < w.hi
+    WHERE p.kind IN ('retweet', 'quote') AND p.created_at >= ? AND p.created_at < ?
+    GROUP BY ALL
+"""
+
+#: When each of a few posts was posted, for those the workspace holds. Parameters:
+#: platforms, ids (VARCHAR[], parallel).
+POSTED_AT = """
+    SELECT p.platform, p.post_id, p.created_at
+    FROM posts p
+    SEMI JOIN (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS post_id) w
+         USING (platform, post_id)
 """
 
 #: How many posts fall in [from, to). Parameters: from, to.
@@ -147,16 +194,23 @@ POSTS_BETWEEN = "SELECT count(*) FROM posts WHERE created_at >= ? AND created_at
 # ---- press ----------------------------------------------------------------------------------
 
 #: The first post of each press account that posts in the incident, and how many it posted.
+#: The accounts are found on the handle column alone and their first posts then read whole
+#: by row id: reading every post's text on the way would cost several times the scan.
 #: Parameter: the press handles (lower case, VARCHAR[]).
 PRESS_ACCOUNTS = """
-    SELECT lower(author_handle) AS handle_lc,
-           arg_min(platform, (created_at, post_id)), arg_min(post_id, (created_at, post_id)),
-           min(created_at), arg_min(author_handle, (created_at, post_id)),
-           arg_min(author_followers, (created_at, post_id)), arg_min(kind, (created_at, post_id)),
-           arg_min(text, (created_at, post_id)), count(*)
-    FROM posts
-    WHERE lower(author_handle) IN (SELECT unnest(?::VARCHAR[]))
-    GROUP BY handle_lc
+    WITH firsts AS (
+        SELECT lower(author_handle) AS handle_lc,
+               arg_min(rowid, (created_at, post_id)) AS post_row, count(*) AS posts
+        FROM posts
+        WHERE lower(author_handle) IN (SELECT unnest(?::VARCHAR[]))
+        GROUP BY handle_lc
+    )
+    SELECT f.handle_lc, p.platform, p.post_id, p.created_at, p.author_handle, p.author_followers,
+           p.kind, p.text, f.posts
+    FROM firsts f
+    JOIN (SELECT rowid AS post_row, platform, post_id, created_at, author_handle, author_followers,
+                 kind, text
+          FROM posts WHERE rowid IN (SELECT post_row FROM firsts)) p USING (post_row)
 """
 
 #: Links to press domains: per matched domain and URL, the first post that shared it and
@@ -194,11 +248,11 @@ PRESS_LINKS = """
 # ---- the brand ------------------------------------------------------------------------------
 
 #: Every post by the brand's accounts, in time order, with the retweets, quotes and replies
-#: it received in the workspace. Parameters: the brand handles (lower case, VARCHAR[]), twice.
+#: it received in the workspace (found on the handle column, then read whole by row id).
+#: Parameters: the brand handles (lower case, VARCHAR[]), twice.
 BRAND_POSTS = """
     WITH b AS MATERIALIZED (
-        SELECT platform, post_id, created_at, author_handle, author_followers, kind, text,
-               ref_author_handle
+        SELECT rowid AS post_row, platform, post_id
         FROM posts
         WHERE lower(author_handle) IN (SELECT unnest(?::VARCHAR[]))
     ),
@@ -213,9 +267,12 @@ BRAND_POSTS = """
         WHERE lower(p.ref_author_handle) IN (SELECT unnest(?::VARCHAR[]))
         GROUP BY ALL
     )
-    SELECT b.platform, b.post_id, b.created_at, b.author_handle, b.author_followers, b.kind,
-           b.text, b.ref_author_handle, coalesce(r.retweets, 0), coalesce(r.quotes, 0),
+    SELECT p.platform, p.post_id, p.created_at, p.author_handle, p.author_followers, p.kind,
+           p.text, p.ref_author_handle, coalesce(r.retweets, 0), coalesce(r.quotes, 0),
            coalesce(r.replies, 0)
-    FROM b LEFT JOIN r USING (platform, post_id)
-    ORDER BY b.created_at, b.post_id
+    FROM (SELECT platform, post_id, created_at, author_handle, author_followers, kind, text,
+                 ref_author_handle
+          FROM posts WHERE rowid IN (SELECT post_row FROM b)) p
+    LEFT JOIN r USING (platform, post_id)
+    ORDER BY p.created_at, p.post_id
 """
