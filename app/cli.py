@@ -111,6 +111,7 @@ def _run_with_progress(job, progress: TerminalProgress):
 # ---- subcommands ---------------------------------------------------------------------------
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from app.core import rollup
     from app.core.ingest import import_paths
     from app.core.sentiment import score_missing
     from app.core.store import Workspace
@@ -125,6 +126,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         scored = 0
         if not args.no_sentiment and any(r.added for r in reports):
             scored = _run_with_progress(lambda: score_missing(ws, progress), progress)
+        if any(r.added for r in reports):
+            # the timeline's pre-aggregates, once for the whole batch and its scores
+            _run_with_progress(lambda: rollup.ensure(ws, progress), progress)
     if args.json:
         _print_json({"files": [r.as_dict() for r in reports], "texts_scored": scored})
     else:
@@ -242,6 +246,51 @@ def cmd_turning_points(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    import os
+
+    from app.core.report import SECTIONS, ReportOptions, build_report
+    from app.core.store import Workspace
+
+    sections = frozenset(args.sections) if args.sections else frozenset(SECTIONS)
+    lessons = ""
+    if args.lessons:
+        lessons = Path(args.lessons).read_text(encoding="utf-8")
+    try:
+        options = ReportOptions(title=args.title, author=args.author or "", sections=sections,
+                                lessons=lessons, paper=args.paper)
+    except ValueError as exc:
+        return _fail(str(exc))
+    progress = TerminalProgress()
+    # read-write: the timeline's rollups are built (or rebuilt) on first use and kept
+    with Workspace.open(args.workspace) as ws:
+        report = _run_with_progress(lambda: build_report(ws, options, progress=progress), progress)
+    if args.format == "html":
+        from app.report_html import render_html
+
+        render_html(report, args.output)
+        print(f"Wrote {args.output}")
+        return 0
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.report_pdf import render_pdf
+
+    pages = render_pdf(report, args.output)
+    print(f"Wrote {args.output} ({pages} pages)")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.core import exports
+    from app.core.store import Workspace
+
+    start, end = exports.parse_time(args.start), exports.parse_time(args.end)
+    with Workspace.open(args.workspace) as ws:
+        n = exports.export(ws, args.what, args.output, start, end, args.bin)
+    print(f"Wrote {n:,} rows to {args.output}")
+    return 0
+
+
 def _gui(workspace: Path | None) -> int:
     try:
         from app.ui.application import run
@@ -261,6 +310,10 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--self-test", nargs="?", const="", metavar="WORKSPACE",
+                        help="start the window without a screen on WORKSPACE (default: the sample "
+                        "incident, built in a temporary folder), wait until it is drawn, print "
+                        "timings and exit: 0 when it worked")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("import", help="import archive files or folders into a workspace (created if missing)")
@@ -298,13 +351,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per suggestion")
     p.set_defaults(func=cmd_turning_points)
 
+    p = sub.add_parser("report", help="export the post-mortem report (PDF, or HTML with --format html)")
+    p.add_argument("workspace")
+    p.add_argument("-o", "--output", required=True, help="the file to write (.pdf or .html)")
+    p.add_argument("--sections", nargs="+", metavar="SECTION",
+                   help="sections to include (default all): cover summary timeline chronicle "
+                        "turning_points brand method lessons appendix")
+    p.add_argument("--title", default="Post-mortem", help="the report's title")
+    p.add_argument("--author", default="", help="the author shown on the cover")
+    p.add_argument("--lessons", metavar="FILE", help="a text file with the team's lessons learned")
+    p.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    p.add_argument("--format", choices=["pdf", "html"], default="pdf")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", help="export the binned series, turning points or posts as CSV or JSON")
+    p.add_argument("workspace")
+    p.add_argument("--what", choices=["series", "turning-points", "posts"], required=True)
+    p.add_argument("--from", dest="start", metavar="ISO", help="start (ISO 8601; default the first post)")
+    p.add_argument("--to", dest="end", metavar="ISO", help="end, excluded (default after the last post)")
+    p.add_argument("--bin", type=int, metavar="SECONDS", help="bin width of the series (default 3600)")
+    p.add_argument("-o", "--output", required=True, help="a .csv or .json file")
+    p.set_defaults(func=cmd_export)
+
     p = sub.add_parser("open", help="open the window on a workspace")
     p.add_argument("workspace", nargs="?")
     p.set_defaults(func=lambda a: _gui(Path(a.workspace) if a.workspace else None))
     return parser
 
 
-COMMANDS = {"import", "info", "config", "demo", "open", "turning-points"}
+COMMANDS = {"import", "info", "config", "demo", "open", "turning-points", "report", "export"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -313,6 +388,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
         argv = ["open", *argv]  # `incident-timeline incident.duckdb`
     args = build_parser().parse_args(argv)
+    if args.self_test is not None:
+        try:
+            from app.ui.self_test import run as self_test
+        except ImportError as exc:
+            return _fail(f"the window cannot start: {exc}")
+        return self_test(Path(args.self_test) if args.self_test else None)
     if not getattr(args, "func", None):
         return _gui(None)
     from app.core.errors import UserError

@@ -4,6 +4,11 @@ helpers to compare a workspace before and after an import.
 
 from __future__ import annotations
 
+import os
+
+# the tests run without a screen unless told otherwise
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 import json
 import sys
 import zipfile
@@ -264,3 +269,10 @@ def helpers() -> SimpleNamespace:
         table_counts=table_counts, write_v1_stream=write_v1_stream, stream_lines=stream_lines,
         x_js=x_js, account_js=account_js, POST_COLUMNS=POST_COLUMNS, ROOT=ROOT,
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_qapplication(qapp):
+    """A QApplication for the whole run, made first: code that renders headless (the PDF
+    report) makes a bare QGuiApplication when none exists, and widgets cannot be built on one."""
+    return qapp

@@ -557,15 +557,17 @@ def posts_around(
     st = st or rollup.state(ws, con)
     a, b = t - abs(half_window), t + abs(half_window)
     names, params = flt.sql(st.stamp["brand"])
-    total = con.execute(q.count_between(names), [to_timestamp(a), to_timestamp(b), *params]).fetchone()[0]
-    if total == 0 or limit <= 0:
-        return [], int(total)
-    if sort == "time" and total > limit:
-        a, b = _narrow_for_time(ws, st, flt, a, b, int(limit), bool(descending))
-    lo, hi = to_timestamp(a), to_timestamp(b)
-    rows = con.execute(q.posts_between(names, sort, bool(descending), scores),
-                       q.posts_between_params(sort, lo, hi, params, int(limit))).fetchall()
-    return [PostRow.from_row(r) for r in rows], int(total)
+    whole = [to_timestamp(a), to_timestamp(b)]
+    if limit > 0:
+        if sort == "time":
+            a, b = _narrow_for_time(ws, st, flt, a, b, int(limit), bool(descending))
+        rows = con.execute(q.posts_between(names, sort, bool(descending), scores),
+                           q.posts_between_params(sort, to_timestamp(a), to_timestamp(b), params,
+                                                  int(limit), *whole)).fetchall()
+        if rows:
+            return [PostRow.from_row(r[:-1]) for r in rows], int(rows[0][-1])
+    total = con.execute(q.count_between(names), [*whole, *params]).fetchone()[0]
+    return [], int(total)
 
 
 def _narrow_for_time(ws: Workspace, st: rollup.State, flt: PostFilter, a: float, b: float,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.core import rollup
 from app.core.ingest import import_paths
 from app.core.model import FileReport
 from app.core.progress import NullProgress, Progress, SubProgress
@@ -28,5 +29,6 @@ def build_sample(
         if ws.incident_name == "Untitled incident":
             ws.configure(name=SAMPLE_NAME, timezone=SAMPLE_TIMEZONE, brand_handles=SAMPLE_BRAND)
         if score:
-            score_missing(ws, SubProgress(progress, 0.5, 1, 1))
+            score_missing(ws, SubProgress(progress, 0.5, 0.9, 1))
+        rollup.ensure(ws, SubProgress(progress, 0.9, 1, 1))
     return reports

@@ -24,9 +24,9 @@ any one incident):
   <= -0.05) with a binomial likelihood-ratio test at each split (significance ``sentiment_alpha``
   with a Bonferroni correction for the number of places tried), each side holding at least
   ``sentiment_min_posts`` scored posts; changes smaller than ``sentiment_min_delta`` (points)
-  or ``sentiment_min_effect`` (Cohen's h, which weighs 1% -> 6% like 40% -> 50%) are then
-  merged away, weakest first. Retweets are left out by default: a cascade repeats one
-  voice, and the test assumes independent posts.
+  or ``sentiment_min_effect`` (Cohen's h, on which 1% -> 4% weighs as much as 40% -> 50%)
+  are then merged away, weakest first. Retweets are left out by default: a cascade repeats
+  one voice, and the test assumes independent posts.
 * ``influencer_entry``: the first post of each account whose followers are at least
   ``influencer_median_ratio`` times the median account's and in the top
   ``influencer_top_share`` of accounts, with the exposure it brought in the following
@@ -154,7 +154,7 @@ class Settings:
     sentiment_min_posts: int = 30
     #: the negative share changes by at least this much (0.05 = 5 points) ...
     sentiment_min_delta: float = 0.05
-    #: ... and by at least this effect size (Cohen's h; 0.2 is "small"): 1% -> 6% is as much
+    #: ... and by at least this effect size (Cohen's h; 0.2 is "small"): 1% -> 4% is as much
     #: of a change as 40% -> 50%, which points alone would not say
     sentiment_min_effect: float = 0.2
     #: significance of each split, Bonferroni-corrected for the places tried
@@ -853,7 +853,7 @@ def _amplifications(ctx: _Context) -> list[Suggestion]:
     cfg = ctx.settings
     window = max(60.0, cfg.amplification_window_minutes * 60)
     parts = 4  # the window slides in quarters: a burst is placed within a quarter of it
-    slot = window / parts
+    slot = int(round(window / parts))
     minimum = int(cfg.amplification_min_shares)
     source = "rollup" if ctx.rollups_usable() else "posts"
     candidates = ctx.con.execute(q.BURST_CANDIDATES[source], [minimum]).fetchall()
@@ -866,7 +866,7 @@ def _amplifications(ctx: _Context) -> list[Suggestion]:
         top = candidates[:take]
         rows = []
         if top and keep > 0:
-            rows = ctx.con.execute(q.BURSTS, [slot, [p for p, _, _ in top], [i for _, i, _ in top],
+            rows = ctx.con.execute(q.BURSTS, [slot * 1000, [p for p, _, _ in top], [i for _, i, _ in top],
                                               parts - 1, minimum, keep]).fetchall()
         if take >= len(candidates):
             break

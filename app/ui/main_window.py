@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.core import annotations as notes
-from app.core import chronicle, metrics, overview, turning_points
+from app.core import chronicle, metrics, overview, rollup, turning_points
 from app.core.errors import UserError
 from app.core.metrics import PostFilter
 from app.core.sentiment import missing_count, score_missing
@@ -846,9 +846,9 @@ class MainWindow(QMainWindow):
             return
 
         def score(progress):
-            if missing_count(ws) == 0:
-                return 0
-            return score_missing(ws, progress)
+            n = score_missing(ws, progress) if missing_count(ws) else 0
+            rollup.ensure(ws, progress)  # the pre-aggregates catch up with the new scores
+            return n
 
         def progress(done: float, total: float, message: str) -> None:
             self.score_label.setText("Scoring sentiment…")

@@ -117,14 +117,14 @@ def test_largest_bursts_are_exact(built):
     from app.core.store import turning_points_sql as q
 
     inc, _ = built["fast"]
-    settings = tp.Settings(amplification_min_shares=3, amplification_max=8)
+    settings = tp.Settings(amplification_min_shares=1, amplification_max=30)
     with inc.open() as ws:
         found = of_kind(tp.suggest(ws, settings), "amplification")
         con = ws.cursor()
-        everyone = con.execute(q.BURST_CANDIDATES["posts"], [3]).fetchall()
+        everyone = con.execute(q.BURST_CANDIDATES["posts"], [1]).fetchall()
         assert len(everyone) > 100  # more than the first round takes
-        brute = con.execute(q.BURSTS, [900, [p for p, _, _ in everyone], [i for _, i, _ in everyone],
-                                       3, 3, 8]).fetchall()
+        brute = con.execute(q.BURSTS, [900_000, [p for p, _, _ in everyone], [i for _, i, _ in everyone],
+                                       3, 1, 30]).fetchall()
     assert sorted(s.evidence["subject"] for s in found) == sorted(r[1] for r in brute)
     assert sorted(s.evidence["shares_in_window"] for s in found) == sorted(r[2] for r in brute)
 

@@ -35,7 +35,7 @@ LINES = f"""
     SELECT row_number() OVER () AS line_no, line
     FROM read_csv(?, columns = {{'line': 'VARCHAR'}}, delim = '{_NO_DELIMITER}', quote = '',
                   escape = '', header = false, auto_detect = false, strict_mode = false,
-                  max_line_size = 268435456, compression = ?)
+                  max_line_size = 33554432, buffer_size = 67108864, compression = ?)
 """
 
 #: One row per element of a JSON array file: ``line_no`` (the element's number), ``line``.

@@ -233,7 +233,9 @@ def posts_between(names: list[str], sort: str, descending: bool, scores: str) ->
 
     The order is found on the few columns it needs, and only the posts kept are then read
     whole, by row id: reading every column of every post of a busy window would cost ten
-    times more. Parameters: see :func:`posts_between_params`."""
+    times more. Each row also carries how many posts the whole window holds (``total``, one
+    round trip fewer), which may be wider than the window the rows are taken from.
+    Parameters: see :func:`posts_between_params`."""
     order = ORDERS[(sort, descending)]
     window_scores = f"(SELECT * FROM {SCORE_SOURCES[scores]} WHERE created_at BETWEEN ? AND ?)"
     if sort == "sentiment":
@@ -251,7 +253,7 @@ def posts_between(names: list[str], sort: str, descending: bool, scores: str) ->
             ORDER BY {order} LIMIT ?
         """
     return f"""
-        SELECT {POST_COLUMNS}
+        SELECT {POST_COLUMNS}, ({count_between(names)}) AS total
         FROM (SELECT rowid AS post_row, * EXCLUDE (text_key) FROM posts
               WHERE rowid IN (SELECT rid FROM ({keys})))
         LEFT JOIN {window_scores} {_SCORES_KEY}
@@ -259,11 +261,13 @@ def posts_between(names: list[str], sort: str, descending: bool, scores: str) ->
     """
 
 
-def posts_between_params(sort: str, lo, hi, filter_params: list, limit: int) -> list:
-    """The parameters of :func:`posts_between`, in the order its text wants them."""
+def posts_between_params(sort: str, lo, hi, filter_params: list, limit: int, whole_lo, whole_hi) -> list:
+    """The parameters of :func:`posts_between`, in the order its text wants them: [lo, hi]
+    is the window the rows are taken from, [whole_lo, whole_hi] the one counted."""
+    total = [whole_lo, whole_hi, *filter_params]
     if sort == "sentiment":
-        return [lo, hi, *filter_params, lo, hi, limit, lo, hi]
-    return [lo, hi, *filter_params, limit, lo, hi]
+        return [*total, lo, hi, *filter_params, lo, hi, limit, lo, hi]
+    return [*total, lo, hi, *filter_params, limit, lo, hi]
 
 
 def get_post(scores: str) -> str:

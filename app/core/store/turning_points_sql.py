@@ -127,11 +127,12 @@ BURST_CANDIDATES = {
 #: For the given posts (two parallel lists: platforms and ids), those that collected at
 #: least ``minimum`` retweets and quotes in some window of ``slots`` consecutive slots, with
 #: the busiest such window: the post, the shares in that window and the window's last slot
-#: (slot = Unix seconds // slot length). Parameters: slot length (seconds), platforms
+#: (slot = Unix milliseconds // slot length, integers throughout: epoch() is a DOUBLE, on
+#: which // does not floor). Parameters: slot length (milliseconds, an integer), platforms
 #: (VARCHAR[]), ids (VARCHAR[]), slots in a window minus one, minimum in a window, limit.
 BURSTS = """
     WITH s AS (
-        SELECT platform, ref_post_id, (epoch(created_at) // ?)::BIGINT AS slot, count(*) AS n
+        SELECT platform, ref_post_id, epoch_ms(created_at) // ? AS slot, count(*) AS n
         FROM posts
         SEMI JOIN (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS ref_post_id) c
              USING (platform, ref_post_id)

@@ -66,6 +66,8 @@ class Workspace:
             raise WorkspaceError(f"{path} could not be opened as a workspace: {_first_line(exc)}") from exc
         try:
             con.execute("SET TimeZone = 'UTC'")
+            # DuckDB spills to disk beyond this, so an import's memory does not grow with the file
+            con.execute(f"SET memory_limit = '{memory_limit_mb()}MB'")
             # DuckDB's own progress estimate drives the progress bars (never printed)
             con.execute("SET enable_progress_bar = true")
             con.execute("SET enable_progress_bar_print = false")
@@ -303,6 +305,20 @@ class Workspace:
                 for r in imports
             ],
         }
+
+
+def memory_limit_mb() -> int:
+    """DuckDB's working memory for a workspace: a quarter of the machine's, 2 to 8 GiB.
+
+    ``INCIDENT_TIMELINE_MEMORY_MB`` overrides it (for small machines and benchmarks)."""
+    override = os.environ.get("INCIDENT_TIMELINE_MEMORY_MB", "").strip()
+    if override.isdigit():
+        return max(256, int(override))
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1 << 20)
+    except (ValueError, OSError, AttributeError):
+        total = 8192  # not a POSIX system: assume 8 GiB
+    return int(min(8192, max(2048, total // 4)))
 
 
 def check_timezone(name: str) -> str:

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Sentiment scoring throughput: ``score_missing`` against a plain VADER loop.
+
+    python bench/bench_scoring.py --posts 200000 [--runs 3] [--workers N]
+
+Builds a workspace from a generated v1 archive in which half the posts are retweets (so many
+posts share a text), then alternates, ``--runs`` times each:
+
+  baseline  ``SentimentIntensityAnalyzer().polarity_scores(text)`` in a plain Python loop over
+            every post's text, fetched from ``posts`` (the fetch is timed apart);
+  app       ``score_missing(ws)`` after ``DELETE FROM sentiment``.
+
+Prints posts/s of each (medians; posts/s = posts in the workspace / seconds), the ratio
+(target >= 3x), and checks that every post's stored scores equal the baseline's for its text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import DATA, core_fingerprint, ensure_archive, machine, median, remove_db  # noqa: E402
+
+TARGET = 3.0
+
+
+def baseline(ws) -> tuple[float, float, dict]:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    t = time.perf_counter()
+    texts = [r[0] for r in ws.con.execute("SELECT text FROM posts").fetchall()]
+    fetch = time.perf_counter() - t
+    t = time.perf_counter()
+    analyzer = SentimentIntensityAnalyzer()
+    scores = {}
+    for text in texts:
+        scores[text] = analyzer.polarity_scores(text)
+    return fetch, time.perf_counter() - t, scores
+
+
+def check(ws, expected: dict) -> tuple[int, int, list]:
+    """(posts compared, mismatches, a few examples). Joined on the post's text."""
+    rows = ws.con.execute(
+        """SELECT p.text, s.compound, s.pos, s.neu, s.neg
+           FROM posts p LEFT JOIN sentiment s ON s.text_key = p.text_key"""
+    ).fetchall()
+    bad, examples = 0, []
+    for text, c, p, u, n in rows:
+        e = expected[text]
+        if (c, p, u, n) != (e["compound"], e["pos"], e["neu"], e["neg"]):
+            bad += 1
+            if len(examples) < 5:
+                examples.append({"text": text, "stored": [c, p, u, n],
+                                 "expected": [e["compound"], e["pos"], e["neu"], e["neg"]]})
+    return len(rows), bad, examples
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--posts", type=int, default=200_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=None, help="passed to score_missing (default: its own)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", help="also write the results to this file")
+    args = ap.parse_args()
+
+    from app.core.ingest import import_paths
+    from app.core.sentiment import score_missing
+    from app.core.store import Workspace
+
+    print(machine())
+    core_at_start = core_fingerprint()
+    path = ensure_archive(args.posts, "v1", args.seed, retweet_share=0.5)
+    db = DATA / f"bench_scoring_{args.posts}_{os.getpid()}.duckdb"  # runs may overlap
+    remove_db(db)
+    ws = Workspace.open(db, create=True)
+    t = time.perf_counter()
+    rep = import_paths(ws, [path])[0]
+    print(f"workspace built in {time.perf_counter() - t:.1f} s: {rep.summary()}")
+    posts, distinct, rts = ws.con.execute(
+        "SELECT count(*), count(DISTINCT text_key), count(*) FILTER (kind = 'retweet') FROM posts"
+    ).fetchone()
+    print(f"posts {posts:,} (retweets {rts:,}), distinct texts {distinct:,} "
+          f"({posts / distinct:.2f} posts per text)")
+
+    base_s, app_s, fetch_s = [], [], []
+    expected: dict = {}
+    scored_counts = []
+    for run in range(1, args.runs + 1):
+        fetch, secs, expected = baseline(ws)
+        fetch_s.append(fetch)
+        base_s.append(secs)
+        print(f"run {run} baseline   : {secs:7.1f} s  {posts / secs:9,.0f} posts/s  (fetch {fetch:.1f} s)  load {os.getloadavg()[0]:.1f}", flush=True)
+        ws.con.execute("DELETE FROM sentiment")
+        ws.con.execute("CHECKPOINT")
+        t = time.perf_counter()
+        n = score_missing(ws, workers=args.workers)
+        secs = time.perf_counter() - t
+        app_s.append(secs)
+        scored_counts.append(n)
+        print(f"run {run} score_missing: {secs:7.1f} s  {posts / secs:9,.0f} posts/s  "
+              f"({n:,} texts scored, {n / secs:,.0f} texts/s)  load {os.getloadavg()[0]:.1f}", flush=True)
+
+    compared, bad, examples = check(ws, expected)
+    stored = ws.con.execute("SELECT count(*), count(DISTINCT text_key) FROM sentiment").fetchone()
+    ws.close()
+    remove_db(db)
+
+    b, a = median(base_s), median(app_s)
+    ratio = b / a
+    print()
+    print(f"baseline loop   median {b:7.1f} s  {posts / b:9,.0f} posts/s  (+ fetch {median(fetch_s):.1f} s)")
+    print(f"score_missing   median {a:7.1f} s  {posts / a:9,.0f} posts/s  ({distinct / a:,.0f} distinct texts/s)")
+    print(f"ratio score_missing/baseline: {ratio:.2f}x  (target >= {TARGET}x: "
+          f"{'MEETS' if ratio >= TARGET else 'BELOW'})")
+    print(f"sentiment rows {stored[0]:,} for {stored[1]:,} keys (distinct texts {distinct:,}); "
+          f"scored per run {scored_counts}")
+    if bad == 0:
+        print(f"scores identical to the baseline for all {compared:,} posts")
+    else:
+        print(f"MISMATCH: {bad:,} of {compared:,} posts differ from the baseline, e.g.:")
+        for e in examples:
+            print("   ", json.dumps(e, ensure_ascii=False))
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "args": vars(args), "posts": posts, "distinct": distinct, "baseline_s": base_s,
+            "fetch_s": fetch_s, "score_missing_s": app_s, "ratio": ratio, "mismatches": bad,
+            "examples": examples}, indent=1, ensure_ascii=False))
+    if core_fingerprint() != core_at_start:
+        print(f"WARNING: the core changed during this run ({core_at_start} -> {core_fingerprint()}): "
+              "rerun for figures of one version")
+    return 0 if bad == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Where the importer and the scorer spend their time: the core's own SQL against variants.
+
+    python bench/profile_stages.py [--posts 1000000] [--runs 2] [--only v1,v2,keys]
+
+Reads the core's SQL from ``app.core.store`` (it changes nothing there) and times, each in a
+fresh child process (peak RSS sampled), alternating ``--runs`` times:
+
+  v1    the v1.1 staging query as the importer runs it, and the same query with the line
+        numbers taken out (``row_number() OVER ()`` over the raw lines) to show their cost;
+  v2    the v2 page parse as the importer runs it (``from_json`` of the page with ``data`` as
+        JSON, then ``from_json`` of ``data`` again), and a one-pass ``from_json`` of the page
+        to its final shape; and the size of the ``itx_v2_lines`` table with and without its
+        ``line`` column;
+  keys  reading ``posts.text_key`` (UHUGEINT) as text the way sentiment scoring does
+        (``text_key::VARCHAR``), against ``hex(text_key)`` and two UBIGINT halves.
+
+These are findings to act on in the core, not targets: see bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import DATA, ensure_archive, machine, median, remove_db, run_child, self_peak_rss_mb  # noqa: E402
+
+
+def _con(db: Path):
+    import duckdb
+
+    remove_db(db)
+    con = duckdb.connect(str(db))
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _no_line_numbers(lines_sql: str) -> str:
+    assert "row_number() OVER () AS line_no" in lines_sql
+    return lines_sql.replace("row_number() OVER () AS line_no", "0 AS line_no")
+
+
+def child(name: str, path: str, db: Path) -> dict:
+    from app.core.store import ingest_sql as q
+
+    con = _con(db)
+    out: dict = {}
+    t = time.perf_counter()
+    if name == "v1-as-is":
+        con.execute(f"CREATE TEMP TABLE itx_stage AS {q.stage_v1(q.LINES)}", [path, "none"])
+    elif name == "v1-no-line-numbers":
+        con.execute(f"CREATE TEMP TABLE itx_stage AS {q.stage_v1(_no_line_numbers(q.LINES))}", [path, "none"])
+    elif name == "v2-lines-as-is":
+        con.execute(f"CREATE TEMP TABLE l AS {q.stage_v2_lines(q.LINES)}", [path, "none"])
+    elif name == "v2-lines-without-line-column":
+        con.execute(f"CREATE TEMP TABLE l AS SELECT * EXCLUDE (line) FROM ({q.stage_v2_lines(q.LINES)})",
+                    [path, "none"])
+    elif name == "v2-one-pass-parse":
+        shape = q._shape({"data": [q._V2_TWEET], "includes": {"users": [q._V2_USER], "tweets": [q._V2_REF]}})
+        con.execute(f"""CREATE TEMP TABLE l AS SELECT line_no, r.data AS tweets,
+                               coalesce(r.includes.users, []) AS inc_users,
+                               coalesce(r.includes.tweets, []) AS inc_tweets
+                        FROM (SELECT line_no, try(from_json(line, {shape})) AS r FROM ({q.LINES}))""",
+                    [path, "none"])
+    elif name.startswith("keys-"):
+        con.execute(f"CREATE TABLE k AS SELECT md5_number(i::VARCHAR)::UHUGEINT AS text_key "
+                    f"FROM range({int(path)}) r(i)")
+        expr = {"keys-varchar": "text_key::VARCHAR", "keys-hex": "hex(text_key)",
+                "keys-halves": "(text_key >> 64)::UBIGINT::VARCHAR || '.' || "
+                               "(text_key & 18446744073709551615::UHUGEINT)::UBIGINT::VARCHAR"}[name]
+        t = time.perf_counter()
+        rows = con.execute(f"SELECT {expr} FROM k").fetchall()
+        out["rows"] = len(rows)
+    else:
+        raise SystemExit(f"unknown experiment {name}")
+    out["seconds"] = time.perf_counter() - t
+    mem = con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0]
+    out["duckdb_memory_gb_after"] = (mem or 0) / 1e9
+    con.close()
+    remove_db(db)
+    return out
+
+
+def compare(names: list[str], arg: str, runs: int, me: str) -> None:
+    res: dict[str, list[dict]] = {n: [] for n in names}
+    db = DATA / f"profile_stages_{os.getpid()}.duckdb"  # runs may overlap
+    for _ in range(runs):
+        for n in names:
+            res[n].append(run_child([me, "--child", n, "--path", arg, "--db", str(db)]))
+    base = median([r["seconds"] for r in res[names[0]]])
+    for n in names:
+        s = median([r["seconds"] for r in res[n]])
+        rss = median([r["sampled_peak_rss_mb"] for r in res[n]])
+        kept = median([r["duckdb_memory_gb_after"] for r in res[n]])
+        each = ", ".join("%.1f" % r["seconds"] for r in res[n])
+        print(f"  {n:32s} {s:7.2f} s  ({s / base:4.2f}x)  peak RSS {rss:7,.0f} MB  "
+              f"DuckDB memory after {kept:5.2f} GB   runs: {each}", flush=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--posts", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--keys", type=int, default=200_000, help="keys for the key-reading experiment")
+    ap.add_argument("--only", default="v1,v2,keys")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--path", help=argparse.SUPPRESS)
+    ap.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        out = child(args.child, args.path, args.db)
+        out["ru_maxrss_mb"] = self_peak_rss_mb()
+        print(json.dumps(out))
+        return 0
+
+    print(machine())
+    me = str(Path(__file__).resolve())
+    only = set(args.only.split(","))
+    if "v1" in only:
+        path = ensure_archive(args.posts, "v1")
+        print(f"v1.1 staging query ({args.posts:,} posts):")
+        compare(["v1-as-is", "v1-no-line-numbers"], str(path), args.runs, me)
+    if "v2" in only:
+        path = ensure_archive(args.posts, "v2")
+        print(f"v2 page parse, itx_v2_lines ({args.posts:,} posts):")
+        compare(["v2-lines-as-is", "v2-lines-without-line-column", "v2-one-pass-parse"], str(path), args.runs, me)
+    if "keys" in only:
+        print(f"reading {args.keys:,} UHUGEINT text keys as text:")
+        compare(["keys-varchar", "keys-hex", "keys-halves"], str(args.keys), args.runs, me)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""The report end to end: the CLI writes the PDF (offscreen) and the HTML of a copy of the
+sample workspace with a hostile, non-ASCII post added; pypdf reads the PDF back."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+pypdf = pytest.importorskip("pypdf")
+
+from app.core import chronicle, metrics  # noqa: E402
+from app.core.report import SECTION_TITLES  # noqa: E402
+from app.core.sample import build_sample  # noqa: E402
+from app.core.store import Workspace  # noqa: E402
+from app.paths import sample_archive  # noqa: E402
+
+HOSTILE = "<b>bold</b><script>alert(1)</script>"
+ACCENTS = "Café crème, über Müller"
+CJK = "日本語"
+POST_TIME = datetime(2013, 11, 12, 15, 0, tzinfo=timezone.utc)  # the simmer phase
+
+
+def _tweet(i: int, when: datetime, text: str, handle: str, followers: int, rt_of: dict | None = None) -> dict:
+    d = {
+        "created_at": when.strftime("%a %b %d %H:%M:%S +0000 %Y"),
+        "id": 900000000000000000 + i, "id_str": str(900000000000000000 + i),
+        "text": text, "truncated": False, "lang": "en",
+        "in_reply_to_status_id_str": None,
+        "user": {"id": 7000 + i, "id_str": str(7000 + i), "name": handle.title() + " Ünïcode",
+                 "screen_name": handle, "followers_count": followers},
+        "retweet_count": 0, "favorite_count": 0,
+        "entities": {"hashtags": [], "user_mentions": [], "urls": []},
+    }
+    if rt_of is not None:
+        d["retweeted_status"] = rt_of
+    return d
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def hostile_ws(tmp_path_factory):
+    """The sample plus one post (HTML, accents, CJK) by a big account, retweeted 60 times in
+    its phase so that the report quotes it among the most amplified."""
+    d = tmp_path_factory.mktemp("report")
+    base = d / "base.duckdb"
+    build_sample(base, sample_archive())
+    path = d / "sample.duckdb"
+    shutil.copy(base, path)
+    original = _tweet(0, POST_TIME, f"{HOSTILE} {ACCENTS} {CJK}", "hostile_test", 5_000_000)
+    lines = [original] + [
+        _tweet(i, POST_TIME + timedelta(minutes=i), "RT @hostile_test: " + original["text"],
+               f"rter{i}", 100, rt_of=original) for i in range(1, 61)]
+    extra = d / "extra.jsonl"
+    extra.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    r = _cli("import", str(path), str(extra))
+    assert r.returncode == 0, r.stderr
+    return path
+
+
+def _pdf_text(path) -> tuple[pypdf.PdfReader, str]:
+    reader = pypdf.PdfReader(str(path))
+    return reader, "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def a4_pdf(hostile_ws, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out") / "report.pdf"
+    r = _cli("report", str(hostile_ws), "-o", str(out), "--title", "Post-mortem <i>draft</i>",
+             "--author", "Zoë Comms", "--paper", "a4")
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_sections_present_and_page_count_sane(a4_pdf):
+    reader, text = _pdf_text(a4_pdf)
+    assert 4 <= len(reader.pages) <= 30
+    flat = _squash(text)
+    for key in ("summary", "timeline", "chronicle", "turning_points", "brand", "method", "appendix"):
+        assert _squash(SECTION_TITLES[key]) in flat, key
+    assert "Page1of" in flat or f"Page2of{len(reader.pages)}" in flat
+    assert _squash("Post-mortem <i>draft</i>") in flat  # the user's title, as typed
+    assert "Zoë" in text
+
+
+def test_headline_figures_equal_the_cores(a4_pdf, hostile_ws):
+    _, text = _pdf_text(a4_pdf)
+    flat = _squash(text)
+    with Workspace.open(hostile_ws, read_only=True) as ws:
+        first, last = metrics.incident_span(ws)
+        s = metrics.binned_series(ws, first, last + 1, 3600)
+        phases = chronicle.phases(ws)
+        sha = ws.info()["imports"][0]["sha256"]
+    assert chronicle.format_count(int(s.total.sum())) in flat
+    assert _squash(chronicle.format_big(int(s.exposure.sum()))) in flat
+    scored = sum(p.scored for p in phases)
+    negatives = sum(round(p.negative_share * p.scored) for p in phases)
+    assert chronicle.format_percent(negatives / scored) in flat
+    for p in phases:
+        assert chronicle.format_count(p.posts) in flat
+    assert sha in flat
+
+
+def test_hostile_post_appears_literally(a4_pdf):
+    _, text = _pdf_text(a4_pdf)
+    flat = _squash(text)
+    assert _squash(HOSTILE) in flat
+    assert "@hostile_test" in text
+
+
+def test_non_ascii_extractable(a4_pdf):
+    from PySide6.QtGui import QFontDatabase, QGuiApplication
+
+    _, text = _pdf_text(a4_pdf)
+    flat = _squash(text)
+    assert _squash(ACCENTS) in flat
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841
+    has_cjk = any(QFontDatabase.writingSystems(f) and QFontDatabase.WritingSystem.Japanese
+                  in QFontDatabase.writingSystems(f) for f in QFontDatabase.families())
+    if has_cjk:
+        assert CJK in flat
+
+
+def test_letter_and_a4_page_sizes(a4_pdf, hostile_ws, tmp_path):
+    out = tmp_path / "letter.pdf"
+    r = _cli("report", str(hostile_ws), "-o", str(out), "--paper", "letter",
+             "--sections", "cover", "summary", "timeline")
+    assert r.returncode == 0, r.stderr
+    letter = pypdf.PdfReader(str(out))
+    w, h = float(letter.pages[0].mediabox.width), float(letter.pages[0].mediabox.height)
+    assert (round(w), round(h)) == (612, 792)
+    a4 = pypdf.PdfReader(str(a4_pdf))
+    w, h = float(a4.pages[0].mediabox.width), float(a4.pages[0].mediabox.height)
+    assert (round(w), round(h)) == (595, 842)
+    text = "\n".join(p.extract_text() for p in letter.pages)
+    assert "Appendix" not in text and len(letter.pages) == 3
+
+
+def test_html_is_self_contained_and_escaped(hostile_ws, tmp_path):
+    out = tmp_path / "report.html"
+    r = _cli("report", str(hostile_ws), "-o", str(out), "--format", "html", "--title", "<b>T</b>")
+    assert r.returncode == 0, r.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "&lt;b&gt;bold&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html.lower()
+    assert "&lt;b&gt;T&lt;/b&gt;" in html
+    assert "<svg" in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")[:200]
+    assert ACCENTS in html and CJK in html
+    assert not re.search(r"<(link|img|iframe)\b", html)
+
+
+def test_export_cli(hostile_ws, tmp_path):
+    out = tmp_path / "posts.json"
+    r = _cli("export", str(hostile_ws), "--what", "posts", "--from", "2013-11-12T15:00:00Z",
+             "--to", "2013-11-12T15:05:00Z", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert {"900000000000000000", "900000000000000004"} <= {x["post_id"] for x in rows}
+    assert any(x["text"].startswith(HOSTILE) for x in rows)
+    r = _cli("export", str(hostile_ws), "--what", "series", "--bin", "86400", "-o", str(tmp_path / "s.csv"))
+    assert r.returncode == 0, r.stderr
+    r = _cli("export", str(hostile_ws), "--what", "posts", "--from", "yesterday", "-o", str(tmp_path / "x.csv"))
+    assert r.returncode != 0 and "ISO 8601" in r.stderr
