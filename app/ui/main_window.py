@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         self.act_open = A("&Open workspace…", self.choose_workspace, QKeySequence.StandardKey.Open, "Open an incident workspace")
         self.act_import = A("&Import files…", self.import_files, "Ctrl+I", "Import archive files into this workspace")
         self.act_import_folder = A("Import &folder…", self.import_folder, "Ctrl+Shift+I", "Import every archive in a folder")
+        self.act_report = A("&Export post-mortem…", self.export_report, "Ctrl+E", "Write the post-mortem report (PDF or HTML)")
         self.act_settings = A("Workspace &settings…", self.edit_settings, "Ctrl+,", "Incident name, time zone, brand accounts")
         self.act_quit = A("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_fit = A("&Fit all", self.timeline.fit_all, "Ctrl+0", "Show the whole incident")
@@ -273,6 +274,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_import)
         m.addAction(self.act_import_folder)
         m.addSeparator()
+        m.addAction(self.act_report)
+        m.addSeparator()
         m.addAction(self.act_settings)
         m.addSeparator()
         m.addAction(self.act_quit)
@@ -331,7 +334,7 @@ class MainWindow(QMainWindow):
         for a in (self.act_import, self.act_import_folder, self.act_settings, self.act_fit,
                   self.act_zoom_in, self.act_zoom_out, self.act_play, self.act_back, self.act_fwd,
                   self.act_back10, self.act_fwd10, self.act_find, self.act_clear_filters,
-                  self.act_mark, self.act_mark_range, self.act_label):
+                  self.act_mark, self.act_mark_range, self.act_label, self.act_report):
             a.setEnabled(enabled)
         self.filter_bar.setEnabled(enabled)
         self.notes_panel.setEnabled(enabled)
@@ -610,6 +613,15 @@ class MainWindow(QMainWindow):
         if self.ws is not None:
             chronicle.clear_edit(self.ws, phase)
             self.refresh_chronicle()
+
+    def export_report(self) -> None:
+        if self.ws is None:
+            return
+        from app.ui.report_dialog import ReportDialog
+
+        self.chronicle_panel.save_pending()
+        dialog = ReportDialog(self.runner, self.ws, self.settings, self)
+        dialog.exec()
 
     def check_sentiment(self) -> None:
         if self.ws is None:

@@ -193,3 +193,27 @@ def test_labelling_posts_and_agreement(qtbot, window):
     assert "3 posts" in dialog.summary.text()
     dialog.close()
     idle(qtbot, w)
+
+
+def test_export_post_mortem_from_the_window(qtbot, window, tmp_path):
+    from pypdf import PdfReader
+
+    from app.ui.report_dialog import ReportDialog
+
+    w = window
+    dialog = ReportDialog(w.runner, w.ws, w.settings, w)
+    qtbot.addWidget(dialog)
+    dialog.author.setText("Comms team")
+    dialog.lessons.setPlainText("Listen before you broadcast <b>really</b>.")
+    dialog.sections["brand"].setChecked(False)
+    out = tmp_path / "post-mortem.pdf"
+    dialog.export(out)
+    qtbot.waitUntil(lambda: dialog.written == out, timeout=60000)
+    # pypdf gives word gaps as tabs or newlines: compare words
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(out)).pages).split())
+    assert "Comms team" in text and "Listen before you broadcast <b>really</b>." in text
+    assert "Executive summary" in text and "The brand's own posts" not in text
+    # the choices are remembered for this workspace
+    again = ReportDialog(w.runner, w.ws, w.settings, w)
+    qtbot.addWidget(again)
+    assert again.author.text() == "Comms team" and not again.sections["brand"].isChecked()
