@@ -940,7 +940,6 @@ def _press_pickups(ctx: _Context) -> list[Suggestion]:
     if press.domains:
         first_day = datetime.fromtimestamp(ctx.start, timezone.utc).date()
         oldest = first_day - timedelta(days=cfg.press_link_max_age_days)
-        best: dict[str, tuple] = {}
         pattern = domains_pattern(press.domains)
         for (domain, url, at, platform, post_id, handle, followers, kind, text, posts) in ctx.con.execute(
                 q.PRESS_LINKS, [pattern, pattern]).fetchall():

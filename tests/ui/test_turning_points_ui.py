@@ -4,43 +4,16 @@ dismissed, export and import; each change checked in the workspace itself."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from app.core import annotations as notes
-from app.core.sample import build_sample
-from app.paths import sample_archive
 from app.ui.annotation_dialog import AnnotationDialog
-from app.ui.main_window import MainWindow
-from app.ui.settings import AppSettings
-
-
-@pytest.fixture(scope="module")
-def sample_workspace(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("sample-tp") / "askjpm.duckdb"
-    build_sample(path, sample_archive())
-    return path
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, sample_workspace):
-    ws_path = tmp_path / "askjpm.duckdb"
-    shutil.copy(sample_workspace, ws_path)
-    w = MainWindow(AppSettings(tmp_path / "settings.ini"))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    assert w.open_workspace(ws_path)
-    idle(qtbot, w)
-    yield w
-    w.close()
 
 
 def idle(qtbot, w, timeout=30000):
     qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=timeout)
-
 
 def stored(w) -> list[notes.Annotation]:
     return notes.list_annotations(w.ws)

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any

@@ -20,38 +20,27 @@ def _qcolor(hex_colour: str, alpha: int = 255) -> QColor:
     return c
 
 
-class _Line(pg.InfiniteLine):
+class _Clickable:
+    """A click selects the turning point, a double-click opens it for editing."""
+
     def __init__(self, layer: AnnotationLayer, ann_id: int, **kwargs) -> None:
         super().__init__(**kwargs)
         self._layer, self._id = layer, ann_id
 
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph's name
-        if ev.button() == Qt.MouseButton.LeftButton and ev.double():
-            ev.accept()
-            self._layer.activated.emit(self._id)
-            return
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
-            self._layer.selected.emit(self._id)
+            (self._layer.activated if ev.double() else self._layer.selected).emit(self._id)
             return
         super().mouseClickEvent(ev)
 
 
-class _Band(pg.LinearRegionItem):
-    def __init__(self, layer: AnnotationLayer, ann_id: int, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._layer, self._id = layer, ann_id
+class _Line(_Clickable, pg.InfiniteLine):
+    pass
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph's name
-        if ev.button() == Qt.MouseButton.LeftButton and ev.double():
-            ev.accept()
-            self._layer.activated.emit(self._id)
-            return
-        if ev.button() == Qt.MouseButton.LeftButton:
-            ev.accept()
-            self._layer.selected.emit(self._id)
-            return
-        super().mouseClickEvent(ev)
+
+class _Band(_Clickable, pg.LinearRegionItem):
+    pass
 
 
 class AnnotationLayer(QObject):
