@@ -80,6 +80,29 @@ def main() -> int:
         path = args.out / f"window-{name}.png"
         window.grab().save(str(path))
         print(path)
+    # turning points accepted from the suggestions, drawn on every plot
+    settle(app, window, 1.0)
+    wanted = []
+    for s in window.suggestions:
+        if s.kind in ("early_warning", "brand_action") and s.score >= 0.9:
+            wanted.append(s)
+        elif s.kind == "volume_change" and s.score >= 0.9:
+            wanted.append(s)
+        elif s.kind == "influencer_entry" and "Occupy" in s.label:
+            wanted.append(s)
+        elif s.kind == "press_pickup" and "First" in s.label:
+            wanted.append(s)
+    for s in wanted:
+        window.accept_suggestion(s)
+    settle(app, window)
+    window.notes_dock.raise_()
+    window.timeline.set_range(est((2013, 11, 11, 0)), est((2013, 11, 14, 12)))
+    settle(app, window)
+    window.set_cursor(est((2013, 11, 13, 23, 26)))
+    settle(app, window)
+    path = args.out / "window-turning-points.png"
+    window.grab().save(str(path))
+    print(path)
     window.close()
     return 0
 
