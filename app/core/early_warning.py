@@ -32,8 +32,9 @@ rollups), so it costs milliseconds on millions of posts. No Qt.
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 
 import duckdb
 import numpy as np
@@ -90,6 +91,44 @@ class AlertRule:
             f"{_num(self.volume_factor)} times the trailing {_num(self.baseline_hours)}-hour baseline, "
             f"with at least {self.min_posts} scored posts in the last {window}"
         )
+
+
+#: where the workspace keeps the rule the user chose (meta key, JSON of the fields)
+RULE_KEY = "alert_rule"
+#: the fields a user may change, with what the settings dialog calls them and their bounds
+EDITABLE = {
+    "neg_points": ("Negative share above its baseline by (points)", 0.01, 0.9),
+    "volume_factor": ("Volume above its baseline by (times)", 1.0, 100.0),
+    "min_posts": ("Scored posts needed in the window", 1, 100000),
+    "window_hours": ("Window (hours)", 0.25, 48.0),
+    "baseline_hours": ("Trailing baseline (hours)", 1.0, 24.0 * 14),
+}
+
+
+def load_rule(ws: Workspace) -> AlertRule:
+    """The workspace's rule: the defaults, with what the user changed (bad values ignored)."""
+    raw = ws.meta().get(RULE_KEY)
+    try:
+        saved = json.loads(raw) if raw else {}
+    except ValueError:
+        saved = {}
+    known = {f.name: f.type for f in fields(AlertRule)}
+    kept = {}
+    for key, value in (saved.items() if isinstance(saved, dict) else ()):
+        if key in EDITABLE and isinstance(value, (int, float)) and not isinstance(value, bool):
+            _, lo, hi = EDITABLE[key]
+            if lo <= value <= hi:
+                kept[key] = int(value) if key == "min_posts" else float(value)
+    return AlertRule(**{k: v for k, v in kept.items() if k in known})
+
+
+def save_rule(ws: Workspace, rule: AlertRule | None) -> None:
+    """Keep the user's rule in the workspace (None: back to the defaults)."""
+    if rule is None or rule == AlertRule():
+        ws.set_setting(RULE_KEY, None)
+        return
+    values = asdict(rule)
+    ws.set_setting(RULE_KEY, json.dumps({k: values[k] for k in EDITABLE}))
 
 
 @dataclass(frozen=True)

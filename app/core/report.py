@@ -219,7 +219,7 @@ def build_report(ws: Workspace, options: ReportOptions = ReportOptions(),
         bin_seconds = report_bin(span[1] - span[0])
         series = metrics.binned_series(ws, span[0], span[1] + 1, bin_seconds, con=con)
     step("early warning")
-    alert = early_warning.first_alert(ws, con=con) if span is not None else None
+    alert = early_warning.first_alert(ws, early_warning.load_rule(ws), con=con) if span is not None else None
 
     accepted = bool(list_annotations(ws, con))
     tps, tp_note = _turning_points(all_points, accepted, zone)
@@ -282,7 +282,7 @@ def build_report(ws: Workspace, options: ReportOptions = ReportOptions(),
         rejection_reasons=_reasons(i.get("rejections"), i.get("skipped")),
     ) for i in info["imports"]]
 
-    rule = early_warning.AlertRule()
+    rule = early_warning.load_rule(ws)
     settings = [
         ("Timeline bin width", _duration(bin_seconds)),
         ("Filters in force", metrics.PostFilter().describe() or "none: every post in the workspace"),

@@ -76,7 +76,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 import numpy as np
 
-from app.core import metrics, rollup
+from app.core import early_warning, metrics, rollup
 from app.core.early_warning import DEFAULT_MAX_BINS, Alert, AlertRule, alert_from_series, analysis_bin
 from app.core.progress import NullProgress, Progress, check
 from app.core.store import turning_points_sql as q
@@ -273,11 +273,14 @@ def _clean_domain(d: str) -> str:
 
 def suggest(
     ws: Workspace,
-    settings: Settings = Settings(),
+    settings: Settings | None = None,
     progress: Progress | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> list[Suggestion]:
-    """Every suggested turning point of the workspace, sorted by time (then kind)."""
+    """Every suggested turning point of the workspace, sorted by time (then kind). Without
+    ``settings``, the defaults with the workspace's own early-warning rule."""
+    if settings is None:
+        settings = Settings(alert=early_warning.load_rule(ws))
     progress = progress or NullProgress()
     con = con or ws.cursor()
     span = metrics.incident_span(ws, con)

@@ -210,6 +210,8 @@ class MainWindow(QMainWindow):
         self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
         self.act_mark = A("&Mark a turning point at the cursor…", self.add_point, "M", "Add a turning point at the cursor's time")
+        self.act_rule = A("Early-warning &rule…", self.edit_alert_rule, None,
+                          "The thresholds of the alert measured after the fact")
         self.act_label = A("Check the &sentiment by hand…", self.check_sentiment, None,
                            "Label a sample of posts and see how far VADER agrees")
         self.act_mark_range = A("Mark a &stretch of time…", self.add_range, "Shift+M", "Add a turning point spanning time around the cursor")
@@ -299,6 +301,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_mark)
         m.addAction(self.act_mark_range)
         m.addSeparator()
+        m.addAction(self.act_rule)
         m.addAction(self.act_label)
         m = self.menuBar().addMenu("&Playback")
         m.addAction(self.act_play)
@@ -334,7 +337,7 @@ class MainWindow(QMainWindow):
         for a in (self.act_import, self.act_import_folder, self.act_settings, self.act_fit,
                   self.act_zoom_in, self.act_zoom_out, self.act_play, self.act_back, self.act_fwd,
                   self.act_back10, self.act_fwd10, self.act_find, self.act_clear_filters,
-                  self.act_mark, self.act_mark_range, self.act_label, self.act_report):
+                  self.act_mark, self.act_mark_range, self.act_label, self.act_report, self.act_rule):
             a.setEnabled(enabled)
         self.filter_bar.setEnabled(enabled)
         self.notes_panel.setEnabled(enabled)
@@ -622,6 +625,14 @@ class MainWindow(QMainWindow):
         self.chronicle_panel.save_pending()
         dialog = ReportDialog(self.runner, self.ws, self.settings, self)
         dialog.exec()
+
+    def edit_alert_rule(self) -> None:
+        if self.ws is None:
+            return
+        from app.ui.alert_rule_dialog import AlertRuleDialog
+
+        if AlertRuleDialog(self.ws, self).exec():
+            self.refresh_suggestions()
 
     def check_sentiment(self) -> None:
         if self.ws is None:

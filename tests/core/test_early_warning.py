@@ -144,3 +144,39 @@ def test_rule_in_words():
     text = ew.AlertRule().describe()
     assert "10 points" in text and "3 times" in text and "24-hour" in text
     assert "10 scored posts in the last hour" in text
+
+
+def test_the_rule_is_kept_in_the_workspace_and_used(tmp_path):
+    """The user's thresholds survive reopening, bad stored values fall back to the defaults,
+    and suggestions use the workspace's rule."""
+    import json
+
+    from app.core import early_warning, turning_points
+    from app.core.early_warning import AlertRule
+    from app.core.store import Workspace
+
+    path = tmp_path / "w.duckdb"
+    with Workspace.open(path, create=True) as ws:
+        assert early_warning.load_rule(ws) == AlertRule()
+        early_warning.save_rule(ws, AlertRule(neg_points=0.2, min_posts=25))
+    with Workspace.open(path) as ws:
+        assert early_warning.load_rule(ws) == AlertRule(neg_points=0.2, min_posts=25)
+        ws.set_setting(early_warning.RULE_KEY, json.dumps({"neg_points": 7, "min_posts": 30, "junk": 1}))
+        assert early_warning.load_rule(ws) == AlertRule(min_posts=30)  # 7 is out of bounds
+        early_warning.save_rule(ws, None)
+        assert early_warning.RULE_KEY not in ws.meta()
+        assert turning_points.suggest(ws) == []  # no posts: nothing to suggest, and no error
+
+
+def test_suggestions_follow_the_workspaces_rule(incidents):
+    from app.core import turning_points
+    from app.core.early_warning import AlertRule
+
+    inc = incidents["fast"]
+    with inc.open() as ws:
+        try:
+            assert any(s.kind == "early_warning" for s in turning_points.suggest(ws))
+            ew.save_rule(ws, AlertRule(min_posts=100000))  # no window holds that many posts
+            assert not any(s.kind == "early_warning" for s in turning_points.suggest(ws))
+        finally:
+            ew.save_rule(ws, None)

@@ -190,3 +190,24 @@ def test_export_post_mortem_from_the_window(qtbot, window, tmp_path):
     again = ReportDialog(w.runner, w.ws, w.settings, w)
     qtbot.addWidget(again)
     assert again.author.text() == "Comms team" and not again.sections["brand"].isChecked()
+
+
+def test_early_warning_rule_is_set_per_workspace(qtbot, window):
+    from app.core import early_warning
+    from app.ui.alert_rule_dialog import AlertRuleDialog
+
+    w = window
+    dialog = AlertRuleDialog(w.ws, w)
+    qtbot.addWidget(dialog)
+    dialog.fields["neg_points"].setValue(20)
+    dialog.fields["min_posts"].setValue(40)
+    assert "20 points" in dialog.summary.text() and "40 scored posts" in dialog.summary.text()
+    dialog._save()
+    rule = early_warning.load_rule(w.ws)
+    assert rule.neg_points == pytest.approx(0.2) and rule.min_posts == 40
+    again = AlertRuleDialog(w.ws, w)
+    qtbot.addWidget(again)
+    assert again.fields["min_posts"].value() == 40
+    again._defaults()
+    again._save()
+    assert early_warning.load_rule(w.ws) == early_warning.AlertRule()

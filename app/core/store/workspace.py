@@ -204,6 +204,16 @@ class Workspace:
     def _set_meta(self, con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
         con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
 
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Keep (or, with None, forget) one of the app's own settings in ``meta``."""
+        if key in ("schema_version", *DEFAULT_META) or key.startswith("rollup"):
+            raise ValueError(f"{key} is not set through set_setting")
+        con = self.cursor()
+        if value is None:
+            con.execute("DELETE FROM meta WHERE key = ?", [key])
+        else:
+            self._set_meta(con, key, value)
+
     @property
     def incident_name(self) -> str:
         return self.meta().get("incident_name", DEFAULT_META["incident_name"])
