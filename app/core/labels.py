@@ -16,14 +16,17 @@ VADER's class: compound <= -0.05 negative, >= 0.05 positive, neutral in between.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 import duckdb
+import numpy as np
 
 from app.core.errors import UserError
+from app.core import metrics
 from app.core.metrics import PostRow
 from app.core.store import labels_sql as q
+from app.core.store.metrics_sql import where
 from app.core.store.workspace import Workspace
 
 CLASSES = ("negative", "neutral", "positive")
@@ -168,3 +171,30 @@ def agreement(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> Ag
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def with_human_labels(ws: Workspace, series: metrics.Series, flt: metrics.PostFilter = metrics.PostFilter(),
+                      con: duckdb.DuckDBPyConnection | None = None) -> metrics.Series:
+    """The series with each labelled post counted in the class a person gave it rather than
+    VADER's (shares of negative, neutral and positive posts; the mean score stays VADER's,
+    as a label has no score). Unscored posts stay out, as in the plain series."""
+    n = len(series.t)
+    if n == 0:
+        return series
+    con = con or ws.cursor()
+    names, params = flt.sql(ws.brand_handles)
+    start, end = float(series.t[0]), float(series.bin_ends[-1])
+    rows = con.execute(q.relabelled_posts(where(names)),
+                       [metrics.to_timestamp(start), metrics.to_timestamp(end), *params]).fetchall()
+    if not rows:
+        return series
+    scored = series.scored.astype(float)
+    counts = {c: np.nan_to_num(getattr(series, f"{c[:3]}_share")) * scored for c in CLASSES}
+    bins = np.searchsorted(series.t, np.array([r[0] for r in rows], dtype=float), side="right") - 1
+    for b, (_, vader, human) in zip(bins, rows):
+        if 0 <= b < n:
+            counts[vader][b] -= 1
+            counts[human][b] += 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = {c: np.where(scored > 0, np.clip(counts[c], 0, None) / scored, np.nan) for c in CLASSES}
+    return replace(series, neg_share=shares["negative"], neu_share=shares["neutral"], pos_share=shares["positive"])

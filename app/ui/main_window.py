@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.core import annotations as notes
-from app.core import chronicle, metrics, overview, rollup, turning_points
+from app.core import chronicle, labels, metrics, overview, rollup, turning_points
 from app.core.errors import UserError
 from app.core.metrics import PostFilter
 from app.core.sentiment import missing_count, score_missing
@@ -210,6 +210,9 @@ class MainWindow(QMainWindow):
         self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
         self.act_mark = A("&Mark a turning point at the cursor…", self.add_point, "M", "Add a turning point at the cursor's time")
+        self.act_human = A("Sentiment: &human labels override VADER", self._human_labels_toggled, None,
+                           "Count each post you labelled by hand in your class, not VADER's")
+        self.act_human.setCheckable(True)
         self.act_rule = A("Early-warning &rule…", self.edit_alert_rule, None,
                           "The thresholds of the alert measured after the fact")
         self.act_label = A("Check the &sentiment by hand…", self.check_sentiment, None,
@@ -303,6 +306,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_rule)
         m.addAction(self.act_label)
+        m.addAction(self.act_human)
         m = self.menuBar().addMenu("&Playback")
         m.addAction(self.act_play)
         m.addAction(self.act_back)
@@ -337,7 +341,8 @@ class MainWindow(QMainWindow):
         for a in (self.act_import, self.act_import_folder, self.act_settings, self.act_fit,
                   self.act_zoom_in, self.act_zoom_out, self.act_play, self.act_back, self.act_fwd,
                   self.act_back10, self.act_fwd10, self.act_find, self.act_clear_filters,
-                  self.act_mark, self.act_mark_range, self.act_label, self.act_report, self.act_rule):
+                  self.act_mark, self.act_mark_range, self.act_label, self.act_report, self.act_rule,
+                  self.act_human):
             a.setEnabled(enabled)
         self.filter_bar.setEnabled(enabled)
         self.notes_panel.setEnabled(enabled)
@@ -478,8 +483,12 @@ class MainWindow(QMainWindow):
         flt = self.filter
         self.status_range.setText(f" ·  {format_range(start, end, ws.timezone)}  ·  {format_duration(bin_s)} bins")
 
+        human = self.act_human.isChecked()
+
         def query(progress):
-            return metrics.binned_series(ws, start, end, bin_s, flt, con=ws.cursor())
+            con = ws.cursor()
+            series = metrics.binned_series(ws, start, end, bin_s, flt, con=con)
+            return labels.with_human_labels(ws, series, flt, con=con) if human else series
 
         def done(series) -> None:
             self.bin_seconds = series.bin_seconds
@@ -626,6 +635,13 @@ class MainWindow(QMainWindow):
         dialog = ReportDialog(self.runner, self.ws, self.settings, self)
         dialog.exec()
 
+    def _human_labels_toggled(self) -> None:
+        on = self.act_human.isChecked()
+        self.statusBar().showMessage(
+            "Sentiment shares now count your hand labels over VADER's" if on else "Sentiment shares are VADER's again", 6000)
+        if self.span is not None:
+            self._range_settled(*self.timeline.visible_range(), self.timeline.plot_width())
+
     def edit_alert_rule(self) -> None:
         if self.ws is None:
             return
@@ -642,6 +658,8 @@ class MainWindow(QMainWindow):
         dialog = LabellingDialog(self.runner, self.ws, self)
         dialog.start()
         dialog.exec()
+        if self.act_human.isChecked():
+            self._human_labels_toggled()
 
     def _new_annotation(self, start: float, end: float | None, **fields) -> notes.Annotation:
         category = fields.pop("category", "other")

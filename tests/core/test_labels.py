@@ -251,3 +251,42 @@ def test_posts_labelled_puts_the_human_label_first_for_the_post_and_its_retweets
     assert after[flipped] == before.get(flipped, 0) + 1 + retweets + (1 if flipped == "negative" else 0)
     assert after["positive"] == before["positive"] - (1 + retweets if cls == "positive" else 0) - 1
     assert sum(after.values()) == sum(before.values())
+
+
+def test_series_with_human_labels_overriding_vader(tmp_path, fixtures_dir):
+    """A post VADER reads as positive, labelled negative by a person, moves (with every post
+    of the same text) from the positive to the negative share of its bin; nothing else moves."""
+    import numpy as np
+
+    from app.core import labels as lab
+    from app.core import metrics
+    from app.core.ingest import import_paths
+    from app.core.sentiment import score_missing
+    from app.core.store import Workspace
+
+    with Workspace.open(tmp_path / "w.duckdb", create=True) as ws:
+        import_paths(ws, [fixtures_dir / "python-twitter" / "get_search_raw.json"])
+        score_missing(ws, workers=1)
+        first, last = metrics.incident_span(ws)
+        plain = metrics.binned_series(ws, first, last + 1, 86400)
+        platform, post_id, text_key, t = ws.cursor().execute(
+            "SELECT platform, post_id, text_key, epoch(created_at) FROM posts_scored "
+            "WHERE compound >= 0.05 ORDER BY created_at LIMIT 1").fetchone()
+        same_text = ws.cursor().execute(
+            "SELECT epoch(created_at) FROM posts WHERE text_key = ?", [text_key]).fetchall()
+        assert lab.with_human_labels(ws, plain) is plain  # no labels: the series as it was
+        lab.set_label(ws, platform, post_id, "negative")
+        relabelled = lab.with_human_labels(ws, plain)
+        moved = np.zeros(len(plain.t))
+        for (ts,) in same_text:
+            moved[np.searchsorted(plain.t, ts, side="right") - 1] += 1
+        scored = plain.scored.astype(float)
+        ok = scored > 0
+        assert np.allclose(relabelled.neg_share[ok], plain.neg_share[ok] + moved[ok] / scored[ok])
+        assert np.allclose(relabelled.pos_share[ok], plain.pos_share[ok] - moved[ok] / scored[ok])
+        assert np.allclose(relabelled.neu_share[ok], plain.neu_share[ok])
+        assert np.array_equal(relabelled.total, plain.total)
+        # a filter that leaves the post out leaves the series as VADER has it
+        other = metrics.PostFilter(author="nobody_at_all")
+        filtered = metrics.binned_series(ws, first, last + 1, 86400, other)
+        assert lab.with_human_labels(ws, filtered, other) is filtered

@@ -211,3 +211,23 @@ def test_early_warning_rule_is_set_per_workspace(qtbot, window):
     again._defaults()
     again._save()
     assert early_warning.load_rule(w.ws) == early_warning.AlertRule()
+
+
+def test_human_labels_can_override_vader_in_the_plots(qtbot, window):
+    import numpy as np
+
+    from app.core import labels
+
+    w = window
+    before = np.nan_to_num(w.timeline.series.neg_share).copy()
+    platform, post_id = w.ws.cursor().execute(
+        "SELECT platform, post_id FROM posts_scored WHERE compound >= 0.05 AND kind = 'post' "
+        "ORDER BY retweet_count DESC NULLS LAST LIMIT 1").fetchone()
+    labels.set_label(w.ws, platform, post_id, "negative")
+    w.act_human.trigger()
+    idle(qtbot, w)
+    after = np.nan_to_num(w.timeline.series.neg_share)
+    assert after.sum() > before.sum()
+    w.act_human.trigger()
+    idle(qtbot, w)
+    assert np.allclose(np.nan_to_num(w.timeline.series.neg_share), before)

@@ -80,3 +80,26 @@ CONFUSION = f"""
     LEFT JOIN sentiment s ON s.text_key = p.text_key
     GROUP BY ALL
 """
+
+
+def relabelled_posts(where_sql: str) -> str:
+    """Posts in a time range (and a filter, from metrics_sql.where: constants only) whose
+    text a person labelled differently from VADER: (Unix time, VADER's class, the label).
+    Starts from the few labelled texts, so it never joins every post to its scores.
+    Parameters: start, end (naive UTC timestamps), then the filter's."""
+    return f"""
+        WITH text_labels AS (
+            SELECT p.text_key, arg_max(l.label, l.labelled_at) AS label
+            FROM sentiment_labels l JOIN posts p ON p.platform = l.platform AND p.post_id = l.post_id
+            GROUP BY p.text_key
+        ),
+        classes AS (
+            SELECT t.text_key, t.label,
+                   CASE WHEN s.compound <= -0.05 THEN 'negative'
+                        WHEN s.compound >= 0.05 THEN 'positive' ELSE 'neutral' END AS vader
+            FROM text_labels t JOIN sentiment s ON s.text_key = t.text_key
+        )
+        SELECT epoch(p.created_at), c.vader, c.label
+        FROM posts p JOIN classes c ON c.text_key = p.text_key
+        WHERE c.vader <> c.label AND p.created_at >= ? AND p.created_at < ? AND {where_sql}
+    """
