@@ -661,13 +661,9 @@ class MainWindow(QMainWindow):
         if self.act_human.isChecked():
             self._human_labels_toggled()
 
-    def _new_annotation(self, start: float, end: float | None, **fields) -> notes.Annotation:
-        category = fields.pop("category", "other")
-        return notes.Annotation(
-            id=None, starts_at=start, ends_at=end, label=fields.pop("label", ""), category=category,
-            note=fields.pop("note", ""), colour=notes.DEFAULT_COLOURS.get(category, "#d62f6f"),
-            origin="manual", evidence=None, created_at=None, updated_at=None,
-        )
+    def _new_annotation(self, start: float, end: float | None) -> notes.Annotation:
+        return notes.Annotation(id=None, starts_at=start, ends_at=end, category="other",
+                                colour=notes.DEFAULT_COLOURS.get("other", "#d62f6f"))
 
     def add_point(self) -> None:
         if self.ws is None or self.cursor_t is None:

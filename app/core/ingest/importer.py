@@ -172,10 +172,13 @@ def _import(
             _STAGERS[det.format](ctx)
             counts = con.execute(q.verdict_counts(STAGE)).fetchall()
             kept = sum(n for verdict, n, _ in counts if verdict is None)
-            if kept == 0 and not any(v and v.startswith("skip:") for v, _, _ in counts):
-                rejected = sum(n for _, n, _ in counts)
-                if rejected == 0:
-                    raise ImportFailed(str(path), "the file holds no posts.")
+            if not counts:
+                raise ImportFailed(str(path), "the file holds no posts.")
+            if all(v is not None and v.startswith("reject:") for v, _, _ in counts):
+                first = max(counts, key=lambda c: c[1])[0]
+                raise ImportFailed(
+                    str(path), f"no post in it could be read as {det.label} (every record: {first[7:]})."
+                )
             added = ws.run(
                 q.finish_insert(STAGE), [import_id], progress=SubProgress(progress, 0.85, 0.97, 1),
                 con=con, message="Adding posts",
@@ -183,13 +186,6 @@ def _import(
         finally:
             with contextlib.suppress(duckdb.Error):
                 con.execute(f"DROP TABLE IF EXISTS {STAGE}")
-        if kept == 0 and not added:
-            first = next((v for v, _, _ in counts if v and v.startswith("reject:")), None)
-            if first and all(v is not None and v.startswith("reject:") for v, _, _ in counts):
-                raise ImportFailed(
-                    str(path),
-                    f"no post in it could be read as {det.label} (every record: {first[7:]}).",
-                )
         hasher.join()
         report.import_id = import_id
         report.sha256 = hasher.digest
