@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.core import annotations as notes
-from app.core import chronicle, labels, metrics, overview, rollup, turning_points
+from app.core import chronicle, exports, labels, metrics, overview, rollup, turning_points
 from app.core.errors import UserError
 from app.core.metrics import PostFilter
 from app.core.sentiment import missing_count, score_missing
@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self._play_clock: float | None = None
         self.last_error: str | None = None
         self._dismissed: set[str] = set()
+        self.last_export: tuple[str, int] | None = None
         self.setWindowTitle("Incident Timeline Explorer")
         self.setAcceptDrops(True)
         self.resize(1440, 900)
@@ -185,6 +186,10 @@ class MainWindow(QMainWindow):
         self.act_import = A("&Import files…", self.import_files, "Ctrl+I", "Import archive files into this workspace")
         self.act_import_folder = A("Import &folder…", self.import_folder, "Ctrl+Shift+I", "Import every archive in a folder")
         self.act_report = A("&Export post-mortem…", self.export_report, "Ctrl+E", "Write the post-mortem report (PDF or HTML)")
+        self.act_export_series = A("Export the &series in view…", lambda: self.export_data("series"), None,
+                                   "Volume, sentiment and reach per bin of the visible range, as CSV or JSON")
+        self.act_export_posts = A("Export the &posts in view…", lambda: self.export_data("posts"), None,
+                                  "Every post of the visible range (ids as text), as CSV or JSON")
         self.act_settings = A("Workspace &settings…", self.edit_settings, "Ctrl+,", "Incident name, time zone, brand accounts")
         self.act_quit = A("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_fit = A("&Fit all", self.timeline.fit_all, "Ctrl+0", "Show the whole incident")
@@ -280,6 +285,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_import_folder)
         m.addSeparator()
         m.addAction(self.act_report)
+        m.addAction(self.act_export_series)
+        m.addAction(self.act_export_posts)
         m.addSeparator()
         m.addAction(self.act_settings)
         m.addSeparator()
@@ -342,7 +349,7 @@ class MainWindow(QMainWindow):
                   self.act_zoom_in, self.act_zoom_out, self.act_play, self.act_back, self.act_fwd,
                   self.act_back10, self.act_fwd10, self.act_find, self.act_clear_filters,
                   self.act_mark, self.act_mark_range, self.act_label, self.act_report, self.act_rule,
-                  self.act_human):
+                  self.act_human, self.act_export_series, self.act_export_posts):
             a.setEnabled(enabled)
         self.filter_bar.setEnabled(enabled)
         self.notes_panel.setEnabled(enabled)
@@ -625,6 +632,28 @@ class MainWindow(QMainWindow):
         if self.ws is not None:
             chronicle.clear_edit(self.ws, phase)
             self.refresh_chronicle()
+
+    def export_data(self, what: str) -> None:
+        """The visible range's series (at the bins on screen) or posts, to CSV or JSON."""
+        ws = self.ws
+        if ws is None or self.span is None:
+            return
+        start = Path(self.settings.value(LAST_FOLDER, str(Path.home()), str)) / f"{what}.csv"
+        path, _ = QFileDialog.getSaveFileName(self, f"Export the {what} in view", str(start), "CSV (*.csv);;JSON (*.json)")
+        if not path:
+            return
+        if not path.lower().endswith((".csv", ".json")):
+            path += ".csv"
+        lo, hi = self.timeline.visible_range()
+        bin_s = self.bin_seconds
+
+        def done(n: int) -> None:
+            self.statusBar().showMessage(f"Exported {n:,} rows to {path}", 8000)
+            self.last_export = (path, n)
+
+        self.runner.submit("export", lambda p: exports.export(ws, what, path, lo, hi, bin_s if what == "series" else None,
+                                                             con=ws.cursor()),
+                           on_result=done, on_error=self._error)
 
     def export_report(self) -> None:
         if self.ws is None:

@@ -231,3 +231,34 @@ def test_human_labels_can_override_vader_in_the_plots(qtbot, window):
     w.act_human.trigger()
     idle(qtbot, w)
     assert np.allclose(np.nan_to_num(w.timeline.series.neg_share), before)
+
+
+def test_export_the_posts_and_series_in_view(qtbot, window, tmp_path, monkeypatch):
+    import csv
+    import json
+    from datetime import datetime, timezone
+
+    w = window
+    start = datetime(2013, 11, 13, 21, 0, tzinfo=timezone.utc).timestamp()
+    w.timeline.set_range(start, start + 3600)
+    idle(qtbot, w)
+    lo, hi = w.timeline.visible_range()
+    out = tmp_path / "posts.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    w.export_data("posts")
+    qtbot.waitUntil(lambda: w.last_export is not None, timeout=20000)
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    expected = w.ws.cursor().execute(
+        "SELECT count(*) FROM posts WHERE created_at >= to_timestamp(?)::TIMESTAMP AND created_at < to_timestamp(?)::TIMESTAMP",
+        [lo, hi]).fetchone()[0]
+    assert len(rows) == expected > 0
+    assert all(r["post_id"].isdigit() and len(r["post_id"]) >= 18 for r in rows)  # ids as text, exact
+    w.last_export = None
+    out_json = tmp_path / "series.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out_json), ""))
+    w.export_data("series")
+    qtbot.waitUntil(lambda: w.last_export is not None, timeout=20000)
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    # the bins on screen, and every post of them counted once
+    assert len(data) == len(w.timeline.series.t)
+    assert sum(row["total"] for row in data) == int(w.timeline.series.total.sum())
