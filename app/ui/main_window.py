@@ -563,6 +563,9 @@ class MainWindow(QMainWindow):
         def done(result) -> None:
             rows, total = result
             self.posts_model.set_rows(rows)
+            shown = self.post_detail.row
+            if shown is not None and all(r.post_id != shown.post_id for r in rows):
+                self.post_detail.show_post(None, None, "")  # the post read before is no longer listed
             shown = f" (showing {len(rows):,})" if total > len(rows) else ""
             self.posts_heading.setText(f"{total:,} posts within ± {format_duration(half)} of the cursor{shown}")
 

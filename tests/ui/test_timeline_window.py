@@ -178,3 +178,15 @@ def test_plain_text_only(qtbot, window):
     row = w.posts_model.rows[0]
     w.post_detail.show_post(row.__class__(**{**row.__dict__, "text": "<b>bold</b><script>x</script>"}), None, "now")
     assert "<b>bold</b><script>x</script>" in w.post_detail.body.toPlainText()
+
+
+def test_the_post_pane_clears_when_its_post_leaves_the_table(qtbot, window):
+    w = window
+    w.set_cursor(est(2013, 11, 13, 18))
+    wait_idle(qtbot, w)
+    w.posts_view.selectRow(0)
+    wait_idle(qtbot, w)
+    assert w.post_detail.row is not None
+    w.set_cursor(est(2013, 11, 15, 12))  # two days later: other posts
+    wait_idle(qtbot, w)
+    assert w.post_detail.row is None and w.post_detail.body.toPlainText() == ""
