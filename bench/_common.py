@@ -193,9 +193,8 @@ CORE_FILES = ("app/core/ingest", "app/core/store/ingest_sql.py", "app/core/senti
               "app/core/store/sentiment_sql.py", "app/core/store/workspace.py")
 
 
-def core_fingerprint() -> str:
-    """Which core the figures belong to: git HEAD, and a hash of the import and scoring code
-    as it is in the work tree (the core changes while benchmarks run)."""
+def core_code_hash() -> str:
+    """A hash of the import and scoring code as it is in the work tree."""
     import hashlib
 
     h = hashlib.sha256()
@@ -205,6 +204,12 @@ def core_fingerprint() -> str:
             if f.exists():
                 h.update(f.name.encode())
                 h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def core_fingerprint() -> str:
+    """Which core the figures belong to: git HEAD, and a hash of the import and scoring code
+    as it is in the work tree (the core changes while benchmarks run)."""
     try:
         head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                               capture_output=True, text=True).stdout.strip()
@@ -212,7 +217,7 @@ def core_fingerprint() -> str:
                                capture_output=True, text=True).stdout.strip()
     except OSError:
         head, dirty = "?", ""
-    return f"HEAD {head or '?'}{' + uncommitted changes' if dirty else ''}, import/scoring code {h.hexdigest()[:12]}"
+    return f"HEAD {head or '?'}{' + uncommitted changes' if dirty else ''}, import/scoring code {core_code_hash()}"
 
 
 class TimedConnection:

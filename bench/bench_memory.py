@@ -29,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
+    core_code_hash,
     core_fingerprint,
     DATA, archive_path, ensure_archive, machine, remove_db, run_child, self_peak_rss_mb,
 )
@@ -96,7 +97,7 @@ def main() -> int:
         return 0
 
     print(machine())
-    core_at_start = core_fingerprint()
+    core_at_start, code_at_start = core_fingerprint(), core_code_hash()
     print(f"free disk: {shutil.disk_usage(DATA.parent).free / 1e9:.0f} GB")
     me = str(Path(__file__).resolve())
     small = measure(args.compare, args.format, args.gzip, me)
@@ -117,7 +118,7 @@ def main() -> int:
     if args.json:
         Path(args.json).write_text(json.dumps({"args": vars(args), "small": small, "big": big,
                                                "bounded": bounded}, indent=1, default=str))
-    if core_fingerprint() != core_at_start:
+    if core_code_hash() != code_at_start:
         print(f"WARNING: the core changed during this run ({core_at_start} -> {core_fingerprint()}): "
               "rerun for figures of one version")
     return 0

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DATA, core_fingerprint, ensure_archive, machine, median, remove_db  # noqa: E402
+from _common import DATA, core_code_hash, core_fingerprint, ensure_archive, machine, median, remove_db  # noqa: E402
 
 TARGET = 3.0
 
@@ -74,7 +74,7 @@ def main() -> int:
     from app.core.store import Workspace
 
     print(machine())
-    core_at_start = core_fingerprint()
+    core_at_start, code_at_start = core_fingerprint(), core_code_hash()
     path = ensure_archive(args.posts, "v1", args.seed, retweet_share=0.5)
     db = DATA / f"bench_scoring_{args.posts}_{os.getpid()}.duckdb"  # runs may overlap
     remove_db(db)
@@ -113,11 +113,13 @@ def main() -> int:
 
     b, a = median(base_s), median(app_s)
     ratio = b / a
+    pairs = [x / y for x, y in zip(base_s, app_s)]
     print()
     print(f"baseline loop   median {b:7.1f} s  {posts / b:9,.0f} posts/s  (+ fetch {median(fetch_s):.1f} s)")
     print(f"score_missing   median {a:7.1f} s  {posts / a:9,.0f} posts/s  ({distinct / a:,.0f} distinct texts/s)")
     print(f"ratio score_missing/baseline: {ratio:.2f}x  (target >= {TARGET}x: "
-          f"{'MEETS' if ratio >= TARGET else 'BELOW'})")
+          f"{'MEETS' if ratio >= TARGET else 'BELOW'}); per run pair: "
+          f"{', '.join(f'{x:.2f}' for x in pairs)} (median {median(pairs):.2f})")
     print(f"sentiment rows {stored[0]:,} for {stored[1]:,} keys (distinct texts {distinct:,}); "
           f"scored per run {scored_counts}")
     if bad == 0:
@@ -129,9 +131,9 @@ def main() -> int:
     if args.json:
         Path(args.json).write_text(json.dumps({
             "args": vars(args), "posts": posts, "distinct": distinct, "baseline_s": base_s,
-            "fetch_s": fetch_s, "score_missing_s": app_s, "ratio": ratio, "mismatches": bad,
+            "fetch_s": fetch_s, "score_missing_s": app_s, "ratio": ratio, "pair_ratios": pairs, "mismatches": bad,
             "examples": examples}, indent=1, ensure_ascii=False))
-    if core_fingerprint() != core_at_start:
+    if core_code_hash() != code_at_start:
         print(f"WARNING: the core changed during this run ({core_at_start} -> {core_fingerprint()}): "
               "rerun for figures of one version")
     return 0 if bad == 0 else 1
