@@ -74,6 +74,42 @@ def measure(posts: int, fmt: str, gz: bool, me: str, path: Path | None = None) -
     return r
 
 
+def _limit_mb(text: str) -> float:
+    """DuckDB's memory_limit setting ('5.6 GiB', '512.0 MiB') in MB."""
+    num, unit = text.split()
+    scale = {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40, "KB": 1e3, "MB": 1e6, "GB": 1e9}[unit]
+    return float(num) * scale / 2**20
+
+
+def summarize(small: dict, big: dict) -> bool:
+    """Print how memory grew from the small import to the big one; True if it looks bounded:
+    either it grew much less than the input, or it stayed at DuckDB's memory_limit (which
+    DuckDB enforces by spilling to disk)."""
+    grow_in = big["input_bytes"] / small["input_bytes"]
+    rss_s, rss_b = small["sampled_peak_rss_mb"], big["sampled_peak_rss_mb"]
+    grow_rss = rss_b / rss_s
+    limit = _limit_mb(big["memory_limit"])
+    spilled = max(0.0, big["peak_disk_gb"] - big["db_bytes"] / 1e9)
+    print()
+    print(f"input grew {grow_in:.1f}x, peak RSS grew {grow_rss:.2f}x ({rss_s:,.0f} -> {rss_b:,.0f} MB); "
+          f"peak RSS is {rss_b * 2**20 / big['input_bytes'] * 100:.0f}% of the big input; "
+          f"DuckDB memory_limit {big['memory_limit']} ({limit:,.0f} MB)")
+    sublinear = grow_rss < 0.3 * grow_in
+    over = rss_b > limit * 1.1 + 512  # +10% and 512 MB for Python and the reader's buffers
+    at_limit = not over and rss_b >= 0.8 * limit
+    if sublinear:
+        print("memory looks BOUNDED: it grew far less than the input")
+    elif at_limit:
+        print(f"memory looks BOUNDED by DuckDB's memory_limit: the big import reached it and stayed "
+              f"there, spilling up to ~{spilled:.1f} GB to disk beyond the workspace")
+    elif over:
+        print("memory looks NOT bounded: it grew with the input and passed DuckDB's memory_limit")
+    else:
+        print("inconclusive: memory grew with the input but is still well under DuckDB's memory_limit; "
+              "try a bigger --posts")
+    return sublinear or at_limit
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--posts", type=int, default=10_000_000)
@@ -85,6 +121,7 @@ def main() -> int:
                     help="use this already generated --posts archive (e.g. a hard link to one another "
                          "bench made); it is never deleted")
     ap.add_argument("--json", help="also write the results to this file")
+    ap.add_argument("--summarize", type=Path, help="print the summary of a saved --json result and stop")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--path", help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
@@ -94,6 +131,15 @@ def main() -> int:
         out = child_import(args.path, args.db)
         out["ru_maxrss_mb"] = self_peak_rss_mb()
         print(json.dumps(out))
+        return 0
+
+    if args.summarize:
+        saved = json.loads(args.summarize.read_text())
+        for r in (saved["small"], saved["big"]):
+            print(f"  {r['posts']:>11,} posts  input {r['input_bytes'] / 1e9:6.2f} GB  {r['seconds']:7.1f} s  "
+                  f"peak RSS {r['sampled_peak_rss_mb']:,.0f} MB  workspace {r['db_bytes'] / 1e9:.2f} GB, "
+                  f"peak on disk {r['peak_disk_gb']:.2f} GB")
+        summarize(saved["small"], saved["big"])
         return 0
 
     print(machine())
@@ -107,14 +153,7 @@ def main() -> int:
         Path(big["path"]).unlink()
         print(f"deleted {big['path']}")
 
-    grow_in = big["input_bytes"] / small["input_bytes"]
-    grow_rss = big["sampled_peak_rss_mb"] / small["sampled_peak_rss_mb"]
-    print()
-    print(f"input grew {grow_in:.1f}x, peak RSS grew {grow_rss:.2f}x "
-          f"({small['sampled_peak_rss_mb']:,.0f} -> {big['sampled_peak_rss_mb']:,.0f} MB); "
-          f"peak RSS is {big['sampled_peak_rss_mb'] * 2**20 / big['input_bytes'] * 100:.0f}% of the big input")
-    bounded = grow_rss < 0.3 * grow_in
-    print(f"memory looks {'BOUNDED' if bounded else 'NOT bounded (grows with the input)'}")
+    bounded = summarize(small, big)
     if args.json:
         Path(args.json).write_text(json.dumps({"args": vars(args), "small": small, "big": big,
                                                "bounded": bounded}, indent=1, default=str))
