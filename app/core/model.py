@@ -1,9 +1,8 @@
-"""Small data shapes shared across the core: what an import reports, time ranges, and so on."""
+"""Small data shapes shared across the core: what an import reports."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -75,11 +74,3 @@ class FileReport:
         if self.seen_before and not self.added:
             text += f"\n    (this file was already imported as import #{self.seen_before})"
         return text
-
-
-@dataclass(frozen=True)
-class TimeRange:
-    """A half-open span of UTC time [start, end)."""
-
-    start: datetime
-    end: datetime

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
-
 from PySide6.QtCore import QDateTime, Qt, QTimeZone
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -148,6 +145,3 @@ def _wrap(layout) -> QWidget:
     w.setLayout(layout)
     return w
 
-
-def local_text(t: float, zone: str) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M")

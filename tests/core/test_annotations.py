@@ -20,24 +20,7 @@ from app.core.annotations import Annotation
 from app.core.errors import UserError
 from app.core.ingest import import_paths
 from app.core.store import Workspace
-
-try:
-    from app.core.turning_points import Suggestion
-except ImportError:  # pragma: no cover - the detector lands in its own change
-    from dataclasses import dataclass, field
-
-    @dataclass(frozen=True)
-    class Suggestion:  # the same fields as app.core.turning_points.Suggestion
-        time: float
-        end: float | None
-        kind: str
-        label: str
-        explanation: str
-        score: float
-        evidence: dict = field(compare=False)
-
-        def key(self) -> str:
-            return f"{self.kind}:{int(round(self.time))}:{self.evidence.get('subject', '')}"
+from app.core.turning_points import Suggestion
 
 
 T = 1384376400.0  # Wed 2013-11-13 21:00 UTC (4:00 pm EST)

@@ -13,8 +13,6 @@ import json
 import math
 import random
 import threading
-import zlib
-from datetime import datetime, timezone
 
 import numpy as np
 import pytest
@@ -25,6 +23,7 @@ from app.core.ingest import import_paths
 from app.core.sentiment import score_missing
 from app.core.store import rollup_sql
 from app.core.store.workspace import Workspace
+from tests.core.v1_statuses import status
 
 T0 = 1636329600  # Mon 2021-11-08 00:00:00 UTC
 SPAN = 2 * 86400
@@ -32,33 +31,6 @@ BRAND = "NorthwindBank"
 
 
 # ---- the generated incident ----------------------------------------------------------------
-
-def v1_time(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%a %b %d %H:%M:%S +0000 %Y")
-
-
-def status(post_id: str, t: int, handle: str, text: str, followers: int | None, *, lang="en",
-           hashtags=(), retweet_of=None, reply_to=None, quote_of=None, retweets=None, likes=None) -> dict:
-    user = {"id_str": str(zlib.crc32(handle.lower().encode())), "screen_name": handle, "name": handle.upper()}
-    if followers is not None:
-        user["followers_count"] = followers
-    s = {"created_at": v1_time(t), "id_str": post_id, "text": text, "user": user, "lang": lang,
-         "entities": {"hashtags": [{"text": h} for h in hashtags], "user_mentions": [], "urls": []}}
-    if retweets is not None:
-        s["retweet_count"] = retweets
-    if likes is not None:
-        s["favorite_count"] = likes
-    if retweet_of is not None:
-        s["text"] = f"RT @{retweet_of['user']['screen_name']}: {retweet_of['text']}"
-        s["retweeted_status"] = retweet_of
-    if reply_to is not None:
-        s["in_reply_to_status_id_str"] = reply_to["id_str"]
-        s["in_reply_to_screen_name"] = reply_to["user"]["screen_name"]
-    if quote_of is not None:
-        s["quoted_status_id_str"] = quote_of["id_str"]
-        s["quoted_status"] = quote_of
-    return s
-
 
 WORDS = ("outage again", "great service", "terrible app", "still down", "thanks for the fix", "my card",
          "love it", "awful wait", "refund please", "ok now", "what a mess", "fixed for me", "nothing works")
