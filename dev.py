@@ -26,10 +26,25 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 # What PySide6's wheels need from the system to draw (offscreen included) and to find fonts.
 APT_PACKAGES = [
-    "libegl1", "libgl1", "libglib2.0-0", "libfontconfig1", "libfreetype6", "libdbus-1-3",
-    "libxkbcommon0", "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0",
-    "libxcb-keysyms1", "libxcb-randr0", "libxcb-render-util0", "libxcb-shape0",
-    "libxcb-xinerama0", "libxcb-xkb1", "libx11-xcb1", "fonts-dejavu-core",
+    "libegl1",
+    "libgl1",
+    "libglib2.0-0",
+    "libfontconfig1",
+    "libfreetype6",
+    "libdbus-1-3",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-image0",
+    "libxcb-keysyms1",
+    "libxcb-randr0",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-xinerama0",
+    "libxcb-xkb1",
+    "libx11-xcb1",
+    "fonts-dejavu-core",
 ]
 
 

@@ -71,8 +71,17 @@ TP_COLOUR = "#d62f6f"
 DPI = 300
 #: Families tried in order; Qt falls back through fontconfig for any glyph they lack, and the
 #: CJK and emoji families are listed so that they are preferred where installed.
-SANS = ["DejaVu Sans", "Noto Sans", "Liberation Sans", "Arial", "Helvetica",
-        "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Color Emoji", "Symbola"]
+SANS = [
+    "DejaVu Sans",
+    "Noto Sans",
+    "Liberation Sans",
+    "Arial",
+    "Helvetica",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+    "Noto Color Emoji",
+    "Symbola",
+]
 MONO = ["DejaVu Sans Mono", "Noto Sans Mono", "Liberation Mono", "Courier New"]
 MIN_SCORED = 5  # bins with fewer scored posts are left out of the sentiment line
 
@@ -117,6 +126,7 @@ def _font(size: float, bold: bool = False, italic: bool = False, mono: bool = Fa
 
 # ---- text documents ------------------------------------------------------------------------------
 
+
 class _Doc:
     """A QTextDocument filled through a cursor, with the report's few styles."""
 
@@ -160,8 +170,14 @@ class _Doc:
                 fmt.setTopMargin(0)
                 cur.setBlockFormat(fmt)
 
-    def _block(self, top: float = 0, bottom: float = 4, left: float = 0, page_break: bool = False,
-               keep_next: bool = False) -> QTextBlockFormat:
+    def _block(
+        self,
+        top: float = 0,
+        bottom: float = 4,
+        left: float = 0,
+        page_break: bool = False,
+        keep_next: bool = False,
+    ) -> QTextBlockFormat:
         b = QTextBlockFormat()
         b.setTopMargin(_dpt(top))
         b.setBottomMargin(_dpt(bottom))
@@ -171,8 +187,14 @@ class _Doc:
             b.setPageBreakPolicy(QTextFormat_PageBreak_AlwaysBefore)
         return b
 
-    def _char(self, size: float = 9.5, bold: bool = False, italic: bool = False, colour: str = INK,
-              mono: bool = False) -> QTextCharFormat:
+    def _char(
+        self,
+        size: float = 9.5,
+        bold: bool = False,
+        italic: bool = False,
+        colour: str = INK,
+        mono: bool = False,
+    ) -> QTextCharFormat:
         c = QTextCharFormat()
         c.setFont(_font(size, bold, italic, mono))
         c.setForeground(QColor(colour))
@@ -189,14 +211,23 @@ class _Doc:
     def heading(self, text: str, level: int = 1, page_break: bool = False) -> None:
         size = {1: 17, 2: 12.5, 3: 10.5}[level]
         top = {1: 0 if page_break or self.empty else 16, 2: 12, 3: 8}[level]
-        self._new_block(self._block(top=top, bottom=6 if level == 1 else 3, page_break=page_break),
-                        self._char(size, bold=True, colour=ACCENT if level == 1 else INK))
+        self._new_block(
+            self._block(top=top, bottom=6 if level == 1 else 3, page_break=page_break),
+            self._char(size, bold=True, colour=ACCENT if level == 1 else INK),
+        )
         self.cur.insertText(text, self._char(size, bold=True, colour=ACCENT if level == 1 else INK))
         if level > 1:
             self.headings.append(self.cur.block().blockNumber())
 
-    def para(self, text: str, size: float = 9.5, italic: bool = False, colour: str = INK,
-             bottom: float = 5, left: float = 0) -> None:
+    def para(
+        self,
+        text: str,
+        size: float = 9.5,
+        italic: bool = False,
+        colour: str = INK,
+        bottom: float = 5,
+        left: float = 0,
+    ) -> None:
         self._new_block(self._block(bottom=bottom, left=left), self._char(size, italic=italic, colour=colour))
         self.cur.insertText(_plain(text), self._char(size, italic=italic, colour=colour))
 
@@ -206,9 +237,17 @@ class _Doc:
         for text, style in parts:
             self.cur.insertText(_plain(text), self._char(**style))
 
-    def table(self, headers: list[str] | None, rows: list[list], widths: list[float],
-              size: float = 8.5, mono_cols: set[int] = frozenset(), shade_first: bool = False,
-              bold_first: bool = False, border: bool = True) -> None:
+    def table(
+        self,
+        headers: list[str] | None,
+        rows: list[list],
+        widths: list[float],
+        size: float = 8.5,
+        mono_cols: set[int] = frozenset(),
+        shade_first: bool = False,
+        bold_first: bool = False,
+        border: bool = True,
+    ) -> None:
         """A table of plain-text cells; ``widths`` in percent. A cell may be a list of
         (text, style) runs. The header row repeats on every page the table spans."""
         self._new_block(self._block(bottom=0), self._char(size))
@@ -220,8 +259,11 @@ class _Doc:
         fmt.setBorderCollapse(True)
         fmt.setBorder(_dpt(0.5) if border else 0)
         fmt.setBorderBrush(QBrush(QColor(RULE)))
-        fmt.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid if border
-                           else QTextFrameFormat.BorderStyle.BorderStyle_None)
+        fmt.setBorderStyle(
+            QTextFrameFormat.BorderStyle.BorderStyle_Solid
+            if border
+            else QTextFrameFormat.BorderStyle.BorderStyle_None
+        )
         fmt.setBottomMargin(_dpt(6))
         n_rows = len(rows) + (1 if headers else 0)
         if headers:
@@ -238,17 +280,22 @@ class _Doc:
                     tc.setFormat(cf)
                 cur = tc.firstCursorPosition()
                 if isinstance(cell, list):
-                    for i, (text, style) in enumerate(cell):
+                    for _i, (text, style) in enumerate(cell):
                         if text == "\n":
                             cur.insertBlock()
                             continue
                         st = {"size": size, **style}
                         cur.insertText(_plain(text), self._char(**st))
                 else:
-                    cur.insertText(_plain("" if cell is None else str(cell)),
-                                   self._char(size, bold=header or (bold_first and c == 0),
-                                              mono=c in mono_cols and not header,
-                                              colour=INK if not header else ACCENT))
+                    cur.insertText(
+                        _plain("" if cell is None else str(cell)),
+                        self._char(
+                            size,
+                            bold=header or (bold_first and c == 0),
+                            mono=c in mono_cols and not header,
+                            colour=INK if not header else ACCENT,
+                        ),
+                    )
         self.cur.movePosition(QTextCursor.MoveOperation.End)
 
 
@@ -265,6 +312,7 @@ def _plain(text: str) -> str:
 
 # ---- the renderer -----------------------------------------------------------------------------
 
+
 class _Renderer:
     def __init__(self, report: Report, path: str, progress=None) -> None:
         self.r = report
@@ -273,8 +321,9 @@ class _Renderer:
         self.zone = _zone(report.timezone)
         self.writer = QPdfWriter(self.path)
         size = QPageSize.PageSizeId.Letter if report.options.paper == "letter" else QPageSize.PageSizeId.A4
-        self.writer.setPageLayout(QPageLayout(QPageSize(size), QPageLayout.Orientation.Portrait,
-                                              QMarginsF(0, 0, 0, 0)))
+        self.writer.setPageLayout(
+            QPageLayout(QPageSize(size), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+        )
         self.writer.setResolution(DPI)
         self.writer.setTitle(f"{report.options.title}: {report.incident_name}")
         self.writer.setCreator(f"Incident Timeline Explorer {report.app_version}")
@@ -321,7 +370,7 @@ class _Renderer:
             raise OSError(f"Cannot write the PDF to {self.path}.")
         try:
             first = True
-            for (kind, seg), n in zip(segments, counts):
+            for (kind, seg), n in zip(segments, counts, strict=False):
                 for i in range(n):
                     if not first:
                         self.writer.newPage()
@@ -345,8 +394,9 @@ class _Renderer:
         p.setPen(QColor(MUTED))
         fm = QFontMetricsF(p.font(), self.writer)
         y = _mm(12)
-        left_text = fm.elidedText(f"{self.r.options.title} · {self.r.incident_name}",
-                                  Qt.TextElideMode.ElideRight, self.cw * 0.7)
+        left_text = fm.elidedText(
+            f"{self.r.options.title} · {self.r.incident_name}", Qt.TextElideMode.ElideRight, self.cw * 0.7
+        )
         p.drawText(QPointF(self.left, y), left_text)
         right_text = f"Exported {self.r.exported_at}"
         p.drawText(QPointF(self.W - self.right - fm.horizontalAdvance(right_text), y), right_text)
@@ -381,21 +431,30 @@ class _Renderer:
         p.setFont(_font(10))
         p.drawText(QRectF(x, _mm(20), w, _mm(10)), Qt.AlignmentFlag.AlignLeft, "POST-MORTEM REPORT")
         p.setFont(_font(24, bold=True))
-        p.drawText(QRectF(x, _mm(32), w, _mm(34)),
-                   int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap),
-                   r.options.title or "Post-mortem")
+        p.drawText(
+            QRectF(x, _mm(32), w, _mm(34)),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap),
+            r.options.title or "Post-mortem",
+        )
         y = _mm(86)
-        rows = [("Incident", r.incident_name), ("Period", r.period_text),
-                ("Author", r.options.author or "not given"), ("Exported", r.exported_at),
-                ("Prepared with", f"Incident Timeline Explorer {r.app_version}")]
+        rows = [
+            ("Incident", r.incident_name),
+            ("Period", r.period_text),
+            ("Author", r.options.author or "not given"),
+            ("Exported", r.exported_at),
+            ("Prepared with", f"Incident Timeline Explorer {r.app_version}"),
+        ]
         for label, value in rows:
             p.setFont(_font(8.5, bold=True))
             p.setPen(QColor(MUTED))
             p.drawText(QRectF(x, y, w, _mm(6)), Qt.AlignmentFlag.AlignLeft, label.upper())
             p.setFont(_font(13 if label == "Incident" else 11))
             p.setPen(QColor(INK))
-            box = p.boundingRect(QRectF(x, y + _mm(6), w, _mm(40)),
-                                 int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap), value)
+            box = p.boundingRect(
+                QRectF(x, y + _mm(6), w, _mm(40)),
+                int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap),
+                value,
+            )
             p.drawText(box, int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap), value)
             y = box.bottom() + _mm(7)
         # the headline figures, large, so the cover alone tells the size of it
@@ -410,22 +469,31 @@ class _Renderer:
             cx, cy = x + (i % 3) * col_w, y + (i // 3) * _mm(24)
             size = 15.0
             while size > 9 and QFontMetricsF(_font(size, bold=True), self.writer).horizontalAdvance(
-                    f.text) > col_w - _mm(4):
+                f.text
+            ) > col_w - _mm(4):
                 size -= 0.5  # a long figure ("7 hours 26 minutes") shrinks rather than clips
             p.setFont(_font(size, bold=True))
             p.setPen(QColor(ACCENT))
-            p.drawText(QRectF(cx, cy, col_w - _mm(4), _mm(10)),
-                       int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignBottom), f.text)
+            p.drawText(
+                QRectF(cx, cy, col_w - _mm(4), _mm(10)),
+                int(Qt.AlignmentFlag.AlignLeft) | int(Qt.AlignmentFlag.AlignBottom),
+                f.text,
+            )
             p.setFont(_font(8))
             p.setPen(QColor(MUTED))
-            p.drawText(QRectF(cx, cy + _mm(10), col_w - _mm(4), _mm(10)),
-                       int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap), f.label)
+            p.drawText(
+                QRectF(cx, cy + _mm(10), col_w - _mm(4), _mm(10)),
+                int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap),
+                f.label,
+            )
         p.setFont(_font(7.5))
         p.setPen(QColor(MUTED))
-        p.drawText(QRectF(x, self.H - _mm(22), w, _mm(10)),
-                   int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap),
-                   "Figures are computed from the archive listed in the appendix; anyone holding the "
-                   "same files can check them. Times are in " + r.timezone + ".")
+        p.drawText(
+            QRectF(x, self.H - _mm(22), w, _mm(10)),
+            int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap),
+            "Figures are computed from the archive listed in the appendix; anyone holding the "
+            "same files can check them. Times are in " + r.timezone + ".",
+        )
         p.restore()
 
     # -- executive summary --
@@ -439,7 +507,7 @@ class _Renderer:
         figs = r.figures
         rows = []
         for i in range(0, len(figs), 2):
-            pair = figs[i:i + 2]
+            pair = figs[i : i + 2]
             row = []
             for f in pair:
                 row += [f.label, f.text]
@@ -448,9 +516,16 @@ class _Renderer:
         d.table(None, rows, [27, 23, 27, 23], size=9, shade_first=False)
         if r.phases:
             d.heading("Phases at a glance", 2)
-            d.table(["Phase", "From – to", "Posts", "Negative", "Exposure"],
-                    [[ph.title, ph.period_text, ph.figures[0].text, ph.figures[1].text, ph.figures[2].text]
-                     for ph in r.phases], [15, 44, 11, 13, 17], size=8.5, bold_first=True)
+            d.table(
+                ["Phase", "From – to", "Posts", "Negative", "Exposure"],
+                [
+                    [ph.title, ph.period_text, ph.figures[0].text, ph.figures[1].text, ph.figures[2].text]
+                    for ph in r.phases
+                ],
+                [15, 44, 11, 13, 17],
+                size=8.5,
+                bold_first=True,
+            )
         if r.turning_points_note:
             d.para(r.turning_points_note, size=8.5, italic=True, colour=MUTED)
         return d
@@ -464,8 +539,11 @@ class _Renderer:
         def section(name: str) -> None:
             # the long sections start a page; the short ones follow on, so no page is mostly empty
             nonlocal started
-            d.heading(SECTION_TITLES[name], 1,
-                      page_break=started and name in ("chronicle", "turning_points", "brand", "appendix"))
+            d.heading(
+                SECTION_TITLES[name],
+                1,
+                page_break=started and name in ("chronicle", "turning_points", "brand", "appendix"),
+            )
             started = True
 
         if r.includes("chronicle") and r.phases:
@@ -476,12 +554,21 @@ class _Renderer:
                 d.para(ph.paragraph)
                 if ph.edited:
                     d.para("This paragraph was written by the team.", size=7.5, italic=True, colour=MUTED)
-                d.table(None, [[f"{f.label}: {f.text}" for f in ph.figures]],
-                        [100 / len(ph.figures)] * len(ph.figures), size=8, border=True)
+                d.table(
+                    None,
+                    [[f"{f.label}: {f.text}" for f in ph.figures]],
+                    [100 / len(ph.figures)] * len(ph.figures),
+                    size=8,
+                    border=True,
+                )
                 if ph.turning_point_numbers:
-                    d.para("Turning points in this phase: "
-                           + ", ".join(str(n) for n in ph.turning_point_numbers) + ".",
-                           size=8.5, colour=MUTED)
+                    d.para(
+                        "Turning points in this phase: "
+                        + ", ".join(str(n) for n in ph.turning_point_numbers)
+                        + ".",
+                        size=8.5,
+                        colour=MUTED,
+                    )
                 if ph.quoted_posts:
                     d.heading("Most amplified posts", 3)
                     rows = []
@@ -490,27 +577,56 @@ class _Renderer:
                         fol = f"{q.followers:,} followers" if q.followers is not None else "followers unknown"
                         rts = f"{q.retweets:,} retweets in this phase" if q.retweets is not None else ""
                         meta = " · ".join(x for x in (who, fol, q.time_text, rts) if x)
-                        rows.append([[("“" + q.text.strip() + "”", {"size": 9}), ("\n", {}),
-                                      (meta, {"size": 7.5, "colour": MUTED})]])
+                        rows.append(
+                            [
+                                [
+                                    ("“" + q.text.strip() + "”", {"size": 9}),
+                                    ("\n", {}),
+                                    (meta, {"size": 7.5, "colour": MUTED}),
+                                ]
+                            ]
+                        )
                     d.table(None, rows, [100], border=True)
                 if ph.amplifiers:
                     d.heading("Top amplifiers", 3)
-                    d.table(["Account", "Followers", "Posts", "Exposure", "Retweets received"],
-                            [[f"@{a.author_handle}" + (f" ({a.author_name})" if a.author_name else ""),
-                              f"{a.followers:,}" if a.followers is not None else "unknown",
-                              f"{a.posts:,}", f"{a.exposure:,}", f"{a.retweets_received:,}"]
-                             for a in ph.amplifiers], [40, 15, 10, 17, 18], size=8)
+                    d.table(
+                        ["Account", "Followers", "Posts", "Exposure", "Retweets received"],
+                        [
+                            [
+                                f"@{a.author_handle}" + (f" ({a.author_name})" if a.author_name else ""),
+                                f"{a.followers:,}" if a.followers is not None else "unknown",
+                                f"{a.posts:,}",
+                                f"{a.exposure:,}",
+                                f"{a.retweets_received:,}",
+                            ]
+                            for a in ph.amplifiers
+                        ],
+                        [40, 15, 10, 17, 18],
+                        size=8,
+                    )
         if r.includes("turning_points"):
             section("turning_points")
             d.para(r.turning_points_note, size=8.5, italic=True, colour=MUTED)
             rows = []
             for tp in r.turning_points:
                 ev = "; ".join(f"{k}: {v}" for k, v in tp.evidence)
-                rows.append([str(tp.number), tp.time_text, f"{tp.category}\n({tp.kind.replace('_', ' ')})",
-                             [(tp.label, {"bold": True}), ("\n", {}), (tp.note, {"size": 7.5})], ev])
+                rows.append(
+                    [
+                        str(tp.number),
+                        tp.time_text,
+                        f"{tp.category}\n({tp.kind.replace('_', ' ')})",
+                        [(tp.label, {"bold": True}), ("\n", {}), (tp.note, {"size": 7.5})],
+                        ev,
+                    ]
+                )
             if rows:
-                d.table(["#", "Time", "Kind", "Turning point", "Evidence"], rows, [5, 15, 14, 44, 22],
-                        size=8, bold_first=True)
+                d.table(
+                    ["#", "Time", "Kind", "Turning point", "Evidence"],
+                    rows,
+                    [5, 15, 14, 44, 22],
+                    size=8,
+                    bold_first=True,
+                )
             else:
                 d.para("No turning points.")
         if r.includes("brand"):
@@ -518,19 +634,24 @@ class _Renderer:
             handles = ", ".join("@" + h for h in r.brand_handles) or "none set"
             d.para(f"Brand accounts: {handles}. {r.brand_latency_text}")
             if r.brand_posts:
-                d.table(["Time", "After the escalation", "Phase", "Post"],
-                        [[b.time_text, b.since_escalation, b.phase, b.text] for b in r.brand_posts],
-                        [20, 17, 11, 52], size=8)
+                d.table(
+                    ["Time", "After the escalation", "Phase", "Post"],
+                    [[b.time_text, b.since_escalation, b.phase, b.text] for b in r.brand_posts],
+                    [20, 17, 11, 52],
+                    size=8,
+                )
             else:
                 d.para("The brand's accounts did not post in this archive.")
         if r.includes("method"):
             section("method")
-            d.table(None, [[k, v] for k, v in r.method], [22, 78], size=8.5, bold_first=True,
-                    shade_first=True)
+            d.table(
+                None, [[k, v] for k, v in r.method], [22, 78], size=8.5, bold_first=True, shade_first=True
+            )
             if r.agreement_table:
                 d.heading("VADER against the human labels (posts)", 3)
-                d.table(r.agreement_table[0], r.agreement_table[1:], [31, 23, 23, 23], size=8.5,
-                        bold_first=True)
+                d.table(
+                    r.agreement_table[0], r.agreement_table[1:], [31, 23, 23, 23], size=8.5, bold_first=True
+                )
         if r.includes("lessons"):
             section("lessons")
             for chunk in r.lessons.split("\n\n"):
@@ -540,18 +661,43 @@ class _Renderer:
             section("appendix")
             d.heading("Imported files", 2)
             if r.imports:
-                d.table(["File", "Format", "Read", "Added", "Dupl.", "Rejected", "Notes"],
-                        [[i.path, i.format, f"{i.read:,}", f"{i.added:,}", f"{i.duplicate:,}",
-                          f"{i.rejected:,}", i.rejection_reasons or "—"] for i in r.imports],
-                        [30, 11, 9, 9, 10, 9, 22], size=7.5)
+                d.table(
+                    ["File", "Format", "Read", "Added", "Dupl.", "Rejected", "Notes"],
+                    [
+                        [
+                            i.path,
+                            i.format,
+                            f"{i.read:,}",
+                            f"{i.added:,}",
+                            f"{i.duplicate:,}",
+                            f"{i.rejected:,}",
+                            i.rejection_reasons or "—",
+                        ]
+                        for i in r.imports
+                    ],
+                    [30, 11, 9, 9, 10, 9, 22],
+                    size=7.5,
+                )
                 d.heading("Checksums (SHA-256)", 3)
-                d.table(["File", "SHA-256"], [[os.path.basename(i.path), i.sha256] for i in r.imports],
-                        [25, 75], size=7, mono_cols={1})
+                d.table(
+                    ["File", "SHA-256"],
+                    [[os.path.basename(i.path), i.sha256] for i in r.imports],
+                    [25, 75],
+                    size=7,
+                    mono_cols={1},
+                )
             else:
                 d.para("No imports are recorded.")
             d.heading("Analysis settings", 2)
-            d.table(None, [["App version", f"Incident Timeline Explorer {r.app_version}"]]
-                    + [[k, v] for k, v in r.settings], [25, 75], size=8, bold_first=True, shade_first=True)
+            d.table(
+                None,
+                [["App version", f"Incident Timeline Explorer {r.app_version}"]]
+                + [[k, v] for k, v in r.settings],
+                [25, 75],
+                size=8,
+                bold_first=True,
+                shade_first=True,
+            )
         return d if started else None
 
     # -- charts --
@@ -567,10 +713,12 @@ class _Renderer:
         p.setFont(_font(8.5))
         p.setPen(QColor(MUTED))
         per = _span_text(s.bin_seconds)
-        p.drawText(QRectF(x0, y, self.cw, _pt(24)),
-                   int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap),
-                   f"Posts per {per}, the negative share and the cumulative reach, in {r.timezone}. "
-                   "Numbered lines are the turning points listed below the charts.")
+        p.drawText(
+            QRectF(x0, y, self.cw, _pt(24)),
+            int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap),
+            f"Posts per {per}, the negative share and the cumulative reach, in {r.timezone}. "
+            "Numbered lines are the turning points listed below the charts.",
+        )
         y += _pt(28)
         legend_h = _pt(11) * (len(r.turning_points) + 1) + _pt(8)
         avail = self.top + self.ch - y - legend_h
@@ -599,8 +747,7 @@ class _Renderer:
                 path.addRect(QRectF(xa, yb, max(xb - xa, _pt(0.3)), ya - yb))
                 base[i] += float(v)
             p.drawPath(path)
-        self._legend(p, rect.left(), rect.top() - _pt(12),
-                     [(KIND_COLOURS[k], KIND_LABELS[k]) for k in KINDS])
+        self._legend(p, rect.left(), rect.top() - _pt(12), [(KIND_COLOURS[k], KIND_LABELS[k]) for k in KINDS])
         self._turning_lines(p, xs, rect, numbers=True)
         _time_axis(p, rect, xs, t0, t1, self.zone, self.writer)
         y += heights[0] + gap
@@ -608,13 +755,23 @@ class _Renderer:
         rect = QRectF(plot_left, y + _pt(14), plot_w, heights[1] - _pt(14) - _pt(14))
         ys = _axes(p, rect, "Share of scored posts", 1.0, lambda v: f"{round(v * 100)}%", self.writer)
         for values, colour in ((s.neg_share, NEGATIVE), (s.pos_share, POSITIVE)):
-            pts = [(xs((float(s.t[i]) + float(ends[i])) / 2), ys(float(values[i])))
-                   if s.scored[i] >= MIN_SCORED and not math.isnan(values[i]) else None
-                   for i in range(len(s.t))]
+            pts = [
+                (xs((float(s.t[i]) + float(ends[i])) / 2), ys(float(values[i])))
+                if s.scored[i] >= MIN_SCORED and not math.isnan(values[i])
+                else None
+                for i in range(len(s.t))
+            ]
             _polyline(p, pts, QPen(QColor(colour), _pt(1.1)))
-        self._legend(p, rect.left(), rect.top() - _pt(12),
-                     [(NEGATIVE, "Negative share"), (POSITIVE, "Positive share"),
-                      (None, f"(bins with under {MIN_SCORED} scored posts left out)")])
+        self._legend(
+            p,
+            rect.left(),
+            rect.top() - _pt(12),
+            [
+                (NEGATIVE, "Negative share"),
+                (POSITIVE, "Positive share"),
+                (None, f"(bins with under {MIN_SCORED} scored posts left out)"),
+            ],
+        )
         self._turning_lines(p, xs, rect, numbers=False)
         _time_axis(p, rect, xs, t0, t1, self.zone, self.writer)
         y += heights[1] + gap
@@ -624,9 +781,13 @@ class _Renderer:
         ys = _axes(p, rect, "Cumulative audience", top_r, _count_label, self.writer)
         for values, colour in ((s.cumulative_exposure, CUMULATIVE), (s.cumulative_unique, UNIQUE)):
             pts = [(xs(float(ends[i])), ys(float(values[i]))) for i in range(len(s.t))]
-            _polyline(p, [(xs(t0), ys(0.0))] + pts, QPen(QColor(colour), _pt(1.3)))
-        self._legend(p, rect.left(), rect.top() - _pt(12),
-                     [(CUMULATIVE, "Exposure (followers summed over posts)"), (UNIQUE, "Unique audience")])
+            _polyline(p, [(xs(t0), ys(0.0)), *pts], QPen(QColor(colour), _pt(1.3)))
+        self._legend(
+            p,
+            rect.left(),
+            rect.top() - _pt(12),
+            [(CUMULATIVE, "Exposure (followers summed over posts)"), (UNIQUE, "Unique audience")],
+        )
         self._turning_lines(p, xs, rect, numbers=False)
         _time_axis(p, rect, xs, t0, t1, self.zone, self.writer)
         y += heights[2] + gap
@@ -640,8 +801,10 @@ class _Renderer:
             p.setFont(_font(7.5))
             p.setPen(QColor(INK))
             line = f"{tp.time_text} · {tp.category} · {tp.label}"
-            p.drawText(QPointF(x0 + _pt(16), y + fm.ascent()),
-                       fm.elidedText(line, Qt.TextElideMode.ElideRight, self.cw - _pt(16)))
+            p.drawText(
+                QPointF(x0 + _pt(16), y + fm.ascent()),
+                fm.elidedText(line, Qt.TextElideMode.ElideRight, self.cw - _pt(16)),
+            )
             y += _pt(11)
         p.restore()
 
@@ -678,8 +841,11 @@ class _Renderer:
                 p.drawEllipse(c, _pt(5), _pt(5))
                 p.setPen(QColor("#ffffff"))
                 p.setFont(_font(5.5, bold=True))
-                p.drawText(QRectF(c.x() - _pt(6), c.y() - _pt(5), _pt(12), _pt(10)),
-                           Qt.AlignmentFlag.AlignCenter, str(tp.number))
+                p.drawText(
+                    QRectF(c.x() - _pt(6), c.y() - _pt(5), _pt(12), _pt(10)),
+                    Qt.AlignmentFlag.AlignCenter,
+                    str(tp.number),
+                )
         p.restore()
 
 

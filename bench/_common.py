@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
 
 
 def archive_path(posts: int, fmt: str, seed: int = 1, retweet_share: float = 0.5, gz: bool = False) -> Path:
-    name = f"{fmt}_{posts}_s{seed}_rt{int(round(retweet_share * 100))}.jsonl" + (".gz" if gz else "")
+    name = f"{fmt}_{posts}_s{seed}_rt{round(retweet_share * 100)}.jsonl" + (".gz" if gz else "")
     return DATA / name
 
 
@@ -39,8 +39,20 @@ def ensure_archive(posts: int, fmt: str, seed: int = 1, retweet_share: float = 0
     free = shutil.disk_usage(DATA).free
     if need > free - 5e9:
         sys.exit(f"not enough disk for {path.name}: needs ~{need / 1e9:.1f} GB, {free / 1e9:.1f} GB free")
-    cmd = [sys.executable, str(BENCH / "generate_archive.py"), "--posts", str(posts), "--format", fmt,
-           "--seed", str(seed), "--retweet-share", str(retweet_share), "-o", str(path)]
+    cmd = [
+        sys.executable,
+        str(BENCH / "generate_archive.py"),
+        "--posts",
+        str(posts),
+        "--format",
+        fmt,
+        "--seed",
+        str(seed),
+        "--retweet-share",
+        str(retweet_share),
+        "-o",
+        str(path),
+    ]
     if gz:
         # level 1: generating 10M posts at level 6 would take ~10 more minutes; DuckDB reads
         # either at about the same speed
@@ -67,9 +79,14 @@ def remove_db(path: Path) -> None:
             p.unlink()
 
 
-def run_child(args: list[str], sample_rss: bool = True, watch: list[Path] | None = None,
-              max_rss_gb: float = 20.0, min_free_disk_gb: float = 12.0,
-              min_available_gb: float = 1.5) -> dict:
+def run_child(
+    args: list[str],
+    sample_rss: bool = True,
+    watch: list[Path] | None = None,
+    max_rss_gb: float = 20.0,
+    min_free_disk_gb: float = 12.0,
+    min_available_gb: float = 1.5,
+) -> dict:
     """Run ``python <args>`` as a child; return the JSON it prints last, plus the peak RSS
     seen by sampling /proc every 0.2 s and the largest size of the ``watch`` paths.
 
@@ -110,8 +127,10 @@ def run_child(args: list[str], sample_rss: bool = True, watch: list[Path] | None
     if sample_rss:
         th.join()
     if peak["killed"]:
-        raise RuntimeError(f"child {' '.join(args)} killed: {peak['killed']} "
-                           f"(peak RSS so far {peak['rss_kb'] / 2**20:.1f} GB)")
+        raise RuntimeError(
+            f"child {' '.join(args)} killed: {peak['killed']} "
+            f"(peak RSS so far {peak['rss_kb'] / 2**20:.1f} GB)"
+        )
     if proc.returncode != 0:
         raise RuntimeError(f"child {' '.join(args)} failed with exit code {proc.returncode}\n{out}")
     lines = [ln for ln in out.splitlines() if ln.startswith("{")]
@@ -184,13 +203,20 @@ def machine() -> str:
                     break
     except OSError:
         pass
-    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, "
-            f"DuckDB {duckdb.__version__}, {platform.system()} {platform.release()}\n"
-            f"core: {core_fingerprint()}; load average {os.getloadavg()[0]:.1f}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}, {platform.system()} {platform.release()}\n"
+        f"core: {core_fingerprint()}; load average {os.getloadavg()[0]:.1f}"
+    )
 
 
-CORE_FILES = ("app/core/ingest", "app/core/store/ingest_sql.py", "app/core/sentiment.py",
-              "app/core/store/sentiment_sql.py", "app/core/store/workspace.py")
+CORE_FILES = (
+    "app/core/ingest",
+    "app/core/store/ingest_sql.py",
+    "app/core/sentiment.py",
+    "app/core/store/sentiment_sql.py",
+    "app/core/store/workspace.py",
+)
 
 
 def core_code_hash() -> str:
@@ -211,10 +237,14 @@ def core_fingerprint() -> str:
     """Which core the figures belong to: git HEAD, and a hash of the import and scoring code
     as it is in the work tree (the core changes while benchmarks run)."""
     try:
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", *CORE_FILES],
-                               capture_output=True, text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", *CORE_FILES],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     except OSError:
         head, dirty = "?", ""
     return f"HEAD {head or '?'}{' + uncommitted changes' if dirty else ''}, import/scoring code {core_code_hash()}"

@@ -43,7 +43,15 @@ def bundle_size(folder: Path) -> dict:
     internal = folder / "_internal"
     for p in files:
         rel = p.relative_to(internal) if internal in p.parents else Path(p.name)
-        key = rel.parts[0] if len(rel.parts) > 1 else ("(top-level libraries)" if ".so" in p.name or p.suffix in (".dll", ".dylib") else "(other top-level files)")
+        key = (
+            rel.parts[0]
+            if len(rel.parts) > 1
+            else (
+                "(top-level libraries)"
+                if ".so" in p.name or p.suffix in (".dll", ".dylib")
+                else "(other top-level files)"
+            )
+        )
         if rel.parts[0] == "PySide6" and len(rel.parts) > 2 and rel.parts[1] == "Qt":
             key = "PySide6/Qt/" + rel.parts[2]
         parts[key] = parts.get(key, 0) + p.stat().st_size
@@ -63,7 +71,9 @@ def drop_caches() -> bool:
 def time_until(cmd: list[str], marker: str | None, env: dict) -> tuple[float, str]:
     """Seconds from spawning ``cmd`` until ``marker`` appears on its stdout (or it exits)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=tempfile.gettempdir())
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=tempfile.gettempdir()
+    )
     seen = None
     out = []
     assert proc.stdout is not None
@@ -92,8 +102,11 @@ def series(label: str, cmd: list[str], marker: str | None, runs: int, env: dict,
     rest = times[1:] or times
     result = {"first_s": times[0], "median_s": statistics.median(rest), "min_s": min(times), "runs_s": times}
     if reported:
-        result["self_reported_median"] = {k: statistics.median(r[k] for r in reported[1:] or reported)
-                                          for k in reported[0] if all(k in r for r in reported)}
+        result["self_reported_median"] = {
+            k: statistics.median(r[k] for r in reported[1:] or reported)
+            for k in reported[0]
+            if all(k in r for r in reported)
+        }
     return result
 
 
@@ -101,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "incident-timeline")
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--drop-caches", action="store_true", help="drop the page cache before each run (root)")
+    parser.add_argument(
+        "--drop-caches", action="store_true", help="drop the page cache before each run (root)"
+    )
     parser.add_argument("--json", type=Path, default=BENCH / "out" / "bundle.json")
     args = parser.parse_args(argv)
 
@@ -123,22 +138,45 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([str(exe), "demo", "--no-gui", str(ws)], check=True, env=env, capture_output=True)
         results = {
             "baseline_import_qtwidgets": series(
-                "python -c 'import PySide6.QtWidgets'", [sys.executable, "-c", "import PySide6.QtWidgets"],
-                None, args.runs, env, cold),
+                "python -c 'import PySide6.QtWidgets'",
+                [sys.executable, "-c", "import PySide6.QtWidgets"],
+                None,
+                args.runs,
+                env,
+                cold,
+            ),
             "bundle_self_test": series(
-                "bundle --self-test (until drawn)", [str(exe), "--self-test", str(ws)], "self-test: drew",
-                args.runs, env, cold),
+                "bundle --self-test (until drawn)",
+                [str(exe), "--self-test", str(ws)],
+                "self-test: drew",
+                args.runs,
+                env,
+                cold,
+            ),
             "source_self_test": series(
-                "source --self-test (until drawn)", [sys.executable, "-m", "app", "--self-test", str(ws)],
-                "self-test: drew", args.runs, dict(env, PYTHONPATH=str(ROOT)), cold),
+                "source --self-test (until drawn)",
+                [sys.executable, "-m", "app", "--self-test", str(ws)],
+                "self-test: drew",
+                args.runs,
+                dict(env, PYTHONPATH=str(ROOT)),
+                cold,
+            ),
         }
     base = results["baseline_import_qtwidgets"]["median_s"]
     for key in ("bundle_self_test", "source_self_test"):
         results[key]["ratio_to_baseline"] = results[key]["median_s"] / base
-        results[key]["first_ratio_to_baseline"] = results[key]["first_s"] / results["baseline_import_qtwidgets"]["first_s"]
+        results[key]["first_ratio_to_baseline"] = (
+            results[key]["first_s"] / results["baseline_import_qtwidgets"]["first_s"]
+        )
 
-    report = {"machine": machine(), "cold_page_cache": bool(cold), "runs": args.runs, "bundle": str(args.bundle),
-              "size": size, "results": results}
+    report = {
+        "machine": machine(),
+        "cold_page_cache": bool(cold),
+        "runs": args.runs,
+        "bundle": str(args.bundle),
+        "size": size,
+        "results": results,
+    }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2))
     print()

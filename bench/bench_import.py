@@ -24,10 +24,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
+from _common import (
+    DATA,
+    TimedConnection,
     core_code_hash,
     core_fingerprint,
-    DATA, TimedConnection, ensure_archive, machine, median, remove_db, run_child, self_peak_rss_mb,
+    ensure_archive,
+    machine,
+    median,
+    remove_db,
+    run_child,
+    self_peak_rss_mb,
     warm_page_cache,
 )
 
@@ -48,8 +55,7 @@ def child_baseline(path: str, db: str) -> dict:
 
 
 def child_import(path: str, db: str) -> dict:
-    from app.core.ingest import importer
-    from app.core.ingest import import_paths
+    from app.core.ingest import import_paths, importer
     from app.core.store import Workspace
 
     timings: list = []
@@ -85,9 +91,15 @@ def child_import(path: str, db: str) -> dict:
         stages[label] = stages.get(label, 0.0) + s
     stages.update(waits)
     return {
-        "seconds": secs, "added": rep.added, "read": rep.read, "duplicates": rep.duplicates,
-        "rejected": rep.rejected, "error": rep.error, "posts": posts,
-        "db_bytes": Path(db).stat().st_size, "stages": stages,
+        "seconds": secs,
+        "added": rep.added,
+        "read": rep.read,
+        "duplicates": rep.duplicates,
+        "rejected": rep.rejected,
+        "error": rep.error,
+        "posts": posts,
+        "db_bytes": Path(db).stat().st_size,
+        "stages": stages,
     }
 
 
@@ -130,24 +142,41 @@ def main() -> int:
             extra = ""
             if kind == "import":
                 if r["error"] or r["added"] != args.posts:
-                    print(f"  !! import reported error={r['error']!r} added={r['added']:,} "
-                          f"read={r['read']:,} rejected={r['rejected']:,}")
-                extra = "  [" + ", ".join(f"{k}: {v:.1f}s" for k, v in sorted(
-                    r["stages"].items(), key=lambda kv: -kv[1]) if v >= 0.05) + "]"
-            print(f"run {run} {kind:8s}: {r['seconds']:7.1f} s  {rate:9,.0f} posts/s  "
-                  f"peak RSS {r['sampled_peak_rss_mb']:,.0f} MB  db {r['db_bytes'] / 1e6:,.0f} MB  "
-                  f"load {os.getloadavg()[0]:.1f}{extra}",
-                  flush=True)
+                    print(
+                        f"  !! import reported error={r['error']!r} added={r['added']:,} "
+                        f"read={r['read']:,} rejected={r['rejected']:,}"
+                    )
+                extra = (
+                    "  ["
+                    + ", ".join(
+                        f"{k}: {v:.1f}s"
+                        for k, v in sorted(r["stages"].items(), key=lambda kv: -kv[1])
+                        if v >= 0.05
+                    )
+                    + "]"
+                )
+            print(
+                f"run {run} {kind:8s}: {r['seconds']:7.1f} s  {rate:9,.0f} posts/s  "
+                f"peak RSS {r['sampled_peak_rss_mb']:,.0f} MB  db {r['db_bytes'] / 1e6:,.0f} MB  "
+                f"load {os.getloadavg()[0]:.1f}{extra}",
+                flush=True,
+            )
 
     b = median([r["seconds"] for r in results["baseline"]])
     i = median([r["seconds"] for r in results["import"]])
     ratio = b / i
-    pairs = [rb["seconds"] / ri["seconds"] for rb, ri in zip(results["baseline"], results["import"])]
+    pairs = [
+        rb["seconds"] / ri["seconds"] for rb, ri in zip(results["baseline"], results["import"], strict=False)
+    ]
     print()
-    print(f"baseline read_json  median {b:7.1f} s  {args.posts / b:9,.0f} posts/s  "
-          f"({size / b / 1e6:,.0f} MB/s)  peak RSS {median([r['sampled_peak_rss_mb'] for r in results['baseline']]):,.0f} MB")
-    print(f"import_paths        median {i:7.1f} s  {args.posts / i:9,.0f} posts/s  "
-          f"({size / i / 1e6:,.0f} MB/s)  peak RSS {median([r['sampled_peak_rss_mb'] for r in results['import']]):,.0f} MB")
+    print(
+        f"baseline read_json  median {b:7.1f} s  {args.posts / b:9,.0f} posts/s  "
+        f"({size / b / 1e6:,.0f} MB/s)  peak RSS {median([r['sampled_peak_rss_mb'] for r in results['baseline']]):,.0f} MB"
+    )
+    print(
+        f"import_paths        median {i:7.1f} s  {args.posts / i:9,.0f} posts/s  "
+        f"({size / i / 1e6:,.0f} MB/s)  peak RSS {median([r['sampled_peak_rss_mb'] for r in results['import']]):,.0f} MB"
+    )
     stages: dict[str, list[float]] = {}
     for r in results["import"]:
         for k, v in r["stages"].items():
@@ -157,15 +186,28 @@ def main() -> int:
         if median(vs) >= 0.01:
             print(f"    {median(vs):7.2f}  {k}")
     verdict = "MEETS" if ratio >= TARGET else "BELOW"
-    print(f"ratio importer/baseline: {ratio:.2f}  (target >= {TARGET}: {verdict}); per run pair: "
-          f"{', '.join(f'{x:.2f}' for x in pairs)} (median {median(pairs):.2f})")
+    print(
+        f"ratio importer/baseline: {ratio:.2f}  (target >= {TARGET}: {verdict}); per run pair: "
+        f"{', '.join(f'{x:.2f}' for x in pairs)} (median {median(pairs):.2f})"
+    )
     if args.json:
-        Path(args.json).write_text(json.dumps({"args": vars(args), "archive_bytes": size,
-                                               "results": results, "ratio": ratio,
-                                               "pair_ratios": pairs}, indent=1))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "args": vars(args),
+                    "archive_bytes": size,
+                    "results": results,
+                    "ratio": ratio,
+                    "pair_ratios": pairs,
+                },
+                indent=1,
+            )
+        )
     if core_code_hash() != code_at_start:
-        print(f"WARNING: the core changed during this run ({core_at_start} -> {core_fingerprint()}): "
-              "rerun for figures of one version")
+        print(
+            f"WARNING: the core changed during this run ({core_at_start} -> {core_fingerprint()}): "
+            "rerun for figures of one version"
+        )
     return 0
 
 

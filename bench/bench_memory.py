@@ -28,10 +28,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
+from _common import (
+    DATA,
+    archive_path,
     core_code_hash,
     core_fingerprint,
-    DATA, archive_path, ensure_archive, machine, remove_db, run_child, self_peak_rss_mb,
+    ensure_archive,
+    machine,
+    remove_db,
+    run_child,
+    self_peak_rss_mb,
 )
 
 
@@ -46,8 +52,15 @@ def child_import(path: str, db: str) -> dict:
     rep = import_paths(ws, [path])[0]
     secs = time.perf_counter() - t
     ws.close()
-    return {"seconds": secs, "added": rep.added, "error": rep.error, "rejected": rep.rejected,
-            "memory_limit": limit, "threads": threads, "db_bytes": Path(db).stat().st_size}
+    return {
+        "seconds": secs,
+        "added": rep.added,
+        "error": rep.error,
+        "rejected": rep.rejected,
+        "memory_limit": limit,
+        "threads": threads,
+        "db_bytes": Path(db).stat().st_size,
+    }
 
 
 def measure(posts: int, fmt: str, gz: bool, me: str, path: Path | None = None) -> dict:
@@ -64,11 +77,13 @@ def measure(posts: int, fmt: str, gz: bool, me: str, path: Path | None = None) -
     r["input_bytes"] = path.stat().st_size
     r["posts"] = posts
     r["path"] = str(path)
-    print(f"  {posts:>11,} posts  input {r['input_bytes'] / 1e9:6.2f} GB  {r['seconds']:7.1f} s "
-          f"({posts / r['seconds']:,.0f} posts/s)  peak RSS {r['sampled_peak_rss_mb']:,.0f} MB "
-          f"(ru_maxrss {r['ru_maxrss_mb']:,.0f} MB)  workspace {r['db_bytes'] / 1e9:.2f} GB, "
-          f"peak on disk {r['peak_disk_gb']:.2f} GB  [memory_limit {r['memory_limit']}, threads {r['threads']}]",
-          flush=True)
+    print(
+        f"  {posts:>11,} posts  input {r['input_bytes'] / 1e9:6.2f} GB  {r['seconds']:7.1f} s "
+        f"({posts / r['seconds']:,.0f} posts/s)  peak RSS {r['sampled_peak_rss_mb']:,.0f} MB "
+        f"(ru_maxrss {r['ru_maxrss_mb']:,.0f} MB)  workspace {r['db_bytes'] / 1e9:.2f} GB, "
+        f"peak on disk {r['peak_disk_gb']:.2f} GB  [memory_limit {r['memory_limit']}, threads {r['threads']}]",
+        flush=True,
+    )
     if r["error"] or r["added"] != posts:
         print(f"  !! error={r['error']!r} added={r['added']:,} rejected={r['rejected']:,}")
     return r
@@ -91,22 +106,28 @@ def summarize(small: dict, big: dict) -> bool:
     limit = _limit_mb(big["memory_limit"])
     spilled = max(0.0, big["peak_disk_gb"] - big["db_bytes"] / 1e9)
     print()
-    print(f"input grew {grow_in:.1f}x, peak RSS grew {grow_rss:.2f}x ({rss_s:,.0f} -> {rss_b:,.0f} MB); "
-          f"peak RSS is {rss_b * 2**20 / big['input_bytes'] * 100:.0f}% of the big input; "
-          f"DuckDB memory_limit {big['memory_limit']} ({limit:,.0f} MB)")
+    print(
+        f"input grew {grow_in:.1f}x, peak RSS grew {grow_rss:.2f}x ({rss_s:,.0f} -> {rss_b:,.0f} MB); "
+        f"peak RSS is {rss_b * 2**20 / big['input_bytes'] * 100:.0f}% of the big input; "
+        f"DuckDB memory_limit {big['memory_limit']} ({limit:,.0f} MB)"
+    )
     sublinear = grow_rss < 0.3 * grow_in
     over = rss_b > limit * 1.1 + 512  # +10% and 512 MB for Python and the reader's buffers
     at_limit = not over and rss_b >= 0.8 * limit
     if sublinear:
         print("memory looks BOUNDED: it grew far less than the input")
     elif at_limit:
-        print(f"memory looks BOUNDED by DuckDB's memory_limit: the big import reached it and stayed "
-              f"there, spilling up to ~{spilled:.1f} GB to disk beyond the workspace")
+        print(
+            f"memory looks BOUNDED by DuckDB's memory_limit: the big import reached it and stayed "
+            f"there, spilling up to ~{spilled:.1f} GB to disk beyond the workspace"
+        )
     elif over:
         print("memory looks NOT bounded: it grew with the input and passed DuckDB's memory_limit")
     else:
-        print("inconclusive: memory grew with the input but is still well under DuckDB's memory_limit; "
-              "try a bigger --posts")
+        print(
+            "inconclusive: memory grew with the input but is still well under DuckDB's memory_limit; "
+            "try a bigger --posts"
+        )
     return sublinear or at_limit
 
 
@@ -117,9 +138,12 @@ def main() -> int:
     ap.add_argument("--format", choices=("v1", "v2"), default="v1")
     ap.add_argument("--gzip", action="store_true")
     ap.add_argument("--keep-archive", action="store_true")
-    ap.add_argument("--archive", type=Path,
-                    help="use this already generated --posts archive (e.g. a hard link to one another "
-                         "bench made); it is never deleted")
+    ap.add_argument(
+        "--archive",
+        type=Path,
+        help="use this already generated --posts archive (e.g. a hard link to one another "
+        "bench made); it is never deleted",
+    )
     ap.add_argument("--json", help="also write the results to this file")
     ap.add_argument("--summarize", type=Path, help="print the summary of a saved --json result and stop")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -136,9 +160,11 @@ def main() -> int:
     if args.summarize:
         saved = json.loads(args.summarize.read_text())
         for r in (saved["small"], saved["big"]):
-            print(f"  {r['posts']:>11,} posts  input {r['input_bytes'] / 1e9:6.2f} GB  {r['seconds']:7.1f} s  "
-                  f"peak RSS {r['sampled_peak_rss_mb']:,.0f} MB  workspace {r['db_bytes'] / 1e9:.2f} GB, "
-                  f"peak on disk {r['peak_disk_gb']:.2f} GB")
+            print(
+                f"  {r['posts']:>11,} posts  input {r['input_bytes'] / 1e9:6.2f} GB  {r['seconds']:7.1f} s  "
+                f"peak RSS {r['sampled_peak_rss_mb']:,.0f} MB  workspace {r['db_bytes'] / 1e9:.2f} GB, "
+                f"peak on disk {r['peak_disk_gb']:.2f} GB"
+            )
         summarize(saved["small"], saved["big"])
         return 0
 
@@ -155,11 +181,16 @@ def main() -> int:
 
     bounded = summarize(small, big)
     if args.json:
-        Path(args.json).write_text(json.dumps({"args": vars(args), "small": small, "big": big,
-                                               "bounded": bounded}, indent=1, default=str))
+        Path(args.json).write_text(
+            json.dumps(
+                {"args": vars(args), "small": small, "big": big, "bounded": bounded}, indent=1, default=str
+            )
+        )
     if core_code_hash() != code_at_start:
-        print(f"WARNING: the core changed during this run ({core_at_start} -> {core_fingerprint()}): "
-              "rerun for figures of one version")
+        print(
+            f"WARNING: the core changed during this run ({core_at_start} -> {core_fingerprint()}): "
+            "rerun for figures of one version"
+        )
     return 0
 
 

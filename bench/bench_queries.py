@@ -34,14 +34,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _common import BENCH, DATA, archive_path, ensure_archive, machine
 
-from _common import BENCH, DATA, archive_path, ensure_archive, machine  # noqa: E402  (sets sys.path)
-
-from app.core import metrics as m  # noqa: E402
-from app.core import rollup  # noqa: E402
-from app.core.ingest import import_paths  # noqa: E402
-from app.core.sentiment import score_missing  # noqa: E402
-from app.core.store.workspace import Workspace  # noqa: E402
+from app.core import metrics as m
+from app.core import rollup
+from app.core.ingest import import_paths
+from app.core.sentiment import score_missing
+from app.core.store.workspace import Workspace
 
 PIXELS = 1200
 TIMEZONE = "America/New_York"
@@ -73,9 +72,24 @@ def build(posts: int, gz: bool, keep_archive: bool) -> tuple[Path, dict]:
                 # gzip level 1: level 6 (the generator's default) makes generating 10M posts
                 # take several times longer for a file only a little smaller
                 DATA.mkdir(parents=True, exist_ok=True)
-                subprocess.run([sys.executable, str(BENCH / "generate_archive.py"), "--posts", str(posts),
-                                "--format", "v1", "--seed", "1", "--gzip", "--gzip-level", "1",
-                                "-o", str(arc)], check=True)
+                subprocess.run(
+                    [
+                        sys.executable,
+                        str(BENCH / "generate_archive.py"),
+                        "--posts",
+                        str(posts),
+                        "--format",
+                        "v1",
+                        "--seed",
+                        "1",
+                        "--gzip",
+                        "--gzip-level",
+                        "1",
+                        "-o",
+                        str(arc),
+                    ],
+                    check=True,
+                )
             arc = ensure_archive(posts, "v1", gz=gz)
             t = time.perf_counter()
             reports = import_paths(ws, [arc])
@@ -108,7 +122,7 @@ def timed(fn, runs: int, setup=None) -> dict:
     times.sort()
     return {
         "median_ms": statistics.median(times) * 1000,
-        "p90_ms": times[min(len(times) - 1, int(math.ceil(0.9 * len(times))) - 1)] * 1000,
+        "p90_ms": times[min(len(times) - 1, math.ceil(0.9 * len(times)) - 1)] * 1000,
         "runs": runs,
     }
 
@@ -123,11 +137,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--posts", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=50)
-    ap.add_argument("--slow-runs", type=int, default=10,
-                    help="runs for the queries without rollups (text filters, naive baseline)")
+    ap.add_argument(
+        "--slow-runs",
+        type=int,
+        default=10,
+        help="runs for the queries without rollups (text filters, naive baseline)",
+    )
     ap.add_argument("--gzip", action="store_true", help="generate the archive gzipped (saves disk at 10M)")
-    ap.add_argument("--keep-archive", action="store_true",
-                    help="keep a 5M+ archive after importing it (it is deleted by default)")
+    ap.add_argument(
+        "--keep-archive",
+        action="store_true",
+        help="keep a 5M+ archive after importing it (it is deleted by default)",
+    )
     ap.add_argument("--build-only", action="store_true")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", help="also write the results to this file")
@@ -139,8 +160,14 @@ def main(argv: list[str] | None = None) -> int:
     ws = Workspace.open(db)
     con = ws.cursor()
     rng = random.Random(args.seed)
-    results: dict = {"machine": machine(), "posts": args.posts, "workspace_mb": db.stat().st_size / 1e6,
-                     "build": build_info, "timings": {}, "loadavg_start": os.getloadavg()}
+    results: dict = {
+        "machine": machine(),
+        "posts": args.posts,
+        "workspace_mb": db.stat().st_size / 1e6,
+        "build": build_info,
+        "timings": {},
+        "loadavg_start": os.getloadavg(),
+    }
     print(results["machine"], f"load average {results['loadavg_start'][0]:.1f}", flush=True)
     out = results["timings"]
 
@@ -159,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     first, last = m.incident_span(ws, con=con)
     span = last - first
     whole_bin = m.choose_bin(span, PIXELS)
-    print(f"incident: {span / 86400:.1f} days, whole-range bin {whole_bin} s; {args.posts:,} posts", flush=True)
+    print(
+        f"incident: {span / 86400:.1f} days, whole-range bin {whole_bin} s; {args.posts:,} posts", flush=True
+    )
 
     # zoomed ranges: widths log-uniform from 30 minutes to the whole incident
     zooms = []
@@ -179,49 +208,75 @@ def main(argv: list[str] | None = None) -> int:
 
     record("baseline: SELECT count(*) FROM posts", lambda: con.execute(COUNT_POSTS).fetchall(), args.runs)
     lo, hi = m.to_timestamp(first), m.to_timestamp(last + 1)
-    record("baseline: naive time_bucket GROUP BY, whole incident",
-           lambda: con.execute(NAIVE_SERIES, [whole_bin, lo, hi]).fetchall(), args.slow_runs)
+    record(
+        "baseline: naive time_bucket GROUP BY, whole incident",
+        lambda: con.execute(NAIVE_SERIES, [whole_bin, lo, hi]).fetchall(),
+        args.slow_runs,
+    )
 
     for label, flt in filters.items():
         # a filter's first series gathers its per-minute numbers (from the rollups, or from
         # the posts for a text filter); zooming then re-bins them: time both
         runs = args.runs if flt.uses_rollups() else args.slow_runs
-        record(f"binned_series whole incident, {label}, first call",
-               lambda flt=flt: m.binned_series(ws, first, last + 1, whole_bin, flt, con=con), runs,
-               setup=m.clear_caches)
-        record(f"binned_series whole incident, {label}",
-               lambda flt=flt: m.binned_series(ws, first, last + 1, whole_bin, flt, con=con), args.runs)
+        record(
+            f"binned_series whole incident, {label}, first call",
+            lambda flt=flt: m.binned_series(ws, first, last + 1, whole_bin, flt, con=con),
+            runs,
+            setup=m.clear_caches,
+        )
+        record(
+            f"binned_series whole incident, {label}",
+            lambda flt=flt: m.binned_series(ws, first, last + 1, whole_bin, flt, con=con),
+            args.runs,
+        )
         nxt = cycle(zooms)
-        record(f"binned_series zoomed, {label}",
-               lambda flt=flt, nxt=nxt: m.binned_series(ws, *nxt(), flt, con=con), args.runs)
+        record(
+            f"binned_series zoomed, {label}",
+            lambda flt=flt, nxt=nxt: m.binned_series(ws, *nxt(), flt, con=con),
+            args.runs,
+        )
 
-    around_filters = {k: v for k, v in filters.items()}
+    around_filters = dict(filters.items())
     for label, flt in around_filters.items():
         runs = args.runs if flt.uses_rollups() else args.slow_runs
         for sort in ("time", "exposure"):
             nxt = cycle(times)
-            record(f"posts_around ±15 min by {sort}, {label}",
-                   lambda flt=flt, sort=sort, nxt=nxt: m.posts_around(
-                       ws, nxt(), 900, flt, sort=sort, descending=sort != "time", con=con), runs)
+            record(
+                f"posts_around ±15 min by {sort}, {label}",
+                lambda flt=flt, sort=sort, nxt=nxt: m.posts_around(
+                    ws, nxt(), 900, flt, sort=sort, descending=sort != "time", con=con
+                ),
+                runs,
+            )
     nxt = cycle(times)
-    record("posts_around ±15 min by sentiment, no filter",
-           lambda nxt=nxt: m.posts_around(ws, nxt(), 900, sort="sentiment", con=con), args.runs)
+    record(
+        "posts_around ±15 min by sentiment, no filter",
+        lambda nxt=nxt: m.posts_around(ws, nxt(), 900, sort="sentiment", con=con),
+        args.runs,
+    )
     # the busiest half hour of the incident: the worst case for a window (the 500 posts
     # kept are scattered over every row group it spans)
     minute = m.binned_series(ws, first, last + 1, 60, con=con)
     peak = float(minute.t[int(np.argmax(np.convolve(minute.total, np.ones(30), "same")))])
     results["peak_window_posts"] = m.posts_around(ws, peak, 900, con=con)[1]
     for sort in ("time", "exposure"):
-        record(f"posts_around ±15 min by {sort} at the peak ({results['peak_window_posts']:,} posts)",
-               lambda sort=sort: m.posts_around(ws, peak, 900, sort=sort, descending=sort != "time",
-                                                con=con), args.runs)
-    record("posts_around ±15 min by exposure at the peak, limit 100",
-           lambda: m.posts_around(ws, peak, 900, sort="exposure", descending=True, limit=100, con=con),
-           args.runs)
+        record(
+            f"posts_around ±15 min by {sort} at the peak ({results['peak_window_posts']:,} posts)",
+            lambda sort=sort: m.posts_around(ws, peak, 900, sort=sort, descending=sort != "time", con=con),
+            args.runs,
+        )
+    record(
+        "posts_around ±15 min by exposure at the peak, limit 100",
+        lambda: m.posts_around(ws, peak, 900, sort="exposure", descending=True, limit=100, con=con),
+        args.runs,
+    )
 
     nxt = cycle(hours)
-    record("top_amplifiers over an hour, no filter",
-           lambda nxt=nxt: m.top_amplifiers(ws, *nxt(), con=con), args.runs)
+    record(
+        "top_amplifiers over an hour, no filter",
+        lambda nxt=nxt: m.top_amplifiers(ws, *nxt(), con=con),
+        args.runs,
+    )
     ids = [con.execute(RANDOM_POST).fetchone() for _ in range(args.runs)]
     nxt = cycle(ids)
     record("get_post (random post)", lambda nxt=nxt: m.get_post(ws, *nxt(), con=con), args.runs)

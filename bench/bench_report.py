@@ -67,8 +67,10 @@ def bench(label: str, path: Path, runs: int, out: Path) -> None:
         print(f"  build_report                        {med(build) * 1000:8.1f} ms")
         print(f"  render_pdf                          {med(pdf) * 1000:8.1f} ms")
         print(f"  render_html                         {med(html) * 1000:8.1f} ms")
-        print(f"  PDF export (build + render)         {med(total) * 1000:8.1f} ms  (median of {runs})",
-              flush=True)
+        print(
+            f"  PDF export (build + render)         {med(total) * 1000:8.1f} ms  (median of {runs})",
+            flush=True,
+        )
 
 
 def main() -> int:

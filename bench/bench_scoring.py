@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DATA, core_code_hash, core_fingerprint, ensure_archive, machine, median, remove_db  # noqa: E402
+from _common import DATA, core_code_hash, core_fingerprint, ensure_archive, machine, median, remove_db
 
 TARGET = 3.0
 
@@ -55,8 +55,13 @@ def check(ws, expected: dict) -> tuple[int, int, list]:
         if (c, p, u, n) != (e["compound"], e["pos"], e["neu"], e["neg"]):
             bad += 1
             if len(examples) < 5:
-                examples.append({"text": text, "stored": [c, p, u, n],
-                                 "expected": [e["compound"], e["pos"], e["neu"], e["neg"]]})
+                examples.append(
+                    {
+                        "text": text,
+                        "stored": [c, p, u, n],
+                        "expected": [e["compound"], e["pos"], e["neu"], e["neg"]],
+                    }
+                )
     return len(rows), bad, examples
 
 
@@ -85,8 +90,10 @@ def main() -> int:
     posts, distinct, rts = ws.con.execute(
         "SELECT count(*), count(DISTINCT text_key), count(*) FILTER (kind = 'retweet') FROM posts"
     ).fetchone()
-    print(f"posts {posts:,} (retweets {rts:,}), distinct texts {distinct:,} "
-          f"({posts / distinct:.2f} posts per text)")
+    print(
+        f"posts {posts:,} (retweets {rts:,}), distinct texts {distinct:,} "
+        f"({posts / distinct:.2f} posts per text)"
+    )
 
     base_s, app_s, fetch_s = [], [], []
     expected: dict = {}
@@ -95,7 +102,10 @@ def main() -> int:
         fetch, secs, expected = baseline(ws)
         fetch_s.append(fetch)
         base_s.append(secs)
-        print(f"run {run} baseline   : {secs:7.1f} s  {posts / secs:9,.0f} posts/s  (fetch {fetch:.1f} s)  load {os.getloadavg()[0]:.1f}", flush=True)
+        print(
+            f"run {run} baseline   : {secs:7.1f} s  {posts / secs:9,.0f} posts/s  (fetch {fetch:.1f} s)  load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
         ws.con.execute("DELETE FROM sentiment")
         ws.con.execute("CHECKPOINT")
         t = time.perf_counter()
@@ -103,8 +113,11 @@ def main() -> int:
         secs = time.perf_counter() - t
         app_s.append(secs)
         scored_counts.append(n)
-        print(f"run {run} score_missing: {secs:7.1f} s  {posts / secs:9,.0f} posts/s  "
-              f"({n:,} texts scored, {n / secs:,.0f} texts/s)  load {os.getloadavg()[0]:.1f}", flush=True)
+        print(
+            f"run {run} score_missing: {secs:7.1f} s  {posts / secs:9,.0f} posts/s  "
+            f"({n:,} texts scored, {n / secs:,.0f} texts/s)  load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
 
     compared, bad, examples = check(ws, expected)
     stored = ws.con.execute("SELECT count(*), count(DISTINCT text_key) FROM sentiment").fetchone()
@@ -113,15 +126,21 @@ def main() -> int:
 
     b, a = median(base_s), median(app_s)
     ratio = b / a
-    pairs = [x / y for x, y in zip(base_s, app_s)]
+    pairs = [x / y for x, y in zip(base_s, app_s, strict=False)]
     print()
     print(f"baseline loop   median {b:7.1f} s  {posts / b:9,.0f} posts/s  (+ fetch {median(fetch_s):.1f} s)")
-    print(f"score_missing   median {a:7.1f} s  {posts / a:9,.0f} posts/s  ({distinct / a:,.0f} distinct texts/s)")
-    print(f"ratio score_missing/baseline: {ratio:.2f}x  (target >= {TARGET}x: "
-          f"{'MEETS' if ratio >= TARGET else 'BELOW'}); per run pair: "
-          f"{', '.join(f'{x:.2f}' for x in pairs)} (median {median(pairs):.2f})")
-    print(f"sentiment rows {stored[0]:,} for {stored[1]:,} keys (distinct texts {distinct:,}); "
-          f"scored per run {scored_counts}")
+    print(
+        f"score_missing   median {a:7.1f} s  {posts / a:9,.0f} posts/s  ({distinct / a:,.0f} distinct texts/s)"
+    )
+    print(
+        f"ratio score_missing/baseline: {ratio:.2f}x  (target >= {TARGET}x: "
+        f"{'MEETS' if ratio >= TARGET else 'BELOW'}); per run pair: "
+        f"{', '.join(f'{x:.2f}' for x in pairs)} (median {median(pairs):.2f})"
+    )
+    print(
+        f"sentiment rows {stored[0]:,} for {stored[1]:,} keys (distinct texts {distinct:,}); "
+        f"scored per run {scored_counts}"
+    )
     if bad == 0:
         print(f"scores identical to the baseline for all {compared:,} posts")
     else:
@@ -129,13 +148,29 @@ def main() -> int:
         for e in examples:
             print("   ", json.dumps(e, ensure_ascii=False))
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "args": vars(args), "posts": posts, "distinct": distinct, "baseline_s": base_s,
-            "fetch_s": fetch_s, "score_missing_s": app_s, "ratio": ratio, "pair_ratios": pairs, "mismatches": bad,
-            "examples": examples}, indent=1, ensure_ascii=False))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "args": vars(args),
+                    "posts": posts,
+                    "distinct": distinct,
+                    "baseline_s": base_s,
+                    "fetch_s": fetch_s,
+                    "score_missing_s": app_s,
+                    "ratio": ratio,
+                    "pair_ratios": pairs,
+                    "mismatches": bad,
+                    "examples": examples,
+                },
+                indent=1,
+                ensure_ascii=False,
+            )
+        )
     if core_code_hash() != code_at_start:
-        print(f"WARNING: the core changed during this run ({core_at_start} -> {core_fingerprint()}): "
-              "rerun for figures of one version")
+        print(
+            f"WARNING: the core changed during this run ({core_at_start} -> {core_fingerprint()}): "
+            "rerun for figures of one version"
+        )
     return 0 if bad == 0 else 1
 
 

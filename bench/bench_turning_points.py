@@ -33,13 +33,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from _common import BENCH, DATA, machine  # noqa: E402  (sets sys.path)
+from _common import BENCH, DATA, machine
 
-from app.core import metrics as m  # noqa: E402
-from app.core import rollup  # noqa: E402
-from app.core import turning_points as tp  # noqa: E402
-from app.core.early_warning import analysis_bin  # noqa: E402
-from app.core.store.workspace import Workspace  # noqa: E402
+from app.core import metrics as m
+from app.core import rollup
+from app.core import turning_points as tp
+from app.core.early_warning import analysis_bin
+from app.core.store.workspace import Workspace
 
 # The bench's own SQL (a baseline over the raw table), not the app's.
 COUNT_POSTS = "SELECT count(*) FROM posts"
@@ -60,7 +60,7 @@ class StageClock:
 
     def stages(self, end: float) -> dict[str, float]:
         out = {}
-        for (msg, t), nxt in zip(self.marks, [*self.marks[1:], ("", end)]):
+        for (msg, t), nxt in zip(self.marks, [*self.marks[1:], ("", end)], strict=False):
             out[msg] = out.get(msg, 0.0) + nxt[1] - t
         return out
 
@@ -70,8 +70,10 @@ def workspace_copy(posts: int) -> Path:
     src = DATA / f"queries_{posts}.duckdb"
     if not src.exists() or src.stat().st_size < 1_000_000:
         print(f"{src.name} is missing: building it with bench_queries.py --build-only", flush=True)
-        subprocess.run([sys.executable, str(BENCH / "bench_queries.py"), "--posts", str(posts), "--build-only"],
-                       check=True)
+        subprocess.run(
+            [sys.executable, str(BENCH / "bench_queries.py"), "--posts", str(posts), "--build-only"],
+            check=True,
+        )
     dst = DATA / f"turning_points_{posts}.duckdb"
     for p in (dst, Path(str(dst) + ".wal")):
         if p.exists():
@@ -94,8 +96,12 @@ def timed(fn, runs: int, setup=None) -> list[float]:
 
 
 def summary(times: list[float]) -> dict:
-    return {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000,
-            "max_ms": max(times) * 1000, "runs": len(times)}
+    return {
+        "median_ms": statistics.median(times) * 1000,
+        "min_ms": min(times) * 1000,
+        "max_ms": max(times) * 1000,
+        "runs": len(times),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,8 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     def record(name: str, times: list[float]) -> None:
         out[name] = summary(times)
         r = out[name]
-        print(f"{name:62s} median {r['median_ms']:8.1f} ms  (min {r['min_ms']:.1f}, max {r['max_ms']:.1f}; "
-              f"{r['runs']} runs)", flush=True)
+        print(
+            f"{name:62s} median {r['median_ms']:8.1f} ms  (min {r['min_ms']:.1f}, max {r['max_ms']:.1f}; "
+            f"{r['runs']} runs)",
+            flush=True,
+        )
 
     try:
         ws = Workspace.open(db)
@@ -126,21 +135,30 @@ def main(argv: list[str] | None = None) -> int:
         width = analysis_bin(last - first)
         results["span_days"] = (last - first) / 86400
         results["analysis_bin_s"] = width
-        print(f"{db.name}: {args.posts:,} posts over {results['span_days']:.1f} days, analysis bin {width} s",
-              flush=True)
+        print(
+            f"{db.name}: {args.posts:,} posts over {results['span_days']:.1f} days, analysis bin {width} s",
+            flush=True,
+        )
         results["load_average_before"] = os.getloadavg()
 
-        record("baseline: SELECT count(*) FROM posts",
-               timed(lambda: con.execute(COUNT_POSTS).fetchall(), args.runs))
-        record("baseline: binned_series, whole incident, first call",
-               timed(lambda: m.binned_series(ws, first, last + 1, width, con=con), args.runs,
-                     setup=m.clear_caches))
+        record(
+            "baseline: SELECT count(*) FROM posts",
+            timed(lambda: con.execute(COUNT_POSTS).fetchall(), args.runs),
+        )
+        record(
+            "baseline: binned_series, whole incident, first call",
+            timed(
+                lambda: m.binned_series(ws, first, last + 1, width, con=con), args.runs, setup=m.clear_caches
+            ),
+        )
 
         found = tp.suggest(ws, con=con)  # warm: plans, files, caches
         results["suggestions"] = len(found)
         results["by_kind"] = dict(Counter(s.kind for s in found))
-        record("suggest(), first call (metrics caches cleared)",
-               timed(lambda: tp.suggest(ws, con=con), args.runs, setup=m.clear_caches))
+        record(
+            "suggest(), first call (metrics caches cleared)",
+            timed(lambda: tp.suggest(ws, con=con), args.runs, setup=m.clear_caches),
+        )
 
         stage_runs: list[dict[str, float]] = []
 

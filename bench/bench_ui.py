@@ -108,11 +108,15 @@ def main() -> int:
     base = measure(app, sample, args.steps, "sample (25k posts)")
     result = measure(app, big, args.steps, args.workspace.name)
     for r in (base, result):
-        print(f"{r['label']:>32}: open {r['open_s']:.2f} s, drag frame median {r['frame_median_ms']:.1f} ms "
-              f"(p95 {r['frame_p95_ms']:.1f}), table settles {r['table_settle_ms']:.0f} ms after the drag, "
-              f"RSS {r['rss_before_mb']:.0f} MB -> {r['rss_open_mb']:.0f} MB")
+        print(
+            f"{r['label']:>32}: open {r['open_s']:.2f} s, drag frame median {r['frame_median_ms']:.1f} ms "
+            f"(p95 {r['frame_p95_ms']:.1f}), table settles {r['table_settle_ms']:.0f} ms after the drag, "
+            f"RSS {r['rss_before_mb']:.0f} MB -> {r['rss_open_mb']:.0f} MB"
+        )
     print(f"frame time ratio big/sample: {result['frame_median_ms'] / base['frame_median_ms']:.2f}")
-    print(f"memory added by the big workspace over the sample: {result['rss_open_mb'] - base['rss_open_mb']:.0f} MB")
+    print(
+        f"memory added by the big workspace over the sample: {result['rss_open_mb'] - base['rss_open_mb']:.0f} MB"
+    )
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

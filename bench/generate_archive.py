@@ -62,62 +62,541 @@ BRAND_NAME = "Northwind Bank"
 # ---------------------------------------------------------------------------------------
 # Vocabulary
 # ---------------------------------------------------------------------------------------
-WORDS = """
-account app access balance bank branch card cash charge check code customer data day deposit
-desk direct email error fee fix friday glitch help hold hour info issue line link loan login
-machine manager message minute money monday morning night notice online order page password
-payment payroll people phone problem queue rent reply screen server service site staff status
-support system team text thing time today transfer transaction update user wallet week weekend
-while window work year again already always anyone anything ever everyone finally just maybe
-never now once only really seriously somehow still today tonight totally very yet actually
-apparently basically clearly honestly literally obviously probably simply surely afternoon
-airport bill budget bus car child coffee dinner doctor family flight food grocery holiday house
-kid landlord lunch mortgage office paycheck pharmacy school shop store student taxi train trip
-uber vacation wedding wife husband mom dad sister brother friend boss colleague neighbour
-amount cent dollar euro pound thousand hundred million number percent price rate total zero
-again back down off on out over through up away around across along behind between inside
-about above after against among before below beside beyond during except following near since
-until upon within without big small long short new old high low early late fast slow full
-empty open closed main same other next last first second third whole entire simple public
-private local global digital mobile central national regional weekly monthly daily annual
-morning tomorrow yesterday tuesday wednesday thursday saturday sunday january november
-december spring summer autumn winter north south east west city town street road avenue
-minutes hours days weeks months calls emails texts screens codes errors accounts payments
-cards fees branches systems updates messages customers users people folks everybody
-nobody somebody something nothing everything someone whatever however therefore meanwhile
-""".split()
+WORDS = [
+    "account",
+    "app",
+    "access",
+    "balance",
+    "bank",
+    "branch",
+    "card",
+    "cash",
+    "charge",
+    "check",
+    "code",
+    "customer",
+    "data",
+    "day",
+    "deposit",
+    "desk",
+    "direct",
+    "email",
+    "error",
+    "fee",
+    "fix",
+    "friday",
+    "glitch",
+    "help",
+    "hold",
+    "hour",
+    "info",
+    "issue",
+    "line",
+    "link",
+    "loan",
+    "login",
+    "machine",
+    "manager",
+    "message",
+    "minute",
+    "money",
+    "monday",
+    "morning",
+    "night",
+    "notice",
+    "online",
+    "order",
+    "page",
+    "password",
+    "payment",
+    "payroll",
+    "people",
+    "phone",
+    "problem",
+    "queue",
+    "rent",
+    "reply",
+    "screen",
+    "server",
+    "service",
+    "site",
+    "staff",
+    "status",
+    "support",
+    "system",
+    "team",
+    "text",
+    "thing",
+    "time",
+    "today",
+    "transfer",
+    "transaction",
+    "update",
+    "user",
+    "wallet",
+    "week",
+    "weekend",
+    "while",
+    "window",
+    "work",
+    "year",
+    "again",
+    "already",
+    "always",
+    "anyone",
+    "anything",
+    "ever",
+    "everyone",
+    "finally",
+    "just",
+    "maybe",
+    "never",
+    "now",
+    "once",
+    "only",
+    "really",
+    "seriously",
+    "somehow",
+    "still",
+    "today",
+    "tonight",
+    "totally",
+    "very",
+    "yet",
+    "actually",
+    "apparently",
+    "basically",
+    "clearly",
+    "honestly",
+    "literally",
+    "obviously",
+    "probably",
+    "simply",
+    "surely",
+    "afternoon",
+    "airport",
+    "bill",
+    "budget",
+    "bus",
+    "car",
+    "child",
+    "coffee",
+    "dinner",
+    "doctor",
+    "family",
+    "flight",
+    "food",
+    "grocery",
+    "holiday",
+    "house",
+    "kid",
+    "landlord",
+    "lunch",
+    "mortgage",
+    "office",
+    "paycheck",
+    "pharmacy",
+    "school",
+    "shop",
+    "store",
+    "student",
+    "taxi",
+    "train",
+    "trip",
+    "uber",
+    "vacation",
+    "wedding",
+    "wife",
+    "husband",
+    "mom",
+    "dad",
+    "sister",
+    "brother",
+    "friend",
+    "boss",
+    "colleague",
+    "neighbour",
+    "amount",
+    "cent",
+    "dollar",
+    "euro",
+    "pound",
+    "thousand",
+    "hundred",
+    "million",
+    "number",
+    "percent",
+    "price",
+    "rate",
+    "total",
+    "zero",
+    "again",
+    "back",
+    "down",
+    "off",
+    "on",
+    "out",
+    "over",
+    "through",
+    "up",
+    "away",
+    "around",
+    "across",
+    "along",
+    "behind",
+    "between",
+    "inside",
+    "about",
+    "above",
+    "after",
+    "against",
+    "among",
+    "before",
+    "below",
+    "beside",
+    "beyond",
+    "during",
+    "except",
+    "following",
+    "near",
+    "since",
+    "until",
+    "upon",
+    "within",
+    "without",
+    "big",
+    "small",
+    "long",
+    "short",
+    "new",
+    "old",
+    "high",
+    "low",
+    "early",
+    "late",
+    "fast",
+    "slow",
+    "full",
+    "empty",
+    "open",
+    "closed",
+    "main",
+    "same",
+    "other",
+    "next",
+    "last",
+    "first",
+    "second",
+    "third",
+    "whole",
+    "entire",
+    "simple",
+    "public",
+    "private",
+    "local",
+    "global",
+    "digital",
+    "mobile",
+    "central",
+    "national",
+    "regional",
+    "weekly",
+    "monthly",
+    "daily",
+    "annual",
+    "morning",
+    "tomorrow",
+    "yesterday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "saturday",
+    "sunday",
+    "january",
+    "november",
+    "december",
+    "spring",
+    "summer",
+    "autumn",
+    "winter",
+    "north",
+    "south",
+    "east",
+    "west",
+    "city",
+    "town",
+    "street",
+    "road",
+    "avenue",
+    "minutes",
+    "hours",
+    "days",
+    "weeks",
+    "months",
+    "calls",
+    "emails",
+    "texts",
+    "screens",
+    "codes",
+    "errors",
+    "accounts",
+    "payments",
+    "cards",
+    "fees",
+    "branches",
+    "systems",
+    "updates",
+    "messages",
+    "customers",
+    "users",
+    "people",
+    "folks",
+    "everybody",
+    "nobody",
+    "somebody",
+    "something",
+    "nothing",
+    "everything",
+    "someone",
+    "whatever",
+    "however",
+    "therefore",
+    "meanwhile",
+]
 
-POSITIVE = """
-good great love thanks thank happy glad awesome amazing excellent fantastic helpful nice
-kind perfect relieved resolved fixed brilliant appreciate wonderful best better smooth fast
-pleased impressed calm patient fair reliable quick friendly super cool lovely superb
-""".split()
+POSITIVE = [
+    "good",
+    "great",
+    "love",
+    "thanks",
+    "thank",
+    "happy",
+    "glad",
+    "awesome",
+    "amazing",
+    "excellent",
+    "fantastic",
+    "helpful",
+    "nice",
+    "kind",
+    "perfect",
+    "relieved",
+    "resolved",
+    "fixed",
+    "brilliant",
+    "appreciate",
+    "wonderful",
+    "best",
+    "better",
+    "smooth",
+    "fast",
+    "pleased",
+    "impressed",
+    "calm",
+    "patient",
+    "fair",
+    "reliable",
+    "quick",
+    "friendly",
+    "super",
+    "cool",
+    "lovely",
+    "superb",
+]
 
-NEGATIVE = """
-bad terrible awful hate angry furious broken useless disgusting horrible worst worse
-ridiculous pathetic shocking unacceptable frustrated annoyed scam fraud stolen lost
-disappointed disaster nightmare outrageous stupid slow failed failing fail mess chaos
-incompetent joke sad upset scared worried stressed crash crashed down dead missing rude
-""".split()
+NEGATIVE = [
+    "bad",
+    "terrible",
+    "awful",
+    "hate",
+    "angry",
+    "furious",
+    "broken",
+    "useless",
+    "disgusting",
+    "horrible",
+    "worst",
+    "worse",
+    "ridiculous",
+    "pathetic",
+    "shocking",
+    "unacceptable",
+    "frustrated",
+    "annoyed",
+    "scam",
+    "fraud",
+    "stolen",
+    "lost",
+    "disappointed",
+    "disaster",
+    "nightmare",
+    "outrageous",
+    "stupid",
+    "slow",
+    "failed",
+    "failing",
+    "fail",
+    "mess",
+    "chaos",
+    "incompetent",
+    "joke",
+    "sad",
+    "upset",
+    "scared",
+    "worried",
+    "stressed",
+    "crash",
+    "crashed",
+    "down",
+    "dead",
+    "missing",
+    "rude",
+]
 
-HASHTAGS = """
-NorthwindDown NorthwindOutage BankOutage outage fail banking fintech help customerservice
-mondaymotivation money payday rent crisis breaking news update cybersecurity databreach
-fraud scam boycott StillDown fixit tech uk us finance personalfinance
-""".split()
+HASHTAGS = [
+    "NorthwindDown",
+    "NorthwindOutage",
+    "BankOutage",
+    "outage",
+    "fail",
+    "banking",
+    "fintech",
+    "help",
+    "customerservice",
+    "mondaymotivation",
+    "money",
+    "payday",
+    "rent",
+    "crisis",
+    "breaking",
+    "news",
+    "update",
+    "cybersecurity",
+    "databreach",
+    "fraud",
+    "scam",
+    "boycott",
+    "StillDown",
+    "fixit",
+    "tech",
+    "uk",
+    "us",
+    "finance",
+    "personalfinance",
+]
 
 EMOJI = ["😡", "🤬", "😤", "😭", "😂", "🙄", "💸", "🔥", "👍", "👎", "❤️", "🙏", "😱", "💀", "✅", "⚠️"]
 
 OTHER_LANGS = {
-    "es": "banco cuenta tarjeta dinero error servicio cliente problema hoy otra vez nunca siempre "
-          "gracias malo terrible horrible bien muy por favor ayuda caído pago".split(),
-    "fr": "banque compte carte argent erreur service client problème encore jamais toujours merci "
-          "nul horrible bien très aide panne paiement aujourd'hui".split(),
-    "de": "Bank Konto Karte Geld Fehler Dienst Kunde Problem heute wieder nie immer danke schlecht "
-          "schrecklich gut sehr Hilfe Ausfall Zahlung".split(),
-    "pt": "banco conta cartão dinheiro erro serviço cliente problema hoje de novo nunca sempre "
-          "obrigado ruim péssimo bom muito ajuda fora pagamento".split(),
-    "ja": "銀行 口座 カード お金 エラー サービス 障害 今日 また ひどい 最悪 ありがとう 助けて 支払い".split(),
+    "es": [
+        "banco",
+        "cuenta",
+        "tarjeta",
+        "dinero",
+        "error",
+        "servicio",
+        "cliente",
+        "problema",
+        "hoy",
+        "otra",
+        "vez",
+        "nunca",
+        "siempre",
+        "gracias",
+        "malo",
+        "terrible",
+        "horrible",
+        "bien",
+        "muy",
+        "por",
+        "favor",
+        "ayuda",
+        "caído",
+        "pago",
+    ],
+    "fr": [
+        "banque",
+        "compte",
+        "carte",
+        "argent",
+        "erreur",
+        "service",
+        "client",
+        "problème",
+        "encore",
+        "jamais",
+        "toujours",
+        "merci",
+        "nul",
+        "horrible",
+        "bien",
+        "très",
+        "aide",
+        "panne",
+        "paiement",
+        "aujourd'hui",
+    ],
+    "de": [
+        "Bank",
+        "Konto",
+        "Karte",
+        "Geld",
+        "Fehler",
+        "Dienst",
+        "Kunde",
+        "Problem",
+        "heute",
+        "wieder",
+        "nie",
+        "immer",
+        "danke",
+        "schlecht",
+        "schrecklich",
+        "gut",
+        "sehr",
+        "Hilfe",
+        "Ausfall",
+        "Zahlung",
+    ],
+    "pt": [
+        "banco",
+        "conta",
+        "cartão",
+        "dinheiro",
+        "erro",
+        "serviço",
+        "cliente",
+        "problema",
+        "hoje",
+        "de",
+        "novo",
+        "nunca",
+        "sempre",
+        "obrigado",
+        "ruim",
+        "péssimo",
+        "bom",
+        "muito",
+        "ajuda",
+        "fora",
+        "pagamento",
+    ],
+    "ja": [
+        "銀行",
+        "口座",
+        "カード",
+        "お金",
+        "エラー",
+        "サービス",
+        "障害",
+        "今日",
+        "また",
+        "ひどい",
+        "最悪",
+        "ありがとう",
+        "助けて",
+        "支払い",
+    ],
 }
 LANG_WEIGHTS = [("en", 0.92), ("es", 0.03), ("fr", 0.015), ("de", 0.015), ("pt", 0.01), ("ja", 0.01)]
 
@@ -139,7 +618,7 @@ TEMPLATES = [
     "lol {b} {w} {w} {w} {e}{e}",
     "{b} {p} news, the app is back, {w} {w} {h}",
     "Honestly {p} staff at the {w} branch today, {w} {w} {b}",
-    "{b} statement on the {w} {w}: \"we are sorry\" {u}",
+    '{b} statement on the {w} {w}: "we are sorry" {u}',
     "Cannot believe {b} charged me a {w} fee during their own outage {n} {h}",
     "Who else got a {n} {w} email from {b}? {w} {h}",
     "{b} this is {n} & {n}. fix it {h}",
@@ -184,29 +663,205 @@ SOURCES = [
     ('<a href="https://www.hootsuite.com" rel="nofollow">Hootsuite Inc.</a>', 0.02),
 ]
 SOURCE_HTML = [s for s, _ in SOURCES]
-SOURCE_CUM = list(_accum for _accum in __import__("itertools").accumulate(w for _, w in SOURCES))
+SOURCE_CUM = list(__import__("itertools").accumulate(w for _, w in SOURCES))
 LANG_CODES = [c for c, _ in LANG_WEIGHTS]
 LANG_CUM = list(__import__("itertools").accumulate(w for _, w in LANG_WEIGHTS))
 
-FIRST_NAMES = """James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara
-Richard Susan Joseph Jessica Thomas Sarah Chris Karen Daniel Lisa Matthew Nancy Anthony Betty Mark
-Sandra Paul Ashley Steven Emily Andrew Kimberly Josh Donna Kevin Michelle Brian Carol George Amanda
-Aisha Mohammed Priya Wei Yuki Olu Sofia Lucas Emma Noah Olivia Liam Ava Mateo Chloe Zoe Ravi Ines
-""".split()
-LAST_NAMES = """Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez
-Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris
-Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores
-Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Okafor Patel Kim Chen Singh
-""".split()
-HANDLE_PARTS = """the real its just not mr ms dr big lil im sky sun moon star cat dog fox wolf bear
-red blue gold jade neo max pro top fan ace art bit bot cap cup dev eco gym jet joy kid lab law
-""".split()
-LOCATIONS = ["", "", "", "London, England", "New York, NY", "Manchester", "Leeds, UK", "Glasgow",
-             "Bristol", "Dublin, Ireland", "Los Angeles, CA", "Toronto", "Earth", "somewhere",
-             "United Kingdom", "she/her", "Birmingham, UK", "Cardiff, Wales", "Sydney", "Lagos"]
+FIRST_NAMES = [
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Chris",
+    "Karen",
+    "Daniel",
+    "Lisa",
+    "Matthew",
+    "Nancy",
+    "Anthony",
+    "Betty",
+    "Mark",
+    "Sandra",
+    "Paul",
+    "Ashley",
+    "Steven",
+    "Emily",
+    "Andrew",
+    "Kimberly",
+    "Josh",
+    "Donna",
+    "Kevin",
+    "Michelle",
+    "Brian",
+    "Carol",
+    "George",
+    "Amanda",
+    "Aisha",
+    "Mohammed",
+    "Priya",
+    "Wei",
+    "Yuki",
+    "Olu",
+    "Sofia",
+    "Lucas",
+    "Emma",
+    "Noah",
+    "Olivia",
+    "Liam",
+    "Ava",
+    "Mateo",
+    "Chloe",
+    "Zoe",
+    "Ravi",
+    "Ines",
+]
+LAST_NAMES = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "Okafor",
+    "Patel",
+    "Kim",
+    "Chen",
+    "Singh",
+]
+HANDLE_PARTS = [
+    "the",
+    "real",
+    "its",
+    "just",
+    "not",
+    "mr",
+    "ms",
+    "dr",
+    "big",
+    "lil",
+    "im",
+    "sky",
+    "sun",
+    "moon",
+    "star",
+    "cat",
+    "dog",
+    "fox",
+    "wolf",
+    "bear",
+    "red",
+    "blue",
+    "gold",
+    "jade",
+    "neo",
+    "max",
+    "pro",
+    "top",
+    "fan",
+    "ace",
+    "art",
+    "bit",
+    "bot",
+    "cap",
+    "cup",
+    "dev",
+    "eco",
+    "gym",
+    "jet",
+    "joy",
+    "kid",
+    "lab",
+    "law",
+]
+LOCATIONS = [
+    "",
+    "",
+    "",
+    "London, England",
+    "New York, NY",
+    "Manchester",
+    "Leeds, UK",
+    "Glasgow",
+    "Bristol",
+    "Dublin, Ireland",
+    "Los Angeles, CA",
+    "Toronto",
+    "Earth",
+    "somewhere",
+    "United Kingdom",
+    "she/her",
+    "Birmingham, UK",
+    "Cardiff, Wales",
+    "Sydney",
+    "Lagos",
+]
 COLOURS = ["1DA1F2", "F5F8FA", "000000", "C0DEED", "FFFFFF", "E81C4F", "794BC4", "17BF63", "FAB81E"]
-NEWS_SITES = ["www.example-news.com", "news.example.org", "status.northwind-bank.example",
-              "www.example-times.co.uk", "blog.example.net", "www.example-tv.com"]
+NEWS_SITES = [
+    "www.example-news.com",
+    "news.example.org",
+    "status.northwind-bank.example",
+    "www.example-times.co.uk",
+    "blog.example.net",
+    "www.example-tv.com",
+]
 _NORMAL = NormalDist()
 
 
@@ -216,19 +871,23 @@ def _pick_cum(rng: random.Random, cum: list[float], items: list):
 
 def fmt_v1_time(ms: int) -> str:
     t = time.gmtime(ms // 1000)
-    return (f"{_DAYS[t.tm_wday]} {_MONTHS[t.tm_mon - 1]} {t.tm_mday:02d} "
-            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000 {t.tm_year}")
+    return (
+        f"{_DAYS[t.tm_wday]} {_MONTHS[t.tm_mon - 1]} {t.tm_mday:02d} "
+        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000 {t.tm_year}"
+    )
 
 
 def fmt_v2_time(ms: int) -> str:
     t = time.gmtime(ms // 1000)
-    return (f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
-            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.000Z")
+    return (
+        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.000Z"
+    )
 
 
 def tco(rng: random.Random) -> str:
-    return "https://t.co/" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-                                     for _ in range(10))
+    return "https://t.co/" + "".join(
+        rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(10)
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -242,80 +901,146 @@ class Accounts:
     def get(self, idx: int) -> dict:
         if idx == 0:
             return {
-                "idx": 0, "id": 1_234_567_890, "screen_name": BRAND, "name": BRAND_NAME,
-                "followers": 1_284_301, "friends": 912, "statuses": 48_213, "listed": 2_104,
-                "favourites": 3_310, "verified": True, "created_ms": 1_235_000_000_000,
+                "idx": 0,
+                "id": 1_234_567_890,
+                "screen_name": BRAND,
+                "name": BRAND_NAME,
+                "followers": 1_284_301,
+                "friends": 912,
+                "statuses": 48_213,
+                "listed": 2_104,
+                "favourites": 3_310,
+                "verified": True,
+                "created_ms": 1_235_000_000_000,
                 "description": "Official account of Northwind Bank. We're here to help 8am-8pm, 7 days a week.",
-                "location": "London, England", "url": "https://www.northwind-bank.example",
-                "colour": "1DA1F2", "img": "northwind_logo", "default": False, "protected": False,
+                "location": "London, England",
+                "url": "https://www.northwind-bank.example",
+                "colour": "1DA1F2",
+                "img": "northwind_logo",
+                "default": False,
+                "protected": False,
             }
         h = hashlib.blake2b(f"{self.seed}/{idx}".encode(), digest_size=32).digest()
         r = random.Random(h)  # seeded from bytes: deterministic, independent of call order
         z = _NORMAL.inv_cdf(min(max(r.random(), 1e-12), 1 - 1e-12))
         followers = int(math.exp(5.7 + 1.9 * z))
         friends = int(math.exp(5.9 + 1.1 * r.gauss(0, 1)))
-        created_ms = int(1_170_000_000_000 + r.random() * (self.start_ms - 30 * 86_400_000 - 1_170_000_000_000))
+        created_ms = int(
+            1_170_000_000_000 + r.random() * (self.start_ms - 30 * 86_400_000 - 1_170_000_000_000)
+        )
         if created_ms > 1_420_000_000_000:  # newer accounts have snowflake ids
             uid = ((created_ms - TWITTER_EPOCH_MS) << 22) | r.getrandbits(22)
         else:
-            uid = 10_000 + int((created_ms - 1_170_000_000_000) / 250_000_000_000 * 3_000_000_000) + r.randrange(1000)
+            uid = (
+                10_000
+                + int((created_ms - 1_170_000_000_000) / 250_000_000_000 * 3_000_000_000)
+                + r.randrange(1000)
+            )
         suffix = str(idx)
-        prefix = (r.choice(HANDLE_PARTS) + r.choice(HANDLE_PARTS) + r.choice(["", "_"]))
+        prefix = r.choice(HANDLE_PARTS) + r.choice(HANDLE_PARTS) + r.choice(["", "_"])
         prefix = prefix[: 15 - len(suffix)]
         first, last = r.choice(FIRST_NAMES), r.choice(LAST_NAMES)
-        name = r.choice([f"{first} {last}", first, f"{first} {last[0]}.", f"{first} {r.choice(EMOJI)}",
-                         f"{first.lower()}{last.lower()}"])
+        name = r.choice(
+            [
+                f"{first} {last}",
+                first,
+                f"{first} {last[0]}.",
+                f"{first} {r.choice(EMOJI)}",
+                f"{first.lower()}{last.lower()}",
+            ]
+        )
         desc_words = r.sample(WORDS, r.randrange(0, 12))
         return {
-            "idx": idx, "id": uid, "screen_name": prefix + suffix, "name": name,
-            "followers": followers, "friends": friends,
-            "statuses": int(math.exp(7 + 1.5 * r.gauss(0, 1))), "listed": followers // 150,
+            "idx": idx,
+            "id": uid,
+            "screen_name": prefix + suffix,
+            "name": name,
+            "followers": followers,
+            "friends": friends,
+            "statuses": int(math.exp(7 + 1.5 * r.gauss(0, 1))),
+            "listed": followers // 150,
             "favourites": int(math.exp(7 + 1.7 * r.gauss(0, 1))),
-            "verified": followers > 200_000 and r.random() < 0.6 or r.random() < 0.001,
+            "verified": (followers > 200_000 and r.random() < 0.6) or r.random() < 0.001,
             "created_ms": created_ms,
             "description": " ".join(desc_words).capitalize(),
             "location": r.choice(LOCATIONS),
             "url": f"https://{prefix.strip('_')}{suffix}.example.com" if r.random() < 0.15 else None,
-            "colour": r.choice(COLOURS), "img": "%016x" % r.getrandbits(64),
-            "default": r.random() < 0.2, "protected": False,
+            "colour": r.choice(COLOURS),
+            "img": f"{r.getrandbits(64):016x}",
+            "default": r.random() < 0.2,
+            "protected": False,
         }
 
     @lru_cache(maxsize=50_000)  # noqa: B019
     def v1_json(self, idx: int) -> str:
         a = self.get(idx)
         img = f"http://pbs.twimg.com/profile_images/{a['img'][:12]}/{a['img']}_normal.jpg"
-        return json.dumps({
-            "id": a["id"], "id_str": str(a["id"]), "name": a["name"], "screen_name": a["screen_name"],
-            "location": a["location"] or None, "url": a["url"], "description": a["description"] or None,
-            "translator_type": "none", "protected": a["protected"], "verified": a["verified"],
-            "followers_count": a["followers"], "friends_count": a["friends"], "listed_count": a["listed"],
-            "favourites_count": a["favourites"], "statuses_count": a["statuses"],
-            "created_at": fmt_v1_time(a["created_ms"]), "utc_offset": None, "time_zone": None,
-            "geo_enabled": False, "lang": None, "contributors_enabled": False, "is_translator": False,
-            "profile_background_color": a["colour"],
-            "profile_background_image_url": "http://abs.twimg.com/images/themes/theme1/bg.png",
-            "profile_background_image_url_https": "https://abs.twimg.com/images/themes/theme1/bg.png",
-            "profile_background_tile": False, "profile_link_color": a["colour"],
-            "profile_sidebar_border_color": "C0DEED", "profile_sidebar_fill_color": "DDEEF6",
-            "profile_text_color": "333333", "profile_use_background_image": True,
-            "profile_image_url": img, "profile_image_url_https": img.replace("http:", "https:"),
-            "profile_banner_url": f"https://pbs.twimg.com/profile_banners/{a['id']}/{a['created_ms'] // 1000}",
-            "default_profile": a["default"], "default_profile_image": False,
-            "following": None, "follow_request_sent": None, "notifications": None,
-            "withheld_in_countries": [],
-        }, ensure_ascii=False)
+        return json.dumps(
+            {
+                "id": a["id"],
+                "id_str": str(a["id"]),
+                "name": a["name"],
+                "screen_name": a["screen_name"],
+                "location": a["location"] or None,
+                "url": a["url"],
+                "description": a["description"] or None,
+                "translator_type": "none",
+                "protected": a["protected"],
+                "verified": a["verified"],
+                "followers_count": a["followers"],
+                "friends_count": a["friends"],
+                "listed_count": a["listed"],
+                "favourites_count": a["favourites"],
+                "statuses_count": a["statuses"],
+                "created_at": fmt_v1_time(a["created_ms"]),
+                "utc_offset": None,
+                "time_zone": None,
+                "geo_enabled": False,
+                "lang": None,
+                "contributors_enabled": False,
+                "is_translator": False,
+                "profile_background_color": a["colour"],
+                "profile_background_image_url": "http://abs.twimg.com/images/themes/theme1/bg.png",
+                "profile_background_image_url_https": "https://abs.twimg.com/images/themes/theme1/bg.png",
+                "profile_background_tile": False,
+                "profile_link_color": a["colour"],
+                "profile_sidebar_border_color": "C0DEED",
+                "profile_sidebar_fill_color": "DDEEF6",
+                "profile_text_color": "333333",
+                "profile_use_background_image": True,
+                "profile_image_url": img,
+                "profile_image_url_https": img.replace("http:", "https:"),
+                "profile_banner_url": f"https://pbs.twimg.com/profile_banners/{a['id']}/{a['created_ms'] // 1000}",
+                "default_profile": a["default"],
+                "default_profile_image": False,
+                "following": None,
+                "follow_request_sent": None,
+                "notifications": None,
+                "withheld_in_countries": [],
+            },
+            ensure_ascii=False,
+        )
 
     @lru_cache(maxsize=50_000)  # noqa: B019
     def v2_user(self, idx: int) -> dict:
         a = self.get(idx)
         return {
-            "id": str(a["id"]), "username": a["screen_name"], "name": a["name"],
-            "created_at": fmt_v2_time(a["created_ms"]), "description": a["description"],
-            "location": a["location"] or None, "protected": a["protected"], "verified": a["verified"],
+            "id": str(a["id"]),
+            "username": a["screen_name"],
+            "name": a["name"],
+            "created_at": fmt_v2_time(a["created_ms"]),
+            "description": a["description"],
+            "location": a["location"] or None,
+            "protected": a["protected"],
+            "verified": a["verified"],
             "profile_image_url": f"https://pbs.twimg.com/profile_images/{a['img'][:12]}/{a['img']}_normal.jpg",
             "url": a["url"] or "",
-            "public_metrics": {"followers_count": a["followers"], "following_count": a["friends"],
-                               "tweet_count": a["statuses"], "listed_count": a["listed"]},
+            "public_metrics": {
+                "followers_count": a["followers"],
+                "following_count": a["friends"],
+                "tweet_count": a["statuses"],
+                "listed_count": a["listed"],
+            },
         }
 
 
@@ -356,8 +1081,16 @@ class Generator:
     REBUILD_EVERY = 500
     FAME_DECAY_MS = 12 * 3600 * 1000
 
-    def __init__(self, posts: int, seed: int, retweet_share: float, start: datetime,
-                 days: float, reply_share: float = 0.01, quote_share: float = 0.03) -> None:
+    def __init__(
+        self,
+        posts: int,
+        seed: int,
+        retweet_share: float,
+        start: datetime,
+        days: float,
+        reply_share: float = 0.01,
+        quote_share: float = 0.03,
+    ) -> None:
         self.n = posts
         self.rng = random.Random(seed)
         self.start_ms = int(start.timestamp() * 1000)
@@ -373,7 +1106,9 @@ class Generator:
         self.pool_cum: list[float] = []
         self.pending: list[dict] = []
         self.since_rebuild = 0
-        self.peak_rate = max(self.timeline.cum[i] - self.timeline.cum[i - 1] for i in range(1, len(self.timeline.cum)))
+        self.peak_rate = max(
+            self.timeline.cum[i] - self.timeline.cum[i - 1] for i in range(1, len(self.timeline.cum))
+        )
 
     # -- helpers --------------------------------------------------------------------------
     def _author(self) -> int:
@@ -511,15 +1246,24 @@ class Generator:
                 kind = "quote"
             author = self._author()
             pid = self._new_id(ms)
-            post = {"id": pid, "ms": ms, "author": author, "kind": kind, "ref": ref,
-                    "source": _pick_cum(rng, SOURCE_CUM, SOURCE_HTML)}
+            post = {
+                "id": pid,
+                "ms": ms,
+                "author": author,
+                "kind": kind,
+                "ref": ref,
+                "source": _pick_cum(rng, SOURCE_CUM, SOURCE_HTML),
+            }
             if kind == "retweet":
                 ref["rts"] += 1
                 post["lang"] = ref["lang"]
-                post["text"] = ("RT @" + self.accounts.get(ref["author"])["screen_name"] + ": " + ref["text"])[:140]
+                post["text"] = (
+                    "RT @" + self.accounts.get(ref["author"])["screen_name"] + ": " + ref["text"]
+                )[:140]
                 post["hashtags"] = [h for h in ref["hashtags"] if "#" + h in post["text"]]
-                post["mentions"] = [ref["author"]] + [m for m in ref["mentions"]
-                                                      if "@" + self.accounts.get(m)["screen_name"] in post["text"]]
+                post["mentions"] = [ref["author"]] + [
+                    m for m in ref["mentions"] if "@" + self.accounts.get(m)["screen_name"] in post["text"]
+                ]
                 post["urls"] = [u for u in ref["urls"] if u[0] in post["text"]]
                 post["likes"] = 0
             else:
@@ -534,12 +1278,20 @@ class Generator:
                 elif kind == "reply":
                     ref["replies"] += 1
                 text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                post.update(lang=lang, text=text, hashtags=tags, mentions=ments, urls=urls,
-                            likes=int(math.exp(rng.gauss(0.5, 1.5))) if rng.random() < 0.6 else 0)
+                post.update(
+                    lang=lang,
+                    text=text,
+                    hashtags=tags,
+                    mentions=ments,
+                    urls=urls,
+                    likes=int(math.exp(rng.gauss(0.5, 1.5))) if rng.random() < 0.6 else 0,
+                )
                 if kind == "original":
                     burst = self._rate_at(minute) / self.peak_rate  # 0..1
                     followers = self.accounts.get(author)["followers"]
-                    post["fame"] = (rng.random() ** (-1 / 1.25)) * (1 + 6 * burst) * math.log10(followers + 10)
+                    post["fame"] = (
+                        (rng.random() ** (-1 / 1.25)) * (1 + 6 * burst) * math.log10(followers + 10)
+                    )
                     post.update(rts=0, quotes=0, replies=0)
                     self.pending.append(post)
             yield post
@@ -568,8 +1320,15 @@ class V1Writer:
             a = acc.get(m)
             s, e = _indices(text, "@" + a["screen_name"], pos)
             pos = e or pos
-            mentions.append({"screen_name": a["screen_name"], "name": a["name"], "id": a["id"],
-                             "id_str": str(a["id"]), "indices": [s, e]})
+            mentions.append(
+                {
+                    "screen_name": a["screen_name"],
+                    "name": a["name"],
+                    "id": a["id"],
+                    "id_str": str(a["id"]),
+                    "indices": [s, e],
+                }
+            )
         hashtags = []
         for h in p["hashtags"]:
             s, e = _indices(text, "#" + h)
@@ -578,22 +1337,34 @@ class V1Writer:
         for link, expanded in p["urls"]:
             s, e = _indices(text, link)
             display = expanded.split("://", 1)[-1]
-            urls.append({"url": link, "expanded_url": expanded,
-                         "display_url": display[:26] + "…" if len(display) > 26 else display,
-                         "indices": [s, e]})
+            urls.append(
+                {
+                    "url": link,
+                    "expanded_url": expanded,
+                    "display_url": display[:26] + "…" if len(display) > 26 else display,
+                    "indices": [s, e],
+                }
+            )
         kind, ref = p["kind"], p["ref"]
         reply = kind == "reply"
         ra = acc.get(ref["author"]) if reply else None
         d = {
-            "created_at": fmt_v1_time(p["ms"]), "id": p["id"], "id_str": str(p["id"]), "text": text,
-            "source": p["source"], "truncated": False,
+            "created_at": fmt_v1_time(p["ms"]),
+            "id": p["id"],
+            "id_str": str(p["id"]),
+            "text": text,
+            "source": p["source"],
+            "truncated": False,
             "in_reply_to_status_id": ref["id"] if reply else None,
             "in_reply_to_status_id_str": str(ref["id"]) if reply else None,
             "in_reply_to_user_id": ra["id"] if reply else None,
             "in_reply_to_user_id_str": str(ra["id"]) if reply else None,
             "in_reply_to_screen_name": ra["screen_name"] if reply else None,
             "user": "__USER__",
-            "geo": None, "coordinates": None, "place": None, "contributors": None,
+            "geo": None,
+            "coordinates": None,
+            "place": None,
+            "contributors": None,
         }
         if kind == "retweet":
             d["retweeted_status"] = "__RT__"
@@ -602,18 +1373,31 @@ class V1Writer:
             d["quoted_status_id"] = ref["id"]
             d["quoted_status_id_str"] = str(ref["id"])
             d["quoted_status"] = "__QT__"
-            d["quoted_status_permalink"] = {"url": p["urls"][-1][0], "expanded": p["urls"][-1][1],
-                                            "display": p["urls"][-1][1].split("://", 1)[-1][:26] + "…"}
+            d["quoted_status_permalink"] = {
+                "url": p["urls"][-1][0],
+                "expanded": p["urls"][-1][1],
+                "display": p["urls"][-1][1].split("://", 1)[-1][:26] + "…",
+            }
         if embedded:
-            counts = (p.get("quotes", 0), p.get("replies", 0), p.get("rts", 0), p["likes"] + 2 * p.get("rts", 0))
+            counts = (
+                p.get("quotes", 0),
+                p.get("replies", 0),
+                p.get("rts", 0),
+                p["likes"] + 2 * p.get("rts", 0),
+            )
         else:
             counts = (0, 0, 0, 0)
-        d.update({
-            "quote_count": counts[0], "reply_count": counts[1], "retweet_count": counts[2],
-            "favorite_count": counts[3],
-            "entities": {"hashtags": hashtags, "urls": urls, "user_mentions": mentions, "symbols": []},
-            "favorited": False, "retweeted": False,
-        })
+        d.update(
+            {
+                "quote_count": counts[0],
+                "reply_count": counts[1],
+                "retweet_count": counts[2],
+                "favorite_count": counts[3],
+                "entities": {"hashtags": hashtags, "urls": urls, "user_mentions": mentions, "symbols": []},
+                "favorited": False,
+                "retweeted": False,
+            }
+        )
         if urls:
             d["possibly_sensitive"] = False
         d["filter_level"] = "low"
@@ -644,7 +1428,9 @@ class V1Writer:
 
 
 class V2Writer:
-    def __init__(self, accounts: Accounts, page_size: int = 100, query: str = "NorthwindBank OR #NorthwindDown") -> None:
+    def __init__(
+        self, accounts: Accounts, page_size: int = 100, query: str = "NorthwindBank OR #NorthwindDown"
+    ) -> None:
         self.acc, self.page_size, self.query = accounts, page_size, query
 
     def tweet(self, p: dict, with_metrics_of_ref: bool = True) -> dict:
@@ -670,22 +1456,34 @@ class V2Writer:
             for link, expanded in p["urls"]:
                 s, e = _indices(text, link)
                 display = expanded.split("://", 1)[-1]
-                ents["urls"].append({"start": s, "end": e, "url": link, "expanded_url": expanded,
-                                     "display_url": display[:26] + "…" if len(display) > 26 else display})
+                ents["urls"].append(
+                    {
+                        "start": s,
+                        "end": e,
+                        "url": link,
+                        "expanded_url": expanded,
+                        "display_url": display[:26] + "…" if len(display) > 26 else display,
+                    }
+                )
         kind, ref = p["kind"], p["ref"]
-        if kind == "retweet":
-            src = ref
-        else:
-            src = p
-        metrics = {"retweet_count": src.get("rts", 0), "reply_count": src.get("replies", 0),
-                   "like_count": src["likes"] + 2 * src.get("rts", 0), "quote_count": src.get("quotes", 0)}
+        src = ref if kind == "retweet" else p
+        metrics = {
+            "retweet_count": src.get("rts", 0),
+            "reply_count": src.get("replies", 0),
+            "like_count": src["likes"] + 2 * src.get("rts", 0),
+            "quote_count": src.get("quotes", 0),
+        }
         t = {
-            "id": str(p["id"]), "text": text, "created_at": fmt_v2_time(p["ms"]),
-            "author_id": str(acc.get(p["author"])["id"]), "lang": p["lang"],
+            "id": str(p["id"]),
+            "text": text,
+            "created_at": fmt_v2_time(p["ms"]),
+            "author_id": str(acc.get(p["author"])["id"]),
+            "lang": p["lang"],
             "conversation_id": str(ref["id"] if kind == "reply" else p["id"]),
             "edit_history_tweet_ids": [str(p["id"])],
             "public_metrics": metrics,
-            "possibly_sensitive": False, "reply_settings": "everyone",
+            "possibly_sensitive": False,
+            "reply_settings": "everyone",
         }
         if ents:
             t["entities"] = ents
@@ -719,15 +1517,18 @@ class V2Writer:
                     "users": [self.acc.v2_user(u) for u in users],
                     "tweets": [self.tweet(r) for r in refs.values()],
                 },
-                "meta": {"newest_id": str(page[-1]["id"]), "oldest_id": str(page[0]["id"]),
-                         "result_count": len(page),
-                         "next_token": "b26v89c19zqg8o3f%016x" % (page[0]["id"] & 0xFFFFFFFFFFFFFFFF)},
+                "meta": {
+                    "newest_id": str(page[-1]["id"]),
+                    "oldest_id": str(page[0]["id"]),
+                    "result_count": len(page),
+                    "next_token": "b26v89c19zqg8o3f%016x" % (page[0]["id"] & 0xFFFFFFFFFFFFFFFF),
+                },
                 "__twarc": {
                     "url": "https://api.twitter.com/2/tweets/search/all?expansions=author_id%2Creferenced_tweets.id"
-                           "%2Creferenced_tweets.id.author_id%2Centities.mentions.username%2Cin_reply_to_user_id"
-                           "&tweet.fields=public_metrics%2Centities%2Ccreated_at%2Clang%2Cconversation_id"
-                           "&user.fields=public_metrics%2Cverified%2Cdescription&max_results=100"
-                           f"&query={self.query.replace(' ', '+').replace('#', '%23')}",
+                    "%2Creferenced_tweets.id.author_id%2Centities.mentions.username%2Cin_reply_to_user_id"
+                    "&tweet.fields=public_metrics%2Centities%2Ccreated_at%2Clang%2Cconversation_id"
+                    "&user.fields=public_metrics%2Cverified%2Cdescription&max_results=100"
+                    f"&query={self.query.replace(' ', '+').replace('#', '%23')}",
                     "version": "2.14.0",
                     "retrieved_at": retrieved % (pages % 60, (pages * 37) % 1000),
                 },
@@ -779,8 +1580,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     start = datetime.fromisoformat(args.start).replace(tzinfo=timezone.utc)
-    gen = Generator(args.posts, args.seed, args.retweet_share, start, args.days,
-                    args.reply_share, args.quote_share)
+    gen = Generator(
+        args.posts, args.seed, args.retweet_share, start, args.days, args.reply_share, args.quote_share
+    )
     writer = V1Writer(gen.accounts) if args.format == "v1" else V2Writer(gen.accounts, args.page_size)
 
     t0 = time.perf_counter()
@@ -788,7 +1590,9 @@ def main(argv: list[str] | None = None) -> int:
     with open(tmp, "wb") as raw:
         if args.gzip:
             # mtime=0 and no file name keep the output byte-identical from run to run
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=args.gzip_level, mtime=0) as gz:
+            with gzip.GzipFile(
+                filename="", mode="wb", fileobj=raw, compresslevel=args.gzip_level, mtime=0
+            ) as gz:
                 sink = CountingWriter(gz)
                 n = writer.write(gen, sink)
         else:
@@ -799,8 +1603,10 @@ def main(argv: list[str] | None = None) -> int:
     size = os.path.getsize(args.output)
     if not args.quiet:
         extra = f" ({sink.bytes:,} uncompressed)" if args.gzip else ""
-        print(f"posts written: {n:,}  bytes: {size:,}{extra}  seconds: {secs:.1f}  "
-              f"({n / secs:,.0f} posts/s)  -> {args.output}")
+        print(
+            f"posts written: {n:,}  bytes: {size:,}{extra}  seconds: {secs:.1f}  "
+            f"({n / secs:,.0f} posts/s)  -> {args.output}"
+        )
     return 0
 
 

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DATA, ensure_archive, machine, median, remove_db, run_child, self_peak_rss_mb  # noqa: E402
+from _common import DATA, ensure_archive, machine, median, remove_db, run_child, self_peak_rss_mb
 
 
 def _con(db: Path):
@@ -58,21 +58,30 @@ def child(name: str, path: str, db: Path) -> dict:
     elif name == "v2-lines-as-is":
         con.execute(f"CREATE TEMP TABLE l AS {q.stage_v2_lines(q.LINES)}", [path, "none"])
     elif name == "v2-lines-without-line-column":
-        con.execute(f"CREATE TEMP TABLE l AS SELECT * EXCLUDE (line) FROM ({q.stage_v2_lines(q.LINES)})",
-                    [path, "none"])
+        con.execute(
+            f"CREATE TEMP TABLE l AS SELECT * EXCLUDE (line) FROM ({q.stage_v2_lines(q.LINES)})",
+            [path, "none"],
+        )
     elif name == "v2-one-pass-parse":
         shape = q._shape({"data": [q._V2_TWEET], "includes": {"users": [q._V2_USER], "tweets": [q._V2_REF]}})
-        con.execute(f"""CREATE TEMP TABLE l AS SELECT line_no, r.data AS tweets,
+        con.execute(
+            f"""CREATE TEMP TABLE l AS SELECT line_no, r.data AS tweets,
                                coalesce(r.includes.users, []) AS inc_users,
                                coalesce(r.includes.tweets, []) AS inc_tweets
                         FROM (SELECT line_no, try(from_json(line, {shape})) AS r FROM ({q.LINES}))""",
-                    [path, "none"])
+            [path, "none"],
+        )
     elif name.startswith("keys-"):
-        con.execute(f"CREATE TABLE k AS SELECT md5_number(i::VARCHAR)::UHUGEINT AS text_key "
-                    f"FROM range({int(path)}) r(i)")
-        expr = {"keys-varchar": "text_key::VARCHAR", "keys-hex": "hex(text_key)",
-                "keys-halves": "(text_key >> 64)::UBIGINT::VARCHAR || '.' || "
-                               "(text_key & 18446744073709551615::UHUGEINT)::UBIGINT::VARCHAR"}[name]
+        con.execute(
+            f"CREATE TABLE k AS SELECT md5_number(i::VARCHAR)::UHUGEINT AS text_key "
+            f"FROM range({int(path)}) r(i)"
+        )
+        expr = {
+            "keys-varchar": "text_key::VARCHAR",
+            "keys-hex": "hex(text_key)",
+            "keys-halves": "(text_key >> 64)::UBIGINT::VARCHAR || '.' || "
+            "(text_key & 18446744073709551615::UHUGEINT)::UBIGINT::VARCHAR",
+        }[name]
         t = time.perf_counter()
         rows = con.execute(f"SELECT {expr} FROM k").fetchall()
         out["rows"] = len(rows)
@@ -97,9 +106,12 @@ def compare(names: list[str], arg: str, runs: int, me: str) -> None:
         s = median([r["seconds"] for r in res[n]])
         rss = median([r["sampled_peak_rss_mb"] for r in res[n]])
         kept = median([r["duckdb_memory_gb_after"] for r in res[n]])
-        each = ", ".join("%.1f" % r["seconds"] for r in res[n])
-        print(f"  {n:32s} {s:7.2f} s  ({s / base:4.2f}x)  peak RSS {rss:7,.0f} MB  "
-              f"DuckDB memory after {kept:5.2f} GB   runs: {each}", flush=True)
+        each = ", ".join("{:.1f}".format(r["seconds"]) for r in res[n])
+        print(
+            f"  {n:32s} {s:7.2f} s  ({s / base:4.2f}x)  peak RSS {rss:7,.0f} MB  "
+            f"DuckDB memory after {kept:5.2f} GB   runs: {each}",
+            flush=True,
+        )
 
 
 def main() -> int:
@@ -128,7 +140,9 @@ def main() -> int:
     if "v2" in only:
         path = ensure_archive(args.posts, "v2")
         print(f"v2 page parse, itx_v2_lines ({args.posts:,} posts):")
-        compare(["v2-lines-as-is", "v2-lines-without-line-column", "v2-one-pass-parse"], str(path), args.runs, me)
+        compare(
+            ["v2-lines-as-is", "v2-lines-without-line-column", "v2-one-pass-parse"], str(path), args.runs, me
+        )
     if "keys" in only:
         print(f"reading {args.keys:,} UHUGEINT text keys as text:")
         compare(["keys-varchar", "keys-hex", "keys-halves"], str(args.keys), args.runs, me)

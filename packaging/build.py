@@ -57,15 +57,28 @@ def main(argv: list[str] | None = None) -> int:
 
     say(f"building {BUNDLE.relative_to(ROOT)} with PyInstaller")
     subprocess.run(
-        [sys.executable, "-m", "PyInstaller", str(SPEC), "--distpath", str(DIST), "--workpath", str(WORK),
-         "--noconfirm", "--log-level", "WARN"],
-        cwd=ROOT, check=True,
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            str(SPEC),
+            "--distpath",
+            str(DIST),
+            "--workpath",
+            str(WORK),
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+        ],
+        cwd=ROOT,
+        check=True,
     )
     say(f"built {BUNDLE.relative_to(ROOT)}: {folder_size(BUNDLE) / 2**20:.1f} MiB")
     if args.test:
         say("smoke test: tests/e2e/test_bundle.py")
-        return subprocess.call([sys.executable, "-m", "pytest", "-q", "tests/e2e/test_bundle.py", "-rs"],
-                               cwd=ROOT, env=env)
+        return subprocess.call(
+            [sys.executable, "-m", "pytest", "-q", "tests/e2e/test_bundle.py", "-rs"], cwd=ROOT, env=env
+        )
     return 0
 
 

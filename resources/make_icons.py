@@ -31,8 +31,15 @@ NAME = "incident-timeline"
 SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # icns types holding PNG data, by pixel size (a 1024 entry is the 512@2x)
-ICNS_TYPES = ((b"icp4", 16), (b"icp5", 32), (b"icp6", 64), (b"ic07", 128), (b"ic08", 256),
-              (b"ic09", 512), (b"ic10", 1024))
+ICNS_TYPES = (
+    (b"icp4", 16),
+    (b"icp5", 32),
+    (b"icp6", 64),
+    (b"ic07", 128),
+    (b"ic08", 256),
+    (b"ic09", 512),
+    (b"ic10", 1024),
+)
 
 
 def render(size: int) -> bytes:
@@ -84,7 +91,7 @@ def build() -> dict[Path, bytes]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
 
-    _app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])  # noqa: F841 - fonts, plugins
+    _app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
     pngs = {s: render(s) for s in sorted(set(SIZES) | set(ICO_SIZES) | {s for _, s in ICNS_TYPES})}
     files = {OUT / "hicolor" / f"{s}x{s}" / "apps" / f"{NAME}.png": pngs[s] for s in SIZES}
     files[OUT / "hicolor" / "scalable" / "apps" / f"{NAME}.svg"] = SVG.read_bytes()

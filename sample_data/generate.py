@@ -25,6 +25,7 @@ import bisect
 import calendar
 import datetime as dt
 import gzip
+import itertools
 import json
 import math
 import os
@@ -65,12 +66,14 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 def twitter_time(d: dt.datetime) -> str:
     # strftime's %a/%b follow the locale; v1.1 is always English.
-    return (f"{_DAYS[d.weekday()]} {_MONTHS[d.month - 1]} {d.day:02d} "
-            f"{d.hour:02d}:{d.minute:02d}:{d.second:02d} +0000 {d.year}")
+    return (
+        f"{_DAYS[d.weekday()]} {_MONTHS[d.month - 1]} {d.day:02d} "
+        f"{d.hour:02d}:{d.minute:02d}:{d.second:02d} +0000 {d.year}"
+    )
 
 
 def ms_of(h: float) -> int:
-    return START_MS + int(round(h * 3_600_000))
+    return START_MS + round(h * 3_600_000)
 
 
 def sigmoid(x: float) -> float:
@@ -85,13 +88,14 @@ def sigmoid(x: float) -> float:
 # Intensity: when people post
 # --------------------------------------------------------------------------------------------
 
+
 def diurnal(h: float) -> float:
     """Relative activity of a mostly US audience at EST hour h (1.0 = weekday afternoon)."""
     hod = h % 24.0
     day = int(h // 24)
     base = 0.5 - 0.5 * math.cos(2 * math.pi * (hod - 4.5) / 24)
     weekend = 0.62 if day in (2, 3, 9) else 1.0  # 11-09, 11-10 and 11-16
-    return (0.1 + 0.9 * base ** 0.8) * weekend
+    return (0.1 + 0.9 * base**0.8) * weekend
 
 
 def original_rate(h: float) -> float:
@@ -108,12 +112,12 @@ def original_rate(h: float) -> float:
     x = max(0.0, h - T_STORM)
     onset = sigmoid((h - T_STORM - 0.45) / 0.2)
     r += 2450.0 * onset * (0.45 * math.exp(-x / 4.5) + 0.55 * (1.0 + x / 5.0) ** -1.7)
-    r += 260.0 * math.exp(-((h - est(13, 19, 30)) / 1.6) ** 2)  # press pickup
+    r += 260.0 * math.exp(-(((h - est(13, 19, 30)) / 1.6) ** 2))  # press pickup
     xc = h - T_CANCEL
     if xc > 0:
         r += 380.0 * (1.0 - math.exp(-xc / 0.15)) * math.exp(-xc / 2.5)
-    r += 140.0 * math.exp(-((h - est(14, 8, 30)) / 2.5) ** 2)   # morning press wave
-    r += 300.0 * math.exp(-((h - est(14, 13, 0)) / 2.2) ** 2)   # the hour the Q&A was due
+    r += 140.0 * math.exp(-(((h - est(14, 8, 30)) / 2.5) ** 2))  # morning press wave
+    r += 300.0 * math.exp(-(((h - est(14, 13, 0)) / 2.2) ** 2))  # the hour the Q&A was due
     return r
 
 
@@ -137,67 +141,357 @@ _SOURCES = {
     "sprinklr": '<a href="http://www.sprinklr.com" rel="nofollow">Sprinklr</a>',
     "twitterfeed": '<a href="http://twitterfeed.com" rel="nofollow">twitterfeed</a>',
 }
-_PERSONAL_SOURCES = (("web", 30), ("iphone", 27), ("android", 16), ("tweetdeck", 8),
-                     ("hootsuite", 5), ("ipad", 4), ("tweetbot", 4), ("echofon", 2),
-                     ("blackberry", 3), ("buffer", 1))
+_PERSONAL_SOURCES = (
+    ("web", 30),
+    ("iphone", 27),
+    ("android", 16),
+    ("tweetdeck", 8),
+    ("hootsuite", 5),
+    ("ipad", 4),
+    ("tweetbot", 4),
+    ("echofon", 2),
+    ("blackberry", 3),
+    ("buffer", 1),
+)
 
-_FIRST = ("Mike", "Sarah", "David", "Jen", "Chris", "Amanda", "Matt", "Jessica", "Ryan", "Emily",
-          "Josh", "Ashley", "Dan", "Megan", "Kevin", "Laura", "Brian", "Rachel", "Tom", "Lisa",
-          "Nick", "Katie", "Steve", "Nicole", "Jason", "Heather", "Eric", "Melissa", "Andy",
-          "Beth", "Greg", "Kim", "Paul", "Amy", "Mark", "Erin", "Jeff", "Tara", "Sam", "Carrie",
-          "Marcus", "Aisha", "Darnell", "Keisha", "Raj", "Priya", "Wei", "Mei", "Omar", "Fatima",
-          "Luis", "Maria", "Tyler", "Brittany", "Alex", "Jordan", "Casey", "Morgan", "Pat",
-          "Frank", "Joan", "Walt", "Ruth", "Hank", "Gloria", "Zoë", "Noah", "Olivia", "Ethan",
-          "Grace", "Liam", "Chloe", "Ben", "Hannah", "Will", "Molly", "Jack", "Claire", "Sean",
-          "Fiona", "Ian", "Siobhan", "Callum", "Isla", "Rhys", "Ellie")
-_LAST = ("Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Moore",
-         "Taylor", "Anderson", "Thomas", "Jackson", "White", "Harris", "Martin", "Thompson",
-         "Garcia", "Martinez", "Robinson", "Clark", "Lewis", "Lee", "Walker", "Hall", "Allen",
-         "Young", "King", "Wright", "Scott", "Green", "Baker", "Adams", "Nelson", "Hill",
-         "Campbell", "Mitchell", "Roberts", "Carter", "Phillips", "Evans", "Turner", "Torres",
-         "Parker", "Collins", "Edwards", "Stewart", "Morris", "Murphy", "Cook", "Rogers",
-         "Morgan", "Cooper", "Reed", "Bailey", "Bell", "Kelly", "Howard", "Ward", "Cox", "Diaz",
-         "Richardson", "Wood", "Watson", "Brooks", "Bennett", "Gray", "James", "Reyes", "Cruz",
-         "Hughes", "Price", "Myers", "Long", "Foster", "Sanders", "Ross", "Patel", "Nguyen",
-         "Kim", "Chen", "Singh", "O'Brien", "McCarthy", "Sullivan", "Kowalski", "Novak",
-         "Schwartz", "Goldberg", "Okafor", "Mensah")
-_WORDS = ("angry", "tired", "quiet", "loud", "real", "just", "the", "mr", "ms", "doc", "urban",
-          "lazy", "happy", "grumpy", "indie", "retired", "proud", "free", "radical", "honest",
-          "skeptic", "taxpayer", "voter", "citizen", "reader", "writer", "wonk", "nerd", "geek",
-          "runner", "cyclist", "teacher", "nurse", "coder", "maker", "dad", "mom", "granny",
-          "owl", "fox", "bear", "wolf", "hawk", "falcon", "otter", "panda", "tiger", "whale",
-          "coffee", "bagel", "pizza", "taco", "blue", "red", "green", "gold", "silver", "river",
-          "hudson", "brooklyn", "jersey", "chicago", "austin", "oakland", "denver", "ohio")
+_FIRST = (
+    "Mike",
+    "Sarah",
+    "David",
+    "Jen",
+    "Chris",
+    "Amanda",
+    "Matt",
+    "Jessica",
+    "Ryan",
+    "Emily",
+    "Josh",
+    "Ashley",
+    "Dan",
+    "Megan",
+    "Kevin",
+    "Laura",
+    "Brian",
+    "Rachel",
+    "Tom",
+    "Lisa",
+    "Nick",
+    "Katie",
+    "Steve",
+    "Nicole",
+    "Jason",
+    "Heather",
+    "Eric",
+    "Melissa",
+    "Andy",
+    "Beth",
+    "Greg",
+    "Kim",
+    "Paul",
+    "Amy",
+    "Mark",
+    "Erin",
+    "Jeff",
+    "Tara",
+    "Sam",
+    "Carrie",
+    "Marcus",
+    "Aisha",
+    "Darnell",
+    "Keisha",
+    "Raj",
+    "Priya",
+    "Wei",
+    "Mei",
+    "Omar",
+    "Fatima",
+    "Luis",
+    "Maria",
+    "Tyler",
+    "Brittany",
+    "Alex",
+    "Jordan",
+    "Casey",
+    "Morgan",
+    "Pat",
+    "Frank",
+    "Joan",
+    "Walt",
+    "Ruth",
+    "Hank",
+    "Gloria",
+    "Zoë",
+    "Noah",
+    "Olivia",
+    "Ethan",
+    "Grace",
+    "Liam",
+    "Chloe",
+    "Ben",
+    "Hannah",
+    "Will",
+    "Molly",
+    "Jack",
+    "Claire",
+    "Sean",
+    "Fiona",
+    "Ian",
+    "Siobhan",
+    "Callum",
+    "Isla",
+    "Rhys",
+    "Ellie",
+)
+_LAST = (
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Miller",
+    "Davis",
+    "Wilson",
+    "Moore",
+    "Taylor",
+    "Anderson",
+    "Thomas",
+    "Jackson",
+    "White",
+    "Harris",
+    "Martin",
+    "Thompson",
+    "Garcia",
+    "Martinez",
+    "Robinson",
+    "Clark",
+    "Lewis",
+    "Lee",
+    "Walker",
+    "Hall",
+    "Allen",
+    "Young",
+    "King",
+    "Wright",
+    "Scott",
+    "Green",
+    "Baker",
+    "Adams",
+    "Nelson",
+    "Hill",
+    "Campbell",
+    "Mitchell",
+    "Roberts",
+    "Carter",
+    "Phillips",
+    "Evans",
+    "Turner",
+    "Torres",
+    "Parker",
+    "Collins",
+    "Edwards",
+    "Stewart",
+    "Morris",
+    "Murphy",
+    "Cook",
+    "Rogers",
+    "Morgan",
+    "Cooper",
+    "Reed",
+    "Bailey",
+    "Bell",
+    "Kelly",
+    "Howard",
+    "Ward",
+    "Cox",
+    "Diaz",
+    "Richardson",
+    "Wood",
+    "Watson",
+    "Brooks",
+    "Bennett",
+    "Gray",
+    "James",
+    "Reyes",
+    "Cruz",
+    "Hughes",
+    "Price",
+    "Myers",
+    "Long",
+    "Foster",
+    "Sanders",
+    "Ross",
+    "Patel",
+    "Nguyen",
+    "Kim",
+    "Chen",
+    "Singh",
+    "O'Brien",
+    "McCarthy",
+    "Sullivan",
+    "Kowalski",
+    "Novak",
+    "Schwartz",
+    "Goldberg",
+    "Okafor",
+    "Mensah",
+)
+_WORDS = (
+    "angry",
+    "tired",
+    "quiet",
+    "loud",
+    "real",
+    "just",
+    "the",
+    "mr",
+    "ms",
+    "doc",
+    "urban",
+    "lazy",
+    "happy",
+    "grumpy",
+    "indie",
+    "retired",
+    "proud",
+    "free",
+    "radical",
+    "honest",
+    "skeptic",
+    "taxpayer",
+    "voter",
+    "citizen",
+    "reader",
+    "writer",
+    "wonk",
+    "nerd",
+    "geek",
+    "runner",
+    "cyclist",
+    "teacher",
+    "nurse",
+    "coder",
+    "maker",
+    "dad",
+    "mom",
+    "granny",
+    "owl",
+    "fox",
+    "bear",
+    "wolf",
+    "hawk",
+    "falcon",
+    "otter",
+    "panda",
+    "tiger",
+    "whale",
+    "coffee",
+    "bagel",
+    "pizza",
+    "taco",
+    "blue",
+    "red",
+    "green",
+    "gold",
+    "silver",
+    "river",
+    "hudson",
+    "brooklyn",
+    "jersey",
+    "chicago",
+    "austin",
+    "oakland",
+    "denver",
+    "ohio",
+)
 _FOREIGN_NAMES = {
-    "es": (("Carlos", "Lucía", "Javier", "María José", "Pablo", "Ana", "Diego", "Sofía",
-            "Andrés", "Valentina"),
-           ("García", "Fernández", "López", "Martínez", "Sánchez", "Pérez", "Gómez", "Ruiz",
-            "Díaz", "Muñoz")),
-    "fr": (("François", "Camille", "Julien", "Élodie", "Mathieu", "Chloé", "Nicolas", "Léa",
-            "Thomas", "Hélène"),
-           ("Martin", "Bernard", "Dubois", "Lefèvre", "Moreau", "Laurent", "Girard", "Roux",
-            "Fournier", "Mercier")),
-    "de": (("Jürgen", "Katrin", "Stefan", "Sabine", "Tobias", "Anja", "Florian", "Jana",
-            "Matthias", "Sören"),
-           ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
-            "Hoffmann", "Schäfer")),
-    "pt": (("João", "Ana", "Rafael", "Beatriz", "Lucas", "Mariana", "Thiago", "Camila",
-            "Gustavo", "Larissa"),
-           ("Silva", "Santos", "Oliveira", "Souza", "Lima", "Pereira", "Costa", "Carvalho",
-            "Almeida", "Gonçalves")),
-    "ja": (("健", "さくら", "大輔", "由美", "翔太", "愛", "拓也", "美咲", "直樹", "結衣"),
-           ("田中", "鈴木", "高橋", "佐藤", "伊藤", "渡辺", "山本", "中村", "小林", "加藤")),
+    "es": (
+        ("Carlos", "Lucía", "Javier", "María José", "Pablo", "Ana", "Diego", "Sofía", "Andrés", "Valentina"),
+        ("García", "Fernández", "López", "Martínez", "Sánchez", "Pérez", "Gómez", "Ruiz", "Díaz", "Muñoz"),
+    ),
+    "fr": (
+        ("François", "Camille", "Julien", "Élodie", "Mathieu", "Chloé", "Nicolas", "Léa", "Thomas", "Hélène"),
+        (
+            "Martin",
+            "Bernard",
+            "Dubois",
+            "Lefèvre",
+            "Moreau",
+            "Laurent",
+            "Girard",
+            "Roux",
+            "Fournier",
+            "Mercier",
+        ),
+    ),
+    "de": (
+        ("Jürgen", "Katrin", "Stefan", "Sabine", "Tobias", "Anja", "Florian", "Jana", "Matthias", "Sören"),
+        (
+            "Müller",
+            "Schmidt",
+            "Schneider",
+            "Fischer",
+            "Weber",
+            "Meyer",
+            "Wagner",
+            "Becker",
+            "Hoffmann",
+            "Schäfer",
+        ),
+    ),
+    "pt": (
+        ("João", "Ana", "Rafael", "Beatriz", "Lucas", "Mariana", "Thiago", "Camila", "Gustavo", "Larissa"),
+        (
+            "Silva",
+            "Santos",
+            "Oliveira",
+            "Souza",
+            "Lima",
+            "Pereira",
+            "Costa",
+            "Carvalho",
+            "Almeida",
+            "Gonçalves",
+        ),
+    ),
+    "ja": (
+        ("健", "さくら", "大輔", "由美", "翔太", "愛", "拓也", "美咲", "直樹", "結衣"),
+        ("田中", "鈴木", "高橋", "佐藤", "伊藤", "渡辺", "山本", "中村", "小林", "加藤"),
+    ),
 }
-_ROMAJI = ("tanaka", "suzuki", "takahashi", "sato", "ito", "watanabe", "yamamoto", "nakamura",
-           "kobayashi", "kato", "ken", "sakura", "daisuke", "yumi", "shota", "takuya")
+_ROMAJI = (
+    "tanaka",
+    "suzuki",
+    "takahashi",
+    "sato",
+    "ito",
+    "watanabe",
+    "yamamoto",
+    "nakamura",
+    "kobayashi",
+    "kato",
+    "ken",
+    "sakura",
+    "daisuke",
+    "yumi",
+    "shota",
+    "takuya",
+)
 # Approximate Twitter user id at each account creation date: ids grew with sign-ups, so a
 # realistic id and "created_at" agree with each other.
-_ID_BY_DATE = ((dt.date(2006, 7, 1), 10_000), (dt.date(2007, 3, 1), 1_000_000),
-               (dt.date(2008, 1, 1), 12_000_000), (dt.date(2009, 1, 1), 18_500_000),
-               (dt.date(2009, 6, 1), 45_000_000), (dt.date(2010, 1, 1), 100_000_000),
-               (dt.date(2011, 1, 1), 230_000_000), (dt.date(2012, 1, 1), 460_000_000),
-               (dt.date(2012, 7, 1), 620_000_000), (dt.date(2013, 1, 1), 1_100_000_000),
-               (dt.date(2013, 7, 1), 1_550_000_000), (dt.date(2013, 11, 7), 2_100_000_000))
+_ID_BY_DATE = (
+    (dt.date(2006, 7, 1), 10_000),
+    (dt.date(2007, 3, 1), 1_000_000),
+    (dt.date(2008, 1, 1), 12_000_000),
+    (dt.date(2009, 1, 1), 18_500_000),
+    (dt.date(2009, 6, 1), 45_000_000),
+    (dt.date(2010, 1, 1), 100_000_000),
+    (dt.date(2011, 1, 1), 230_000_000),
+    (dt.date(2012, 1, 1), 460_000_000),
+    (dt.date(2012, 7, 1), 620_000_000),
+    (dt.date(2013, 1, 1), 1_100_000_000),
+    (dt.date(2013, 7, 1), 1_550_000_000),
+    (dt.date(2013, 11, 7), 2_100_000_000),
+)
 
 
 @dataclass(eq=False)
@@ -224,11 +518,16 @@ class Account:
 
     def to_json(self, h: float) -> dict:
         return {
-            "id": self.uid, "id_str": str(self.uid), "name": self.name,
+            "id": self.uid,
+            "id_str": str(self.uid),
+            "name": self.name,
             "screen_name": self.handle,
-            "followers_count": self.followers_at(h), "friends_count": self.friends,
-            "created_at": twitter_time(self.created), "verified": self.verified,
-            "statuses_count": self.statuses + self.posted, "lang": self.lang,
+            "followers_count": self.followers_at(h),
+            "friends_count": self.friends,
+            "created_at": twitter_time(self.created),
+            "verified": self.verified,
+            "statuses_count": self.statuses + self.posted,
+            "lang": self.lang,
         }
 
 
@@ -258,7 +557,7 @@ class Accounts:
 
     def _uid_for(self, created: dt.date) -> int:
         pts = _ID_BY_DATE
-        for (d0, i0), (d1, i1) in zip(pts, pts[1:]):
+        for (d0, i0), (d1, i1) in itertools.pairwise(pts):
             if d0 <= created <= d1:
                 f = (created - d0).days / max(1, (d1 - d0).days)
                 base = int(i0 + f * (i1 - i0))
@@ -279,21 +578,41 @@ class Accounts:
         lo = max(dt.date(year, 1, 1), earliest)
         hi = dt.date(2013, 11, 6) if year == 2013 else dt.date(year, 12, 31)
         day = lo + dt.timedelta(days=rng.randrange(0, max(1, (hi - lo).days)))
-        return dt.datetime(day.year, day.month, day.day, rng.randrange(24), rng.randrange(60),
-                           rng.randrange(60))
+        return dt.datetime(
+            day.year, day.month, day.day, rng.randrange(24), rng.randrange(60), rng.randrange(60)
+        )
 
-    def add(self, handle: str, name: str, persona: str, followers: int, *, lang: str = "en",
-            verified: bool = False, source: str = "web", created: dt.datetime | None = None,
-            growth: float = 0.0005, friends: int | None = None,
-            statuses: int | None = None) -> Account:
+    def add(
+        self,
+        handle: str,
+        name: str,
+        persona: str,
+        followers: int,
+        *,
+        lang: str = "en",
+        verified: bool = False,
+        source: str = "web",
+        created: dt.datetime | None = None,
+        growth: float = 0.0005,
+        friends: int | None = None,
+        statuses: int | None = None,
+    ) -> Account:
         rng = self.rng
         created = created or self._created()
         acct = Account(
-            uid=self._uid_for(created.date()), handle=handle, name=name, persona=persona,
-            lang=lang, followers=followers,
+            uid=self._uid_for(created.date()),
+            handle=handle,
+            name=name,
+            persona=persona,
+            lang=lang,
+            followers=followers,
             friends=friends if friends is not None else int(rng.lognormvariate(math.log(300), 1.0)),
             statuses=statuses if statuses is not None else int(rng.lognormvariate(math.log(3000), 1.2)),
-            created=created, verified=verified, source=_SOURCES[source], growth=growth)
+            created=created,
+            verified=verified,
+            source=_SOURCES[source],
+            growth=growth,
+        )
         assert handle.lower() not in self.by_handle, handle
         assert re.fullmatch(r"\w{1,15}", handle), handle
         self.by_handle[handle.lower()] = acct
@@ -331,11 +650,23 @@ class Accounts:
 
     def build_pool(self, n: int) -> None:
         rng = self.rng
-        personas = (("general", 58), ("activist", 13), ("finance", 10), ("student", 6),
-                    ("pr", 6), ("journo", 3))
+        personas = (
+            ("general", 58),
+            ("activist", 13),
+            ("finance", 10),
+            ("student", 6),
+            ("pr", 6),
+            ("journo", 3),
+        )
         langs = (("en", 92), ("es", 2.6), ("pt", 1.6), ("fr", 1.5), ("de", 1.3), ("ja", 1.0))
-        follower_params = {"general": (250, 1.4), "activist": (600, 1.5), "finance": (500, 1.5),
-                           "student": (160, 1.0), "pr": (1100, 1.2), "journo": (2600, 1.3)}
+        follower_params = {
+            "general": (250, 1.4),
+            "activist": (600, 1.5),
+            "finance": (500, 1.5),
+            "student": (160, 1.0),
+            "pr": (1100, 1.2),
+            "journo": (2600, 1.3),
+        }
         for _ in range(n):
             lang = rng.choices([x for x, _ in langs], [w for _, w in langs])[0]
             persona = rng.choices([x for x, _ in personas], [w for _, w in personas])[0]
@@ -357,15 +688,24 @@ class Accounts:
             elif r < 0.95:
                 name = handle
             else:
-                name = f"{first} {last} " + rng.choice(("\u270c", "\u2615", "\u26be", "\U0001f30a", "\u2728", "\U0001f3b8"))
+                name = f"{first} {last} " + rng.choice(
+                    ("\u270c", "\u2615", "\u26be", "\U0001f30a", "\u2728", "\U0001f3b8")
+                )
             mu, sigma = follower_params[persona]
             followers = int(rng.lognormvariate(math.log(mu), sigma))
             src = rng.choices([s for s, _ in _PERSONAL_SOURCES], [w for _, w in _PERSONAL_SOURCES])[0]
             if persona in ("pr", "journo") and rng.random() < 0.4:
                 src = rng.choice(("tweetdeck", "hootsuite", "buffer"))
-            acct = self.add(handle, name, persona, followers, lang=lang, source=src,
-                            verified=persona == "journo" and followers > 30000 and rng.random() < 0.6,
-                            growth=rng.gauss(0.0006, 0.0015))
+            acct = self.add(
+                handle,
+                name,
+                persona,
+                followers,
+                lang=lang,
+                source=src,
+                verified=persona == "journo" and followers > 30000 and rng.random() < 0.6,
+                growth=rng.gauss(0.0006, 0.0015),
+            )
             self.pool.append(acct)
             # Pareto activity: most accounts post once, a few dozen post all evening.
             self.activity.append(min(60.0, rng.paretovariate(1.25)))
@@ -375,8 +715,7 @@ class Accounts:
         key = (personas, langs)
         if key not in self._pickers:
             idx = [i for i, a in enumerate(self.pool) if a.persona in personas and a.lang in langs]
-            self._pickers[key] = WeightedPicker([self.pool[i] for i in idx],
-                                                [self.activity[i] for i in idx])
+            self._pickers[key] = WeightedPicker([self.pool[i] for i in idx], [self.activity[i] for i in idx])
         return self._pickers[key]
 
     def retweeter_picker(self) -> WeightedPicker:
@@ -384,13 +723,14 @@ class Accounts:
         if key not in self._pickers:
             # Retweeting is cheaper than writing: flatten the activity tail so more distinct
             # accounts appear, as in real retweet cascades.
-            self._pickers[key] = WeightedPicker(self.pool, [a ** 0.6 for a in self.activity])
+            self._pickers[key] = WeightedPicker(self.pool, [a**0.6 for a in self.activity])
         return self._pickers[key]
 
 
 # --------------------------------------------------------------------------------------------
 # Posts
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(eq=False)
 class Post:
@@ -400,16 +740,16 @@ class Post:
     kind: str = "original"  # original | reply | quote | retweet
     lang: str = "en"
     urls: list = field(default_factory=list)  # [(t.co url, expanded url)]
-    ref: Post | None = None                   # reply target, quoted or retweeted status
-    reply_to: Account | None = None           # "@handle ..." without a status to reply to
-    n_rt: int = 0                             # retweets this post will receive
-    rt_median: float = 0.7                    # retweet delay, activity-hours
+    ref: Post | None = None  # reply target, quoted or retweeted status
+    reply_to: Account | None = None  # "@handle ..." without a status to reply to
+    n_rt: int = 0  # retweets this post will receive
+    rt_median: float = 0.7  # retweet delay, activity-hours
     rt_sigma: float = 1.2
-    revive: float = 0.0                       # share of retweets that come in the storm
+    revive: float = 0.0  # share of retweets that come in the storm
     fav_ratio: float = 0.6
     source: str = ""
     category: str = ""
-    label: str = ""                           # anchor name, for the README
+    label: str = ""  # anchor name, for the README
     id: int = 0
     ms: int = 0
     rt_seen: int = 0
@@ -452,63 +792,148 @@ def display_url(expanded: str) -> str:
 # Verbatim posts from the chronology (the published chronicles quote them).
 ANCHOR_JOKE = '@jpmorgan Is it true "JPM stands for "Just Pay More"? #AskJPM \U0001f609'
 ANCHOR_APOLOGY = "@jpmorgan Oh, come on. I was teasing! #AskJPM \U0001f642"
-ANCHOR_HEAVEN = ("#AskJPM What is the maximum amount of material wealth that a person can "
-                 "accumulate and still be allowed into Heaven?")
-ANCHOR_RAPSHEET = ("Anyone thinking of doing #AskJPM might want to familiarise themselves with "
-                   "Jamie Dimon's rap sheet: {url}")
+ANCHOR_HEAVEN = (
+    "#AskJPM What is the maximum amount of material wealth that a person can "
+    "accumulate and still be allowed into Heaven?"
+)
+ANCHOR_RAPSHEET = (
+    "Anyone thinking of doing #AskJPM might want to familiarise themselves with "
+    "Jamie Dimon's rap sheet: {url}"
+)
 RAPSHEET_URL = "http://www.scribd.com/doc/130290952/Gf-Co-Executive-Summary-JPM-Out-of-Control"
 HOSTILE_ANCHORS = (
     # (label, EST h:m, text, final retweets in the archive, handle, display name, followers)
-    ("fines", (13, 16, 6), "At what number of Billions of Dollars in fines will it no longer be "
-     "profitable to run your criminal enterprise? #askjpm", 560, "marcy_dolan", "Marcy Dolan", 3120),
-    ("homeless", (13, 16, 14), "How many homeless people did you create in '08? #AskJPM", 440,
-     "vinnie_b_nyc", "Vinnie B", 1480),
-    ("escaped", (13, 16, 27), "Hey, @jpmorgan: What's it like knowing that you've escaped "
-     "punishment for securities fraud again & again? #AskJPM {url}", 310, "fairbanksnow",
-     "Fair Banking Now", 24300),
-    ("bell", (13, 16, 41), "Every time another person loses their home to an illegal "
-     "foreclosure, does a bell ring? #AskJPM", 380, "ruthann_k", "Ruth Ann Kowalczyk", 2210),
-    ("lives", (13, 16, 58), "Did you have a specific number of people's lives you needed to ruin "
-     "before you considered your model a success? #AskJPM", 260, "d_okafor_writes",
-     "Dele Okafor", 5400),
-    ("detached", (13, 17, 35), "How detached from reality do you have to be to think that an "
-     "#AskJPM hashtag is going to elicit anything but anger and mockery?", 490, "pfreiberg",
-     "Paula Freiberg", 8900),
+    (
+        "fines",
+        (13, 16, 6),
+        "At what number of Billions of Dollars in fines will it no longer be "
+        "profitable to run your criminal enterprise? #askjpm",
+        560,
+        "marcy_dolan",
+        "Marcy Dolan",
+        3120,
+    ),
+    (
+        "homeless",
+        (13, 16, 14),
+        "How many homeless people did you create in '08? #AskJPM",
+        440,
+        "vinnie_b_nyc",
+        "Vinnie B",
+        1480,
+    ),
+    (
+        "escaped",
+        (13, 16, 27),
+        "Hey, @jpmorgan: What's it like knowing that you've escaped "
+        "punishment for securities fraud again & again? #AskJPM {url}",
+        310,
+        "fairbanksnow",
+        "Fair Banking Now",
+        24300,
+    ),
+    (
+        "bell",
+        (13, 16, 41),
+        "Every time another person loses their home to an illegal foreclosure, does a bell ring? #AskJPM",
+        380,
+        "ruthann_k",
+        "Ruth Ann Kowalczyk",
+        2210,
+    ),
+    (
+        "lives",
+        (13, 16, 58),
+        "Did you have a specific number of people's lives you needed to ruin "
+        "before you considered your model a success? #AskJPM",
+        260,
+        "d_okafor_writes",
+        "Dele Okafor",
+        5400,
+    ),
+    (
+        "detached",
+        (13, 17, 35),
+        "How detached from reality do you have to be to think that an "
+        "#AskJPM hashtag is going to elicit anything but anger and mockery?",
+        490,
+        "pfreiberg",
+        "Paula Freiberg",
+        8900,
+    ),
 )
-ANCHOR_REGRET = ("So @jpmorgan really created a hash tag (#AskJPM) where anyone can tweet them "
-                 "ANY question? I'm guessing they're regretting that about now.")
-ANCHOR_ECONOMIST = "How are you planning to spend the savings made from firing your social media team? #askJPM"
+ANCHOR_REGRET = (
+    "So @jpmorgan really created a hash tag (#AskJPM) where anyone can tweet them "
+    "ANY question? I'm guessing they're regretting that about now."
+)
+ANCHOR_ECONOMIST = (
+    "How are you planning to spend the savings made from firing your social media team? #askJPM"
+)
 CANCEL_TEXT = "Tomorrow's Q&A is cancelled. Bad Idea. Back to the drawing board."
 
 BRAND_POSTS = (
-    ((7, 10, 2), "What would you ask a leader of a global firm? Ask Jimmy Lee, Vice Chairman of "
-     "J.P. Morgan, with #AskJPM. #TwitterTakeover Thu 11/14 1pm ET", 9),
-    ((7, 15, 40), "Ever wanted career advice from one of Wall Street's top dealmakers? Tweet your "
-     "questions with #AskJPM for Jimmy Lee's #TwitterTakeover", 5),
-    ((8, 10, 15), "Meet Jimmy Lee: decades of deals, and he's taking your questions live on 11/14 "
-     "at 1pm ET. Ask now with #AskJPM #TwitterTakeover", 6),
-    ((8, 16, 5), "Students & young professionals: what do you want to know about a career in "
-     "banking? Ask Jimmy Lee with #AskJPM. Thu 11/14, 1pm ET", 4),
-    ((9, 12, 0), "Reminder: send your questions for Jimmy Lee with #AskJPM. He takes over our feed "
-     "this Thursday at 1pm ET. #TwitterTakeover", 2),
-    ((10, 14, 0), "What's the best career advice you've ever received? Jimmy Lee will share his on "
-     "11/14. Send your questions now with #AskJPM", 3),
-    ((11, 9, 45), "Jimmy Lee has advised on some of the biggest deals of the past three decades. "
-     "What would you ask him? Use #AskJPM #TwitterTakeover", 4),
+    (
+        (7, 10, 2),
+        "What would you ask a leader of a global firm? Ask Jimmy Lee, Vice Chairman of "
+        "J.P. Morgan, with #AskJPM. #TwitterTakeover Thu 11/14 1pm ET",
+        9,
+    ),
+    (
+        (7, 15, 40),
+        "Ever wanted career advice from one of Wall Street's top dealmakers? Tweet your "
+        "questions with #AskJPM for Jimmy Lee's #TwitterTakeover",
+        5,
+    ),
+    (
+        (8, 10, 15),
+        "Meet Jimmy Lee: decades of deals, and he's taking your questions live on 11/14 "
+        "at 1pm ET. Ask now with #AskJPM #TwitterTakeover",
+        6,
+    ),
+    (
+        (8, 16, 5),
+        "Students & young professionals: what do you want to know about a career in "
+        "banking? Ask Jimmy Lee with #AskJPM. Thu 11/14, 1pm ET",
+        4,
+    ),
+    (
+        (9, 12, 0),
+        "Reminder: send your questions for Jimmy Lee with #AskJPM. He takes over our feed "
+        "this Thursday at 1pm ET. #TwitterTakeover",
+        2,
+    ),
+    (
+        (10, 14, 0),
+        "What's the best career advice you've ever received? Jimmy Lee will share his on "
+        "11/14. Send your questions now with #AskJPM",
+        3,
+    ),
+    (
+        (11, 9, 45),
+        "Jimmy Lee has advised on some of the biggest deals of the past three decades. "
+        "What would you ask him? Use #AskJPM #TwitterTakeover",
+        4,
+    ),
 )
 
 CAREER_QUESTIONS = (
-    "What skills matter most for a first-year analyst?", "How did you get your start in banking?",
-    "What do you look for in a summer intern?", "Is an MBA still worth it for a career in banking?",
-    "How do you keep work/life balance on a deal team?", "What was the toughest deal you ever worked on?",
+    "What skills matter most for a first-year analyst?",
+    "How did you get your start in banking?",
+    "What do you look for in a summer intern?",
+    "Is an MBA still worth it for a career in banking?",
+    "How do you keep work/life balance on a deal team?",
+    "What was the toughest deal you ever worked on?",
     "Any advice for a liberal arts major who wants to get into finance?",
     "What's the one book every young banker should read?",
     "How do you see technology changing investment banking?",
     "What would you tell your 22-year-old self?",
     "How do you build client relationships early in your career?",
-    "Do you still hire from non-target schools?", "What's the best way to prepare for a superday?",
-    "How do you handle it when a big deal falls apart?", "What makes a great mentor?",
-    "Is it better to start in sales & trading or in IBD?", "How important is networking vs. grades?",
+    "Do you still hire from non-target schools?",
+    "What's the best way to prepare for a superday?",
+    "How do you handle it when a big deal falls apart?",
+    "What makes a great mentor?",
+    "Is it better to start in sales & trading or in IBD?",
+    "How important is networking vs. grades?",
     "What does a typical day look like for a vice chairman?",
     "How do you stay motivated after so many years in the business?",
     "What's the biggest misconception about working at a big bank?",
@@ -536,18 +961,22 @@ POSITIVE_POSTS = (
     "Good on @jpmorgan for opening up to questions {tag}",
 )
 IRONIC_QUESTIONS = (
-    "Do you offer a frequent-fine program?", "Is the London Whale available for a Q&A too?",
+    "Do you offer a frequent-fine program?",
+    "Is the London Whale available for a Q&A too?",
     "What's your favorite color of parachute: gold or platinum?",
     "Can I get an internship in the foreclosure department? Asking for a friend.",
-    "How do you pronounce 'fiduciary duty'?", "Is 'too big to fail' a job title or a lifestyle?",
-    "Is there a dress code for Senate hearings?", "Which is cheaper: a lawyer or a congressman?",
+    "How do you pronounce 'fiduciary duty'?",
+    "Is 'too big to fail' a job title or a lifestyle?",
+    "Is there a dress code for Senate hearings?",
+    "Which is cheaper: a lawyer or a congressman?",
     "Can Jimmy Lee explain the $13 billion settlement in 140 characters?",
     "If I rob a bank, can I settle without admitting wrongdoing?",
     "Do bonuses come before or after the fines?",
     "Is the Chief Investment Office hiring? I'm great with whales.",
     "Does Jamie Dimon still think it was a tempest in a teapot?",
     "How many compliance officers does it take to change a light bulb?",
-    "Do you validate parking for regulators?", "What's the dress code for a perp walk? Asking for a CEO.",
+    "Do you validate parking for regulators?",
+    "What's the dress code for a perp walk? Asking for a CEO.",
     "Do interns get their own offshore account or do they share?",
     "Is 'neither admit nor deny' on the company crest?",
     "How do I become a whale? Is there a training program?",
@@ -568,7 +997,8 @@ IRONIC_QUESTIONS = (
 HOSTILE_QUESTIONS = (
     "How much of the {amt} settlement comes out of bonuses?",
     "Do you ever think about the families you foreclosed on?",
-    "Which regulator is easiest to buy lunch for?", "How does it feel to be too big to jail?",
+    "Which regulator is easiest to buy lunch for?",
+    "How does it feel to be too big to jail?",
     "When will any of your executives actually go to jail?",
     "What's cheaper: obeying the law or paying the fine?",
     "How many robo-signers does it take to evict a veteran?",
@@ -593,7 +1023,8 @@ HOSTILE_QUESTIONS = (
     "How many billions in fines before someone loses their job?",
     "Are the fines tax deductible, or just morally?",
     "Is robo-signing a career path I could get into?",
-    "How do you decide which laws are optional?", "Is there a loyalty card for repeat offenders?",
+    "How do you decide which laws are optional?",
+    "Is there a loyalty card for repeat offenders?",
     "Who will you blame for this hashtag: an intern or a whale?",
     "When you say 'clients', do you mean 'marks'?",
     "How many {victims} did you {harm} in {year}?",
@@ -624,30 +1055,77 @@ HOSTILE_QUESTIONS = (
     "If {amt} is a slap on the wrist, what would it take to hurt?",
 )
 SLOTS = {
-    "amt": ("$13 billion", "$13bn", "$920 million", "$410 million", "$5.1 billion", "$4 billion",
-            "$2 billion", "$1.7 billion", "$6 billion"),
-    "victims": ("families", "homeowners", "veterans", "retirees", "small businesses",
-                "pensioners", "students"),
+    "amt": (
+        "$13 billion",
+        "$13bn",
+        "$920 million",
+        "$410 million",
+        "$5.1 billion",
+        "$4 billion",
+        "$2 billion",
+        "$1.7 billion",
+        "$6 billion",
+    ),
+    "victims": (
+        "families",
+        "homeowners",
+        "veterans",
+        "retirees",
+        "small businesses",
+        "pensioners",
+        "students",
+    ),
     "harm": ("foreclose on", "evict", "overcharge", "rip off", "mislead", "kick out"),
     "year": ("'08", "2008", "2009", "2010", "2012", "the last decade"),
-    "scandal": ("the London Whale", "robo-signing", "Madoff", "energy market manipulation",
-                "the princelings hiring", "credit card collections", "the $13bn settlement",
-                "LIBOR", "mortgage fraud", "the 2008 bailout"),
+    "scandal": (
+        "the London Whale",
+        "robo-signing",
+        "Madoff",
+        "energy market manipulation",
+        "the princelings hiring",
+        "credit card collections",
+        "the $13bn settlement",
+        "LIBOR",
+        "mortgage fraud",
+        "the 2008 bailout",
+    ),
     "period": ("this year", "since 2009", "this quarter", "since the bailout"),
     "person": ("Jamie Dimon", "Jimmy Lee", "your CEO"),
     "budget": ("marketing budget", "social media budget", "charity budget", "tax bill"),
 }
-HOSTILE_LEADS = ("Hey @jpmorgan, ", "Dear @jpmorgan: ", "Q for Jimmy Lee: ", "Serious question: ",
-                 "Jimmy, ", "Mr. Lee, ", "Question: ", "Honest question, @jpmorgan: ",
-                 "@jpmorgan ", "@jpmorgan ", "@jpmorgan ")
+HOSTILE_LEADS = (
+    "Hey @jpmorgan, ",
+    "Dear @jpmorgan: ",
+    "Q for Jimmy Lee: ",
+    "Serious question: ",
+    "Jimmy, ",
+    "Mr. Lee, ",
+    "Question: ",
+    "Honest question, @jpmorgan: ",
+    "@jpmorgan ",
+    "@jpmorgan ",
+    "@jpmorgan ",
+)
 CRITICAL_LINKS = (
     ("Before you {tag}, read this: {url}", RAPSHEET_URL),
     ("Some background for {tag}: {url}", "http://en.wikipedia.org/wiki/2012_JPMorgan_Chase_trading_loss"),
     ("{tag} Here's a handy list of JPMorgan's settlements: {url}", "http://other98.com/dont-negotiate"),
-    ("Homework before {tag} on Thursday {url}", "http://www.rollingstone.com/politics/news/the-last-mystery-of-the-financial-crisis-20130619"),
-    ("{tag} Suggested reading for Jimmy Lee: {url}", "http://www.nytimes.com/2013/10/20/business/jpmorgan-in-tentative-deal-on-13-billion-settlement.html"),
-    ("If you want to {tag}, start here {url}", "http://www.levin.senate.gov/newsroom/press/release/senate-investigations-subcommittee-releases-report-on-jpmorgan-chase-whale-trades"),
-    ("Ask them about this {url} {tag}", "http://www.bloomberg.com/news/2013-09-19/jpmorgan-chase-to-pay-920-million-over-london-whale-trades.html"),
+    (
+        "Homework before {tag} on Thursday {url}",
+        "http://www.rollingstone.com/politics/news/the-last-mystery-of-the-financial-crisis-20130619",
+    ),
+    (
+        "{tag} Suggested reading for Jimmy Lee: {url}",
+        "http://www.nytimes.com/2013/10/20/business/jpmorgan-in-tentative-deal-on-13-billion-settlement.html",
+    ),
+    (
+        "If you want to {tag}, start here {url}",
+        "http://www.levin.senate.gov/newsroom/press/release/senate-investigations-subcommittee-releases-report-on-jpmorgan-chase-whale-trades",
+    ),
+    (
+        "Ask them about this {url} {tag}",
+        "http://www.bloomberg.com/news/2013-09-19/jpmorgan-chase-to-pay-920-million-over-london-whale-trades.html",
+    ),
 )
 MOCK_POSTS = (
     "The {tag} hashtag is going exactly as well as you'd expect.",
@@ -686,14 +1164,19 @@ MOCK_POSTS = (
     "Imagine being the intern monitoring {tag} tonight",
 )
 PRESS_SHARES = (
-    "{headline} {url} {tag}", "{headline} {url} via @{press}", "LOL: {url} {tag}",
-    "This is amazing {url} {tag}", "Worth a read: {headline} {url}",
-    "{url} {tag} well, that escalated quickly", "\"{headline}\" {url}",
-    "The {tag} fallout, summed up: {url}", "Of course this happened {url} {tag}",
+    "{headline} {url} {tag}",
+    "{headline} {url} via @{press}",
+    "LOL: {url} {tag}",
+    "This is amazing {url} {tag}",
+    "Worth a read: {headline} {url}",
+    "{url} {tag} well, that escalated quickly",
+    '"{headline}" {url}',
+    "The {tag} fallout, summed up: {url}",
+    "Of course this happened {url} {tag}",
 )
 CANCEL_REACTIONS = (
     "JPMorgan cancels {tag}. Shocked, shocked I tell you.",
-    "\"Bad idea.\" Finally something we can all agree on with @jpmorgan {tag}",
+    '"Bad idea." Finally something we can all agree on with @jpmorgan {tag}',
     "Q&A cancelled, but the questions remain. {tag}",
     "They cancelled {tag}? But I had so many more questions",
     "Back to the drawing board, or back to the settlement table? {tag}",
@@ -702,12 +1185,14 @@ CANCEL_REACTIONS = (
     "Can we still {tag} if we promise to be nice? No? OK.",
     "Cancelled! The internet 1, JPMorgan 0 {tag}",
     "JPMorgan has officially cancelled {tag}. Best social media fail of 2013?",
-    "\"Back to the drawing board\" sounds like a new-hire training program. {tag}",
+    '"Back to the drawing board" sounds like a new-hire training program. {tag}',
     "So no Jimmy Lee tomorrow? {tag} was more fun anyway",
 )
 SECOND_WAVE = (
-    "It's 1pm ET. Where's Jimmy? {tag}", "Today was supposed to be {tag} day. The questions came early.",
-    "Happy {tag} day, everyone", "Still waiting for answers. {tag}",
+    "It's 1pm ET. Where's Jimmy? {tag}",
+    "Today was supposed to be {tag} day. The questions came early.",
+    "Happy {tag} day, everyone",
+    "Still waiting for answers. {tag}",
     "1pm on Thursday. Jimmy Lee, the floor is yours. {tag}",
     "Did anyone tell Jimmy Lee the Q&A is off? {tag}",
     "{tag} was scheduled for right now. Moment of silence.",
@@ -728,32 +1213,53 @@ LESSONS = (
     "Before your next Twitter Q&A, read about {tag} {url}",
 )
 FOREIGN = {
-    "es": ("JPMorgan abrió un Q&A en Twitter y recibió una lluvia de críticas {tag}",
-           "¿Cuántas multas más antes de que alguien vaya a la cárcel? {tag}",
-           "El community manager de JPMorgan está teniendo una noche difícil {tag}",
-           "Lección de redes sociales: {tag} \U0001f602", "Qué desastre lo de {tag} {url}",
-           "JPMorgan cancela su Q&A en Twitter tras las críticas {url} {tag}"),
-    "fr": ("JP Morgan lance un Q&A sur Twitter… et se fait démolir {tag}",
-           "Quand une banque dit « posez-nous vos questions » {tag}",
-           "Le bad buzz de la semaine : {tag} {url}", "Belle leçon de community management avec {tag}",
-           "JPMorgan annule sa séance de questions sur Twitter {url} {tag}"),
-    "de": ("JPMorgan wollte Fragen auf Twitter beantworten. Das ging schief. {tag}",
-           "Shitstorm für JPMorgan: {tag} {url}", "Wie viele Milliarden Strafe sind es dieses Jahr? {tag}",
-           "Social-Media-Lektion des Tages: {tag}"),
-    "pt": ("JPMorgan abre perguntas no Twitter e leva uma enxurrada de críticas {tag}",
-           "Quantos bilhões em multas até alguém ser preso? {tag}",
-           "Aula de como não fazer marketing digital: {tag} {url}",
-           "JPMorgan cancela sessão de perguntas no Twitter {tag}"),
-    "ja": ("JPモルガンがTwitterで質問を募集したら批判が殺到 {tag}", "{tag} 炎上中。銀行が公開Q&Aをやるとこうなる",
-           "ソーシャルメディアの失敗例として残りそう {tag}", "JPモルガン、Twitter質問会を中止 {url} {tag}"),
+    "es": (
+        "JPMorgan abrió un Q&A en Twitter y recibió una lluvia de críticas {tag}",
+        "¿Cuántas multas más antes de que alguien vaya a la cárcel? {tag}",
+        "El community manager de JPMorgan está teniendo una noche difícil {tag}",
+        "Lección de redes sociales: {tag} \U0001f602",
+        "Qué desastre lo de {tag} {url}",
+        "JPMorgan cancela su Q&A en Twitter tras las críticas {url} {tag}",
+    ),
+    "fr": (
+        "JP Morgan lance un Q&A sur Twitter… et se fait démolir {tag}",
+        "Quand une banque dit « posez-nous vos questions » {tag}",
+        "Le bad buzz de la semaine : {tag} {url}",
+        "Belle leçon de community management avec {tag}",
+        "JPMorgan annule sa séance de questions sur Twitter {url} {tag}",
+    ),
+    "de": (
+        "JPMorgan wollte Fragen auf Twitter beantworten. Das ging schief. {tag}",
+        "Shitstorm für JPMorgan: {tag} {url}",
+        "Wie viele Milliarden Strafe sind es dieses Jahr? {tag}",
+        "Social-Media-Lektion des Tages: {tag}",
+    ),
+    "pt": (
+        "JPMorgan abre perguntas no Twitter e leva uma enxurrada de críticas {tag}",
+        "Quantos bilhões em multas até alguém ser preso? {tag}",
+        "Aula de como não fazer marketing digital: {tag} {url}",
+        "JPMorgan cancela sessão de perguntas no Twitter {tag}",
+    ),
+    "ja": (
+        "JPモルガンがTwitterで質問を募集したら批判が殺到 {tag}",
+        "{tag} 炎上中。銀行が公開Q&Aをやるとこうなる",
+        "ソーシャルメディアの失敗例として残りそう {tag}",
+        "JPモルガン、Twitter質問会を中止 {url} {tag}",
+    ),
 }
 FOREIGN_LINKS = {
-    "es": ("http://www.expansion.com/2013/11/14/empresas/banca/jpmorgan-twitter.html",
-           "http://economia.elpais.com/economia/2013/11/14/actualidad/jpmorgan-twitter.html"),
-    "fr": ("http://www.lesechos.fr/finance-marches/banque-assurances/jpmorgan-twitter.htm",
-           "http://www.latribune.fr/entreprises-finance/banques-finance/jpmorgan-askjpm.html"),
-    "de": ("http://www.spiegel.de/wirtschaft/unternehmen/jpmorgan-twitter-askjpm.html",
-           "http://www.handelsblatt.com/unternehmen/banken/jpmorgan-twitter-fragestunde.html"),
+    "es": (
+        "http://www.expansion.com/2013/11/14/empresas/banca/jpmorgan-twitter.html",
+        "http://economia.elpais.com/economia/2013/11/14/actualidad/jpmorgan-twitter.html",
+    ),
+    "fr": (
+        "http://www.lesechos.fr/finance-marches/banque-assurances/jpmorgan-twitter.htm",
+        "http://www.latribune.fr/entreprises-finance/banques-finance/jpmorgan-askjpm.html",
+    ),
+    "de": (
+        "http://www.spiegel.de/wirtschaft/unternehmen/jpmorgan-twitter-askjpm.html",
+        "http://www.handelsblatt.com/unternehmen/banken/jpmorgan-twitter-fragestunde.html",
+    ),
     "pt": ("http://exame.abril.com.br/negocios/noticias/jpmorgan-twitter",),
     "ja": ("http://jp.reuters.com/article/2013/11/14/jpmorgan-twitter-idJPTYE9AD0",),
 }
@@ -766,59 +1272,193 @@ NOISE = (
     ("Analysts trim JPMorgan profit estimates ahead of legal costs {url} $JPM", "twitterfeed"),
 )
 NOISE_SLOTS = {
-    "job": ("Analyst", "Software Engineer", "Branch Manager", "Client Service Associate",
-            "Risk Analyst", "Teller", "Vice President, Operations", "Java Developer"),
-    "city": ("Columbus, OH", "New York, NY", "Chicago, IL", "Houston, TX", "Wilmington, DE",
-             "Tampa, FL", "Jersey City, NJ", "Phoenix, AZ"),
+    "job": (
+        "Analyst",
+        "Software Engineer",
+        "Branch Manager",
+        "Client Service Associate",
+        "Risk Analyst",
+        "Teller",
+        "Vice President, Operations",
+        "Java Developer",
+    ),
+    "city": (
+        "Columbus, OH",
+        "New York, NY",
+        "Chicago, IL",
+        "Houston, TX",
+        "Wilmington, DE",
+        "Tampa, FL",
+        "Jersey City, NJ",
+        "Phoenix, AZ",
+    ),
     "move": ("up 0.4%", "down 0.6%", "up 1.1%", "down 0.3%", "flat", "up 0.2%"),
     "price": ("52.61", "53.08", "52.94", "53.37", "52.40", "53.12"),
     "session": ("morning", "midday", "afternoon", "late"),
     "desk": ("mortgage banking", "commodities trading", "Asia equities", "treasury services"),
 }
 CONVERSATION = (
-    "@{h} \U0001f602\U0001f602", "@{h} this is the best one", "@{h} brilliant", "@{h} exactly this",
-    "@{h} they'll never answer that", "@{h} asking the real questions", "@{h} Winner.",
-    "@{h} I'm dying \U0001f602", "@{h} Don't hold your breath", "@{h} +1", "@{h} nailed it",
-    "@{h} ha! {tag}", "@{h} this should be the first question tomorrow {tag}",
-    "@{h} I have the same question {tag}", "@{h} perfect", "@{h} so much this",
-    "@{h} lol, they won't touch that one", "@{h} the answer is 'no comment'",
+    "@{h} \U0001f602\U0001f602",
+    "@{h} this is the best one",
+    "@{h} brilliant",
+    "@{h} exactly this",
+    "@{h} they'll never answer that",
+    "@{h} asking the real questions",
+    "@{h} Winner.",
+    "@{h} I'm dying \U0001f602",
+    "@{h} Don't hold your breath",
+    "@{h} +1",
+    "@{h} nailed it",
+    "@{h} ha! {tag}",
+    "@{h} this should be the first question tomorrow {tag}",
+    "@{h} I have the same question {tag}",
+    "@{h} perfect",
+    "@{h} so much this",
+    "@{h} lol, they won't touch that one",
+    "@{h} the answer is 'no comment'",
 )
 QUOTE_COMMENTS = (
-    "This.", "Can't stop laughing {tag}", "The internet wins again {tag}", "Hard to argue with this one {tag}",
-    "\U0001f44f\U0001f44f\U0001f44f", "Best {tag} so far", "Still the best one {tag}",
-    "Somebody answer this {tag}", "\U0001f602", "Good question, @jpmorgan {tag}",
+    "This.",
+    "Can't stop laughing {tag}",
+    "The internet wins again {tag}",
+    "Hard to argue with this one {tag}",
+    "\U0001f44f\U0001f44f\U0001f44f",
+    "Best {tag} so far",
+    "Still the best one {tag}",
+    "Somebody answer this {tag}",
+    "\U0001f602",
+    "Good question, @jpmorgan {tag}",
 )
 QUOTE_CANCEL = (
-    "Bad idea indeed. {tag}", "Understatement of the year {tag}", "First thing they've admitted in years {tag}",
-    "'Back to the drawing board' \U0001f602 {tag}", "Took them long enough {tag}",
-    "And the drawing board is where, exactly? {tag}", "We'll always have {tag}",
-    "Tweet of the year {tag}", "Honest, at least. {tag}", "Shortest Q&A in history {tag}",
-    "RIP {tag}, we hardly knew ye", "Smart move, finally. {tag}", "Lesson learned? {tag}",
+    "Bad idea indeed. {tag}",
+    "Understatement of the year {tag}",
+    "First thing they've admitted in years {tag}",
+    "'Back to the drawing board' \U0001f602 {tag}",
+    "Took them long enough {tag}",
+    "And the drawing board is where, exactly? {tag}",
+    "We'll always have {tag}",
+    "Tweet of the year {tag}",
+    "Honest, at least. {tag}",
+    "Shortest Q&A in history {tag}",
+    "RIP {tag}, we hardly knew ye",
+    "Smart move, finally. {tag}",
+    "Lesson learned? {tag}",
 )
-QUOTE_BRAND = ("Famous last words. {tag}", "What could possibly go wrong? {tag}",
-               "How's this going, @jpmorgan? {tag}", "In hindsight... {tag}", "Oh no. {tag}")
-REPLY_CANCEL = ("@jpmorgan but I had more questions {tag}", "@jpmorgan coward {tag}",
-                "@jpmorgan Bad idea? You don't say. {tag}", "@jpmorgan will you refund my questions? {tag}",
-                "@jpmorgan too late, the questions are out there {tag}",
-                "@jpmorgan you can cancel the Q&A, not the questions {tag}",
-                "@jpmorgan at least you listened once {tag}", "@jpmorgan respect for admitting it")
-EMOJI = ("\U0001f602", "\U0001f612", "\U0001f621", "\U0001f633", "\U0001f4b0", "\U0001f4b8",
-         "\U0001f433", "\U0001f525", "\U0001f44f", "\U0001f60f", "\U0001f606", ":)", ";)", ":-(",
-         "\u2665")
-COMMENT_OPENERS = ("lol ", "Wow. ", "Ha! ", "Yikes. ", "Well. ", "Oof. ", "Haha ", "Ouch. ", "OMG ",
-                   "Oh dear. ", "Amazing: ", "Welp. ", "LOL. ", "Bahaha ", "Ok this is great: ")
-COMMENT_CLOSERS = (" lol", " \U0001f602", " #fail", " #socialmedia", " Popcorn time.", " Brilliant.",
-                   " Oof.", " SMH", " Amazing.", " #PRfail", " Bravo, Twitter.", " \U0001f602\U0001f602",
-                   " Priceless.", " Epic.", " I can't stop reading.", " #hashtagfail", "!!")
-QUESTION_CLOSERS = (" Asking for a friend.", " Just curious.", " Serious question.", " lol",
-                    " Inquiring minds want to know.", " #justasking", " Thanks in advance!",
-                    " Asking for the 99%.", " Be honest.", " We'll wait.", " Answer pls.", "??")
-LESSON_CLOSERS = (" #PR", " #socialmedia", " #crisiscomms", " #smm", " Worth a read.",
-                  " Great case study.", " #reputation")
-CAREER_CLOSERS = (" Thanks!", " Thank you!", " Would love to hear his take.", " Thanks in advance",
-                  " Great initiative.", " :)")
-EXTRA_TAGS = ("#occupy", "#OWS", "#bankers", "#toobigtojail", "#WallStreet", "#fail",
-              "#banksters", "#1percent", "#99percent", "#epicfail", "$JPM", "#TwitterTakeover")
+QUOTE_BRAND = (
+    "Famous last words. {tag}",
+    "What could possibly go wrong? {tag}",
+    "How's this going, @jpmorgan? {tag}",
+    "In hindsight... {tag}",
+    "Oh no. {tag}",
+)
+REPLY_CANCEL = (
+    "@jpmorgan but I had more questions {tag}",
+    "@jpmorgan coward {tag}",
+    "@jpmorgan Bad idea? You don't say. {tag}",
+    "@jpmorgan will you refund my questions? {tag}",
+    "@jpmorgan too late, the questions are out there {tag}",
+    "@jpmorgan you can cancel the Q&A, not the questions {tag}",
+    "@jpmorgan at least you listened once {tag}",
+    "@jpmorgan respect for admitting it",
+)
+EMOJI = (
+    "\U0001f602",
+    "\U0001f612",
+    "\U0001f621",
+    "\U0001f633",
+    "\U0001f4b0",
+    "\U0001f4b8",
+    "\U0001f433",
+    "\U0001f525",
+    "\U0001f44f",
+    "\U0001f60f",
+    "\U0001f606",
+    ":)",
+    ";)",
+    ":-(",
+    "\u2665",
+)
+COMMENT_OPENERS = (
+    "lol ",
+    "Wow. ",
+    "Ha! ",
+    "Yikes. ",
+    "Well. ",
+    "Oof. ",
+    "Haha ",
+    "Ouch. ",
+    "OMG ",
+    "Oh dear. ",
+    "Amazing: ",
+    "Welp. ",
+    "LOL. ",
+    "Bahaha ",
+    "Ok this is great: ",
+)
+COMMENT_CLOSERS = (
+    " lol",
+    " \U0001f602",
+    " #fail",
+    " #socialmedia",
+    " Popcorn time.",
+    " Brilliant.",
+    " Oof.",
+    " SMH",
+    " Amazing.",
+    " #PRfail",
+    " Bravo, Twitter.",
+    " \U0001f602\U0001f602",
+    " Priceless.",
+    " Epic.",
+    " I can't stop reading.",
+    " #hashtagfail",
+    "!!",
+)
+QUESTION_CLOSERS = (
+    " Asking for a friend.",
+    " Just curious.",
+    " Serious question.",
+    " lol",
+    " Inquiring minds want to know.",
+    " #justasking",
+    " Thanks in advance!",
+    " Asking for the 99%.",
+    " Be honest.",
+    " We'll wait.",
+    " Answer pls.",
+    "??",
+)
+LESSON_CLOSERS = (
+    " #PR",
+    " #socialmedia",
+    " #crisiscomms",
+    " #smm",
+    " Worth a read.",
+    " Great case study.",
+    " #reputation",
+)
+CAREER_CLOSERS = (
+    " Thanks!",
+    " Thank you!",
+    " Would love to hear his take.",
+    " Thanks in advance",
+    " Great initiative.",
+    " :)",
+)
+EXTRA_TAGS = (
+    "#occupy",
+    "#OWS",
+    "#bankers",
+    "#toobigtojail",
+    "#WallStreet",
+    "#fail",
+    "#banksters",
+    "#1percent",
+    "#99percent",
+    "#epicfail",
+    "$JPM",
+    "#TwitterTakeover",
+)
 
 
 @dataclass
@@ -844,71 +1484,233 @@ PRESS_ACCOUNTS = (
     ("Reuters", "Reuters Top News", 3_910_000, 2007, "socialflow"),
 )
 PRESS = (
-    PressItem("HuffingtonPost", (13, 18, 2), "JPMorgan's Twitter Q&A goes horribly wrong",
-              "http://www.huffingtonpost.com/2013/11/13/jpmorgan-twitter-askjpm_n_4271334.html", 250),
-    PressItem("zerohedge", (13, 19, 4), "#AskJPM: JPMorgan's Twitter Q&A backfires",
-              "http://www.zerohedge.com/news/2013-11-13/askjpm-jpmorgans-twitter-qa-backfires", 200),
-    PressItem("AmerBanker", (13, 19, 37), "JPMorgan's #AskJPM Twitter session hijacked by critics",
-              "http://www.americanbanker.com/issues/178_219/jpmorgan-twitter-askjpm-1063712-1.html", 40),
-    PressItem("BuzzFeedNews", (13, 20, 6), "The 25 best questions from JPMorgan's disastrous #AskJPM Q&A",
-              "http://www.buzzfeed.com/jpmorgan-askjpm-twitter-qa-best-questions", 200),
-    PressItem("dealbook", (13, 20, 41), "JPMorgan's Twitter outreach meets a chorus of critics",
-              "http://dealbook.nytimes.com/2013/11/13/jpmorgans-twitter-outreach-meets-a-chorus-of-critics/", 100),
-    PressItem("mashable", (13, 21, 15), "JPMorgan's #AskJPM Twitter chat turns into PR nightmare",
-              "http://mashable.com/2013/11/13/jpmorgan-askjpm-twitter/", 210),
-    PressItem("FT", (14, 7, 22), "JPMorgan cancels Twitter Q&A after barrage of abuse",
-              "http://www.ft.com/cms/s/0/5c3b9e7a-4d2f-11e3-9f40-00144feabdc0.html", 140),
-    PressItem("business", (14, 8, 43), "JPMorgan cancels #AskJPM Twitter chat after backlash",
-              "http://www.bloomberg.com/news/2013-11-14/jpmorgan-cancels-twitter-q-a-after-backlash.html", 120),
-    PressItem("CNBC", (14, 9, 55), "JPMorgan's Twitter Q&A cancelled: 'Bad idea'",
-              "http://www.cnbc.com/id/101197421", 90),
-    PressItem("Reuters", (14, 10, 40), "JPMorgan scraps Twitter Q&A after social media backlash",
-              "http://www.reuters.com/article/2013/11/14/us-jpmorgan-twitter-idUSBRE9AD0XY20131114", 110),
-    PressItem("mashable", (14, 13, 5), "It's 1 p.m. Thursday, when #AskJPM was supposed to happen. Here's what happened instead",
-              "http://mashable.com/2013/11/14/askjpm-what-happened/", 120),
-    PressItem("HuffingtonPost", (14, 14, 32), "JPMorgan cancels #AskJPM after Twitter backlash: 'Bad idea'",
-              "http://www.huffingtonpost.com/2013/11/14/jpmorgan-cancels-askjpm_n_4275170.html", 140),
-    PressItem("business", (14, 15, 20), "WATCH: Why #AskJPM backfired on JPMorgan",
-              "http://www.bloomberg.com/video/why-askjpm-backfired-on-jpmorgan-8sZ1uHqpTwW0Z~Yw.html", 60),
-    PressItem("CNBC", (14, 16, 12), "VIDEO: The #AskJPM Twitter fail, explained",
-              "http://video.cnbc.com/gallery/?video=3000219861", 50),
-    PressItem("dealbook", (15, 7, 50), "Morning Agenda: JPMorgan's Twitter misstep",
-              "http://dealbook.nytimes.com/2013/11/15/morning-agenda-jpmorgans-twitter-misstep/", 30),
-    PressItem("FT", (15, 11, 10), "Lombard: The lesson of #AskJPM",
-              "http://www.ft.com/cms/s/0/b1a27c5e-4e0a-11e3-8fa5-00144feabdc0.html", 30),
+    PressItem(
+        "HuffingtonPost",
+        (13, 18, 2),
+        "JPMorgan's Twitter Q&A goes horribly wrong",
+        "http://www.huffingtonpost.com/2013/11/13/jpmorgan-twitter-askjpm_n_4271334.html",
+        250,
+    ),
+    PressItem(
+        "zerohedge",
+        (13, 19, 4),
+        "#AskJPM: JPMorgan's Twitter Q&A backfires",
+        "http://www.zerohedge.com/news/2013-11-13/askjpm-jpmorgans-twitter-qa-backfires",
+        200,
+    ),
+    PressItem(
+        "AmerBanker",
+        (13, 19, 37),
+        "JPMorgan's #AskJPM Twitter session hijacked by critics",
+        "http://www.americanbanker.com/issues/178_219/jpmorgan-twitter-askjpm-1063712-1.html",
+        40,
+    ),
+    PressItem(
+        "BuzzFeedNews",
+        (13, 20, 6),
+        "The 25 best questions from JPMorgan's disastrous #AskJPM Q&A",
+        "http://www.buzzfeed.com/jpmorgan-askjpm-twitter-qa-best-questions",
+        200,
+    ),
+    PressItem(
+        "dealbook",
+        (13, 20, 41),
+        "JPMorgan's Twitter outreach meets a chorus of critics",
+        "http://dealbook.nytimes.com/2013/11/13/jpmorgans-twitter-outreach-meets-a-chorus-of-critics/",
+        100,
+    ),
+    PressItem(
+        "mashable",
+        (13, 21, 15),
+        "JPMorgan's #AskJPM Twitter chat turns into PR nightmare",
+        "http://mashable.com/2013/11/13/jpmorgan-askjpm-twitter/",
+        210,
+    ),
+    PressItem(
+        "FT",
+        (14, 7, 22),
+        "JPMorgan cancels Twitter Q&A after barrage of abuse",
+        "http://www.ft.com/cms/s/0/5c3b9e7a-4d2f-11e3-9f40-00144feabdc0.html",
+        140,
+    ),
+    PressItem(
+        "business",
+        (14, 8, 43),
+        "JPMorgan cancels #AskJPM Twitter chat after backlash",
+        "http://www.bloomberg.com/news/2013-11-14/jpmorgan-cancels-twitter-q-a-after-backlash.html",
+        120,
+    ),
+    PressItem(
+        "CNBC",
+        (14, 9, 55),
+        "JPMorgan's Twitter Q&A cancelled: 'Bad idea'",
+        "http://www.cnbc.com/id/101197421",
+        90,
+    ),
+    PressItem(
+        "Reuters",
+        (14, 10, 40),
+        "JPMorgan scraps Twitter Q&A after social media backlash",
+        "http://www.reuters.com/article/2013/11/14/us-jpmorgan-twitter-idUSBRE9AD0XY20131114",
+        110,
+    ),
+    PressItem(
+        "mashable",
+        (14, 13, 5),
+        "It's 1 p.m. Thursday, when #AskJPM was supposed to happen. Here's what happened instead",
+        "http://mashable.com/2013/11/14/askjpm-what-happened/",
+        120,
+    ),
+    PressItem(
+        "HuffingtonPost",
+        (14, 14, 32),
+        "JPMorgan cancels #AskJPM after Twitter backlash: 'Bad idea'",
+        "http://www.huffingtonpost.com/2013/11/14/jpmorgan-cancels-askjpm_n_4275170.html",
+        140,
+    ),
+    PressItem(
+        "business",
+        (14, 15, 20),
+        "WATCH: Why #AskJPM backfired on JPMorgan",
+        "http://www.bloomberg.com/video/why-askjpm-backfired-on-jpmorgan-8sZ1uHqpTwW0Z~Yw.html",
+        60,
+    ),
+    PressItem(
+        "CNBC",
+        (14, 16, 12),
+        "VIDEO: The #AskJPM Twitter fail, explained",
+        "http://video.cnbc.com/gallery/?video=3000219861",
+        50,
+    ),
+    PressItem(
+        "dealbook",
+        (15, 7, 50),
+        "Morning Agenda: JPMorgan's Twitter misstep",
+        "http://dealbook.nytimes.com/2013/11/15/morning-agenda-jpmorgans-twitter-misstep/",
+        30,
+    ),
+    PressItem(
+        "FT",
+        (15, 11, 10),
+        "Lombard: The lesson of #AskJPM",
+        "http://www.ft.com/cms/s/0/b1a27c5e-4e0a-11e3-8fa5-00144feabdc0.html",
+        30,
+    ),
 )
 
 ACTIVIST_POSTS = (
     # handle, EST time, text, retweets
-    ("kevinroose", (13, 16, 38), "JPMorgan opened up a Twitter Q&A with the hashtag #AskJPM. You can probably guess how it's going.", 190),
-    ("alexisgoldstein", (13, 16, 52), "#AskJPM When Jamie Dimon called the London Whale a 'tempest in a teapot', how big was the teapot?", 220),
-    ("OccupyWallSt", (13, 17, 18), "#AskJPM Can we get a refund on the bailout, or is it store credit only?", 620),
-    ("alexisgoldstein", (13, 17, 40), "#AskJPM How much did the $920 million in London Whale fines cost your shareholders, and how much did it cost you?", 100),
-    ("OccupyWallStNYC", (13, 17, 46), "#AskJPM How many families did you foreclose on while taking bailout money? #OWS", 490),
-    ("OccupyWallSt", (13, 18, 7), "#AskJPM Did you budget for this hashtag the way you budget for fines?", 450),
-    ("kevinroose", (13, 18, 26), "The #AskJPM questions are getting darker by the minute. Some of the best so far: {url}", 130),
-    ("OccupyWallStNYC", (13, 18, 51), "#AskJPM When you say 'careers in banking', do you include the people you laid off? #occupy", 310),
-    ("OccupyWallSt", (13, 19, 22), "#AskJPM What percentage of your profits comes from breaking the law vs. lobbying to change it?", 290),
-    ("alexisgoldstein", (13, 20, 12), "Reminder that #AskJPM was supposed to be about careers. Career question: how many execs went to jail after 2008?", 80),
-    ("OccupyWallStNYC", (13, 20, 33), "Keep the questions coming: #AskJPM is trending and @jpmorgan can't stop it. #OWS", 210),
-    ("OccupyWallSt", (13, 21, 4), "#AskJPM is proof you can't PR your way out of a $13 billion settlement. #occupy", 220),
-    ("OccupyWallSt", (14, 0, 9), "JPMorgan just cancelled #AskJPM. The 99% had too many questions. #OWS", 260),
-    ("OccupyWallStNYC", (14, 12, 55), "It's almost 1pm. Remember when @jpmorgan thought #AskJPM was a good idea? #OWS", 140),
-    ("kevinroose", (15, 11, 5), "We asked an actor to read the best #AskJPM tweets aloud. Worth two minutes of your day: {url}", 160),
+    (
+        "kevinroose",
+        (13, 16, 38),
+        "JPMorgan opened up a Twitter Q&A with the hashtag #AskJPM. You can probably guess how it's going.",
+        190,
+    ),
+    (
+        "alexisgoldstein",
+        (13, 16, 52),
+        "#AskJPM When Jamie Dimon called the London Whale a 'tempest in a teapot', how big was the teapot?",
+        220,
+    ),
+    (
+        "OccupyWallSt",
+        (13, 17, 18),
+        "#AskJPM Can we get a refund on the bailout, or is it store credit only?",
+        620,
+    ),
+    (
+        "alexisgoldstein",
+        (13, 17, 40),
+        "#AskJPM How much did the $920 million in London Whale fines cost your shareholders, and how much did it cost you?",
+        100,
+    ),
+    (
+        "OccupyWallStNYC",
+        (13, 17, 46),
+        "#AskJPM How many families did you foreclose on while taking bailout money? #OWS",
+        490,
+    ),
+    (
+        "OccupyWallSt",
+        (13, 18, 7),
+        "#AskJPM Did you budget for this hashtag the way you budget for fines?",
+        450,
+    ),
+    (
+        "kevinroose",
+        (13, 18, 26),
+        "The #AskJPM questions are getting darker by the minute. Some of the best so far: {url}",
+        130,
+    ),
+    (
+        "OccupyWallStNYC",
+        (13, 18, 51),
+        "#AskJPM When you say 'careers in banking', do you include the people you laid off? #occupy",
+        310,
+    ),
+    (
+        "OccupyWallSt",
+        (13, 19, 22),
+        "#AskJPM What percentage of your profits comes from breaking the law vs. lobbying to change it?",
+        290,
+    ),
+    (
+        "alexisgoldstein",
+        (13, 20, 12),
+        "Reminder that #AskJPM was supposed to be about careers. Career question: how many execs went to jail after 2008?",
+        80,
+    ),
+    (
+        "OccupyWallStNYC",
+        (13, 20, 33),
+        "Keep the questions coming: #AskJPM is trending and @jpmorgan can't stop it. #OWS",
+        210,
+    ),
+    (
+        "OccupyWallSt",
+        (13, 21, 4),
+        "#AskJPM is proof you can't PR your way out of a $13 billion settlement. #occupy",
+        220,
+    ),
+    (
+        "OccupyWallSt",
+        (14, 0, 9),
+        "JPMorgan just cancelled #AskJPM. The 99% had too many questions. #OWS",
+        260,
+    ),
+    (
+        "OccupyWallStNYC",
+        (14, 12, 55),
+        "It's almost 1pm. Remember when @jpmorgan thought #AskJPM was a good idea? #OWS",
+        140,
+    ),
+    (
+        "kevinroose",
+        (15, 11, 5),
+        "We asked an actor to read the best #AskJPM tweets aloud. Worth two minutes of your day: {url}",
+        160,
+    ),
 )
 ACTIVIST_URLS = {
-    "kevinroose": ("http://nymag.com/daily/intelligencer/2013/11/best-questions-from-jpmorgans-twitter-q-a.html",
-                   "http://nymag.com/daily/intelligencer/2013/11/askjpm-tweets-read-aloud.html"),
+    "kevinroose": (
+        "http://nymag.com/daily/intelligencer/2013/11/best-questions-from-jpmorgans-twitter-q-a.html",
+        "http://nymag.com/daily/intelligencer/2013/11/askjpm-tweets-read-aloud.html",
+    ),
 }
 
 
 # How each category of background post gets varied (openers, closers).
 CASUAL = {
-    "career": ((), CAREER_CLOSERS), "positive": ((), CAREER_CLOSERS),
-    "ironic": ((), QUESTION_CLOSERS), "hostile": ((), QUESTION_CLOSERS),
-    "critical": ((), ()), "neutral": ((), ()),
-    "mock": (COMMENT_OPENERS, COMMENT_CLOSERS), "cancel": (COMMENT_OPENERS, COMMENT_CLOSERS),
-    "second": (COMMENT_OPENERS, COMMENT_CLOSERS), "press_share": (COMMENT_OPENERS, COMMENT_CLOSERS),
+    "career": ((), CAREER_CLOSERS),
+    "positive": ((), CAREER_CLOSERS),
+    "ironic": ((), QUESTION_CLOSERS),
+    "hostile": ((), QUESTION_CLOSERS),
+    "critical": ((), ()),
+    "neutral": ((), ()),
+    "mock": (COMMENT_OPENERS, COMMENT_CLOSERS),
+    "cancel": (COMMENT_OPENERS, COMMENT_CLOSERS),
+    "second": (COMMENT_OPENERS, COMMENT_CLOSERS),
+    "press_share": (COMMENT_OPENERS, COMMENT_CLOSERS),
     "lessons": ((), LESSON_CLOSERS),
 }
 
@@ -947,7 +1749,7 @@ class Generator:
         if lam <= 0:
             return 0
         if lam > 40:
-            return max(0, int(round(self.rng.gauss(lam, math.sqrt(lam)))))
+            return max(0, round(self.rng.gauss(lam, math.sqrt(lam))))
         limit, k, p = math.exp(-lam), 0, self.rng.random()
         while p > limit:
             k += 1
@@ -955,8 +1757,9 @@ class Generator:
         return k
 
     def tag(self) -> str:
-        return self.rng.choices(("#AskJPM", "#askjpm", "#AskJpm", "#ASKJPM", "#askJPM", "#Askjpm"),
-                                (62, 22, 4, 4, 5, 3))[0]
+        return self.rng.choices(
+            ("#AskJPM", "#askjpm", "#AskJpm", "#ASKJPM", "#askJPM", "#Askjpm"), (62, 22, 4, 4, 5, 3)
+        )[0]
 
     def fill(self, template: str, t: Text, url: str | None = None, **extra: str) -> str:
         rng = self.rng
@@ -979,8 +1782,14 @@ class Generator:
             text += " #AskJPMorgan"
         return text
 
-    def casual(self, text: str, openers: tuple[str, ...], closers: tuple[str, ...],
-               p_open: float = 0.18, p_close: float = 0.2) -> str:
+    def casual(
+        self,
+        text: str,
+        openers: tuple[str, ...],
+        closers: tuple[str, ...],
+        p_open: float = 0.18,
+        p_close: float = 0.2,
+    ) -> str:
         """Vary a templated text the way people do: an aside, a tag-on, lower case."""
         rng = self.rng
         if openers and rng.random() < p_open and not text.startswith("@"):
@@ -1009,25 +1818,83 @@ class Generator:
     def build_cast(self) -> None:
         acc, rng = self.accounts, self.rng
         self.brand = acc.add(
-            "jpmorgan", "J.P. Morgan", "brand", 200_412, verified=True,
-            source="sprinklr", created=dt.datetime(2009, 2, 26, 15, 42, 10), growth=0.0012,
-            friends=412, statuses=1840)
+            "jpmorgan",
+            "J.P. Morgan",
+            "brand",
+            200_412,
+            verified=True,
+            source="sprinklr",
+            created=dt.datetime(2009, 2, 26, 15, 42, 10),
+            growth=0.0012,
+            friends=412,
+            statuses=1840,
+        )
         for handle, name, followers, year, src in PRESS_ACCOUNTS:
-            acc.add(handle, name, "press", followers, verified=True, source=src,
-                    created=dt.datetime(year, rng.randrange(1, 13), rng.randrange(1, 28),
-                                       rng.randrange(24), rng.randrange(60), rng.randrange(60)),
-                    growth=0.0009, friends=rng.randrange(100, 1200),
-                    statuses=rng.randrange(30_000, 150_000))
-        acc.add("kevinroose", "Kevin Roose", "journo", 61_300, verified=True, source="web",
-                created=dt.datetime(2008, 5, 14, 2, 11, 40), growth=0.004, friends=1200, statuses=14_200)
-        acc.add("alexisgoldstein", "Alexis Goldstein", "activist", 27_800, verified=False,
-                source="tweetdeck", created=dt.datetime(2009, 3, 2, 18, 30, 5), growth=0.004,
-                friends=2100, statuses=31_000)
-        acc.add("OccupyWallSt", "#OccupyWallStreet", "activist", 189_500,
-                source="tweetdeck", created=dt.datetime(2011, 7, 13, 19, 2, 11), growth=0.0025,
-                friends=900, statuses=16_500)
-        acc.add("OccupyWallStNYC", "Occupy Wall Street", "activist", 155_600, source="hootsuite",
-                created=dt.datetime(2011, 9, 20, 22, 14, 3), growth=0.0025, friends=3100, statuses=41_000)
+            acc.add(
+                handle,
+                name,
+                "press",
+                followers,
+                verified=True,
+                source=src,
+                created=dt.datetime(
+                    year,
+                    rng.randrange(1, 13),
+                    rng.randrange(1, 28),
+                    rng.randrange(24),
+                    rng.randrange(60),
+                    rng.randrange(60),
+                ),
+                growth=0.0009,
+                friends=rng.randrange(100, 1200),
+                statuses=rng.randrange(30_000, 150_000),
+            )
+        acc.add(
+            "kevinroose",
+            "Kevin Roose",
+            "journo",
+            61_300,
+            verified=True,
+            source="web",
+            created=dt.datetime(2008, 5, 14, 2, 11, 40),
+            growth=0.004,
+            friends=1200,
+            statuses=14_200,
+        )
+        acc.add(
+            "alexisgoldstein",
+            "Alexis Goldstein",
+            "activist",
+            27_800,
+            verified=False,
+            source="tweetdeck",
+            created=dt.datetime(2009, 3, 2, 18, 30, 5),
+            growth=0.004,
+            friends=2100,
+            statuses=31_000,
+        )
+        acc.add(
+            "OccupyWallSt",
+            "#OccupyWallStreet",
+            "activist",
+            189_500,
+            source="tweetdeck",
+            created=dt.datetime(2011, 7, 13, 19, 2, 11),
+            growth=0.0025,
+            friends=900,
+            statuses=16_500,
+        )
+        acc.add(
+            "OccupyWallStNYC",
+            "Occupy Wall Street",
+            "activist",
+            155_600,
+            source="hootsuite",
+            created=dt.datetime(2011, 9, 20, 22, 14, 3),
+            growth=0.0025,
+            friends=3100,
+            statuses=41_000,
+        )
         # Invented stand-ins for the private people the chronicles mention.
         acc.add("fin_joker", "Sam Okonkwo", "general", 640, source="iphone")
         acc.add("heavenly_q", "Brother Tom", "general", 1_230, source="web")
@@ -1039,8 +1906,9 @@ class Generator:
         for _, _, _, _, handle, name, followers in HOSTILE_ANCHORS:
             acc.add(handle, name, "activist", followers, source=rng.choice(("web", "iphone", "tweetdeck")))
         self.students: list[Account] = []
-        for i, (handle, name) in enumerate((("kfinance15", "Kyle R."), ("jess_analyst", "Jessica Ma"),
-                                            ("future_ib_guy", "Omar H."))):
+        for i, (handle, name) in enumerate(
+            (("kfinance15", "Kyle R."), ("jess_analyst", "Jessica Ma"), ("future_ib_guy", "Omar H."))
+        ):
             self.students.append(acc.add(handle, name, "student", 140 + 90 * i, source="iphone"))
         self.noise_accounts = [
             acc.add("NYCFinanceJobs", "NYC Finance Jobs", "bot", 3_900, source="twitterfeed"),
@@ -1057,57 +1925,158 @@ class Generator:
         brand = self.brand
         self.brand_posts: list[Post] = []
         for when, text, n_rt in BRAND_POSTS:
-            p = self.post(self.at(*when), brand, text, category="brand",
-                          n_rt=n_rt, rt_median=1.5, rt_sigma=1.0, fav_ratio=0.8, label="invitation")
+            p = self.post(
+                self.at(*when),
+                brand,
+                text,
+                category="brand",
+                n_rt=n_rt,
+                rt_median=1.5,
+                rt_sigma=1.0,
+                fav_ratio=0.8,
+                label="invitation",
+            )
             self.brand_posts.append(p)
         # Genuine career questions answered by the brand.
         answers = (
-            ((8, 11, 48), (8, 13, 20), self.students[0], "@jpmorgan How did Jimmy Lee get his start in banking? #AskJPM",
-             "Great question! Jimmy will talk about how he got his start, tune in 11/14 at 1pm ET. #AskJPM"),
-            ((10, 13, 5), (10, 15, 12), self.students[1], "@jpmorgan Is the #AskJPM Q&A open to students or only to clients?",
-             "Open to everyone, just use #AskJPM. See you Thursday 11/14 at 1pm ET! #TwitterTakeover"),
-            ((11, 9, 58), (11, 10, 31), self.students[2], "@jpmorgan Would Jimmy Lee recommend starting in a regional office? #AskJPM",
-             "Thanks for the question, it's on the list for Jimmy. #AskJPM"),
+            (
+                (8, 11, 48),
+                (8, 13, 20),
+                self.students[0],
+                "@jpmorgan How did Jimmy Lee get his start in banking? #AskJPM",
+                "Great question! Jimmy will talk about how he got his start, tune in 11/14 at 1pm ET. #AskJPM",
+            ),
+            (
+                (10, 13, 5),
+                (10, 15, 12),
+                self.students[1],
+                "@jpmorgan Is the #AskJPM Q&A open to students or only to clients?",
+                "Open to everyone, just use #AskJPM. See you Thursday 11/14 at 1pm ET! #TwitterTakeover",
+            ),
+            (
+                (11, 9, 58),
+                (11, 10, 31),
+                self.students[2],
+                "@jpmorgan Would Jimmy Lee recommend starting in a regional office? #AskJPM",
+                "Thanks for the question, it's on the list for Jimmy. #AskJPM",
+            ),
         )
         for qwhen, awhen, student, q, a in answers:
             qh = self.at(*qwhen)
             qp = self.post(qh, student, q, kind="reply", ref=self._latest_brand(qh), category="career")
-            ap = self.post(self.at(*awhen), brand, f"@{student.handle} {a}", kind="reply", ref=qp,
-                           category="brand", n_rt=1, rt_median=1.0)
+            ap = self.post(
+                self.at(*awhen),
+                brand,
+                f"@{student.handle} {a}",
+                kind="reply",
+                ref=qp,
+                category="brand",
+                n_rt=1,
+                rt_median=1.0,
+            )
             self.brand_posts.append(ap)
         self.brand_posts.sort(key=lambda p: p.h)
 
         # 11-11: the first weak signal, then the drift.
         joke_h = T_FIRST_JOKE + rng.random() / 60
-        self.post(joke_h, acc.get("fin_joker"), ANCHOR_JOKE, kind="reply",
-                  ref=self._latest_brand(joke_h), category="ironic", n_rt=3, label="first weak signal")
-        self.post(joke_h + 2.7 / 60, acc.get("fin_joker"), ANCHOR_APOLOGY, kind="reply",
-                  ref=self._latest_brand(joke_h), category="positive", label="the apology")
-        self.post(est(11, 13, 41, 12), acc.get("heavenly_q"), ANCHOR_HEAVEN, category="ironic",
-                  n_rt=46, rt_median=2.0, revive=0.75, label="heaven")
+        self.post(
+            joke_h,
+            acc.get("fin_joker"),
+            ANCHOR_JOKE,
+            kind="reply",
+            ref=self._latest_brand(joke_h),
+            category="ironic",
+            n_rt=3,
+            label="first weak signal",
+        )
+        self.post(
+            joke_h + 2.7 / 60,
+            acc.get("fin_joker"),
+            ANCHOR_APOLOGY,
+            kind="reply",
+            ref=self._latest_brand(joke_h),
+            category="positive",
+            label="the apology",
+        )
+        self.post(
+            est(11, 13, 41, 12),
+            acc.get("heavenly_q"),
+            ANCHOR_HEAVEN,
+            category="ironic",
+            n_rt=46,
+            rt_median=2.0,
+            revive=0.75,
+            label="heaven",
+        )
         t = self.new_text()
-        self.post(est(11, 14, 56, 3), acc.get("dimonwatch"),
-                  ANCHOR_RAPSHEET.format(url=t.link(RAPSHEET_URL)), t, category="critical", n_rt=31,
-                  rt_median=2.0, revive=0.6, label="rap sheet")
-        ask = self.post(est(12, 15, 18, 40), acc.get("laura_d_nyc"),
-                        "@gtrent_jpm is the #AskJPM Q&A with Jimmy Lee on Thursday at 1pm ET? want to tell a few friends",
-                        kind="reply", reply_to=acc.get("gtrent_jpm"), category="neutral",
-                        label="relative asks the time")
-        self.post(est(12, 15, 33, 2), acc.get("gtrent_jpm"),
-                  "@laura_d_nyc Yes! Thursday 11/14, 1pm ET. Questions with #AskJPM", kind="reply", ref=ask,
-                  category="neutral")
+        self.post(
+            est(11, 14, 56, 3),
+            acc.get("dimonwatch"),
+            ANCHOR_RAPSHEET.format(url=t.link(RAPSHEET_URL)),
+            t,
+            category="critical",
+            n_rt=31,
+            rt_median=2.0,
+            revive=0.6,
+            label="rap sheet",
+        )
+        ask = self.post(
+            est(12, 15, 18, 40),
+            acc.get("laura_d_nyc"),
+            "@gtrent_jpm is the #AskJPM Q&A with Jimmy Lee on Thursday at 1pm ET? want to tell a few friends",
+            kind="reply",
+            reply_to=acc.get("gtrent_jpm"),
+            category="neutral",
+            label="relative asks the time",
+        )
+        self.post(
+            est(12, 15, 33, 2),
+            acc.get("gtrent_jpm"),
+            "@laura_d_nyc Yes! Thursday 11/14, 1pm ET. Questions with #AskJPM",
+            kind="reply",
+            ref=ask,
+            category="neutral",
+        )
 
         # 11-13 from 16:00: the anchors of the storm.
         for label, when, text, n_rt, handle, _, _ in HOSTILE_ANCHORS:
             t = self.new_text()
             if "{url}" in text:
                 text = text.format(url=t.link("http://other98.com/dont-negotiate"))
-            self.post(self.at(*when), acc.get(handle), text, t, category="hostile",
-                      n_rt=n_rt, rt_median=1.4, rt_sigma=1.0, fav_ratio=rng.uniform(0.5, 0.9), label=label)
-        self.post(est(13, 17, 12, 30), acc.get("regret_o_meter"), ANCHOR_REGRET, category="mock",
-                  n_rt=370, rt_median=1.3, rt_sigma=1.0, fav_ratio=0.7, label="regretting")
-        self.post(est(13, 17, 48, 9), acc.get("econ_corresp"), ANCHOR_ECONOMIST, category="mock",
-                  n_rt=430, rt_median=1.5, rt_sigma=1.0, fav_ratio=0.8, label="economist")
+            self.post(
+                self.at(*when),
+                acc.get(handle),
+                text,
+                t,
+                category="hostile",
+                n_rt=n_rt,
+                rt_median=1.4,
+                rt_sigma=1.0,
+                fav_ratio=rng.uniform(0.5, 0.9),
+                label=label,
+            )
+        self.post(
+            est(13, 17, 12, 30),
+            acc.get("regret_o_meter"),
+            ANCHOR_REGRET,
+            category="mock",
+            n_rt=370,
+            rt_median=1.3,
+            rt_sigma=1.0,
+            fav_ratio=0.7,
+            label="regretting",
+        )
+        self.post(
+            est(13, 17, 48, 9),
+            acc.get("econ_corresp"),
+            ANCHOR_ECONOMIST,
+            category="mock",
+            n_rt=430,
+            rt_median=1.5,
+            rt_sigma=1.0,
+            fav_ratio=0.8,
+            label="economist",
+        )
         urls_used: dict[str, int] = {}
         for handle, when, text, n_rt in ACTIVIST_POSTS:
             t = self.new_text()
@@ -1115,19 +2084,47 @@ class Generator:
                 i = urls_used.get(handle, 0)
                 urls_used[handle] = i + 1
                 text = text.format(url=t.link(ACTIVIST_URLS[handle][i]))
-            self.post(self.at(*when), acc.get(handle), text, t, category="activist",
-                      n_rt=n_rt, rt_median=1.2, rt_sigma=1.0, fav_ratio=rng.uniform(0.4, 0.8),
-                      label=f"@{handle}")
+            self.post(
+                self.at(*when),
+                acc.get(handle),
+                text,
+                t,
+                category="activist",
+                n_rt=n_rt,
+                rt_median=1.2,
+                rt_sigma=1.0,
+                fav_ratio=rng.uniform(0.4, 0.8),
+                label=f"@{handle}",
+            )
         self.press_items: list[tuple[float, PressItem]] = []
         for item in PRESS:
             t = self.new_text()
             h = self.at(*item.when)
             text = f"{item.headline} {t.link(item.url)}"
-            self.post(h, acc.get(item.handle), text, t, category="press", n_rt=item.n_rt,
-                      rt_median=1.0, rt_sigma=1.1, fav_ratio=0.3, label=f"@{item.handle}")
+            self.post(
+                h,
+                acc.get(item.handle),
+                text,
+                t,
+                category="press",
+                n_rt=item.n_rt,
+                rt_median=1.0,
+                rt_sigma=1.1,
+                fav_ratio=0.3,
+                label=f"@{item.handle}",
+            )
             self.press_items.append((h, item))
-        self.cancel = self.post(T_CANCEL, self.brand, CANCEL_TEXT, category="brand", n_rt=1050,
-                                rt_median=1.1, rt_sigma=1.15, fav_ratio=0.55, label="cancellation")
+        self.cancel = self.post(
+            T_CANCEL,
+            self.brand,
+            CANCEL_TEXT,
+            category="brand",
+            n_rt=1050,
+            rt_median=1.1,
+            rt_sigma=1.15,
+            fav_ratio=0.55,
+            label="cancellation",
+        )
         self.brand_posts.append(self.cancel)
 
     def at(self, day: int, hour: int, minute: int) -> float:
@@ -1158,11 +2155,11 @@ class Generator:
             "critical": 1.0 * neg * (1.0 - 0.6 * storm),
             "hostile": 7.5 * storm * (0.35 + 0.65 * late),
             "mock": 2.6 * storm,
-            "press_share": press * (0.8 + 2.5 * math.exp(-((h - 176.0) / 7.0) ** 2)),
+            "press_share": press * (0.8 + 2.5 * math.exp(-(((h - 176.0) / 7.0) ** 2))),
             "cancel": 5.0 * cancel * math.exp(-max(0.0, h - T_CANCEL) / 12.0),
-            "second": 3.0 * math.exp(-((h - T_QA) / 1.6) ** 2),
+            "second": 3.0 * math.exp(-(((h - T_QA) / 1.6) ** 2)),
             "lessons": 2.6 * sigmoid((h - 174.0) / 2.0),
-            "foreign": 0.5 * storm + 1.6 * math.exp(-((h - 173.0) / 4.0) ** 2),
+            "foreign": 0.5 * storm + 1.6 * math.exp(-(((h - 173.0) / 4.0) ** 2)),
             "conversation": 1.6 * storm * (0.4 + 0.6 * late),
         }
 
@@ -1225,8 +2222,9 @@ class Generator:
             "conversation": (("general", "activist"), (70, 30)),
         }
         if lang != "en":
-            return self.accounts.picker(("general", "activist", "finance", "student", "pr", "journo"),
-                                        (lang,)).pick(rng)
+            return self.accounts.picker(
+                ("general", "activist", "finance", "student", "pr", "journo"), (lang,)
+            ).pick(rng)
         personas, weights = mix[cat]
         persona = rng.choices(personas, weights)[0]
         return self.accounts.picker((persona,)).pick(rng)
@@ -1236,8 +2234,14 @@ class Generator:
         template, src = rng.choice(NOISE)
         t = self.new_text()
         author = rng.choice(self.noise_accounts)
-        text = self.fill(template, t, url="http://bit.ly/" + "".join(
-            rng.choice("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(7)))
+        text = self.fill(
+            template,
+            t,
+            url="http://bit.ly/"
+            + "".join(
+                rng.choice("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(7)
+            ),
+        )
         p = self.post(h, author, text, t, category="noise")
         p.source = _SOURCES[src]
         p.n_rt = 1 if rng.random() < 0.05 else 0
@@ -1265,13 +2269,17 @@ class Generator:
         if not published:
             return self.fill(rng.choice(MOCK_POSTS), t)
         # Fresh stories get shared most; older ones keep trickling.
-        ws = [math.exp(-(h - ph) / 8.0) * (1 + math.log10(self.accounts.get(i.handle).followers))
-              for ph, i in published]
+        ws = [
+            math.exp(-(h - ph) / 8.0) * (1 + math.log10(self.accounts.get(i.handle).followers))
+            for ph, i in published
+        ]
         _, item = rng.choices(published, ws)[0]
         template = rng.choice(PRESS_SHARES)
         url = item.url
         if "via @" not in template and rng.random() < 0.25:
-            url = "http://bit.ly/" + "".join(rng.choice("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(7))
+            url = "http://bit.ly/" + "".join(
+                rng.choice("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(7)
+            )
         return self.fill(template, t, url=url, headline=item.headline, press=item.handle)
 
     def make(self, cat: str, h: float) -> Post | None:
@@ -1308,15 +2316,23 @@ class Generator:
                 r = rng.random()
                 if r < 0.45:
                     return self.make_conversation(h, self.cancel, quote=r < 0.3)
-                text, lead, factor = self.decorate(self.fill(rng.choice(CANCEL_REACTIONS), t), 0.08, 0.12), False, 0.8
+                text, lead, factor = (
+                    self.decorate(self.fill(rng.choice(CANCEL_REACTIONS), t), 0.08, 0.12),
+                    False,
+                    0.8,
+                )
             elif cat == "second":
                 text, lead = self.decorate(self.fill(rng.choice(SECOND_WAVE), t), 0.08, 0.1), False
             elif cat == "lessons":
                 text, lead, factor = self.fill(rng.choice(LESSONS), t, url=self.blog_link()), False, 0.5
             elif cat == "foreign":
                 lang = rng.choices(("es", "fr", "de", "pt", "ja"), (30, 22, 18, 18, 12))[0]
-                text = self.fill(rng.choice(FOREIGN[lang]), t, url=rng.choice(FOREIGN_LINKS[lang]),
-                                 tag=rng.choice(("#AskJPM", "#AskJPM", "#askjpm")))
+                text = self.fill(
+                    rng.choice(FOREIGN[lang]),
+                    t,
+                    url=rng.choice(FOREIGN_LINKS[lang]),
+                    tag=rng.choice(("#AskJPM", "#AskJPM", "#askjpm")),
+                )
                 lead, factor = False, 0.8
             elif cat == "conversation":
                 return self.make_conversation(h)
@@ -1334,8 +2350,7 @@ class Generator:
                     kind, ref = "reply", self._latest_brand(h)
                 else:
                     kind, reply_to = "reply", self.brand
-            p = self.post(h, author, text, t, kind=kind, ref=ref, reply_to=reply_to, lang=lang,
-                          category=cat)
+            p = self.post(h, author, text, t, kind=kind, ref=ref, reply_to=reply_to, lang=lang, category=cat)
             if rng.random() < 0.0012 and cat in ("hostile", "ironic") and h > T_STORM:
                 # Second thoughts: a few hostile posts are deleted minutes later.
                 p.delete_after = rng.uniform(0.05, 1.5)
@@ -1349,15 +2364,30 @@ class Generator:
 
     def blog_link(self) -> str:
         rng = self.rng
-        slug = rng.choice(("lessons-from-askjpm", "askjpm-social-media-fail", "what-brands-can-learn-from-askjpm",
-                           "askjpm-hashtag-hijack", "jpmorgan-twitter-qa-crisis"))
-        site = rng.choice(("http://www.prdaily.com/Main/Articles/", "http://www.ragan.com/Main/Articles/",
-                           "http://www.socialmediatoday.com/content/", "http://blogs.hbr.org/2013/11/",
-                           "http://www.forbes.com/sites/", "http://www.fastcompany.com/"))
+        slug = rng.choice(
+            (
+                "lessons-from-askjpm",
+                "askjpm-social-media-fail",
+                "what-brands-can-learn-from-askjpm",
+                "askjpm-hashtag-hijack",
+                "jpmorgan-twitter-qa-crisis",
+            )
+        )
+        site = rng.choice(
+            (
+                "http://www.prdaily.com/Main/Articles/",
+                "http://www.ragan.com/Main/Articles/",
+                "http://www.socialmediatoday.com/content/",
+                "http://blogs.hbr.org/2013/11/",
+                "http://www.forbes.com/sites/",
+                "http://www.fastcompany.com/",
+            )
+        )
         return f"{site}{slug}"
 
-    def make_conversation(self, h: float, target: Post | None = None,
-                          quote: bool | None = None) -> Post | None:
+    def make_conversation(
+        self, h: float, target: Post | None = None, quote: bool | None = None
+    ) -> Post | None:
         """A reply to, or a quote of, a post people are talking about (by default, one picked
         by how much it is being retweeted and how fresh it is)."""
         rng = self.rng
@@ -1397,8 +2427,9 @@ class Generator:
             if not text.startswith("@jpmorgan"):
                 text = "@jpmorgan " + text
         else:
-            text = self.casual(self.fill(rng.choice(CONVERSATION), t, h=target.author.handle),
-                               (), COMMENT_CLOSERS, 0.0, 0.25)
+            text = self.casual(
+                self.fill(rng.choice(CONVERSATION), t, h=target.author.handle), (), COMMENT_CLOSERS, 0.0, 0.25
+            )
         if len(text) > 140:
             return None
         p = self.post(h, author, text, t, kind="reply", ref=target, category="conversation")
@@ -1433,8 +2464,18 @@ class Generator:
                     if id(who) not in seen:
                         break
                 seen.add(id(who))
-                retweets.append(Post(h=h, author=who, kind="retweet", ref=p, lang=p.lang,
-                                     text=p.text, source=who.source, category="retweet"))
+                retweets.append(
+                    Post(
+                        h=h,
+                        author=who,
+                        kind="retweet",
+                        ref=p,
+                        lang=p.lang,
+                        text=p.text,
+                        source=who.source,
+                        category="retweet",
+                    )
+                )
         self.posts.extend(retweets)
 
     # -- output ----------------------------------------------------------------------------
@@ -1528,13 +2569,20 @@ def entities_json(text: str, found: list[tuple]) -> dict:
         elif kind == "symbol":
             ent["symbols"].append({"text": payload, "indices": idx})
         elif kind == "mention":
-            ent["user_mentions"].append({"screen_name": payload.handle, "name": payload.name,
-                                         "id": payload.uid, "id_str": str(payload.uid),
-                                         "indices": idx})
+            ent["user_mentions"].append(
+                {
+                    "screen_name": payload.handle,
+                    "name": payload.name,
+                    "id": payload.uid,
+                    "id_str": str(payload.uid),
+                    "indices": idx,
+                }
+            )
         else:
             tco, expanded = payload
-            ent["urls"].append({"url": tco, "expanded_url": expanded,
-                                "display_url": display_url(expanded), "indices": idx})
+            ent["urls"].append(
+                {"url": tco, "expanded_url": expanded, "display_url": display_url(expanded), "indices": idx}
+            )
     return ent
 
 
@@ -1546,8 +2594,15 @@ class Writer:
 
     def urls_of(self, p: Post) -> list[tuple[str, str]]:
         if p.kind == "quote":
-            return [(tco, f"https://twitter.com/{p.ref.author.handle}/status/{p.ref.id}"
-                     if exp == "QUOTED" else exp) for tco, exp in p.urls]
+            return [
+                (
+                    tco,
+                    f"https://twitter.com/{p.ref.author.handle}/status/{p.ref.id}"
+                    if exp == "QUOTED"
+                    else exp,
+                )
+                for tco, exp in p.urls
+            ]
         return p.urls
 
     def found(self, p: Post) -> list[tuple]:
@@ -1564,7 +2619,10 @@ class Writer:
         reply_user = reply_status.author if reply_status else p.reply_to
         d = {
             "created_at": twitter_time(dt.datetime.fromtimestamp(p.ms / 1000, dt.timezone.utc)),
-            "id": p.id, "id_str": str(p.id), "text": escape(p.text), "source": p.source,
+            "id": p.id,
+            "id_str": str(p.id),
+            "text": escape(p.text),
+            "source": p.source,
             "truncated": False,
             "in_reply_to_status_id": reply_status.id if reply_status else None,
             "in_reply_to_status_id_str": str(reply_status.id) if reply_status else None,
@@ -1602,13 +2660,22 @@ class Writer:
         inner = self.status(orig, p.h + 1e-9)
         return {
             "created_at": twitter_time(dt.datetime.fromtimestamp(p.ms / 1000, dt.timezone.utc)),
-            "id": p.id, "id_str": str(p.id), "text": escape(text), "source": p.source,
-            "truncated": False, "in_reply_to_status_id": None, "in_reply_to_status_id_str": None,
-            "in_reply_to_user_id_str": None, "in_reply_to_screen_name": None,
+            "id": p.id,
+            "id_str": str(p.id),
+            "text": escape(text),
+            "source": p.source,
+            "truncated": False,
+            "in_reply_to_status_id": None,
+            "in_reply_to_status_id_str": None,
+            "in_reply_to_user_id_str": None,
+            "in_reply_to_screen_name": None,
             "user": p.author.to_json(p.h),
-            "retweeted_status": inner, "is_quote_status": False,
-            "retweet_count": orig.rt_seen, "favorite_count": 0,
-            "entities": entities_json(text, found), "lang": orig.lang,
+            "retweeted_status": inner,
+            "is_quote_status": False,
+            "retweet_count": orig.rt_seen,
+            "favorite_count": 0,
+            "entities": entities_json(text, found),
+            "lang": orig.lang,
         }
 
     def lines(self):
@@ -1618,21 +2685,58 @@ class Writer:
         notices: list[tuple[int, dict]] = []
         for p in posts:
             if p.delete_after is not None:
-                notices.append((ms_of(p.h + p.delete_after), {"delete": {"status": {
-                    "id": p.id, "id_str": str(p.id), "user_id": p.author.uid,
-                    "user_id_str": str(p.author.uid)}}}))
+                notices.append(
+                    (
+                        ms_of(p.h + p.delete_after),
+                        {
+                            "delete": {
+                                "status": {
+                                    "id": p.id,
+                                    "id_str": str(p.id),
+                                    "user_id": p.author.uid,
+                                    "user_id_str": str(p.author.uid),
+                                }
+                            }
+                        },
+                    )
+                )
         # Un-retweets also arrive as deletes, and the stream sends deletes for statuses the
         # collector never saw.
         rts = [p for p in posts if p.kind == "retweet" and T_STORM < p.h < T_CANCEL]
         for p in rng.sample(rts, 2):
-            notices.append((ms_of(p.h + rng.uniform(0.1, 2.0)), {"delete": {"status": {
-                "id": p.id, "id_str": str(p.id), "user_id": p.author.uid,
-                "user_id_str": str(p.author.uid)}}}))
+            notices.append(
+                (
+                    ms_of(p.h + rng.uniform(0.1, 2.0)),
+                    {
+                        "delete": {
+                            "status": {
+                                "id": p.id,
+                                "id_str": str(p.id),
+                                "user_id": p.author.uid,
+                                "user_id_str": str(p.author.uid),
+                            }
+                        }
+                    },
+                )
+            )
         for h in (est(13, 19, 41, 7), est(14, 9, 3, 55)):
             ghost = ((ms_of(h) - 86_400_000 * 3 - TWITTER_EPOCH_MS) << 22) | (rng.randrange(1024) << 12)
             user = rng.choice(self.accounts.pool)
-            notices.append((ms_of(h), {"delete": {"status": {
-                "id": ghost, "id_str": str(ghost), "user_id": user.uid, "user_id_str": str(user.uid)}}}))
+            notices.append(
+                (
+                    ms_of(h),
+                    {
+                        "delete": {
+                            "status": {
+                                "id": ghost,
+                                "id_str": str(ghost),
+                                "user_id": user.uid,
+                                "user_id_str": str(user.uid),
+                            }
+                        }
+                    },
+                )
+            )
         for h, n in ((est(13, 18, 47, 12), 12), (est(13, 19, 58, 30), 57)):
             ms = ms_of(h) + rng.randrange(1000)
             notices.append((ms, {"limit": {"track": n, "timestamp_ms": str(ms)}}))
@@ -1669,8 +2773,7 @@ def generate(path: str | os.PathLike = DEFAULT_OUT, seed: int = DEFAULT_SEED) ->
     tmp = path.with_name(path.name + ".tmp")
     lines = 0
     with open(tmp, "wb") as raw:
-        with gzip.GzipFile(filename="", mode="wb", fileobj=raw,
-                           compresslevel=9, mtime=0) as gz:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz:
             for obj in writer.lines():
                 gz.write(dumps(obj).encode("ascii") + b"\n")
                 lines += 1
@@ -1681,10 +2784,26 @@ def generate(path: str | os.PathLike = DEFAULT_OUT, seed: int = DEFAULT_SEED) ->
         kinds[p.kind] = kinds.get(p.kind, 0) + 1
         if p.kind != "retweet":
             categories[p.category] = categories.get(p.category, 0) + 1
-    anchors = [(p.label, p.author.handle, twitter_time(dt.datetime.fromtimestamp(p.ms / 1000, dt.timezone.utc)),
-                p.rt_seen, p.text) for p in posts if p.label]
-    return {"path": str(path), "lines": lines, "posts": len(posts), "kinds": kinds,
-            "categories": categories, "anchors": anchors, "bytes": path.stat().st_size}
+    anchors = [
+        (
+            p.label,
+            p.author.handle,
+            twitter_time(dt.datetime.fromtimestamp(p.ms / 1000, dt.timezone.utc)),
+            p.rt_seen,
+            p.text,
+        )
+        for p in posts
+        if p.label
+    ]
+    return {
+        "path": str(path),
+        "lines": lines,
+        "posts": len(posts),
+        "kinds": kinds,
+        "categories": categories,
+        "anchors": anchors,
+        "bytes": path.stat().st_size,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1693,8 +2812,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-o", "--out", default=str(DEFAULT_OUT), help="output file (default: %(default)s)")
     args = ap.parse_args(argv)
     info = generate(args.out, args.seed)
-    print(f"wrote {info['path']}: {info['posts']} posts ({', '.join(f'{k} {v}' for k, v in sorted(info['kinds'].items()))}), "
-          f"{info['lines']} lines, {info['bytes'] / 1e6:.2f} MB", file=sys.stderr)
+    print(
+        f"wrote {info['path']}: {info['posts']} posts ({', '.join(f'{k} {v}' for k, v in sorted(info['kinds'].items()))}), "
+        f"{info['lines']} lines, {info['bytes'] / 1e6:.2f} MB",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -37,6 +37,7 @@ POST_COLUMNS = (
 
 # ---- files and workspaces -------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
@@ -80,14 +81,17 @@ def post_rows(ws: Workspace, where: str = "true") -> list[tuple]:
 def posts_by_id(ws: Workspace) -> dict[str, dict]:
     cur = ws.con.execute("SELECT * FROM posts")
     names = [d[0] for d in cur.description]
-    return {row[names.index("post_id")]: dict(zip(names, row)) for row in cur.fetchall()}
+    return {row[names.index("post_id")]: dict(zip(names, row, strict=False)) for row in cur.fetchall()}
 
 
 def table_counts(con) -> dict[str, int]:
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_type = 'BASE TABLE' ORDER BY 1"
-    ).fetchall()]
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' ORDER BY 1"
+        ).fetchall()
+    ]
     return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
@@ -96,20 +100,27 @@ def dump(ws: Workspace) -> dict:
     (as text, in a fixed order), and the row count of every table in the file."""
     con = ws.con
     out = {"counts": table_counts(con)}
-    for table, order in (("posts", "platform, post_id"), ("imports", "import_id"),
-                         ("sentiment", "text_key"), ("meta", "key"), ("annotations", "id")):
+    for table, order in (
+        ("posts", "platform, post_id"),
+        ("imports", "import_id"),
+        ("sentiment", "text_key"),
+        ("meta", "key"),
+        ("annotations", "id"),
+    ):
         out[table] = con.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
     return out
 
 
 # ---- generated files ------------------------------------------------------------------------
 
+
 def stream_lines(fixtures: Path = FIXTURES) -> list[str]:
     return (fixtures / "python-twitter" / "streaming_lines.json").read_text(encoding="utf-8").splitlines()
 
 
-def write_v1_stream(path: Path, n: int, id_base: int = 1_500_000_000_000_000_000,
-                    distinct_text: bool = False) -> Path:
+def write_v1_stream(
+    path: Path, n: int, id_base: int = 1_500_000_000_000_000_000, distinct_text: bool = False
+) -> Path:
     """``n`` lines made from the real v1.1 stream: each line a real status with a new id
     (every occurrence of the original id replaced), optionally with its text made unique."""
     templates = stream_lines()
@@ -130,32 +141,49 @@ def write_v1_stream(path: Path, n: int, id_base: int = 1_500_000_000_000_000_000
 
 # ---- a small X (Twitter) account archive, laid out like the real download -------------------
 
+
 def _x_time(dt: datetime) -> str:
     """The archive's time format: ``Wed Nov 13 21:03:07 +0000 2013``."""
     return dt.strftime("%a %b %d %H:%M:%S +0000 %Y")
 
 
-def _x_tweet(id_str, when, full_text, *, favs="0", rts="0", hashtags=(), mentions=(), urls=(),
-             reply_to=None, lang="en"):
+def _x_tweet(
+    id_str, when, full_text, *, favs="0", rts="0", hashtags=(), mentions=(), urls=(), reply_to=None, lang="en"
+):
     ents = {
         "hashtags": [{"text": h, "indices": ["0", str(len(h) + 1)]} for h in hashtags],
         "symbols": [],
         "user_mentions": [
-            {"name": name, "screen_name": handle, "indices": ["0", str(len(handle) + 1)],
-             "id_str": uid, "id": uid}
+            {
+                "name": name,
+                "screen_name": handle,
+                "indices": ["0", str(len(handle) + 1)],
+                "id_str": uid,
+                "id": uid,
+            }
             for handle, name, uid in mentions
         ],
         "urls": [
-            {"url": short, "expanded_url": full, "display_url": full.split("//", 1)[1][:26],
-             "indices": ["0", "23"]}
+            {
+                "url": short,
+                "expanded_url": full,
+                "display_url": full.split("//", 1)[1][:26],
+                "indices": ["0", "23"],
+            }
             for short, full in urls
         ],
     }
     tweet = {
-        "edit_info": {"initial": {"editTweetIds": [id_str], "editableUntil": "2013-11-13T21:33:07.000Z",
-                                  "editsRemaining": "5", "isEditEligible": False}},
+        "edit_info": {
+            "initial": {
+                "editTweetIds": [id_str],
+                "editableUntil": "2013-11-13T21:33:07.000Z",
+                "editsRemaining": "5",
+                "isEditEligible": False,
+            }
+        },
         "retweeted": False,
-        "source": "<a href=\"https://mobile.twitter.com\" rel=\"nofollow\">Twitter Web App</a>",
+        "source": '<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>',
         "entities": ents,
         "display_text_range": ["0", str(len(full_text))],
         "favorite_count": favs,
@@ -170,11 +198,15 @@ def _x_tweet(id_str, when, full_text, *, favs="0", rts="0", hashtags=(), mention
     }
     if reply_to:
         status_id, handle, user_id = reply_to
-        tweet.update({
-            "in_reply_to_status_id_str": status_id, "in_reply_to_status_id": status_id,
-            "in_reply_to_user_id": user_id, "in_reply_to_user_id_str": user_id,
-            "in_reply_to_screen_name": handle,
-        })
+        tweet.update(
+            {
+                "in_reply_to_status_id_str": status_id,
+                "in_reply_to_status_id": status_id,
+                "in_reply_to_user_id": user_id,
+                "in_reply_to_user_id_str": user_id,
+                "in_reply_to_screen_name": handle,
+            }
+        )
     return tweet
 
 
@@ -185,35 +217,65 @@ def _utc(*args) -> datetime:
 ACCOUNT = {"accountId": "19875341", "username": "AcmeSupport", "accountDisplayName": "Acme Support"}
 
 X_PART0 = [
-    _x_tweet("400795340391243777", _utc(2013, 11, 13, 21, 3, 7),
-             "We're aware of an outage affecting card payments &amp; are working on a fix. "
-             "Updates here. #AcmeOutage",
-             favs="12", rts="31", hashtags=["AcmeOutage"]),
-    _x_tweet("400797912661434368", _utc(2013, 11, 13, 21, 13, 20),
-             "@jdoe Sorry about that &lt;3 Please DM us your case number and we'll look into it.",
-             favs="1", mentions=[("jdoe", "Jane Doe", "1561123")],
-             reply_to=("400796581712302080", "jdoe", "1561123")),
-    _x_tweet("400812544105017344", _utc(2013, 11, 13, 22, 11, 28),
-             "RT @AcmeNews: Card payments are working again for all customers. Thank you for "
-             "your patience! https://t.co/Xyz12AbCdE",
-             mentions=[("AcmeNews", "Acme News", "7340062")],
-             urls=[("https://t.co/Xyz12AbCdE", "https://news.acme.example/restored")]),
-    _x_tweet("400830219544723456", _utc(2013, 11, 13, 23, 21, 42),
-             "What happened tonight and what we are doing so it does not happen again: "
-             "https://t.co/Q1w2E3r4T5 #AcmeOutage",
-             favs="48", rts="20", hashtags=["AcmeOutage"],
-             urls=[("https://t.co/Q1w2E3r4T5", "https://blog.acme.example/2013/11/outage")]),
+    _x_tweet(
+        "400795340391243777",
+        _utc(2013, 11, 13, 21, 3, 7),
+        "We're aware of an outage affecting card payments &amp; are working on a fix. "
+        "Updates here. #AcmeOutage",
+        favs="12",
+        rts="31",
+        hashtags=["AcmeOutage"],
+    ),
+    _x_tweet(
+        "400797912661434368",
+        _utc(2013, 11, 13, 21, 13, 20),
+        "@jdoe Sorry about that &lt;3 Please DM us your case number and we'll look into it.",
+        favs="1",
+        mentions=[("jdoe", "Jane Doe", "1561123")],
+        reply_to=("400796581712302080", "jdoe", "1561123"),
+    ),
+    _x_tweet(
+        "400812544105017344",
+        _utc(2013, 11, 13, 22, 11, 28),
+        "RT @AcmeNews: Card payments are working again for all customers. Thank you for "
+        "your patience! https://t.co/Xyz12AbCdE",
+        mentions=[("AcmeNews", "Acme News", "7340062")],
+        urls=[("https://t.co/Xyz12AbCdE", "https://news.acme.example/restored")],
+    ),
+    _x_tweet(
+        "400830219544723456",
+        _utc(2013, 11, 13, 23, 21, 42),
+        "What happened tonight and what we are doing so it does not happen again: "
+        "https://t.co/Q1w2E3r4T5 #AcmeOutage",
+        favs="48",
+        rts="20",
+        hashtags=["AcmeOutage"],
+        urls=[("https://t.co/Q1w2E3r4T5", "https://blog.acme.example/2013/11/outage")],
+    ),
 ]
 X_PART1 = [
-    _x_tweet("399000114552537088", _utc(2013, 11, 8, 22, 9, 39),
-             "Our new app is live! Tell us what you think.", favs="7", rts="2"),
-    _x_tweet("399361029128130560", _utc(2013, 11, 9, 22, 3, 52),
-             "RT @jdoe: Loving the new @AcmeSupport app, so much faster",
-             mentions=[("jdoe", "Jane Doe", "1561123"), ("AcmeSupport", "Acme Support", "19875341")]),
+    _x_tweet(
+        "399000114552537088",
+        _utc(2013, 11, 8, 22, 9, 39),
+        "Our new app is live! Tell us what you think.",
+        favs="7",
+        rts="2",
+    ),
+    _x_tweet(
+        "399361029128130560",
+        _utc(2013, 11, 9, 22, 3, 52),
+        "RT @jdoe: Loving the new @AcmeSupport app, so much faster",
+        mentions=[("jdoe", "Jane Doe", "1561123"), ("AcmeSupport", "Acme Support", "19875341")],
+    ),
 ]
 X_LIKES = [
-    {"like": {"tweetId": "398111122223333444", "fullText": "A liked post that is not ours",
-              "expandedUrl": "https://twitter.com/i/web/status/398111122223333444"}},
+    {
+        "like": {
+            "tweetId": "398111122223333444",
+            "fullText": "A liked post that is not ours",
+            "expandedUrl": "https://twitter.com/i/web/status/398111122223333444",
+        }
+    },
 ]
 
 
@@ -224,11 +286,22 @@ def x_js(kind: str, part: int, items: list) -> str:
 
 
 def account_js() -> str:
-    return x_js("account", 0, [{"account": {
-        "email": "social@acme.example", "createdVia": "web", "username": ACCOUNT["username"],
-        "accountId": ACCOUNT["accountId"], "createdAt": "2009-01-15T17:52:39.000Z",
-        "accountDisplayName": ACCOUNT["accountDisplayName"],
-    }}])
+    return x_js(
+        "account",
+        0,
+        [
+            {
+                "account": {
+                    "email": "social@acme.example",
+                    "createdVia": "web",
+                    "username": ACCOUNT["username"],
+                    "accountId": ACCOUNT["accountId"],
+                    "createdAt": "2009-01-15T17:52:39.000Z",
+                    "accountDisplayName": ACCOUNT["accountDisplayName"],
+                }
+            }
+        ],
+    )
 
 
 @pytest.fixture
@@ -238,7 +311,9 @@ def x_archive(tmp_path) -> SimpleNamespace:
     data = root / "data"
     data.mkdir(parents=True)
     (data / "tweets.js").write_text(x_js("tweets", 0, [{"tweet": t} for t in X_PART0]), encoding="utf-8")
-    (data / "tweets-part1.js").write_text(x_js("tweets", 1, [{"tweet": t} for t in X_PART1]), encoding="utf-8")
+    (data / "tweets-part1.js").write_text(
+        x_js("tweets", 1, [{"tweet": t} for t in X_PART1]), encoding="utf-8"
+    )
     (data / "account.js").write_text(account_js(), encoding="utf-8")
     (data / "like.js").write_text(x_js("like", 0, X_LIKES), encoding="utf-8")
     (root / "Your archive.html").write_text("<html><body>Your archive</body></html>", encoding="utf-8")
@@ -255,19 +330,36 @@ def x_archive(tmp_path) -> SimpleNamespace:
     (bare / "tweets.js").write_text(x_js("tweets", 0, X_PART0), encoding="utf-8")
     (bare / "account.js").write_text(account_js(), encoding="utf-8")
 
-    return SimpleNamespace(root=root, data=data, tweets=data / "tweets.js",
-                           part1=data / "tweets-part1.js", like=data / "like.js", zip=zip_path,
-                           bare_tweets=bare / "tweets.js", part0=X_PART0, part1_tweets=X_PART1,
-                           account=ACCOUNT, likes=X_LIKES)
+    return SimpleNamespace(
+        root=root,
+        data=data,
+        tweets=data / "tweets.js",
+        part1=data / "tweets-part1.js",
+        like=data / "like.js",
+        zip=zip_path,
+        bare_tweets=bare / "tweets.js",
+        part0=X_PART0,
+        part1_tweets=X_PART1,
+        account=ACCOUNT,
+        likes=X_LIKES,
+    )
 
 
 @pytest.fixture(scope="session")
 def helpers() -> SimpleNamespace:
     """The helpers above, for test modules (which do not import conftest directly)."""
     return SimpleNamespace(
-        import_one=import_one, post_rows=post_rows, posts_by_id=posts_by_id, dump=dump,
-        table_counts=table_counts, write_v1_stream=write_v1_stream, stream_lines=stream_lines,
-        x_js=x_js, account_js=account_js, POST_COLUMNS=POST_COLUMNS, ROOT=ROOT,
+        import_one=import_one,
+        post_rows=post_rows,
+        posts_by_id=posts_by_id,
+        dump=dump,
+        table_counts=table_counts,
+        write_v1_stream=write_v1_stream,
+        stream_lines=stream_lines,
+        x_js=x_js,
+        account_js=account_js,
+        POST_COLUMNS=POST_COLUMNS,
+        ROOT=ROOT,
     )
 
 

@@ -84,13 +84,12 @@ def main() -> int:
     settle(app, window, 1.0)
     wanted = []
     for s in window.suggestions:
-        if s.kind in ("early_warning", "brand_action") and s.score >= 0.9:
-            wanted.append(s)
-        elif s.kind == "volume_change" and s.score >= 0.9:
-            wanted.append(s)
-        elif s.kind == "influencer_entry" and "Occupy" in s.label:
-            wanted.append(s)
-        elif s.kind == "press_pickup" and "First" in s.label:
+        if (
+            (s.kind in ("early_warning", "brand_action") and s.score >= 0.9)
+            or (s.kind == "volume_change" and s.score >= 0.9)
+            or (s.kind == "influencer_entry" and "Occupy" in s.label)
+            or (s.kind == "press_pickup" and "First" in s.label)
+        ):
             wanted.append(s)
     for s in wanted:
         window.accept_suggestion(s)

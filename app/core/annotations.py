@@ -65,8 +65,19 @@ KIND_CATEGORIES = {
 }
 
 #: The columns of an exported file, in order.
-FILE_COLUMNS = ("id", "starts_at", "ends_at", "label", "category", "note", "colour", "origin",
-                "evidence", "created_at", "updated_at")
+FILE_COLUMNS = (
+    "id",
+    "starts_at",
+    "ends_at",
+    "label",
+    "category",
+    "note",
+    "colour",
+    "origin",
+    "evidence",
+    "created_at",
+    "updated_at",
+)
 
 FILE_FORMAT = "incident-timeline-annotations"
 
@@ -126,6 +137,7 @@ class ImportSummary:
 
 # ---- reading and writing the workspace --------------------------------------------------------
 
+
 def list_annotations(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> list[Annotation]:
     """Every annotation, earliest first."""
     con = con or ws.cursor()
@@ -142,7 +154,7 @@ def add(ws: Workspace, a: Annotation) -> Annotation:
     ignored (use :func:`restore` to put one back as it was)."""
     a = check(a)
     now = _now()
-    row = ws.cursor().execute(q.INSERT, _values(a) + [now, now]).fetchone()
+    row = ws.cursor().execute(q.INSERT, [*_values(a), now, now]).fetchone()
     return _from_row(row)
 
 
@@ -151,7 +163,7 @@ def update(ws: Workspace, a: Annotation) -> Annotation:
     if a.id is None:
         raise UserError("This annotation has not been saved yet, so it cannot be changed.")
     a = check(a)
-    row = ws.cursor().execute(q.UPDATE, _values(a) + [_now(), int(a.id)]).fetchone()
+    row = ws.cursor().execute(q.UPDATE, [*_values(a), _now(), int(a.id)]).fetchone()
     if row is None:
         raise UserError(f"The annotation “{a.label}” is no longer in the workspace (it was deleted).")
     return _from_row(row)
@@ -173,7 +185,7 @@ def restore(ws: Workspace, a: Annotation) -> Annotation:
     now = _now()
     created = _naive(a.created_at) if a.created_at else now
     updated = _naive(a.updated_at) if a.updated_at else now
-    row = con.execute(q.INSERT_WITH_ID, [int(a.id)] + _values(a) + [created, updated]).fetchone()
+    row = con.execute(q.INSERT_WITH_ID, [int(a.id), *_values(a), created, updated]).fetchone()
     return _from_row(row)
 
 
@@ -184,8 +196,10 @@ def check(a: Annotation) -> Annotation:
     if not label:
         raise UserError("An annotation needs a label: a few words saying what happened.")
     if len(label) > MAX_LABEL:
-        raise UserError(f"The label is {len(label):,} characters long; keep it under {MAX_LABEL} "
-                        "and put the rest in the note.")
+        raise UserError(
+            f"The label is {len(label):,} characters long; keep it under {MAX_LABEL} "
+            "and put the rest in the note."
+        )
     category = (a.category or "other").strip().lower()
     if category not in CATEGORIES:
         raise UserError(f"“{a.category}” is not a category; use one of: {', '.join(CATEGORIES)}.")
@@ -207,18 +221,30 @@ def check(a: Annotation) -> Annotation:
             raise UserError("The evidence of an annotation must be a set of named values.")
         # through JSON and back, so that what is returned equals what is read back later
         evidence = json.loads(_dumps(evidence))
-    return replace(a, starts_at=starts_at, ends_at=ends_at, label=label, category=category,
-                   note=(a.note or "").strip(), colour=colour.lower(), origin=origin,
-                   evidence=evidence)
+    return replace(
+        a,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        label=label,
+        category=category,
+        note=(a.note or "").strip(),
+        colour=colour.lower(),
+        origin=origin,
+        evidence=evidence,
+    )
 
 
 # ---- suggestions ------------------------------------------------------------------------------
 
+
 def category_for(kind: str | None, evidence: dict | None = None) -> str:
     """The category of a suggestion of this kind (:data:`KIND_CATEGORIES`), except that a
     fall (of volume, or of the negative share) marks a resolution, not an escalation."""
-    if isinstance(evidence, dict) and evidence.get("direction") == "fall" and kind in (
-            "volume_change", "sentiment_shift"):
+    if (
+        isinstance(evidence, dict)
+        and evidence.get("direction") == "fall"
+        and kind in ("volume_change", "sentiment_shift")
+    ):
         return "resolution"
     return KIND_CATEGORIES.get(kind or "", "other")
 
@@ -248,8 +274,11 @@ def from_suggestion(s: Any) -> Annotation:
 
 def accepted_keys(annotations: Iterable[Annotation]) -> set[str]:
     """The keys of the suggestions these annotations were accepted from."""
-    return {a.evidence["suggestion_key"] for a in annotations
-            if a.evidence and isinstance(a.evidence.get("suggestion_key"), str)}
+    return {
+        a.evidence["suggestion_key"]
+        for a in annotations
+        if a.evidence and isinstance(a.evidence.get("suggestion_key"), str)
+    }
 
 
 def dismiss(ws: Workspace, key: str) -> None:
@@ -265,6 +294,7 @@ def dismissed_keys(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) 
 
 
 # ---- files --------------------------------------------------------------------------------------
+
 
 def export_csv(ws: Workspace, path: str | os.PathLike) -> int:
     """Write every annotation to a CSV file (UTF-8 with a byte-order mark, which spreadsheet
@@ -345,7 +375,7 @@ def import_file(ws: Workspace, path: str | os.PathLike) -> ImportSummary:
             if have is None:
                 created = _naive(a.created_at) if a.created_at else now
                 updated = _naive(a.updated_at) if a.updated_at else created
-                row = con.execute(q.INSERT, _values(a) + [created, updated]).fetchone()
+                row = con.execute(q.INSERT, [*_values(a), created, updated]).fetchone()
                 known[key] = _from_row(row)
                 summary.added += 1
                 continue
@@ -354,19 +384,24 @@ def import_file(ws: Workspace, path: str | os.PathLike) -> ImportSummary:
                 continue
             if a.updated_at is not None and have.updated_at is not None and a.updated_at > have.updated_at:
                 merged = replace(have, note=a.note, category=a.category, colour=a.colour)
-                row = con.execute(q.UPDATE, _values(merged) + [_naive(a.updated_at), int(have.id)]).fetchone()
+                row = con.execute(q.UPDATE, [*_values(merged), _naive(a.updated_at), int(have.id)]).fetchone()
                 known[key] = _from_row(row)
                 summary.updated += 1
             else:
                 summary.unchanged += 1
-                why = ("the file does not say when it was changed" if a.updated_at is None
-                       else "the workspace's version is as new or newer")
+                why = (
+                    "the file does not say when it was changed"
+                    if a.updated_at is None
+                    else "the workspace's version is as new or newer"
+                )
                 summary.problems.append(
-                    f"{where}: “{a.label}” differs from the workspace's; kept the workspace's ({why})")
+                    f"{where}: “{a.label}” differs from the workspace's; kept the workspace's ({why})"
+                )
     return summary
 
 
 # ---- helpers ------------------------------------------------------------------------------------
+
 
 class _BadRow(Exception):
     """A row of an imported file that cannot be read; the message says why."""
@@ -380,8 +415,9 @@ def _json_records(path: Path, text: str) -> list[tuple[str, dict]]:
     if isinstance(doc, dict):
         items = doc.get("annotations")
         if not isinstance(items, list):
-            raise UserError(f"{path.name} is JSON but not an annotations file (it has no list "
-                            "“annotations”).")
+            raise UserError(
+                f"{path.name} is JSON but not an annotations file (it has no list “annotations”)."
+            )
     elif isinstance(doc, list):
         items = doc
     else:
@@ -396,8 +432,10 @@ def _csv_records(path: Path, text: str) -> list[tuple[str, dict]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "starts_at" not in header or "label" not in header:
-        raise UserError(f"{path.name} is not an annotations file: it needs the columns starts_at "
-                        "and label (export one from the app to see the layout).")
+        raise UserError(
+            f"{path.name} is not an annotations file: it needs the columns starts_at "
+            "and label (export one from the app to see the layout)."
+        )
     reader.fieldnames = header
     out: list[tuple[str, dict]] = []
     try:
@@ -506,8 +544,16 @@ def _record(a: Annotation) -> dict:
 
 def _values(a: Annotation) -> list:
     """starts_at … evidence, as the INSERT and UPDATE statements take them."""
-    return [_ts(a.starts_at), None if a.ends_at is None else _ts(a.ends_at), a.label, a.category,
-            a.note, a.colour, a.origin, None if a.evidence is None else _dumps(a.evidence)]
+    return [
+        _ts(a.starts_at),
+        None if a.ends_at is None else _ts(a.ends_at),
+        a.label,
+        a.category,
+        a.note,
+        a.colour,
+        a.origin,
+        None if a.evidence is None else _dumps(a.evidence),
+    ]
 
 
 def _from_row(row: tuple) -> Annotation:

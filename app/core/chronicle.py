@@ -139,8 +139,10 @@ class ChronicleParagraph:
 
 # ---- phases -------------------------------------------------------------------------------------
 
-def phases(ws: Workspace, turning_points: Sequence[Any] | None = None,
-           con: duckdb.DuckDBPyConnection | None = None) -> list[Phase]:
+
+def phases(
+    ws: Workspace, turning_points: Sequence[Any] | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> list[Phase]:
     """The incident's phases, earliest first (see the module's notes for the rules)."""
     con = con or ws.cursor()
     span = metrics.incident_span(ws, con)
@@ -185,8 +187,15 @@ def _point(tp: Any) -> _Point:
         kind = (tp.evidence or {}).get("kind") if isinstance(tp.evidence, dict) else None
         return _Point(tp.starts_at, tp.ends_at, tp.category, kind, tp.label, tp.note, tp)
     kind = getattr(tp, "kind", None)
-    return _Point(float(tp.time), getattr(tp, "end", None), category_for(kind, getattr(tp, "evidence", None)),
-                  kind, getattr(tp, "label", ""), getattr(tp, "explanation", ""), tp)
+    return _Point(
+        float(tp.time),
+        getattr(tp, "end", None),
+        category_for(kind, getattr(tp, "evidence", None)),
+        kind,
+        getattr(tp, "label", ""),
+        getattr(tp, "explanation", ""),
+        tp,
+    )
 
 
 def _score(tp: Any) -> float:
@@ -231,8 +240,10 @@ def _brand_posts(ws: Workspace, con) -> list[_BrandPost]:
         hit = _brand_cache.get(key)
     if hit is not None:
         return hit
-    posts = [_BrandPost(metrics.to_unix(t), pid, text, kind, handle, ref)
-             for t, pid, text, kind, handle, ref in con.execute(q.BRAND_POSTS, [handles]).fetchall()]
+    posts = [
+        _BrandPost(metrics.to_unix(t), pid, text, kind, handle, ref)
+        for t, pid, text, kind, handle, ref in con.execute(q.BRAND_POSTS, [handles]).fetchall()
+    ]
     with _brand_lock:
         _brand_cache[key] = posts
         while len(_brand_cache) > 4:
@@ -257,9 +268,15 @@ class _Context:
         first, last = span
         start = _floor_minute(first)
         end = _floor_minute(last) + _MINUTE
-        return cls(first, last, start, end, ws.timezone,
-                   metrics.binned_series(ws, start, end, _HOUR, con=con),
-                   metrics.binned_series(ws, start, end, _MINUTE, con=con))
+        return cls(
+            first,
+            last,
+            start,
+            end,
+            ws.timezone,
+            metrics.binned_series(ws, start, end, _HOUR, con=con),
+            metrics.binned_series(ws, start, end, _MINUTE, con=con),
+        )
 
     def sums(self, a: float, b: float) -> dict[str, int]:
         m = self.minutes
@@ -315,7 +332,8 @@ def _cuts(ctx: _Context, points: list[_Point], brand: list[_BrandPost]) -> list[
     M = float(v[k])
     mean = float(v.mean())
     storm = any(p.category == "escalation" and p.kind != "peak" for p in points) or (
-        M >= STORM_FACTOR * mean and M - mean >= 5 * math.sqrt(max(mean, 1.0)))
+        STORM_FACTOR * mean <= M and M - mean >= 5 * math.sqrt(max(mean, 1.0))
+    )
 
     def first_trigger(before: float) -> float:
         for p in points:
@@ -338,8 +356,11 @@ def _cuts(ctx: _Context, points: list[_Point], brand: list[_BrandPost]) -> list[
     while j > 0 and v[j - 1] >= RISE_SHARE * M:
         j -= 1
     X = clamp(ht[j])
-    early = [p.time for p in points
-             if p.category == "escalation" and p.kind != "peak" and X - SNAP_SECONDS <= p.time < P0]
+    early = [
+        p.time
+        for p in points
+        if p.category == "escalation" and p.kind != "peak" and X - SNAP_SECONDS <= p.time < P0
+    ]
     X = clamp(min([X, *early]))
     T = first_trigger(X)
 
@@ -348,17 +369,28 @@ def _cuts(ctx: _Context, points: list[_Point], brand: list[_BrandPost]) -> list[
     if acted:
         R = min(acted)
         A = E
-        for t0, n in zip(ht, v):
+        for t0, n in zip(ht, v, strict=False):
             # strictly after R: the response holds the brand's first action
             if t0 >= P1 and t0 > R and n < AFTERMATH_SHARE * M:
                 A = clamp(t0)
                 break
         A = max(A, P1)
-        cuts = [("launch", S, T), ("simmer", T, X), ("escalation", X, P0), ("peak", P0, P1),
-                ("response", P1, A), ("aftermath", A, E)]
+        cuts = [
+            ("launch", S, T),
+            ("simmer", T, X),
+            ("escalation", X, P0),
+            ("peak", P0, P1),
+            ("response", P1, A),
+            ("aftermath", A, E),
+        ]
     else:
-        cuts = [("launch", S, T), ("simmer", T, X), ("escalation", X, P0), ("peak", P0, P1),
-                ("aftermath", P1, E)]
+        cuts = [
+            ("launch", S, T),
+            ("simmer", T, X),
+            ("escalation", X, P0),
+            ("peak", P0, P1),
+            ("aftermath", P1, E),
+        ]
     return _tidy(ctx, cuts)
 
 
@@ -380,13 +412,22 @@ def _tidy(ctx: _Context, cuts: list[tuple[str, float, float]]) -> list[tuple[str
     return [(n, a, b) for n, a, b in spans]
 
 
-def _phase(ws: Workspace, ctx: _Context, name: str, a: float, b: float, points: list[_Point],
-           brand: list[_BrandPost], con) -> Phase:
+def _phase(
+    ws: Workspace,
+    ctx: _Context,
+    name: str,
+    a: float,
+    b: float,
+    points: list[_Point],
+    brand: list[_BrandPost],
+    con,
+) -> Phase:
     s = ctx.sums(a, b)
     # turning points placed before the first post or after the last belong to the ends
     first, last = a <= ctx.start, b >= ctx.end
-    amplifiers = metrics.top_amplifiers(ws, a, b, metrics.PostFilter(brand="exclude"),
-                                        limit=AMPLIFIERS_SHOWN, con=con)
+    amplifiers = metrics.top_amplifiers(
+        ws, a, b, metrics.PostFilter(brand="exclude"), limit=AMPLIFIERS_SHOWN, con=con
+    )
     return Phase(
         name=name,
         title=PHASE_TITLES[name],
@@ -398,8 +439,9 @@ def _phase(ws: Workspace, ctx: _Context, name: str, a: float, b: float, points: 
         unique_audience=s["unique_audience"],
         top_amplifiers=amplifiers,
         brand_actions=[BrandAction(x.time, x.post_id, x.text) for x in brand if a <= x.time < b],
-        turning_points=[p.obj for p in points
-                        if a <= p.time < b or (first and p.time < a) or (last and p.time >= b)],
+        turning_points=[
+            p.obj for p in points if a <= p.time < b or (first and p.time < a) or (last and p.time >= b)
+        ],
         scored=s["scored"],
         busiest_hour=ctx.busiest_hour(a, b),
     )
@@ -407,8 +449,10 @@ def _phase(ws: Workspace, ctx: _Context, name: str, a: float, b: float, points: 
 
 # ---- the draft ------------------------------------------------------------------------------------
 
-def draft(ws: Workspace, phase_list: Sequence[Phase] | None = None,
-          con: duckdb.DuckDBPyConnection | None = None) -> list[ChronicleParagraph]:
+
+def draft(
+    ws: Workspace, phase_list: Sequence[Phase] | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> list[ChronicleParagraph]:
     """A paragraph per phase, in plain English with its figures (see the module's notes)."""
     con = con or ws.cursor()
     if phase_list is None:
@@ -418,8 +462,9 @@ def draft(ws: Workspace, phase_list: Sequence[Phase] | None = None,
     span = metrics.incident_span(ws, con)
     ctx = _Context.build(ws, span, con)
     w = _Writer(ws, ctx, list(phase_list), _brand_posts(ws, con))
-    return [ChronicleParagraph(p.name, p.title, w.paragraph(p), False, "", p.start, p.end)
-            for p in phase_list]
+    return [
+        ChronicleParagraph(p.name, p.title, w.paragraph(p), False, "", p.start, p.end) for p in phase_list
+    ]
 
 
 class _Writer:
@@ -476,8 +521,11 @@ class _Writer:
             followers = "followers unknown" if a.followers is None else _n(a.followers, "follower")
             extra = f", retweeted {_n(a.retweets_received, 'time')}" if a.retweets_received else ""
             parts.append(f"@{a.author_handle} ({followers}{extra})")
-        lead = "The account that brought the most exposure was" if len(parts) == 1 else \
-            "The accounts that brought the most exposure were"
+        lead = (
+            "The account that brought the most exposure was"
+            if len(parts) == 1
+            else "The accounts that brought the most exposure were"
+        )
         return f"{lead} {_and(parts)}."
 
     def _brand(self, p: Phase, clock: _Clock, quiet_note: bool = True) -> str:
@@ -496,10 +544,14 @@ class _Writer:
         if fr is not None and fr[1] is not None and fr[1].post_id == first.post_id:
             latency = f", {self._latency(first.time)} after the escalation began"
         if len(acts) == 1:
-            return (f"@{first.handle} posted once in this phase{_kinds(acts)}, {clock.on(first.time)}"
-                    f"{latency}: {_quote(first.text)}.")
-        return (f"@{first.handle} posted {_n(len(acts), 'time')}{_kinds(acts)} in this phase, first "
-                f"{clock.on(first.time)}{latency}: {_quote(first.text)}.")
+            return (
+                f"@{first.handle} posted once in this phase{_kinds(acts)}, {clock.on(first.time)}"
+                f"{latency}: {_quote(first.text)}."
+            )
+        return (
+            f"@{first.handle} posted {_n(len(acts), 'time')}{_kinds(acts)} in this phase, first "
+            f"{clock.on(first.time)}{latency}: {_quote(first.text)}."
+        )
 
     def _turning_points(self, p: Phase, clock: _Clock, skip: Iterable[Any] = ()) -> str:
         """The phase's strongest turning points, in time order, less brand actions (told by
@@ -517,8 +569,11 @@ class _Writer:
         # the strongest of each kind first, so that one busy kind does not crowd out the rest
         ranked = sorted(chosen, key=lambda x: (-x[1], x[0].time))
         seen: set = set()
-        first_of_kind = [x for x in ranked if not (x[0].kind or x[0].category) in seen
-                         and not seen.add(x[0].kind or x[0].category)]
+        first_of_kind = [
+            x
+            for x in ranked
+            if (x[0].kind or x[0].category) not in seen and not seen.add(x[0].kind or x[0].category)
+        ]
         rest = [x for x in ranked if all(x is not y for y in first_of_kind)]
         shown = sorted((first_of_kind + rest)[:TURNING_POINTS_SHOWN], key=lambda x: x[0].time)
         items = [f"{clock.at(pt.time)}, {pt.label.strip().rstrip('.')}" for pt, _ in shown]
@@ -532,8 +587,16 @@ class _Writer:
         return [
             f"The archive opens on {clock.at(self.ctx.first)}.",
             self._brand(p, clock, quiet_note=False),
-            self._figures(p, (f"Until it closes on {clock.at(self.ctx.last)}" if p is self.phases[-1]
-                              else f"Until {clock.at(p.end)}") + " the archive holds", explain=True),
+            self._figures(
+                p,
+                (
+                    f"Until it closes on {clock.at(self.ctx.last)}"
+                    if p is self.phases[-1]
+                    else f"Until {clock.at(p.end)}"
+                )
+                + " the archive holds",
+                explain=True,
+            ),
             self._early_wave(p, clock),
             self._amplifiers(p),
             self._turning_points(p, clock),
@@ -548,8 +611,10 @@ class _Writer:
         hour, posts = p.busiest_hour
         if posts < RISE_SHARE * peak.busiest_hour[1]:
             return ""
-        return (f"An earlier wave peaked {clock.on(hour)}, with {_n(posts, 'post')} in the hour "
-                f"({_pct(posts / peak.busiest_hour[1])} of the busiest hour's).")
+        return (
+            f"An earlier wave peaked {clock.on(hour)}, with {_n(posts, 'post')} in the hour "
+            f"({_pct(posts / peak.busiest_hour[1])} of the busiest hour's)."
+        )
 
     def _simmer(self, p: Phase, clock: _Clock) -> list[str]:
         opener = next((tp for tp in p.turning_points if _category(tp) in ("trigger", "escalation")), None)
@@ -561,14 +626,22 @@ class _Writer:
                 out.append(_sentence(_clip(pt.note, 300)))
         else:
             out.append(f"{_cap(clock.on(p.start))} the tone began to change.")
-        until = (f"until the archive closes on {clock.at(self.ctx.last)}" if p is self.phases[-1]
-                 else f"until {clock.at(p.end)}")
+        until = (
+            f"until the archive closes on {clock.at(self.ctx.last)}"
+            if p is self.phases[-1]
+            else f"until {clock.at(p.end)}"
+        )
         figures = self._figures(p, f"From then {until} there were")
         launch = self.by_name.get("launch")
         if launch is not None and launch.negative_share is not None and p.negative_share is not None:
             figures = figures[:-1] + f"; the negative share was {_pct(launch.negative_share)} before."
-        out += [figures, self._early_wave(p, clock), self._amplifiers(p), self._brand(p, clock),
-                self._turning_points(p, clock, skip=[opener] if opener is not None else [])]
+        out += [
+            figures,
+            self._early_wave(p, clock),
+            self._amplifiers(p),
+            self._brand(p, clock),
+            self._turning_points(p, clock, skip=[opener] if opener is not None else []),
+        ]
         return out
 
     def _escalation(self, p: Phase, clock: _Clock) -> list[str]:
@@ -585,16 +658,20 @@ class _Writer:
 
     def _peak(self, p: Phase, clock: _Clock) -> list[str]:
         hours = (p.end - p.start) / _HOUR
-        first = (f"The busiest stretch ran from {clock.at(p.start)} to {clock.at(p.end)}: "
-                 f"{_n(p.posts, 'post')}, {_rate(p.posts / hours if hours else p.posts)} an hour")
+        first = (
+            f"The busiest stretch ran from {clock.at(p.start)} to {clock.at(p.end)}: "
+            f"{_n(p.posts, 'post')}, {_rate(p.posts / hours if hours else p.posts)} an hour"
+        )
         if p.busiest_hour is not None:
             hour, posts = p.busiest_hour
             first += f", the most in the hour from {clock.at(hour)} ({_n(posts, 'post')})"
         out = [first + "."]
         if p.negative_share is not None:
             out.append(f"{_pct(p.negative_share)} of the scored posts were negative.")
-        out.append(f"The exposure reached {_big(p.exposure)}, and the accounts that posted for the "
-                   f"first time brought a new audience of {_big(p.unique_audience)} followers.")
+        out.append(
+            f"The exposure reached {_big(p.exposure)}, and the accounts that posted for the "
+            f"first time brought a new audience of {_big(p.unique_audience)} followers."
+        )
         out += [self._amplifiers(p), self._brand(p, clock), self._turning_points(p, clock)]
         return out
 
@@ -602,8 +679,10 @@ class _Writer:
         hours = (p.end - p.start) / _HOUR
         rate = _rate(p.posts / hours if hours else p.posts)
         skip: list[Any] = []
-        out = [f"From {clock.at(p.start)} to {clock.at(p.end)} the volume eased to {rate} posts an "
-               f"hour: {_n(p.posts, 'post')}{_negative(p)}, with an exposure of {_big(p.exposure)}."]
+        out = [
+            f"From {clock.at(p.start)} to {clock.at(p.end)} the volume eased to {rate} posts an "
+            f"hour: {_n(p.posts, 'post')}{_negative(p)}, with an exposure of {_big(p.exposure)}."
+        ]
         fr = self.first_response
         if fr is not None:
             t, post, tp = fr
@@ -611,14 +690,18 @@ class _Writer:
             if p.start <= t < p.end and post is not None:
                 silent = [b for b in self.brand if b.time < self.escalation_start]
                 since = f", silent since {clock.at(silent[-1].time)}," if silent else ""
-                out.append(f"@{post.handle}{since} posted {clock.on(t)}, {latency} after the escalation "
-                           f"began: {_quote(post.text)}.")
+                out.append(
+                    f"@{post.handle}{since} posted {clock.on(t)}, {latency} after the escalation "
+                    f"began: {_quote(post.text)}."
+                )
                 rest = [b for b in p.brand_actions if b.post_id != post.post_id]
                 if rest:
                     out.append(f"It posted {_n(len(rest), 'more time')} before {clock.at(p.end)}.")
             elif p.start <= t < p.end:
-                out.append(f"The brand's response came {clock.on(t)}, {latency} after the escalation "
-                           f"began: {_sentence(_point(tp).label)}")
+                out.append(
+                    f"The brand's response came {clock.on(t)}, {latency} after the escalation "
+                    f"began: {_sentence(_point(tp).label)}"
+                )
                 skip = [tp]
             else:
                 who = f"@{post.handle}" if post is not None else "The brand"
@@ -653,11 +736,14 @@ class _Writer:
         if best is None:
             return ""
         i, j, high, low = best
-        return (f"Volume rose again {clock.on(t[i])}, to {_n(high, 'post')} in that hour, from "
-                f"{_n(low, 'post')} in the hour from {clock.at(t[j])}.")
+        return (
+            f"Volume rose again {clock.on(t[i])}, to {_n(high, 'post')} in that hour, from "
+            f"{_n(low, 'post')} in the hour from {clock.at(t[j])}."
+        )
 
 
 # ---- edits ----------------------------------------------------------------------------------------
+
 
 def edited(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> dict[str, str]:
     """The user's text by phase."""
@@ -686,9 +772,11 @@ def chronicle(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> li
     out = []
     for para in paragraphs:
         text = edits.pop(para.phase_name, None)
-        out.append(para if text is None else
-                   ChronicleParagraph(para.phase_name, para.title, text, True, para.text, para.start,
-                                      para.end))
+        out.append(
+            para
+            if text is None
+            else ChronicleParagraph(para.phase_name, para.title, text, True, para.text, para.start, para.end)
+        )
     for name, text in edits.items():
         out.append(ChronicleParagraph(name, PHASE_TITLES.get(name, name.capitalize()), text, True, ""))
     order = {n: i for i, n in enumerate(PHASE_NAMES)}
@@ -696,6 +784,7 @@ def chronicle(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> li
 
 
 # ---- words ----------------------------------------------------------------------------------------
+
 
 class _Clock:
     """Times as a reader wants them: the full date at the first mention in a paragraph and
@@ -802,8 +891,12 @@ def _handles(handles: list[str]) -> str:
     return _and([f"@{h}" for h in handles])
 
 
-_KIND_WORDS = {"post": ("post", "posts"), "reply": ("reply", "replies"), "quote": ("quote", "quotes"),
-               "retweet": ("retweet", "retweets")}
+_KIND_WORDS = {
+    "post": ("post", "posts"),
+    "reply": ("reply", "replies"),
+    "quote": ("quote", "quotes"),
+    "retweet": ("retweet", "retweets"),
+}
 
 
 def _kinds(acts: list[_BrandPost]) -> str:
@@ -814,13 +907,15 @@ def _kinds(acts: list[_BrandPost]) -> str:
     if set(counts) <= {"post"}:
         return ""
     order = list(_KIND_WORDS)
-    parts = [f"{n:,} {_KIND_WORDS.get(k, (k, k + 's'))[0 if n == 1 else 1]}"
-             for k, n in sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9)]
+    parts = [
+        f"{n:,} {_KIND_WORDS.get(k, (k, k + 's'))[0 if n == 1 else 1]}"
+        for k, n in sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9)
+    ]
     return f" ({_and(parts)})"
 
 
 def _duration(seconds: float) -> str:
-    minutes = int(round(max(seconds, 0) / 60))
+    minutes = round(max(seconds, 0) / 60)
     days, rem = divmod(minutes, 1440)
     hours, mins = divmod(rem, 60)
     units = [(days, "day"), (hours, "hour"), (mins, "minute")]
@@ -866,7 +961,20 @@ def _now() -> datetime:
 
 
 __all__ = [
-    "PHASE_NAMES", "PHASE_TITLES", "BrandAction", "Phase", "ChronicleParagraph", "phases", "draft",
-    "edited", "save_edit", "clear_edit", "chronicle", "default_turning_points", "format_time",
-    "format_count", "format_big", "format_percent",
+    "PHASE_NAMES",
+    "PHASE_TITLES",
+    "BrandAction",
+    "ChronicleParagraph",
+    "Phase",
+    "chronicle",
+    "clear_edit",
+    "default_turning_points",
+    "draft",
+    "edited",
+    "format_big",
+    "format_count",
+    "format_percent",
+    "format_time",
+    "phases",
+    "save_edit",
 ]

@@ -114,7 +114,7 @@ def load_rule(ws: Workspace) -> AlertRule:
         saved = {}
     known = {f.name: f.type for f in fields(AlertRule)}
     kept = {}
-    for key, value in (saved.items() if isinstance(saved, dict) else ()):
+    for key, value in saved.items() if isinstance(saved, dict) else ():
         if key in EDITABLE and isinstance(value, (int, float)) and not isinstance(value, bool):
             _, lo, hi = EDITABLE[key]
             if lo <= value <= hi:
@@ -182,13 +182,13 @@ def evaluate(series: metrics.Series, rule: AlertRule) -> dict[str, np.ndarray]:
     neg = np.rint(np.nan_to_num(series.neg_share) * scored)
     width = int(series.bin_seconds)
     win = window_bins(rule, width)
-    back = max(1, int(round(rule.baseline_hours * 3600 / width)))
+    back = max(1, round(rule.baseline_hours * 3600 / width))
     if rule.min_history_hours is not None:
         history_hours = rule.min_history_hours
     else:
         span_hours = (series.last_end - series.t[0]) / 3600 if n else 0.0
         history_hours = min(rule.baseline_hours, span_hours / 4)
-    history = int(math.ceil(history_hours * 3600 / width))
+    history = math.ceil(history_hours * 3600 / width)
     idx = np.arange(n)
 
     def sums(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -219,9 +219,17 @@ def evaluate(series: metrics.Series, rule: AlertRule) -> dict[str, np.ndarray]:
         & (np.nan_to_num(z) >= rule.min_z)
         & (ratio >= rule.volume_factor)
     )
-    return {"posts": w_total, "scored": w_scored, "negative": w_neg, "share": share,
-            "baseline_share": base_share, "baseline_rate": rate, "z": z, "volume_ratio": ratio,
-            "fires": fires}
+    return {
+        "posts": w_total,
+        "scored": w_scored,
+        "negative": w_neg,
+        "share": share,
+        "baseline_share": base_share,
+        "baseline_rate": rate,
+        "z": z,
+        "volume_ratio": ratio,
+        "fires": fires,
+    }
 
 
 def first_alert(
@@ -277,7 +285,7 @@ def alert_from_series(series: metrics.Series, rule: AlertRule) -> Alert | None:
 
 def window_bins(rule: AlertRule, bin_seconds: int) -> int:
     """How many bins the rule's window spans (at least one)."""
-    return max(1, int(round(rule.window_hours * 3600 / int(bin_seconds))))
+    return max(1, round(rule.window_hours * 3600 / int(bin_seconds)))
 
 
 def _num(x: float) -> str:

@@ -25,20 +25,65 @@ from app.core.store.workspace import Workspace
 
 WHATS = ("series", "turning-points", "posts")
 
-SERIES_COLUMNS = ("bin_start_utc", "bin_end_utc", *[f"volume_{k}" for k in metrics.KINDS], "total",
-                  "scored", "mean_compound", "neg_share", "neu_share", "pos_share", "exposure",
-                  "unknown_reach", "cumulative_exposure", "unique_audience", "cumulative_unique")
-TURNING_POINT_COLUMNS = ("time_utc", "end_utc", "kind", "category", "label", "note", "origin",
-                         "post_ids", "evidence")
-POST_COLUMNS = ("platform", "post_id", "created_at_utc", "author_handle", "author_name",
-                "author_followers", "kind", "text", "compound", "retweet_count", "like_count",
-                "reply_count", "quote_count", "ref_post_id", "ref_author_handle", "lang", "hashtags",
-                "mentions", "urls")
+SERIES_COLUMNS = (
+    "bin_start_utc",
+    "bin_end_utc",
+    *[f"volume_{k}" for k in metrics.KINDS],
+    "total",
+    "scored",
+    "mean_compound",
+    "neg_share",
+    "neu_share",
+    "pos_share",
+    "exposure",
+    "unknown_reach",
+    "cumulative_exposure",
+    "unique_audience",
+    "cumulative_unique",
+)
+TURNING_POINT_COLUMNS = (
+    "time_utc",
+    "end_utc",
+    "kind",
+    "category",
+    "label",
+    "note",
+    "origin",
+    "post_ids",
+    "evidence",
+)
+POST_COLUMNS = (
+    "platform",
+    "post_id",
+    "created_at_utc",
+    "author_handle",
+    "author_name",
+    "author_followers",
+    "kind",
+    "text",
+    "compound",
+    "retweet_count",
+    "like_count",
+    "reply_count",
+    "quote_count",
+    "ref_post_id",
+    "ref_author_handle",
+    "lang",
+    "hashtags",
+    "mentions",
+    "urls",
+)
 
 
-def export(ws: Workspace, what: str, path: str | os.PathLike, start: float | None = None,
-           end: float | None = None, bin_seconds: int | None = None,
-           con: duckdb.DuckDBPyConnection | None = None) -> int:
+def export(
+    ws: Workspace,
+    what: str,
+    path: str | os.PathLike,
+    start: float | None = None,
+    end: float | None = None,
+    bin_seconds: int | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> int:
     """Write ``what`` (series, turning-points, posts) to ``path``; returns the rows written.
     ``start``/``end`` (Unix seconds) default to the incident's span."""
     con = con or ws.cursor()
@@ -54,16 +99,17 @@ def export(ws: Workspace, what: str, path: str | os.PathLike, start: float | Non
     if what == "series":
         columns, rows = SERIES_COLUMNS, series_rows(ws, a, b, bin_seconds, con)
     elif what == "turning-points":
-        columns, rows = TURNING_POINT_COLUMNS, turning_point_rows(ws, a if start is not None else None,
-                                                                  b if end is not None else None, con)
+        columns, rows = (
+            TURNING_POINT_COLUMNS,
+            turning_point_rows(ws, a if start is not None else None, b if end is not None else None, con),
+        )
     else:
         columns, rows = POST_COLUMNS, post_rows(ws, a, b, con)
     _write(path, fmt, columns, rows)
     return len(rows)
 
 
-def series_rows(ws: Workspace, start: float, end: float, bin_seconds: int | None,
-                con=None) -> list[dict]:
+def series_rows(ws: Workspace, start: float, end: float, bin_seconds: int | None, con=None) -> list[dict]:
     if end <= start:
         return []
     bin_seconds = int(bin_seconds or 3600)
@@ -74,12 +120,19 @@ def series_rows(ws: Workspace, start: float, end: float, bin_seconds: int | None
         row = {"bin_start_utc": _iso(float(s.t[i])), "bin_end_utc": _iso(float(ends[i]))}
         for k in metrics.KINDS:
             row[f"volume_{k}"] = int(s.volume[k][i])
-        row.update(total=int(s.total[i]), scored=int(s.scored[i]),
-                   mean_compound=_num(s.mean_compound[i]), neg_share=_num(s.neg_share[i]),
-                   neu_share=_num(s.neu_share[i]), pos_share=_num(s.pos_share[i]),
-                   exposure=int(s.exposure[i]), unknown_reach=int(s.unknown_reach[i]),
-                   cumulative_exposure=int(s.cumulative_exposure[i]),
-                   unique_audience=int(s.unique_audience[i]), cumulative_unique=int(s.cumulative_unique[i]))
+        row.update(
+            total=int(s.total[i]),
+            scored=int(s.scored[i]),
+            mean_compound=_num(s.mean_compound[i]),
+            neg_share=_num(s.neg_share[i]),
+            neu_share=_num(s.neu_share[i]),
+            pos_share=_num(s.pos_share[i]),
+            exposure=int(s.exposure[i]),
+            unknown_reach=int(s.unknown_reach[i]),
+            cumulative_exposure=int(s.cumulative_exposure[i]),
+            unique_audience=int(s.unique_audience[i]),
+            cumulative_unique=int(s.cumulative_unique[i]),
+        )
         rows.append(row)
     return rows
 
@@ -98,10 +151,19 @@ def turning_point_rows(ws: Workspace, start: float | None, end: float | None, co
             origin, ev = "suggestion", p.evidence or {}
         if (start is not None and t < start) or (end is not None and t >= end):
             continue
-        rows.append({"time_utc": _iso(t), "end_utc": _iso(e) if e is not None else "", "kind": kind,
-                     "category": category, "label": label, "note": note, "origin": origin,
-                     "post_ids": [str(x) for x in ev.get("post_ids") or []],
-                     "evidence": json.dumps(ev, ensure_ascii=False, default=str, sort_keys=True)})
+        rows.append(
+            {
+                "time_utc": _iso(t),
+                "end_utc": _iso(e) if e is not None else "",
+                "kind": kind,
+                "category": category,
+                "label": label,
+                "note": note,
+                "origin": origin,
+                "post_ids": [str(x) for x in ev.get("post_ids") or []],
+                "evidence": json.dumps(ev, ensure_ascii=False, default=str, sort_keys=True),
+            }
+        )
     rows.sort(key=lambda r: r["time_utc"])
     return rows
 
@@ -113,16 +175,30 @@ def post_rows(ws: Workspace, start: float, end: float, con=None) -> list[dict]:
     half = (end - start) / 2 - 0.0005  # posts_around includes both ends; the range excludes its end
     _, total = metrics.posts_around(ws, start + half, half, limit=0, con=con)
     rows, _ = metrics.posts_around(ws, start + half, half, sort="time", limit=max(total, 1), con=con)
-    return [{
-        "platform": r.platform, "post_id": str(r.post_id),
-        "created_at_utc": _iso(metrics.to_unix(r.created_at)), "author_handle": r.author_handle,
-        "author_name": r.author_name, "author_followers": r.author_followers, "kind": r.kind,
-        "text": r.text, "compound": r.compound, "retweet_count": r.retweet_count,
-        "like_count": r.like_count, "reply_count": r.reply_count, "quote_count": r.quote_count,
-        "ref_post_id": None if r.ref_post_id is None else str(r.ref_post_id),
-        "ref_author_handle": r.ref_author_handle, "lang": r.lang, "hashtags": list(r.hashtags),
-        "mentions": list(r.mentions), "urls": list(r.urls),
-    } for r in rows]
+    return [
+        {
+            "platform": r.platform,
+            "post_id": str(r.post_id),
+            "created_at_utc": _iso(metrics.to_unix(r.created_at)),
+            "author_handle": r.author_handle,
+            "author_name": r.author_name,
+            "author_followers": r.author_followers,
+            "kind": r.kind,
+            "text": r.text,
+            "compound": r.compound,
+            "retweet_count": r.retweet_count,
+            "like_count": r.like_count,
+            "reply_count": r.reply_count,
+            "quote_count": r.quote_count,
+            "ref_post_id": None if r.ref_post_id is None else str(r.ref_post_id),
+            "ref_author_handle": r.ref_author_handle,
+            "lang": r.lang,
+            "hashtags": list(r.hashtags),
+            "mentions": list(r.mentions),
+            "urls": list(r.urls),
+        }
+        for r in rows
+    ]
 
 
 def _write(path: Path, fmt: str, columns, rows: list[dict]) -> None:

@@ -22,8 +22,8 @@ from datetime import datetime, timezone
 import duckdb
 import numpy as np
 
-from app.core.errors import UserError
 from app.core import metrics
+from app.core.errors import UserError
 from app.core.metrics import PostRow
 from app.core.store import labels_sql as q
 from app.core.store.metrics_sql import where
@@ -47,6 +47,7 @@ def vader_class(compound: float | None) -> str | None:
 
 # ---- labels ---------------------------------------------------------------------------------
 
+
 def set_label(ws: Workspace, platform: str, post_id: str, label: str) -> None:
     """Label one post (replacing its label if it had one); committed at once."""
     label = (label or "").strip().lower()
@@ -69,8 +70,10 @@ def labels(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> dict[
 
 # ---- the sample -------------------------------------------------------------------------------
 
-def sample_for_labelling(ws: Workspace, n: int = 50, seed: int = 0,
-                         con: duckdb.DuckDBPyConnection | None = None) -> list[PostRow]:
+
+def sample_for_labelling(
+    ws: Workspace, n: int = 50, seed: int = 0, con: duckdb.DuckDBPyConnection | None = None
+) -> list[PostRow]:
     """Up to ``n`` scored posts to label, in time order: one per distinct text, no text that
     is labelled already, spread evenly over periods of the incident (each holding the same
     number of texts) and over VADER's three classes, at random within each (the same sample
@@ -107,11 +110,12 @@ def sample_for_labelling(ws: Workspace, n: int = 50, seed: int = 0,
         depth += 1
     if not chosen:
         return []
-    platforms, ids = map(list, zip(*chosen))
+    platforms, ids = map(list, zip(*chosen, strict=False))
     return [PostRow.from_row(r) for r in con.execute(q.POSTS_BY_KEY, [platforms, ids]).fetchall()]
 
 
 # ---- agreement --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Agreement:
@@ -136,7 +140,8 @@ class Agreement:
     def table(self) -> list[list]:
         """The confusion table as rows: a header, then one row per human label."""
         return [["human \\ VADER", *CLASSES]] + [
-            [h, *(self.confusion[(h, v)] for v in CLASSES)] for h in CLASSES]
+            [h, *(self.confusion[(h, v)] for v in CLASSES)] for h in CLASSES
+        ]
 
 
 def agreement(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> Agreement:
@@ -162,19 +167,31 @@ def agreement(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> Ag
     if n:
         observed = agree / n
         expected = sum(
-            sum(confusion[(c, v)] for v in CLASSES) * sum(confusion[(h, c)] for h in CLASSES)
-            for c in CLASSES) / (n * n)
+            sum(confusion[(c, v)] for v in CLASSES) * sum(confusion[(h, c)] for h in CLASSES) for c in CLASSES
+        ) / (n * n)
         kappa = (observed - expected) / (1 - expected) if expected < 1 else None
-    return Agreement(n=n, accuracy=agree / n if n else None, confusion=confusion,
-                     precision=precision, recall=recall, kappa=kappa, unscored=unscored, f1=f1)
+    return Agreement(
+        n=n,
+        accuracy=agree / n if n else None,
+        confusion=confusion,
+        precision=precision,
+        recall=recall,
+        kappa=kappa,
+        unscored=unscored,
+        f1=f1,
+    )
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def with_human_labels(ws: Workspace, series: metrics.Series, flt: metrics.PostFilter = metrics.PostFilter(),
-                      con: duckdb.DuckDBPyConnection | None = None) -> metrics.Series:
+def with_human_labels(
+    ws: Workspace,
+    series: metrics.Series,
+    flt: metrics.PostFilter = metrics.PostFilter(),
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> metrics.Series:
     """The series with each labelled post counted in the class a person gave it rather than
     VADER's (shares of negative, neutral and positive posts; the mean score stays VADER's,
     as a label has no score). Unscored posts stay out, as in the plain series."""
@@ -184,17 +201,20 @@ def with_human_labels(ws: Workspace, series: metrics.Series, flt: metrics.PostFi
     con = con or ws.cursor()
     names, params = flt.sql(ws.brand_handles)
     start, end = float(series.t[0]), float(series.bin_ends[-1])
-    rows = con.execute(q.relabelled_posts(where(names)),
-                       [metrics.to_timestamp(start), metrics.to_timestamp(end), *params]).fetchall()
+    rows = con.execute(
+        q.relabelled_posts(where(names)), [metrics.to_timestamp(start), metrics.to_timestamp(end), *params]
+    ).fetchall()
     if not rows:
         return series
     scored = series.scored.astype(float)
     counts = {c: np.nan_to_num(getattr(series, f"{c[:3]}_share")) * scored for c in CLASSES}
     bins = np.searchsorted(series.t, np.array([r[0] for r in rows], dtype=float), side="right") - 1
-    for b, (_, vader, human) in zip(bins, rows):
+    for b, (_, vader, human) in zip(bins, rows, strict=False):
         if 0 <= b < n:
             counts[vader][b] -= 1
             counts[human][b] += 1
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = {c: np.where(scored > 0, np.clip(counts[c], 0, None) / scored, np.nan) for c in CLASSES}
-    return replace(series, neg_share=shares["negative"], neu_share=shares["neutral"], pos_share=shares["positive"])
+    return replace(
+        series, neg_share=shares["negative"], neu_share=shares["neutral"], pos_share=shares["positive"]
+    )

@@ -51,6 +51,7 @@ _EARLIEST, _LATEST = datetime(1, 1, 1), datetime(9999, 12, 31)
 
 # ---- filter ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PostFilter:
     """Which posts count. Every field set narrows the posts (they are ANDed); defaults
@@ -84,13 +85,19 @@ class PostFilter:
         return bool(self.kinds) and self.kinds != frozenset(KINDS)
 
     def is_empty(self) -> bool:
-        return not (self.text or self.hashtag or self.author or self.kinds_restricted or self.lang
-                    or self.min_followers is not None or self.brand != "all")
+        return not (
+            self.text
+            or self.hashtag
+            or self.author
+            or self.kinds_restricted
+            or self.lang
+            or self.min_followers is not None
+            or self.brand != "all"
+        )
 
     def uses_rollups(self) -> bool:
         """Whether the rollups can answer for this filter (they keep kinds and brand apart)."""
-        return not (self.text or self.hashtag or self.author or self.lang
-                    or self.min_followers is not None)
+        return not (self.text or self.hashtag or self.author or self.lang or self.min_followers is not None)
 
     def describe(self) -> str:
         """In plain English for the status bar; '' when the filter is empty."""
@@ -166,6 +173,7 @@ def _and(words: list[str]) -> str:
 
 # ---- bins -----------------------------------------------------------------------------------
 
+
 def choose_bin(span_seconds: float, pixels: int, min_px_per_bin: float = 3.0) -> int:
     """The smallest of :data:`NICE_BINS` whose bins are at least ``min_px_per_bin`` pixels
     wide when ``span_seconds`` fills ``pixels``; the largest if none is wide enough."""
@@ -232,17 +240,18 @@ def bin_edges(start: float, end: float, bin_seconds: int, tz: str = "UTC") -> np
     margin = bin_seconds + 2 * 86400
     lo, hi = math.floor(start) - margin, math.ceil(end) + margin
     grids = []
-    for a, b, off in ([(lo, hi, 0)] if zone.key == "UTC" else _offset_pieces(zone, lo, hi)):
+    for a, b, off in [(lo, hi, 0)] if zone.key == "UTC" else _offset_pieces(zone, lo, hi):
         k0 = -((-(a + off)) // bin_seconds)  # ceil
         k1 = -((-(b + off)) // bin_seconds)
         grids.append(np.arange(k0, k1, dtype=np.int64) * bin_seconds - off)
     edges = np.concatenate(grids)
     i0 = int(np.searchsorted(edges, start, side="right")) - 1
     i1 = int(np.searchsorted(edges, end, side="left"))
-    return edges[max(i0, 0): i1 + 1]
+    return edges[max(i0, 0) : i1 + 1]
 
 
 # ---- series ---------------------------------------------------------------------------------
+
 
 @dataclass
 class Series:
@@ -462,6 +471,7 @@ class _Acc:
         scored = s["scored"]
         none = scored == 0
         with np.errstate(invalid="ignore", divide="ignore"):
+
             def share(x: np.ndarray) -> np.ndarray:
                 return np.where(none, np.nan, x / np.where(none, 1, scored))
 
@@ -488,6 +498,7 @@ class _Acc:
 
 
 # ---- posts ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PostRow:
@@ -561,17 +572,19 @@ def posts_around(
     if limit > 0:
         if sort == "time":
             a, b = _narrow_for_time(ws, st, flt, a, b, int(limit), bool(descending))
-        rows = con.execute(q.posts_between(names, sort, bool(descending), scores),
-                           q.posts_between_params(sort, to_timestamp(a), to_timestamp(b), params,
-                                                  int(limit), *whole)).fetchall()
+        rows = con.execute(
+            q.posts_between(names, sort, bool(descending), scores),
+            q.posts_between_params(sort, to_timestamp(a), to_timestamp(b), params, int(limit), *whole),
+        ).fetchall()
         if rows:
             return [PostRow.from_row(r[:-1]) for r in rows], int(rows[0][-1])
     total = con.execute(q.count_between(names), [*whole, *params]).fetchone()[0]
     return [], int(total)
 
 
-def _narrow_for_time(ws: Workspace, st: rollup.State, flt: PostFilter, a: float, b: float,
-                     limit: int, descending: bool) -> tuple[float, float]:
+def _narrow_for_time(
+    ws: Workspace, st: rollup.State, flt: PostFilter, a: float, b: float, limit: int, descending: bool
+) -> tuple[float, float]:
     """A sub-window of [a, b] that surely holds the first (or last) ``limit`` posts, from
     the filter's per-minute counts if they are at hand (a series was drawn for it): sorting
     a busy window to keep 500 posts costs far more than the 500 posts."""
@@ -600,8 +613,9 @@ _TWITTER_EPOCH_MS = 1288834974657
 _SNOWFLAKE_MIN = 1 << 40
 
 
-def get_post(ws: Workspace, platform: str, post_id: str,
-             con: duckdb.DuckDBPyConnection | None = None) -> PostRow | None:
+def get_post(
+    ws: Workspace, platform: str, post_id: str, con: duckdb.DuckDBPyConnection | None = None
+) -> PostRow | None:
     con = con or ws.cursor()
     sql = q.get_post("rollup" if _usable_rollups(ws, con) is not None else "posts")
     windows = [(_EARLIEST, _LATEST)]
@@ -634,6 +648,7 @@ def _snowflake_time(platform: str, post_id: str) -> float | None:
 
 
 # ---- amplifiers -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Amplifier:
@@ -668,7 +683,9 @@ def top_amplifiers(
     st = st or rollup.state(ws, con)
     names, params = flt.sql(st.stamp["brand"])
     sql = q.amplifiers(names, source)
-    rows = con.execute(sql, q.amplifiers_params(to_timestamp(start), to_timestamp(end), params, int(limit))).fetchall()
+    rows = con.execute(
+        sql, q.amplifiers_params(to_timestamp(start), to_timestamp(end), params, int(limit))
+    ).fetchall()
     return [
         Amplifier(handle, name, followers, int(posts), int(exposure), int(rts or 0), tuple(top or ()))
         for handle, name, followers, posts, exposure, rts, top in rows
@@ -676,6 +693,7 @@ def top_amplifiers(
 
 
 # ---- helpers --------------------------------------------------------------------------------
+
 
 def to_timestamp(seconds: float) -> datetime:
     """Unix seconds -> naive UTC datetime (what DuckDB's TIMESTAMP columns hold)."""

@@ -32,8 +32,17 @@ from app.core.store import report_sql as q
 from app.core.store.workspace import Workspace
 
 #: Every section, in the order the report prints them.
-SECTIONS = ("cover", "summary", "timeline", "chronicle", "turning_points", "brand", "method",
-            "lessons", "appendix")
+SECTIONS = (
+    "cover",
+    "summary",
+    "timeline",
+    "chronicle",
+    "turning_points",
+    "brand",
+    "method",
+    "lessons",
+    "appendix",
+)
 SECTION_TITLES = {
     "cover": "Cover",
     "summary": "Executive summary",
@@ -71,8 +80,9 @@ class ReportOptions:
         sections = frozenset(self.sections or SECTIONS)
         unknown = sections - set(SECTIONS)
         if unknown:
-            raise ValueError(f"unknown section(s): {', '.join(sorted(unknown))}; "
-                             f"the sections are {', '.join(SECTIONS)}")
+            raise ValueError(
+                f"unknown section(s): {', '.join(sorted(unknown))}; the sections are {', '.join(SECTIONS)}"
+            )
         if self.paper not in PAPERS:
             raise ValueError(f"paper must be a4 or letter, not {self.paper!r}")
         object.__setattr__(self, "sections", sections)
@@ -198,8 +208,13 @@ class Report:
 
 # ---- building --------------------------------------------------------------------------------
 
-def build_report(ws: Workspace, options: ReportOptions = ReportOptions(),
-                 con: duckdb.DuckDBPyConnection | None = None, progress=None) -> Report:
+
+def build_report(
+    ws: Workspace,
+    options: ReportOptions = ReportOptions(),
+    con: duckdb.DuckDBPyConnection | None = None,
+    progress=None,
+) -> Report:
     """The whole post-mortem of ``ws`` as data (every section, whichever are chosen: they
     are cheap next to the phases, and the renderers skip what was not chosen)."""
     con = con or ws.cursor()
@@ -230,41 +245,59 @@ def build_report(ws: Workspace, options: ReportOptions = ReportOptions(),
     phase_sections = []
     for p in phase_list:
         para = paragraphs.get(p.name)
-        phase_sections.append(PhaseSection(
-            name=p.name, title=p.title, start=p.start, end=p.end,
-            period_text=f"{_when(p.start, zone)} to {_when(p.end, zone)}",
-            paragraph=para.text if para else "",
-            edited=bool(para and para.edited),
-            figures=_phase_figures(p),
-            quoted_posts=_quoted_posts(ws, p.start, p.end, zone, con),
-            amplifiers=list(p.top_amplifiers),
-            turning_point_numbers=[numbers_by_obj[id(tp)] for tp in p.turning_points
-                                   if id(tp) in numbers_by_obj],
-        ))
+        phase_sections.append(
+            PhaseSection(
+                name=p.name,
+                title=p.title,
+                start=p.start,
+                end=p.end,
+                period_text=f"{_when(p.start, zone)} to {_when(p.end, zone)}",
+                paragraph=para.text if para else "",
+                edited=bool(para and para.edited),
+                figures=_phase_figures(p),
+                quoted_posts=_quoted_posts(ws, p.start, p.end, zone, con),
+                amplifiers=list(p.top_amplifiers),
+                turning_point_numbers=[
+                    numbers_by_obj[id(tp)] for tp in p.turning_points if id(tp) in numbers_by_obj
+                ],
+            )
+        )
 
     escalation = next((p for p in phase_list if p.name in ("escalation", "peak")), None)
     latency = _brand_latency(phase_list, escalation)
     all_brand = [(p, a) for p in phase_list for a in p.brand_actions]
     brand_total = len(all_brand)
     brand_posts = [
-        BrandPost(a.time, _when(a.time, zone), a.post_id, p.title,
-                  _duration(_floor_minute(a.time) - escalation.start)
-                  if escalation and a.time >= escalation.start else "before the escalation",
-                  a.text)
+        BrandPost(
+            a.time,
+            _when(a.time, zone),
+            a.post_id,
+            p.title,
+            _duration(_floor_minute(a.time) - escalation.start)
+            if escalation and a.time >= escalation.start
+            else "before the escalation",
+            a.text,
+        )
         for p, a in all_brand[:BRAND_POSTS_SHOWN]
     ]
     if escalation is None:
         latency_text = "There was no escalation, so no response time is measured."
     elif latency is None:
-        latency_text = (f"The escalation began {_when(escalation.start, zone)}; the brand's accounts "
-                        "did not post after it in this archive.")
+        latency_text = (
+            f"The escalation began {_when(escalation.start, zone)}; the brand's accounts "
+            "did not post after it in this archive."
+        )
     else:
-        latency_text = (f"The escalation began {_when(escalation.start, zone)}; the brand's first post "
-                        f"after it came {_duration(latency)} later.")
+        latency_text = (
+            f"The escalation began {_when(escalation.start, zone)}; the brand's first post "
+            f"after it came {_duration(latency)} later."
+        )
 
     if brand_total > len(brand_posts):
-        latency_text += (f" The brand posted {brand_total:,} times in all; the first {len(brand_posts)} "
-                         "are listed (export the posts for every one).")
+        latency_text += (
+            f" The brand posted {brand_total:,} times in all; the first {len(brand_posts)} "
+            "are listed (export the posts for every one)."
+        )
     figures = _headline(info, series, phase_list, latency, alert)
     summary = paragraphs[phase_list[0].name].text if phase_list and phase_list[0].name in paragraphs else ""
     step("method")
@@ -272,15 +305,23 @@ def build_report(ws: Workspace, options: ReportOptions = ReportOptions(),
     known = info.get("known_followers_share")
     unknown_share = (1 - known) if known is not None else None
     method = _method(agree, unknown_share, tz, zone, span)
-    agreement_table = ([[str(c) for c in row] for row in agree.table()] if agree.n else None)
+    agreement_table = [[str(c) for c in row] for row in agree.table()] if agree.n else None
 
-    imports = [ImportRow(
-        path=str(i["path"]), sha256=str(i["sha256"] or ""), format=str(i["format"] or ""),
-        finished=str(i["finished_utc"] or ""), read=int(i["rows_read"] or 0),
-        added=int(i["rows_added"] or 0), duplicate=int(i["rows_duplicate"] or 0),
-        rejected=int(i["rows_rejected"] or 0), skipped=int(i["rows_skipped"] or 0),
-        rejection_reasons=_reasons(i.get("rejections"), i.get("skipped")),
-    ) for i in info["imports"]]
+    imports = [
+        ImportRow(
+            path=str(i["path"]),
+            sha256=str(i["sha256"] or ""),
+            format=str(i["format"] or ""),
+            finished=str(i["finished_utc"] or ""),
+            read=int(i["rows_read"] or 0),
+            added=int(i["rows_added"] or 0),
+            duplicate=int(i["rows_duplicate"] or 0),
+            rejected=int(i["rows_rejected"] or 0),
+            skipped=int(i["rows_skipped"] or 0),
+            rejection_reasons=_reasons(i.get("rejections"), i.get("skipped")),
+        )
+        for i in info["imports"]
+    ]
 
     rule = early_warning.load_rule(ws)
     settings = [
@@ -289,9 +330,12 @@ def build_report(ws: Workspace, options: ReportOptions = ReportOptions(),
         ("Top amplifiers", "brand accounts left out"),
         ("Negative post", "VADER compound score at or below -0.05"),
         ("Alert rule", rule.describe()),
-        ("Alert thresholds", f"negative share +{rule.neg_points:.2f}, z >= {rule.min_z}, volume x"
-                             f"{rule.volume_factor:g}, at least {rule.min_posts} scored posts, window "
-                             f"{rule.window_hours:g} h, baseline {rule.baseline_hours:g} h"),
+        (
+            "Alert thresholds",
+            f"negative share +{rule.neg_points:.2f}, z >= {rule.min_z}, volume x"
+            f"{rule.volume_factor:g}, at least {rule.min_posts} scored posts, window "
+            f"{rule.window_hours:g} h, baseline {rule.baseline_hours:g} h",
+        ),
         ("Brand accounts", ", ".join("@" + h for h in ws.brand_handles) or "none set"),
         ("Display time zone", tz),
     ]
@@ -332,8 +376,13 @@ def _paragraphs(ws: Workspace, phase_list, con) -> dict[str, chron.ChroniclePara
     out = {}
     for para in chron.draft(ws, phase_list, con=con):
         text = edits.get(para.phase_name)
-        out[para.phase_name] = para if text is None else chron.ChronicleParagraph(
-            para.phase_name, para.title, text, True, para.text, para.start, para.end)
+        out[para.phase_name] = (
+            para
+            if text is None
+            else chron.ChronicleParagraph(
+                para.phase_name, para.title, text, True, para.text, para.start, para.end
+            )
+        )
     return out
 
 
@@ -347,6 +396,7 @@ def report_bin(span_seconds: float) -> int:
 
 # ---- pieces ------------------------------------------------------------------------------------
 
+
 class _Steps:
     def __init__(self, progress, total: int) -> None:
         self.progress, self.total, self.done = progress, total, 0
@@ -356,6 +406,7 @@ class _Steps:
             self.progress.report(self.done, self.total, message)
             if getattr(self.progress, "cancelled", lambda: False)():
                 from app.core.progress import Cancelled
+
                 raise Cancelled("Report cancelled.")
         self.done += 1
 
@@ -380,34 +431,55 @@ def _headline(info: dict, s: metrics.Series | None, phase_list, latency, alert) 
         Figure("accounts", "Accounts", chron.format_count(info["authors"]), int(info["authors"])),
         Figure("peak_rate", f"Peak rate (posts per {per})", f"{per_hour:,.0f}", per_hour),
         Figure("peak_time", "Peak hour", _when(float(s.t[k]), tz), float(s.t[k])),
-        Figure("negative_share", "Negative share (overall)",
-               chron.format_percent(negative / scored) if scored else "n/a",
-               negative / scored if scored else None),
-        Figure("peak_negative_share", "Negative share at the peak",
-               chron.format_percent(peak_neg) if peak_neg is not None else "n/a", peak_neg),
+        Figure(
+            "negative_share",
+            "Negative share (overall)",
+            chron.format_percent(negative / scored) if scored else "n/a",
+            negative / scored if scored else None,
+        ),
+        Figure(
+            "peak_negative_share",
+            "Negative share at the peak",
+            chron.format_percent(peak_neg) if peak_neg is not None else "n/a",
+            peak_neg,
+        ),
         Figure("exposure", "Total exposure", chron.format_big(exposure), exposure),
         Figure("unique_audience", "Unique audience", chron.format_big(unique), unique),
-        Figure("brand_latency", "Brand response latency",
-               _duration(latency) if latency is not None else "no response", latency),
-        Figure("early_warning_lead", "Early-warning lead time",
-               ("never fired" if lead is None else
-                _duration(lead) + (" before the peak" if lead >= 0 else " after the peak")
-                if lead else "at the peak"), lead),
+        Figure(
+            "brand_latency",
+            "Brand response latency",
+            _duration(latency) if latency is not None else "no response",
+            latency,
+        ),
+        Figure(
+            "early_warning_lead",
+            "Early-warning lead time",
+            (
+                "never fired"
+                if lead is None
+                else _duration(lead) + (" before the peak" if lead >= 0 else " after the peak")
+                if lead
+                else "at the peak"
+            ),
+            lead,
+        ),
     ]
 
 
 def _phase_figures(p) -> list[Figure]:
     out = [
         Figure("posts", "Posts", chron.format_count(p.posts), p.posts),
-        Figure("negative_share", "Negative",
-               chron.format_percent(p.negative_share) if p.negative_share is not None else "n/a",
-               p.negative_share),
+        Figure(
+            "negative_share",
+            "Negative",
+            chron.format_percent(p.negative_share) if p.negative_share is not None else "n/a",
+            p.negative_share,
+        ),
         Figure("exposure", "Exposure", chron.format_big(p.exposure), p.exposure),
         Figure("unique_audience", "New audience", chron.format_big(p.unique_audience), p.unique_audience),
     ]
     if p.busiest_hour:
-        out.append(Figure("busiest_hour", "Busiest hour",
-                          f"{p.busiest_hour[1]:,} posts", p.busiest_hour[1]))
+        out.append(Figure("busiest_hour", "Busiest hour", f"{p.busiest_hour[1]:,} posts", p.busiest_hour[1]))
     return out
 
 
@@ -418,30 +490,63 @@ def _quoted_posts(ws: Workspace, a: float, b: float, zone: ZoneInfo, con) -> lis
     if b <= a:
         return []
     out = []
-    rows = con.execute(q.MOST_RETWEETED, [metrics.to_timestamp(a), metrics.to_timestamp(b),
-                                          POSTS_QUOTED]).fetchall()
+    rows = con.execute(
+        q.MOST_RETWEETED, [metrics.to_timestamp(a), metrics.to_timestamp(b), POSTS_QUOTED]
+    ).fetchall()
     for platform, post_id, handle, text, retweets, first in rows:
         post = metrics.get_post(ws, platform, post_id, con=con)
         if post is not None:
             t = metrics.to_unix(post.created_at)
-            out.append(QuotedPost(post.post_id, post.author_handle or "", post.author_name or "",
-                                  post.author_followers, t, _when(t, zone), int(retweets),
-                                  post.kind, post.text or ""))
+            out.append(
+                QuotedPost(
+                    post.post_id,
+                    post.author_handle or "",
+                    post.author_name or "",
+                    post.author_followers,
+                    t,
+                    _when(t, zone),
+                    int(retweets),
+                    post.kind,
+                    post.text or "",
+                )
+            )
         else:  # the original is not in the archive: its retweets carry its author and text
             t = metrics.to_unix(first)
-            out.append(QuotedPost(str(post_id), handle or "", "", None, t,
-                                  "first retweeted " + _when(t, zone), int(retweets), "post", text or ""))
+            out.append(
+                QuotedPost(
+                    str(post_id),
+                    handle or "",
+                    "",
+                    None,
+                    t,
+                    "first retweeted " + _when(t, zone),
+                    int(retweets),
+                    "post",
+                    text or "",
+                )
+            )
     if out:
         return out
     # posts_around includes both ends; the phase is [a, b)
     half = max((b - a) / 2 - 0.0005, 0.0)
     flt = metrics.PostFilter(kinds=frozenset({"post", "reply", "quote"}))
-    rows, _ = metrics.posts_around(ws, a + half, half, flt, sort="exposure", descending=True,
-                                   limit=POSTS_QUOTED, con=con)
-    return [QuotedPost(r.post_id, r.author_handle or "", r.author_name or "", r.author_followers,
-                       metrics.to_unix(r.created_at), _when(metrics.to_unix(r.created_at), zone),
-                       r.retweet_count, r.kind, r.text or "")
-            for r in rows]
+    rows, _ = metrics.posts_around(
+        ws, a + half, half, flt, sort="exposure", descending=True, limit=POSTS_QUOTED, con=con
+    )
+    return [
+        QuotedPost(
+            r.post_id,
+            r.author_handle or "",
+            r.author_name or "",
+            r.author_followers,
+            metrics.to_unix(r.created_at),
+            _when(metrics.to_unix(r.created_at), zone),
+            r.retweet_count,
+            r.kind,
+            r.text or "",
+        )
+        for r in rows
+    ]
 
 
 def _turning_points(points: list, accepted: bool, zone: ZoneInfo) -> tuple[list[tuple[int, Any]], str]:
@@ -451,9 +556,11 @@ def _turning_points(points: list, accepted: bool, zone: ZoneInfo) -> tuple[list[
     else:
         strongest = sorted(points, key=lambda p: -float(getattr(p, "score", 0.0)))[:SUGGESTIONS_SHOWN]
         chosen = sorted(strongest, key=_time)
-        note = (f"No turning point has been accepted in this workspace yet: these are the "
-                f"{len(chosen)} strongest of the {len(points)} the app suggests, numbered in time "
-                "order. Accept or dismiss them in the timeline window to make them the team's own.")
+        note = (
+            f"No turning point has been accepted in this workspace yet: these are the "
+            f"{len(chosen)} strongest of the {len(points)} the app suggests, numbered in time "
+            "order. Accept or dismiss them in the timeline window to make them the team's own."
+        )
     return list(enumerate(chosen, start=1)), note
 
 
@@ -469,8 +576,18 @@ def _tp_row(n: int, p: Any, accepted: bool, zone: ZoneInfo) -> TurningPoint:
         t, end, label, note, ev = p.time, p.end, p.label, p.explanation, dict(p.evidence or {})
         kind, category = p.kind, category_for(p.kind, p.evidence)
     text = _when(t, zone) + (f" to {_when(end, zone)}" if end else "")
-    return TurningPoint(n, float(t), end, text, kind, category, label or "", note or "",
-                        _evidence(ev), "accepted" if accepted else "suggested")
+    return TurningPoint(
+        n,
+        float(t),
+        end,
+        text,
+        kind,
+        category,
+        label or "",
+        note or "",
+        _evidence(ev),
+        "accepted" if accepted else "suggested",
+    )
 
 
 _EVIDENCE_SKIP = {"explanation", "kind", "suggestion_key", "subject", "post_ids", "score"}
@@ -482,7 +599,9 @@ def _evidence(ev: dict) -> list[tuple[str, str]]:
     for k, v in ev.items():
         if k in _EVIDENCE_SKIP or v is None or isinstance(v, (dict, list, tuple)):
             if isinstance(v, list) and k == "accounts" and v:
-                out.append(("accounts", ", ".join("@" + str(a) for a in v[:3]) + (" …" if len(v) > 3 else "")))
+                out.append(
+                    ("accounts", ", ".join("@" + str(a) for a in v[:3]) + (" …" if len(v) > 3 else ""))
+                )
             continue
         if isinstance(v, bool):
             v = "yes" if v else "no"
@@ -516,26 +635,49 @@ def _brand_latency(phase_list, escalation) -> float | None:
 
 def _method(agree, unknown_share, tz: str, zone: ZoneInfo, span) -> list[tuple[str, str]]:
     out = [
-        ("Sentiment", "Each post's text is scored with VADER, a lexicon- and rule-based model for "
-                      "social media. A post is negative at a compound score of -0.05 or below. "
-                      "A lexicon misses sarcasm and irony, so negative shares are indicative, not "
-                      "exact; retweets share their original's score."),
+        (
+            "Sentiment",
+            "Each post's text is scored with VADER, a lexicon- and rule-based model for "
+            "social media. A post is negative at a compound score of -0.05 or below. "
+            "A lexicon misses sarcasm and irony, so negative shares are indicative, not "
+            "exact; retweets share their original's score.",
+        ),
     ]
     if agree.n:
         kappa = f", Cohen's kappa {agree.kappa:.2f}" if agree.kappa is not None else ""
-        out.append(("Human check", f"{agree.n:,} posts were labelled by hand; VADER agreed with "
-                                   f"{chron.format_percent(agree.accuracy)} of them{kappa}. The "
-                                   "sample has even shares per class, so this is VADER's accuracy "
-                                   "on the sample, not on the incident as a whole."))
+        out.append(
+            (
+                "Human check",
+                f"{agree.n:,} posts were labelled by hand; VADER agreed with "
+                f"{chron.format_percent(agree.accuracy)} of them{kappa}. The "
+                "sample has even shares per class, so this is VADER's accuracy "
+                "on the sample, not on the incident as a whole.",
+            )
+        )
     else:
-        out.append(("Human check", "No posts have been labelled by hand, so VADER's accuracy on this "
-                                   "incident has not been measured."))
+        out.append(
+            (
+                "Human check",
+                "No posts have been labelled by hand, so VADER's accuracy on this "
+                "incident has not been measured.",
+            )
+        )
     if unknown_share is not None:
-        out.append(("Unknown followers", f"{unknown_share:.1%} of posts have no follower count; they "
-                                         "are left out of exposure rather than counted as zero."))
-    out.append(("Follower counts", "Follower counts are a snapshot taken when each post was "
-                                   "collected, not when it was seen: exposure is the audience a post "
-                                   "could reach, not the people who read it."))
+        out.append(
+            (
+                "Unknown followers",
+                f"{unknown_share:.1%} of posts have no follower count; they "
+                "are left out of exposure rather than counted as zero.",
+            )
+        )
+    out.append(
+        (
+            "Follower counts",
+            "Follower counts are a snapshot taken when each post was "
+            "collected, not when it was seen: exposure is the audience a post "
+            "could reach, not the people who read it.",
+        )
+    )
     abbr = datetime.fromtimestamp(span[0], zone).tzname() if span else ""
     out.append(("Time zone", f"Times are shown in {tz} ({abbr}); the workspace stores them in UTC."))
     return out
@@ -560,7 +702,7 @@ def _when(t: float, zone: ZoneInfo) -> str:
 
 
 def _duration(seconds: float) -> str:
-    minutes = int(round(abs(seconds) / 60))
+    minutes = round(abs(seconds) / 60)
     days, rem = divmod(minutes, 1440)
     hours, mins = divmod(rem, 60)
     shown = [(v, u) for v, u in ((days, "day"), (hours, "hour"), (mins, "minute")) if v][:2]

@@ -57,7 +57,8 @@ class State:
     def behind_on_scores_only(self) -> bool:
         """Built from these very posts and settings; only scores have come in since."""
         return self.built is not None and all(
-            self.built.get(k) == v for k, v in self.stamp.items() if k != "scores")
+            self.built.get(k) == v for k, v in self.stamp.items() if k != "scores"
+        )
 
     def serves_while_scoring(self, factor: float, now: float | None = None) -> bool:
         """Whether rollups behind on scores only are recent enough to serve: for ``factor``
@@ -155,13 +156,16 @@ def rebuild(
             con.execute(ddl)
         steps = len(q.BUILD)
         for i, (_table, sql, needs_brand) in enumerate(q.BUILD):
-            ws.run(sql, [brand] if needs_brand else [], progress=SubProgress(progress, i, i + 1, steps),
-                   con=con, message="Preparing the timeline")
+            ws.run(
+                sql,
+                [brand] if needs_brand else [],
+                progress=SubProgress(progress, i, i + 1, steps),
+                con=con,
+                message="Preparing the timeline",
+            )
         first, last = con.execute(q.SPAN).fetchone()
         built = dict(st.stamp)
-        built["span"] = (
-            [_epoch(first), _epoch(last)] if first is not None and last is not None else None
-        )
+        built["span"] = [_epoch(first), _epoch(last)] if first is not None and last is not None else None
         built["built_at"] = time.time()
         built["build_s"] = round(built["built_at"] - began, 3)
         con.execute(q.SET_STAMP, [json.dumps(built)])

@@ -47,7 +47,9 @@ def score_texts(texts: list[str]) -> list[tuple[float, float, float, float]]:
 Key = tuple[int, int]  # text_key's high and low 64 bits
 
 
-def _score_chunk(keys: list[Key], texts: list[str]) -> tuple[list[Key], list[tuple[float, float, float, float]]]:
+def _score_chunk(
+    keys: list[Key], texts: list[str]
+) -> tuple[list[Key], list[tuple[float, float, float, float]]]:
     return keys, score_texts(texts)
 
 
@@ -73,7 +75,10 @@ def score_missing(ws: Workspace, progress: Progress | None = None, workers: int 
 
     def store(keys: list[Key], scores: list[tuple[float, float, float, float]]) -> None:
         nonlocal done
-        writer.execute(q.INSERT_SCORES, [[k[0] for k in keys], [k[1] for k in keys], *map(list, zip(*scores))])
+        writer.execute(
+            q.INSERT_SCORES,
+            [[k[0] for k in keys], [k[1] for k in keys], *map(list, zip(*scores, strict=False))],
+        )
         done += len(keys)
         progress.report(done, total, f"Scoring sentiment: {done:,} of {total:,} texts")
 

@@ -62,6 +62,7 @@ worker thread. No Qt.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -82,8 +83,16 @@ from app.core.progress import NullProgress, Progress, check
 from app.core.store import turning_points_sql as q
 from app.core.store.workspace import Workspace
 
-KINDS = ("volume_change", "sentiment_shift", "influencer_entry", "amplification", "press_pickup",
-         "brand_action", "peak", "early_warning")
+KINDS = (
+    "volume_change",
+    "sentiment_shift",
+    "influencer_entry",
+    "amplification",
+    "press_pickup",
+    "brand_action",
+    "peak",
+    "early_warning",
+)
 
 #: Kinds read off the binned series: two of the same kind and direction close in time are
 #: one event seen twice. The others are about a post or an account, and two different ones
@@ -94,6 +103,7 @@ _RETWEETLESS = frozenset({"post", "reply", "quote"})
 
 
 # ---- what a suggestion is -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -114,7 +124,7 @@ class Suggestion:
         if not subject:
             posts, accounts = self.evidence.get("post_ids") or [], self.evidence.get("accounts") or []
             subject = posts[0] if posts else (accounts[0] if accounts else "")
-        return f"{self.kind}:{int(round(self.time))}:{subject}"
+        return f"{self.kind}:{round(self.time)}:{subject}"
 
     def as_json(self) -> dict:
         return {
@@ -208,6 +218,7 @@ class Settings:
 
 # ---- the press list -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PressList:
     """News organisations: press account handles and news domains, each mapped to its
@@ -271,6 +282,7 @@ def _clean_domain(d: str) -> str:
 
 # ---- the entry point ------------------------------------------------------------------------
 
+
 def suggest(
     ws: Workspace,
     settings: Settings | None = None,
@@ -333,8 +345,13 @@ class _Context:
     def retweetless(self) -> metrics.Series:
         if self._retweetless is None:
             self._retweetless = metrics.binned_series(
-                self.ws, self.start, self.last + 1, self.bin, metrics.PostFilter(kinds=_RETWEETLESS),
-                con=self.con)
+                self.ws,
+                self.start,
+                self.last + 1,
+                self.bin,
+                metrics.PostFilter(kinds=_RETWEETLESS),
+                con=self.con,
+            )
         return self._retweetless
 
     @property
@@ -358,12 +375,20 @@ class _Context:
 
     def extreme_posts(self, a: float, b: float, negative: bool, limit: int = 5) -> list[metrics.PostRow]:
         """The most negative (or positive) posts in [a, b]."""
-        rows, _ = metrics.posts_around(self.ws, (a + b) / 2, (b - a) / 2, sort="sentiment",
-                                       descending=not negative, limit=limit, con=self.con)
+        rows, _ = metrics.posts_around(
+            self.ws,
+            (a + b) / 2,
+            (b - a) / 2,
+            sort="sentiment",
+            descending=not negative,
+            limit=limit,
+            con=self.con,
+        )
         return [r for r in rows if r.compound is not None]
 
 
 # ---- volume changes and peaks ---------------------------------------------------------------
+
 
 def _volume_and_peaks(ctx: _Context) -> list[Suggestion]:
     s, cfg = ctx.series, ctx.settings
@@ -375,11 +400,11 @@ def _volume_and_peaks(ctx: _Context) -> list[Suggestion]:
     bounds = [0, n]
     if n >= 2 * cfg.volume_min_bins:
         sigma = _noise(z)
-        beta = cfg.volume_penalty * sigma ** 2 * math.log(max(n, 2))
+        beta = cfg.volume_penalty * sigma**2 * math.log(max(n, 2))
         cps = _pelt(z, beta, max(1, cfg.volume_min_bins))
         bounds = _merge_levels([0, *cps, n], z, math.log(cfg.volume_min_ratio))
-    levels = [float(z[a:b].mean()) for a, b in zip(bounds[:-1], bounds[1:])]
-    rates = [float(counts[a:b].mean()) for a, b in zip(bounds[:-1], bounds[1:])]
+    levels = [float(z[a:b].mean()) for a, b in itertools.pairwise(bounds)]
+    rates = [float(counts[a:b].mean()) for a, b in itertools.pairwise(bounds)]
     top_rate = max(rates)
     out: list[Suggestion] = []
     for j in range(1, len(bounds) - 1):
@@ -392,8 +417,9 @@ def _volume_and_peaks(ctx: _Context) -> list[Suggestion]:
     return out
 
 
-def _volume_change(ctx: _Context, a: int, b: int, c: int, before: float, after: float,
-                   delta: float, top_rate: float) -> Suggestion:
+def _volume_change(
+    ctx: _Context, a: int, b: int, c: int, before: float, after: float, delta: float, top_rate: float
+) -> Suggestion:
     s = ctx.series
     t, ends = float(s.t[b]), s.bin_ends
     rise = delta > 0
@@ -438,8 +464,9 @@ def _volume_change(ctx: _Context, a: int, b: int, c: int, before: float, after: 
     return Suggestion(t, None, "volume_change", label, explanation, _clip(score), evidence)
 
 
-def _peaks(ctx: _Context, counts: np.ndarray, bounds: list[int], levels: list[float],
-           rates: list[float]) -> list[Suggestion]:
+def _peaks(
+    ctx: _Context, counts: np.ndarray, bounds: list[int], levels: list[float], rates: list[float]
+) -> list[Suggestion]:
     s, cfg = ctx.series, ctx.settings
     out: list[Suggestion] = []
     top = int(np.argmax(counts))
@@ -447,7 +474,7 @@ def _peaks(ctx: _Context, counts: np.ndarray, bounds: list[int], levels: list[fl
     out.append(_peak(ctx, counts, top, "volume", 0.8, top_count))
     # every other wave: a level above its neighbours that rose clear of the quietest level
     base = min(levels)
-    for j, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
+    for j, (a, b) in enumerate(itertools.pairwise(bounds)):
         higher_than_left = j == 0 or levels[j] > levels[j - 1]
         higher_than_right = j == len(levels) - 1 or levels[j] > levels[j + 1]
         if not (higher_than_left and higher_than_right) or len(levels) == 1:
@@ -489,15 +516,20 @@ def _peak(ctx: _Context, values: np.ndarray, i: int, role: str, score: float, to
         "bin_seconds": ctx.bin,
         "peak_bin": iso_utc(busiest),
         "posts_peak_bin": posts_i,
-        "posts_in_period": int(s.total[lo:hi + 1].sum()),
+        "posts_in_period": int(s.total[lo : hi + 1].sum()),
         "bins_in_period": int(hi - lo + 1),
     }
-    near = "" if lo == hi else (f", and the {period} from {ctx.clock(t)} stayed within "
-                                f"{_pct(1 - cfg.peak_period_share)} of it")
+    near = (
+        ""
+        if lo == hi
+        else (f", and the {period} from {ctx.clock(t)} stayed within {_pct(1 - cfg.peak_period_share)} of it")
+    )
     if role == "volume":
         label = f"Peak: {_n(posts_i)} posts {_per_bin_words(ctx.bin)}"
-        explanation = (f"The busiest {_bin_words(ctx.bin)} of the incident: {_n(posts_i)} posts from "
-                       f"{ctx.when(busiest)}{near}.")
+        explanation = (
+            f"The busiest {_bin_words(ctx.bin)} of the incident: {_n(posts_i)} posts from "
+            f"{ctx.when(busiest)}{near}."
+        )
     elif role == "wave":
         label = f"Wave peak: {_n(posts_i)} posts {_per_bin_words(ctx.bin)}"
         explanation = (
@@ -508,8 +540,9 @@ def _peak(ctx: _Context, values: np.ndarray, i: int, role: str, score: float, to
     else:
         negative = int(values[i])
         share = float(s.neg_share[i])
-        evidence.update({"negative_posts": negative, "negative_share": round(share, 4),
-                         "scored": int(s.scored[i])})
+        evidence.update(
+            {"negative_posts": negative, "negative_share": round(share, 4), "scored": int(s.scored[i])}
+        )
         rows = ctx.extreme_posts(busiest, float(s.bin_ends[i]), negative=True)
         evidence["post_ids"] = _unique([r.post_id for r in rows] + posts)
         evidence["accounts"] = _unique([r.author_handle for r in rows if r.author_handle] + accounts)
@@ -546,7 +579,7 @@ def _daily_rhythm(ctx: _Context, counts: np.ndarray) -> np.ndarray:
     if len(rows) < max(cfg.seasonal_min_days, 1):
         return none
     profile = np.median(np.vstack(rows), axis=0)
-    half = max(1, int(round(3600 / width)))
+    half = max(1, round(3600 / width))
     kernel = np.ones(2 * half + 1) / (2 * half + 1)
     wrapped = np.concatenate([profile[-half:], profile, profile[:half]])
     profile = np.convolve(wrapped, kernel, mode="valid")
@@ -614,7 +647,7 @@ def _merge_levels(bounds: list[int], z: np.ndarray, min_delta: float) -> list[in
     ``min_delta``."""
     bounds = list(bounds)
     while len(bounds) > 2:
-        means = [float(z[a:b].mean()) for a, b in zip(bounds[:-1], bounds[1:])]
+        means = [float(z[a:b].mean()) for a, b in itertools.pairwise(bounds)]
         deltas = [abs(means[j] - means[j - 1]) for j in range(1, len(means))]
         j = int(np.argmin(deltas))
         if deltas[j] >= min_delta:
@@ -625,6 +658,7 @@ def _merge_levels(bounds: list[int], z: np.ndarray, min_delta: float) -> list[in
 
 # ---- sentiment shifts -----------------------------------------------------------------------
 
+
 def _sentiment_shifts(ctx: _Context) -> list[Suggestion]:
     cfg = ctx.settings
     s = ctx.series if cfg.sentiment_include_retweets else ctx.retweetless
@@ -632,8 +666,14 @@ def _sentiment_shifts(ctx: _Context) -> list[Suggestion]:
     neg = np.rint(np.nan_to_num(s.neg_share) * n_scored)
     if len(s) < 2 or n_scored.sum() < 2 * cfg.sentiment_min_posts:
         return []
-    bounds = _binomial_segments(neg, n_scored, cfg.sentiment_min_posts, cfg.sentiment_alpha,
-                                cfg.sentiment_min_delta, cfg.sentiment_min_effect)
+    bounds = _binomial_segments(
+        neg,
+        n_scored,
+        cfg.sentiment_min_posts,
+        cfg.sentiment_alpha,
+        cfg.sentiment_min_delta,
+        cfg.sentiment_min_effect,
+    )
     out = []
     ks = np.concatenate(([0.0], np.cumsum(neg)))
     ns = np.concatenate(([0.0], np.cumsum(n_scored)))
@@ -645,8 +685,9 @@ def _sentiment_shifts(ctx: _Context) -> list[Suggestion]:
     return out
 
 
-def _sentiment_shift(ctx: _Context, s: metrics.Series, a: int, b: int, c: int,
-                     k1: float, n1: float, k2: float, n2: float) -> Suggestion:
+def _sentiment_shift(
+    ctx: _Context, s: metrics.Series, a: int, b: int, c: int, k1: float, n1: float, k2: float, n2: float
+) -> Suggestion:
     cfg = ctx.settings
     p1, p2 = k1 / n1, k2 / n2
     rise = p2 > p1
@@ -674,8 +715,10 @@ def _sentiment_shift(ctx: _Context, s: metrics.Series, a: int, b: int, c: int,
         "bin_seconds": ctx.bin,
         "negative_share_before": round(p1, 4),
         "negative_share_after": round(p2, 4),
-        "negative_before": int(k1), "scored_before": int(n1),
-        "negative_after": int(k2), "scored_after": int(n2),
+        "negative_before": int(k1),
+        "scored_before": int(n1),
+        "negative_after": int(k2),
+        "scored_after": int(n2),
         "z": round(zval, 2),
         "retweets_counted": bool(cfg.sentiment_include_retweets),
         "before_from": iso_utc(float(s.t[a])),
@@ -684,8 +727,9 @@ def _sentiment_shift(ctx: _Context, s: metrics.Series, a: int, b: int, c: int,
     return Suggestion(t, None, "sentiment_shift", label, explanation, _clip(score), evidence)
 
 
-def _binomial_segments(k: np.ndarray, n: np.ndarray, min_n: float, alpha: float,
-                       min_delta: float, min_effect: float) -> list[int]:
+def _binomial_segments(
+    k: np.ndarray, n: np.ndarray, min_n: float, alpha: float, min_delta: float, min_effect: float
+) -> list[int]:
     """Segment boundaries (including 0 and len) of a binomial share by binary segmentation
     with likelihood-ratio tests, then merging away changes that are too small."""
     m = len(k)
@@ -706,8 +750,11 @@ def _binomial_segments(k: np.ndarray, n: np.ndarray, min_n: float, alpha: float,
         cand = cand[ok]
         if not len(cand):
             return -1, 0.0, 0
-        g = 2 * (ll(ks[cand] - ks[a], ns[cand] - ns[a]) + ll(ks[b] - ks[cand], ns[b] - ns[cand])
-                 - ll(np.array(ks[b] - ks[a]), np.array(ns[b] - ns[a])))
+        g = 2 * (
+            ll(ks[cand] - ks[a], ns[cand] - ns[a])
+            + ll(ks[b] - ks[cand], ns[b] - ns[cand])
+            - ll(np.array(ks[b] - ks[a]), np.array(ns[b] - ns[a]))
+        )
         i = int(np.argmax(g))
         return int(cand[i]), float(g[i]), len(cand)
 
@@ -728,11 +775,22 @@ def _binomial_segments(k: np.ndarray, n: np.ndarray, min_n: float, alpha: float,
         for j in range(1, len(bounds) - 1):
             a, b, c = bounds[j - 1], bounds[j], bounds[j + 1]
             k1, n1, k2, n2 = ks[b] - ks[a], ns[b] - ns[a], ks[c] - ks[b], ns[c] - ns[b]
-            g = float(2 * (ll(np.array(k1), np.array(n1)) + ll(np.array(k2), np.array(n2))
-                           - ll(np.array(k1 + k2), np.array(n1 + n2))))
+            g = float(
+                2
+                * (
+                    ll(np.array(k1), np.array(n1))
+                    + ll(np.array(k2), np.array(n2))
+                    - ll(np.array(k1 + k2), np.array(n1 + n2))
+                )
+            )
             p1, p2 = k1 / max(n1, 1), k2 / max(n2, 1)
-            small = (n1 < min_n or n2 < min_n or abs(p2 - p1) < min_delta
-                     or cohens_h(p1, p2) < min_effect or g < crit)
+            small = (
+                n1 < min_n
+                or n2 < min_n
+                or abs(p2 - p1) < min_delta
+                or cohens_h(p1, p2) < min_effect
+                or g < crit
+            )
             if small and g < weakest_g:
                 weakest, weakest_g = j, g
         if weakest < 0:
@@ -744,6 +802,7 @@ def _binomial_segments(k: np.ndarray, n: np.ndarray, min_n: float, alpha: float,
 def cohens_h(p1: float, p2: float) -> float:
     """Cohen's effect size for two proportions: the difference of their arcsine-root
     transforms (0.2 small, 0.5 medium, 0.8 large)."""
+
     def phi(p: float) -> float:
         return 2 * math.asin(math.sqrt(min(max(p, 0.0), 1.0)))
 
@@ -757,6 +816,7 @@ def _chi2_1_isf(p: float) -> float:
 
 
 # ---- early warning --------------------------------------------------------------------------
+
 
 def _early_warning(ctx: _Context) -> list[Suggestion]:
     rule = ctx.settings.alert
@@ -773,13 +833,20 @@ def alert_suggestion(ctx: _Context, alert: Alert) -> Suggestion:
     lead = alert.lead_seconds
     if lead > 0:
         label = f"Early warning: {_duration(lead)} before the peak"
-        tail = (f"the peak ({_n(alert.peak_posts)} posts from {ctx.when(alert.peak_time)}) came "
-                f"{_duration(lead)} later.")
+        tail = (
+            f"the peak ({_n(alert.peak_posts)} posts from {ctx.when(alert.peak_time)}) came "
+            f"{_duration(lead)} later."
+        )
     else:
-        label = ("Early warning: only at the peak" if lead == 0
-                 else f"Early warning: {_duration(-lead)} after the peak")
-        tail = (f"that is {'at' if lead == 0 else _duration(-lead) + ' after'} the peak "
-                f"({_n(alert.peak_posts)} posts from {ctx.when(alert.peak_time)}).")
+        label = (
+            "Early warning: only at the peak"
+            if lead == 0
+            else f"Early warning: {_duration(-lead)} after the peak"
+        )
+        tail = (
+            f"that is {'at' if lead == 0 else _duration(-lead) + ' after'} the peak "
+            f"({_n(alert.peak_posts)} posts from {ctx.when(alert.peak_time)})."
+        )
     explanation = (
         f"A simple alert ({alert.rule.describe()}) would first have fired on the posts of the "
         f"{_bin_words(alert.bin_seconds)} from {ctx.when(alert.time)}: in the "
@@ -803,6 +870,7 @@ def alert_suggestion(ctx: _Context, alert: Alert) -> Suggestion:
 
 # ---- influencer entries ---------------------------------------------------------------------
 
+
 def _influencer_entries(ctx: _Context) -> list[Suggestion]:
     cfg = ctx.settings
     accounts, median, top = ctx.con.execute(q.AUDIENCE, [1 - cfg.influencer_top_share]).fetchone()
@@ -812,11 +880,24 @@ def _influencer_entries(ctx: _Context) -> list[Suggestion]:
     threshold = max(cfg.influencer_median_ratio * median, float(top or 0))
     leave_out = sorted(set(ctx.brand) | set(ctx.press.accounts))
     window = cfg.influencer_window_hours * 3600
-    rows = ctx.con.execute(q.INFLUENCERS, [threshold, leave_out, window, window,
-                                           int(cfg.influencer_max)]).fetchall()
+    rows = ctx.con.execute(
+        q.INFLUENCERS, [threshold, leave_out, window, window, int(cfg.influencer_max)]
+    ).fetchall()
     out = []
-    for (platform, handle, followers, first_at, first_post, first_kind, text, posts, posts_window,
-         own_exposure, shares, share_exposure) in rows:
+    for (
+        _platform,
+        handle,
+        followers,
+        first_at,
+        first_post,
+        first_kind,
+        text,
+        posts,
+        posts_window,
+        own_exposure,
+        shares,
+        share_exposure,
+    ) in rows:
         t = metrics.to_unix(first_at)
         exposure = int(own_exposure) + int(share_exposure)
         times_median = followers / median
@@ -845,18 +926,28 @@ def _influencer_entries(ctx: _Context) -> list[Suggestion]:
             "share_exposure": int(share_exposure),
             "window_hours": cfg.influencer_window_hours,
         }
-        out.append(Suggestion(t, None, "influencer_entry", f"@{handle} joins ({_short(followers)} followers)",
-                              explanation, _clip(score), evidence))
+        out.append(
+            Suggestion(
+                t,
+                None,
+                "influencer_entry",
+                f"@{handle} joins ({_short(followers)} followers)",
+                explanation,
+                _clip(score),
+                evidence,
+            )
+        )
     return out
 
 
 # ---- amplification --------------------------------------------------------------------------
 
+
 def _amplifications(ctx: _Context) -> list[Suggestion]:
     cfg = ctx.settings
     window = max(60.0, cfg.amplification_window_minutes * 60)
     parts = 4  # the window slides in quarters: a burst is placed within a quarter of it
-    slot = int(round(window / parts))
+    slot = round(window / parts)
     minimum = int(cfg.amplification_min_shares)
     source = "rollup" if ctx.rollups_usable() else "posts"
     candidates = ctx.con.execute(q.BURST_CANDIDATES[source], [minimum]).fetchall()
@@ -869,8 +960,10 @@ def _amplifications(ctx: _Context) -> list[Suggestion]:
         top = candidates[:take]
         rows = []
         if top and keep > 0:
-            rows = ctx.con.execute(q.BURSTS, [slot * 1000, [p for p, _, _ in top], [i for _, i, _ in top],
-                                              parts - 1, minimum, keep]).fetchall()
+            rows = ctx.con.execute(
+                q.BURSTS,
+                [slot * 1000, [p for p, _, _ in top], [i for _, i, _ in top], parts - 1, minimum, keep],
+            ).fetchall()
         if take >= len(candidates):
             break
         if len(rows) == keep and candidates[take][2] < min(r[2] for r in rows):
@@ -882,11 +975,15 @@ def _amplifications(ctx: _Context) -> list[Suggestion]:
         starts = [metrics.to_timestamp(a) for a, _ in windows]
         ends = [metrics.to_timestamp(b) for _, b in windows]
         platforms, ids = [r[0] for r in rows], [r[1] for r in rows]
-        details = {(d[0], d[1]): d[2:] for d in ctx.con.execute(
-            q.BURST_DETAILS, [platforms, ids, starts, ends, min(starts), max(ends)]).fetchall()}
+        details = {
+            (d[0], d[1]): d[2:]
+            for d in ctx.con.execute(
+                q.BURST_DETAILS, [platforms, ids, starts, ends, min(starts), max(ends)]
+            ).fetchall()
+        }
         posted = {(p, i): at for p, i, at in ctx.con.execute(q.POSTED_AT, [platforms, ids]).fetchall()}
     out = []
-    for (platform, post_id, burst, last_slot), (a, b) in zip(rows, windows):
+    for (platform, post_id, _burst, _last_slot), (a, b) in zip(rows, windows, strict=False):
         total = total_of[(platform, post_id)]
         lo, hi = metrics.to_timestamp(a), metrics.to_timestamp(b)
         if (platform, post_id) not in details:
@@ -916,13 +1013,22 @@ def _amplifications(ctx: _Context) -> list[Suggestion]:
             "exposure": int(exposure),
             "window_minutes": window / 60,
         }
-        out.append(Suggestion(t0, t1, "amplification",
-                              f"{who}'s post amplified: {_n(n)} shares in {_minutes_words(window)}",
-                              explanation, _clip(score), evidence))
+        out.append(
+            Suggestion(
+                t0,
+                t1,
+                "amplification",
+                f"{who}'s post amplified: {_n(n)} shares in {_minutes_words(window)}",
+                explanation,
+                _clip(score),
+                evidence,
+            )
+        )
     return out
 
 
 # ---- press ----------------------------------------------------------------------------------
+
 
 def _press_pickups(ctx: _Context) -> list[Suggestion]:
     cfg = ctx.settings
@@ -935,31 +1041,58 @@ def _press_pickups(ctx: _Context) -> list[Suggestion]:
             firsts[outlet] = item
 
     if press.accounts:
-        for (handle_lc, platform, post_id, at, handle, followers, kind, text, posts) in ctx.con.execute(
-                q.PRESS_ACCOUNTS, [sorted(press.accounts)]).fetchall():
-            offer(press.accounts[handle_lc], {
-                "t": metrics.to_unix(at), "post_id": post_id, "handle": handle, "followers": followers,
-                "text": text, "via": "account", "posts": int(posts), "url": None, "domain": None})
+        for handle_lc, _platform, post_id, at, handle, followers, _kind, text, posts in ctx.con.execute(
+            q.PRESS_ACCOUNTS, [sorted(press.accounts)]
+        ).fetchall():
+            offer(
+                press.accounts[handle_lc],
+                {
+                    "t": metrics.to_unix(at),
+                    "post_id": post_id,
+                    "handle": handle,
+                    "followers": followers,
+                    "text": text,
+                    "via": "account",
+                    "posts": int(posts),
+                    "url": None,
+                    "domain": None,
+                },
+            )
     if press.domains:
         first_day = datetime.fromtimestamp(ctx.start, timezone.utc).date()
         oldest = first_day - timedelta(days=cfg.press_link_max_age_days)
         pattern = domains_pattern(press.domains)
-        for (domain, url, at, platform, post_id, handle, followers, kind, text, posts) in ctx.con.execute(
-                q.PRESS_LINKS, [pattern, pattern]).fetchall():
+        for domain, url, at, _platform, post_id, handle, followers, _kind, text, posts in ctx.con.execute(
+            q.PRESS_LINKS, [pattern, pattern]
+        ).fetchall():
             if domain not in press.domains:
                 continue
             published = url_date(url)
             if published is not None and published < oldest:
                 continue  # an older article brought in as ammunition, not coverage
-            offer(press.domains[domain], {
-                "t": metrics.to_unix(at), "post_id": post_id, "handle": handle, "followers": followers,
-                "text": text, "via": "link", "posts": int(posts), "url": url, "domain": domain})
+            offer(
+                press.domains[domain],
+                {
+                    "t": metrics.to_unix(at),
+                    "post_id": post_id,
+                    "handle": handle,
+                    "followers": followers,
+                    "text": text,
+                    "via": "link",
+                    "posts": int(posts),
+                    "url": url,
+                    "domain": domain,
+                },
+            )
     chosen = sorted(firsts.items(), key=lambda kv: (kv[1]["t"], kv[1]["post_id"]))[: cfg.press_max_outlets]
     out = []
     for rank, (outlet, it) in enumerate(chosen):
         who = f"@{it['handle']}" if it["handle"] else "an unknown account"
-        first_words = "the first post by or linking to a news organisation in the workspace" if rank == 0 \
+        first_words = (
+            "the first post by or linking to a news organisation in the workspace"
+            if rank == 0
             else f"the first from {outlet}"
+        )
         if it["via"] == "account":
             explanation = (
                 f"{who} ({outlet}, {_n(it['followers'] or 0)} followers) posted at {ctx.when(it['t'])}: "
@@ -975,8 +1108,9 @@ def _press_pickups(ctx: _Context) -> list[Suggestion]:
             score = 0.3 + 0.3 * min(1.0, math.log10(max(it["posts"], 1)) / 3)
         if rank == 0:
             score = max(score, 0.7)
-        label = (f"First press pickup: {outlet}" if rank == 0 else f"Press: {outlet}") + \
-            (f" ({who})" if it["via"] == "account" else " (link)")
+        label = (f"First press pickup: {outlet}" if rank == 0 else f"Press: {outlet}") + (
+            f" ({who})" if it["via"] == "account" else " (link)"
+        )
         evidence = {
             "subject": outlet,
             "post_ids": [it["post_id"]],
@@ -997,8 +1131,7 @@ def domains_pattern(domains) -> str:
     """One regular expression matching a URL whose host is one of ``domains`` or a subdomain
     of one; group 1 is the domain (the longest listed one that fits)."""
     alternatives = "|".join(re.escape(d) for d in sorted(domains, key=lambda d: (-len(d), d)))
-    return (r"(?i)^[a-z][a-z0-9+.\-]*://(?:[^/@?#]*@)?(?:[^/:?#@]*?\.)??(" + alternatives
-            + r")\.?(?:[:/?#]|$)")
+    return r"(?i)^[a-z][a-z0-9+.\-]*://(?:[^/@?#]*@)?(?:[^/:?#@]*?\.)??(" + alternatives + r")\.?(?:[:/?#]|$)"
 
 
 _URL_DATES = (
@@ -1029,6 +1162,7 @@ def url_date(url: str) -> date | None:
 
 # ---- the brand's actions --------------------------------------------------------------------
 
+
 def _brand_actions(ctx: _Context, others: list[Suggestion]) -> list[Suggestion]:
     if not ctx.brand:
         return []
@@ -1036,16 +1170,33 @@ def _brand_actions(ctx: _Context, others: list[Suggestion]) -> list[Suggestion]:
     strong = sorted((s for s in others if s.score >= cfg.brand_latency_min_score), key=lambda s: s.time)
     rises = [s for s in strong if s.kind == "volume_change" and s.evidence.get("direction") == "rise"]
     out = []
-    for (platform, post_id, at, handle, followers, kind, text, ref_author, retweets, quotes,
-         replies) in ctx.con.execute(q.BRAND_POSTS, [ctx.brand, ctx.brand]).fetchall():
+    for (
+        _platform,
+        post_id,
+        at,
+        handle,
+        _followers,
+        kind,
+        text,
+        ref_author,
+        retweets,
+        quotes,
+        replies,
+    ) in ctx.con.execute(q.BRAND_POSTS, [ctx.brand, ctx.brand]).fetchall():
         t = metrics.to_unix(at)
         last = next((s for s in reversed(strong) if s.time < t), None)
         escalation = next((s for s in reversed(rises) if s.time < t), None)
         to = f" @{ref_author}" if ref_author else ""
-        what = {"retweet": f"retweeted{to}", "reply": f"replied to{to}" if to else "replied",
-                "quote": f"quoted{to}"}.get(kind, "posted")
-        counts = (_plural(retweets, "retweet"), _plural(quotes, "quote"),
-                  _plural(replies, "reply", "replies"))
+        what = {
+            "retweet": f"retweeted{to}",
+            "reply": f"replied to{to}" if to else "replied",
+            "quote": f"quoted{to}",
+        }.get(kind, "posted")
+        counts = (
+            _plural(retweets, "retweet"),
+            _plural(quotes, "quote"),
+            _plural(replies, "reply", "replies"),
+        )
         received = [x for x in counts if not x.startswith("0 ")]
         got = f" ({', '.join(received)} in the workspace)" if received else ""
         parts = []
@@ -1054,22 +1205,34 @@ def _brand_actions(ctx: _Context, others: list[Suggestion]) -> list[Suggestion]:
             "post_ids": [str(post_id)],
             "accounts": [handle],
             "post_kind": kind,
-            "retweets": int(retweets), "quotes": int(quotes), "replies": int(replies),
-            "latency_seconds": None, "latency_from": None,
-            "since_escalation_seconds": None, "escalation_time": None,
+            "retweets": int(retweets),
+            "quotes": int(quotes),
+            "replies": int(replies),
+            "latency_seconds": None,
+            "latency_from": None,
+            "since_escalation_seconds": None,
+            "escalation_time": None,
         }
         if escalation is not None:
-            parts.append(f"{_duration(t - escalation.time)} after the escalation began "
-                         f"({escalation.label.lower()} at {ctx.clock(escalation.time)})")
+            parts.append(
+                f"{_duration(t - escalation.time)} after the escalation began "
+                f"({escalation.label.lower()} at {ctx.clock(escalation.time)})"
+            )
             evidence["since_escalation_seconds"] = round(t - escalation.time)
             evidence["escalation_time"] = iso_utc(escalation.time)
         if last is not None:
             evidence["latency_seconds"] = round(t - last.time)
-            evidence["latency_from"] = {"kind": last.kind, "time": iso_utc(last.time), "label": last.label,
-                                        "key": last.key()}
+            evidence["latency_from"] = {
+                "kind": last.kind,
+                "time": iso_utc(last.time),
+                "label": last.label,
+                "key": last.key(),
+            }
             if last is not escalation:
-                parts.append(f"{_duration(t - last.time)} after the last turning point "
-                             f"({last.label} at {ctx.clock(last.time)})")
+                parts.append(
+                    f"{_duration(t - last.time)} after the last turning point "
+                    f"({last.label} at {ctx.clock(last.time)})"
+                )
         timing = (", " + " and ".join(parts)) if parts else ", before any turning point"
         explanation = f"@{handle} {what} at {ctx.when(t)}{got}: “{_quote(text)}”{timing}."
         reach = int(retweets) + int(quotes) + int(replies)
@@ -1080,6 +1243,7 @@ def _brand_actions(ctx: _Context, others: list[Suggestion]) -> list[Suggestion]:
 
 
 # ---- deduplication --------------------------------------------------------------------------
+
 
 def _dedupe(items: list[Suggestion], tolerance: float) -> list[Suggestion]:
     """One suggestion per event: series suggestions of the same kind and direction within
@@ -1102,8 +1266,9 @@ def _dedupe(items: list[Suggestion], tolerance: float) -> list[Suggestion]:
         evidence = dict(strong.evidence)
         for name in ("post_ids", "accounts"):
             evidence[name] = _unique(list(strong.evidence.get(name, [])) + list(weak.evidence.get(name, [])))
-        kept[twin] = Suggestion(strong.time, strong.end, strong.kind, strong.label, strong.explanation,
-                                strong.score, evidence)
+        kept[twin] = Suggestion(
+            strong.time, strong.end, strong.kind, strong.label, strong.explanation, strong.score, evidence
+        )
     return kept
 
 
@@ -1116,6 +1281,7 @@ def _zone(name: str):
 
 
 # ---- words and numbers ----------------------------------------------------------------------
+
 
 def iso_utc(t: float) -> str:
     """Unix seconds -> ``2013-11-13T21:00:00Z``."""
@@ -1158,8 +1324,16 @@ def _minutes_words(seconds: float) -> str:
 
 
 def _bin_words(width: int) -> str:
-    return {60: "minute", 300: "5 minutes", 900: "15 minutes", 3600: "hour", 10800: "3 hours",
-            21600: "6 hours", 43200: "12 hours", 86400: "day"}.get(int(width), f"{int(width)} s")
+    return {
+        60: "minute",
+        300: "5 minutes",
+        900: "15 minutes",
+        3600: "hour",
+        10800: "3 hours",
+        21600: "6 hours",
+        43200: "12 hours",
+        86400: "day",
+    }.get(int(width), f"{int(width)} s")
 
 
 def _per_bin_words(width: int) -> str:
@@ -1176,7 +1350,7 @@ def _unit_name(width: int) -> str:
 
 
 def _n(x: float) -> str:
-    return f"{int(round(float(x))):,}"
+    return f"{round(float(x)):,}"
 
 
 def _rate(x: float) -> str:

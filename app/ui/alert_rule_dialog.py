@@ -60,7 +60,8 @@ class AlertRuleDialog(QDialog):
         for box in self.fields.values():
             box.valueChanged.connect(lambda _v: self.summary.setText(self.rule().describe()))
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
             | QDialogButtonBox.StandardButton.RestoreDefaults
         )
         buttons.accepted.connect(self._save)

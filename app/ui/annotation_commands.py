@@ -29,7 +29,9 @@ class AddAnnotation(_Command):
 
     def redo(self) -> None:
         # the first time it gets its id; after an undo it comes back with the same one
-        self.saved = core.add(self.ws, self.annotation) if self.saved is None else core.restore(self.ws, self.saved)
+        self.saved = (
+            core.add(self.ws, self.annotation) if self.saved is None else core.restore(self.ws, self.saved)
+        )
         self.changed()
 
     def undo(self) -> None:
@@ -39,7 +41,14 @@ class AddAnnotation(_Command):
 
 
 class EditAnnotation(_Command):
-    def __init__(self, ws: Workspace, before: Annotation, after: Annotation, changed: Callable[[], None], text: str = "") -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        before: Annotation,
+        after: Annotation,
+        changed: Callable[[], None],
+        text: str = "",
+    ) -> None:
         super().__init__(ws, changed, text or f"Edit “{after.label}”")
         self.before, self.after = before, after
 

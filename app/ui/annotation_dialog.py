@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+
 from PySide6.QtCore import QDateTime, Qt, QTimeZone
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -28,7 +29,9 @@ from app.core.annotations import CATEGORIES, DEFAULT_COLOURS, Annotation
 class AnnotationDialog(QDialog):
     """Edits an :class:`Annotation` and hands back the changed copy (:meth:`result_annotation`)."""
 
-    def __init__(self, annotation: Annotation, zone: str, parent: QWidget | None = None, title: str = "Turning point") -> None:
+    def __init__(
+        self, annotation: Annotation, zone: str, parent: QWidget | None = None, title: str = "Turning point"
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
@@ -50,7 +53,9 @@ class AnnotationDialog(QDialog):
         self.note.setTabChangesFocus(True)
         self.starts = self._time_edit(annotation.starts_at)
         self.is_range = QCheckBox("Lasts until")
-        self.ends = self._time_edit(annotation.ends_at if annotation.ends_at is not None else annotation.starts_at + 3600)
+        self.ends = self._time_edit(
+            annotation.ends_at if annotation.ends_at is not None else annotation.starts_at + 3600
+        )
         self.is_range.setChecked(annotation.ends_at is not None)
         self.ends.setEnabled(annotation.ends_at is not None)
         self.is_range.toggled.connect(self.ends.setEnabled)
@@ -76,7 +81,9 @@ class AnnotationDialog(QDialog):
         self.error.setStyleSheet("color: #c8453b")
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -90,7 +97,7 @@ class AnnotationDialog(QDialog):
         edit.setTimeZone(QTimeZone(self.zone.encode()))
         edit.setDisplayFormat("ddd d MMM yyyy HH:mm:ss")
         edit.setCalendarPopup(True)
-        edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(round(t)), QTimeZone(self.zone.encode())))
+        edit.setDateTime(QDateTime.fromSecsSinceEpoch(round(t), QTimeZone(self.zone.encode())))
         return edit
 
     def _category_changed(self) -> None:
@@ -144,4 +151,3 @@ def _wrap(layout) -> QWidget:
     layout.setContentsMargins(0, 0, 0, 0)
     w.setLayout(layout)
     return w
-

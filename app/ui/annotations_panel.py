@@ -97,8 +97,13 @@ class AnnotationsPanel(QWidget):
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(annotations))
         for row, a in enumerate(annotations):
-            cells = (self._local(a.starts_at), self._local(a.ends_at), a.label, a.category.capitalize(),
-                     "suggested" if a.origin == "suggested" else "by hand")
+            cells = (
+                self._local(a.starts_at),
+                self._local(a.ends_at),
+                a.label,
+                a.category.capitalize(),
+                "suggested" if a.origin == "suggested" else "by hand",
+            )
             for col, text in enumerate(cells):
                 item = _SortKeyItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, a.id)

@@ -22,8 +22,14 @@ SAVE_AFTER_MS = 700
 
 
 class _PhaseEditor(QWidget):
-    def __init__(self, paragraph: ChronicleParagraph, when: str, save: Callable[[str, str], None],
-                 reset: Callable[[str], None], jump: Callable[[float], None]) -> None:
+    def __init__(
+        self,
+        paragraph: ChronicleParagraph,
+        when: str,
+        save: Callable[[str, str], None],
+        reset: Callable[[str], None],
+        jump: Callable[[float], None],
+    ) -> None:
         super().__init__()
         self.paragraph = paragraph
         self._save, self._reset = save, reset
@@ -78,7 +84,9 @@ class ChroniclePanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.editors: list[_PhaseEditor] = []
-        self.status = QLabel("The chronicle is drafted from the turning points once the workspace is analysed.")
+        self.status = QLabel(
+            "The chronicle is drafted from the turning points once the workspace is analysed."
+        )
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         redraft = QPushButton("Redraft")
@@ -98,21 +106,27 @@ class ChroniclePanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
 
-    def set_paragraphs(self, paragraphs: list[ChronicleParagraph], when: Callable[[ChronicleParagraph], str]) -> None:
+    def set_paragraphs(
+        self, paragraphs: list[ChronicleParagraph], when: Callable[[ChronicleParagraph], str]
+    ) -> None:
         self.save_pending()
         for editor in self.editors:
             editor.setParent(None)
             editor.deleteLater()
         self.editors = []
         for i, p in enumerate(paragraphs):
-            editor = _PhaseEditor(p, when(p), self.save_requested.emit, self.reset_requested.emit, self.jump_to.emit)
+            editor = _PhaseEditor(
+                p, when(p), self.save_requested.emit, self.reset_requested.emit, self.jump_to.emit
+            )
             self.body_layout.insertWidget(i, editor)
             self.editors.append(editor)
         edited = sum(p.edited for p in paragraphs)
         self.status.setText(
-            f"{len(paragraphs)} phases" + (f", {edited} edited by you" if edited else "")
+            f"{len(paragraphs)} phases"
+            + (f", {edited} edited by you" if edited else "")
             + ". Edit freely: your text is kept in the workspace and goes into the report."
-            if paragraphs else "No chronicle yet: the workspace holds no posts."
+            if paragraphs
+            else "No chronicle yet: the workspace holds no posts."
         )
 
     def save_pending(self) -> None:

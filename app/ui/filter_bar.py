@@ -113,7 +113,15 @@ class FilterBar(QWidget):
         )
 
     def clear(self) -> None:
-        widgets = [self.text, self.hashtag, self.author, *self.kinds.values(), self.lang, self.min_followers, self.brand]
+        widgets = [
+            self.text,
+            self.hashtag,
+            self.author,
+            *self.kinds.values(),
+            self.lang,
+            self.min_followers,
+            self.brand,
+        ]
         for w in widgets:
             w.blockSignals(True)
         self.text.clear()

@@ -324,8 +324,7 @@ class ImportDialog(QDialog):
 
     # ---- step 2: the import ----------------------------------------------------------------
     def _start_import(self) -> None:
-        jobs = [(i, item.path, item.size, item.mapping) for i, item in enumerate(self.plan)
-                if item.to_import]
+        jobs = [(i, item.path, item.size, item.mapping) for i, item in enumerate(self.plan) if item.to_import]
         if not jobs:
             self._finish("done")
             return
@@ -366,7 +365,7 @@ class ImportDialog(QDialog):
             number = sum(1 for item in self.plan[: i + 1] if item.to_import)
             count = sum(1 for item in self.plan if item.to_import)
             self.file_label.setText(f"File {number} of {count}: {self.plan[i].path.name}")
-            value = int(round(BAR_MAX * done / total)) if total > 0 else 0
+            value = round(BAR_MAX * done / total) if total > 0 else 0
             self.progress_bar.setValue(max(self.progress_bar.value(), min(BAR_MAX, value)))
         if not self._cancel_requested:
             self.message_label.setText(text)
@@ -411,9 +410,13 @@ class ImportDialog(QDialog):
         self.progress_bar.setValue(BAR_MAX if outcome == "done" else self.progress_bar.value())
         self.file_label.setText("")
         self.title_label.setText(
-            "Import finished" if outcome == "done" else
-            "Import cancelled" if outcome == "cancelled" else
-            "Nothing to import" if outcome == "empty" else "Import stopped by a problem"
+            "Import finished"
+            if outcome == "done"
+            else "Import cancelled"
+            if outcome == "cancelled"
+            else "Nothing to import"
+            if outcome == "empty"
+            else "Import stopped by a problem"
         )
         self.message_label.setText(self._outcome_text(outcome, error, phase))
         self.totals_label.setText(totals_line(self.plan))
@@ -443,20 +446,27 @@ class ImportDialog(QDialog):
     def _outcome_text(self, outcome: str, error: str, phase: str) -> str:
         if outcome == "empty":
             kinds = ", ".join(FOLDER_SUFFIXES)
-            return f"There were no files to import in what you chose (in a folder, only files " \
-                   f"ending in {kinds} are read)."
+            return (
+                f"There were no files to import in what you chose (in a folder, only files "
+                f"ending in {kinds} are read)."
+            )
         if outcome == "done":
             return ""
         if phase != "importing":
             what = "The import was cancelled" if outcome == "cancelled" else error.rstrip(".")
             return f"{what}. Nothing was imported; the workspace is as it was."
         kept = sum(1 for item in self.plan if item.status == "imported")
-        stopped = next((item for item in self.plan if item.status in ("cancelled", "failed")
-                        and item.report is None), None)
+        stopped = next(
+            (item for item in self.plan if item.status in ("cancelled", "failed") and item.report is None),
+            None,
+        )
         not_started = sum(1 for item in self.plan if item.status == "not started")
         if outcome == "cancelled":
-            text = ("The import was cancelled" + (f" while reading “{stopped.path.name}”" if stopped else "")
-                    + ": nothing of that file was kept")
+            text = (
+                "The import was cancelled"
+                + (f" while reading “{stopped.path.name}”" if stopped else "")
+                + ": nothing of that file was kept"
+            )
         else:
             text = f"The import stopped: {error.rstrip('.')}." + (
                 f" Nothing of “{stopped.path.name}” was kept" if stopped else ""

@@ -57,7 +57,7 @@ class LabellingDialog(QDialog):
         self.text.setFont(f)
         buttons = QHBoxLayout()
         self.buttons = {}
-        for key, cls in zip("123", CLASSES):
+        for key, cls in zip("123", CLASSES, strict=False):
             b = QPushButton(f"{cls.capitalize()} ({key})")
             b.clicked.connect(lambda _=False, c=cls: self.label(c))
             QShortcut(QKeySequence(key), self, activated=lambda c=cls: self.label(c))
@@ -107,8 +107,12 @@ class LabellingDialog(QDialog):
 
     def start(self) -> None:
         ws, n = self.ws, self.sample_size
-        self.runner.submit("label-sample", lambda p: labels.sample_for_labelling(ws, n=n, con=ws.cursor()),
-                           on_result=self._loaded, on_error=lambda m: self.counter.setText(m))
+        self.runner.submit(
+            "label-sample",
+            lambda p: labels.sample_for_labelling(ws, n=n, con=ws.cursor()),
+            on_result=self._loaded,
+            on_error=lambda m: self.counter.setText(m),
+        )
 
     def _loaded(self, posts) -> None:
         self.posts = list(posts)
@@ -122,12 +126,16 @@ class LabellingDialog(QDialog):
 
     def _show(self) -> None:
         if not self.posts:
-            self.counter.setText("There is nothing left to label: every scored text has a label, or nothing is scored yet.")
+            self.counter.setText(
+                "There is nothing left to label: every scored text has a label, or nothing is scored yet."
+            )
             self.text.setPlainText("")
             self._set_enabled(False)
             return
         if self.index >= len(self.posts):
-            self.counter.setText(f"All {len(self.posts)} posts of this sample are done. See how far VADER agrees in the next tab.")
+            self.counter.setText(
+                f"All {len(self.posts)} posts of this sample are done. See how far VADER agrees in the next tab."
+            )
             self.text.setPlainText("")
             self.meta.setText("")
             self._set_enabled(False)
@@ -160,7 +168,9 @@ class LabellingDialog(QDialog):
 
     def refresh_agreement(self) -> None:
         ws = self.ws
-        self.runner.submit("agreement", lambda p: labels.agreement(ws, con=ws.cursor()), on_result=self._show_agreement)
+        self.runner.submit(
+            "agreement", lambda p: labels.agreement(ws, con=ws.cursor()), on_result=self._show_agreement
+        )
 
     def _show_agreement(self, a) -> None:
         if not a.n:

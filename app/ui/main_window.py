@@ -49,8 +49,13 @@ from app.ui.timeline.plots import TimelineView
 from app.ui.timeline.time_axis import format_duration, format_range, format_time
 
 WINDOWS_MIN = (5, 15, 30, 60, 180)
-SPEEDS = ((60, "1 min per second"), (600, "10 min per second"), (3600, "1 hour per second"),
-          (3 * 3600, "3 hours per second"), (6 * 3600, "6 hours per second"))
+SPEEDS = (
+    (60, "1 min per second"),
+    (600, "10 min per second"),
+    (3600, "1 hour per second"),
+    (3 * 3600, "3 hours per second"),
+    (6 * 3600, "6 hours per second"),
+)
 OVERVIEW_PIXELS = 900
 LAST_FOLDER = "workspaces/last_folder"
 PLAY_TICK_MS = 40
@@ -113,7 +118,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.annotations: list[notes.Annotation] = []
         self.suggestions: list = []
-        self.layer = AnnotationLayer(list(self.timeline.plots), self.timeline.overview.getPlotItem(), self.timeline.p_volume)
+        self.layer = AnnotationLayer(
+            list(self.timeline.plots), self.timeline.overview.getPlotItem(), self.timeline.p_volume
+        )
         self.layer.moved.connect(self._annotation_moved)
         self.layer.activated.connect(self.edit_annotation)
         self.layer.selected.connect(self._annotation_clicked)
@@ -173,7 +180,9 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
-            action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({action.shortcut().toString()})" if shortcut else tip)
+            action.setToolTip(
+                f"{text.replace('&', '').rstrip('…')} ({action.shortcut().toString()})" if shortcut else tip
+            )
         if context is not None:
             action.setShortcutContext(context)
         action.triggered.connect(slot)
@@ -181,30 +190,74 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         A = self._action
-        self.act_new = A("&New workspace…", self.new_workspace, QKeySequence.StandardKey.New, "Start a workspace for a new incident")
-        self.act_open = A("&Open workspace…", self.choose_workspace, QKeySequence.StandardKey.Open, "Open an incident workspace")
-        self.act_import = A("&Import files…", self.import_files, "Ctrl+I", "Import archive files into this workspace")
-        self.act_import_folder = A("Import &folder…", self.import_folder, "Ctrl+Shift+I", "Import every archive in a folder")
-        self.act_report = A("&Export post-mortem…", self.export_report, "Ctrl+E", "Write the post-mortem report (PDF or HTML)")
-        self.act_export_series = A("Export the &series in view…", lambda: self.export_data("series"), None,
-                                   "Volume, sentiment and reach per bin of the visible range, as CSV or JSON")
-        self.act_export_posts = A("Export the &posts in view…", lambda: self.export_data("posts"), None,
-                                  "Every post of the visible range (ids as text), as CSV or JSON")
-        self.act_settings = A("Workspace &settings…", self.edit_settings, "Ctrl+,", "Incident name, time zone, brand accounts")
+        self.act_new = A(
+            "&New workspace…",
+            self.new_workspace,
+            QKeySequence.StandardKey.New,
+            "Start a workspace for a new incident",
+        )
+        self.act_open = A(
+            "&Open workspace…",
+            self.choose_workspace,
+            QKeySequence.StandardKey.Open,
+            "Open an incident workspace",
+        )
+        self.act_import = A(
+            "&Import files…", self.import_files, "Ctrl+I", "Import archive files into this workspace"
+        )
+        self.act_import_folder = A(
+            "Import &folder…", self.import_folder, "Ctrl+Shift+I", "Import every archive in a folder"
+        )
+        self.act_report = A(
+            "&Export post-mortem…", self.export_report, "Ctrl+E", "Write the post-mortem report (PDF or HTML)"
+        )
+        self.act_export_series = A(
+            "Export the &series in view…",
+            lambda: self.export_data("series"),
+            None,
+            "Volume, sentiment and reach per bin of the visible range, as CSV or JSON",
+        )
+        self.act_export_posts = A(
+            "Export the &posts in view…",
+            lambda: self.export_data("posts"),
+            None,
+            "Every post of the visible range (ids as text), as CSV or JSON",
+        )
+        self.act_settings = A(
+            "Workspace &settings…", self.edit_settings, "Ctrl+,", "Incident name, time zone, brand accounts"
+        )
         self.act_quit = A("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_fit = A("&Fit all", self.timeline.fit_all, "Ctrl+0", "Show the whole incident")
-        self.act_zoom_in = A("Zoom &in", lambda: self.timeline.zoom(0.5, self.cursor_t), QKeySequence.StandardKey.ZoomIn, "Zoom in around the cursor")
-        self.act_zoom_out = A("Zoom &out", lambda: self.timeline.zoom(2.0, self.cursor_t), QKeySequence.StandardKey.ZoomOut, "Zoom out")
-        self.act_find = A("&Search posts", self.filter_bar.focus_search, QKeySequence.StandardKey.Find, "Filter by text")
-        self.act_clear_filters = A("&Clear filters", self.filter_bar.clear, "Ctrl+Shift+L", "Show every post again")
-        self.act_copy = A("&Copy selected posts", self.posts_view.copy_selection, QKeySequence.StandardKey.Copy)
+        self.act_zoom_in = A(
+            "Zoom &in",
+            lambda: self.timeline.zoom(0.5, self.cursor_t),
+            QKeySequence.StandardKey.ZoomIn,
+            "Zoom in around the cursor",
+        )
+        self.act_zoom_out = A(
+            "Zoom &out",
+            lambda: self.timeline.zoom(2.0, self.cursor_t),
+            QKeySequence.StandardKey.ZoomOut,
+            "Zoom out",
+        )
+        self.act_find = A(
+            "&Search posts", self.filter_bar.focus_search, QKeySequence.StandardKey.Find, "Filter by text"
+        )
+        self.act_clear_filters = A(
+            "&Clear filters", self.filter_bar.clear, "Ctrl+Shift+L", "Show every post again"
+        )
+        self.act_copy = A(
+            "&Copy selected posts", self.posts_view.copy_selection, QKeySequence.StandardKey.Copy
+        )
         self.act_copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.posts_view.addAction(self.act_copy)
         self.act_play = A("&Play", self.toggle_play, "Space", "Replay the incident from the cursor")
         self.act_play.setCheckable(True)
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
         self.act_back = A("Step &back", lambda: self.step(-1), "Left", "Move the cursor back one bin", ctx)
-        self.act_fwd = A("Step &forward", lambda: self.step(1), "Right", "Move the cursor forward one bin", ctx)
+        self.act_fwd = A(
+            "Step &forward", lambda: self.step(1), "Right", "Move the cursor forward one bin", ctx
+        )
         self.act_back10 = A("Step back ten", lambda: self.step(-10), "Shift+Left", "Ten bins back", ctx)
         self.act_fwd10 = A("Step forward ten", lambda: self.step(10), "Shift+Right", "Ten bins forward", ctx)
         for a in (self.act_back, self.act_fwd, self.act_back10, self.act_fwd10):
@@ -214,15 +267,37 @@ class MainWindow(QMainWindow):
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
-        self.act_mark = A("&Mark a turning point at the cursor…", self.add_point, "M", "Add a turning point at the cursor's time")
-        self.act_human = A("Sentiment: &human labels override VADER", self._human_labels_toggled, None,
-                           "Count each post you labelled by hand in your class, not VADER's")
+        self.act_mark = A(
+            "&Mark a turning point at the cursor…",
+            self.add_point,
+            "M",
+            "Add a turning point at the cursor's time",
+        )
+        self.act_human = A(
+            "Sentiment: &human labels override VADER",
+            self._human_labels_toggled,
+            None,
+            "Count each post you labelled by hand in your class, not VADER's",
+        )
         self.act_human.setCheckable(True)
-        self.act_rule = A("Early-warning &rule…", self.edit_alert_rule, None,
-                          "The thresholds of the alert measured after the fact")
-        self.act_label = A("Check the &sentiment by hand…", self.check_sentiment, None,
-                           "Label a sample of posts and see how far VADER agrees")
-        self.act_mark_range = A("Mark a &stretch of time…", self.add_range, "Shift+M", "Add a turning point spanning time around the cursor")
+        self.act_rule = A(
+            "Early-warning &rule…",
+            self.edit_alert_rule,
+            None,
+            "The thresholds of the alert measured after the fact",
+        )
+        self.act_label = A(
+            "Check the &sentiment by hand…",
+            self.check_sentiment,
+            None,
+            "Label a sample of posts and see how far VADER agrees",
+        )
+        self.act_mark_range = A(
+            "Mark a &stretch of time…",
+            self.add_range,
+            "Shift+M",
+            "Add a turning point spanning time around the cursor",
+        )
 
     def _build_toolbars(self) -> None:
         bar = QToolBar("Main", self)
@@ -345,11 +420,29 @@ class MainWindow(QMainWindow):
         self.score_bar.hide()
 
     def _set_enabled(self, enabled: bool) -> None:
-        for a in (self.act_import, self.act_import_folder, self.act_settings, self.act_fit,
-                  self.act_zoom_in, self.act_zoom_out, self.act_play, self.act_back, self.act_fwd,
-                  self.act_back10, self.act_fwd10, self.act_find, self.act_clear_filters,
-                  self.act_mark, self.act_mark_range, self.act_label, self.act_report, self.act_rule,
-                  self.act_human, self.act_export_series, self.act_export_posts):
+        for a in (
+            self.act_import,
+            self.act_import_folder,
+            self.act_settings,
+            self.act_fit,
+            self.act_zoom_in,
+            self.act_zoom_out,
+            self.act_play,
+            self.act_back,
+            self.act_fwd,
+            self.act_back10,
+            self.act_fwd10,
+            self.act_find,
+            self.act_clear_filters,
+            self.act_mark,
+            self.act_mark_range,
+            self.act_label,
+            self.act_report,
+            self.act_rule,
+            self.act_human,
+            self.act_export_series,
+            self.act_export_posts,
+        ):
             a.setEnabled(enabled)
         self.filter_bar.setEnabled(enabled)
         self.notes_panel.setEnabled(enabled)
@@ -359,20 +452,26 @@ class MainWindow(QMainWindow):
     # ---- workspaces ---------------------------------------------------------------------------
     def choose_workspace(self) -> None:
         start = str(self.settings.value(LAST_FOLDER, str(Path.home()), str))
-        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", start, "Workspaces (*.duckdb);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open workspace", start, "Workspaces (*.duckdb);;All files (*)"
+        )
         if path:
             self.open_workspace(Path(path))
 
     def new_workspace(self) -> None:
         start = str(self.settings.value(LAST_FOLDER, str(Path.home()), str))
-        path, _ = QFileDialog.getSaveFileName(self, "New workspace", str(Path(start) / "incident.duckdb"), "Workspaces (*.duckdb)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New workspace", str(Path(start) / "incident.duckdb"), "Workspaces (*.duckdb)"
+        )
         if not path:
             return
         path = Path(path)
         if path.suffix != ".duckdb":
             path = path.with_suffix(".duckdb")
         if path.exists():
-            QMessageBox.warning(self, "New workspace", f"{path.name} already exists; open it instead, or choose another name.")
+            QMessageBox.warning(
+                self, "New workspace", f"{path.name} already exists; open it instead, or choose another name."
+            )
             return
         if self.open_workspace(path, create=True):
             self.edit_settings()
@@ -488,7 +587,9 @@ class MainWindow(QMainWindow):
             return
         bin_s = metrics.choose_bin(end - start, pixels)
         flt = self.filter
-        self.status_range.setText(f" ·  {format_range(start, end, ws.timezone)}  ·  {format_duration(bin_s)} bins")
+        self.status_range.setText(
+            f" ·  {format_range(start, end, ws.timezone)}  ·  {format_duration(bin_s)} bins"
+        )
 
         human = self.act_human.isChecked()
 
@@ -567,7 +668,9 @@ class MainWindow(QMainWindow):
             if shown is not None and all(r.post_id != shown.post_id for r in rows):
                 self.post_detail.show_post(None, None, "")  # the post read before is no longer listed
             shown = f" (showing {len(rows):,})" if total > len(rows) else ""
-            self.posts_heading.setText(f"{total:,} posts within ± {format_duration(half)} of the cursor{shown}")
+            self.posts_heading.setText(
+                f"{total:,} posts within ± {format_duration(half)} of the cursor{shown}"
+            )
 
         self.runner.submit("posts", query, on_result=done, on_error=self._error)
 
@@ -583,9 +686,11 @@ class MainWindow(QMainWindow):
         self.set_cursor(_utc_seconds(row.created_at), query=False)
         if row.ref_post_id:
             self.runner.submit(
-                "original", lambda p: metrics.original_of(ws, row, con=ws.cursor()),
-                on_result=lambda original: self.post_detail.show_post(row, original, when)
-                if self.post_detail.row is row else None,
+                "original",
+                lambda p: metrics.original_of(ws, row, con=ws.cursor()),
+                on_result=lambda original: (
+                    self.post_detail.show_post(row, original, when) if self.post_detail.row is row else None
+                ),
             )
 
     # ---- turning points ---------------------------------------------------------------------------
@@ -600,8 +705,12 @@ class MainWindow(QMainWindow):
             self.notes_panel.set_annotations(annotations)
             self._show_suggestions()
 
-        self.runner.submit("annotations", lambda p: notes.list_annotations(ws, con=ws.cursor()),
-                           on_result=done, on_error=self._error)
+        self.runner.submit(
+            "annotations",
+            lambda p: notes.list_annotations(ws, con=ws.cursor()),
+            on_result=done,
+            on_error=self._error,
+        )
 
     def _changed(self) -> None:
         """After an undoable change: redraw from the workspace, and redraft the chronicle."""
@@ -620,9 +729,12 @@ class MainWindow(QMainWindow):
                 return ""
             return format_range(p.start, p.end if p.end is not None else p.start, zone)
 
-        self.runner.submit("chronicle", lambda progress: chronicle.chronicle(ws, con=ws.cursor()),
-                           on_result=lambda paragraphs: self.chronicle_panel.set_paragraphs(paragraphs, when),
-                           on_error=self._error)
+        self.runner.submit(
+            "chronicle",
+            lambda progress: chronicle.chronicle(ws, con=ws.cursor()),
+            on_result=lambda paragraphs: self.chronicle_panel.set_paragraphs(paragraphs, when),
+            on_error=self._error,
+        )
 
     def _save_chronicle(self, phase: str, text: str) -> None:
         if self.ws is not None:
@@ -642,7 +754,9 @@ class MainWindow(QMainWindow):
         if ws is None or self.span is None:
             return
         start = Path(self.settings.value(LAST_FOLDER, str(Path.home()), str)) / f"{what}.csv"
-        path, _ = QFileDialog.getSaveFileName(self, f"Export the {what} in view", str(start), "CSV (*.csv);;JSON (*.json)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export the {what} in view", str(start), "CSV (*.csv);;JSON (*.json)"
+        )
         if not path:
             return
         if not path.lower().endswith((".csv", ".json")):
@@ -654,9 +768,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Exported {n:,} rows to {path}", 8000)
             self.last_export = (path, n)
 
-        self.runner.submit("export", lambda p: exports.export(ws, what, path, lo, hi, bin_s if what == "series" else None,
-                                                             con=ws.cursor()),
-                           on_result=done, on_error=self._error)
+        self.runner.submit(
+            "export",
+            lambda p: exports.export(
+                ws, what, path, lo, hi, bin_s if what == "series" else None, con=ws.cursor()
+            ),
+            on_result=done,
+            on_error=self._error,
+        )
 
     def export_report(self) -> None:
         if self.ws is None:
@@ -670,7 +789,11 @@ class MainWindow(QMainWindow):
     def _human_labels_toggled(self) -> None:
         on = self.act_human.isChecked()
         self.statusBar().showMessage(
-            "Sentiment shares now count your hand labels over VADER's" if on else "Sentiment shares are VADER's again", 6000)
+            "Sentiment shares now count your hand labels over VADER's"
+            if on
+            else "Sentiment shares are VADER's again",
+            6000,
+        )
         if self.span is not None:
             self._range_settled(*self.timeline.visible_range(), self.timeline.plot_width())
 
@@ -694,8 +817,13 @@ class MainWindow(QMainWindow):
             self._human_labels_toggled()
 
     def _new_annotation(self, start: float, end: float | None) -> notes.Annotation:
-        return notes.Annotation(id=None, starts_at=start, ends_at=end, category="other",
-                                colour=notes.DEFAULT_COLOURS.get("other", "#d62f6f"))
+        return notes.Annotation(
+            id=None,
+            starts_at=start,
+            ends_at=end,
+            category="other",
+            colour=notes.DEFAULT_COLOURS.get("other", "#d62f6f"),
+        )
 
     def add_point(self) -> None:
         if self.ws is None or self.cursor_t is None:
@@ -758,7 +886,9 @@ class MainWindow(QMainWindow):
         if self.ws is None:
             return
         path, chosen = QFileDialog.getSaveFileName(
-            self, "Export turning points", str(Path(self.settings.value(LAST_FOLDER, str(Path.home()), str)) / "turning-points.csv"),
+            self,
+            "Export turning points",
+            str(Path(self.settings.value(LAST_FOLDER, str(Path.home()), str)) / "turning-points.csv"),
             "CSV (*.csv);;JSON (*.json)",
         )
         if not path:
@@ -776,7 +906,9 @@ class MainWindow(QMainWindow):
     def import_annotations(self) -> None:
         if self.ws is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Import turning points", str(Path.home()), "Turning points (*.csv *.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import turning points", str(Path.home()), "Turning points (*.csv *.json);;All files (*)"
+        )
         if not path:
             return
         try:
@@ -786,9 +918,16 @@ class MainWindow(QMainWindow):
             return
         self.undo_stack.clear()  # a merge is not undoable step by step
         self.refresh_annotations()
-        problems = f"; {len(summary.problems)} rows skipped: " + "; ".join(summary.problems[:3]) if summary.problems else ""
-        QMessageBox.information(self, "Turning points imported",
-                                f"{summary.added} added, {summary.updated} updated, {summary.skipped} already here{problems}.")
+        problems = (
+            f"; {len(summary.problems)} rows skipped: " + "; ".join(summary.problems[:3])
+            if summary.problems
+            else ""
+        )
+        QMessageBox.information(
+            self,
+            "Turning points imported",
+            f"{summary.added} added, {summary.updated} updated, {summary.skipped} already here{problems}.",
+        )
 
     def refresh_suggestions(self) -> None:
         ws = self.ws
@@ -878,7 +1017,9 @@ class MainWindow(QMainWindow):
     def import_files(self) -> None:
         start = str(self.settings.last_import_folder or Path.home())
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import archive files", start,
+            self,
+            "Import archive files",
+            start,
             "Archives (*.json *.jsonl *.ndjson *.js *.csv *.tsv *.gz *.zip *.txt);;All files (*)",
         )
         if paths:
@@ -894,7 +1035,9 @@ class MainWindow(QMainWindow):
 
     def start_import(self, paths: list[Path]):
         if self.ws is None:
-            QMessageBox.information(self, "Import", "Open or create a workspace first (File > New workspace).")
+            QMessageBox.information(
+                self, "Import", "Open or create a workspace first (File > New workspace)."
+            )
             return None
         from app.ui.import_dialog import ImportDialog
 
@@ -938,15 +1081,21 @@ class MainWindow(QMainWindow):
             self.score_bar.hide()
             self._error(message)
 
-        self.runner.submit("score", score, on_result=finished, on_error=failed, on_progress=progress,
-                           on_cancelled=lambda: (self.score_label.hide(), self.score_bar.hide()))
+        self.runner.submit(
+            "score",
+            score,
+            on_result=finished,
+            on_error=failed,
+            on_progress=progress,
+            on_cancelled=lambda: (self.score_label.hide(), self.score_bar.hide()),
+        )
 
     # ---- drag and drop ----------------------------------------------------------------------------
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if len(paths) == 1 and paths[0].suffix == ".duckdb":
             self.open_workspace(paths[0])
@@ -958,8 +1107,13 @@ class MainWindow(QMainWindow):
     def _error(self, message: str) -> None:
         """A background job failed: say so without stopping the user (the box is not modal)."""
         self.statusBar().showMessage(message, 10000)
-        box = QMessageBox(QMessageBox.Icon.Warning, "Incident Timeline Explorer", message,
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Incident Timeline Explorer",
+            message,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
@@ -989,7 +1143,7 @@ class MainWindow(QMainWindow):
         )
         box.exec()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         self.chronicle_panel.save_pending()
         self.settings.save_window(self)
         self.close_workspace()

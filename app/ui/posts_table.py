@@ -64,13 +64,13 @@ class PostsModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
@@ -111,7 +111,11 @@ class PostsModel(QAbstractTableModel):
             if col == 1:
                 return "<qt>" + html.escape(row.author_name or "") + "</qt>"
             if col == 0:
-                return row.created_at.replace(tzinfo=timezone.utc).astimezone(self.zone).strftime("%a %d %b %Y %H:%M:%S %Z")
+                return (
+                    row.created_at.replace(tzinfo=timezone.utc)
+                    .astimezone(self.zone)
+                    .strftime("%a %d %b %Y %H:%M:%S %Z")
+                )
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 4, 5, 6):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and col == 4 and row.compound is not None:
@@ -128,17 +132,37 @@ class PostsModel(QAbstractTableModel):
 
     def as_tsv(self, rows: list[int]) -> str:
         """Selected rows as tab-separated text (ids as text) for the clipboard."""
-        head = ["time_utc", "platform", "post_id", "author", "followers", "kind", "sentiment", "retweets", "likes", "text"]
+        head = [
+            "time_utc",
+            "platform",
+            "post_id",
+            "author",
+            "followers",
+            "kind",
+            "sentiment",
+            "retweets",
+            "likes",
+            "text",
+        ]
         out = ["\t".join(head)]
         for i in rows:
             r = self.rows[i]
-            out.append("\t".join([
-                r.created_at.isoformat() + "Z", r.platform, r.post_id, "@" + (r.author_handle or ""),
-                "" if r.author_followers is None else str(r.author_followers), r.kind,
-                "" if r.compound is None else f"{r.compound:.4f}",
-                "" if r.retweet_count is None else str(r.retweet_count),
-                "" if r.like_count is None else str(r.like_count), one_line(r.text),
-            ]))
+            out.append(
+                "\t".join(
+                    [
+                        r.created_at.isoformat() + "Z",
+                        r.platform,
+                        r.post_id,
+                        "@" + (r.author_handle or ""),
+                        "" if r.author_followers is None else str(r.author_followers),
+                        r.kind,
+                        "" if r.compound is None else f"{r.compound:.4f}",
+                        "" if r.retweet_count is None else str(r.retweet_count),
+                        "" if r.like_count is None else str(r.like_count),
+                        one_line(r.text),
+                    ]
+                )
+            )
         return "\n".join(out)
 
 
@@ -165,9 +189,19 @@ class PostsView(QTableView):
         header.setMinimumSectionSize(36)
         # wide enough for the header and a typical value, measured in the font in use
         fm = self.fontMetrics()
-        samples = {0: "00:00:00", 1: "@handle_12345", 2: "123,456", 3: "Original", 4: "+0.00", 5: "1,234", 6: "1,234"}
+        samples = {
+            0: "00:00:00",
+            1: "@handle_12345",
+            2: "123,456",
+            3: "Original",
+            4: "+0.00",
+            5: "1,234",
+            6: "1,234",
+        }
         for col, sample in samples.items():
-            self.setColumnWidth(col, max(fm.horizontalAdvance(sample), fm.horizontalAdvance(COLUMNS[col])) + 16)
+            self.setColumnWidth(
+                col, max(fm.horizontalAdvance(sample), fm.horizontalAdvance(COLUMNS[col])) + 16
+            )
         header.setSortIndicatorShown(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.sectionClicked.connect(self._header_clicked)
@@ -176,17 +210,21 @@ class PostsView(QTableView):
     def _header_clicked(self, col: int) -> None:
         if col not in SERVER_SORTS:
             # columns the store does not rank stay in the current order
-            self.horizontalHeader().setSortIndicator(self._sort[0], Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder)
+            self.horizontalHeader().setSortIndicator(
+                self._sort[0], Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
+            )
             return
         descending = not self._sort[1] if self._sort[0] == col else col != 0
         self._sort = (col, descending)
-        self.horizontalHeader().setSortIndicator(col, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+        self.horizontalHeader().setSortIndicator(
+            col, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        )
         self.sort_requested.emit(SERVER_SORTS[col], descending)
 
     def selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.selectionModel().selectedRows()})
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Copy):
             self.copy_selection()
             return
@@ -233,7 +271,9 @@ class PostDetail(QWidget):
             self.body.setPlainText("")
             self.open_button.setEnabled(False)
             return
-        followers = "followers unknown" if row.author_followers is None else f"{row.author_followers:,} followers"
+        followers = (
+            "followers unknown" if row.author_followers is None else f"{row.author_followers:,} followers"
+        )
         name = f" ({row.author_name})" if row.author_name else ""
         self.heading.setText(f"@{row.author_handle or '?'}{name} · {followers}")
         lines = [f"{when} · {KIND_NAMES.get(row.kind, row.kind)}"]
@@ -245,14 +285,23 @@ class PostDetail(QWidget):
         if row.kind == "quote" and (row.ref_text or original):
             quoted = original.text if original else row.ref_text
             lines += [f"Quoting @{row.ref_author_handle or '?'}:", quoted or "", ""]
-        counts = [f"{label} {value:,}" for label, value in (
-            ("Retweets", row.retweet_count), ("Likes", row.like_count),
-            ("Replies", row.reply_count), ("Quotes", row.quote_count)) if value is not None]
+        counts = [
+            f"{label} {value:,}"
+            for label, value in (
+                ("Retweets", row.retweet_count),
+                ("Likes", row.like_count),
+                ("Replies", row.reply_count),
+                ("Quotes", row.quote_count),
+            )
+            if value is not None
+        ]
         if counts:
             lines.append(" · ".join(counts))
         if row.compound is not None:
-            lines.append(f"Sentiment: {row.compound:+.3f} ({sentiment_word(row.compound)}; "
-                         f"negative {row.neg:.2f}, neutral {row.neu:.2f}, positive {row.pos:.2f})")
+            lines.append(
+                f"Sentiment: {row.compound:+.3f} ({sentiment_word(row.compound)}; "
+                f"negative {row.neg:.2f}, neutral {row.neu:.2f}, positive {row.pos:.2f})"
+            )
         else:
             lines.append("Sentiment: not scored yet")
         if row.hashtags:
@@ -260,7 +309,11 @@ class PostDetail(QWidget):
         if row.urls:
             lines.append("Links: " + " ".join(row.urls))
         if original is not None and row.kind in ("reply", "retweet"):
-            ofoll = "followers unknown" if original.author_followers is None else f"{original.author_followers:,} followers"
+            ofoll = (
+                "followers unknown"
+                if original.author_followers is None
+                else f"{original.author_followers:,} followers"
+            )
             lines += ["", f"The original, by @{original.author_handle} ({ofoll}):", original.text]
         lines += ["", f"Post id {row.post_id} ({row.platform})"]
         self.body.setPlainText("\n".join(lines))

@@ -37,7 +37,9 @@ def _key(ws: Workspace) -> str:
 
 
 class ReportDialog(QDialog):
-    def __init__(self, runner: TaskRunner, ws: Workspace, settings: AppSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: TaskRunner, ws: Workspace, settings: AppSettings, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export post-mortem")
         self.setMinimumWidth(560)
@@ -83,7 +85,9 @@ class ReportDialog(QDialog):
         self.export_button.clicked.connect(self.choose_and_export)
         self.open_button = QPushButton("Open it")
         self.open_button.setVisible(False)
-        self.open_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written))))
+        self.open_button.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.written)))
+        )
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -111,24 +115,34 @@ class ReportDialog(QDialog):
 
     def choices(self) -> dict:
         return {
-            "title": self.title.text().strip(), "author": self.author.text().strip(),
-            "paper": self.paper.currentData(), "format": self.format.currentData(),
+            "title": self.title.text().strip(),
+            "author": self.author.text().strip(),
+            "paper": self.paper.currentData(),
+            "format": self.format.currentData(),
             "sections": [n for n, b in self.sections.items() if b.isChecked()],
             "lessons": self.lessons.toPlainText(),
         }
 
     def options(self) -> ReportOptions:
         c = self.choices()
-        return ReportOptions(title=c["title"] or "Post-mortem", author=c["author"],
-                             sections=frozenset(c["sections"]), lessons=c["lessons"], paper=c["paper"])
+        return ReportOptions(
+            title=c["title"] or "Post-mortem",
+            author=c["author"],
+            sections=frozenset(c["sections"]),
+            lessons=c["lessons"],
+            paper=c["paper"],
+        )
 
     # ---- exporting -------------------------------------------------------------------------------
     def choose_and_export(self) -> None:
         fmt = self.format.currentData()
         suffix = ".pdf" if fmt == "pdf" else ".html"
-        start = Path(self.settings.value("report/last_folder", str(Path.home()), str)) / f"post-mortem{suffix}"
-        path, _ = QFileDialog.getSaveFileName(self, "Export post-mortem", str(start),
-                                              "PDF (*.pdf)" if fmt == "pdf" else "HTML (*.html)")
+        start = (
+            Path(self.settings.value("report/last_folder", str(Path.home()), str)) / f"post-mortem{suffix}"
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export post-mortem", str(start), "PDF (*.pdf)" if fmt == "pdf" else "HTML (*.html)"
+        )
         if path:
             if not path.lower().endswith(suffix):
                 path += suffix
@@ -180,9 +194,14 @@ class ReportDialog(QDialog):
             self.message.setText(message)
             self.export_button.setEnabled(True)
 
-        self.runner.submit("report", lambda p: build_report(ws, options, con=ws.cursor(), progress=p),
-                           on_result=built, on_error=failed, on_progress=progress,
-                           on_cancelled=lambda: failed("Export cancelled."))
+        self.runner.submit(
+            "report",
+            lambda p: build_report(ws, options, con=ws.cursor(), progress=p),
+            on_result=built,
+            on_error=failed,
+            on_progress=progress,
+            on_cancelled=lambda: failed("Export cancelled."),
+        )
 
     def reject(self) -> None:
         self.runner.cancel("report")

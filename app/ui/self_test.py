@@ -77,8 +77,14 @@ def run(workspace: Path | None = None, timeout_s: float = TIMEOUT_S) -> int:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run_window(workspace: Path, scratch: Path, timings: dict[str, float], t0: float,
-                started_at_age: float | None, timeout_s: float) -> int:
+def _run_window(
+    workspace: Path,
+    scratch: Path,
+    timings: dict[str, float],
+    t0: float,
+    started_at_age: float | None,
+    timeout_s: float,
+) -> int:
     t = time.perf_counter()
     try:
         from PySide6.QtCore import QTimer
@@ -111,6 +117,7 @@ def _run_window(workspace: Path, scratch: Path, timings: dict[str, float], t0: f
             boxes.append(f"{title}: {text}")
             _say(f"{kind} box: {title}: {text}")
             return QMessageBox.StandardButton.Cancel
+
         return staticmethod(show)
 
     for kind in ("warning", "critical", "information", "question"):
@@ -132,11 +139,7 @@ def _run_window(workspace: Path, scratch: Path, timings: dict[str, float], t0: f
     outcome: dict[str, object] = {}
 
     def drawn() -> bool:
-        return (
-            window.ws is not None
-            and not window.runner._current
-            and window.timeline.series is not None
-        )
+        return window.ws is not None and not window.runner._current and window.timeline.series is not None
 
     def poll() -> None:
         if "series_s" not in outcome and window.timeline.series is not None:

@@ -23,20 +23,29 @@ from PySide6.QtWidgets import (
 )
 
 KIND_NAMES = {
-    "volume_change": "Volume change", "sentiment_shift": "Sentiment shift",
-    "influencer_entry": "Influencer joins", "amplification": "Amplification",
-    "press_pickup": "Press pickup", "brand_action": "Brand action", "peak": "Peak",
+    "volume_change": "Volume change",
+    "sentiment_shift": "Sentiment shift",
+    "influencer_entry": "Influencer joins",
+    "amplification": "Amplification",
+    "press_pickup": "Press pickup",
+    "brand_action": "Brand action",
+    "peak": "Peak",
     "early_warning": "Early warning",
 }
 KIND_COLOURS = {
-    "volume_change": "#e08a2e", "sentiment_shift": "#c8453b", "influencer_entry": "#7a4fa3",
-    "amplification": "#d06b2c", "press_pickup": "#2f6db5", "brand_action": "#1f7a4d",
-    "peak": "#a83232", "early_warning": "#b8860b",
+    "volume_change": "#e08a2e",
+    "sentiment_shift": "#c8453b",
+    "influencer_entry": "#7a4fa3",
+    "amplification": "#d06b2c",
+    "press_pickup": "#2f6db5",
+    "brand_action": "#1f7a4d",
+    "peak": "#a83232",
+    "early_warning": "#b8860b",
 }
 
 
 class SuggestionsPanel(QWidget):
-    accept_requested = Signal(object)   # Suggestion
+    accept_requested = Signal(object)  # Suggestion
     dismiss_requested = Signal(object)
     restore_requested = Signal(object)
     jump_to = Signal(float)
@@ -103,7 +112,11 @@ class SuggestionsPanel(QWidget):
 
     def _fill(self) -> None:
         show_all = self.show_dismissed.isChecked()
-        rows = [s for s in self.suggestions if s.key() not in self.accepted and (show_all or s.key() not in self.dismissed)]
+        rows = [
+            s
+            for s in self.suggestions
+            if s.key() not in self.accepted and (show_all or s.key() not in self.dismissed)
+        ]
         self._rows = rows
         self.table.setRowCount(len(rows))
         for i, s in enumerate(rows):
@@ -119,7 +132,9 @@ class SuggestionsPanel(QWidget):
         n_pending = len(self.pending())
         self.status.setText(
             f"{n_pending} suggested turning points to review ({len(self.accepted)} accepted, "
-            f"{len(self.dismissed)} dismissed)." if self.suggestions else "No turning points were found."
+            f"{len(self.dismissed)} dismissed)."
+            if self.suggestions
+            else "No turning points were found."
         )
         self._show(self.table.currentRow())
 
@@ -145,9 +160,15 @@ class SuggestionsPanel(QWidget):
         accounts = ev.pop("accounts", [])
         post_ids = ev.pop("post_ids", [])
         for key, value in ev.items():
-            lines.append(f"{key.replace('_', ' ')}: {value if isinstance(value, (int, float, str)) else json.dumps(value, ensure_ascii=False)}")
+            lines.append(
+                f"{key.replace('_', ' ')}: {value if isinstance(value, (int, float, str)) else json.dumps(value, ensure_ascii=False)}"
+            )
         if accounts:
-            lines.append("Accounts: " + ", ".join("@" + a for a in accounts[:20]) + (" …" if len(accounts) > 20 else ""))
+            lines.append(
+                "Accounts: "
+                + ", ".join("@" + a for a in accounts[:20])
+                + (" …" if len(accounts) > 20 else "")
+            )
         if post_ids:
             lines.append("Posts: " + ", ".join(post_ids[:20]) + (" …" if len(post_ids) > 20 else ""))
         self.evidence.setPlainText("\n".join(lines))

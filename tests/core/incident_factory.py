@@ -70,8 +70,12 @@ _TAGS = ("AcmeBank", "acme", "banking", "news", "money", "city")
 
 def texts(pool: tuple[str, ...]) -> list[str]:
     """Every variant the generator may write from a pool."""
-    return [_text(pool, i, j, k)
-            for i in range(len(pool)) for j in range(len(_OPENERS)) for k in range(len(_TAGS))]
+    return [
+        _text(pool, i, j, k)
+        for i in range(len(pool))
+        for j in range(len(_OPENERS))
+        for k in range(len(_TAGS))
+    ]
 
 
 def _text(pool: tuple[str, ...], i: int, j: int, k: int) -> str:
@@ -92,6 +96,7 @@ def check_texts() -> dict[str, tuple[float, float]]:
 
 
 # ---- what a generated incident is -----------------------------------------------------------
+
 
 @dataclass
 class Incident:
@@ -129,22 +134,39 @@ class Builder:
     # ---- single statuses ---------------------------------------------------------------------
     def _id(self, t: float) -> str:
         self._seq += 1
-        ms = int(round(t * 1000))
+        ms = round(t * 1000)
         return str(((ms - _TWITTER_EPOCH_MS) << 22) + (self._seq % (1 << 22)))
 
-    def status(self, t: float, handle: str, followers: int | None, text: str, *,
-               urls: tuple[str, ...] = (), reply_to: dict | None = None,
-               retweet_of: dict | None = None, quote_of: dict | None = None) -> dict:
-        user = {"id_str": str(zlib.crc32(handle.lower().encode())), "screen_name": handle,
-                "name": handle.replace("_", " ").title()}
+    def status(
+        self,
+        t: float,
+        handle: str,
+        followers: int | None,
+        text: str,
+        *,
+        urls: tuple[str, ...] = (),
+        reply_to: dict | None = None,
+        retweet_of: dict | None = None,
+        quote_of: dict | None = None,
+    ) -> dict:
+        user = {
+            "id_str": str(zlib.crc32(handle.lower().encode())),
+            "screen_name": handle,
+            "name": handle.replace("_", " ").title(),
+        }
         if followers is not None:
             user["followers_count"] = int(followers)
         s = {
             "created_at": datetime.fromtimestamp(t, timezone.utc).strftime("%a %b %d %H:%M:%S +0000 %Y"),
-            "id_str": self._id(t), "text": text, "user": user, "lang": "en",
-            "entities": {"hashtags": [], "user_mentions": [],
-                         "urls": [{"url": f"https://t.co/x{len(self.statuses)}", "expanded_url": u}
-                                  for u in urls]},
+            "id_str": self._id(t),
+            "text": text,
+            "user": user,
+            "lang": "en",
+            "entities": {
+                "hashtags": [],
+                "user_mentions": [],
+                "urls": [{"url": f"https://t.co/x{len(self.statuses)}", "expanded_url": u} for u in urls],
+            },
         }
         if retweet_of is not None:
             s["text"] = f"RT @{retweet_of['user']['screen_name']}: {retweet_of['text']}"[:140]
@@ -168,9 +190,17 @@ class Builder:
             self.status(float(t), handle, followers, "", retweet_of=_embedded(original))
 
     # ---- chatter -----------------------------------------------------------------------------
-    def chatter(self, t0: float, t1: float, rate: Callable[[np.ndarray], np.ndarray],
-                negative: Callable[[np.ndarray], np.ndarray], positive: float = 0.25,
-                retweet_share: float = 0.25, reply_share: float = 0.1, tz_offset_h: float = 0.0) -> int:
+    def chatter(
+        self,
+        t0: float,
+        t1: float,
+        rate: Callable[[np.ndarray], np.ndarray],
+        negative: Callable[[np.ndarray], np.ndarray],
+        positive: float = 0.25,
+        retweet_share: float = 0.25,
+        reply_share: float = 0.1,
+        tz_offset_h: float = 0.0,
+    ) -> int:
         """Posts between t0 and t1 at ``rate(t)`` posts an hour (a Poisson process evaluated on
         five-minute slots), with ``negative(t)`` of the originals negative. Retweets copy a
         recent original (so they share its sentiment); replies answer one."""
@@ -179,7 +209,7 @@ class Builder:
         lam = np.maximum(rate(starts + slot / 2), 0) * slot / HOUR
         counts = self.rng.poisson(lam)
         made = 0
-        for s0, c in zip(starts, counts):
+        for s0, c in zip(starts, counts, strict=False):
             if not c:
                 continue
             for t in np.sort(s0 + self.rng.uniform(0, slot, c)):
@@ -194,8 +224,12 @@ class Builder:
                     p_neg = float(negative(np.array([t]))[0])
                     v = self.rng.uniform()
                     pool = NEGATIVE if v < p_neg else POSITIVE if v < p_neg + positive else NEUTRAL
-                    text = _text(pool, int(self.rng.integers(len(pool))), int(self.rng.integers(len(_OPENERS))),
-                                 int(self.rng.integers(len(_TAGS))))
+                    text = _text(
+                        pool,
+                        int(self.rng.integers(len(pool))),
+                        int(self.rng.integers(len(_OPENERS))),
+                        int(self.rng.integers(len(_TAGS))),
+                    )
                     handle, followers = self.someone()
                     if u < retweet_share + reply_share and recent:
                         self.status(t, handle, followers, text, reply_to=self._pick(recent))
@@ -208,8 +242,16 @@ class Builder:
         return items[int(self.rng.integers(len(items)))]
 
     # ---- planted events ------------------------------------------------------------------------
-    def viral(self, t: float, handle: str, followers: int, text: str, shares: int, within: float = HOUR,
-              urls: tuple[str, ...] = ()) -> dict:
+    def viral(
+        self,
+        t: float,
+        handle: str,
+        followers: int,
+        text: str,
+        shares: int,
+        within: float = HOUR,
+        urls: tuple[str, ...] = (),
+    ) -> dict:
         """A post at ``t`` retweeted ``shares`` times, most of them within ``within`` seconds."""
         original = self.status(t, handle, followers, text, urls=urls)
         self.originals.append(original)
@@ -239,17 +281,21 @@ def _embedded(s: dict) -> dict:
 
 # ---- rhythms --------------------------------------------------------------------------------
 
-def diurnal(offset_hours: float = 0.0, peak_hour: float = 15.0, amplitude: float = 0.9,
-            weekend: float = 0.7) -> Callable[[np.ndarray], np.ndarray]:
+
+def diurnal(
+    offset_hours: float = 0.0, peak_hour: float = 15.0, amplitude: float = 0.9, weekend: float = 0.7
+) -> Callable[[np.ndarray], np.ndarray]:
     """A daily rhythm with its maximum (1.0) at ``peak_hour`` local time and its minimum
     e^(-2 amplitude) twelve hours away (0.9: night at a sixth of the afternoon), times
     ``weekend`` on Saturdays and Sundays. ``offset_hours`` is local time minus UTC."""
+
     def f(t: np.ndarray) -> np.ndarray:
         local = np.asarray(t, dtype=np.float64) + offset_hours * HOUR
         hour = (local % DAY) / HOUR
         weekday = ((local // DAY).astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
         w = np.where(weekday >= 5, weekend, 1.0)
         return w * np.exp(amplitude * (np.cos(2 * np.pi * (hour - peak_hour) / 24) - 1))
+
     return f
 
 
@@ -297,36 +343,84 @@ def fast_escalation(folder: Path, seed: int = 1) -> Incident:
         b.status(t, "AcmeBank", 50000, f"{NEUTRAL[day % len(NEUTRAL)]} #AcmeBank")
         planted[f"brand_daily_{day}"] = t
     planted["viral"] = esc + 40 * 60
-    b.viral(planted["viral"], "angry_ann", 800,
-            "Disgusting behaviour, I am so angry and upset about AcmeBank", 300)
+    b.viral(
+        planted["viral"],
+        "angry_ann",
+        800,
+        "Disgusting behaviour, I am so angry and upset about AcmeBank",
+        300,
+    )
     planted["influencer"] = esc + 70 * 60
-    b.viral(planted["influencer"], "BigVoice", 500_000,
-            "Horrible, angry and furious about the AcmeBank scandal", 120, within=4 * HOUR)
+    b.viral(
+        planted["influencer"],
+        "BigVoice",
+        500_000,
+        "Horrible, angry and furious about the AcmeBank scandal",
+        120,
+        within=4 * HOUR,
+    )
     planted["press_link"] = esc + 90 * 60
     handle, followers = b.someone()
-    b.status(planted["press_link"], handle, followers, "Worth reading #AcmeBank",
-             urls=("https://dealbook.nytimes.com/2021/10/06/acme-bank-outage-anger/",))
+    b.status(
+        planted["press_link"],
+        handle,
+        followers,
+        "Worth reading #AcmeBank",
+        urls=("https://dealbook.nytimes.com/2021/10/06/acme-bank-outage-anger/",),
+    )
     for k in range(4):
         h2, f2 = b.someone()
-        b.status(planted["press_link"] + 600 * (k + 1), h2, f2, "Worth reading #AcmeBank",
-                 urls=("https://dealbook.nytimes.com/2021/10/06/acme-bank-outage-anger/",))
+        b.status(
+            planted["press_link"] + 600 * (k + 1),
+            h2,
+            f2,
+            "Worth reading #AcmeBank",
+            urls=("https://dealbook.nytimes.com/2021/10/06/acme-bank-outage-anger/",),
+        )
     planted["press_account"] = esc + 120 * 60
-    b.viral(planted["press_account"], "Reuters", 2_000_000,
-            "Acme Bank customers report problems with accounts", 40, within=2 * HOUR,
-            urls=("https://www.reuters.com/business/acme-bank-2021-10-06/",))
+    b.viral(
+        planted["press_account"],
+        "Reuters",
+        2_000_000,
+        "Acme Bank customers report problems with accounts",
+        40,
+        within=2 * HOUR,
+        urls=("https://www.reuters.com/business/acme-bank-2021-10-06/",),
+    )
     planted["old_article"] = esc - 20 * HOUR
-    b.status(planted["old_article"], "history_buff", 400, "Remember this one #AcmeBank",
-             urls=("https://www.bloomberg.com/news/articles/2019-05-02/acme-bank-fined",))
+    b.status(
+        planted["old_article"],
+        "history_buff",
+        400,
+        "Remember this one #AcmeBank",
+        urls=("https://www.bloomberg.com/news/articles/2019-05-02/acme-bank-fined",),
+    )
     planted["brand_answer"] = esc + 5 * HOUR + 30 * 60
-    b.status(planted["brand_answer"], "AcmeBank", 50000,
-             "We are sorry. Our team is working on the problem and we will update you here")
+    b.status(
+        planted["brand_answer"],
+        "AcmeBank",
+        50000,
+        "We are sorry. Our team is working on the problem and we will update you here",
+    )
     path = folder / "fast.duckdb"
     n = b.build(path, "Fast escalation", "America/New_York", [brand])
-    return Incident("fast", path, "America/New_York", [brand], planted,
-                    {"influencer": "BigVoice", "influencer_followers": 500_000, "viral_author": "angry_ann",
-                     "viral_shares": 300, "press_account": "Reuters",
-                     "press_link_outlet": "DealBook (The New York Times)",
-                     "old_article_outlet": "Bloomberg"}, n)
+    return Incident(
+        "fast",
+        path,
+        "America/New_York",
+        [brand],
+        planted,
+        {
+            "influencer": "BigVoice",
+            "influencer_followers": 500_000,
+            "viral_author": "angry_ann",
+            "viral_shares": 300,
+            "press_account": "Reuters",
+            "press_link_outlet": "DealBook (The New York Times)",
+            "old_article_outlet": "Bloomberg",
+        },
+        n,
+    )
 
 
 def slow_escalation(folder: Path, seed: int = 2) -> Incident:

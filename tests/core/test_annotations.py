@@ -22,7 +22,6 @@ from app.core.ingest import import_paths
 from app.core.store import Workspace
 from app.core.turning_points import Suggestion
 
-
 T = 1384376400.0  # Wed 2013-11-13 21:00 UTC (4:00 pm EST)
 
 
@@ -48,11 +47,22 @@ def note(t=T, label="Storm begins", **kw) -> Annotation:
 
 def comparable(a: Annotation) -> tuple:
     """Everything but the id (ids belong to one workspace)."""
-    return (a.starts_at, a.ends_at, a.label, a.category, a.note, a.colour, a.origin, a.evidence,
-            a.created_at, a.updated_at)
+    return (
+        a.starts_at,
+        a.ends_at,
+        a.label,
+        a.category,
+        a.note,
+        a.colour,
+        a.origin,
+        a.evidence,
+        a.created_at,
+        a.updated_at,
+    )
 
 
 # ---- add, list, update, delete, restore ---------------------------------------------------------
+
 
 def test_add_returns_the_stored_annotation_with_id_and_times(ws):
     before = datetime.now(timezone.utc) - timedelta(seconds=1)
@@ -89,10 +99,19 @@ def test_every_change_is_in_the_file_at_once(tmp_path, ws):
 
 def test_update_bumps_updated_at_and_keeps_created_at(ws):
     a = an.add(ws, note())
-    b = an.update(ws, Annotation(**{**a.__dict__, "starts_at": T + 30, "ends_at": T + 90,
-                                    "category": "press", "colour": ""}))
+    b = an.update(
+        ws,
+        Annotation(
+            **{**a.__dict__, "starts_at": T + 30, "ends_at": T + 90, "category": "press", "colour": ""}
+        ),
+    )
     assert b.id == a.id and b.created_at == a.created_at and b.updated_at > a.updated_at
-    assert (b.starts_at, b.ends_at, b.category, b.colour) == (T + 30, T + 90, "press", an.DEFAULT_COLOURS["press"])
+    assert (b.starts_at, b.ends_at, b.category, b.colour) == (
+        T + 30,
+        T + 90,
+        "press",
+        an.DEFAULT_COLOURS["press"],
+    )
     assert an.list_annotations(ws) == [b]
 
 
@@ -121,18 +140,21 @@ def test_restore_puts_a_deleted_annotation_back_as_it_was(ws):
     assert c.id not in (a.id, b.id)
 
 
-@pytest.mark.parametrize("bad, words", [
-    (dict(label="   "), "needs a label"),
-    (dict(label="x" * 201), "keep it under"),
-    (dict(ends_at=T - 1), "ends before it starts"),
-    (dict(colour="red"), "not a colour"),
-    (dict(colour="#12345"), "not a colour"),
-    (dict(category="drama"), "not a category"),
-    (dict(origin="imported"), "not an origin"),
-    (dict(starts_at=math.nan), "start is not a time"),
-    (dict(ends_at=math.inf), "end is not a time"),
-    (dict(evidence=["not", "a", "dict"]), "evidence"),
-])
+@pytest.mark.parametrize(
+    ("bad", "words"),
+    [
+        ({"label": "   "}, "needs a label"),
+        ({"label": "x" * 201}, "keep it under"),
+        ({"ends_at": T - 1}, "ends before it starts"),
+        ({"colour": "red"}, "not a colour"),
+        ({"colour": "#12345"}, "not a colour"),
+        ({"category": "drama"}, "not a category"),
+        ({"origin": "imported"}, "not an origin"),
+        ({"starts_at": math.nan}, "start is not a time"),
+        ({"ends_at": math.inf}, "end is not a time"),
+        ({"evidence": ["not", "a", "dict"]}, "evidence"),
+    ],
+)
 def test_bad_annotations_are_refused_in_plain_words(ws, bad, words):
     fields = {"starts_at": T, "label": "Storm", **bad}
     with pytest.raises(UserError, match=words):
@@ -163,19 +185,40 @@ def test_changes_go_through_their_own_cursor_while_an_import_holds_the_connectio
 
 # ---- suggestions ------------------------------------------------------------------------------
 
+
 def suggestion(kind="press_pickup", t=T + 3720, **evidence) -> Suggestion:
-    ev = {"subject": "HuffingtonPost", "post_ids": ["400761234567890123"], "accounts": ["HuffingtonPost"],
-          "followers": np.int64(4648189), "share": np.float64(0.25), **evidence}
-    return Suggestion(time=t, end=None, kind=kind, label="Press: The Huffington Post",
-                      explanation="@HuffingtonPost (4,648,189 followers) posted at 18:02 EST.",
-                      score=np.float64(0.78), evidence=ev)
+    ev = {
+        "subject": "HuffingtonPost",
+        "post_ids": ["400761234567890123"],
+        "accounts": ["HuffingtonPost"],
+        "followers": np.int64(4648189),
+        "share": np.float64(0.25),
+        **evidence,
+    }
+    return Suggestion(
+        time=t,
+        end=None,
+        kind=kind,
+        label="Press: The Huffington Post",
+        explanation="@HuffingtonPost (4,648,189 followers) posted at 18:02 EST.",
+        score=np.float64(0.78),
+        evidence=ev,
+    )
 
 
-@pytest.mark.parametrize("kind, category", [
-    ("volume_change", "escalation"), ("peak", "escalation"), ("press_pickup", "press"),
-    ("brand_action", "brand response"), ("influencer_entry", "amplification"),
-    ("amplification", "amplification"), ("sentiment_shift", "trigger"), ("early_warning", "trigger"),
-])
+@pytest.mark.parametrize(
+    ("kind", "category"),
+    [
+        ("volume_change", "escalation"),
+        ("peak", "escalation"),
+        ("press_pickup", "press"),
+        ("brand_action", "brand response"),
+        ("influencer_entry", "amplification"),
+        ("amplification", "amplification"),
+        ("sentiment_shift", "trigger"),
+        ("early_warning", "trigger"),
+    ],
+)
 def test_an_accepted_suggestion_gets_its_kinds_category(kind, category):
     a = an.from_suggestion(suggestion(kind))
     assert a.category == category and a.colour == an.DEFAULT_COLOURS[category]
@@ -191,18 +234,38 @@ def test_from_suggestion_keeps_the_evidence_kind_score_and_key(ws):
     s = suggestion()
     a = an.from_suggestion(s)
     assert (a.id, a.starts_at, a.ends_at, a.label, a.note, a.origin) == (
-        None, s.time, None, s.label, s.explanation, "suggested")
+        None,
+        s.time,
+        None,
+        s.label,
+        s.explanation,
+        "suggested",
+    )
     stored = an.add(ws, a)
     assert stored.evidence == {
-        "subject": "HuffingtonPost", "post_ids": ["400761234567890123"], "accounts": ["HuffingtonPost"],
-        "followers": 4648189, "share": 0.25, "kind": "press_pickup", "score": 0.78,
-        "explanation": s.explanation, "suggestion_key": s.key()}
+        "subject": "HuffingtonPost",
+        "post_ids": ["400761234567890123"],
+        "accounts": ["HuffingtonPost"],
+        "followers": 4648189,
+        "share": 0.25,
+        "kind": "press_pickup",
+        "score": 0.78,
+        "explanation": s.explanation,
+        "suggestion_key": s.key(),
+    }
     assert an.accepted_keys(an.list_annotations(ws)) == {s.key()}
 
 
 def test_a_suggested_range_stays_a_range():
-    s = Suggestion(time=T, end=T + 7200, kind="peak", label="Peak", explanation="The busiest hours.",
-                   score=0.8, evidence={"post_ids": [], "accounts": []})
+    s = Suggestion(
+        time=T,
+        end=T + 7200,
+        kind="peak",
+        label="Peak",
+        explanation="The busiest hours.",
+        score=0.8,
+        evidence={"post_ids": [], "accounts": []},
+    )
     a = an.from_suggestion(s)
     assert (a.starts_at, a.ends_at) == (T, T + 7200)
 
@@ -223,8 +286,8 @@ def test_dismissed_suggestions_are_remembered(ws):
 # ---- export and import --------------------------------------------------------------------------
 
 TRICKY = [
-    "Comma, \"quotes\" and\na new line",
-    "=HYPERLINK(\"http://evil.example\")",
+    'Comma, "quotes" and\na new line',
+    '=HYPERLINK("http://evil.example")',
     "@OccupyWallSt joins",
     "-5% in an hour",
     "'=already quoted",
@@ -235,11 +298,24 @@ TRICKY = [
 
 
 def fill(ws) -> list[Annotation]:
-    out = [an.add(ws, note(T + i * 60, label, note=label[::-1], category=an.CATEGORIES[i % 7]))
-           for i, label in enumerate(TRICKY)]
-    out.append(an.add(ws, note(T - 86400, "Range", ends_at=T - 3600.5, colour="#123abc",
-                               note="", origin="suggested",
-                               evidence={"post_ids": ["1", "2"], "nested": {"a": [1, 2.5, None]}})))
+    out = [
+        an.add(ws, note(T + i * 60, label, note=label[::-1], category=an.CATEGORIES[i % 7]))
+        for i, label in enumerate(TRICKY)
+    ]
+    out.append(
+        an.add(
+            ws,
+            note(
+                T - 86400,
+                "Range",
+                ends_at=T - 3600.5,
+                colour="#123abc",
+                note="",
+                origin="suggested",
+                evidence={"post_ids": ["1", "2"], "nested": {"a": [1, 2.5, None]}},
+            ),
+        )
+    )
     out.append(an.add(ws, note(T + 0.25, "Sub-second")))
     return an.list_annotations(ws)
 
@@ -277,7 +353,7 @@ def test_cells_that_spreadsheets_would_run_as_formulas_are_quoted(ws, tmp_path):
     path = tmp_path / "notes.csv"
     an.export_csv(ws, path)
     labels = [r["label"] for r in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines(True))]
-    assert "'=HYPERLINK(\"http://evil.example\")" in labels and "'@OccupyWallSt joins" in labels
+    assert '\'=HYPERLINK("http://evil.example")' in labels and "'@OccupyWallSt joins" in labels
     assert "''=already quoted" in labels and "'''@twice" in labels and "'plain quote" in labels
     assert not any(lab[:1] in "=+-@" for lab in labels)
 
@@ -299,15 +375,21 @@ def test_merging_updates_older_versions_and_keeps_newer_ones(ws, other, tmp_path
     an.export_json(ws, path)
     assert an.import_file(other, path).added == 2
     # team B edits "Storm begins" (newer); team A then edits "Press" (newer on A's side)
-    (b_storm, b_press) = an.list_annotations(other)
-    b_storm = an.update(other, Annotation(**{**b_storm.__dict__, "note": "B's better note", "category": "trigger"}))
+    (b_storm, _b_press) = an.list_annotations(other)
+    b_storm = an.update(
+        other, Annotation(**{**b_storm.__dict__, "note": "B's better note", "category": "trigger"})
+    )
     a_press = an.update(ws, Annotation(**{**mine_only.__dict__, "note": "A's note on press"}))
     an.add(other, note(T + 1200, "B only"))
     path_b = tmp_path / "b.csv"
     an.export_csv(other, path_b)
     summary = an.import_file(ws, path_b)
     assert (summary.added, summary.updated, summary.unchanged, summary.skipped) == (1, 1, 1, 0)
-    assert len(summary.problems) == 1 and "Press" in summary.problems[0] and "kept the workspace's" in summary.problems[0]
+    assert (
+        len(summary.problems) == 1
+        and "Press" in summary.problems[0]
+        and "kept the workspace's" in summary.problems[0]
+    )
     got = {a.label: a for a in an.list_annotations(ws)}
     assert set(got) == {"Storm begins", "Press", "B only"}
     assert got["Storm begins"].id == shared.id
@@ -318,7 +400,9 @@ def test_merging_updates_older_versions_and_keeps_newer_ones(ws, other, tmp_path
     an.export_json(ws, path)
     back = an.import_file(other, path)
     assert (back.added, back.updated) == (0, 1)
-    assert sorted(a.note for a in an.list_annotations(other)) == sorted(a.note for a in an.list_annotations(ws))
+    assert sorted(a.note for a in an.list_annotations(other)) == sorted(
+        a.note for a in an.list_annotations(ws)
+    )
 
 
 def test_a_row_repeated_in_one_file_is_added_once(other, tmp_path):
@@ -334,23 +418,30 @@ def test_bad_rows_are_skipped_with_their_reasons(other, tmp_path):
     path = tmp_path / "team.csv"
     path.write_text(
         "starts_at,ends_at,label,category,colour,evidence,note,extra\n"
-        "2013-11-13T21:00:00Z,,Storm begins,escalation,,,ok,x\n"           # line 2: fine
-        ",,No start,,,,,\n"                                                 # 3
-        "yesterday,,Bad time,,,,,\n"                                        # 4
-        "2013-11-13T21:00:00Z,,Bad category,drama,,,,\n"                    # 5
-        "2013-11-13T21:00:00Z,,Bad colour,,purple,,,\n"                     # 6
-        "2013-11-13T22:00:00Z,2013-11-13T21:00:00Z,Backwards,,,,,\n"        # 7
-        "2013-11-13T21:00:00Z,,Bad evidence,,,{not json,,\n"                # 8
-        "2013-11-13T21:00:00Z,,,,,,empty label,\n"                          # 9
-        "2013-11-13 23:00:00,,No zone is UTC,press,#FF0000,\"{\"\"post_ids\"\": []}\",,\n"  # 10: fine
-        "2013-11-13T18:00:00-05:00,,With offset,,,,,\n",                    # 11: fine
-        encoding="utf-8")
+        "2013-11-13T21:00:00Z,,Storm begins,escalation,,,ok,x\n"  # line 2: fine
+        ",,No start,,,,,\n"  # 3
+        "yesterday,,Bad time,,,,,\n"  # 4
+        "2013-11-13T21:00:00Z,,Bad category,drama,,,,\n"  # 5
+        "2013-11-13T21:00:00Z,,Bad colour,,purple,,,\n"  # 6
+        "2013-11-13T22:00:00Z,2013-11-13T21:00:00Z,Backwards,,,,,\n"  # 7
+        "2013-11-13T21:00:00Z,,Bad evidence,,,{not json,,\n"  # 8
+        "2013-11-13T21:00:00Z,,,,,,empty label,\n"  # 9
+        '2013-11-13 23:00:00,,No zone is UTC,press,#FF0000,"{""post_ids"": []}",,\n'  # 10: fine
+        "2013-11-13T18:00:00-05:00,,With offset,,,,,\n",  # 11: fine
+        encoding="utf-8",
+    )
     s = an.import_file(other, path)
     assert (s.added, s.skipped) == (3, 7)
     reasons = "\n".join(s.problems)
-    for line, words in [(3, "no start time"), (4, "“yesterday” is not a time"), (5, "not a category"),
-                        (6, "not a colour"), (7, "ends before it starts"), (8, "evidence is not valid JSON"),
-                        (9, "needs a label")]:
+    for line, words in [
+        (3, "no start time"),
+        (4, "“yesterday” is not a time"),
+        (5, "not a category"),
+        (6, "not a colour"),
+        (7, "ends before it starts"),
+        (8, "evidence is not valid JSON"),
+        (9, "needs a label"),
+    ]:
         assert f"line {line}: " in reasons and words in reasons, (line, words, reasons)
     got = {a.label: a for a in an.list_annotations(other)}
     assert got["No zone is UTC"].starts_at == T + 7200 and got["No zone is UTC"].colour == "#ff0000"
@@ -361,25 +452,33 @@ def test_bad_rows_are_skipped_with_their_reasons(other, tmp_path):
 
 def test_json_lists_and_their_bad_items(other, tmp_path):
     path = tmp_path / "list.json"
-    path.write_text(json.dumps([
-        {"starts_at": T, "label": "Unix seconds work too"},
-        "not an object",
-        {"starts_at": "2013-11-13T21:00:00Z", "label": ["a", "list"]},
-        {"starts_at": "2013-11-13T21:00:00Z", "label": "Evidence must be an object", "evidence": [1]},
-    ]), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            [
+                {"starts_at": T, "label": "Unix seconds work too"},
+                "not an object",
+                {"starts_at": "2013-11-13T21:00:00Z", "label": ["a", "list"]},
+                {"starts_at": "2013-11-13T21:00:00Z", "label": "Evidence must be an object", "evidence": [1]},
+            ]
+        ),
+        encoding="utf-8",
+    )
     s = an.import_file(other, path)
     assert (s.added, s.skipped) == (1, 3)
     assert [p.split(":")[0] for p in s.problems] == ["annotation 2", "annotation 3", "annotation 4"]
     assert an.list_annotations(other)[0].starts_at == T
 
 
-@pytest.mark.parametrize("content, words", [
-    (b"\xff\xfe not utf-8", "not UTF-8"),
-    (b"", "empty"),
-    (b"{\"posts\": []}", "not an annotations file"),
-    (b"[1, 2", "not valid JSON"),
-    (b"id,text\n1,hello\n", "needs the columns starts_at and label"),
-])
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"\xff\xfe not utf-8", "not UTF-8"),
+        (b"", "empty"),
+        (b'{"posts": []}', "not an annotations file"),
+        (b"[1, 2", "not valid JSON"),
+        (b"id,text\n1,hello\n", "needs the columns starts_at and label"),
+    ],
+)
 def test_files_that_are_not_annotations_are_refused(other, tmp_path, content, words):
     path = tmp_path / "other.txt"
     path.write_bytes(content)

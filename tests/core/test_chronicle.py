@@ -9,6 +9,7 @@ escalation, a quiet brand no response, and a brand's answer is timed from the es
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import shutil
@@ -39,6 +40,7 @@ def est(day: int, hour: int, minute: int = 0) -> float:
 
 # ---- the sample incident --------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def sample_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("sample") / "askjpm.duckdb"
@@ -68,15 +70,20 @@ def minute_sums(ws, a: float, b: float) -> dict:
     s = metrics.binned_series(ws, a, b, 60)
     assert s.t[0] == a and s.last_end == b
     neg = np.rint(np.nan_to_num(s.neg_share) * s.scored)
-    return {"posts": int(s.total.sum()), "scored": int(s.scored.sum()), "negative": int(neg.sum()),
-            "exposure": int(s.exposure.sum()), "unique": int(s.unique_audience.sum())}
+    return {
+        "posts": int(s.total.sum()),
+        "scored": int(s.scored.sum()),
+        "negative": int(neg.sum()),
+        "exposure": int(s.exposure.sum()),
+        "unique": int(s.unique_audience.sum()),
+    }
 
 
 def test_the_phases_cover_the_incident_in_order_without_overlap(sample, sample_phases):
     first, last = metrics.incident_span(sample)
     ps = sample_phases
     assert ps[0].start == math.floor(first / 60) * 60 and ps[-1].end == math.floor(last / 60) * 60 + 60
-    assert all(a.end == b.start for a, b in zip(ps, ps[1:]))
+    assert all(a.end == b.start for a, b in itertools.pairwise(ps))
     names = [p.name for p in ps]
     assert names == [n for n in ch.PHASE_NAMES if n in names]
     assert all(p.posts > 0 and p.start % 60 == 0 for p in ps)
@@ -87,23 +94,31 @@ def test_the_phases_cover_the_incident_in_order_without_overlap(sample, sample_p
 def test_the_phase_figures_are_the_metrics(sample, sample_phases):
     brand_posts = sample.con.execute(
         "SELECT epoch(created_at), post_id, text FROM posts WHERE lower(author_handle) = 'jpmorgan' "
-        "ORDER BY created_at").fetchall()
+        "ORDER BY created_at"
+    ).fetchall()
     total_unique = metrics.binned_series(sample, sample_phases[0].start, sample_phases[-1].end, 86400)
     for p in sample_phases:
         m = minute_sums(sample, p.start, p.end)
-        assert (p.posts, p.scored, p.exposure, p.unique_audience) == (m["posts"], m["scored"], m["exposure"], m["unique"])
+        assert (p.posts, p.scored, p.exposure, p.unique_audience) == (
+            m["posts"],
+            m["scored"],
+            m["exposure"],
+            m["unique"],
+        )
         assert p.negative_share == pytest.approx(m["negative"] / m["scored"])
         assert p.top_amplifiers == metrics.top_amplifiers(
-            sample, p.start, p.end, metrics.PostFilter(brand="exclude"), limit=3)
+            sample, p.start, p.end, metrics.PostFilter(brand="exclude"), limit=3
+        )
         assert [tuple(b) for b in p.brand_actions] == [
-            (t, pid, text) for t, pid, text in brand_posts if p.start <= t < p.end]
+            (t, pid, text) for t, pid, text in brand_posts if p.start <= t < p.end
+        ]
     assert sum(p.unique_audience for p in sample_phases) == int(total_unique.unique_audience.sum())
 
 
 def test_each_paragraph_gives_its_phases_figures(sample, sample_phases):
     paragraphs = ch.draft(sample, sample_phases)
     assert [(c.phase_name, c.title) for c in paragraphs] == [(p.name, p.title) for p in sample_phases]
-    for p, c in zip(sample_phases, paragraphs):
+    for p, c in zip(sample_phases, paragraphs, strict=False):
         text = c.text
         assert ch.format_count(p.posts) + " posts" in text, (p.name, text)
         assert ch.format_percent(p.negative_share) in text
@@ -131,7 +146,8 @@ def test_the_sample_reads_as_the_chronicle_tells_it(sample, sample_phases):
     # the cancellation at 11:26 pm falls in the response
     assert by["response"].start <= est(13, 23, 26) < by["response"].end
     assert [b.text for b in by["response"].brand_actions] == [
-        "Tomorrow's Q&A is cancelled. Bad Idea. Back to the drawing board."]
+        "Tomorrow's Q&A is cancelled. Bad Idea. Back to the drawing board."
+    ]
     text = {c.phase_name: c.text for c in ch.draft(sample, sample_phases)}
     assert text["launch"].startswith("The archive opens on Thursday 7 November 2013, 9:18 am EST.")
     assert "@jpmorgan posted 8 times" in text["launch"]
@@ -139,8 +155,10 @@ def test_the_sample_reads_as_the_chronicle_tells_it(sample, sample_phases):
     assert "@jpmorgan did not post in this phase." in text["escalation"]
     assert "@OccupyWallSt" in text["peak"] and "@HuffingtonPost" in text["peak"]
     latency = ch._duration(math.floor(est(13, 23, 26) / 60) * 60 - by["escalation"].start)
-    assert (f"posted on Wednesday 13 November, 11:26 pm EST, {latency} after the escalation began: "
-            "“Tomorrow's Q&A is cancelled. Bad Idea. Back to the drawing board.”") in text["response"]
+    assert (
+        f"posted on Wednesday 13 November, 11:26 pm EST, {latency} after the escalation began: "
+        "“Tomorrow's Q&A is cancelled. Bad Idea. Back to the drawing board.”"
+    ) in text["response"]
     assert "silent since Monday 11 November, 10:31 am EST" in text["response"]
     assert "Press: Financial Times (@FT)" in text["aftermath"]
     assert all("  " not in t and ".”." not in t for t in text.values())
@@ -164,6 +182,7 @@ def test_times_are_in_the_display_time_zone(sample):
 
 
 # ---- edits --------------------------------------------------------------------------------------
+
 
 def test_edits_win_over_the_draft_and_survive_reopening(sample):
     drafted = {c.phase_name: c.text for c in ch.draft(sample)}
@@ -191,13 +210,19 @@ def test_an_edit_of_a_phase_the_draft_no_longer_has_is_kept(sample):
     # with the turning points cleared (no accepted annotation and every suggestion dismissed)
     # the draft has no simmer
     from app.core import turning_points as tp
+
     for s in tp.suggest(sample):
         an.dismiss(sample, s.key())
     paragraphs = ch.chronicle(sample)
     names = [c.phase_name for c in paragraphs]
     assert names == [n for n in ch.PHASE_NAMES if n in names] and "simmer" in names
     simmer = next(c for c in paragraphs if c.phase_name == "simmer")
-    assert (simmer.text, simmer.edited, simmer.draft_text, simmer.start) == ("The Monday jokes.", True, "", None)
+    assert (simmer.text, simmer.edited, simmer.draft_text, simmer.start) == (
+        "The Monday jokes.",
+        True,
+        "",
+        None,
+    )
 
 
 def test_a_phase_name_that_does_not_exist_is_refused(sample):
@@ -207,10 +232,19 @@ def test_a_phase_name_that_does_not_exist_is_refused(sample):
 
 # ---- which turning points shape the phases ------------------------------------------------------
 
+
 def test_accepted_annotations_replace_the_suggestions(sample):
     first_joke = est(11, 11, 12)
-    an.add(sample, an.Annotation(None, first_joke, label="“Just Pay More”", category="trigger",
-                                 note="A joke, then an apology: the first sign of trouble."))
+    an.add(
+        sample,
+        an.Annotation(
+            None,
+            first_joke,
+            label="“Just Pay More”",
+            category="trigger",
+            note="A joke, then an apology: the first sign of trouble.",
+        ),
+    )
     ps = ch.phases(sample)
     by = {p.name: p for p in ps}
     assert by["simmer"].start == math.floor(first_joke / 60) * 60
@@ -219,7 +253,8 @@ def test_accepted_annotations_replace_the_suggestions(sample):
     text = {c.phase_name: c.text for c in ch.draft(sample, ps)}
     assert text["simmer"].startswith(
         "On Monday 11 November, 11:12 am EST came the first sign of trouble: “Just Pay More”. "
-        "A joke, then an apology: the first sign of trouble.")
+        "A joke, then an apology: the first sign of trouble."
+    )
 
 
 def test_without_turning_points_the_launch_runs_to_the_escalation(sample):
@@ -239,21 +274,39 @@ def v1_time(t: float) -> str:
 
 
 def status(post_id: int, t: float, handle: str, text: str, followers: int) -> dict:
-    return {"created_at": v1_time(t), "id_str": str(post_id), "text": text, "lang": "en",
-            "user": {"id_str": str(zlib.crc32(handle.encode())), "screen_name": handle, "name": handle,
-                     "followers_count": followers},
-            "entities": {"hashtags": [], "user_mentions": [], "urls": []}}
+    return {
+        "created_at": v1_time(t),
+        "id_str": str(post_id),
+        "text": text,
+        "lang": "en",
+        "user": {
+            "id_str": str(zlib.crc32(handle.encode())),
+            "screen_name": handle,
+            "name": handle,
+            "followers_count": followers,
+        },
+        "entities": {"hashtags": [], "user_mentions": [], "urls": []},
+    }
 
 
-def incident(tmp_path, hourly: list[int], brand: list[tuple[float, str]] = (), score: bool = True) -> Workspace:
+def incident(
+    tmp_path, hourly: list[int], brand: list[tuple[float, str]] = (), score: bool = True
+) -> Workspace:
     """An archive with ``hourly[h]`` posts in hour h from T0 (spread evenly within it), the
     given posts of @acme, imported and scored."""
     statuses, n = [], 0
     for h, count in enumerate(hourly):
         for k in range(count):
             n += 1
-            statuses.append(status(10_000 + n, T0 + h * 3600 + k * 3600 / count + 1, f"user{n % 997}",
-                                   f"{TEXTS[n % 3]} {n}", 50 + (n * 7919) % 5000))
+            statuses.append(
+                status(
+                    10_000 + n,
+                    T0 + h * 3600 + k * 3600 / count + 1,
+                    f"user{n % 997}",
+                    f"{TEXTS[n % 3]} {n}",
+                    50 + (n * 7919) % 5000,
+                )
+            )
     for i, (t, text) in enumerate(brand):
         statuses.append(status(90_000 + i, t, "Acme", text, 120_000))
     statuses.sort(key=lambda s: datetime.strptime(s["created_at"], "%a %b %d %H:%M:%S %z %Y"))
@@ -277,7 +330,9 @@ def test_a_calm_archive_has_no_escalation(tmp_path):
         assert [p.name for p in ps] == ["launch"]
         (c,) = ch.draft(ws, ps)
         assert c.text.startswith("The archive opens on Monday 8 November 2021, 12:00 am UTC.")
-        assert "@Acme posted once in this phase, on Tuesday 9 November, 6:00 am UTC: “Our store hours" in c.text
+        assert (
+            "@Acme posted once in this phase, on Tuesday 9 November, 6:00 am UTC: “Our store hours" in c.text
+        )
         assert "1,441 posts" in c.text
 
 
@@ -308,9 +363,13 @@ def test_a_brand_that_answers_during_the_escalation(tmp_path):
         assert by["response"].start == by["peak"].end == T0 + 55 * 3600
         assert by["response"].end == T0 + 57 * 3600  # 90 posts is the first hour under 80
         text = {c.phase_name: c.text for c in ch.draft(ws, ps)}
-        assert ("@Acme posted once in this phase, at 1:30 am, 30 minutes after the escalation began: "
-                "“We hear you and are looking into it.”") in text["escalation"]
-        assert "@Acme had first responded at 1:30 am, 30 minutes after the escalation began." in text["response"]
+        assert (
+            "@Acme posted once in this phase, at 1:30 am, 30 minutes after the escalation began: "
+            "“We hear you and are looking into it.”"
+        ) in text["escalation"]
+        assert (
+            "@Acme had first responded at 1:30 am, 30 minutes after the escalation began." in text["response"]
+        )
 
 
 def test_a_brand_that_answers_after_the_peak_is_timed_in_the_response(tmp_path):
@@ -320,22 +379,29 @@ def test_a_brand_that_answers_after_the_peak_is_timed_in_the_response(tmp_path):
         by = {p.name: p for p in ps}
         assert by["response"].start == T0 + 55 * 3600 and by["response"].end == T0 + 57 * 3600
         text = {c.phase_name: c.text for c in ch.draft(ws, ps)}["response"]
-        assert text.startswith("From Wednesday 10 November, 7:00 am UTC to 9:00 am the volume eased to "
-                               f"{round(by['response'].posts / 2)} posts an hour: {by['response'].posts} posts")
-        assert ("@Acme, silent since Monday 8 November, 1:00 am UTC, posted on Wednesday 10 November, "
-                "8:45 am UTC, 7 hours 45 minutes after the escalation began: “We are sorry.”") in text
+        assert text.startswith(
+            "From Wednesday 10 November, 7:00 am UTC to 9:00 am the volume eased to "
+            f"{round(by['response'].posts / 2)} posts an hour: {by['response'].posts} posts"
+        )
+        assert (
+            "@Acme, silent since Monday 8 November, 1:00 am UTC, posted on Wednesday 10 November, "
+            "8:45 am UTC, 7 hours 45 minutes after the escalation began: “We are sorry.”"
+        ) in text
 
 
 def test_a_brand_response_annotation_counts_as_the_brand_acting(tmp_path):
     with incident(tmp_path, STORM) as ws:
         ws.configure(brand_handles=[])
-        statement = an.Annotation(None, T0 + 58 * 3600, label="Statement on the website",
-                                  category="brand response")
+        statement = an.Annotation(
+            None, T0 + 58 * 3600, label="Statement on the website", category="brand response"
+        )
         ps = ch.phases(ws, turning_points=[statement])
         assert "response" in [p.name for p in ps]
         text = {c.phase_name: c.text for c in ch.draft(ws, ps)}
-        assert ("The brand's response came at 10:00 am, 9 hours after the escalation began: "
-                "Statement on the website.") in text["response"]
+        assert (
+            "The brand's response came at 10:00 am, 9 hours after the escalation began: "
+            "Statement on the website."
+        ) in text["response"]
         assert text["response"].count("Statement on the website") == 1
 
 
@@ -368,8 +434,10 @@ def test_two_waves_the_earlier_one_is_named_before_the_escalation(tmp_path):
         assert [p.name for p in ps] == ["launch", "escalation", "peak", "aftermath"]
         assert by["peak"].start == T0 + 54 * 3600 and by["escalation"].start == T0 + 53 * 3600
         launch = ch.draft(ws, ps)[0].text
-        assert "An earlier wave peaked on Tuesday 9 November, 2:00 am UTC, with 100 posts in the hour " \
-               "(33% of the busiest hour's)." in launch
+        assert (
+            "An earlier wave peaked on Tuesday 9 November, 2:00 am UTC, with 100 posts in the hour "
+            "(33% of the busiest hour's)." in launch
+        )
         # with a turning point at the first wave, that wave opens the simmer
         rise = an.Annotation(None, T0 + 25 * 3600, label="First wave", category="escalation")
         ps = ch.phases(ws, turning_points=[rise])

@@ -135,7 +135,9 @@ def test_empty_workspace(workspace):
     assert ew.first_alert(workspace) is None
 
 
-@pytest.mark.parametrize("span_hours, expected", [(1, 60), (24, 300), (96, 900), (240, 3600), (24 * 60, 21600)])
+@pytest.mark.parametrize(
+    ("span_hours", "expected"), [(1, 60), (24, 300), (96, 900), (240, 3600), (24 * 60, 21600)]
+)
 def test_analysis_bin(span_hours, expected):
     assert ew.analysis_bin(span_hours * 3600) == expected
 

@@ -47,6 +47,7 @@ def assert_refused(ws, helpers, path, *words, **kwargs):
 
 # ---- broken files ---------------------------------------------------------------------------
 
+
 def test_truncated_last_line_imports_the_rest_and_names_the_line(seeded, fixtures_dir, helpers, tmp_path):
     lines = (fixtures_dir / STREAM).read_bytes().splitlines(keepends=True)
     path = tmp_path / "cut.jsonl"
@@ -96,7 +97,9 @@ def test_not_utf8_csv(seeded, helpers, tmp_path):
 
 def test_utf16(seeded, fixtures_dir, helpers, tmp_path):
     path = tmp_path / "utf16.json"
-    path.write_bytes((fixtures_dir / "twarc-csv/two_tweets.jsonl").read_text(encoding="utf-8").encode("utf-16"))
+    path.write_bytes(
+        (fixtures_dir / "twarc-csv/two_tweets.jsonl").read_text(encoding="utf-8").encode("utf-16")
+    )
     assert_refused(seeded, helpers, path, "UTF-16")
 
 
@@ -133,8 +136,9 @@ def test_empty_json_list(seeded, helpers, tmp_path):
 @pytest.mark.parametrize("name", ["photo.png", "tweets.json"])
 def test_png_image(seeded, helpers, tmp_path, name):
     path = tmp_path / name
-    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06"
-                     + bytes(range(256)) * 8)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06" + bytes(range(256)) * 8
+    )
     assert_refused(seeded, helpers, path, "binary")
 
 
@@ -194,6 +198,7 @@ def test_a_failed_file_does_not_stop_the_others(workspace, fixtures_dir, helpers
 
 # ---- the same file twice --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", [SEARCH, STREAM, "twarc-csv/noflat.jsonl", "twitwi/tweet-export.csv"])
 def test_importing_the_same_file_twice_adds_nothing(workspace, fixtures_dir, helpers, name):
     first = helpers.import_one(workspace, fixtures_dir / name)
@@ -225,6 +230,7 @@ def test_same_posts_in_another_format_are_duplicates(workspace, fixtures_dir, he
 
 
 # ---- cancelling -----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def big_stream(tmp_path_factory, helpers):
@@ -293,14 +299,16 @@ def test_cancel_keeps_the_files_finished_before(workspace, fixtures_dir, helpers
         token.cancel()
 
     with pytest.raises(ImportCancelled) as caught:
-        import_paths(workspace, [fixtures_dir / "twarc-csv/flat.jsonl", big_stream], progress=token,
-                     on_file=on_file)
+        import_paths(
+            workspace, [fixtures_dir / "twarc-csv/flat.jsonl", big_stream], progress=token, on_file=on_file
+        )
     assert [r.added for r in caught.value.reports] == [100]
     assert workspace.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 100
     assert workspace.con.execute("SELECT count(*) FROM imports").fetchone()[0] == 1
 
 
 # ---- opening workspaces ---------------------------------------------------------------------
+
 
 def test_workspace_open_in_another_process(tmp_path, helpers):
     path = tmp_path / "incident.duckdb"
@@ -318,8 +326,14 @@ def test_workspace_open_in_another_process(tmp_path, helpers):
             "print('opened')\n"
         )
         env = {**os.environ, "PYTHONPATH": str(helpers.ROOT)}
-        done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
-                              timeout=60, cwd=helpers.ROOT, env=env)
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=helpers.ROOT,
+            env=env,
+        )
     finally:
         ws.close()
     assert done.returncode == 3, (done.stdout, done.stderr)

@@ -43,19 +43,28 @@ def test_twitwi_csv_field_values(workspace, fixtures_dir, helpers, twitwi_rows):
     assert twitwi_rows["1347085867584794624"]["local_time"] == "2021-01-07T08:41:13"
     assert first["created_at"] == datetime(2021, 1, 7, 7, 41, 13)
     assert (first["kind"], first["ref_post_id"], first["ref_author_handle"]) == (
-        "reply", "1347084392481615872", "krnl_panik")
+        "reply",
+        "1347084392481615872",
+        "krnl_panik",
+    )
     assert first["author_followers"] == 10
     # a user id above 2^53 stays exact
     assert posts["1348560158264328198"]["author_id"] == "1239871972554821633"
 
     quote = posts["1348592722928656384"]
     assert (quote["kind"], quote["ref_post_id"], quote["ref_author_handle"]) == (
-        "quote", "1348565512352112640", "LeSommierRgis")
+        "quote",
+        "1348565512352112640",
+        "LeSommierRgis",
+    )
     assert quote["hashtags"] == ["biden", "bigtech", "gafam", "libertedexpression", "nouvelordremondial"]
 
     rt = posts["1348592751940673536"]
     assert (rt["kind"], rt["ref_post_id"], rt["ref_author_handle"]) == (
-        "retweet", "1348592722928656384", "Fr_Conservateur")
+        "retweet",
+        "1348592722928656384",
+        "Fr_Conservateur",
+    )
     # the "RT @x: " prefix goes: the retweet's text is the original's, as in the other formats
     assert rt["text"] == quote["text"]
     assert twitwi_rows["1348592751940673536"]["text"].startswith("RT @Fr_Conservateur: ")
@@ -63,8 +72,14 @@ def test_twitwi_csv_field_values(workspace, fixtures_dir, helpers, twitwi_rows):
 
 
 MAPPING = {
-    "post_id": "ID", "created_at": "When", "text": "Body", "author_handle": "Who",
-    "author_followers": "Followers", "hashtags": "Tags", "kind": "Type", "like_count": "Likes",
+    "post_id": "ID",
+    "created_at": "When",
+    "text": "Body",
+    "author_handle": "Who",
+    "author_followers": "Followers",
+    "hashtags": "Tags",
+    "kind": "Type",
+    "like_count": "Likes",
 }
 
 
@@ -77,15 +92,42 @@ def write_custom_csv(path, rows, header=("ID", "When", "Body", "Who", "Followers
 
 
 def test_custom_csv_with_mapping(workspace, helpers, tmp_path):
-    path = write_custom_csv(tmp_path / "monitoring-export.csv", [
-        ["1764987654321098753", "2024-03-05T09:15:00+01:00", "Still no access to my account @AcmeBank",
-         "@angry_customer", "1234", "#AcmeDown, #fail", "Tweet", "3"],
-        ["1764987654321098755", "2024-03-05 08:20:00", "RT: Acme Bank is down again",
-         "@news_bot", "", "AcmeDown", "retweet", ""],
-        ["9007199254740993", "2024-03-05T08:25:30Z", "Works again for me, thanks!",
-         "happy_one", "87", "", "Reply", "1"],
-        ["1764987654321098757", "not a date", "this row has no readable time", "x", "1", "", "", ""],
-    ])
+    path = write_custom_csv(
+        tmp_path / "monitoring-export.csv",
+        [
+            [
+                "1764987654321098753",
+                "2024-03-05T09:15:00+01:00",
+                "Still no access to my account @AcmeBank",
+                "@angry_customer",
+                "1234",
+                "#AcmeDown, #fail",
+                "Tweet",
+                "3",
+            ],
+            [
+                "1764987654321098755",
+                "2024-03-05 08:20:00",
+                "RT: Acme Bank is down again",
+                "@news_bot",
+                "",
+                "AcmeDown",
+                "retweet",
+                "",
+            ],
+            [
+                "9007199254740993",
+                "2024-03-05T08:25:30Z",
+                "Works again for me, thanks!",
+                "happy_one",
+                "87",
+                "",
+                "Reply",
+                "1",
+            ],
+            ["1764987654321098757", "not a date", "this row has no readable time", "x", "1", "", "", ""],
+        ],
+    )
     report = helpers.import_one(workspace, path, mapping=MAPPING)
     assert report.error is None, report.error
     assert report.format == "csv-mapped"
@@ -112,9 +154,12 @@ def test_custom_csv_with_mapping(workspace, helpers, tmp_path):
 
 
 def test_mapping_naming_a_missing_column(workspace, helpers, tmp_path):
-    path = write_custom_csv(tmp_path / "export.csv", [
-        ["1764987654321098753", "2024-03-05T09:15:00Z", "text", "who", "1", "", "", ""],
-    ])
+    path = write_custom_csv(
+        tmp_path / "export.csv",
+        [
+            ["1764987654321098753", "2024-03-05T09:15:00Z", "text", "who", "1", "", "", ""],
+        ],
+    )
     before = helpers.dump(workspace)
     report = helpers.import_one(workspace, path, mapping={**MAPPING, "text": "Message"})
     assert report.error is not None
@@ -125,18 +170,24 @@ def test_mapping_naming_a_missing_column(workspace, helpers, tmp_path):
 
 
 def test_mapping_without_required_fields(workspace, helpers, tmp_path):
-    path = write_custom_csv(tmp_path / "export.csv", [
-        ["1764987654321098753", "2024-03-05T09:15:00Z", "text", "who", "1", "", "", ""],
-    ])
+    path = write_custom_csv(
+        tmp_path / "export.csv",
+        [
+            ["1764987654321098753", "2024-03-05T09:15:00Z", "text", "who", "1", "", "", ""],
+        ],
+    )
     report = helpers.import_one(workspace, path, mapping={"post_id": "ID", "text": "Body"})
     assert report.error and "created_at" in report.error
     assert workspace.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 0
 
 
 def test_unknown_csv_without_mapping_asks_for_one(workspace, helpers, tmp_path):
-    path = write_custom_csv(tmp_path / "export.csv", [
-        ["1764987654321098753", "2024-03-05T09:15:00Z", "text", "who", "1", "", "", ""],
-    ])
+    path = write_custom_csv(
+        tmp_path / "export.csv",
+        [
+            ["1764987654321098753", "2024-03-05T09:15:00Z", "text", "who", "1", "", "", ""],
+        ],
+    )
     before = helpers.dump(workspace)
     report = helpers.import_one(workspace, path)
     assert report.error is not None

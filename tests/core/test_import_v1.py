@@ -42,6 +42,7 @@ def search_ws(workspace, fixtures_dir, helpers):
 
 # ---- the search response --------------------------------------------------------------------
 
+
 def test_search_response_imports_all_statuses(search_ws, search_raw):
     ws, report = search_ws
     assert report.format == "twitter-v1"
@@ -148,6 +149,7 @@ def test_followers_times_and_counts_come_from_the_status(search_ws, search_raw, 
 
 # ---- the stream ---------------------------------------------------------------------------
 
+
 def test_stream_uses_extended_full_text_and_counts_the_duplicate(workspace, fixtures_dir, helpers):
     path = fixtures_dir / STREAM
     raw = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
@@ -183,9 +185,21 @@ def test_stream_notices_are_skipped_not_rejected(workspace, fixtures_dir, helper
         out.append(line)
         if i % 10 == 0:
             deletes += 1
-            out.append(json.dumps({"delete": {"status": {"id": 1234567890 + i, "id_str": str(1234567890 + i),
-                                                         "user_id": 3, "user_id_str": "3"},
-                                              "timestamp_ms": "1520690595660"}}))
+            out.append(
+                json.dumps(
+                    {
+                        "delete": {
+                            "status": {
+                                "id": 1234567890 + i,
+                                "id_str": str(1234567890 + i),
+                                "user_id": 3,
+                                "user_id_str": "3",
+                            },
+                            "timestamp_ms": "1520690595660",
+                        }
+                    }
+                )
+            )
         if i % 25 == 0:
             limits += 1
             out.append(json.dumps({"limit": {"track": 12 + i, "timestamp_ms": "1520690595661"}}))
@@ -204,8 +218,10 @@ def test_stream_notices_are_skipped_not_rejected(workspace, fixtures_dir, helper
 
 # ---- other layouts of the same statuses -----------------------------------------------------
 
+
 def test_json_array_of_statuses_imports_like_the_search_response(
-        new_workspace, fixtures_dir, helpers, tmp_path, search_raw):
+    new_workspace, fixtures_dir, helpers, tmp_path, search_raw
+):
     array = tmp_path / "statuses.json"
     array.write_text(json.dumps(search_raw, ensure_ascii=False), encoding="utf-8")
     a, b = new_workspace("search"), new_workspace("array")

@@ -24,7 +24,9 @@ def kind_of(tweet: dict) -> str:
 
 @pytest.fixture
 def page(fixtures_dir):
-    lines = [line for line in (fixtures_dir / NOFLAT).read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [
+        line for line in (fixtures_dir / NOFLAT).read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     assert len(lines) == 1
     return json.loads(lines[0])
 
@@ -62,7 +64,7 @@ def test_v2_kinds_match_the_raw_json(noflat_ws, page, fixtures_dir):
 
 
 def test_v2_authors_and_followers_come_from_includes_users(noflat_ws, page, helpers):
-    ws, report = noflat_ws
+    ws, _report = noflat_ws
     users = {u["id"]: u for u in page["includes"]["users"]}
     posts = helpers.posts_by_id(ws)
     for t in page["data"]:
@@ -126,8 +128,10 @@ def expected_entities(page: dict) -> dict[str, tuple[list[str], list[str]]]:
         if kind_of(t) == "retweet":
             src = inc[next(r["id"] for r in t["referenced_tweets"] if r["type"] == "retweeted")]
         ents = src.get("entities", {})
-        out[t["id"]] = ([h["tag"] for h in ents.get("hashtags", [])],
-                        [m["username"] for m in ents.get("mentions", [])])
+        out[t["id"]] = (
+            [h["tag"] for h in ents.get("hashtags", [])],
+            [m["username"] for m in ents.get("mentions", [])],
+        )
     return out
 
 
@@ -136,7 +140,10 @@ def test_v2_hashtags_and_mentions(noflat_ws, page, helpers):
     also when the original has none (v2 then leaves the key out)."""
     ws, _ = noflat_ws
     want = expected_entities(page)
-    got = {pid: (h, m) for pid, h, m in ws.con.execute("SELECT post_id, hashtags, mentions FROM posts").fetchall()}
+    got = {
+        pid: (h, m)
+        for pid, h, m in ws.con.execute("SELECT post_id, hashtags, mentions FROM posts").fetchall()
+    }
     # posts, replies and quotes: their own entities
     own = {k for k, v in helpers.posts_by_id(ws).items() if v["kind"] != "retweet"}
     assert {k: got[k] for k in own} == {k: want[k] for k in own}
@@ -146,7 +153,7 @@ def test_v2_hashtags_and_mentions(noflat_ws, page, helpers):
 
 
 def test_suspended_user_error_entry_does_not_abort(noflat_ws, page):
-    ws, report = noflat_ws
+    _ws, report = noflat_ws
     assert any("suspended" in e["detail"] for e in page["errors"])
     assert report.error is None
     assert (report.read, report.added, report.rejected) == (100, 100, 0)
@@ -178,11 +185,19 @@ def test_edited_tweet_imports_its_latest_version_once(workspace, fixtures_dir, h
         "SELECT post_id, text, kind, author_handle, author_followers, created_at, like_count, "
         "reply_count, urls FROM posts"
     ).fetchall()
-    assert rows == [(
-        "1576994789110992896", "hey :) https://t.co/rnwEIoNuqd", "post", "wongmjane", 138097,
-        datetime(2022, 10, 3, 17, 57, 11), 27, 12,
-        ["https://twitter.com/i/web/status/1576994789110992896"],
-    )]
+    assert rows == [
+        (
+            "1576994789110992896",
+            "hey :) https://t.co/rnwEIoNuqd",
+            "post",
+            "wongmjane",
+            138097,
+            datetime(2022, 10, 3, 17, 57, 11),
+            27,
+            12,
+            ["https://twitter.com/i/web/status/1576994789110992896"],
+        )
+    ]
 
 
 def test_two_tweets_retweet_gets_full_text(workspace, fixtures_dir, helpers):
@@ -192,8 +207,18 @@ def test_two_tweets_retweet_gets_full_text(workspace, fixtures_dir, helpers):
         "SELECT post_id, kind, text, ref_post_id, ref_author_handle, author_handle, author_followers, hashtags "
         "FROM posts"
     ).fetchall()
-    assert row == [("1394735776701816833", "retweet", "#POIUYTREWQ", "1391677057810288641",
-                    "bibaigna96", "LachiVeronica", 0, ["POIUYTREWQ"])]
+    assert row == [
+        (
+            "1394735776701816833",
+            "retweet",
+            "#POIUYTREWQ",
+            "1391677057810288641",
+            "bibaigna96",
+            "LachiVeronica",
+            0,
+            ["POIUYTREWQ"],
+        )
+    ]
 
 
 def test_empty_file_gives_a_clear_error(workspace, fixtures_dir, helpers):
@@ -206,6 +231,7 @@ def test_empty_file_gives_a_clear_error(workspace, fixtures_dir, helpers):
 
 
 # ---- twarc-csv's CSV of the same page -------------------------------------------------------
+
 
 @pytest.fixture
 def csv_and_json(new_workspace, fixtures_dir, helpers):
@@ -224,8 +250,10 @@ def _cols(ws, cols):
 
 def test_twarc_csv_same_ids_kinds_authors_followers(csv_and_json):
     js, cs = csv_and_json
-    cols = ("created_at, kind, author_id, author_handle, author_name, author_followers, "
-            "ref_post_id, ref_author_handle, lang")
+    cols = (
+        "created_at, kind, author_id, author_handle, author_name, author_followers, "
+        "ref_post_id, ref_author_handle, lang"
+    )
     assert _cols(cs, cols) == _cols(js, cols)
 
 

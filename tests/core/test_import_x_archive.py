@@ -21,7 +21,7 @@ def expected_post(t: dict, account: dict) -> dict:
         "author_handle": account["username"],
         "author_name": account["accountDisplayName"],
         "author_followers": None,
-        "text": html.unescape(t["full_text"][m.end():] if m else t["full_text"]),
+        "text": html.unescape(t["full_text"][m.end() :] if m else t["full_text"]),
         "kind": "retweet" if m else ("reply" if t.get("in_reply_to_status_id_str") else "post"),
         "ref_author_handle": m.group(1) if m else t.get("in_reply_to_screen_name"),
         "like_count": int(t["favorite_count"]),
@@ -52,9 +52,13 @@ def test_loose_tweets_js_with_sibling_account_js(workspace, x_archive, helpers):
         "SELECT author_handle, author_followers, created_at, text, like_count FROM posts "
         "WHERE post_id = '400795340391243777'"
     ).fetchone()
-    assert row == ("AcmeSupport", None, datetime(2013, 11, 13, 21, 3, 7),
-                   "We're aware of an outage affecting card payments & are working on a fix. "
-                   "Updates here. #AcmeOutage", 12)
+    assert row == (
+        "AcmeSupport",
+        None,
+        datetime(2013, 11, 13, 21, 3, 7),
+        "We're aware of an outage affecting card payments & are working on a fix. Updates here. #AcmeOutage",
+        12,
+    )
     # reach is unknown for every archive post, not zero
     assert workspace.con.execute("SELECT count(author_followers) FROM posts").fetchone()[0] == 0
     assert workspace.info()["known_followers_share"] == 0
@@ -65,14 +69,22 @@ def test_retweet_kind_and_original_author_from_rt_text(workspace, x_archive, hel
     row = workspace.con.execute(
         "SELECT kind, ref_author_handle, text, author_handle FROM posts WHERE post_id = '400812544105017344'"
     ).fetchone()
-    assert row == ("retweet", "AcmeNews",
-                   "Card payments are working again for all customers. Thank you for your patience! "
-                   "https://t.co/Xyz12AbCdE", "AcmeSupport")
+    assert row == (
+        "retweet",
+        "AcmeNews",
+        "Card payments are working again for all customers. Thank you for your patience! "
+        "https://t.co/Xyz12AbCdE",
+        "AcmeSupport",
+    )
     reply = workspace.con.execute(
         "SELECT kind, ref_post_id, ref_author_handle, text FROM posts WHERE post_id = '400797912661434368'"
     ).fetchone()
-    assert reply == ("reply", "400796581712302080", "jdoe",
-                     "@jdoe Sorry about that <3 Please DM us your case number and we'll look into it.")
+    assert reply == (
+        "reply",
+        "400796581712302080",
+        "jdoe",
+        "@jdoe Sorry about that <3 Please DM us your case number and we'll look into it.",
+    )
 
 
 def test_tweets_without_the_wrapper(new_workspace, x_archive, helpers):
@@ -100,14 +112,20 @@ def test_zip_archive_imports_every_tweets_part_and_ignores_likes(workspace, x_ar
     assert (report.read, report.added, report.rejected) == (6, 6, 0)
     check_posts(workspace, helpers, x_archive.part0 + x_archive.part1_tweets, x_archive.account)
     liked = x_archive.likes[0]["like"]
-    assert workspace.con.execute(
-        "SELECT count(*) FROM posts WHERE post_id = ? OR text = ?", [liked["tweetId"], liked["fullText"]]
-    ).fetchone()[0] == 0
+    assert (
+        workspace.con.execute(
+            "SELECT count(*) FROM posts WHERE post_id = ? OR text = ?", [liked["tweetId"], liked["fullText"]]
+        ).fetchone()[0]
+        == 0
+    )
     kinds = dict(workspace.con.execute("SELECT kind, count(*) FROM posts GROUP BY kind").fetchall())
     assert kinds == {"post": 3, "reply": 1, "retweet": 2}
-    assert workspace.con.execute(
-        "SELECT ref_author_handle FROM posts WHERE post_id = '399361029128130560'"
-    ).fetchone()[0] == "jdoe"
+    assert (
+        workspace.con.execute(
+            "SELECT ref_author_handle FROM posts WHERE post_id = '399361029128130560'"
+        ).fetchone()[0]
+        == "jdoe"
+    )
 
 
 def test_unpacked_archive_folder_takes_only_the_tweets_files(workspace, x_archive, helpers):

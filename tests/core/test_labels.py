@@ -40,10 +40,20 @@ def v1_time(t: float) -> str:
 
 
 def status(post_id: str, t: float, handle: str, text: str, retweet_of: dict | None = None) -> dict:
-    user = {"id_str": str(zlib.crc32(handle.encode())), "screen_name": handle, "name": handle,
-            "followers_count": 100}
-    s = {"created_at": v1_time(t), "id_str": post_id, "text": text, "user": user, "lang": "en",
-         "entities": {"hashtags": [], "user_mentions": [], "urls": []}}
+    user = {
+        "id_str": str(zlib.crc32(handle.encode())),
+        "screen_name": handle,
+        "name": handle,
+        "followers_count": 100,
+    }
+    s = {
+        "created_at": v1_time(t),
+        "id_str": post_id,
+        "text": text,
+        "user": user,
+        "lang": "en",
+        "entities": {"hashtags": [], "user_mentions": [], "urls": []},
+    }
     if retweet_of is not None:
         s["text"] = f"RT @{retweet_of['user']['screen_name']}: {retweet_of['text']}"
         s["retweeted_status"] = retweet_of
@@ -71,8 +81,11 @@ def ws(tmp_path):
         statuses.append(status(str(5000 + i), T0 + 5 * 3600 + 1800 + i, f"wit{i}", text))
     for i, (cls, s) in enumerate(originals.items()):
         for r in range(4):
-            statuses.append(status(str(9000 + 10 * i + r), T0 + HOURS * 3600 + 60 * (4 * i + r), f"fan{r}", "",
-                                   retweet_of=s))
+            statuses.append(
+                status(
+                    str(9000 + 10 * i + r), T0 + HOURS * 3600 + 60 * (4 * i + r), f"fan{r}", "", retweet_of=s
+                )
+            )
     statuses.sort(key=lambda s: int(s["id_str"]))
     path = tmp_path / "incident.jsonl"
     write(path, statuses)
@@ -100,12 +113,17 @@ def test_the_texts_are_what_vader_says_they_are():
 
 # ---- the sample -------------------------------------------------------------------------------
 
+
 def test_the_sample_is_spread_over_classes_and_time_with_distinct_texts(ws):
     sample = lb.sample_for_labelling(ws, n=30, seed=1)
     assert len(sample) == 30
     assert len({p.text for p in sample}) == 30
     assert all(p.kind != "retweet" and p.compound is not None for p in sample)
-    assert Counter(lb.vader_class(p.compound) for p in sample) == {"positive": 10, "negative": 10, "neutral": 10}
+    assert Counter(lb.vader_class(p.compound) for p in sample) == {
+        "positive": 10,
+        "negative": 10,
+        "neutral": 10,
+    }
     hours = Counter(int((p.created_at.replace(tzinfo=timezone.utc).timestamp() - T0) // 3600) for p in sample)
     # five periods of equal numbers of texts (about two hours each, the sarcastic posts
     # shift the edges a little): each gives six of the thirty
@@ -125,8 +143,7 @@ def test_labelled_texts_are_not_offered_again_nor_their_retweets(ws):
     total = len(first)
     assert total == HOURS * 9 + len(SARCASM)  # every distinct scored text, once
     originals = {p.text: p for p in first}
-    retweeted = ws.con.execute(
-        "SELECT DISTINCT ref_post_id FROM posts WHERE kind = 'retweet'").fetchall()
+    retweeted = ws.con.execute("SELECT DISTINCT ref_post_id FROM posts WHERE kind = 'retweet'").fetchall()
     for (post_id,) in retweeted:
         lb.set_label(ws, "twitter", post_id, "neutral")
     again = lb.sample_for_labelling(ws, n=200)
@@ -153,10 +170,11 @@ def test_an_empty_workspace_has_nothing_to_label(tmp_path):
         assert lb.sample_for_labelling(empty) == []
         a = lb.agreement(empty)
         assert (a.n, a.accuracy, a.kappa, a.unscored) == (0, None, None, 0)
-        assert a.precision == {c: None for c in lb.CLASSES}
+        assert a.precision == dict.fromkeys(lb.CLASSES)
 
 
 # ---- labels --------------------------------------------------------------------------------------
+
 
 def test_labels_are_set_replaced_cleared_and_kept(ws):
     lb.set_label(ws, "twitter", "1001", "Negative ")
@@ -183,14 +201,22 @@ def test_bad_labels_and_unknown_posts_are_refused(ws):
 
 # ---- agreement ------------------------------------------------------------------------------
 
+
 def test_agreement_on_hand_labelled_posts(ws):
-    by_class = {cls: [pid for (pid,) in ws.con.execute(
-        "SELECT post_id FROM posts_labelled WHERE vader_class = ? AND kind = 'post' ORDER BY post_id",
-        [cls]).fetchall()] for cls in lb.CLASSES}
+    by_class = {
+        cls: [
+            pid
+            for (pid,) in ws.con.execute(
+                "SELECT post_id FROM posts_labelled WHERE vader_class = ? AND kind = 'post' ORDER BY post_id",
+                [cls],
+            ).fetchall()
+        ]
+        for cls in lb.CLASSES
+    }
     # the human agrees on 4 negative, 3 neutral and 2 positive posts ...
-    hand = {pid: "negative" for pid in by_class["negative"][:4]}
-    hand.update({pid: "neutral" for pid in by_class["neutral"][:3]})
-    hand.update({pid: "positive" for pid in by_class["positive"][:2]})
+    hand = dict.fromkeys(by_class["negative"][:4], "negative")
+    hand.update(dict.fromkeys(by_class["neutral"][:3], "neutral"))
+    hand.update(dict.fromkeys(by_class["positive"][:2], "positive"))
     # ... calls the sarcasm negative, one plain positive post neutral, one neutral post negative
     hand.update({"5000": "negative", "5001": "negative"})
     hand[by_class["positive"][5]] = "neutral"
@@ -202,9 +228,15 @@ def test_agreement_on_hand_labelled_posts(ws):
     a = lb.agreement(ws)
     assert a.n == 13 and a.unscored == 0
     assert a.confusion == {
-        ("negative", "negative"): 4, ("negative", "neutral"): 1, ("negative", "positive"): 2,
-        ("neutral", "negative"): 0, ("neutral", "neutral"): 3, ("neutral", "positive"): 1,
-        ("positive", "negative"): 0, ("positive", "neutral"): 0, ("positive", "positive"): 2,
+        ("negative", "negative"): 4,
+        ("negative", "neutral"): 1,
+        ("negative", "positive"): 2,
+        ("neutral", "negative"): 0,
+        ("neutral", "neutral"): 3,
+        ("neutral", "positive"): 1,
+        ("positive", "negative"): 0,
+        ("positive", "neutral"): 0,
+        ("positive", "positive"): 2,
     }
     assert a.accuracy == pytest.approx(9 / 13)
     assert a.precision == pytest.approx({"negative": 1.0, "neutral": 3 / 4, "positive": 2 / 5})
@@ -213,8 +245,12 @@ def test_agreement_on_hand_labelled_posts(ws):
     # Cohen's kappa: observed 9/13 against chance sum(row * column) / n^2
     expected = (7 * 4 + 4 * 4 + 2 * 5) / 169
     assert a.kappa == pytest.approx((9 / 13 - expected) / (1 - expected))
-    assert a.table() == [["human \\ VADER", "negative", "neutral", "positive"],
-                         ["negative", 4, 1, 2], ["neutral", 0, 3, 1], ["positive", 0, 0, 2]]
+    assert a.table() == [
+        ["human \\ VADER", "negative", "neutral", "positive"],
+        ["negative", 4, 1, 2],
+        ["neutral", 0, 3, 1],
+        ["positive", 0, 0, 2],
+    ]
 
 
 def test_labels_on_posts_not_yet_scored_are_counted_apart(ws, tmp_path):
@@ -229,21 +265,26 @@ def test_labels_on_posts_not_yet_scored_are_counted_apart(ws, tmp_path):
 
 # ---- human labels overriding VADER --------------------------------------------------------------
 
+
 def test_posts_labelled_puts_the_human_label_first_for_the_post_and_its_retweets(ws):
     retweeted = ws.con.execute(
         "SELECT ref_post_id, count(*) FROM posts WHERE kind = 'retweet' GROUP BY 1 ORDER BY 1 LIMIT 1"
     ).fetchone()
     original, retweets = retweeted
-    before = dict(ws.con.execute(
-        "SELECT effective_class, count(*) FROM posts_labelled GROUP BY 1").fetchall())
-    assert before == dict(ws.con.execute("SELECT vader_class, count(*) FROM posts_labelled GROUP BY 1").fetchall())
+    before = dict(
+        ws.con.execute("SELECT effective_class, count(*) FROM posts_labelled GROUP BY 1").fetchall()
+    )
+    assert before == dict(
+        ws.con.execute("SELECT vader_class, count(*) FROM posts_labelled GROUP BY 1").fetchall()
+    )
     cls = vader(ws, "twitter", original)
     flipped = "negative" if cls != "negative" else "positive"
     lb.set_label(ws, "twitter", original, flipped)
     lb.set_label(ws, "twitter", "5000", "negative")
     rows = ws.con.execute(
         "SELECT post_id, kind, human_label, vader_class, effective_class FROM posts_labelled "
-        "WHERE human_label IS NOT NULL ORDER BY post_id").fetchall()
+        "WHERE human_label IS NOT NULL ORDER BY post_id"
+    ).fetchall()
     assert len(rows) == 1 + retweets + 1
     assert all(r[2] == r[4] for r in rows)
     assert {r[1] for r in rows} == {"post", "retweet"}
@@ -269,11 +310,19 @@ def test_series_with_human_labels_overriding_vader(tmp_path, fixtures_dir):
         score_missing(ws, workers=1)
         first, last = metrics.incident_span(ws)
         plain = metrics.binned_series(ws, first, last + 1, 86400)
-        platform, post_id, text_key, t = ws.cursor().execute(
-            "SELECT platform, post_id, text_key, epoch(created_at) FROM posts_scored "
-            "WHERE compound >= 0.05 ORDER BY created_at LIMIT 1").fetchone()
-        same_text = ws.cursor().execute(
-            "SELECT epoch(created_at) FROM posts WHERE text_key = ?", [text_key]).fetchall()
+        platform, post_id, text_key, _t = (
+            ws.cursor()
+            .execute(
+                "SELECT platform, post_id, text_key, epoch(created_at) FROM posts_scored "
+                "WHERE compound >= 0.05 ORDER BY created_at LIMIT 1"
+            )
+            .fetchone()
+        )
+        same_text = (
+            ws.cursor()
+            .execute("SELECT epoch(created_at) FROM posts WHERE text_key = ?", [text_key])
+            .fetchall()
+        )
         assert lab.with_human_labels(ws, plain) is plain  # no labels: the series as it was
         lab.set_label(ws, platform, post_id, "negative")
         relabelled = lab.with_human_labels(ws, plain)

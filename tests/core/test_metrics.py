@@ -28,6 +28,7 @@ GOOD, BAD, NEUTRAL = 0.4404, -0.5423, 0.0
 
 # ---- writing archives ------------------------------------------------------------------------
 
+
 def write_jsonl(path, statuses) -> str:
     path.write_text("".join(json.dumps(s) + "\n" for s in statuses), encoding="utf-8")
     return str(path)
@@ -50,6 +51,7 @@ def import_file(ws: Workspace, path: str) -> None:
 #
 # 106 comes in a second import after scoring, so hour 2 has a post but no score.
 
+
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     d = tmp_path_factory.mktemp("tiny")
@@ -67,8 +69,10 @@ def tiny(tmp_path_factory):
     import_file(ws, write_jsonl(d / "a.jsonl", first))
     assert [s[0] for s in score_texts(["good", "bad", "hello there"])] == [GOOD, BAD, NEUTRAL]
     score_missing(ws)
-    import_file(ws, write_jsonl(d / "b.jsonl", [
-        status("106", T0 + 7300, "dave", "unscored words here", 10, lang="fr")]))
+    import_file(
+        ws,
+        write_jsonl(d / "b.jsonl", [status("106", T0 + 7300, "dave", "unscored words here", 10, lang="fr")]),
+    )
     yield ws
     ws.close()
 
@@ -83,7 +87,11 @@ def test_tiny_series_every_number(tiny):
     assert s.t.tolist() == [T0, T0 + HOUR, T0 + 2 * HOUR]
     assert s.t.dtype == np.float64
     assert {k: v.tolist() for k, v in s.volume.items()} == {
-        "post": [2, 1, 1], "reply": [0, 1, 0], "quote": [0, 0, 0], "retweet": [1, 0, 0]}
+        "post": [2, 1, 1],
+        "reply": [0, 1, 0],
+        "quote": [0, 0, 0],
+        "retweet": [1, 0, 0],
+    }
     assert s.total.tolist() == [3, 2, 1]
     assert s.scored.tolist() == [3, 2, 0]
     assert s.mean_compound[:2] == pytest.approx([(2 * GOOD + BAD) / 3, (NEUTRAL + GOOD) / 2])
@@ -139,20 +147,28 @@ def test_bins_that_are_not_whole_minutes_are_counted_from_the_posts(tiny):
     assert later.cumulative_unique.tolist() == [150]  # bob was already counted
 
 
-@pytest.mark.parametrize("flt, total, exposure, unique", [
-    # bob's first *original* post is 104 (60 followers): unique audience follows the filter
-    (m.PostFilter(kinds=frozenset({"post"})), [2, 1, 1], [100, 60, 10], [100, 60, 10]),
-    (m.PostFilter(kinds=frozenset({"retweet", "reply"})), [1, 1, 0], [50, 1000, 0], [50, 1000, 0]),
-    (m.PostFilter(brand="only"), [0, 1, 0], [0, 1000, 0], [0, 1000, 0]),
-    (m.PostFilter(brand="exclude"), [3, 1, 1], [150, 60, 10], [150, 0, 10]),
-    (m.PostFilter(min_followers=60), [1, 2, 0], [100, 1060, 0], [100, 1060, 0]),
-    (m.PostFilter(text="GOOD"), [2, 1, 0], [150, 1000, 0], [150, 1000, 0]),
-    (m.PostFilter(hashtag="outage"), [3, 0, 0], [150, 0, 0], [150, 0, 0]),
-    (m.PostFilter(hashtag="#BANK"), [1, 0, 0], [0, 0, 0], [0, 0, 0]),
-    (m.PostFilter(author="@BOB"), [1, 1, 0], [50, 60, 0], [50, 0, 0]),
-    (m.PostFilter(lang="fr"), [0, 0, 1], [0, 0, 10], [0, 0, 10]),
-    (m.PostFilter(kinds=frozenset({"post"}), brand="exclude", min_followers=50), [1, 1, 0], [100, 60, 0], [100, 60, 0]),
-])
+@pytest.mark.parametrize(
+    ("flt", "total", "exposure", "unique"),
+    [
+        # bob's first *original* post is 104 (60 followers): unique audience follows the filter
+        (m.PostFilter(kinds=frozenset({"post"})), [2, 1, 1], [100, 60, 10], [100, 60, 10]),
+        (m.PostFilter(kinds=frozenset({"retweet", "reply"})), [1, 1, 0], [50, 1000, 0], [50, 1000, 0]),
+        (m.PostFilter(brand="only"), [0, 1, 0], [0, 1000, 0], [0, 1000, 0]),
+        (m.PostFilter(brand="exclude"), [3, 1, 1], [150, 60, 10], [150, 0, 10]),
+        (m.PostFilter(min_followers=60), [1, 2, 0], [100, 1060, 0], [100, 1060, 0]),
+        (m.PostFilter(text="GOOD"), [2, 1, 0], [150, 1000, 0], [150, 1000, 0]),
+        (m.PostFilter(hashtag="outage"), [3, 0, 0], [150, 0, 0], [150, 0, 0]),
+        (m.PostFilter(hashtag="#BANK"), [1, 0, 0], [0, 0, 0], [0, 0, 0]),
+        (m.PostFilter(author="@BOB"), [1, 1, 0], [50, 60, 0], [50, 0, 0]),
+        (m.PostFilter(lang="fr"), [0, 0, 1], [0, 0, 10], [0, 0, 10]),
+        (
+            m.PostFilter(kinds=frozenset({"post"}), brand="exclude", min_followers=50),
+            [1, 1, 0],
+            [100, 60, 0],
+            [100, 60, 0],
+        ),
+    ],
+)
 def test_each_filter_field(tiny, flt, total, exposure, unique):
     s = hours(tiny, flt)
     assert s.total.tolist() == total
@@ -186,10 +202,12 @@ def test_describe():
     assert m.PostFilter(kinds=frozenset({"post", "reply"})).describe() == "only original posts and replies"
     assert m.PostFilter(kinds=frozenset({"quote"})).describe() == "only quotes"
     assert m.PostFilter(kinds=frozenset({"post", "quote", "retweet"})).describe() == "replies excluded"
-    assert m.PostFilter(hashtag="#Outage", author="@bob", lang="es", min_followers=1000,
-                        brand="exclude").describe() == (
+    assert m.PostFilter(
+        hashtag="#Outage", author="@bob", lang="es", min_followers=1000, brand="exclude"
+    ).describe() == (
         "hashtag #Outage; by @bob; language “es”; authors with at least 1,000 followers; "
-        "brand accounts excluded")
+        "brand accounts excluded"
+    )
 
 
 def test_text_filter_is_a_parameter_not_sql(tmp_path):
@@ -204,8 +222,13 @@ def test_text_filter_is_a_parameter_not_sql(tmp_path):
         "8": "Ärger über die Bank (wieder) a.b*c",
     }
     ws = Workspace.open(tmp_path / "p.duckdb", create=True)
-    import_file(ws, write_jsonl(tmp_path / "p.jsonl", [
-        status(i, T0 + int(i) * 60, "u" + i, text, 10) for i, text in texts.items()]))
+    import_file(
+        ws,
+        write_jsonl(
+            tmp_path / "p.jsonl",
+            [status(i, T0 + int(i) * 60, "u" + i, text, 10) for i, text in texts.items()],
+        ),
+    )
 
     def ids(text):
         rows, total = m.posts_around(ws, T0 + 300, 600, m.PostFilter(text=text))
@@ -237,6 +260,7 @@ def test_text_filter_is_a_parameter_not_sql(tmp_path):
 
 # ---- bins and time zones -------------------------------------------------------------------
 
+
 def test_choose_bin():
     assert m.choose_bin(6 * 86400, 1200) == 3600  # needs >= 1296 s
     assert m.choose_bin(3600, 1200) == 60
@@ -262,8 +286,12 @@ def utc(s: str) -> int:
 def test_day_bins_start_at_local_midnight():
     edges = m.bin_edges(utc("2021-11-10T12:00"), utc("2021-11-12T12:00"), 86400, "America/New_York")
     # EST in November: local midnight is 05:00 UTC
-    assert edges.tolist() == [utc("2021-11-10T05:00"), utc("2021-11-11T05:00"),
-                              utc("2021-11-12T05:00"), utc("2021-11-13T05:00")]
+    assert edges.tolist() == [
+        utc("2021-11-10T05:00"),
+        utc("2021-11-11T05:00"),
+        utc("2021-11-12T05:00"),
+        utc("2021-11-13T05:00"),
+    ]
     summer = m.bin_edges(utc("2021-07-01T12:00"), utc("2021-07-01T13:00"), 86400, "America/New_York")
     assert summer.tolist() == [utc("2021-07-01T04:00"), utc("2021-07-02T04:00")]
 
@@ -271,8 +299,12 @@ def test_day_bins_start_at_local_midnight():
 def test_the_day_clocks_go_back_has_25_hours():
     # 2021-11-07: New York leaves daylight saving time at 06:00 UTC
     edges = m.bin_edges(utc("2021-11-06T12:00"), utc("2021-11-08T12:00"), 86400, "America/New_York")
-    assert edges.tolist() == [utc("2021-11-06T04:00"), utc("2021-11-07T04:00"),
-                              utc("2021-11-08T05:00"), utc("2021-11-09T05:00")]
+    assert edges.tolist() == [
+        utc("2021-11-06T04:00"),
+        utc("2021-11-07T04:00"),
+        utc("2021-11-08T05:00"),
+        utc("2021-11-09T05:00"),
+    ]
     hours_ = m.bin_edges(utc("2021-11-07T03:00"), utc("2021-11-07T09:00"), 3600, "America/New_York")
     assert np.all(np.diff(hours_) == 3600)  # hour bins stay an hour long
     three = m.bin_edges(utc("2021-11-07T00:00"), utc("2021-11-07T12:00"), 3 * 3600, "America/New_York")
@@ -285,18 +317,28 @@ def test_the_day_clocks_go_back_has_25_hours():
 
 def test_hour_bins_in_a_half_hour_zone():
     edges = m.bin_edges(utc("2021-11-08T10:10"), utc("2021-11-08T12:00"), 3600, "Asia/Kolkata")
-    assert edges.tolist() == [utc("2021-11-08T09:30"), utc("2021-11-08T10:30"),
-                              utc("2021-11-08T11:30"), utc("2021-11-08T12:30")]
+    assert edges.tolist() == [
+        utc("2021-11-08T09:30"),
+        utc("2021-11-08T10:30"),
+        utc("2021-11-08T11:30"),
+        utc("2021-11-08T12:30"),
+    ]
 
 
 def test_series_in_the_workspace_time_zone(tmp_path):
     ws = Workspace.open(tmp_path / "tz.duckdb", create=True)
     ws.configure(timezone="America/New_York")
-    import_file(ws, write_jsonl(tmp_path / "tz.jsonl", [
-        status("1", utc("2021-11-08T04:30"), "a", "good", 10),   # Nov 7, 23:30 in New York
-        status("2", utc("2021-11-08T05:30"), "b", "good", 20),   # Nov 8, 00:30 in New York
-        status("3", utc("2021-11-09T04:59"), "c", "good", 40),   # Nov 8, 23:59 in New York
-    ]))
+    import_file(
+        ws,
+        write_jsonl(
+            tmp_path / "tz.jsonl",
+            [
+                status("1", utc("2021-11-08T04:30"), "a", "good", 10),  # Nov 7, 23:30 in New York
+                status("2", utc("2021-11-08T05:30"), "b", "good", 20),  # Nov 8, 00:30 in New York
+                status("3", utc("2021-11-09T04:59"), "c", "good", 40),  # Nov 8, 23:59 in New York
+            ],
+        ),
+    )
     s = m.binned_series(ws, utc("2021-11-08T00:00"), utc("2021-11-09T12:00"), 86400)
     assert s.t.tolist() == [utc("2021-11-07T04:00"), utc("2021-11-08T05:00"), utc("2021-11-09T05:00")]
     assert s.total.tolist() == [1, 2, 0]
@@ -323,13 +365,19 @@ def test_incident_span(tiny, tmp_path):
 
 # ---- posts ---------------------------------------------------------------------------------
 
+
 def test_posts_around_window_and_rows(tiny):
     rows, total = m.posts_around(tiny, T0 + 1800, 1800)
     assert total == 3
     assert [r.post_id for r in rows] == ["101", "102", "103"]
     r101 = rows[0]
     assert r101.created_at == datetime(2021, 11, 8, 0, 0, 10)
-    assert (r101.author_handle, r101.author_name, r101.author_followers, r101.kind) == ("alice", "Alice", 100, "post")
+    assert (r101.author_handle, r101.author_name, r101.author_followers, r101.kind) == (
+        "alice",
+        "Alice",
+        100,
+        "post",
+    )
     assert r101.compound == pytest.approx(GOOD) and r101.pos == pytest.approx(1.0)
     assert r101.hashtags == ["Outage"] and r101.mentions == [] and r101.urls == []
     assert r101.engagement == 6
@@ -345,7 +393,9 @@ def test_posts_around_window_and_rows(tiny):
 
 def test_posts_around_sorts_and_limits(tiny):
     def ids(sort, desc=False, limit=500, flt=m.PostFilter()):
-        rows, total = m.posts_around(tiny, T0 + 2 * HOUR, 2 * HOUR + 100, flt, sort=sort, descending=desc, limit=limit)
+        rows, total = m.posts_around(
+            tiny, T0 + 2 * HOUR, 2 * HOUR + 100, flt, sort=sort, descending=desc, limit=limit
+        )
         assert total == 6 if flt.is_empty() else True
         return [r.post_id for r in rows]
 
@@ -390,8 +440,13 @@ def test_get_post_by_snowflake_id(tmp_path):
     orig = status(snowflake(T0 + 5), T0 + 5, "a", "good", 10)
     # an id whose embedded time is not the post's (a CSV with made-up ids): found all the same
     odd = status(snowflake(T0 - 86400 * 300), T0 + 50, "c", "meh", 5)
-    import_file(ws, write_jsonl(tmp_path / "sf.jsonl", [
-        orig, status(snowflake(T0 + 20), T0 + 20, "b", "", 20, retweet_of=orig), odd]))
+    import_file(
+        ws,
+        write_jsonl(
+            tmp_path / "sf.jsonl",
+            [orig, status(snowflake(T0 + 20), T0 + 20, "b", "", 20, retweet_of=orig), odd],
+        ),
+    )
     rt = m.get_post(ws, "twitter", snowflake(T0 + 20))
     assert rt.kind == "retweet" and m.original_of(ws, rt).post_id == orig["id_str"]
     assert m.get_post(ws, "twitter", odd["id_str"]).author_handle == "c"
@@ -400,10 +455,11 @@ def test_get_post_by_snowflake_id(tmp_path):
 
 # ---- amplifiers ----------------------------------------------------------------------------
 
+
 def test_top_amplifiers(tiny):
     amps = m.top_amplifiers(tiny, T0, T0 + 3 * HOUR)
     assert [a.author_handle for a in amps] == ["Brand", "bob", "alice", "dave", "carol"]
-    brand, bob, alice, dave, carol = amps
+    brand, bob, alice, _dave, carol = amps
     assert (brand.exposure, brand.posts, brand.followers, brand.author_name) == (1000, 1, 1000, "Brand")
     assert (bob.exposure, bob.posts, bob.followers) == (110, 2, 60)  # latest followers
     assert bob.top_post_ids == ("102", "104") and bob.retweets_received == 0
@@ -411,9 +467,14 @@ def test_top_amplifiers(tiny):
     assert (carol.followers, carol.exposure) == (None, 0)
     assert m.top_amplifiers(tiny, T0, T0 + 3 * HOUR, limit=2) == amps[:2]
     only_first_hour = m.top_amplifiers(tiny, T0, T0 + HOUR)
-    assert [(a.author_handle, a.exposure) for a in only_first_hour] == [("alice", 100), ("bob", 50), ("carol", 0)]
-    assert [a.author_handle for a in m.top_amplifiers(tiny, T0, T0 + 3 * HOUR, m.PostFilter(brand="exclude"))] == \
-        ["bob", "alice", "dave", "carol"]
+    assert [(a.author_handle, a.exposure) for a in only_first_hour] == [
+        ("alice", 100),
+        ("bob", 50),
+        ("carol", 0),
+    ]
+    assert [
+        a.author_handle for a in m.top_amplifiers(tiny, T0, T0 + 3 * HOUR, m.PostFilter(brand="exclude"))
+    ] == ["bob", "alice", "dave", "carol"]
     assert m.top_amplifiers(tiny, T0 + HOUR, T0) == []
 
 
@@ -444,8 +505,13 @@ def test_time_sorted_windows_are_exact_when_narrowed_by_minute_counts(tmp_path):
     whatever the window's edges within their minutes, the rows are those of the whole window."""
     ws = Workspace.open(tmp_path / "busy.duckdb", create=True)
     times = [T0 + 60 * minute + sec for minute in range(4) for sec in range(3, 60, 6)]
-    import_file(ws, write_jsonl(tmp_path / "busy.jsonl", [
-        status(str(1000 + i), t, f"u{i % 7}", "good", 10 + i) for i, t in enumerate(times)]))
+    import_file(
+        ws,
+        write_jsonl(
+            tmp_path / "busy.jsonl",
+            [status(str(1000 + i), t, f"u{i % 7}", "good", 10 + i) for i, t in enumerate(times)],
+        ),
+    )
     for flt in (m.PostFilter(), m.PostFilter(author="u3")):
         m.binned_series(ws, T0, T0 + 600, 60, flt)  # the window draws the series first
         mine = [(t, str(1000 + i)) for i, t in enumerate(times) if flt.author in ("", f"u{i % 7}")]

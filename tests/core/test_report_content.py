@@ -62,7 +62,7 @@ def test_phases_and_paragraphs_are_the_chronicles(ws, report):
     paras = chronicle.chronicle(ws)
     assert [p.name for p in report.phases] == [p.name for p in phases]
     assert report.summary_paragraph == paras[0].text
-    for mine, core, para in zip(report.phases, phases, paras):
+    for mine, core, para in zip(report.phases, phases, paras, strict=False):
         assert mine.paragraph == para.text
         assert (mine.start, mine.end) == (core.start, core.end)
         assert mine.figures[0].value == core.posts

@@ -32,8 +32,21 @@ BRAND = "NorthwindBank"
 
 # ---- the generated incident ----------------------------------------------------------------
 
-WORDS = ("outage again", "great service", "terrible app", "still down", "thanks for the fix", "my card",
-         "love it", "awful wait", "refund please", "ok now", "what a mess", "fixed for me", "nothing works")
+WORDS = (
+    "outage again",
+    "great service",
+    "terrible app",
+    "still down",
+    "thanks for the fix",
+    "my card",
+    "love it",
+    "awful wait",
+    "refund please",
+    "ok now",
+    "what a mess",
+    "fixed for me",
+    "nothing works",
+)
 TAGS = ("Outage", "outage", "OUTAGE", "Bank", "fail", "help")
 
 
@@ -42,7 +55,7 @@ def generate(n: int = 2400, seed: int = 5) -> list[dict]:
     accounts = [f"acct{i}" for i in range(160)] + [BRAND]
     base = {a: int(10 ** rng.uniform(0.5, 5)) for a in accounts}
     unknown = set(rng.sample(accounts[:160], 16))  # these never say their followers
-    posted = {a: 0 for a in accounts}
+    posted = dict.fromkeys(accounts, 0)
     originals: list[dict] = []
     out = []
     t = T0 + 30
@@ -55,9 +68,12 @@ def generate(n: int = 2400, seed: int = 5) -> list[dict]:
         posted[who] += 1
         followers = None if who in unknown else base[who] + 3 * posted[who]
         text = f"{rng.choice(WORDS)} {rng.choice(WORDS)} #{i % 40}"
-        kw = dict(lang=rng.choice(("en",) * 8 + ("es", "fr")),
-                  hashtags=tuple(rng.sample(TAGS, rng.randint(0, 2))),
-                  retweets=rng.choice((None, 0, rng.randint(0, 50))), likes=rng.choice((None, rng.randint(0, 99))))
+        kw = {
+            "lang": rng.choice(("en",) * 8 + ("es", "fr")),
+            "hashtags": tuple(rng.sample(TAGS, rng.randint(0, 2))),
+            "retweets": rng.choice((None, 0, rng.randint(0, 50))),
+            "likes": rng.choice((None, rng.randint(0, 99))),
+        }
         r = rng.random()
         if originals and r < 0.5:
             s = status(str(1000 + i), t, who, "", followers, retweet_of=rng.choice(originals[-60:]), **kw)
@@ -106,15 +122,19 @@ FILTERS = [
     (m.PostFilter(kinds=frozenset({"quote", "reply", "retweet"})), "kind <> 'post'"),
     (m.PostFilter(brand="only"), "lower(author_handle) = 'northwindbank'"),
     (m.PostFilter(brand="exclude"), "lower(author_handle) <> 'northwindbank'"),
-    (m.PostFilter(brand="exclude", kinds=frozenset({"post", "quote", "reply"})),
-     "lower(author_handle) <> 'northwindbank' AND kind <> 'retweet'"),
+    (
+        m.PostFilter(brand="exclude", kinds=frozenset({"post", "quote", "reply"})),
+        "lower(author_handle) <> 'northwindbank' AND kind <> 'retweet'",
+    ),
     (m.PostFilter(lang="es"), "lang = 'es'"),
     (m.PostFilter(min_followers=800), "author_followers >= 800"),
     (m.PostFilter(text="FIX"), "contains(lower(text), 'fix')"),
     (m.PostFilter(hashtag="outage"), "list_contains(list_transform(hashtags, lambda h: lower(h)), 'outage')"),
     (m.PostFilter(author="ACCT7"), "author_handle = 'acct7'"),
-    (m.PostFilter(text="down", kinds=frozenset({"retweet"}), brand="exclude"),
-     "contains(lower(text), 'down') AND kind = 'retweet' AND lower(author_handle) <> 'northwindbank'"),
+    (
+        m.PostFilter(text="down", kinds=frozenset({"retweet"}), brand="exclude"),
+        "contains(lower(text), 'down') AND kind = 'retweet' AND lower(author_handle) <> 'northwindbank'",
+    ),
 ]
 
 REF_COUNTS = """
@@ -162,8 +182,22 @@ def reference(ws, edges: np.ndarray, where: str) -> dict[str, np.ndarray]:
     n = len(edges) - 1
     args = [list(range(n)), [int(e) for e in edges[:-1]], [int(e) for e in edges[1:]]]
     rows = ws.con.execute(REF_COUNTS.format(where=where), args).fetchall()
-    cols = ["i", "total", "post", "reply", "quote", "retweet", "scored", "mean", "neg", "neu", "pos",
-            "exposure", "unknown", "cumulative_exposure"]
+    cols = [
+        "i",
+        "total",
+        "post",
+        "reply",
+        "quote",
+        "retweet",
+        "scored",
+        "mean",
+        "neg",
+        "neu",
+        "pos",
+        "exposure",
+        "unknown",
+        "cumulative_exposure",
+    ]
     out = {c: np.array([r[k] for r in rows], dtype=float) for k, c in enumerate(cols)}
     rows = ws.con.execute(REF_UNIQUE.format(where=where), args).fetchall()
     out["unique"] = np.array([r[1] for r in rows], dtype=float)
@@ -202,6 +236,7 @@ def random_ranges(rng: random.Random, count: int):
 
 # ---- rollups and posts agree ---------------------------------------------------------------
 
+
 def test_the_incident_has_what_real_archives_have(incident):
     con = incident.con
     kinds = dict(con.execute("SELECT kind, count(*) FROM posts GROUP BY kind").fetchall())
@@ -218,15 +253,22 @@ def test_the_incident_has_what_real_archives_have(incident):
 def test_series_match_straightforward_sql(incident, k):
     flt, where = FILTERS[k]
     rng = random.Random(100 + k)
-    ranges = [(T0 - 3600, T0 + SPAN + 3600, 3600), (T0 + 40000, T0 + 40000 + 1800, 60),
-              (T0, T0 + SPAN, 86400), *random_ranges(rng, 6)]
+    ranges = [
+        (T0 - 3600, T0 + SPAN + 3600, 3600),
+        (T0 + 40000, T0 + 40000 + 1800, 60),
+        (T0, T0 + SPAN, 86400),
+        *random_ranges(rng, 6),
+    ]
     for start, end, bin_seconds in ranges:
         s = m.binned_series(incident, start, end, bin_seconds, flt)
         assert s.source == ("rollup" if flt.uses_rollups() else "posts")
         edges = m.bin_edges(start, end, bin_seconds, "America/New_York")
         assert s.t.tolist() == edges[:-1].tolist()
-        assert_series_match(s, reference(incident, edges, where), f"{flt.describe() or 'no filter'} "
-                            f"[{start:.0f}, {end:.0f}) by {bin_seconds}")
+        assert_series_match(
+            s,
+            reference(incident, edges, where),
+            f"{flt.describe() or 'no filter'} [{start:.0f}, {end:.0f}) by {bin_seconds}",
+        )
 
 
 def test_rollups_and_posts_paths_agree_for_rollup_filters(incident, tmp_path):
@@ -248,12 +290,22 @@ def test_rollups_and_posts_paths_agree_for_rollup_filters(incident, tmp_path):
     for (f, r), want in expected.items():
         got = m.binned_series(ro, *r, f)
         assert got.source == "posts"
-        for name in ("total", "scored", "exposure", "unknown_reach", "cumulative_exposure",
-                     "unique_audience", "cumulative_unique"):
+        for name in (
+            "total",
+            "scored",
+            "exposure",
+            "unknown_reach",
+            "cumulative_exposure",
+            "unique_audience",
+            "cumulative_unique",
+        ):
             assert getattr(got, name).tolist() == getattr(want, name).tolist(), (f, r, name)
         np.testing.assert_allclose(got.mean_compound, want.mean_compound, rtol=1e-9, equal_nan=True)
     mid = T0 + 50000
-    assert m.posts_around(ro, mid, 900, sort="sentiment")[0] == m.posts_around(incident, mid, 900, sort="sentiment")[0]
+    assert (
+        m.posts_around(ro, mid, 900, sort="sentiment")[0]
+        == m.posts_around(incident, mid, 900, sort="sentiment")[0]
+    )
     assert m.top_amplifiers(ro, mid, mid + 3600) == m.top_amplifiers(incident, mid, mid + 3600)
     ro.close()
 
@@ -263,8 +315,11 @@ def test_non_minute_bins_match_straightforward_sql(incident):
         start, end = T0 + 50000.5, T0 + 50000.5 + 600
         s = m.binned_series(incident, start, end, 45, flt)
         assert s.source == "posts"
-        assert_series_match(s, reference(incident, m.bin_edges(start, end, 45, "America/New_York"), where),
-                            f"45 s bins, {flt.describe()}")
+        assert_series_match(
+            s,
+            reference(incident, m.bin_edges(start, end, 45, "America/New_York"), where),
+            f"45 s bins, {flt.describe()}",
+        )
 
 
 # ---- posts around a time, amplifiers -------------------------------------------------------
@@ -287,7 +342,9 @@ def expected_order(rows, sort: str, desc: bool) -> list[str]:
         known = [r for r in rows if r[col] is not None]
         unknown = [r for r in rows if r[col] is None]
         sign = -1 if desc else 1
-        ordered = sorted(known, key=lambda r: (sign * r[col], r[1], r[0])) + sorted(unknown, key=lambda r: (r[1], r[0]))
+        ordered = sorted(known, key=lambda r: (sign * r[col], r[1], r[0])) + sorted(
+            unknown, key=lambda r: (r[1], r[0])
+        )
     return [r[0] for r in ordered]
 
 
@@ -307,14 +364,23 @@ def test_posts_around_matches_straightforward_sql(incident, sort):
         rows = incident.con.execute(WINDOW_SQL.format(where=where), [t - half, t + half]).fetchall()
         got, total = m.posts_around(incident, t, half, flt, sort=sort, descending=desc, limit=limit)
         assert total == len(rows)
-        assert [r.post_id for r in got] == expected_order(rows, sort, desc)[:limit], (flt, t, half, desc, limit)
+        assert [r.post_id for r in got] == expected_order(rows, sort, desc)[:limit], (
+            flt,
+            t,
+            half,
+            desc,
+            limit,
+        )
 
 
 def test_posts_around_rows_carry_their_scores(incident):
     got, _ = m.posts_around(incident, T0 + 50000, 600, limit=100)
-    scored = dict(incident.con.execute(
-        "SELECT post_id, compound FROM posts_scored WHERE list_contains(?, post_id)",
-        [[r.post_id for r in got]]).fetchall())
+    scored = dict(
+        incident.con.execute(
+            "SELECT post_id, compound FROM posts_scored WHERE list_contains(?, post_id)",
+            [[r.post_id for r in got]],
+        ).fetchall()
+    )
     assert {r.post_id: r.compound for r in got} == scored
     assert any(r.compound is None for r in got) and any(r.compound is not None for r in got)
 
@@ -338,22 +404,29 @@ def test_top_amplifiers_match_straightforward_sql(incident, k):
         end = start + rng.choice((3600, 6 * 3600))
         want = incident.con.execute(AMPLIFIERS_SQL.format(where=where), [start, end]).fetchall()
         got = m.top_amplifiers(incident, start, end, flt, limit=15)
-        assert [(a.author_handle.lower(), a.posts, a.exposure, a.retweets_received) for a in got] == \
-            [tuple(r) for r in want[:15]]
+        assert [(a.author_handle.lower(), a.posts, a.exposure, a.retweets_received) for a in got] == [
+            tuple(r) for r in want[:15]
+        ]
         for a in got:
             assert 1 <= len(a.top_post_ids) <= 3
 
 
 # ---- staying fresh ---------------------------------------------------------------------------
 
-@pytest.fixture()
+
+@pytest.fixture
 def small(tmp_path):
     ws = Workspace.open(tmp_path / "small.duckdb", create=True)
     p = tmp_path / "one.jsonl"
-    p.write_text("".join(json.dumps(s) + "\n" for s in [
-        status("1", T0 + 10, "ann", "great service", 100),
-        status("2", T0 + 20, "NorthwindBank", "we are sorry", 5000),
-    ]))
+    p.write_text(
+        "".join(
+            json.dumps(s) + "\n"
+            for s in [
+                status("1", T0 + 10, "ann", "great service", 100),
+                status("2", T0 + 20, "NorthwindBank", "we are sorry", 5000),
+            ]
+        )
+    )
     assert import_paths(ws, [p])[0].ok
     yield ws, tmp_path
     ws.close()
@@ -424,8 +497,15 @@ def test_while_scores_come_in_recent_rollups_are_served_as_they_are(small, monke
 
 
 def test_a_stale_build_is_served_for_a_while_proportional_to_its_cost():
-    built = {"version": 1, "imports": 1, "posts": 10, "scores": 5, "brand": [], "built_at": 1000.0,
-             "build_s": 2.0}
+    built = {
+        "version": 1,
+        "imports": 1,
+        "posts": 10,
+        "scores": 5,
+        "brand": [],
+        "built_at": 1000.0,
+        "build_s": 2.0,
+    }
     st = rollup.State({**built, "scores": 7}, built)
     assert st.behind_on_scores_only and not st.fresh
     assert st.serves_while_scoring(10, now=1019.0)

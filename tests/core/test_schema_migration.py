@@ -15,21 +15,34 @@ from app.core import annotations, labels, metrics, rollup
 from app.core.errors import WorkspaceError
 from app.core.ingest import import_paths
 from app.core.sentiment import score_missing
-from app.core.store import Workspace
-from app.core.store import rollup_sql, schema
+from app.core.store import Workspace, rollup_sql, schema
 from app.core.store import workspace as workspace_module
 
 NEW_TABLES = {"dismissed_suggestions", "chronicle_edits", "sentiment_labels", *rollup_sql.TABLES}
 
 POST = {
-    "platform": "twitter", "post_id": "400731335900995587", "created_at": datetime(2013, 11, 13, 21, 6, 5),
-    "author_id": "1001", "author_handle": "marcy_dolan", "author_name": "Marcy Dolan",
+    "platform": "twitter",
+    "post_id": "400731335900995587",
+    "created_at": datetime(2013, 11, 13, 21, 6, 5),
+    "author_id": "1001",
+    "author_handle": "marcy_dolan",
+    "author_name": "Marcy Dolan",
     "author_followers": 2150,
     "text": "At what number of Billions of Dollars in fines will it no longer be profitable to run "
-            "your criminal enterprise? #askjpm",
-    "kind": "post", "ref_post_id": None, "ref_author_handle": None, "ref_text": None, "lang": "en",
-    "retweet_count": 0, "like_count": 0, "reply_count": None, "quote_count": None,
-    "hashtags": ["askjpm"], "mentions": [], "urls": [], "import_id": 1,
+    "your criminal enterprise? #askjpm",
+    "kind": "post",
+    "ref_post_id": None,
+    "ref_author_handle": None,
+    "ref_text": None,
+    "lang": "en",
+    "retweet_count": 0,
+    "like_count": 0,
+    "reply_count": None,
+    "quote_count": None,
+    "hashtags": ["askjpm"],
+    "mentions": [],
+    "urls": [],
+    "import_id": 1,
 }
 
 
@@ -43,24 +56,33 @@ def make_v1(path) -> None:
     con.executemany("INSERT INTO meta VALUES (?, ?)", [[k, v] for k, v in schema.DEFAULT_META.items()])
     con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
     con.execute("UPDATE meta SET value = 'America/New_York' WHERE key = 'timezone'")
-    con.execute("INSERT INTO imports (import_id, path, format, rows_read, rows_added) "
-                "VALUES (nextval('import_id_seq'), 'askjpm.jsonl', 'twitter-v1', 1, 1)")
+    con.execute(
+        "INSERT INTO imports (import_id, path, format, rows_read, rows_added) "
+        "VALUES (nextval('import_id_seq'), 'askjpm.jsonl', 'twitter-v1', 1, 1)"
+    )
     cols = ", ".join(POST)
     marks = ", ".join("?" for _ in POST)
-    con.execute(f"INSERT INTO posts ({cols}, text_key) VALUES ({marks}, md5_number(?))",
-                [*POST.values(), POST["text"]])
+    con.execute(
+        f"INSERT INTO posts ({cols}, text_key) VALUES ({marks}, md5_number(?))",
+        [*POST.values(), POST["text"]],
+    )
     con.execute("INSERT INTO sentiment SELECT text_key, -0.6808, 0.0, 0.7, 0.3 FROM posts")
     con.execute(
         "INSERT INTO annotations (starts_at, ends_at, label, category, note, colour, origin, evidence) "
         "VALUES ('2013-11-13 21:00:00', NULL, 'Storm begins', 'escalation', 'hostile questions', "
-        "'#d55e00', 'manual', '{\"post_ids\": [\"400731335900995587\"]}')")
+        "'#d55e00', 'manual', '{\"post_ids\": [\"400731335900995587\"]}')"
+    )
     con.execute("COMMIT")
     con.close()
 
 
 def tables_of(con) -> set[str]:
-    return {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+    }
 
 
 def test_schema_version_is_two_and_migration_one_is_unchanged():
@@ -82,14 +104,19 @@ def test_a_version_1_workspace_is_migrated_and_keeps_its_data(tmp_path):
         assert ws.con.execute("SELECT count(*) FROM imports").fetchone()[0] == 1
         (a,) = annotations.list_annotations(ws)
         assert (a.label, a.category, a.note, a.colour, a.origin) == (
-            "Storm begins", "escalation", "hostile questions", "#d55e00", "manual")
+            "Storm begins",
+            "escalation",
+            "hostile questions",
+            "#d55e00",
+            "manual",
+        )
         assert a.starts_at == metrics.to_unix(datetime(2013, 11, 13, 21, 0)) and a.ends_at is None
         assert a.evidence == {"post_ids": [POST["post_id"]]}
         # the new tables work at once
         labels.set_label(ws, "twitter", POST["post_id"], "negative")
         assert ws.con.execute(
-            "SELECT human_label, vader_class, effective_class FROM posts_labelled").fetchone() == (
-            "negative", "negative", "negative")
+            "SELECT human_label, vader_class, effective_class FROM posts_labelled"
+        ).fetchone() == ("negative", "negative", "negative")
         annotations.dismiss(ws, "peak:1384380000:volume")
         assert annotations.dismissed_keys(ws) == {"peak:1384380000:volume"}
         # a new annotation gets the next id of the old sequence
@@ -135,13 +162,15 @@ def test_the_rollup_tables_of_migration_2_are_those_rollup_creates(tmp_path):
     with Workspace.open(tmp_path / "new.duckdb", create=True) as ws:
         migrated = ws.con.execute(
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_name LIKE 'rollup_%' ORDER BY table_name, ordinal_position").fetchall()
+            "WHERE table_name LIKE 'rollup_%' ORDER BY table_name, ordinal_position"
+        ).fetchall()
     con = duckdb.connect()
     for ddl in rollup_sql.CREATE_TABLES:
         con.execute(ddl)
     made = con.execute(
         "SELECT table_name, column_name, data_type FROM information_schema.columns "
-        "WHERE table_name LIKE 'rollup_%' ORDER BY table_name, ordinal_position").fetchall()
+        "WHERE table_name LIKE 'rollup_%' ORDER BY table_name, ordinal_position"
+    ).fetchall()
     assert migrated == made
 
 

@@ -29,8 +29,11 @@ def assert_scores_exact(ws, analyzer, only_scored=False):
 
 @pytest.fixture
 def imported(workspace, fixtures_dir, helpers):
-    for name in ("python-twitter/get_search_raw.json", "python-twitter/streaming_lines.json",
-                 "twarc-csv/noflat.jsonl"):
+    for name in (
+        "python-twitter/get_search_raw.json",
+        "python-twitter/streaming_lines.json",
+        "twarc-csv/noflat.jsonl",
+    ):
         assert helpers.import_one(workspace, fixtures_dir / name).error is None
     return workspace
 
@@ -68,9 +71,12 @@ def test_retweets_share_their_originals_scores(imported):
     assert n_scores < ws.con.execute("SELECT count(*) FROM posts").fetchone()[0]
     assert ws.con.execute("SELECT count(DISTINCT text_key) FROM sentiment").fetchone()[0] == n_scores
     # every group of posts with one text shares one key and one row of scores
-    assert ws.con.execute(
-        "SELECT count(*) FROM (SELECT text FROM posts GROUP BY text HAVING count(DISTINCT text_key) > 1)"
-    ).fetchone()[0] == 0
+    assert (
+        ws.con.execute(
+            "SELECT count(*) FROM (SELECT text FROM posts GROUP BY text HAVING count(DISTINCT text_key) > 1)"
+        ).fetchone()[0]
+        == 0
+    )
     # a retweet in the search file whose original's text other retweets repeat
     shared = ws.con.execute(
         """SELECT text, count(*) FROM posts WHERE kind = 'retweet' GROUP BY text
@@ -109,7 +115,8 @@ class CancelAfterChunks(CancelToken):
 
 
 def test_cancel_part_way_keeps_finished_chunks_and_a_rerun_completes(
-        workspace, helpers, tmp_path, monkeypatch, analyzer):
+    workspace, helpers, tmp_path, monkeypatch, analyzer
+):
     stream = helpers.write_v1_stream(tmp_path / "stream.jsonl", 3000, distinct_text=True)
     assert helpers.import_one(workspace, stream).added == 3000
     total = distinct_texts(workspace)

@@ -9,6 +9,7 @@ The CLI's ``turning-points --json`` is checked as a user would run it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -19,7 +20,7 @@ import pytest
 
 from app.core import turning_points as tp
 from app.core.ingest import import_paths
-from app.core.progress import CancelToken, Cancelled
+from app.core.progress import Cancelled, CancelToken
 from tests.core import incident_factory as factory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,8 +32,11 @@ def built(tmp_path_factory):
     """Every shape built once for the module, with its suggestions."""
     folder = tmp_path_factory.mktemp("incidents")
     out = {}
-    for name, make in (("fast", factory.fast_escalation), ("slow", factory.slow_escalation),
-                       ("waves", factory.two_waves)):
+    for name, make in (
+        ("fast", factory.fast_escalation),
+        ("slow", factory.slow_escalation),
+        ("waves", factory.two_waves),
+    ):
         inc = make(folder)
         with inc.open() as ws:
             out[name] = (inc, tp.suggest(ws))
@@ -44,8 +48,9 @@ def built(tmp_path_factory):
 
 
 def of_kind(suggestions, kind, **evidence):
-    return [s for s in suggestions if s.kind == kind
-            and all(s.evidence.get(k) == v for k, v in evidence.items())]
+    return [
+        s for s in suggestions if s.kind == kind and all(s.evidence.get(k) == v for k, v in evidence.items())
+    ]
 
 
 def near(suggestions, t, tolerance):
@@ -66,6 +71,7 @@ def test_generated_texts_read_as_intended():
 
 
 # ---- fast escalation ------------------------------------------------------------------------
+
 
 def test_fast_escalation_volume_sentiment_and_alert_at_the_escalation(built):
     inc, found = built["fast"]
@@ -123,8 +129,9 @@ def test_largest_bursts_are_exact(built):
         con = ws.cursor()
         everyone = con.execute(q.BURST_CANDIDATES["posts"], [1]).fetchall()
         assert len(everyone) > 100  # more than the first round takes
-        brute = con.execute(q.BURSTS, [900_000, [p for p, _, _ in everyone], [i for _, i, _ in everyone],
-                                       3, 1, 30]).fetchall()
+        brute = con.execute(
+            q.BURSTS, [900_000, [p for p, _, _ in everyone], [i for _, i, _ in everyone], 3, 1, 30]
+        ).fetchall()
     assert sorted(s.evidence["subject"] for s in found) == sorted(r[1] for r in brute)
     assert sorted(s.evidence["shares_in_window"] for s in found) == sorted(r[2] for r in brute)
 
@@ -187,6 +194,7 @@ def test_fast_escalation_brand_actions_and_latency(built):
 
 # ---- slow escalation, quiet brand -----------------------------------------------------------
 
+
 def test_slow_escalation_is_found_within_the_ramp(built):
     inc, found = built["slow"]
     a, b = inc.planted["ramp_start"], inc.planted["ramp_end"]
@@ -209,6 +217,7 @@ def test_quiet_brand_has_no_actions(built):
 
 
 # ---- two waves ------------------------------------------------------------------------------
+
 
 def test_two_waves_each_found(built):
     inc, found = built["waves"]
@@ -234,6 +243,7 @@ def test_two_waves_each_found(built):
 
 # ---- calm archives --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["calm4", "calm5"])
 def test_calm_archive_yields_no_escalation(built, name):
     inc, found = built[name]
@@ -250,8 +260,9 @@ def test_calm_archive_yields_no_escalation(built, name):
 
 # ---- what every suggestion is ---------------------------------------------------------------
 
+
 def test_every_suggestion_is_well_formed(built):
-    for name, (inc, found) in built.items():
+    for name, (_inc, found) in built.items():
         assert [s.time for s in found] == sorted(s.time for s in found), name
         keys = [s.key() for s in found]
         assert len(keys) == len(set(keys)), name
@@ -265,16 +276,16 @@ def test_every_suggestion_is_well_formed(built):
 
 
 def test_series_kinds_not_repeated_within_tolerance(built):
-    for name, (inc, found) in built.items():
+    for name, (_inc, found) in built.items():
         width = bin_of(found)
         for kind in ("volume_change", "sentiment_shift"):
             for direction in ("rise", "fall"):
                 times = [s.time for s in of_kind(found, kind, direction=direction)]
-                assert all(b - a > 2 * width for a, b in zip(times, times[1:])), (name, kind, direction)
+                assert all(b - a > 2 * width for a, b in itertools.pairwise(times)), (name, kind, direction)
 
 
 def test_explanations_carry_their_numbers(built):
-    inc, found = built["fast"]
+    _inc, found = built["fast"]
     for s in of_kind(found, "volume_change"):
         assert f"{s.evidence['posts_first_bin']:,}" in s.explanation
         assert "EDT on Wed 6 Oct" in s.explanation or "EDT on Thu 7 Oct" in s.explanation
@@ -299,21 +310,42 @@ def test_keys_are_stable_across_runs(built):
 
 
 def test_as_json_shape():
-    s = tp.Suggestion(1384376400.0, None, "peak", "Peak", "Busiest hour.", 0.81234,
-                      {"post_ids": ["1"], "accounts": ["a"], "subject": "volume"})
-    assert s.as_json() == {"time": "2013-11-13T21:00:00Z", "end": None, "kind": "peak", "label": "Peak",
-                           "explanation": "Busiest hour.", "score": 0.812,
-                           "evidence": {"post_ids": ["1"], "accounts": ["a"], "subject": "volume"}}
+    s = tp.Suggestion(
+        1384376400.0,
+        None,
+        "peak",
+        "Peak",
+        "Busiest hour.",
+        0.81234,
+        {"post_ids": ["1"], "accounts": ["a"], "subject": "volume"},
+    )
+    assert s.as_json() == {
+        "time": "2013-11-13T21:00:00Z",
+        "end": None,
+        "kind": "peak",
+        "label": "Peak",
+        "explanation": "Busiest hour.",
+        "score": 0.812,
+        "evidence": {"post_ids": ["1"], "accounts": ["a"], "subject": "volume"},
+    }
     assert s.key() == "peak:1384376400:volume"
 
 
 # ---- settings are honoured ------------------------------------------------------------------
 
+
 def test_settings_change_what_is_found(built):
-    inc, found = built["fast"]
+    inc, _found = built["fast"]
     with inc.open() as ws:
-        strict = tp.suggest(ws, tp.Settings(amplification_min_shares=1000, influencer_median_ratio=1e6,
-                                            volume_min_ratio=100, alert=tp.AlertRule(volume_factor=1000)))
+        strict = tp.suggest(
+            ws,
+            tp.Settings(
+                amplification_min_shares=1000,
+                influencer_median_ratio=1e6,
+                volume_min_ratio=100,
+                alert=tp.AlertRule(volume_factor=1000),
+            ),
+        )
         hourly = tp.suggest(ws, tp.Settings(bin_seconds=3600))
     assert not of_kind(strict, "amplification")
     assert not of_kind(strict, "influencer_entry")
@@ -342,7 +374,7 @@ def test_read_only_workspace_gives_the_same(built):
 
 def test_unscored_workspace(built, new_workspace):
     """Before sentiment is scored there is nothing to say about it, and the rest still works."""
-    inc, found = built["fast"]
+    inc, _found = built["fast"]
     ws = new_workspace("unscored")
     (report,) = import_paths(ws, [inc.path.with_suffix(".jsonl")])
     assert report.ok
@@ -360,6 +392,7 @@ def test_empty_workspace(workspace):
 
 # ---- the press list and dates in links ------------------------------------------------------
 
+
 def test_bundled_press_list():
     press = tp.load_press_list()
     assert len(set(press.accounts.values())) >= 75
@@ -370,43 +403,53 @@ def test_bundled_press_list():
 
 def test_press_list_flat_form(tmp_path):
     path = tmp_path / "press.json"
-    path.write_text(json.dumps({"accounts": ["@LocalNews"],
-                                "domains": {"https://www.local.example/": "Local News"}}))
+    path.write_text(
+        json.dumps({"accounts": ["@LocalNews"], "domains": {"https://www.local.example/": "Local News"}})
+    )
     press = tp.load_press_list(path)
     assert press.accounts == {"localnews": "@LocalNews"}
     assert press.domains == {"local.example": "Local News"}
 
 
-@pytest.mark.parametrize("url, domain", [
-    ("http://jp.reuters.com/article/2013/11/14/x", "reuters.com"),
-    ("https://www.FT.com", "ft.com"),
-    ("http://dealbook.nytimes.com/2013/11/13/x/", "dealbook.nytimes.com"),
-    ("http://www.nytimes.com:80/2013/10/20/x.html", "nytimes.com"),
-    ("https://user@news.bbc.co.uk/?q=1", "bbc.co.uk"),
-    ("https://notft.com/x", None),
-    ("https://ft.com.example.net/", None),
-    ("http://example.com/?u=http://reuters.com/", None),
-])
+@pytest.mark.parametrize(
+    ("url", "domain"),
+    [
+        ("http://jp.reuters.com/article/2013/11/14/x", "reuters.com"),
+        ("https://www.FT.com", "ft.com"),
+        ("http://dealbook.nytimes.com/2013/11/13/x/", "dealbook.nytimes.com"),
+        ("http://www.nytimes.com:80/2013/10/20/x.html", "nytimes.com"),
+        ("https://user@news.bbc.co.uk/?q=1", "bbc.co.uk"),
+        ("https://notft.com/x", None),
+        ("https://ft.com.example.net/", None),
+        ("http://example.com/?u=http://reuters.com/", None),
+    ],
+)
 def test_press_domains_match_hosts_and_subdomains(url, domain):
     import duckdb
 
-    pattern = tp.domains_pattern(["reuters.com", "ft.com", "nytimes.com", "dealbook.nytimes.com", "bbc.co.uk"])
+    pattern = tp.domains_pattern(
+        ["reuters.com", "ft.com", "nytimes.com", "dealbook.nytimes.com", "bbc.co.uk"]
+    )
     con = duckdb.connect()
-    matched, got = con.execute("SELECT regexp_matches(?, ?), lower(regexp_extract(?, ?, 1))",
-                               [url, pattern, url, pattern]).fetchone()
+    matched, got = con.execute(
+        "SELECT regexp_matches(?, ?), lower(regexp_extract(?, ?, 1))", [url, pattern, url, pattern]
+    ).fetchone()
     assert (got if matched else None) == domain
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("http://www.bloomberg.com/news/2013-09-19/jpmorgan-to-pay.html", "2013-09-19"),
-    ("http://www.nytimes.com/2013/10/20/business/deal.html", "2013-10-20"),
-    ("http://www.rollingstone.com/politics/news/the-last-mystery-20130619", "2013-06-19"),
-    ("http://blogs.hbr.org/2013/11/jpmorgan-twitter/", "2013-11-30"),
-    ("https://www.reuters.com/business/acme-bank-2021-10-06/", "2021-10-06"),
-    ("https://www.ft.com/content/8a7b6c5d", None),
-    ("https://example.com/item/123456789012", None),
-    ("https://www.20131301.com/", None),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://www.bloomberg.com/news/2013-09-19/jpmorgan-to-pay.html", "2013-09-19"),
+        ("http://www.nytimes.com/2013/10/20/business/deal.html", "2013-10-20"),
+        ("http://www.rollingstone.com/politics/news/the-last-mystery-20130619", "2013-06-19"),
+        ("http://blogs.hbr.org/2013/11/jpmorgan-twitter/", "2013-11-30"),
+        ("https://www.reuters.com/business/acme-bank-2021-10-06/", "2021-10-06"),
+        ("https://www.ft.com/content/8a7b6c5d", None),
+        ("https://example.com/item/123456789012", None),
+        ("https://www.20131301.com/", None),
+    ],
+)
 def test_url_date(url, expected):
     got = tp.url_date(url)
     assert (got.isoformat() if got else None) == expected
@@ -414,10 +457,16 @@ def test_url_date(url, expected):
 
 # ---- the command line -----------------------------------------------------------------------
 
+
 def test_cli_json(built):
     inc, found = built["fast"]
-    res = subprocess.run([sys.executable, "-m", "app", "turning-points", str(inc.path), "--json"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-m", "app", "turning-points", str(inc.path), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
     assert isinstance(data, list) and len(data) == len(found)
@@ -438,8 +487,13 @@ def test_cli_json(built):
 
 def test_cli_readable(built):
     inc, found = built["fast"]
-    res = subprocess.run([sys.executable, "-m", "app", "turning-points", str(inc.path)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-m", "app", "turning-points", str(inc.path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stderr
     out = res.stdout
     assert f"({len(found)}; times in America/New_York)" in out
@@ -449,7 +503,12 @@ def test_cli_readable(built):
 
 
 def test_cli_missing_workspace(tmp_path):
-    res = subprocess.run([sys.executable, "-m", "app", "turning-points", str(tmp_path / "none.duckdb")],
-                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        [sys.executable, "-m", "app", "turning-points", str(tmp_path / "none.duckdb")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert res.returncode == 1
     assert "no workspace" in res.stderr

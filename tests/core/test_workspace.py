@@ -19,8 +19,12 @@ def test_new_workspace_has_schema_version_and_defaults(workspace):
     assert meta["incident_name"] == DEFAULT_META["incident_name"]
     assert meta["timezone"] == "UTC"
     assert json.loads(meta["brand_handles"]) == []
-    tables = {r[0] for r in workspace.con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    tables = {
+        r[0]
+        for r in workspace.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+    }
     assert {"posts", "sentiment", "posts_scored", "imports", "meta", "annotations"} <= tables
 
 
@@ -30,10 +34,28 @@ def test_posts_columns_are_the_public_contract(workspace):
         "ORDER BY ordinal_position"
     ).fetchall()
     assert [c for c, _ in cols] == [
-        "platform", "post_id", "created_at", "author_id", "author_handle", "author_name",
-        "author_followers", "text", "kind", "ref_post_id", "ref_author_handle", "ref_text", "lang",
-        "retweet_count", "like_count", "reply_count", "quote_count", "hashtags", "mentions", "urls",
-        "text_key", "import_id",
+        "platform",
+        "post_id",
+        "created_at",
+        "author_id",
+        "author_handle",
+        "author_name",
+        "author_followers",
+        "text",
+        "kind",
+        "ref_post_id",
+        "ref_author_handle",
+        "ref_text",
+        "lang",
+        "retweet_count",
+        "like_count",
+        "reply_count",
+        "quote_count",
+        "hashtags",
+        "mentions",
+        "urls",
+        "text_key",
+        "import_id",
     ]
     types = dict(cols)
     assert types["created_at"] == "TIMESTAMP" and types["post_id"] == "VARCHAR"
@@ -43,8 +65,11 @@ def test_posts_columns_are_the_public_contract(workspace):
 def test_settings_survive_reopening(tmp_path):
     path = tmp_path / "incident.duckdb"
     with Workspace.open(path, create=True) as ws:
-        ws.configure(name="  Card outage, November  ", timezone="America/New_York",
-                     brand_handles=["@AcmeSupport", "AcmeNews"])
+        ws.configure(
+            name="  Card outage, November  ",
+            timezone="America/New_York",
+            brand_handles=["@AcmeSupport", "AcmeNews"],
+        )
     with Workspace.open(path) as ws:
         assert ws.incident_name == "Card outage, November"
         assert ws.timezone == "America/New_York"
@@ -52,11 +77,14 @@ def test_settings_survive_reopening(tmp_path):
         assert ws.meta()["schema_version"] == str(SCHEMA_VERSION)
 
 
-@pytest.mark.parametrize("bad, hint", [
-    ("Europe/Lodnon", "Europe/London"),      # a typo: a suggestion
-    ("london", "Europe/London"),             # part of a name: a suggestion
-    ("xyz 123 qqq", "America/New_York"),     # nothing close: an example of the form
-])
+@pytest.mark.parametrize(
+    ("bad", "hint"),
+    [
+        ("Europe/Lodnon", "Europe/London"),  # a typo: a suggestion
+        ("london", "Europe/London"),  # part of a name: a suggestion
+        ("xyz 123 qqq", "America/New_York"),  # nothing close: an example of the form
+    ],
+)
 def test_bad_time_zone_is_refused_with_a_hint(workspace, bad, hint):
     before = workspace.meta()
     with pytest.raises(UserError) as caught:
@@ -113,8 +141,10 @@ def test_info_figures(workspace, fixtures_dir, helpers):
     assert info["last_post_utc"] == last.isoformat() + "Z"
     assert info["first_post_utc"].startswith("2016-01-23T20:19:")
     assert info["last_post_utc"].startswith("2021-04-08T")
-    assert info["authors"] == workspace.con.execute(
-        "SELECT count(DISTINCT author_handle) FROM posts").fetchone()[0]
+    assert (
+        info["authors"]
+        == workspace.con.execute("SELECT count(DISTINCT author_handle) FROM posts").fetchone()[0]
+    )
     assert info["known_followers_share"] == 1.0
     assert info["scored_share"] == 0
 

@@ -11,17 +11,31 @@ def v1_time(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, timezone.utc).strftime("%a %b %d %H:%M:%S +0000 %Y")
 
 
-def status(post_id: str, t: float, handle: str, text: str, followers: int | None = None, *,
-           retweet_of: dict | None = None, reply_to: dict | None = None, quote_of: dict | None = None,
-           lang: str = "en", hashtags: tuple[str, ...] = (), retweets: int | None = None,
-           likes: int | None = None) -> dict:
+def status(
+    post_id: str,
+    t: float,
+    handle: str,
+    text: str,
+    followers: int | None = None,
+    *,
+    retweet_of: dict | None = None,
+    reply_to: dict | None = None,
+    quote_of: dict | None = None,
+    lang: str = "en",
+    hashtags: tuple[str, ...] = (),
+    retweets: int | None = None,
+    likes: int | None = None,
+) -> dict:
     """One v1.1 status as the streaming API writes it (followers omitted = unknown)."""
-    user = {"id_str": str(zlib.crc32(handle.lower().encode())), "screen_name": handle,
-            "name": handle.title()}
+    user = {"id_str": str(zlib.crc32(handle.lower().encode())), "screen_name": handle, "name": handle.title()}
     if followers is not None:
         user["followers_count"] = followers
     s = {
-        "created_at": v1_time(t), "id_str": post_id, "text": text, "user": user, "lang": lang,
+        "created_at": v1_time(t),
+        "id_str": post_id,
+        "text": text,
+        "user": user,
+        "lang": lang,
         "entities": {"hashtags": [{"text": h} for h in hashtags], "user_mentions": [], "urls": []},
     }
     if retweets is not None:

@@ -36,8 +36,9 @@ def bundle(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     # this interpreter's PYTHONPATH / PYTHONHOME
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON") and k != "VIRTUAL_ENV"}
     env["QT_QPA_PLATFORM"] = "offscreen"
-    return subprocess.run([str(EXE), *args], cwd=BUNDLE.parent, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [str(EXE), *args], cwd=BUNDLE.parent, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def ok(result: subprocess.CompletedProcess) -> str:
@@ -101,7 +102,9 @@ def test_sentiment_workers_start_in_the_frozen_app(tmp_path):
     con.execute(f"ATTACH '{src}' AS s (READ_ONLY)")
     n = con.execute("SELECT count(*) FROM b.sentiment").fetchone()[0]
     assert n > 3000  # enough texts for the worker pool, not the in-process path
-    diff = con.execute("SELECT count(*) FROM (SELECT * FROM b.sentiment EXCEPT SELECT * FROM s.sentiment)").fetchone()[0]
+    diff = con.execute(
+        "SELECT count(*) FROM (SELECT * FROM b.sentiment EXCEPT SELECT * FROM s.sentiment)"
+    ).fetchone()[0]
     assert diff == 0
 
 
@@ -109,6 +112,12 @@ def test_bundle_is_lean():
     size = sum(p.stat().st_size for p in BUNDLE.rglob("*") if p.is_file() and not p.is_symlink())
     assert size < 250 * 1024 * 1024, f"the bundle is {size / 2**20:.0f} MiB"
     names = {p.name for p in BUNDLE.rglob("*")}
-    for unwanted in ("libQt6Quick.so.6", "libQt6Qml.so.6", "libQt6Network.so.6", "QtQuick.abi3.so",
-                     "libQt6WebEngineCore.so.6", "_tkinter.cpython-311-x86_64-linux-gnu.so"):
+    for unwanted in (
+        "libQt6Quick.so.6",
+        "libQt6Qml.so.6",
+        "libQt6Network.so.6",
+        "QtQuick.abi3.so",
+        "libQt6WebEngineCore.so.6",
+        "_tkinter.cpython-311-x86_64-linux-gnu.so",
+    ):
         assert unwanted not in names

@@ -17,7 +17,11 @@ FIXTURES = ROOT / "tests" / "fixtures"
 def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run(
-        [sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=300,
     )
     if check:
@@ -45,16 +49,31 @@ def test_import_info_config_round_trip(tmp_path):
     assert [i["format"] for i in info["imports"]] == ["twitter-v2", "twitter-v2"]
 
     settings = json.loads(
-        cli("config", str(ws), "--name", "Test incident", "--timezone", "America/New_York",
-            "--brand", "@JPMorgan", "chase", "--json").stdout
+        cli(
+            "config",
+            str(ws),
+            "--name",
+            "Test incident",
+            "--timezone",
+            "America/New_York",
+            "--brand",
+            "@JPMorgan",
+            "chase",
+            "--json",
+        ).stdout
     )
-    assert settings == {"incident_name": "Test incident", "timezone": "America/New_York",
-                        "brand_handles": ["chase", "jpmorgan"]}
+    assert settings == {
+        "incident_name": "Test incident",
+        "timezone": "America/New_York",
+        "brand_handles": ["chase", "jpmorgan"],
+    }
     text = cli("info", str(ws)).stdout
     assert "Test incident" in text and "@jpmorgan" in text
 
     with duckdb.connect(str(ws), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM posts_scored WHERE compound IS NOT NULL").fetchone()[0] == 100
+        assert (
+            con.execute("SELECT count(*) FROM posts_scored WHERE compound IS NOT NULL").fetchone()[0] == 100
+        )
 
 
 def test_errors_are_one_line_and_non_zero(tmp_path):
@@ -77,16 +96,29 @@ def test_errors_are_one_line_and_non_zero(tmp_path):
 def test_csv_mapping_from_the_command_line(tmp_path):
     csv_file = tmp_path / "export.csv"
     csv_file.write_text(
-        "Tweet ID,When,Who,Body\n"
-        "1400000000000000001,2013-11-13 21:03:07,@someone,Hello #AskJPM\n",
+        "Tweet ID,When,Who,Body\n1400000000000000001,2013-11-13 21:03:07,@someone,Hello #AskJPM\n",
         encoding="utf-8",
     )
     ws = tmp_path / "m.duckdb"
-    out = cli("import", str(ws), str(csv_file), "--map", "Tweet ID=post_id", "--map", "When=created_at",
-              "--map", "Who=author_handle", "--map", "Body=text", "--json").stdout
+    out = cli(
+        "import",
+        str(ws),
+        str(csv_file),
+        "--map",
+        "Tweet ID=post_id",
+        "--map",
+        "When=created_at",
+        "--map",
+        "Who=author_handle",
+        "--map",
+        "Body=text",
+        "--json",
+    ).stdout
     assert json.loads(out)["files"][0]["added"] == 1
     with duckdb.connect(str(ws), read_only=True) as con:
-        row = con.execute("SELECT post_id, author_handle, hashtags, created_at::VARCHAR FROM posts").fetchone()
+        row = con.execute(
+            "SELECT post_id, author_handle, hashtags, created_at::VARCHAR FROM posts"
+        ).fetchone()
     assert row == ("1400000000000000001", "someone", [], "2013-11-13 21:03:07")
 
 

@@ -30,12 +30,21 @@ POST_TIME = datetime(2013, 11, 12, 15, 0, tzinfo=timezone.utc)  # the simmer pha
 def _tweet(i: int, when: datetime, text: str, handle: str, followers: int, rt_of: dict | None = None) -> dict:
     d = {
         "created_at": when.strftime("%a %b %d %H:%M:%S +0000 %Y"),
-        "id": 900000000000000000 + i, "id_str": str(900000000000000000 + i),
-        "text": text, "truncated": False, "lang": "en",
+        "id": 900000000000000000 + i,
+        "id_str": str(900000000000000000 + i),
+        "text": text,
+        "truncated": False,
+        "lang": "en",
         "in_reply_to_status_id_str": None,
-        "user": {"id": 7000 + i, "id_str": str(7000 + i), "name": handle.title() + " Ünïcode",
-                 "screen_name": handle, "followers_count": followers},
-        "retweet_count": 0, "favorite_count": 0,
+        "user": {
+            "id": 7000 + i,
+            "id_str": str(7000 + i),
+            "name": handle.title() + " Ünïcode",
+            "screen_name": handle,
+            "followers_count": followers,
+        },
+        "retweet_count": 0,
+        "favorite_count": 0,
         "entities": {"hashtags": [], "user_mentions": [], "urls": []},
     }
     if rt_of is not None:
@@ -45,8 +54,9 @@ def _tweet(i: int, when: datetime, text: str, handle: str, followers: int, rt_of
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True,
-                          env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +70,16 @@ def hostile_ws(tmp_path_factory):
     shutil.copy(base, path)
     original = _tweet(0, POST_TIME, f"{HOSTILE} {ACCENTS} {CJK}", "hostile_test", 5_000_000)
     lines = [original] + [
-        _tweet(i, POST_TIME + timedelta(minutes=i), "RT @hostile_test: " + original["text"],
-               f"rter{i}", 100, rt_of=original) for i in range(1, 61)]
+        _tweet(
+            i,
+            POST_TIME + timedelta(minutes=i),
+            "RT @hostile_test: " + original["text"],
+            f"rter{i}",
+            100,
+            rt_of=original,
+        )
+        for i in range(1, 61)
+    ]
     extra = d / "extra.jsonl"
     extra.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
     r = _cli("import", str(path), str(extra))
@@ -81,8 +99,18 @@ def _squash(text: str) -> str:
 @pytest.fixture(scope="module")
 def a4_pdf(hostile_ws, tmp_path_factory):
     out = tmp_path_factory.mktemp("out") / "report.pdf"
-    r = _cli("report", str(hostile_ws), "-o", str(out), "--title", "Post-mortem <i>draft</i>",
-             "--author", "Zoë Comms", "--paper", "a4")
+    r = _cli(
+        "report",
+        str(hostile_ws),
+        "-o",
+        str(out),
+        "--title",
+        "Post-mortem <i>draft</i>",
+        "--author",
+        "Zoë Comms",
+        "--paper",
+        "a4",
+    )
     assert r.returncode == 0, r.stderr
     return out
 
@@ -131,16 +159,29 @@ def test_non_ascii_extractable(a4_pdf):
     assert _squash(ACCENTS) in flat
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841
-    has_cjk = any(QFontDatabase.writingSystems(f) and QFontDatabase.WritingSystem.Japanese
-                  in QFontDatabase.writingSystems(f) for f in QFontDatabase.families())
+    has_cjk = any(
+        QFontDatabase.writingSystems(f)
+        and QFontDatabase.WritingSystem.Japanese in QFontDatabase.writingSystems(f)
+        for f in QFontDatabase.families()
+    )
     if has_cjk:
         assert CJK in flat
 
 
 def test_letter_and_a4_page_sizes(a4_pdf, hostile_ws, tmp_path):
     out = tmp_path / "letter.pdf"
-    r = _cli("report", str(hostile_ws), "-o", str(out), "--paper", "letter",
-             "--sections", "cover", "summary", "timeline")
+    r = _cli(
+        "report",
+        str(hostile_ws),
+        "-o",
+        str(out),
+        "--paper",
+        "letter",
+        "--sections",
+        "cover",
+        "summary",
+        "timeline",
+    )
     assert r.returncode == 0, r.stderr
     letter = pypdf.PdfReader(str(out))
     w, h = float(letter.pages[0].mediabox.width), float(letter.pages[0].mediabox.height)
@@ -167,13 +208,25 @@ def test_html_is_self_contained_and_escaped(hostile_ws, tmp_path):
 
 def test_export_cli(hostile_ws, tmp_path):
     out = tmp_path / "posts.json"
-    r = _cli("export", str(hostile_ws), "--what", "posts", "--from", "2013-11-12T15:00:00Z",
-             "--to", "2013-11-12T15:05:00Z", "-o", str(out))
+    r = _cli(
+        "export",
+        str(hostile_ws),
+        "--what",
+        "posts",
+        "--from",
+        "2013-11-12T15:00:00Z",
+        "--to",
+        "2013-11-12T15:05:00Z",
+        "-o",
+        str(out),
+    )
     assert r.returncode == 0, r.stderr
     rows = json.loads(out.read_text(encoding="utf-8"))
     assert {"900000000000000000", "900000000000000004"} <= {x["post_id"] for x in rows}
     assert any(x["text"].startswith(HOSTILE) for x in rows)
     r = _cli("export", str(hostile_ws), "--what", "series", "--bin", "86400", "-o", str(tmp_path / "s.csv"))
     assert r.returncode == 0, r.stderr
-    r = _cli("export", str(hostile_ws), "--what", "posts", "--from", "yesterday", "-o", str(tmp_path / "x.csv"))
+    r = _cli(
+        "export", str(hostile_ws), "--what", "posts", "--from", "yesterday", "-o", str(tmp_path / "x.csv")
+    )
     assert r.returncode != 0 and "ISO 8601" in r.stderr

@@ -14,7 +14,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_app(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=timeout,
     )
 
@@ -63,10 +67,21 @@ def test_self_test_does_not_touch_the_users_settings(tmp_path):
     ws = tmp_path / "sample.duckdb"
     assert run_app("demo", "--no-gui", str(ws)).returncode == 0
     home = tmp_path / "home"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(home),
-               XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local" / "share"))
-    result = subprocess.run([sys.executable, "-m", "app", "--self-test", str(ws)], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--self-test", str(ws)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     config = home / ".config"
     written = [p for p in config.rglob("*") if p.is_file()] if config.exists() else []

@@ -56,16 +56,15 @@ def run_to_end(qtbot, dialog: ImportDialog) -> list:
 
 def table_rows(dialog: ImportDialog) -> list[dict[str, str]]:
     t = dialog.table
-    return [
-        {COLUMNS[c]: t.item(r, c).text() for c in range(t.columnCount())}
-        for r in range(t.rowCount())
-    ]
+    return [{COLUMNS[c]: t.item(r, c).text() for c in range(t.columnCount())} for r in range(t.rowCount())]
 
 
 def counts(ws) -> tuple[int, int]:
     with ws.cursor() as cur:
-        return (cur.execute("SELECT count(*) FROM posts").fetchone()[0],
-                cur.execute("SELECT count(*) FROM imports").fetchone()[0])
+        return (
+            cur.execute("SELECT count(*) FROM posts").fetchone()[0],
+            cur.execute("SELECT count(*) FROM imports").fetchone()[0],
+        )
 
 
 def test_two_real_files_show_their_counts(qtbot, runner, workspace):
@@ -76,8 +75,12 @@ def test_two_real_files_show_their_counts(qtbot, runner, workspace):
     assert all(r.ok for r in reports)
     rows = table_rows(dialog)
     assert rows[0] | {"Problem": ""} == {
-        "File": STREAM.name, "Format": "Twitter API v1.1", "Added": "71",
-        "Already in the workspace": "1", "Rejected": "0", "Problem": "",
+        "File": STREAM.name,
+        "Format": "Twitter API v1.1",
+        "Added": "71",
+        "Already in the workspace": "1",
+        "Rejected": "0",
+        "Problem": "",
     }
     assert rows[1]["File"] == NOFLAT.name and rows[1]["Added"] == "100"
     assert rows[1]["Format"] == "Twitter API v2 (twarc2)"
@@ -143,15 +146,14 @@ def test_an_unknown_csv_asks_for_a_column_mapping(qtbot, runner, workspace, tmp_
     path.write_text(
         "Ref,Posted,Body,Account,Fans\n"
         "9001,2024-03-01T10:00:00Z,Where is my refund?,ana,1200\n"
-        "9002,2024-03-01T10:05:00Z,\"Still waiting, @Acme\",ben,35\n"
+        '9002,2024-03-01T10:05:00Z,"Still waiting, @Acme",ben,35\n'
         "9003,2024-03-01T10:07:00Z,Same here,cy,\n",
         encoding="utf-8",
     )
     asked = []
 
     def fill_and_accept(self):
-        asked.append((self.path, list(self.columns), self.preview.rowCount(),
-                      self.preview.item(1, 2).text()))
+        asked.append((self.path, list(self.columns), self.preview.rowCount(), self.preview.item(1, 2).text()))
         assert not self.ok_button.isEnabled()  # "Ref" and "Posted" are not guessed
         self.set_column("post_id", "Ref")
         self.set_column("created_at", "Posted")
@@ -175,9 +177,11 @@ def test_an_unknown_csv_asks_for_a_column_mapping(qtbot, runner, workspace, tmp_
             "SELECT post_id, author_handle, author_followers, text FROM posts "
             "WHERE post_id LIKE '900%' ORDER BY post_id"
         ).fetchall()
-    assert rows == [("9001", "ana", 1200, "Where is my refund?"),
-                    ("9002", "ben", 35, "Still waiting, @Acme"),
-                    ("9003", "cy", None, "Same here")]
+    assert rows == [
+        ("9001", "ana", 1200, "Where is my refund?"),
+        ("9002", "ben", 35, "Still waiting, @Acme"),
+        ("9003", "cy", None, "Same here"),
+    ]
 
 
 def test_a_mapping_not_given_skips_the_file(qtbot, runner, workspace, tmp_path, monkeypatch):
@@ -205,8 +209,11 @@ def test_cancel_keeps_the_workspace_as_it_was(qtbot, runner, workspace, helpers,
     dialog = make_dialog(qtbot, runner, workspace, [big_stream])
     finished = []
     dialog.finished_import.connect(finished.append)
-    with qtbot.waitSignal(dialog.progress_changed, timeout=TIMEOUT_MS,
-                          check_params_cb=lambda value, message: dialog.state == "importing"):
+    with qtbot.waitSignal(
+        dialog.progress_changed,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda value, message: dialog.state == "importing",
+    ):
         dialog.start()
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(finished), timeout=TIMEOUT_MS)
@@ -224,8 +231,11 @@ def test_cancel_keeps_the_workspace_as_it_was(qtbot, runner, workspace, helpers,
 
 def test_cancel_keeps_the_files_finished_before(qtbot, runner, workspace, big_stream):
     dialog = make_dialog(qtbot, runner, workspace, [TWITWI_CSV, big_stream, NOFLAT])
-    with qtbot.waitSignal(dialog.progress_changed, timeout=TIMEOUT_MS,
-                          check_params_cb=lambda value, message: big_stream.name in dialog.file_label.text()):
+    with qtbot.waitSignal(
+        dialog.progress_changed,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda value, message: big_stream.name in dialog.file_label.text(),
+    ):
         dialog.start()
     with qtbot.waitSignal(dialog.finished_import, timeout=TIMEOUT_MS) as blocker:
         dialog.cancel()
@@ -246,8 +256,11 @@ def test_cancel_keeps_the_files_finished_before(qtbot, runner, workspace, big_st
 
 def test_closing_the_window_cancels_the_import(qtbot, runner, workspace, big_stream):
     dialog = make_dialog(qtbot, runner, workspace, [big_stream])
-    with qtbot.waitSignal(dialog.progress_changed, timeout=TIMEOUT_MS,
-                          check_params_cb=lambda value, message: dialog.state == "importing"):
+    with qtbot.waitSignal(
+        dialog.progress_changed,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda value, message: dialog.state == "importing",
+    ):
         dialog.start()
     with qtbot.waitSignal(dialog.finished_import, timeout=TIMEOUT_MS) as blocker:
         dialog.close()
@@ -273,5 +286,5 @@ def test_the_ui_keeps_turning_during_a_long_import(qtbot, runner, workspace, big
     # an import long enough to matter, during which the event loop kept running
     assert elapsed > 0.5
     assert len(ticks) > 30
-    gaps = [b - a for a, b in zip([started, *ticks], ticks)]
+    gaps = [b - a for a, b in zip([started, *ticks], ticks, strict=False)]
     assert max(gaps) < 0.5, f"the UI froze for {max(gaps):.2f} s"

@@ -45,13 +45,19 @@ def test_a_workspace_open_elsewhere_is_explained(qtbot, tmp_path, monkeypatch):
     path = tmp_path / "held.duckdb"
     Workspace.open(path, create=True).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys, time, duckdb
             con = duckdb.connect({str(path)!r})
             print("ready", flush=True)
             sys.stdin.readline()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
@@ -104,7 +110,13 @@ def test_dropping_an_archive_opens_the_import(qtbot, tmp_path):
     opened = []
     real_start = w.start_import
     w.start_import = lambda paths: opened.append(real_start(paths))
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     w.dropEvent(event)
     dialog = opened[0]
     qtbot.waitUntil(lambda: dialog.outcome == "done", timeout=20000)

@@ -135,8 +135,17 @@ def test_values_written_by_hand_are_read_as_their_type(tmp_path, qapp):
 
 
 def test_mapping_dialog_guesses_from_column_names(qtbot, tmp_path):
-    columns = ["Tweet ID", "Date (UTC)", "Message", "Screen Name", "User Followers", "Likes",
-               "Language", "Links", "Notes"]
+    columns = [
+        "Tweet ID",
+        "Date (UTC)",
+        "Message",
+        "Screen Name",
+        "User Followers",
+        "Likes",
+        "Language",
+        "Links",
+        "Notes",
+    ]
     dialog = ColumnMappingDialog(tmp_path / "export.csv", columns, [], None)
     qtbot.addWidget(dialog)
     assert dialog.mapping() == {
@@ -173,8 +182,12 @@ def test_mapping_dialog_needs_id_time_and_text(qtbot, tmp_path):
     dialog.combos["created_at"].setCurrentText("when")
     assert dialog.ok_button.isEnabled()
     dialog.set_column("author_handle", "who")
-    assert dialog.mapping() == {"post_id": "ref", "created_at": "when", "text": "body",
-                                "author_handle": "who"}
+    assert dialog.mapping() == {
+        "post_id": "ref",
+        "created_at": "when",
+        "text": "body",
+        "author_handle": "who",
+    }
 
     dialog.set_column("text", None)
     assert not dialog.ok_button.isEnabled()
@@ -188,7 +201,7 @@ def test_mapping_dialog_needs_id_time_and_text(qtbot, tmp_path):
 def test_read_preview_sniffs_the_delimiter_and_reads_gzip(tmp_path):
     path = tmp_path / "export.txt"
     body = "Tweet ID;Date;Message\n" + "".join(
-        f"{i};2024-03-01T10:0{i}:00Z;\"hello; world {i}\"\n" for i in range(30)
+        f'{i};2024-03-01T10:0{i}:00Z;"hello; world {i}"\n' for i in range(30)
     )
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         fh.write(body)
@@ -216,8 +229,7 @@ def test_workspace_settings_are_saved(qtbot, workspace):
     dialog.timezone_combo.setCurrentText("Europe/London")
     dialog.brands_edit.setPlainText("@AcmeSupport\nacme_news\n\n")
     with qtbot.waitSignal(dialog.changed, timeout=2000):
-        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
-                         Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
     meta = workspace.meta()
     assert meta["incident_name"] == "Product recall <b>2024</b>"
@@ -240,8 +252,7 @@ def test_a_bad_time_zone_is_explained_and_nothing_is_saved(qtbot, workspace):
     dialog.timezone_combo.setCurrentText("Europe/Londn")
     changed = []
     dialog.changed.connect(lambda: changed.append(True))
-    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
     assert dialog.error_label.isVisible()
     assert dialog.error_label.textFormat() == Qt.TextFormat.PlainText
@@ -252,8 +263,7 @@ def test_a_bad_time_zone_is_explained_and_nothing_is_saved(qtbot, workspace):
 
     dialog.brands_edit.setPlainText("not a handle!")
     dialog.timezone_combo.setCurrentText("Europe/London")
-    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     assert "not an account handle" in dialog.error_label.text()
     assert workspace.meta() == before and dialog.isVisible()
 
@@ -263,6 +273,5 @@ def test_time_zone_completion_is_case_insensitive_and_matches_inside(qtbot, work
     qtbot.addWidget(dialog)
     completer = dialog.timezone_combo.completer()
     completer.setCompletionPrefix("new_york")
-    matches = [completer.completionModel().index(i, 0).data()
-               for i in range(completer.completionCount())]
+    matches = [completer.completionModel().index(i, 0).data() for i in range(completer.completionCount())]
     assert "America/New_York" in matches

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-
 EST = ZoneInfo("America/New_York")
 
 
 def wait_idle(qtbot, w, timeout=30000):
     qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=timeout)
+
 
 def est(*args) -> float:
     return datetime(*args, tzinfo=EST).timestamp()
@@ -32,7 +32,7 @@ def bar_total(w) -> int:
 
 
 def visible_count(w, where: str = "TRUE", params=()) -> int:
-    lo, hi = w.timeline.visible_range()
+    _lo, _hi = w.timeline.visible_range()
     s = w.timeline.series
     start = s.t[0]
     end = s.t[-1] + s.bin_seconds
@@ -102,7 +102,11 @@ def test_click_places_the_cursor(qtbot, window):
 
     scene_pos = vb.mapViewToScene(QPointF(target, 0))
     view_pos = w.timeline.detail.mapFromScene(scene_pos)
-    qtbot.mouseClick(w.timeline.detail.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(view_pos.x()), int(view_pos.y()) - 20))
+    qtbot.mouseClick(
+        w.timeline.detail.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(int(view_pos.x()), int(view_pos.y()) - 20),
+    )
     wait_idle(qtbot, w)
     assert w.cursor_t == pytest.approx(target, abs=(hi - lo) / 200)
 
@@ -176,7 +180,9 @@ def test_plain_text_only(qtbot, window):
     w.set_cursor(est(2013, 11, 13, 18))
     wait_idle(qtbot, w)
     row = w.posts_model.rows[0]
-    w.post_detail.show_post(row.__class__(**{**row.__dict__, "text": "<b>bold</b><script>x</script>"}), None, "now")
+    w.post_detail.show_post(
+        row.__class__(**{**row.__dict__, "text": "<b>bold</b><script>x</script>"}), None, "now"
+    )
     assert "<b>bold</b><script>x</script>" in w.post_detail.body.toPlainText()
 
 

@@ -15,6 +15,7 @@ from app.ui.annotation_dialog import AnnotationDialog
 def idle(qtbot, w, timeout=30000):
     qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=timeout)
 
+
 def stored(w) -> list[notes.Annotation]:
     return notes.list_annotations(w.ws)
 
@@ -37,7 +38,9 @@ def test_mark_at_cursor_undo_redo(qtbot, window, monkeypatch):
     w.add_point()
     idle(qtbot, w)
     rows = stored(w)
-    assert [(a.label, a.category, a.ends_at, a.origin) for a in rows] == [("Escalation <b>starts</b>", "escalation", None, "manual")]
+    assert [(a.label, a.category, a.ends_at, a.origin) for a in rows] == [
+        ("Escalation <b>starts</b>", "escalation", None, "manual")
+    ]
     assert rows[0].starts_at == pytest.approx(w.cursor_t)
     assert w.notes_panel.table.rowCount() == 1
     assert w.notes_panel.table.item(0, 2).text() == "Escalation <b>starts</b>"  # plain text
@@ -64,7 +67,9 @@ def test_stretch_drag_and_delete(qtbot, window, monkeypatch):
     w.layer.moved.emit(a.id, a.starts_at + 600, a.ends_at + 600)
     idle(qtbot, w)
     (moved,) = stored(w)
-    assert moved.starts_at == pytest.approx(a.starts_at + 600) and moved.ends_at == pytest.approx(a.ends_at + 600)
+    assert moved.starts_at == pytest.approx(a.starts_at + 600) and moved.ends_at == pytest.approx(
+        a.ends_at + 600
+    )
     w.delete_annotation(a.id)
     idle(qtbot, w)
     assert stored(w) == []
@@ -220,9 +225,14 @@ def test_human_labels_can_override_vader_in_the_plots(qtbot, window):
 
     w = window
     before = np.nan_to_num(w.timeline.series.neg_share).copy()
-    platform, post_id = w.ws.cursor().execute(
-        "SELECT platform, post_id FROM posts_scored WHERE compound >= 0.05 AND kind = 'post' "
-        "ORDER BY retweet_count DESC NULLS LAST LIMIT 1").fetchone()
+    platform, post_id = (
+        w.ws.cursor()
+        .execute(
+            "SELECT platform, post_id FROM posts_scored WHERE compound >= 0.05 AND kind = 'post' "
+            "ORDER BY retweet_count DESC NULLS LAST LIMIT 1"
+        )
+        .fetchone()
+    )
     labels.set_label(w.ws, platform, post_id, "negative")
     w.act_human.trigger()
     idle(qtbot, w)
@@ -248,9 +258,14 @@ def test_export_the_posts_and_series_in_view(qtbot, window, tmp_path, monkeypatc
     w.export_data("posts")
     qtbot.waitUntil(lambda: w.last_export is not None, timeout=20000)
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
-    expected = w.ws.cursor().execute(
-        "SELECT count(*) FROM posts WHERE created_at >= to_timestamp(?)::TIMESTAMP AND created_at < to_timestamp(?)::TIMESTAMP",
-        [lo, hi]).fetchone()[0]
+    expected = (
+        w.ws.cursor()
+        .execute(
+            "SELECT count(*) FROM posts WHERE created_at >= to_timestamp(?)::TIMESTAMP AND created_at < to_timestamp(?)::TIMESTAMP",
+            [lo, hi],
+        )
+        .fetchone()[0]
+    )
     assert len(rows) == expected > 0
     assert all(r["post_id"].isdigit() and len(r["post_id"]) >= 18 for r in rows)  # ids as text, exact
     w.last_export = None

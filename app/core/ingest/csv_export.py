@@ -18,20 +18,20 @@ def check_mapping(mapping: dict[str, str], columns: tuple[str, ...], path: str) 
     unknown = sorted(set(mapping) - set(q.MAPPABLE_FIELDS))
     if unknown:
         raise ImportFailed(
-            path, f"the mapping names fields the app does not know: {', '.join(unknown)} "
-            f"(fields are: {', '.join(q.MAPPABLE_FIELDS)})."
+            path,
+            f"the mapping names fields the app does not know: {', '.join(unknown)} "
+            f"(fields are: {', '.join(q.MAPPABLE_FIELDS)}).",
         )
     missing_cols = [c for c in mapping.values() if c not in columns]
     if missing_cols:
         raise ImportFailed(
-            path, f"the mapping names columns the file does not have: {', '.join(missing_cols)} "
-            f"(its columns are: {', '.join(columns)})."
+            path,
+            f"the mapping names columns the file does not have: {', '.join(missing_cols)} "
+            f"(its columns are: {', '.join(columns)}).",
         )
     missing = [f for f in REQUIRED if f not in mapping]
     if missing:
-        raise ImportFailed(
-            path, f"the mapping must say which column holds {', '.join(missing)}."
-        )
+        raise ImportFailed(path, f"the mapping must say which column holds {', '.join(missing)}.")
 
 
 def stage(ctx: StageContext) -> None:
@@ -53,8 +53,10 @@ def stage(ctx: StageContext) -> None:
         if bad:
             ctx.con.executemany(
                 f"INSERT INTO {STAGE} (line_no, verdict) VALUES (?, ?)",
-                [[line, f"reject:a CSV row that could not be read ({kind.lower().replace('_', ' ')})"]
-                 for line, kind in bad],
+                [
+                    [line, f"reject:a CSV row that could not be read ({kind.lower().replace('_', ' ')})"]
+                    for line, kind in bad
+                ],
             )
     except duckdb.BinderError as exc:
         raise ImportFailed(str(ctx.path), f"a column the format needs is missing ({exc}).") from None

@@ -84,9 +84,9 @@ def detect(path: Path, forced: str | None = None, has_mapping: bool = False) -> 
     columns = _csv_header(stripped)
     if forced == "csv-mapped" or has_mapping:
         return Detected("csv-mapped", "csv", compression, columns)
-    if TWITWI_CSV_COLUMNS <= set(columns):
+    if set(columns) >= TWITWI_CSV_COLUMNS:
         return _forced_or(forced, Detected("csv-twitwi", "csv", compression, columns))
-    if TWARC_CSV_COLUMNS <= set(columns):
+    if set(columns) >= TWARC_CSV_COLUMNS:
         return _forced_or(forced, Detected("csv-twarc", "csv", compression, columns))
     if len(columns) > 1:
         shown = ", ".join(columns[:8]) + (", …" if len(columns) > 8 else "")
@@ -137,7 +137,7 @@ def _read_gzip_head(path: Path) -> bytes:
 
 
 def _decode(path: Path, raw: bytes) -> str:
-    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ImportFailed(str(path), "the file is in UTF-16; save it as UTF-8 and import it again.")
     if b"\x00" in raw[:65536]:
         raise ImportFailed(str(path), "this is a binary file, not a text archive.")
@@ -167,7 +167,7 @@ def _classify(obj: object) -> str | None:
         return "twitter-v2"
     if isinstance(obj.get("tweet"), dict) or ("full_text" in obj and "user" not in obj):
         return "x-archive"
-    if "uri" in obj and "cid" in obj or isinstance(obj.get("post"), dict):
+    if ("uri" in obj and "cid" in obj) or isinstance(obj.get("post"), dict):
         return "bluesky"
     if "_source" in obj:
         return "elasticsearch"
@@ -200,7 +200,9 @@ def _detect_json(path: Path, text: str, compression: str) -> Detected:
             first, _ = json.JSONDecoder().raw_decode(text, text.index("[") + 1 + _ws(text[1:]))
         except (json.JSONDecodeError, ValueError):
             if text[1:].strip().startswith("]"):
-                raise ImportFailed(str(path), "the file holds an empty list: there are no posts in it.") from None
+                raise ImportFailed(
+                    str(path), "the file holds an empty list: there are no posts in it."
+                ) from None
             raise ImportFailed(str(path), "the JSON list in this file is damaged.") from None
         return _result(path, _classify(first), "array", compression)
 
@@ -231,8 +233,12 @@ def _detect_json(path: Path, text: str, compression: str) -> Detected:
         kind = _classify(obj)
     except json.JSONDecodeError:
         kind = None
-        for key, k in (('"statuses"', "twitter-v1-search"), ('"data"', "twitter-v2"),
-                       ('"includes"', "twitter-v2"), ('"user"', "twitter-v1")):
+        for key, k in (
+            ('"statuses"', "twitter-v1-search"),
+            ('"data"', "twitter-v2"),
+            ('"includes"', "twitter-v2"),
+            ('"user"', "twitter-v1"),
+        ):
             if key in text:
                 kind = k
                 break

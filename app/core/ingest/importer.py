@@ -86,7 +86,7 @@ def import_paths(
     total = float(sum(sizes)) or 1.0
     reports: list[FileReport] = []
     done = 0.0
-    for path, size in zip(files, sizes):
+    for path, size in zip(files, sizes, strict=False):
         sub = SubProgress(progress, done, done + size, total)
         try:
             report = import_file(ws, path, sub, fmt=fmt, mapping=mapping)
@@ -160,8 +160,13 @@ def import_file(
 
 
 def _import(
-    ws: Workspace, path: Path, det: Detected, progress: Progress, mapping: dict[str, str],
-    report: FileReport, hasher: _Hasher,
+    ws: Workspace,
+    path: Path,
+    det: Detected,
+    progress: Progress,
+    mapping: dict[str, str],
+    report: FileReport,
+    hasher: _Hasher,
 ) -> None:
     con = ws.con
     with tempfile.TemporaryDirectory(prefix="itx-import-") as tmp, ws.transaction(con):
@@ -180,8 +185,11 @@ def _import(
                     str(path), f"no post in it could be read as {det.label} (every record: {first[7:]})."
                 )
             added = ws.run(
-                q.finish_insert(STAGE), [import_id], progress=SubProgress(progress, 0.85, 0.97, 1),
-                con=con, message="Adding posts",
+                q.finish_insert(STAGE),
+                [import_id],
+                progress=SubProgress(progress, 0.85, 0.97, 1),
+                con=con,
+                message="Adding posts",
             ).fetchone()[0]
         finally:
             with contextlib.suppress(duckdb.Error):
@@ -204,9 +212,15 @@ def _import(
         con.execute(
             q.FINISH_IMPORT,
             [
-                report.sha256, report.read, report.added, report.duplicates, report.rejected,
-                sum(report.skipped.values()), json.dumps([r.as_dict() for r in report.rejections]),
-                json.dumps(report.skipped), import_id,
+                report.sha256,
+                report.read,
+                report.added,
+                report.duplicates,
+                report.rejected,
+                sum(report.skipped.values()),
+                json.dumps([r.as_dict() for r in report.rejections]),
+                json.dumps(report.skipped),
+                import_id,
             ],
         )
     progress.report(1, 1, f"Imported {path.name}")

@@ -31,7 +31,7 @@ def _strip_prefix(src: IO[bytes], dst: IO[bytes]) -> None:
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     m = _PREFIX.match(head)
-    dst.write(head[m.end():] if m else head)
+    dst.write(head[m.end() :] if m else head)
     shutil.copyfileobj(src, dst, _CHUNK)
 
 
@@ -41,7 +41,7 @@ def _account(data: bytes | None) -> tuple[str | None, str | None, str | None]:
         return None, None, None
     m = _PREFIX.match(data)
     try:
-        items = json.loads(data[m.end():] if m else data)
+        items = json.loads(data[m.end() :] if m else data)
         acc = items[0].get("account", items[0])
     except (ValueError, IndexError, AttributeError, TypeError):
         return None, None, None

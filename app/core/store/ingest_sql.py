@@ -20,9 +20,26 @@ import json
 #: The columns a staging query yields, in the order ``posts`` declares them (bar the two
 #: the importer adds itself: ``text_key`` and ``import_id``).
 POST_COLUMNS = [
-    "platform", "post_id", "created_at", "author_id", "author_handle", "author_name",
-    "author_followers", "text", "kind", "ref_post_id", "ref_author_handle", "ref_text", "lang",
-    "retweet_count", "like_count", "reply_count", "quote_count", "hashtags", "mentions", "urls",
+    "platform",
+    "post_id",
+    "created_at",
+    "author_id",
+    "author_handle",
+    "author_name",
+    "author_followers",
+    "text",
+    "kind",
+    "ref_post_id",
+    "ref_author_handle",
+    "ref_text",
+    "lang",
+    "retweet_count",
+    "like_count",
+    "reply_count",
+    "quote_count",
+    "hashtags",
+    "mentions",
+    "urls",
 ]
 
 # A byte that never occurs in a JSON text (control characters must be escaped there), so
@@ -110,23 +127,44 @@ _V1_ENTITIES = {
     "user_mentions": [{"screen_name": "VARCHAR"}],
     "urls": [{"expanded_url": "VARCHAR", "url": "VARCHAR"}],
 }
-_V1_USER = {"id_str": "VARCHAR", "id": "VARCHAR", "screen_name": "VARCHAR", "name": "VARCHAR",
-            "followers_count": "BIGINT"}
+_V1_USER = {
+    "id_str": "VARCHAR",
+    "id": "VARCHAR",
+    "screen_name": "VARCHAR",
+    "name": "VARCHAR",
+    "followers_count": "BIGINT",
+}
 _V1_STATUS = {
-    "id_str": "VARCHAR", "id": "VARCHAR", "created_at": "VARCHAR", "text": "VARCHAR",
-    "full_text": "VARCHAR", "extended_tweet": {"full_text": "VARCHAR", "entities": _V1_ENTITIES},
-    "entities": _V1_ENTITIES, "user": _V1_USER, "lang": "VARCHAR",
-    "retweet_count": "VARCHAR", "favorite_count": "VARCHAR", "reply_count": "VARCHAR",
-    "quote_count": "VARCHAR", "in_reply_to_status_id_str": "VARCHAR",
-    "in_reply_to_screen_name": "VARCHAR", "quoted_status_id_str": "VARCHAR",
+    "id_str": "VARCHAR",
+    "id": "VARCHAR",
+    "created_at": "VARCHAR",
+    "text": "VARCHAR",
+    "full_text": "VARCHAR",
+    "extended_tweet": {"full_text": "VARCHAR", "entities": _V1_ENTITIES},
+    "entities": _V1_ENTITIES,
+    "user": _V1_USER,
+    "lang": "VARCHAR",
+    "retweet_count": "VARCHAR",
+    "favorite_count": "VARCHAR",
+    "reply_count": "VARCHAR",
+    "quote_count": "VARCHAR",
+    "in_reply_to_status_id_str": "VARCHAR",
+    "in_reply_to_screen_name": "VARCHAR",
+    "quoted_status_id_str": "VARCHAR",
 }
 _V1_RECORD = {
     **_V1_STATUS,
     "retweeted_status": _V1_STATUS,
     "quoted_status": _V1_STATUS,
     # stream messages that are not statuses
-    "delete": "JSON", "limit": "JSON", "scrub_geo": "JSON", "status_withheld": "JSON",
-    "user_withheld": "JSON", "disconnect": "JSON", "warning": "JSON", "event": "JSON",
+    "delete": "JSON",
+    "limit": "JSON",
+    "scrub_geo": "JSON",
+    "status_withheld": "JSON",
+    "user_withheld": "JSON",
+    "disconnect": "JSON",
+    "warning": "JSON",
+    "event": "JSON",
     "friends": "JSON",
 }
 
@@ -192,13 +230,15 @@ def _v1_fields() -> dict[str, str]:
 def stage_v1(source: str) -> str:
     """Stage v1.1 statuses from ``source`` (a query yielding ``line_no, line``)."""
     return f"""
-        SELECT line_no, {_verdict('''
+        SELECT line_no, {
+        _verdict('''
             WHEN rec."delete" IS NOT NULL THEN 'skip:deletion notices'
             WHEN rec."limit" IS NOT NULL THEN 'skip:rate-limit notices'
             WHEN coalesce(rec.scrub_geo, rec.status_withheld, rec.user_withheld, rec.disconnect,
                           rec.warning, rec.event, rec.friends) IS NOT NULL
                 THEN 'skip:other stream messages'
-        ''')} AS verdict, * EXCLUDE (line_no, line, rec, is_rt)
+        ''')
+    } AS verdict, * EXCLUDE (line_no, line, rec, is_rt)
         FROM (
             SELECT line_no, line, rec, is_rt, {_select_posts(_v1_fields())}
             FROM (
@@ -216,10 +256,17 @@ def stage_v1(source: str) -> str:
 # ---- X account archive (tweets.js) ---------------------------------------------------------
 
 _ARCHIVE_TWEET = {
-    "id_str": "VARCHAR", "id": "VARCHAR", "created_at": "VARCHAR", "full_text": "VARCHAR",
-    "text": "VARCHAR", "lang": "VARCHAR", "favorite_count": "VARCHAR",
-    "retweet_count": "VARCHAR", "in_reply_to_status_id_str": "VARCHAR",
-    "in_reply_to_screen_name": "VARCHAR", "entities": _V1_ENTITIES,
+    "id_str": "VARCHAR",
+    "id": "VARCHAR",
+    "created_at": "VARCHAR",
+    "full_text": "VARCHAR",
+    "text": "VARCHAR",
+    "lang": "VARCHAR",
+    "favorite_count": "VARCHAR",
+    "retweet_count": "VARCHAR",
+    "in_reply_to_status_id_str": "VARCHAR",
+    "in_reply_to_screen_name": "VARCHAR",
+    "entities": _V1_ENTITIES,
 }
 _RT_PREFIX = r"'^RT @([A-Za-z0-9_]+): '"
 
@@ -277,21 +324,46 @@ _V2_ENTITIES = {
     "mentions": [{"username": "VARCHAR"}],
     "urls": [{"expanded_url": "VARCHAR", "url": "VARCHAR"}],
 }
-_V2_USER = {"id": "VARCHAR", "username": "VARCHAR", "name": "VARCHAR",
-            "public_metrics": {"followers_count": "BIGINT"}}
-_V2_REF = {"type": "VARCHAR", "id": "VARCHAR", "text": "VARCHAR", "author_id": "VARCHAR",
-           "note_tweet": {"text": "VARCHAR", "entities": _V2_ENTITIES},
-           "entities": _V2_ENTITIES, "author": _V2_USER}
-_V2_TWEET = {
-    "id": "VARCHAR", "text": "VARCHAR", "created_at": "VARCHAR", "author_id": "VARCHAR",
-    "lang": "VARCHAR", "in_reply_to_user_id": "VARCHAR",
-    "public_metrics": {"retweet_count": "VARCHAR", "reply_count": "VARCHAR",
-                       "like_count": "VARCHAR", "quote_count": "VARCHAR"},
-    "referenced_tweets": [_V2_REF], "entities": _V2_ENTITIES,
-    "note_tweet": {"text": "VARCHAR", "entities": _V2_ENTITIES}, "author": _V2_USER,
+_V2_USER = {
+    "id": "VARCHAR",
+    "username": "VARCHAR",
+    "name": "VARCHAR",
+    "public_metrics": {"followers_count": "BIGINT"},
 }
-_V2_LINE = {"data": "JSON", "includes": {"users": [_V2_USER], "tweets": [_V2_REF]},
-            "errors": "JSON", "id": "VARCHAR", "text": "VARCHAR"}
+_V2_REF = {
+    "type": "VARCHAR",
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "author_id": "VARCHAR",
+    "note_tweet": {"text": "VARCHAR", "entities": _V2_ENTITIES},
+    "entities": _V2_ENTITIES,
+    "author": _V2_USER,
+}
+_V2_TWEET = {
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+    "created_at": "VARCHAR",
+    "author_id": "VARCHAR",
+    "lang": "VARCHAR",
+    "in_reply_to_user_id": "VARCHAR",
+    "public_metrics": {
+        "retweet_count": "VARCHAR",
+        "reply_count": "VARCHAR",
+        "like_count": "VARCHAR",
+        "quote_count": "VARCHAR",
+    },
+    "referenced_tweets": [_V2_REF],
+    "entities": _V2_ENTITIES,
+    "note_tweet": {"text": "VARCHAR", "entities": _V2_ENTITIES},
+    "author": _V2_USER,
+}
+_V2_LINE = {
+    "data": "JSON",
+    "includes": {"users": [_V2_USER], "tweets": [_V2_REF]},
+    "errors": "JSON",
+    "id": "VARCHAR",
+    "text": "VARCHAR",
+}
 
 
 def stage_v2_lines(source: str) -> str:
@@ -387,17 +459,17 @@ def stage_v2(lines_table: str) -> str:
         ),
         kinds AS (
             SELECT line_no, tw,
-                   CASE WHEN {has_ref('retweeted')} THEN 'retweet'
-                        WHEN {has_ref('quoted')} THEN 'quote'
-                        WHEN {has_ref('replied_to')} THEN 'reply'
+                   CASE WHEN {has_ref("retweeted")} THEN 'retweet'
+                        WHEN {has_ref("quoted")} THEN 'quote'
+                        WHEN {has_ref("replied_to")} THEN 'reply'
                         ELSE 'post' END AS kind
             FROM tweets
         ),
         keyed AS (
             SELECT line_no, tw, kind,
-                   CASE kind WHEN 'retweet' THEN {ref_id('retweeted')}
-                             WHEN 'quote' THEN {ref_id('quoted')}
-                             WHEN 'reply' THEN {ref_id('replied_to')} END AS ref_id
+                   CASE kind WHEN 'retweet' THEN {ref_id("retweeted")}
+                             WHEN 'quote' THEN {ref_id("quoted")}
+                             WHEN 'reply' THEN {ref_id("replied_to")} END AS ref_id
             FROM kinds
         )
         SELECT line_no,
@@ -476,16 +548,31 @@ def _split(expr: str, pattern: str, strip: str = "") -> str:
     return f"coalesce(list_filter({items}, lambda v: v IS NOT NULL AND trim(v) <> ''), [])"
 
 
-def _kind_and_refs(retweet: str | None, quote: str | None, reply: str | None,
-                   rt_user: str | None, qt_user: str | None, re_user: str | None) -> dict[str, str]:
+def _kind_and_refs(
+    retweet: str | None,
+    quote: str | None,
+    reply: str | None,
+    rt_user: str | None,
+    qt_user: str | None,
+    re_user: str | None,
+) -> dict[str, str]:
     """kind, ref_post_id and ref_author_handle from a CSV's three "points to" columns."""
-    cases = [(c, k, u) for c, k, u in ((retweet, "retweet", rt_user), (quote, "quote", qt_user),
-                                        (reply, "reply", re_user)) if c]
-    kind = "CASE " + " ".join(f"WHEN {_blank(c)} IS NOT NULL THEN '{k}'" for c, k, _ in cases) + " ELSE 'post' END"
+    cases = [
+        (c, k, u)
+        for c, k, u in ((retweet, "retweet", rt_user), (quote, "quote", qt_user), (reply, "reply", re_user))
+        if c
+    ]
+    kind = (
+        "CASE "
+        + " ".join(f"WHEN {_blank(c)} IS NOT NULL THEN '{k}'" for c, k, _ in cases)
+        + " ELSE 'post' END"
+    )
     ref = "CASE " + " ".join(f"WHEN {_blank(c)} IS NOT NULL THEN {_blank(c)}" for c, _, _ in cases) + " END"
-    user = "CASE " + " ".join(
-        f"WHEN {_blank(c)} IS NOT NULL THEN {_blank(u) if u else 'NULL'}" for c, _, u in cases
-    ) + " END"
+    user = (
+        "CASE "
+        + " ".join(f"WHEN {_blank(c)} IS NOT NULL THEN {_blank(u) if u else 'NULL'}" for c, _, u in cases)
+        + " END"
+    )
     if not cases:
         return {"kind": "'post'", "ref_post_id": "NULL::VARCHAR", "ref_author_handle": "NULL::VARCHAR"}
     return {"kind": kind, "ref_post_id": ref, "ref_author_handle": user}
@@ -513,9 +600,14 @@ def twarc_csv_fields() -> dict[str, str]:
         # twarc-csv writes the API's text HTML-escaped, a retweet's expanded, and every
         # newline as the two characters \\n
         "text": _unescape(f"replace({q('text')}, '\\n', chr(10))"),
-        **_kind_and_refs(q("referenced_tweets.retweeted.id"), q("referenced_tweets.quoted.id"),
-                         q("referenced_tweets.replied_to.id"), q("retweeted_username"),
-                         q("quoted_username"), q("in_reply_to_username")),
+        **_kind_and_refs(
+            q("referenced_tweets.retweeted.id"),
+            q("referenced_tweets.quoted.id"),
+            q("referenced_tweets.replied_to.id"),
+            q("retweeted_username"),
+            q("quoted_username"),
+            q("in_reply_to_username"),
+        ),
         "ref_text": "NULL::VARCHAR",
         "lang": q("lang"),
         "retweet_count": _count(q("public_metrics.retweet_count")),
@@ -531,8 +623,14 @@ def twarc_csv_fields() -> dict[str, str]:
 def twitwi_csv_fields() -> dict[str, str]:
     """The flat tweet CSV of twitwi / minet / gazouilloire (``timestamp_utc``, ``user_*``)."""
     q = quote_ident
-    refs = _kind_and_refs(q("retweeted_id"), q("quoted_id"), q("to_tweetid"),
-                          q("retweeted_user"), q("quoted_user"), q("to_username"))
+    refs = _kind_and_refs(
+        q("retweeted_id"),
+        q("quoted_id"),
+        q("to_tweetid"),
+        q("retweeted_user"),
+        q("quoted_user"),
+        q("to_username"),
+    )
     return {
         "platform": "'twitter'",
         "post_id": q("id"),
@@ -542,8 +640,8 @@ def twitwi_csv_fields() -> dict[str, str]:
         "author_name": q("user_name"),
         "author_followers": _count(q("user_followers")),
         # twitwi already decodes entities and writes a retweet as "RT @x: " + its full text
-        "text": f"""CASE WHEN {_blank(q('retweeted_id'))} IS NOT NULL
-                         THEN regexp_replace({q('text')}, {_RT_PREFIX}, '') ELSE {q('text')} END""",
+        "text": f"""CASE WHEN {_blank(q("retweeted_id"))} IS NOT NULL
+                         THEN regexp_replace({q("text")}, {_RT_PREFIX}, '') ELSE {q("text")} END""",
         **refs,
         "ref_text": "NULL::VARCHAR",
         "lang": q("lang"),
@@ -559,9 +657,18 @@ def twitwi_csv_fields() -> dict[str, str]:
 
 #: The posts fields a user can map a CSV column onto (``--map column=field``).
 MAPPABLE_FIELDS = list(POST_COLUMNS)
-_KIND_WORDS = {"post": "post", "original": "post", "tweet": "post", "retweet": "retweet",
-               "rt": "retweet", "repost": "retweet", "share": "retweet", "quote": "quote",
-               "reply": "reply", "comment": "reply"}
+_KIND_WORDS = {
+    "post": "post",
+    "original": "post",
+    "tweet": "post",
+    "retweet": "retweet",
+    "rt": "retweet",
+    "repost": "retweet",
+    "share": "retweet",
+    "quote": "quote",
+    "reply": "reply",
+    "comment": "reply",
+}
 
 
 def mapped_csv_fields(mapping: dict[str, str]) -> dict[str, str]:
@@ -573,8 +680,12 @@ def mapped_csv_fields(mapping: dict[str, str]) -> dict[str, str]:
         if f == "platform":
             fields[f] = f"coalesce(lower({_blank(c)}), 'twitter')" if c else "'twitter'"
         elif c is None:
-            fields[f] = {"hashtags": "[]::VARCHAR[]", "mentions": "[]::VARCHAR[]",
-                         "urls": "[]::VARCHAR[]", "kind": "'post'"}.get(f, "NULL")
+            fields[f] = {
+                "hashtags": "[]::VARCHAR[]",
+                "mentions": "[]::VARCHAR[]",
+                "urls": "[]::VARCHAR[]",
+                "kind": "'post'",
+            }.get(f, "NULL")
         elif f == "created_at":
             fields[f] = parse_time(c)
         elif f in ("author_followers", "retweet_count", "like_count", "reply_count", "quote_count"):
@@ -606,6 +717,7 @@ def stage_csv(source: str, fields: dict[str, str]) -> str:
 
 
 # ---- finishing an import (every format) ----------------------------------------------------
+
 
 def finish_insert(stage_table: str) -> str:
     """Add the staged posts the workspace does not have yet, in time order so that range

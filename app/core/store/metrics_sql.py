@@ -51,8 +51,7 @@ def where(names: list[str] | tuple[str, ...]) -> str:
 _KINDS = ("post", "reply", "quote", "retweet")
 
 #: The numbers per minute or slot, in the order the queries give them.
-COUNT_COLUMNS = (*_KINDS, "total", "scored", "sum_compound", "neg", "neu", "pos", "exposure",
-                 "unknown_reach")
+COUNT_COLUMNS = (*_KINDS, "total", "scored", "sum_compound", "neg", "neu", "pos", "exposure", "unknown_reach")
 
 
 def _named(exprs: list[str]) -> str:
@@ -61,18 +60,31 @@ def _named(exprs: list[str]) -> str:
 
 _FROM_ROLLUP = _named(
     [f"coalesce(sum(posts) FILTER (WHERE kind = '{k}'), 0)::BIGINT" for k in _KINDS]
-    + ["sum(posts)::BIGINT", "sum(scored)::BIGINT", "sum(sum_compound)::DOUBLE", "sum(neg)::BIGINT",
-       "sum(neu)::BIGINT", "sum(pos)::BIGINT", "sum(exposure)::BIGINT", "sum(unknown_reach)::BIGINT"]
+    + [
+        "sum(posts)::BIGINT",
+        "sum(scored)::BIGINT",
+        "sum(sum_compound)::DOUBLE",
+        "sum(neg)::BIGINT",
+        "sum(neu)::BIGINT",
+        "sum(pos)::BIGINT",
+        "sum(exposure)::BIGINT",
+        "sum(unknown_reach)::BIGINT",
+    ]
 )
 
 # VADER's usual cut-offs, as in the rollup: <= -0.05 negative, >= 0.05 positive.
 _FROM_POSTS = _named(
     [f"count(*) FILTER (WHERE kind = '{k}')" for k in _KINDS]
-    + ["count(*)", "count(compound)", "coalesce(sum(compound), 0)::DOUBLE",
-       "count(*) FILTER (WHERE compound <= -0.05)",
-       "count(*) FILTER (WHERE compound > -0.05 AND compound < 0.05)",
-       "count(*) FILTER (WHERE compound >= 0.05)",
-       "coalesce(sum(author_followers), 0)::BIGINT", "count(*) - count(author_followers)"]
+    + [
+        "count(*)",
+        "count(compound)",
+        "coalesce(sum(compound), 0)::DOUBLE",
+        "count(*) FILTER (WHERE compound <= -0.05)",
+        "count(*) FILTER (WHERE compound > -0.05 AND compound < 0.05)",
+        "count(*) FILTER (WHERE compound >= 0.05)",
+        "coalesce(sum(author_followers), 0)::BIGINT",
+        "count(*) - count(author_followers)",
+    ]
 )
 
 #: Per minute (minute number = Unix seconds / 60) with posts, from the rollups: the counts
@@ -145,6 +157,7 @@ def _firsts(names: list[str], end_filter: str) -> str:
 # Bins that do not fall on whole minutes (a bin width that is not a multiple of a minute)
 # are counted from the posts directly: slot -1 gathers what precedes the first bin, slots
 # >= 0 are steps of the caller's grid from its origin.
+
 
 def slots_posts(names: list[str]) -> str:
     """Per slot over [first bin start, end). Parameters: origin (ms), step (ms), first bin

@@ -147,9 +147,7 @@ def _per_kind_columns() -> str:
 def _first_of_mask() -> str:
     """Per account and mask: the earliest of its per-kind first posts among the mask's kinds,
     with the followers at that post."""
-    keys = ", ".join(
-        f"CASE WHEN (mask >> {i}) & 1 = 1 THEN k_{k} END" for i, k in enumerate(_KINDS)
-    )
+    keys = ", ".join(f"CASE WHEN (mask >> {i}) & 1 = 1 THEN k_{k} END" for i, k in enumerate(_KINDS))
     pick = " ".join(f"WHEN first_key = k_{k} THEN f_{k}" for k in _KINDS)
     return f"""
         SELECT is_brand, mask, first_key, CASE {pick} END AS followers

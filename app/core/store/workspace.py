@@ -113,14 +113,10 @@ class Workspace:
                 for statement in step:
                     con.execute(statement)
             if version == 0:
-                con.executemany(
-                    "INSERT INTO meta VALUES (?, ?)", [[k, v] for k, v in DEFAULT_META.items()]
-                )
+                con.executemany("INSERT INTO meta VALUES (?, ?)", [[k, v] for k, v in DEFAULT_META.items()])
                 con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             else:
-                con.execute(
-                    "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
-                )
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
 
     def close(self) -> None:
         with contextlib.suppress(duckdb.Error):
@@ -138,7 +134,9 @@ class Workspace:
         return self.con.cursor()
 
     @contextlib.contextmanager
-    def transaction(self, con: duckdb.DuckDBPyConnection | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(
+        self, con: duckdb.DuckDBPyConnection | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
         """One transaction: everything in it is kept, or (on any exception) nothing is."""
         con = con or self.con
         con.execute("BEGIN TRANSACTION")
@@ -252,10 +250,14 @@ class Workspace:
     # ---- what is in it -------------------------------------------------------------------
     def imported_file(self, sha256: str) -> tuple[int, str] | None:
         """The import that already brought in a file with this content, if any."""
-        row = self.con.cursor().execute(
-            "SELECT import_id, path FROM imports WHERE sha256 = ? ORDER BY import_id LIMIT 1",
-            [sha256],
-        ).fetchone()
+        row = (
+            self.con.cursor()
+            .execute(
+                "SELECT import_id, path FROM imports WHERE sha256 = ? ORDER BY import_id LIMIT 1",
+                [sha256],
+            )
+            .fetchone()
+        )
         return (row[0], row[1]) if row else None
 
     def info(self) -> dict[str, Any]:
@@ -339,7 +341,11 @@ def check_timezone(name: str) -> str:
         close = [z for z in zones if name.lower() in z.lower()][:5] or difflib.get_close_matches(
             name, zones, n=3, cutoff=0.6
         )
-        hint = f" Did you mean {', '.join(close)}?" if close else " Use a name like America/New_York or Europe/London."
+        hint = (
+            f" Did you mean {', '.join(close)}?"
+            if close
+            else " Use a name like America/New_York or Europe/London."
+        )
         raise UserError(f"“{name}” is not a time zone this computer knows.{hint}") from None
     return name
 

@@ -27,7 +27,7 @@ class _Clickable:
         super().__init__(**kwargs)
         self._layer, self._id = layer, ann_id
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph's name
+    def mouseClickEvent(self, ev) -> None:
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             (self._layer.activated if ev.double() else self._layer.selected).emit(self._id)
@@ -63,12 +63,19 @@ class AnnotationLayer(QObject):
         self._items: dict[int, list] = {}
         self._labels: dict[int, pg.TextItem] = {}
         self._annotations: dict[int, Annotation] = {}
-        self.suggestion_marks = pg.ScatterPlotItem(size=11, symbol="t", pen=pg.mkPen("#555555"), hoverable=True)
+        self.suggestion_marks = pg.ScatterPlotItem(
+            size=11, symbol="t", pen=pg.mkPen("#555555"), hoverable=True
+        )
         self.suggestion_marks.setZValue(25)
         self.suggestion_marks.sigClicked.connect(self._marker_clicked)
         label_plot.addItem(self.suggestion_marks, ignoreBounds=True)
-        self.alert_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#b8860b", width=2, style=Qt.PenStyle.DotLine),
-                                          label="early warning", labelOpts={"position": 0.12, "color": "#b8860b"})
+        self.alert_line = pg.InfiniteLine(
+            angle=90,
+            movable=False,
+            pen=pg.mkPen("#b8860b", width=2, style=Qt.PenStyle.DotLine),
+            label="early warning",
+            labelOpts={"position": 0.12, "color": "#b8860b"},
+        )
         self.alert_line.setVisible(False)
         plots[1].addItem(self.alert_line, ignoreBounds=True)
 
@@ -92,26 +99,42 @@ class AnnotationLayer(QObject):
         colour = a.colour or "#d62f6f"
         for plot in self.plots:
             if a.ends_at is None:
-                item = _Line(self, a.id, pos=a.starts_at, angle=90, movable=True,
-                             pen=pg.mkPen(_qcolor(colour), width=2, style=Qt.PenStyle.DashLine),
-                             hoverPen=pg.mkPen(_qcolor(colour), width=4))
+                item = _Line(
+                    self,
+                    a.id,
+                    pos=a.starts_at,
+                    angle=90,
+                    movable=True,
+                    pen=pg.mkPen(_qcolor(colour), width=2, style=Qt.PenStyle.DashLine),
+                    hoverPen=pg.mkPen(_qcolor(colour), width=4),
+                )
                 item.sigPositionChanged.connect(lambda it, i=a.id: self._dragging(i, it))
                 item.sigPositionChangeFinished.connect(lambda it, i=a.id: self._finished(i, it))
             else:
-                item = _Band(self, a.id, values=(a.starts_at, a.ends_at), movable=True,
-                             brush=pg.mkBrush(_qcolor(colour, 45)), hoverBrush=pg.mkBrush(_qcolor(colour, 80)),
-                             pen=pg.mkPen(_qcolor(colour, 160)))
+                item = _Band(
+                    self,
+                    a.id,
+                    values=(a.starts_at, a.ends_at),
+                    movable=True,
+                    brush=pg.mkBrush(_qcolor(colour, 45)),
+                    hoverBrush=pg.mkBrush(_qcolor(colour, 80)),
+                    pen=pg.mkPen(_qcolor(colour, 160)),
+                )
                 item.sigRegionChanged.connect(lambda it, i=a.id: self._dragging(i, it))
                 item.sigRegionChangeFinished.connect(lambda it, i=a.id: self._finished(i, it))
             item.setZValue(15)
             item.setToolTip(a.label)  # QGraphicsItem tooltips: plain label of our own list
             plot.addItem(item, ignoreBounds=True)
             items.append((plot, item))
-        mark = pg.InfiniteLine(pos=a.starts_at, angle=90, movable=False, pen=pg.mkPen(_qcolor(colour), width=1))
+        mark = pg.InfiniteLine(
+            pos=a.starts_at, angle=90, movable=False, pen=pg.mkPen(_qcolor(colour), width=1)
+        )
         self.overview.addItem(mark, ignoreBounds=True)
         items.append((self.overview, mark))
         self._items[a.id] = items
-        label = pg.TextItem(text=a.label, color=_qcolor(colour), anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 190))
+        label = pg.TextItem(
+            text=a.label, color=_qcolor(colour), anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 190)
+        )
         label.setZValue(26)
         self.label_plot.addItem(label, ignoreBounds=True)
         self._labels[a.id] = label
@@ -156,7 +179,9 @@ class AnnotationLayer(QObject):
         a = self._annotations.get(ann_id)
         if a is None:
             return
-        if abs(start - a.starts_at) < 0.5 and (end is None or a.ends_at is None or abs(end - a.ends_at) < 0.5):
+        if abs(start - a.starts_at) < 0.5 and (
+            end is None or a.ends_at is None or abs(end - a.ends_at) < 0.5
+        ):
             return
         self.moved.emit(ann_id, start, end)
 
@@ -168,8 +193,15 @@ class AnnotationLayer(QObject):
             return
         top = self.label_plot.vb.viewRange()[1][1]
         self.suggestion_marks.setData(
-            [{"pos": (s.time, top * 0.985), "data": s.key(), "brush": pg.mkBrush(colours.get(s.kind, "#888888")),
-              "symbol": "t"} for s in suggestions]
+            [
+                {
+                    "pos": (s.time, top * 0.985),
+                    "data": s.key(),
+                    "brush": pg.mkBrush(colours.get(s.kind, "#888888")),
+                    "symbol": "t",
+                }
+                for s in suggestions
+            ]
         )
 
     def set_alert(self, t: float | None) -> None:

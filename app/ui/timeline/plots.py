@@ -103,7 +103,8 @@ class TimelineView(QWidget):
         self.p_volume = self.detail.addPlot(row=0, col=0)
         self.p_sentiment = self.detail.addPlot(row=1, col=0)
         self.p_reach = self.detail.addPlot(
-            row=2, col=0,
+            row=2,
+            col=0,
             axisItems={"bottom": self.axis, "left": CompactAxis("left"), "right": CompactAxis("right")},
         )
         self.plots = (self.p_volume, self.p_sentiment, self.p_reach)
@@ -132,27 +133,40 @@ class TimelineView(QWidget):
         # volume: stacked bars by kind
         self.volume_bars: dict[str, pg.BarGraphItem] = {}
         for kind in KINDS:
-            bar = pg.BarGraphItem(x=[], height=[], width=1, brush=pg.mkBrush(KIND_COLOURS[kind]), pen=pg.mkPen(None))
+            bar = pg.BarGraphItem(
+                x=[], height=[], width=1, brush=pg.mkBrush(KIND_COLOURS[kind]), pen=pg.mkPen(None)
+            )
             bar.setObjectName(f"volume-{kind}")
             self.p_volume.addItem(bar)
             self.volume_bars[kind] = bar
         _key(self.p_volume, [(KIND_COLOURS[k], "■", KIND_LABELS[k]) for k in KINDS])
 
         # sentiment: share negative below zero, share positive above, mean compound line
-        self.neg_bars = pg.BarGraphItem(x=[], height=[], width=1, brush=pg.mkBrush(NEGATIVE), pen=pg.mkPen(None))
-        self.pos_bars = pg.BarGraphItem(x=[], height=[], width=1, brush=pg.mkBrush(POSITIVE), pen=pg.mkPen(None))
+        self.neg_bars = pg.BarGraphItem(
+            x=[], height=[], width=1, brush=pg.mkBrush(NEGATIVE), pen=pg.mkPen(None)
+        )
+        self.pos_bars = pg.BarGraphItem(
+            x=[], height=[], width=1, brush=pg.mkBrush(POSITIVE), pen=pg.mkPen(None)
+        )
         self.mean_curve = pg.PlotDataItem(pen=_pen(MEAN, 2), connect="finite")
         self.p_sentiment.addItem(self.neg_bars)
         self.p_sentiment.addItem(self.pos_bars)
         self.p_sentiment.addItem(self.mean_curve)
         self.p_sentiment.addItem(pg.InfiniteLine(pos=0, angle=0, pen=_pen("#88888888", 1)))
-        _key(self.p_sentiment, [(MEAN.name(), "━", "Mean sentiment (−1 … +1)"),
-                                (NEGATIVE.name(), "■", "Share negative (down)"),
-                                (POSITIVE.name(), "■", "Share positive (up)"),
-                                ("#999999", "", "faint = few posts")])
+        _key(
+            self.p_sentiment,
+            [
+                (MEAN.name(), "━", "Mean sentiment (−1 … +1)"),
+                (NEGATIVE.name(), "■", "Share negative (down)"),
+                (POSITIVE.name(), "■", "Share positive (up)"),
+                ("#999999", "", "faint = few posts"),
+            ],
+        )
 
         # reach: exposure per bin (left axis), cumulative exposure and unique audience (right)
-        self.exposure_bars = pg.BarGraphItem(x=[], height=[], width=1, brush=pg.mkBrush(EXPOSURE), pen=pg.mkPen(None))
+        self.exposure_bars = pg.BarGraphItem(
+            x=[], height=[], width=1, brush=pg.mkBrush(EXPOSURE), pen=pg.mkPen(None)
+        )
         self.p_reach.addItem(self.exposure_bars)
         self.cumulative_box = pg.ViewBox()
         self.cumulative_box.setMouseEnabled(x=False, y=False)
@@ -166,9 +180,14 @@ class TimelineView(QWidget):
         self.unique_curve = pg.PlotDataItem(pen=_pen(UNIQUE, 2, Qt.PenStyle.DashLine))
         self.cumulative_box.addItem(self.cumulative_curve)
         self.cumulative_box.addItem(self.unique_curve)
-        _key(self.p_reach, [(EXPOSURE.name(), "■", "Exposure per bin (left)"),
-                            (CUMULATIVE.name(), "━", "Cumulative exposure (right)"),
-                            (UNIQUE.name(), "╌", "Cumulative unique audience (right)")])
+        _key(
+            self.p_reach,
+            [
+                (EXPOSURE.name(), "■", "Exposure per bin (left)"),
+                (CUMULATIVE.name(), "━", "Cumulative exposure (right)"),
+                (UNIQUE.name(), "╌", "Cumulative unique audience (right)"),
+            ],
+        )
         self.p_reach.vb.sigResized.connect(self._sync_cumulative_geometry)
 
         # the cursor, one line per plot, moved together
@@ -180,8 +199,12 @@ class TimelineView(QWidget):
             p.addItem(line, ignoreBounds=True)
             self.cursor_lines.append(line)
         self.cursor_label = pg.InfLineLabel(
-            self.cursor_lines[0], text="", position=0.9, anchors=[(0, 0), (0, 0)],
-            color=CURSOR, fill=pg.mkBrush(255, 255, 255, 210) if not dark_palette() else pg.mkBrush(30, 30, 30, 210),
+            self.cursor_lines[0],
+            text="",
+            position=0.9,
+            anchors=[(0, 0), (0, 0)],
+            color=CURSOR,
+            fill=pg.mkBrush(255, 255, 255, 210) if not dark_palette() else pg.mkBrush(30, 30, 30, 210),
         )
         self.detail.scene().sigMouseClicked.connect(self._clicked)
 
@@ -283,7 +306,7 @@ class TimelineView(QWidget):
         self.cursor_moved.emit(t)
 
     def _clicked(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or event.isAccepted() and event.double():
+        if event.button() != Qt.MouseButton.LeftButton or (event.isAccepted() and event.double()):
             return
         pos: QPointF = event.scenePos()
         for p in self.plots:
@@ -318,10 +341,20 @@ class TimelineView(QWidget):
         alpha = (40 + 200 * strength).astype(int)
         neg = np.nan_to_num(s.neg_share)
         pos = np.nan_to_num(s.pos_share)
-        self.neg_bars.setOpts(x=x, height=-neg, y0=0, width=width,
-                              brushes=[pg.mkBrush(NEGATIVE.red(), NEGATIVE.green(), NEGATIVE.blue(), a) for a in alpha])
-        self.pos_bars.setOpts(x=x, height=pos, y0=0, width=width,
-                              brushes=[pg.mkBrush(POSITIVE.red(), POSITIVE.green(), POSITIVE.blue(), a) for a in alpha])
+        self.neg_bars.setOpts(
+            x=x,
+            height=-neg,
+            y0=0,
+            width=width,
+            brushes=[pg.mkBrush(NEGATIVE.red(), NEGATIVE.green(), NEGATIVE.blue(), a) for a in alpha],
+        )
+        self.pos_bars.setOpts(
+            x=x,
+            height=pos,
+            y0=0,
+            width=width,
+            brushes=[pg.mkBrush(POSITIVE.red(), POSITIVE.green(), POSITIVE.blue(), a) for a in alpha],
+        )
         self.mean_curve.setData(x, s.mean_compound.astype(float))
 
         exposure = s.exposure.astype(float)

@@ -24,7 +24,7 @@ class ZonedDateAxis(pg.DateAxisItem):
         self.zone = ZoneInfo(zone)
         self.zone_name = zone
 
-    def tickValues(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph's name
+    def tickValues(self, minVal, maxVal, size):
         middle = (minVal + maxVal) / 2
         try:
             offset = datetime.fromtimestamp(middle, timezone.utc).astimezone(self.zone).utcoffset()
@@ -33,7 +33,7 @@ class ZonedDateAxis(pg.DateAxisItem):
             self.utcOffset = 0
         return super().tickValues(minVal, maxVal, size)
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+    def tickStrings(self, values, scale, spacing):
         """Days as ``Wed 13``, hours as ``16:00`` (a local midnight names its day)."""
         out = []
         for v in values:
@@ -56,7 +56,7 @@ class ZonedDateAxis(pg.DateAxisItem):
 class CompactAxis(pg.AxisItem):
     """Counts of people as 250k, 1.5M: readable at a glance, unlike 1.5e+06."""
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph's name
+    def tickStrings(self, values, scale, spacing):
         return [compact_number(v * scale) for v in values]
 
 
@@ -88,7 +88,7 @@ def format_range(start: float, end: float, zone: str) -> str:
 
 
 def format_duration(seconds: float) -> str:
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     if seconds % 86400 == 0 and seconds >= 86400:
         return f"{seconds // 86400} day" + ("s" if seconds >= 172800 else "")
     if seconds % 3600 == 0 and seconds >= 3600:
