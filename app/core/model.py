@@ -1,8 +1,11 @@
-"""Small data shapes shared across the core: what an import reports."""
+"""Small data shapes shared across the core: what an import reports, and the facts of an
+incident (figures with their provenance, findings, claims) that every renderer words."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -74,3 +77,193 @@ class FileReport:
         if self.seen_before and not self.added:
             text += f"\n    (this file was already imported as import #{self.seen_before})"
         return text
+
+
+# ---- facts ----------------------------------------------------------------------------------
+#
+# The analysis measures; the narrative words. Between them sit these shapes: a Figure is one
+# number (or time) with what it counts, why it may be unknown, and where it came from (a
+# Source precise enough for a test to recompute it with its own SQL). Renderers print
+# figures through app.core.narrative.words and never recompute them.
+
+#: the units a Figure may be in, and what its value holds
+FIGURE_UNITS = {
+    "count": "a whole number of ``noun`` (posts, accounts, followers, retweets)",
+    "share": "a fraction 0..1 (printed as a percentage)",
+    "rate": "``noun`` per hour",
+    "seconds": "a duration in seconds",
+    "time": "a moment, Unix seconds (UTC)",
+    "ratio": "how many times one figure is another",
+    "score": "a strength 0..1",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a figure comes from: a named measurement and its parameters.
+
+    ``query`` names what was measured (``posts``: posts in a time range with a filter;
+    ``exposure``: followers summed over those posts; ``followers``: an account's highest
+    follower count seen; ...: the catalogue is :data:`SOURCE_QUERIES`); ``params`` are its
+    inputs as sorted (name, value) pairs, values plain (numbers, strings, tuples, or other
+    Sources for derived figures such as a share or a rate)."""
+
+    query: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, query: str, **params: Any) -> Source:
+        return cls(query, tuple(sorted((k, _frozen(v)) for k, v in params.items() if v is not None)))
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return next((v for k, v in self.params if k == name), default)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"query": self.query, **{k: _plain(v) for k, v in self.params}}
+
+
+#: Every Source.query the analysis may use, with its meaning (the claims audit test recomputes
+#: each with its own SQL). Ranges are [start, end) in Unix seconds; ``kinds`` a tuple of post
+#: kinds (all when absent); ``brand`` "exclude" or "only" (all when absent).
+SOURCE_QUERIES = {
+    "posts": "posts in [start, end) (kinds, brand, author, platform, post_ids optional)",
+    "accounts": "distinct authors of the posts in [start, end)",
+    "scored": "posts in [start, end) with a sentiment score (in the sentiment's scope)",
+    "sentiment_class": "scored posts in [start, end) of VADER class ``label``",
+    "share": "``num`` / ``den`` (two Sources)",
+    "rate": "``posts`` (a Source) / ``hours``",
+    "ratio": "``a`` / ``b`` (two Sources)",
+    "difference": "``a`` - ``b`` (two Sources, e.g. two times)",
+    "exposure": "followers summed over the posts in [start, end) that carry a count",
+    "followers_known": "posts in [start, end) that carry a follower count",
+    "unique_audience": "the highest follower counts of the accounts whose first post falls in [start, end)",
+    "followers": "the highest follower count seen for account ``handle``",
+    "shares_in_archive": "retweets and quotes in the archive of post ``post_id`` (within [start, end) if given)",
+    "shares_collected": "retweet_count + quote_count of post ``post_id`` as counted when collected (highest seen)",
+    "post_time": "when post ``post_id`` was posted",
+    "first_post": "the first post's time (kinds, brand optional)",
+    "last_post": "the last post's time",
+    "bin_max": "the most posts in one bin of ``bin_seconds`` (display zone ``tz``) within [start, end): value; ``at``: its start",
+    "bin_start": "the start of that busiest bin",
+    "constant": "a setting or a fixed number, not measured",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number a user may read. ``value`` is None when it is unknown, and ``unknown`` then
+    says why in plain words ("this archive has no follower counts"). ``note`` qualifies it
+    and must be printed with it ("as counted by Twitter when collected")."""
+
+    value: int | float | None
+    unit: str = "count"
+    noun: str = ""
+    unknown: str = ""
+    source: Source | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.unit not in FIGURE_UNITS:
+            raise ValueError(f"unknown figure unit {self.unit!r}")
+        if self.value is None and not self.unknown:
+            raise ValueError("an unknown figure says why it is unknown")
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+    @classmethod
+    def missing(
+        cls, reason: str, unit: str = "count", noun: str = "", source: Source | None = None
+    ) -> Figure:
+        return cls(None, unit, noun, reason, source)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "unit": self.unit}
+        if self.noun:
+            out["noun"] = self.noun
+        if self.value is None:
+            out["unknown"] = self.unknown
+        if self.note:
+            out["note"] = self.note
+        if self.source is not None:
+            out["source"] = self.source.as_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """A post, unique by platform and id."""
+
+    platform: str
+    post_id: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the analysis found at a moment of the incident: a candidate turning point.
+
+    ``kind`` is one of the detectors' kinds (volume_change, sentiment_shift, influencer_entry,
+    amplification, press_pickup, brand_action, peak, early_warning, ...); ``figures`` are its
+    numbers by name; ``detail`` its words-free particulars (direction, role, handle, a post's
+    text, an outlet's name, a URL); ``flags`` the caveats a reader must be told
+    (``collection_start``: it may be where the archive's collection began; ...). The
+    narrative turns a Finding into a label and an explanation."""
+
+    kind: str
+    time: float
+    end: float | None
+    score: float
+    subject: str
+    figures: Mapping[str, Figure] = field(default_factory=dict, compare=False, hash=False)
+    posts: tuple[PostRef, ...] = ()
+    accounts: tuple[str, ...] = ()
+    detail: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    flags: frozenset[str] = frozenset()
+
+    def key(self) -> str:
+        """A stable id (kind, time and subject): how a dismissal is remembered."""
+        return f"{self.kind}:{round(self.time)}:{self.subject}"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where in a claim's text a figure, a time, a quotation or a name was printed."""
+
+    start: int
+    end: int
+    what: str  # "figure", "time", "quote", "name"
+    figure: Figure | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sentence a user reads, with what it prints: every number in ``text`` lies inside a
+    figure or time span, or inside a quotation or name (post text, handles). The claims audit
+    test checks both halves: the numbers come from figures, and the figures are true."""
+
+    text: str
+    spans: tuple[Span, ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [s.figure for s in self.spans if s.figure is not None]
+
+
+def _frozen(v: Any) -> Any:
+    if isinstance(v, list | set | frozenset):
+        return tuple(sorted(v) if isinstance(v, set | frozenset) else v)
+    if isinstance(v, dict):
+        return tuple(sorted(v.items()))
+    return v
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, Source):
+        return v.as_dict()
+    if isinstance(v, tuple):
+        return [_plain(x) for x in v]
+    return v

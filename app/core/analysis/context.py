@@ -1,0 +1,94 @@
+"""What every detector reads, fetched once per run: the workspace, its span, the brand's
+handles, the display time zone, and the incident's series at the analysis bin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from app.core import metrics, rollup
+from app.core.analysis.settings import Settings
+from app.core.early_warning import analysis_bin
+from app.core.store.workspace import Workspace
+
+#: kinds of post that are a voice of their own (a retweet repeats another's)
+RETWEETLESS = frozenset({"post", "reply", "quote"})
+
+
+@dataclass
+class Context:
+    """The inputs of one run of the detectors. ``con`` is a cursor of the workspace (pass
+    ``ws.cursor()`` from a worker thread); ``start``/``last`` the first and last post's times
+    (Unix seconds, UTC); ``bin`` the analysis bin in seconds; ``series`` every post binned at
+    it over the whole archive."""
+
+    ws: Workspace
+    con: Any
+    settings: Settings
+    start: float
+    last: float
+    brand: list[str]
+    zone: ZoneInfo
+    bin: int
+    series: metrics.Series
+    _retweetless: metrics.Series | None = field(default=None, repr=False)
+
+    @classmethod
+    def build(cls, ws: Workspace, con: Any, settings: Settings) -> Context | None:
+        """The context of ``ws``, or None when it holds no posts."""
+        span = metrics.incident_span(ws, con)
+        if span is None:
+            return None
+        start, last = span
+        st = rollup.state(ws, con)
+        width = int(settings.bin_seconds or analysis_bin(last - start, settings.max_bins))
+        return cls(
+            ws=ws,
+            con=con,
+            settings=settings,
+            start=start,
+            last=last,
+            brand=list(st.stamp["brand"]),
+            zone=zone_of(st.timezone),
+            bin=width,
+            series=metrics.binned_series(ws, start, last + 1, width, con=con),
+        )
+
+    @property
+    def tz(self) -> str:
+        return self.zone.key
+
+    def rollups_usable(self) -> bool:
+        """Whether the rollup tables describe the posts as they are (a read-only workspace's
+        may be stale or missing)."""
+        return rollup.ensure(self.ws, con=self.con, scores_lag_factor=metrics.SCORES_LAG_FACTOR) is not None
+
+    @property
+    def retweetless(self) -> metrics.Series:
+        """The series without retweets (a cascade repeats one voice)."""
+        if self._retweetless is None:
+            self._retweetless = metrics.binned_series(
+                self.ws,
+                self.start,
+                self.last + 1,
+                self.bin,
+                metrics.PostFilter(kinds=RETWEETLESS),
+                con=self.con,
+            )
+        return self._retweetless
+
+    def series_at(self, bin_seconds: int, flt: metrics.PostFilter | None = None) -> metrics.Series:
+        """The whole archive binned at another width (answered from the rollups)."""
+        return metrics.binned_series(
+            self.ws, self.start, self.last + 1, int(bin_seconds), flt or metrics.PostFilter(), con=self.con
+        )
+
+
+def zone_of(name: str | None) -> ZoneInfo:
+    """The display zone; UTC when the setting is missing or damaged (the analysis must not
+    stop on a bad setting)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")

@@ -1,0 +1,86 @@
+"""Every threshold of every detector, in one place. The defaults are general-purpose choices
+(each detector's module says why), never fitted to any one incident."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.core.early_warning import DEFAULT_MAX_BINS, AlertRule
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every threshold of every detector. The defaults are general-purpose choices (see the
+    module's notes), not fitted to any incident."""
+
+    #: analysis bin in seconds; ``None`` chooses it so that the incident fits in ``max_bins``
+    bin_seconds: int | None = None
+    max_bins: int = DEFAULT_MAX_BINS
+
+    # volume_change
+    #: neighbouring levels must differ by at least this factor (geometric means, daily rhythm removed)
+    volume_min_ratio: float = 3.0
+    #: PELT penalty per change point, in units of noise variance x log(bins) (2 is BIC)
+    volume_penalty: float = 3.0
+    #: a level lasts at least this many bins (a single busy bin is a peak, not a new level)
+    volume_min_bins: int = 2
+    #: the busier side of a change averages at least this many posts per bin
+    volume_min_posts: float = 5.0
+    #: remove the daily rhythm when the incident covers at least this many whole days
+    seasonal_min_days: int = 3
+
+    # sentiment_shift
+    #: each side of a shift holds at least this many scored posts
+    sentiment_min_posts: int = 30
+    #: the negative share changes by at least this much (0.05 = 5 points) ...
+    sentiment_min_delta: float = 0.05
+    #: ... and by at least this effect size (Cohen's h; 0.2 is "small"): 1% -> 4% is as much
+    #: of a change as 40% -> 50%, which points alone would not say
+    sentiment_min_effect: float = 0.2
+    #: significance of each split, Bonferroni-corrected for the places tried
+    sentiment_alpha: float = 0.01
+    #: count retweets as posts in the test (off: a cascade repeats one voice)
+    sentiment_include_retweets: bool = False
+
+    # influencer_entry
+    #: followers at least this many times the median account's ...
+    influencer_median_ratio: float = 50.0
+    #: ... and among the top this share of accounts (0.01 = top 1%)
+    influencer_top_share: float = 0.01
+    #: the exposure an entry brought is counted over this many hours after it
+    influencer_window_hours: float = 6.0
+    #: at most this many entries, those that brought the most exposure
+    influencer_max: int = 12
+
+    # amplification
+    #: the burst window
+    amplification_window_minutes: float = 60.0
+    #: at least this many retweets and quotes within the window
+    amplification_min_shares: int = 50
+    #: at most this many posts, the largest bursts
+    amplification_max: int = 10
+
+    # press_pickup
+    #: a linked article dated more than this many days before the incident's first post is old material
+    press_link_max_age_days: float = 2.0
+    #: at most this many outlets, the earliest
+    press_max_outlets: int = 30
+    #: the press list (None: resources/press.json)
+    press_list: str | None = None
+
+    # brand_action
+    #: turning points counted for a brand post's response latency have at least this score
+    brand_latency_min_score: float = 0.5
+
+    # peak
+    #: the most negative period holds at least this many scored posts per bin
+    peak_min_posts: int = 30
+    #: a peak period extends over neighbouring bins within this share of the peak bin
+    peak_period_share: float = 0.9
+
+    # early_warning
+    alert: AlertRule = field(default_factory=AlertRule)
+
+    # deduplication
+    #: series suggestions of one kind and direction within this many bins are one event
+    dedupe_bins: int = 2
