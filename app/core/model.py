@@ -123,8 +123,9 @@ class Source:
 
 
 #: Every Source.query the analysis may use, with its meaning (the claims audit test recomputes
-#: each with its own SQL). Ranges are [start, end) in Unix seconds; ``kinds`` a tuple of post
-#: kinds (all when absent); ``brand`` "exclude" or "only" (all when absent).
+#: each with its own SQL). Ranges are [start, end) in Unix seconds (the whole archive when
+#: absent); ``kinds`` a tuple of post kinds (all when absent); ``brand`` "exclude" or "only"
+#: (all when absent); handles (``author``, ``handle``, ``exclude``, ``handles``) lower case.
 SOURCE_QUERIES = {
     "posts": "posts in [start, end) (kinds, brand, author, platform, post_ids optional)",
     "accounts": "distinct authors of the posts in [start, end)",
@@ -134,14 +135,59 @@ SOURCE_QUERIES = {
     "rate": "``posts`` (a Source) / ``hours``",
     "ratio": "``a`` / ``b`` (two Sources)",
     "difference": "``a`` - ``b`` (two Sources, e.g. two times)",
-    "exposure": "followers summed over the posts in [start, end) that carry a count",
-    "followers_known": "posts in [start, end) that carry a follower count",
+    "exposure": "followers summed over the posts in [start, end) that carry a count (the ``posts`` filters optional)",
+    "followers_known": "posts in [start, end) that carry a follower count (the ``posts`` filters optional)",
     "unique_audience": "the highest follower counts of the accounts whose first post falls in [start, end)",
-    "followers": "the highest follower count seen for account ``handle``",
-    "shares_in_archive": "retweets and quotes in the archive of post ``post_id`` (within [start, end) if given)",
-    "shares_collected": "retweet_count + quote_count of post ``post_id`` as counted when collected (highest seen)",
-    "post_time": "when post ``post_id`` was posted",
-    "first_post": "the first post's time (kinds, brand optional)",
+    "followers": "the highest follower count seen on the posts of account ``handle`` (any case) on ``platform``",
+    "median_followers": "the median, over the accounts (platform, handle in any case) with a follower count, "
+    "of each one's highest count seen",
+    "shares_in_archive": "retweets and quotes in the archive of post ``post_id`` on ``platform`` (within "
+    "[start, end) if given; ``kinds`` optional), not by the post's author and not by the accounts in "
+    "``exclude`` (lower-case handles)",
+    "shares_collected": "the post's retweets and quotes as counted when collected: the highest retweet_count "
+    "seen on post ``post_id``'s own row and on the archive's retweets of it (a retweet carries its "
+    "original's count), plus its own row's quote_count (retweet_count alone when ``kinds`` is (retweet,))",
+    "collected_count": "column ``column`` (retweet_count, quote_count, reply_count, like_count) of post "
+    "``post_id``'s own row, as counted when collected",
+    "replies_in_archive": "replies in the archive to post ``post_id`` on ``platform``, not by its author",
+    "shares_received": "retweets and quotes in [start, end) (the whole archive when absent) of posts by "
+    "account ``handle`` on ``platform``, not by that account and not by the accounts in ``exclude``; with "
+    "``distinct_posts``, how many of its posts they share",
+    "share_exposure": "followers summed over the shares of ``shares_received`` (of ``handle``'s posts), or of "
+    "``shares_in_archive`` (of post ``post_id``), that carry a count",
+    "shares_received_collected": "``shares_collected`` summed over the posts by account ``handle`` on "
+    "``platform`` of [start, end): posted then (retweets left out), or, for posts the archive does not hold, "
+    "retweeted or quoted then (those with a count above 0); with ``distinct_posts``, how many such posts",
+    "archive_retweets_of_counted": "retweets in the archive of the posts whose collected retweet count "
+    "(see ``shares_collected``) is above 0",
+    "collected_retweets": "the collected retweet counts (see ``shares_collected``) summed over every post",
+    "repeated_text": "the most posts by account ``handle`` on ``platform`` (retweets left out) that share one "
+    "text once normalised: lower case, the @mentions that open it and every http(s) link removed, runs of "
+    "white space as one space, trimmed (empty texts left out)",
+    "max_in_window": "the most posts by account ``handle`` on ``platform`` within ``seconds`` of one of its "
+    "posts (the window [t, t + seconds], both ends included, t the time of one of its posts)",
+    "reply_delay": "the median, over the replies by account ``handle`` on ``platform`` whose post replied to "
+    "is in the archive, of the seconds between the two; with ``count``, how many such replies",
+    "reply_targets": "the distinct accounts (ref_author_handle, any case) that account ``handle``'s replies "
+    "answer",
+    "accounts_with_followers": "distinct accounts (platform, handle in any case) with a post that carries a "
+    "follower count",
+    "own_voice_accounts": "accounts (platform, handle in any case) with a post that is not a retweet",
+    "term_accounts": "accounts (platform, handle in any case) with a post other than a retweet whose hashtags "
+    "(``hashtag``) or mentions (``handle``) hold the term in any case",
+    "link_posts": "posts whose urls hold ``url`` exactly",
+    "link_accounts": "distinct accounts (platform, handle in any case) of the posts whose urls hold ``url``",
+    "references": "posts of ``kinds`` whose ref_author_handle is one of ``handles`` (any case), not by those "
+    "accounts; with ``first``, the earliest one's time",
+    "referenced_posts": "the distinct posts (platform, ref_post_id) the ``references`` point to; with "
+    "``missing``, those the archive does not hold",
+    "mentions": "posts whose mentions hold one of ``handles`` (any case)",
+    "id_time": "the time a Twitter post id ``post_id`` carries (snowflake: milliseconds since "
+    "1288834974657 in its bits above the 22nd)",
+    "finding_time": "the time of finding ``finding`` (its key), as its detector placed it: ``value``",
+    "sum": "``a`` + ``b`` (two Sources)",
+    "post_time": "when post ``post_id`` (on ``platform`` if given) was posted",
+    "first_post": "the first post's time (kinds, brand, author, platform optional)",
     "last_post": "the last post's time",
     "bin_max": "the most posts in one bin of ``bin_seconds`` (display zone ``tz``) within [start, end): value; ``at``: its start",
     "bin_start": "the start of that busiest bin",

@@ -33,6 +33,9 @@ class Context:
     bin: int
     series: metrics.Series
     _retweetless: metrics.Series | None = field(default=None, repr=False)
+    #: what one detector measured that others reuse in the same run (the automated accounts,
+    #: the press list, the incident's terms), by name; see each module's ``of(ctx)``
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, ws: Workspace, con: Any, settings: Settings) -> Context | None:

@@ -42,6 +42,35 @@ class Settings:
     #: count retweets as posts in the test (off: a cascade repeats one voice)
     sentiment_include_retweets: bool = False
 
+    # automated accounts (accounts.py): listed ones, and accounts whose activity is a program's
+    #: the bundled list of utility and automated accounts (None: resources/automated_accounts.json)
+    automated_list: str | None = None
+    #: only accounts with at least this many posts are measured for the signals below
+    automated_min_posts: int = 10
+    #: the same text (mentions and links aside) posted at least this many times ...
+    automated_min_repeats: int = 20
+    #: ... making up at least this share of the account's posts other than retweets
+    automated_repeat_share: float = 0.5
+    #: at least this many posts within ``automated_rate_seconds`` (a person does not keep up
+    #: one post every 36 seconds for an hour)
+    automated_rate_posts: int = 100
+    automated_rate_seconds: float = 3600.0
+    #: replies whose post replied to is in the archive: at least this many, with a median
+    #: delay of at most ``automated_reply_seconds`` (answers faster than anyone reads)
+    automated_min_timed_replies: int = 10
+    automated_reply_seconds: float = 15.0
+    #: "replies only": at least this share of at least ``automated_min_posts`` posts are
+    #: replies, to at least this many accounts. Reported as a particular of an account
+    #: recognised by another signal; on its own it is not enough (a person answering many
+    #: people, a customer-care desk, does the same)
+    automated_reply_share: float = 0.95
+    automated_reply_targets: int = 20
+
+    # shares (amplification.py): which evidence counts shares
+    #: shares are counted in the archive when it holds at least this share of the retweets
+    #: counted when the posts were collected; below, the collected counts are the evidence
+    shares_archive_completeness: float = 0.5
+
     # influencer_entry
     #: followers at least this many times the median account's ...
     influencer_median_ratio: float = 50.0
@@ -67,6 +96,21 @@ class Settings:
     press_max_outlets: int = 30
     #: the press list (None: resources/press.json)
     press_list: str | None = None
+
+    #: a link is about the incident when its address names one of the incident's terms, or
+    #: when at least this many accounts ...
+    press_link_min_accounts: int = 5
+    #: ... and at least this share of the incident's accounts shared it
+    press_link_min_share: float = 0.0005
+
+    # the incident's terms (terms.py)
+    #: a hashtag or handle is one of the incident's terms when at least this share of the
+    #: accounts posting in their own voice use it ...
+    terms_min_share: float = 0.05
+    #: ... and at least this many accounts
+    terms_min_accounts: int = 3
+    #: at most this many hashtags and this many handles
+    terms_max: int = 10
 
     # brand_action
     #: turning points counted for a brand post's response latency have at least this score

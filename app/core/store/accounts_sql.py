@@ -1,0 +1,409 @@
+"""The SQL about accounts: their follower counts (one rule), the audience of the archive, and
+the activity measured to recognise automated accounts (:mod:`app.core.analysis.accounts`).
+
+An account is its handle, case-insensitive, on its platform. Every value travels as a ``?``
+parameter; functions return dataclass rows. Times go in as Unix seconds and are turned into
+the naive-UTC TIMESTAMPs the columns hold.
+
+**The followers rule.** A post carries its author's follower count as it was when the post
+was collected, so one account shows a slightly different count on every post (192,676 /
+192,716 / 192,750 ...). Every figure about an account's followers uses one number: the
+highest count seen on any of its posts in the archive (:func:`followers`). An account none of
+whose posts carries a count has unknown followers (``None``), never 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+_EPOCH = datetime(1970, 1, 1)
+#: bounds that hold every post, for queries that take a time range
+EARLIEST, LATEST = datetime(1, 1, 1), datetime(9999, 12, 31)
+
+
+def ts(seconds: float) -> datetime:
+    """Unix seconds -> the naive UTC TIMESTAMP the columns hold."""
+    return _EPOCH + timedelta(seconds=float(seconds))
+
+
+def unix(value: datetime) -> float:
+    """A naive UTC TIMESTAMP -> Unix seconds."""
+    return (value - _EPOCH).total_seconds()
+
+
+def lower_all(handles: Iterable[str]) -> list[str]:
+    """Handles as the queries compare them: lower case, without @, sorted, unique."""
+    return sorted({h.strip().lstrip("@").lower() for h in handles if h and h.strip().lstrip("@")})
+
+
+# ---- followers ------------------------------------------------------------------------------
+
+#: The highest follower count seen per account, and how many posts it has. Parameters:
+#: platforms, handles (lower case, VARCHAR[], parallel).
+FOLLOWERS = """
+    WITH k AS (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle)
+    SELECT k.platform, k.handle, max(p.author_followers), count(p.platform)
+    FROM k LEFT JOIN posts p ON p.platform = k.platform AND lower(p.author_handle) = k.handle
+    GROUP BY ALL
+"""
+
+
+@dataclass(frozen=True)
+class AccountFollowers:
+    """An account's followers by the one rule (the highest count seen on its posts; None
+    when none carries one) and how many posts of its own the archive holds."""
+
+    followers: int | None
+    posts: int
+
+
+def followers(con: Any, accounts: Iterable[tuple[str, str]]) -> dict[tuple[str, str], AccountFollowers]:
+    """{(platform, handle lower case): its :class:`AccountFollowers`} for every account asked
+    (an account without posts in the archive: ``AccountFollowers(None, 0)``)."""
+    keys = sorted({(p, h.lower()) for p, h in accounts if h})
+    if not keys:
+        return {}
+    rows = con.execute(FOLLOWERS, [[p for p, _ in keys], [h for _, h in keys]]).fetchall()
+    out = {k: AccountFollowers(None, 0) for k in keys}
+    for platform, handle, top, posts in rows:
+        out[(platform, handle)] = AccountFollowers(None if top is None else int(top), int(posts))
+    return out
+
+
+@dataclass(frozen=True)
+class FollowerCoverage:
+    """How much of the archive carries follower counts."""
+
+    posts: int
+    posts_with_followers: int
+    accounts: int
+    accounts_with_followers: int
+
+
+COVERAGE = """
+    WITH a AS (
+        SELECT platform, lower(author_handle) AS handle, count(author_followers) AS known
+        FROM posts WHERE author_handle IS NOT NULL GROUP BY ALL
+    )
+    SELECT (SELECT count(*) FROM posts), (SELECT count(author_followers) FROM posts),
+           (SELECT count(*) FROM a), (SELECT count(*) FROM a WHERE known > 0)
+"""
+
+
+def follower_coverage(con: Any) -> FollowerCoverage:
+    return FollowerCoverage(*(int(x) for x in con.execute(COVERAGE).fetchone()))
+
+
+@dataclass(frozen=True)
+class Audience:
+    """The accounts with a follower count, the median of their (highest) counts, and the
+    count at a quantile."""
+
+    accounts: int
+    median: float | None
+    at_quantile: float | None
+
+
+#: Parameter: the quantile (0..1).
+AUDIENCE = """
+    WITH acc AS (
+        SELECT max(author_followers) AS followers
+        FROM posts
+        WHERE author_followers IS NOT NULL AND author_handle IS NOT NULL
+        GROUP BY platform, lower(author_handle)
+    )
+    SELECT count(*), median(followers)::DOUBLE, quantile_cont(followers, ?)::DOUBLE FROM acc
+"""
+
+
+def audience(con: Any, quantile: float) -> Audience:
+    n, median, at = con.execute(AUDIENCE, [float(quantile)]).fetchone()
+    return Audience(int(n), median, at)
+
+
+# ---- activity, to recognise automated accounts ----------------------------------------------
+
+#: A post's text as the repetition test compares it: lower case, the @mentions that open it
+#: (an auto-reply names whom it answers) and every link removed, runs of white space as one
+#: space, trimmed. The same expression is documented in ``SOURCE_QUERIES["repeated_text"]``.
+NORMALISED_TEXT = (
+    r"trim(regexp_replace(regexp_replace(regexp_replace(lower(text), '^(\s*@[a-z0-9_]+)+', ''),"
+    r" 'https?://\S+', '', 'g'), '\s+', ' ', 'g'))"
+)
+
+
+@dataclass(frozen=True)
+class AccountActivity:
+    """What an account did in the archive, measured for the automated-account signals.
+
+    ``top_text_posts`` is how many of its posts (retweets left out) share its most repeated
+    normalised text, ``top_text`` one of them as written; ``busiest`` the most posts it made
+    within ``window`` seconds (both ends included), from ``busiest_at``; ``timed_replies``
+    its replies whose post replied to is in the archive, and ``reply_delay_median`` the median
+    seconds between the two."""
+
+    platform: str
+    handle_key: str
+    handle: str
+    name: str | None
+    posts: int
+    originals: int
+    replies: int
+    quotes: int
+    retweets: int
+    reply_targets: int
+    distinct_texts: int
+    top_text: str | None
+    top_text_posts: int
+    busiest: int
+    busiest_at: datetime | None
+    timed_replies: int
+    reply_delay_median: float | None
+    followers: int | None
+
+
+def activity_sql(named: bool) -> str:
+    """Activity per account: of the accounts with at least ``min_posts`` posts, or of the
+    named accounts. Parameters: min posts, or platforms and handles (lower case, parallel
+    VARCHAR[]); then the window (seconds)."""
+    pick = (
+        """SELECT k.platform, k.handle_key FROM
+               (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle_key) k"""
+        if named
+        else """SELECT platform, lower(author_handle) AS handle_key FROM posts
+                WHERE author_handle IS NOT NULL GROUP BY ALL HAVING count(*) >= ?"""
+    )
+    return f"""
+        WITH acc AS MATERIALIZED ({pick}),
+        own AS MATERIALIZED (
+            SELECT p.platform, lower(p.author_handle) AS handle_key, p.author_handle, p.author_name,
+                   p.author_followers, p.created_at, p.kind, p.text, p.ref_post_id, p.ref_author_handle
+            FROM posts p
+            SEMI JOIN acc ON acc.platform = p.platform AND acc.handle_key = lower(p.author_handle)
+        ),
+        base AS (
+            SELECT platform, handle_key,
+                   arg_max(author_handle, created_at) AS handle,
+                   arg_max(author_name, created_at) AS name,
+                   count(*) AS posts,
+                   count(*) FILTER (WHERE kind = 'post') AS originals,
+                   count(*) FILTER (WHERE kind = 'reply') AS replies,
+                   count(*) FILTER (WHERE kind = 'quote') AS quotes,
+                   count(*) FILTER (WHERE kind = 'retweet') AS retweets,
+                   count(DISTINCT lower(ref_author_handle)) FILTER (WHERE kind = 'reply') AS reply_targets,
+                   max(author_followers) AS followers
+            FROM own GROUP BY ALL
+        ),
+        texts AS (
+            SELECT platform, handle_key, norm, count(*) AS n, min(text) AS example
+            FROM (SELECT platform, handle_key, text, {NORMALISED_TEXT} AS norm
+                  FROM own WHERE kind <> 'retweet')
+            WHERE norm <> ''
+            GROUP BY ALL
+        ),
+        top_text AS (
+            SELECT platform, handle_key, count(*) AS distinct_texts,
+                   arg_max(example, (n, norm)) AS top_text, max(n) AS top_text_posts
+            FROM texts GROUP BY ALL
+        ),
+        win AS (
+            SELECT platform, handle_key, created_at,
+                   count(*) OVER (PARTITION BY platform, handle_key ORDER BY created_at
+                                  RANGE BETWEEN CURRENT ROW AND to_seconds(?::DOUBLE) FOLLOWING) AS n
+            FROM own
+        ),
+        busiest AS (
+            SELECT platform, handle_key, max(n) AS busiest, arg_min(created_at, (-n, created_at)) AS busiest_at
+            FROM win GROUP BY ALL
+        ),
+        delays AS (
+            SELECT o.platform, o.handle_key, count(*) AS timed,
+                   median(epoch(o.created_at) - epoch(r.created_at))::DOUBLE AS delay
+            FROM own o JOIN posts r ON r.platform = o.platform AND r.post_id = o.ref_post_id
+            WHERE o.kind = 'reply'
+            GROUP BY ALL
+        )
+        SELECT b.platform, b.handle_key, b.handle, b.name, b.posts, b.originals, b.replies, b.quotes,
+               b.retweets, b.reply_targets, coalesce(t.distinct_texts, 0), t.top_text,
+               coalesce(t.top_text_posts, 0), w.busiest, w.busiest_at, coalesce(d.timed, 0), d.delay,
+               b.followers
+        FROM base b
+        LEFT JOIN top_text t USING (platform, handle_key)
+        LEFT JOIN busiest w USING (platform, handle_key)
+        LEFT JOIN delays d USING (platform, handle_key)
+        ORDER BY b.posts DESC, b.handle_key
+    """
+
+
+def busy_accounts(con: Any, min_posts: int, window: float) -> list[AccountActivity]:
+    """The activity of every account with at least ``min_posts`` posts."""
+    rows = con.execute(activity_sql(named=False), [int(min_posts), float(window)]).fetchall()
+    return [_activity(r) for r in rows]
+
+
+def named_accounts(con: Any, handles: Sequence[str], window: float) -> list[AccountActivity]:
+    """The activity of the named accounts (lower-case handles) that post in the archive, on
+    every platform they post on."""
+    keys = con.execute(
+        """SELECT DISTINCT platform, lower(author_handle) FROM posts
+           WHERE lower(author_handle) IN (SELECT unnest(?::VARCHAR[]))""",
+        [lower_all(handles)],
+    ).fetchall()
+    if not keys:
+        return []
+    rows = con.execute(
+        activity_sql(named=True), [[p for p, _ in keys], [h for _, h in keys], float(window)]
+    ).fetchall()
+    return [_activity(r) for r in rows]
+
+
+def _activity(r: tuple) -> AccountActivity:
+    return AccountActivity(
+        platform=r[0],
+        handle_key=r[1],
+        handle=r[2],
+        name=r[3],
+        posts=int(r[4]),
+        originals=int(r[5]),
+        replies=int(r[6]),
+        quotes=int(r[7]),
+        retweets=int(r[8]),
+        reply_targets=int(r[9]),
+        distinct_texts=int(r[10]),
+        top_text=r[11],
+        top_text_posts=int(r[12]),
+        busiest=int(r[13] or 0),
+        busiest_at=r[14],
+        timed_replies=int(r[15]),
+        reply_delay_median=None if r[16] is None else float(r[16]),
+        followers=None if r[17] is None else int(r[17]),
+    )
+
+
+# ---- influential accounts -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Influencer:
+    """An account whose followers (the one rule) reach a threshold: its first post, its posts
+    in the archive, and over the window after that first post its posts and the followers
+    summed over those that carry a count (``own_exposure``, None when none does), the shares
+    its posts received (not by itself nor by excluded accounts) and their followers
+    (``share_exposure``, None when none carries a count), and how many of each carried no
+    count (``own_unknown``, ``shares_unknown``)."""
+
+    platform: str
+    handle_key: str
+    handle: str
+    followers: int
+    first_at: datetime
+    first_post: str
+    first_kind: str
+    first_text: str
+    posts: int
+    posts_in_window: int
+    own_exposure: int | None
+    own_unknown: int
+    shares: int
+    share_exposure: int | None
+    shares_unknown: int
+
+
+#: Parameters: threshold (followers), handles to leave out (lower case), window (seconds),
+#: excluded sharers (lower case), window (seconds), limit.
+INFLUENCERS = """
+    WITH big AS (
+        SELECT platform, lower(author_handle) AS account
+        FROM posts
+        WHERE author_handle IS NOT NULL
+              AND lower(author_handle) NOT IN (SELECT unnest($2::VARCHAR[]))
+        GROUP BY ALL
+        HAVING max(author_followers) >= $1
+    ),
+    own AS MATERIALIZED (
+        SELECT p.rowid AS post_row, p.platform, lower(p.author_handle) AS account, p.post_id,
+               p.created_at, p.author_handle, p.author_followers
+        FROM posts p
+        SEMI JOIN big ON big.platform = p.platform AND big.account = lower(p.author_handle)
+    ),
+    firsts AS (
+        SELECT platform, account,
+               min(created_at) AS first_at,
+               arg_min(post_row, (created_at, post_id)) AS first_row,
+               arg_max(author_handle, created_at) AS handle,
+               max(author_followers) AS followers,
+               count(*) AS posts
+        FROM own GROUP BY ALL
+    ),
+    own_window AS (
+        SELECT o.platform, o.account, count(*) AS posts_in_window,
+               sum(o.author_followers) AS own_exposure, count(*) - count(o.author_followers) AS own_unknown
+        FROM own o JOIN firsts f USING (platform, account)
+        WHERE o.created_at < f.first_at + to_seconds($3::DOUBLE)
+        GROUP BY ALL
+    ),
+    shares AS (
+        SELECT f.platform, f.account, count(*) AS shares,
+               sum(r.author_followers) AS share_exposure, count(*) - count(r.author_followers) AS shares_unknown
+        FROM posts r
+        JOIN firsts f ON f.platform = r.platform AND f.account = lower(r.ref_author_handle)
+        WHERE r.kind IN ('retweet', 'quote') AND r.ref_post_id IS NOT NULL
+              AND lower(r.ref_author_handle) IN (SELECT account FROM big)
+              AND NOT coalesce(lower(r.author_handle) = lower(r.ref_author_handle), false)
+              AND NOT coalesce(lower(r.author_handle) IN (SELECT unnest($4::VARCHAR[])), false)
+              AND r.created_at >= f.first_at
+              AND r.created_at < f.first_at + to_seconds($3::DOUBLE)
+        GROUP BY ALL
+    ),
+    ranked AS (
+        SELECT f.*, w.posts_in_window, w.own_exposure, w.own_unknown,
+               coalesce(s.shares, 0) AS shares, s.share_exposure, coalesce(s.shares_unknown, 0) AS shares_unknown
+        FROM firsts f
+        JOIN own_window w USING (platform, account)
+        LEFT JOIN shares s USING (platform, account)
+        ORDER BY coalesce(w.own_exposure, 0) + coalesce(s.share_exposure, 0) DESC, f.first_at ASC, f.handle ASC
+        LIMIT $5
+    ),
+    first_posts AS (
+        SELECT rowid AS first_row, post_id, kind, text FROM posts
+        WHERE rowid IN (SELECT first_row FROM ranked)
+    )
+    SELECT r.platform, r.account, r.handle, r.followers, r.first_at, p.post_id, p.kind, p.text, r.posts,
+           r.posts_in_window, r.own_exposure, r.own_unknown, r.shares, r.share_exposure, r.shares_unknown
+    FROM ranked r JOIN first_posts p USING (first_row)
+    ORDER BY coalesce(r.own_exposure, 0) + coalesce(r.share_exposure, 0) DESC, r.first_at ASC, r.handle ASC
+"""
+
+
+def influencers(
+    con: Any, threshold: float, leave_out: Sequence[str], window: float, exclude: Sequence[str], limit: int
+) -> list[Influencer]:
+    """The accounts whose followers reach ``threshold``, but those in ``leave_out``, that
+    brought the most exposure in the ``window`` seconds after their first post (at most
+    ``limit``, most first)."""
+    rows = con.execute(
+        INFLUENCERS, [float(threshold), lower_all(leave_out), float(window), lower_all(exclude), int(limit)]
+    ).fetchall()
+    return [
+        Influencer(
+            platform=r[0],
+            handle_key=r[1],
+            handle=r[2],
+            followers=int(r[3]),
+            first_at=r[4],
+            first_post=r[5],
+            first_kind=r[6],
+            first_text=r[7] or "",
+            posts=int(r[8]),
+            posts_in_window=int(r[9]),
+            own_exposure=None if r[10] is None else int(r[10]),
+            own_unknown=int(r[11]),
+            shares=int(r[12]),
+            share_exposure=None if r[13] is None else int(r[13]),
+            shares_unknown=int(r[14]),
+        )
+        for r in rows
+    ]

@@ -1,0 +1,216 @@
+"""The SQL behind the press pickup and the incident's terms (:mod:`app.core.analysis.press`,
+:mod:`app.core.analysis.terms`).
+
+* the terms: the hashtags and the handles the incident's accounts use most, each with how
+  many accounts used it in posts of their own (retweets left out: a retweet copies its
+  original's words);
+* the press accounts' posts, with the post each one answers, quotes or retweets when the
+  archive holds it (to tell whether it is about the incident);
+* the links to press sites: per URL, its first post and how many posts and accounts shared it.
+
+Every value travels as a ``?`` parameter; functions return dataclass rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app.core.store.accounts_sql import lower_all
+
+# ---- the incident's terms -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermUse:
+    """A hashtag or handle (lower case), as most often written, and how many accounts used it."""
+
+    term: str
+    written: str
+    accounts: int
+
+
+#: The accounts that post in their own voice (retweets left out).
+OWN_VOICE_ACCOUNTS = """
+    SELECT count(DISTINCT (platform, lower(author_handle))) FROM posts
+    WHERE kind <> 'retweet' AND author_handle IS NOT NULL
+"""
+
+
+def own_voice_accounts(con: Any) -> int:
+    return int(con.execute(OWN_VOICE_ACCOUNTS).fetchone()[0])
+
+
+def _term_uses(column: str, only: bool) -> str:
+    # ``column`` is one of two constants below, never user text
+    pick = "AND lower(item) IN (SELECT unnest(?::VARCHAR[]))" if only else ""
+    return f"""
+        WITH u AS (
+            SELECT DISTINCT platform, lower(author_handle) AS account, item
+            FROM (SELECT platform, author_handle, unnest({column}) AS item FROM posts
+                  WHERE kind <> 'retweet' AND author_handle IS NOT NULL AND len({column}) > 0)
+            WHERE item IS NOT NULL AND trim(item) <> '' {pick}
+        )
+        SELECT lower(item) AS term, mode(item) AS written, count(DISTINCT (platform, account)) AS accounts
+        FROM u GROUP BY lower(item)
+        HAVING count(DISTINCT (platform, account)) >= ?
+        ORDER BY accounts DESC, term
+        LIMIT ?
+    """
+
+
+TERM_USES = {
+    (what, only): _term_uses(what, only) for what in ("hashtags", "mentions") for only in (False, True)
+}
+
+
+def term_uses(
+    con: Any, what: str, min_accounts: int, limit: int, only: Sequence[str] | None = None
+) -> list[TermUse]:
+    """The hashtags (``what`` = "hashtags") or mentioned handles ("mentions") used by at
+    least ``min_accounts`` accounts in posts of their own, most used first; with ``only``,
+    just those terms (lower case)."""
+    params: list = [sorted({t.lower() for t in only})] if only is not None else []
+    rows = con.execute(
+        TERM_USES[(what, only is not None)], [*params, int(min_accounts), int(limit)]
+    ).fetchall()
+    return [TermUse(t, w.lstrip("#@"), int(n)) for t, w, n in rows]
+
+
+# ---- the press accounts' posts --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PressPost:
+    """A post by a press account, with the post it replies to, quotes or retweets when the
+    archive holds it (``ref_*``: None otherwise; ``ref_in_archive`` says which)."""
+
+    platform: str
+    post_id: str
+    created_at: datetime
+    handle: str
+    kind: str
+    text: str
+    hashtags: tuple[str, ...]
+    mentions: tuple[str, ...]
+    urls: tuple[str, ...]
+    ref_post_id: str | None
+    ref_author_handle: str | None
+    ref_text: str | None
+    ref_in_archive: bool
+    ref_hashtags: tuple[str, ...]
+    ref_mentions: tuple[str, ...]
+    ref_full_text: str | None
+
+
+#: Parameter: the press handles (lower case, VARCHAR[]).
+PRESS_POSTS = """
+    WITH own AS MATERIALIZED (
+        SELECT rowid AS post_row FROM posts WHERE lower(author_handle) IN (SELECT unnest(?::VARCHAR[]))
+    )
+    SELECT p.platform, p.post_id, p.created_at, p.author_handle, p.kind, p.text, p.hashtags,
+           p.mentions, p.urls, p.ref_post_id, p.ref_author_handle, p.ref_text,
+           r.post_id IS NOT NULL, r.hashtags, r.mentions, r.text
+    FROM (SELECT * FROM posts WHERE rowid IN (SELECT post_row FROM own)) p
+    LEFT JOIN posts r ON r.platform = p.platform AND r.post_id = p.ref_post_id
+    ORDER BY p.created_at, p.post_id
+"""
+
+
+def press_posts(con: Any, handles: Sequence[str]) -> list[PressPost]:
+    """Every post by the given accounts, in time order."""
+    keys = lower_all(handles)
+    if not keys:
+        return []
+    return [
+        PressPost(
+            platform=r[0],
+            post_id=r[1],
+            created_at=r[2],
+            handle=r[3],
+            kind=r[4],
+            text=r[5] or "",
+            hashtags=tuple(r[6] or ()),
+            mentions=tuple(r[7] or ()),
+            urls=tuple(r[8] or ()),
+            ref_post_id=r[9],
+            ref_author_handle=r[10],
+            ref_text=r[11],
+            ref_in_archive=bool(r[12]),
+            ref_hashtags=tuple(r[13] or ()),
+            ref_mentions=tuple(r[14] or ()),
+            ref_full_text=r[15],
+        )
+        for r in con.execute(PRESS_POSTS, [keys]).fetchall()
+    ]
+
+
+# ---- links to press sites -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PressLink:
+    """A URL whose host is a press domain: the domain matched, the URL's first post, how many
+    posts and distinct accounts shared it."""
+
+    domain: str
+    url: str
+    first_at: datetime
+    platform: str
+    post_id: str
+    handle: str | None
+    kind: str
+    text: str
+    posts: int
+    accounts: int
+
+
+#: Links to press domains: per matched domain and URL, the first post that shared it and how
+#: many posts and accounts did. The domains arrive as one regular expression built by the
+#: caller with every domain escaped (:func:`app.core.press_list.domains_pattern`): scheme,
+#: optional user info, the host (the domain or a subdomain of it), then a port, path,
+#: query, fragment or the end; group 1 is the domain. Parameters: the pattern, twice.
+PRESS_LINKS = """
+    WITH u AS (
+        SELECT rowid AS post_row, created_at, post_id, platform, lower(author_handle) AS account,
+               unnest(urls) AS url
+        FROM posts
+        WHERE len(urls) > 0
+    ),
+    m AS (
+        SELECT *, lower(regexp_extract(url, ?, 1)) AS domain FROM u WHERE regexp_matches(url, ?)
+    ),
+    f AS (
+        SELECT domain, url, min(created_at) AS first_at,
+               arg_min(post_row, (created_at, post_id)) AS post_row,
+               count(DISTINCT (platform, post_id)) AS posts,
+               count(DISTINCT (platform, account)) AS accounts
+        FROM m GROUP BY domain, url
+    )
+    SELECT f.domain, f.url, f.first_at, p.platform, p.post_id, p.author_handle, p.kind, p.text,
+           f.posts, f.accounts
+    FROM f
+    JOIN (SELECT rowid AS post_row, platform, post_id, author_handle, kind, text
+          FROM posts WHERE rowid IN (SELECT post_row FROM f)) p USING (post_row)
+    ORDER BY f.first_at, p.post_id
+"""
+
+
+def press_links(con: Any, pattern: str) -> list[PressLink]:
+    return [
+        PressLink(
+            domain=r[0],
+            url=r[1],
+            first_at=r[2],
+            platform=r[3],
+            post_id=r[4],
+            handle=r[5],
+            kind=r[6],
+            text=r[7] or "",
+            posts=int(r[8]),
+            accounts=int(r[9]),
+        )
+        for r in con.execute(PRESS_LINKS, [pattern, pattern]).fetchall()
+    ]

@@ -1,0 +1,612 @@
+"""The SQL about shares: who was retweeted and quoted, when, how much, on which evidence
+(:mod:`app.core.analysis.amplification` and :mod:`app.core.analysis.influence`).
+
+Two kinds of evidence, never mixed in one figure:
+
+* **in the archive**: the retweets and quotes the archive holds, each with its time, so they
+  can be counted within any time range. A share by the account that wrote the post (a
+  self-retweet) is not counted, nor one by an account in the ``exclude`` list (automated
+  accounts), nor a share of a post written by an excluded account.
+* **as counted when collected**: the ``retweet_count`` and ``quote_count`` the platform
+  reported when each post was collected. A retweet carries its original's retweet count (as
+  it was when the retweet was collected), so a post's collected retweets are the highest
+  ``retweet_count`` seen on its own row and on the archive's retweets of it; its collected
+  quotes are its own row's ``quote_count`` (a retweet's ``quote_count`` is its own, 0). These
+  counts cover the post's whole life up to its collection, not a time range.
+
+Every value travels as a ``?`` parameter; functions return dataclass rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app.core.store.accounts_sql import EARLIEST, LATEST, lower_all, ts
+
+_NOT_EXCLUDED = """
+    NOT coalesce(lower({p}author_handle) = lower({p}ref_author_handle), false)
+    AND NOT coalesce(lower({p}author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
+    AND NOT coalesce(lower({p}ref_author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
+"""
+
+
+def _shares_where(prefix: str = "") -> str:
+    """The shares counted in [from, to): retweets and quotes naming their original, not by
+    its author, not by an excluded account, not of an excluded account's post. Parameters:
+    from, to, excluded handles, excluded handles (both lower case, VARCHAR[])."""
+    p = prefix
+    return f"""
+        {p}kind IN ('retweet', 'quote') AND {p}ref_post_id IS NOT NULL
+        AND {p}created_at >= ? AND {p}created_at < ?
+        AND {_NOT_EXCLUDED.format(p=p)}
+    """
+
+
+#: The collected retweet count of each post: the highest seen on its own row and on the
+#: archive's retweets of it.
+_COLLECTED = """
+    SELECT platform, post_id, max(retweet_count) AS rc
+    FROM (
+        SELECT platform, post_id, retweet_count FROM posts
+        WHERE kind <> 'retweet' AND retweet_count IS NOT NULL
+        UNION ALL
+        SELECT platform, ref_post_id, retweet_count FROM posts
+        WHERE kind = 'retweet' AND ref_post_id IS NOT NULL AND retweet_count IS NOT NULL
+    )
+    GROUP BY ALL
+"""
+
+# ---- which evidence the archive offers ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareEvidence:
+    """What the archive holds about shares.
+
+    ``archive_shares``: retweets and quotes in the archive (as counted by :func:`_shares_where`
+    over the whole archive); ``counted_posts``: posts with a collected retweet count above 0;
+    ``collected_retweets``: those counts summed; ``archive_retweets_of_counted``: the
+    archive's retweets (every one, by anyone) of those posts; ``collected_quotes``: quote
+    counts summed over the posts' own rows."""
+
+    archive_shares: int
+    counted_posts: int
+    collected_retweets: int
+    archive_retweets_of_counted: int
+    collected_quotes: int
+
+
+EVIDENCE = f"""
+    WITH c AS MATERIALIZED ({_COLLECTED})
+    SELECT
+        (SELECT count(*) FROM posts WHERE {_shares_where()}),
+        (SELECT count(*) FROM c WHERE rc > 0),
+        (SELECT coalesce(sum(rc), 0) FROM c WHERE rc > 0),
+        (SELECT count(*) FROM posts r SEMI JOIN (SELECT * FROM c WHERE rc > 0) c
+                ON c.platform = r.platform AND c.post_id = r.ref_post_id
+         WHERE r.kind = 'retweet'),
+        (SELECT coalesce(sum(quote_count), 0) FROM posts WHERE kind <> 'retweet')
+"""
+
+
+def evidence(con: Any, exclude: Sequence[str]) -> ShareEvidence:
+    ex = lower_all(exclude)
+    row = con.execute(EVIDENCE, [EARLIEST, LATEST, ex, ex]).fetchone()
+    return ShareEvidence(*(int(x) for x in row))
+
+
+# ---- the most shared posts of a range -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedPost:
+    """A post and its shares. ``in_archive`` says whether the archive holds the post itself
+    (else its author and text come from its shares, and ``posted_at`` is None).
+
+    In the archive and within the range asked: ``shares`` (retweets + quotes), ``retweets``,
+    ``quotes``, ``sharers`` (distinct accounts), ``share_exposure`` (followers summed over
+    the shares that carry a count, None when none does) and ``shares_with_followers``;
+    ``first_share``/``last_share`` their times. As counted when collected:
+    ``retweets_collected`` and ``quotes_collected`` (None when not recorded)."""
+
+    platform: str
+    post_id: str
+    author: str | None
+    posted_at: datetime | None
+    text: str
+    kind: str | None
+    in_archive: bool
+    shares: int
+    retweets: int
+    quotes: int
+    sharers: int
+    share_exposure: int | None
+    shares_with_followers: int
+    first_share: datetime | None
+    last_share: datetime | None
+    retweets_collected: int | None
+    quotes_collected: int | None
+
+    @property
+    def shares_collected(self) -> int | None:
+        if self.retweets_collected is None and self.quotes_collected is None:
+            return None
+        return (self.retweets_collected or 0) + (self.quotes_collected or 0)
+
+
+def _details(candidates: str) -> str:
+    """Everything :class:`SharedPost` holds, for the ``cand`` rows (platform, post_id) the
+    ``candidates`` CTEs choose (their parameters first), with the shares in [from, to)
+    (parameters after: from, to, excluded, excluded)."""
+    return f"""
+        WITH {candidates},
+        s AS (
+            SELECT p.platform, p.ref_post_id AS post_id, count(*) AS shares,
+                   count(*) FILTER (WHERE p.kind = 'retweet') AS retweets,
+                   count(*) FILTER (WHERE p.kind = 'quote') AS quotes,
+                   count(DISTINCT lower(p.author_handle)) AS sharers,
+                   sum(p.author_followers) AS share_exposure,
+                   count(p.author_followers) AS shares_known,
+                   min(p.created_at) AS first_share, max(p.created_at) AS last_share
+            FROM posts p
+            SEMI JOIN cand c ON c.platform = p.platform AND c.post_id = p.ref_post_id
+            WHERE {_shares_where("p.")}
+            GROUP BY ALL
+        ),
+        refs AS (
+            -- the author and text of originals the archive does not hold, from any share
+            SELECT p.platform, p.ref_post_id AS post_id,
+                   arg_max(p.ref_author_handle, p.created_at) AS author,
+                   coalesce(arg_max(p.text, p.created_at) FILTER (WHERE p.kind = 'retweet'),
+                            arg_max(p.ref_text, p.created_at)) AS text
+            FROM posts p
+            SEMI JOIN cand c ON c.platform = p.platform AND c.post_id = p.ref_post_id
+            WHERE p.kind IN ('retweet', 'quote')
+            GROUP BY ALL
+        ),
+        coll AS (
+            SELECT platform, post_id, max(retweet_count) AS rc
+            FROM (
+                SELECT o.platform, o.post_id, o.retweet_count FROM posts o
+                SEMI JOIN cand c USING (platform, post_id) WHERE o.kind <> 'retweet'
+                UNION ALL
+                SELECT r.platform, r.ref_post_id, r.retweet_count FROM posts r
+                SEMI JOIN cand c ON c.platform = r.platform AND c.post_id = r.ref_post_id
+                WHERE r.kind = 'retweet'
+            )
+            GROUP BY ALL
+        ),
+        own AS (
+            SELECT o.platform, o.post_id, o.author_handle, o.created_at, o.text, o.kind, o.quote_count
+            FROM posts o SEMI JOIN cand c USING (platform, post_id)
+        )
+        SELECT c.platform, c.post_id, coalesce(o.author_handle, r.author), o.created_at,
+               coalesce(o.text, r.text, ''), o.kind, o.post_id IS NOT NULL,
+               coalesce(s.shares, 0), coalesce(s.retweets, 0), coalesce(s.quotes, 0),
+               coalesce(s.sharers, 0), s.share_exposure, coalesce(s.shares_known, 0),
+               s.first_share, s.last_share, k.rc, o.quote_count
+        FROM cand c
+        LEFT JOIN own o USING (platform, post_id)
+        LEFT JOIN refs r USING (platform, post_id)
+        LEFT JOIN s USING (platform, post_id)
+        LEFT JOIN coll k USING (platform, post_id)
+    """
+
+
+#: Archive basis: the posts with the most shares in [from, to). Parameters: from, to,
+#: excluded, excluded, limit.
+_TOP_IN_ARCHIVE = f"""
+    ranked AS (
+        SELECT platform, ref_post_id AS post_id, count(*) AS n, min(created_at) AS first_at
+        FROM posts WHERE {_shares_where()}
+        GROUP BY ALL
+    ),
+    cand AS (
+        SELECT platform, post_id FROM ranked ORDER BY n DESC, first_at, post_id LIMIT ?
+    )
+"""
+
+#: Collected basis: the posts of [from, to) (posted then, or, when the archive does not
+#: hold them, shared then) not written by an excluded account, with the highest collected
+#: shares. Parameters: from, to, excluded, from, to, excluded, limit.
+_TOP_COLLECTED = """
+    posted AS (
+        SELECT platform, post_id FROM posts
+        WHERE created_at >= ? AND created_at < ? AND kind <> 'retweet'
+              AND NOT coalesce(lower(author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
+    ),
+    shared_only AS (
+        SELECT DISTINCT p.platform, p.ref_post_id AS post_id FROM posts p
+        WHERE p.kind IN ('retweet', 'quote') AND p.ref_post_id IS NOT NULL
+              AND p.created_at >= ? AND p.created_at < ?
+              AND NOT coalesce(lower(p.ref_author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
+              AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.platform = p.platform AND o.post_id = p.ref_post_id)
+    ),
+    pool AS (SELECT * FROM posted UNION SELECT * FROM shared_only),
+    scored AS (
+        SELECT x.platform, x.post_id,
+               CASE WHEN max(x.rc) IS NULL AND max(x.qc) IS NULL THEN NULL
+                    ELSE coalesce(max(x.rc), 0) + coalesce(max(x.qc), 0) END AS n
+        FROM (
+            SELECT o.platform, o.post_id, o.retweet_count AS rc, o.quote_count AS qc FROM posts o
+            SEMI JOIN pool USING (platform, post_id) WHERE o.kind <> 'retweet'
+            UNION ALL
+            SELECT r.platform, r.ref_post_id, r.retweet_count, NULL FROM posts r
+            SEMI JOIN pool ON pool.platform = r.platform AND pool.post_id = r.ref_post_id
+            WHERE r.kind = 'retweet'
+        ) x
+        GROUP BY ALL
+    ),
+    cand AS (
+        SELECT platform, post_id FROM scored WHERE n > 0 ORDER BY n DESC, post_id LIMIT ?
+    )
+"""
+
+
+def top_posts(
+    con: Any, start: float, end: float, exclude: Sequence[str], limit: int, basis: str
+) -> list[SharedPost]:
+    """The most shared posts of [start, end) on ``basis`` ("archive": most shares in the
+    archive within the range; "collected": highest collected counts among the range's
+    posts), most shared first (ties: the earlier, then by id)."""
+    ex = lower_all(exclude)
+    lo, hi = ts(start), ts(end)
+    if basis == "archive":
+        sql, params = _details(_TOP_IN_ARCHIVE), [lo, hi, ex, ex, int(limit)]
+    elif basis == "collected":
+        sql, params = _details(_TOP_COLLECTED), [lo, hi, ex, lo, hi, ex, int(limit)]
+    else:
+        raise ValueError(f"unknown basis {basis!r}")
+    rows = [_shared(r) for r in con.execute(sql, [*params, lo, hi, ex, ex]).fetchall()]
+    key = (
+        (lambda p: (-p.shares, p.first_share or datetime.max, p.post_id))
+        if basis == "archive"
+        else (lambda p: (-(p.shares_collected or 0), p.post_id))
+    )
+    return sorted(rows, key=key)
+
+
+def posts_shares(
+    con: Any, posts: Sequence[tuple[str, str]], start: float, end: float, exclude: Sequence[str]
+) -> dict[tuple[str, str], SharedPost]:
+    """:class:`SharedPost` rows for the given (platform, post_id) posts, shares counted in
+    [start, end)."""
+    if not posts:
+        return {}
+    ex = lower_all(exclude)
+    cand = "cand AS (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS post_id)"
+    rows = con.execute(
+        _details(cand), [[p for p, _ in posts], [i for _, i in posts], ts(start), ts(end), ex, ex]
+    ).fetchall()
+    return {(r[0], r[1]): _shared(r) for r in rows}
+
+
+def _shared(r: tuple) -> SharedPost:
+    return SharedPost(
+        platform=r[0],
+        post_id=r[1],
+        author=r[2],
+        posted_at=r[3],
+        text=r[4] or "",
+        kind=r[5],
+        in_archive=bool(r[6]),
+        shares=int(r[7]),
+        retweets=int(r[8]),
+        quotes=int(r[9]),
+        sharers=int(r[10]),
+        share_exposure=None if r[11] is None else int(r[11]),
+        shares_with_followers=int(r[12]),
+        first_share=r[13],
+        last_share=r[14],
+        retweets_collected=None if r[15] is None else int(r[15]),
+        quotes_collected=None if r[16] is None else int(r[16]),
+    )
+
+
+# ---- the accounts whose posts were shared most ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedAccount:
+    """An account and the shares its posts received (on one basis), with its own posts in
+    the range. ``shares``: retweets + quotes (archive: within the range; collected: summed
+    over its posts of the range); ``posts_shared``: its posts that were shared; on the
+    archive basis ``share_exposure`` and ``shares_with_followers`` as in
+    :class:`SharedPost`. ``posts``/``exposure``/``posts_with_followers``: its own posts in
+    the range, the followers summed over those that carry a count (None when none does).
+    ``top_posts``: up to three of its most shared posts."""
+
+    platform: str
+    handle_key: str
+    handle: str
+    shares: int
+    retweets: int | None
+    quotes: int | None
+    posts_shared: int
+    share_exposure: int | None
+    shares_with_followers: int
+    posts: int
+    exposure: int | None
+    posts_with_followers: int
+    top_posts: tuple[str, ...]
+
+
+#: Archive basis. Parameters: from, to, excluded, excluded, limit, from, to.
+_ACCOUNTS_IN_ARCHIVE = f"""
+    WITH s AS (
+        SELECT platform, lower(ref_author_handle) AS handle_key, ref_author_handle AS handle, created_at,
+               ref_post_id, kind, author_followers
+        FROM posts WHERE {_shares_where()} AND ref_author_handle IS NOT NULL
+    ),
+    per_post AS (
+        SELECT platform, handle_key, ref_post_id, count(*) AS n FROM s GROUP BY ALL
+    ),
+    acc AS (
+        SELECT platform, handle_key, arg_max(handle, created_at) AS handle, count(*) AS shares,
+               count(*) FILTER (WHERE kind = 'retweet') AS retweets,
+               count(*) FILTER (WHERE kind = 'quote') AS quotes,
+               count(DISTINCT ref_post_id) AS posts_shared,
+               sum(author_followers) AS share_exposure, count(author_followers) AS shares_known
+        FROM s GROUP BY ALL
+        ORDER BY shares DESC, handle_key LIMIT ?
+    ),
+    tops AS (
+        SELECT platform, handle_key, list(ref_post_id ORDER BY n DESC, ref_post_id)[1:3] AS top
+        FROM per_post SEMI JOIN acc USING (platform, handle_key) GROUP BY ALL
+    ),
+    own AS (
+        SELECT p.platform, lower(p.author_handle) AS handle_key, count(*) AS posts,
+               sum(p.author_followers) AS exposure, count(p.author_followers) AS known
+        FROM posts p SEMI JOIN acc a ON a.platform = p.platform AND a.handle_key = lower(p.author_handle)
+        WHERE p.created_at >= ? AND p.created_at < ?
+        GROUP BY ALL
+    )
+    SELECT a.platform, a.handle_key, a.handle, a.shares, a.retweets, a.quotes, a.posts_shared,
+           a.share_exposure, a.shares_known, coalesce(o.posts, 0), o.exposure, coalesce(o.known, 0), t.top
+    FROM acc a LEFT JOIN own o USING (platform, handle_key) LEFT JOIN tops t USING (platform, handle_key)
+    ORDER BY a.shares DESC, a.handle_key
+"""
+
+
+def top_accounts(
+    con: Any, start: float, end: float, exclude: Sequence[str], limit: int, basis: str
+) -> list[SharedAccount]:
+    """The accounts whose posts were shared most in [start, end) on ``basis``; excluded
+    accounts neither count as sharers nor appear."""
+    ex = lower_all(exclude)
+    lo, hi = ts(start), ts(end)
+    if basis == "archive":
+        rows = con.execute(_ACCOUNTS_IN_ARCHIVE, [lo, hi, ex, ex, int(limit), lo, hi]).fetchall()
+        return [
+            SharedAccount(
+                platform=r[0],
+                handle_key=r[1],
+                handle=r[2],
+                shares=int(r[3]),
+                retweets=int(r[4]),
+                quotes=int(r[5]),
+                posts_shared=int(r[6]),
+                share_exposure=None if r[7] is None else int(r[7]),
+                shares_with_followers=int(r[8]),
+                posts=int(r[9]),
+                exposure=None if r[10] is None else int(r[10]),
+                posts_with_followers=int(r[11]),
+                top_posts=tuple(r[12] or ()),
+            )
+            for r in rows
+        ]
+    if basis != "collected":
+        raise ValueError(f"unknown basis {basis!r}")
+    # every post of the range with a collected count, grouped by author (a bounded number:
+    # the posts of the range)
+    posts = top_posts(con, start, end, exclude, 1 << 62, "collected")
+    groups: dict[tuple[str, str], list[SharedPost]] = {}
+    for p in posts:
+        if p.author:
+            groups.setdefault((p.platform, p.author.lower()), []).append(p)
+    ranked = sorted(groups.items(), key=lambda kv: (-sum(p.shares_collected or 0 for p in kv[1]), kv[0][1]))
+    ranked = ranked[: int(limit)]
+    own = own_posts(con, start, end, [k for k, _ in ranked])
+    out = []
+    for (platform, key), items in ranked:
+        posts_n, exposure, known = own.get((platform, key), (0, None, 0))
+        newest = max(items, key=lambda p: (p.posted_at or datetime.min, p.post_id))
+        out.append(
+            SharedAccount(
+                platform=platform,
+                handle_key=key,
+                handle=newest.author or key,
+                shares=sum(p.shares_collected or 0 for p in items),
+                retweets=None,
+                quotes=None,
+                posts_shared=len(items),
+                share_exposure=None,
+                shares_with_followers=0,
+                posts=posts_n,
+                exposure=exposure,
+                posts_with_followers=known,
+                top_posts=tuple(p.post_id for p in items[:3]),
+            )
+        )
+    return out
+
+
+#: Parameters: platforms, handles (lower case, parallel), from, to.
+_OWN = """
+    WITH k AS (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle_key)
+    SELECT p.platform, lower(p.author_handle), count(*), sum(p.author_followers), count(p.author_followers)
+    FROM posts p SEMI JOIN k ON k.platform = p.platform AND k.handle_key = lower(p.author_handle)
+    WHERE p.created_at >= ? AND p.created_at < ?
+    GROUP BY ALL
+"""
+
+
+def own_posts(
+    con: Any, start: float, end: float, accounts: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, int | None, int]]:
+    """{(platform, handle lower case): (its posts in [start, end), the followers summed over
+    those that carry a count or None, how many carry one)}."""
+    if not accounts:
+        return {}
+    rows = con.execute(
+        _OWN, [[p for p, _ in accounts], [h.lower() for _, h in accounts], ts(start), ts(end)]
+    ).fetchall()
+    return {(p, h): (int(n), None if e is None else int(e), int(k)) for p, h, n, e, k in rows}
+
+
+def shares_received(
+    con: Any, start: float, end: float, accounts: Sequence[tuple[str, str]], exclude: Sequence[str]
+) -> dict[tuple[str, str], tuple[int, int | None, int]]:
+    """{(platform, handle lower case): (the shares in [start, end) of its posts, the
+    followers summed over those that carry a count or None, how many carry one)} for the
+    given accounts (archive evidence)."""
+    if not accounts:
+        return {}
+    ex = lower_all(exclude)
+    sql = f"""
+        WITH k AS (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle_key)
+        SELECT p.platform, lower(p.ref_author_handle), count(*), sum(p.author_followers),
+               count(p.author_followers)
+        FROM posts p SEMI JOIN k ON k.platform = p.platform AND k.handle_key = lower(p.ref_author_handle)
+        WHERE {_shares_where("p.")}
+        GROUP BY ALL
+    """
+    rows = con.execute(
+        sql, [[p for p, _ in accounts], [h.lower() for _, h in accounts], ts(start), ts(end), ex, ex]
+    ).fetchall()
+    return {(p, h): (int(n), None if e is None else int(e), int(k)) for p, h, n, e, k in rows}
+
+
+# ---- bursts: posts shared many times within a short window ----------------------------------
+
+#: Posts shared at least ``minimum`` times in all (archive evidence), most shared first: the
+#: candidates for :data:`_BURSTS`. Parameters: from, to, excluded, excluded, minimum.
+_BURST_CANDIDATES = f"""
+    SELECT platform, ref_post_id, count(*) AS total
+    FROM posts WHERE {_shares_where()}
+    GROUP BY ALL HAVING count(*) >= ?
+    ORDER BY total DESC, platform, ref_post_id
+"""
+
+#: For the given posts (parallel lists: platforms and ids), those that collected at least
+#: ``minimum`` shares in some window of ``slots`` consecutive slots, with the busiest such
+#: window: the post, the shares in that window and the window's last slot (slot = Unix
+#: milliseconds // slot length, integers throughout). Parameters: slot length (ms),
+#: platforms, ids, from, to, excluded, excluded, slots in a window minus one, minimum, limit.
+_BURSTS = f"""
+    WITH s AS (
+        SELECT platform, ref_post_id, epoch_ms(created_at) // ? AS slot, count(*) AS n
+        FROM posts
+        SEMI JOIN (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS ref_post_id) c
+             USING (platform, ref_post_id)
+        WHERE {_shares_where()}
+        GROUP BY ALL
+    ),
+    b AS (
+        SELECT platform, ref_post_id, slot,
+               sum(n) OVER (PARTITION BY platform, ref_post_id ORDER BY slot
+                            RANGE BETWEEN ? PRECEDING AND CURRENT ROW) AS burst
+        FROM s
+    )
+    SELECT platform, ref_post_id, max(burst) AS burst, arg_max(slot, (burst, -slot)) AS last_slot
+    FROM b
+    GROUP BY ALL
+    HAVING max(burst) >= ?
+    ORDER BY burst DESC, last_slot ASC, ref_post_id ASC
+    LIMIT ?
+"""
+
+
+@dataclass(frozen=True)
+class Burst:
+    """A post's busiest window of shares: [start, end) in Unix seconds, the shares in it."""
+
+    platform: str
+    post_id: str
+    start: float
+    end: float
+    shares: int
+    total: int
+
+
+def bursts(
+    con: Any, window: float, parts: int, minimum: int, keep: int, exclude: Sequence[str]
+) -> list[Burst]:
+    """The ``keep`` posts with the most shares within one window of ``window`` seconds
+    (sliding in steps of window / ``parts``), those with at least ``minimum`` shares in it,
+    most first. Archive evidence only."""
+    if keep <= 0:
+        return []
+    ex = lower_all(exclude)
+    everything = [EARLIEST, LATEST, ex, ex]
+    candidates = con.execute(_BURST_CANDIDATES, [*everything, int(minimum)]).fetchall()
+    total_of = {(p, i): int(n) for p, i, n in candidates}
+    slot = round(window / parts)
+    # A burst never exceeds its post's total: the most shared posts are counted slot by slot
+    # first, and more only while a post left out could still make the list.
+    take = max(100, 10 * keep)
+    rows: list[tuple] = []
+    while candidates:
+        top = candidates[:take]
+        rows = con.execute(
+            _BURSTS,
+            [
+                slot * 1000,
+                [p for p, _, _ in top],
+                [i for _, i, _ in top],
+                *everything,
+                parts - 1,
+                int(minimum),
+                int(keep),
+            ],
+        ).fetchall()
+        if take >= len(candidates):
+            break
+        if len(rows) == keep and candidates[take][2] < min(r[2] for r in rows):
+            break
+        take *= 4
+    return [
+        Burst(
+            p,
+            i,
+            float((int(last) - parts + 1) * slot),
+            float((int(last) + 1) * slot),
+            int(n),
+            total_of[(p, i)],
+        )
+        for p, i, n, last in rows
+    ]
+
+
+#: How many posts fall in [from, to). Parameters: from, to.
+_POSTS_BETWEEN = "SELECT count(*) FROM posts WHERE created_at >= ? AND created_at < ?"
+
+
+def posts_between(con: Any, start: float, end: float) -> int:
+    return int(con.execute(_POSTS_BETWEEN, [ts(start), ts(end)]).fetchone()[0])
+
+
+#: The sharers of a post in [from, to) with the most followers first. Parameters: platform,
+#: post id, from, to, excluded, excluded, limit.
+_TOP_SHARERS = f"""
+    SELECT author_handle, post_id FROM posts
+    WHERE platform = ? AND ref_post_id = ? AND {_shares_where()}
+    ORDER BY author_followers DESC NULLS LAST, created_at, post_id
+    LIMIT ?
+"""
+
+
+def top_sharers(
+    con: Any, platform: str, post_id: str, start: float, end: float, exclude: Sequence[str], limit: int = 5
+) -> list[tuple[str, str]]:
+    """(handle, share's post id) of the sharers with the most followers."""
+    ex = lower_all(exclude)
+    return [
+        (h, i)
+        for h, i in con.execute(
+            _TOP_SHARERS, [platform, post_id, ts(start), ts(end), ex, ex, int(limit)]
+        ).fetchall()
+    ]
