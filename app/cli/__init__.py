@@ -9,6 +9,7 @@
     incident-timeline turning-points WS [--json]
     incident-timeline report WS -o FILE
     incident-timeline export WS --what WHAT -o FILE
+    incident-timeline press list|add|remove|reset WS [--account HANDLE] [--domain DOMAIN] ...
 
 Each command lives in its own module of this package with a ``register(subparsers)`` that
 adds its arguments and sets ``func``. Errors end the program with a one-line message and a
@@ -30,6 +31,7 @@ from app.cli import (
     import_cmd,
     info_cmd,
     open_cmd,
+    press_cmd,
     report_cmd,
     turning_points_cmd,
 )
@@ -42,6 +44,7 @@ COMMAND_MODULES = (
     config_cmd,
     demo_cmd,
     turning_points_cmd,
+    press_cmd,
     report_cmd,
     export_cmd,
     open_cmd,

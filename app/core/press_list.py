@@ -195,8 +195,15 @@ def for_workspace(ws: Workspace, path: str | os.PathLike | None = None) -> Press
 def entries(ws: Workspace, path: str | os.PathLike | None = None) -> list[Entry]:
     """Every entry of the workspace's list, accounts then domains, each sorted by outlet then
     key; bundled entries the user removed are listed with ``removed``."""
-    base = load(path)
-    ch = _changes(ws)
+    return _entries(load(path), _changes(ws))
+
+
+def entries_bundled(path: str | os.PathLike | None = None) -> list[Entry]:
+    """Every entry of the bundled list (or of the file at ``path``), as :func:`entries` orders them."""
+    return _entries(load(path), {"accounts": {"add": {}, "remove": []}, "domains": {"add": {}, "remove": []}})
+
+
+def _entries(base: PressList, ch: dict[str, dict]) -> list[Entry]:
     out: list[Entry] = []
     for what, bundled_items in (("account", base.accounts), ("domain", base.domains)):
         part = ch[what + "s"]
@@ -211,20 +218,39 @@ def entries(ws: Workspace, path: str | os.PathLike | None = None) -> list[Entry]
     return out
 
 
+def check_account(handle: str) -> str:
+    """``handle`` as the list keeps it (no @, lower case); :class:`UserError` if it is not one."""
+    return normalise_handle(handle)
+
+
+def check_domain(domain: str) -> str:
+    """``domain`` as the list keeps it (no scheme, no ``www.``, lower case); :class:`UserError`
+    if it is not a web domain."""
+    key = clean_domain(domain)
+    if not _DOMAIN.match(key):
+        raise UserError(f"“{domain.strip()}” is not a web domain (for example lemonde.fr or news.example.org).")
+    return key
+
+
 def add_account(ws: Workspace, handle: str, outlet: str | None = None) -> Entry:
     """Count ``handle`` as a press account of ``outlet`` (default: its own @handle) in this
     workspace."""
-    key = normalise_handle(handle)
+    key = check_account(handle)
     return _add(ws, "accounts", key, (outlet or "").strip() or f"@{key}")
 
 
 def add_domain(ws: Workspace, domain: str, outlet: str | None = None) -> Entry:
     """Count links to ``domain`` (and its subdomains) as links to ``outlet`` (default: the
     domain itself) in this workspace."""
-    key = clean_domain(domain)
-    if not _DOMAIN.match(key):
-        raise UserError(f"“{domain}” is not a web domain (for example lemonde.fr or news.example.org).")
+    key = check_domain(domain)
     return _add(ws, "domains", key, (outlet or "").strip() or key)
+
+
+def listed(ws: Workspace, what: str, key: str) -> bool:
+    """Whether the workspace's list counts ``key`` (an account handle or a domain, as
+    :func:`clean_handle`/:func:`clean_domain` give them) as press."""
+    current = for_workspace(ws)
+    return key in (current.accounts if what == "account" else current.domains)
 
 
 def remove_account(ws: Workspace, handle: str) -> Entry:

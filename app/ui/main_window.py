@@ -286,6 +286,12 @@ class MainWindow(QMainWindow):
             None,
             "The thresholds of the alert measured after the fact",
         )
+        self.act_press = A(
+            "&Press list…",
+            self.edit_press_list,
+            None,
+            "The news organisations counted as press pickup in this workspace",
+        )
         self.act_label = A(
             "Check the &sentiment by hand…",
             self.check_sentiment,
@@ -387,6 +393,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_mark_range)
         m.addSeparator()
         m.addAction(self.act_rule)
+        m.addAction(self.act_press)
         m.addAction(self.act_label)
         m.addAction(self.act_human)
         m = self.menuBar().addMenu("&Playback")
@@ -803,6 +810,14 @@ class MainWindow(QMainWindow):
         from app.ui.alert_rule_dialog import AlertRuleDialog
 
         if AlertRuleDialog(self.ws, self).exec():
+            self.refresh_suggestions()
+
+    def edit_press_list(self) -> None:
+        if self.ws is None:
+            return
+        from app.ui.press_dialog import PressListDialog
+
+        if PressListDialog(self.ws, self).exec():
             self.refresh_suggestions()
 
     def check_sentiment(self) -> None:

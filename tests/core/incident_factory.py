@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ from app.core.store.workspace import Workspace
 HOUR = 3600
 DAY = 86400
 _TWITTER_EPOCH_MS = 1288834974657
+_HASHTAG = re.compile(r"(?<![\w&])#(\w+)")
+_MENTION = re.compile(r"(?<![\w])@(\w{1,15})")
 
 NEGATIVE = (
     "This is a disgrace, terrible and awful service",
@@ -117,15 +120,22 @@ class Incident:
 class Builder:
     """Writes the statuses of one incident. Times are Unix seconds (UTC)."""
 
-    def __init__(self, seed: int, start: float, days: float, accounts: int = 2500) -> None:
+    def __init__(
+        self, seed: int, start: float, days: float, accounts: int = 2500, followers_known: bool = True
+    ) -> None:
         self.rng = np.random.default_rng(seed)
         self.start, self.end = float(start), float(start) + days * DAY
         self.statuses: list[dict] = []
         self._seq = 0
         # followers: log-normal around a median of 300, capped well below the influencer
-        # threshold so that the only "big" accounts are the planted ones
+        # threshold so that the only "big" accounts are the planted ones; none at all when the
+        # archive carries no counts (a CSV export, the X archive)
         followers = np.minimum(np.exp(self.rng.normal(math.log(300), 1.1, accounts)), 9000).astype(int)
-        self.pool = [(f"user{i:05d}", int(f)) for i, f in enumerate(followers)]
+        self.pool: list[tuple[str, int | None]] = [
+            (f"user{i:05d}", int(f) if followers_known else None) for i, f in enumerate(followers)
+        ]
+        #: every generated original gets counts as collected (retweet_count, quote_count)
+        self.collected_counts = False
         # who posts is skewed: a few accounts post a lot
         w = 1.0 / np.arange(1, accounts + 1) ** 0.6
         self.weights = w / w.sum()
@@ -148,7 +158,15 @@ class Builder:
         reply_to: dict | None = None,
         retweet_of: dict | None = None,
         quote_of: dict | None = None,
+        lang: str = "en",
+        retweet_count: int | None = None,
+        quote_count: int | None = None,
+        keep: bool = True,
     ) -> dict:
+        """One status; its entities (hashtags, mentions) are read off the text as the platform
+        does. ``retweet_count``/``quote_count``: the counts as collected (left out: not
+        recorded). ``keep=False`` makes a status that is not written to the archive (a post
+        the collection missed, which others answer)."""
         user = {
             "id_str": str(zlib.crc32(handle.lower().encode())),
             "screen_name": handle,
@@ -161,13 +179,17 @@ class Builder:
             "id_str": self._id(t),
             "text": text,
             "user": user,
-            "lang": "en",
+            "lang": lang,
             "entities": {
-                "hashtags": [],
-                "user_mentions": [],
+                "hashtags": [{"text": h} for h in _HASHTAG.findall(text)],
+                "user_mentions": [{"screen_name": m} for m in _MENTION.findall(text)],
                 "urls": [{"url": f"https://t.co/x{len(self.statuses)}", "expanded_url": u} for u in urls],
             },
         }
+        if retweet_count is not None:
+            s["retweet_count"] = int(retweet_count)
+        if quote_count is not None:
+            s["quote_count"] = int(quote_count)
         if retweet_of is not None:
             s["text"] = f"RT @{retweet_of['user']['screen_name']}: {retweet_of['text']}"[:140]
             s["retweeted_status"] = retweet_of
@@ -178,10 +200,11 @@ class Builder:
             s["quoted_status_id_str"] = quote_of["id_str"]
             s["quoted_status"] = quote_of
         s["_t"] = t
-        self.statuses.append(s)
+        if keep:
+            self.statuses.append(s)
         return s
 
-    def someone(self) -> tuple[str, int]:
+    def someone(self) -> tuple[str, int | None]:
         return self.pool[int(self.rng.choice(len(self.pool), p=self.weights))]
 
     def retweets(self, original: dict, times: np.ndarray) -> None:
@@ -200,6 +223,7 @@ class Builder:
         retweet_share: float = 0.25,
         reply_share: float = 0.1,
         tz_offset_h: float = 0.0,
+        suffix: str = "",
     ) -> int:
         """Posts between t0 and t1 at ``rate(t)`` posts an hour (a Poisson process evaluated on
         five-minute slots), with ``negative(t)`` of the originals negative. Retweets copy a
@@ -212,8 +236,8 @@ class Builder:
         for s0, c in zip(starts, counts, strict=False):
             if not c:
                 continue
-            for t in np.sort(s0 + self.rng.uniform(0, slot, c)):
-                t = float(t)
+            for at in np.sort(s0 + self.rng.uniform(0, slot, c)):
+                t = float(at)
                 u = self.rng.uniform()
                 recent = [o for o in self.originals[-200:] if 0 < t - o["_t"] < 3 * HOUR]
 
@@ -230,13 +254,22 @@ class Builder:
                         int(self.rng.integers(len(_OPENERS))),
                         int(self.rng.integers(len(_TAGS))),
                     )
+                    text += suffix
                     handle, followers = self.someone()
+                    counts = self._counts()
                     if u < retweet_share + reply_share and recent:
-                        self.status(t, handle, followers, text, reply_to=self._pick(recent))
+                        self.status(t, handle, followers, text, reply_to=self._pick(recent), **counts)
                     else:
-                        self.originals.append(self.status(t, handle, followers, text))
+                        self.originals.append(self.status(t, handle, followers, text, **counts))
                 made += 1
         return made
+
+    def _counts(self) -> dict:
+        """Retweet and quote counts as collected: most posts none, a few some."""
+        if not self.collected_counts:
+            return {}
+        rt = int(self.rng.geometric(0.45) - 1)
+        return {"retweet_count": rt, "quote_count": int(self.rng.binomial(rt, 0.1))}
 
     def _pick(self, items: list[dict]) -> dict:
         return items[int(self.rng.integers(len(items)))]
@@ -263,8 +296,7 @@ class Builder:
         """Write the archive next to ``path`` and import it into a new workspace there."""
         lines = []
         for s in sorted(self.statuses, key=lambda s: (s["_t"], s["id_str"])):
-            s = {k: v for k, v in s.items() if k != "_t"}
-            lines.append(json.dumps(s, ensure_ascii=False))
+            lines.append(json.dumps({k: v for k, v in s.items() if k != "_t"}, ensure_ascii=False))
         archive = path.with_suffix(".jsonl")
         archive.write_text("\n".join(lines) + "\n", encoding="utf-8")
         with Workspace.open(path, create=True) as ws:
@@ -499,4 +531,227 @@ def calm(folder: Path, seed: int = 4, days: int = 7) -> Incident:
     return Incident("calm", path, "Europe/London", ["acmebank"], {}, {}, n)
 
 
-SHAPES = {"fast": fast_escalation, "slow": slow_escalation, "waves": two_waves, "calm": calm}
+def protest(folder: Path, seed: int = 6) -> Incident:
+    """Three days in UTC of a hashtag protest against a brand: every post of one's own carries
+    #BoycottAcme; from Tuesday 14:00 the volume jumps and turns negative. Planted around the
+    escalation (``esc``), with the awkward accounts of real archives:
+
+    * an unrelated New York Times podcast link posted once, with the hashtag (30 min in): not
+      press pickup;
+    * a national news magazine's account (@Newsweek, 3.9 million followers) posting about the
+      incident (1 h in): the first press pickup, not an influencer;
+    * a French newspaper's account (@lemondefr) posting in French with the hashtag (3 h in),
+      and a Spanish one (@el_pais) retweeting the viral post (4 h in): pickup;
+    * a Reuters article about the boycott linked by six accounts (6 h in): pickup by link;
+    * @angry_ann's post retweeted 300 times within the hour (40 min in): the most shared;
+    * @loud_larry (about 80,000 followers, a slightly different count on each post) posting 60
+      times, never shared: prolific, not amplified;
+    * @amp_relay_7 retweeting @fav_fred's ten posts 450 times in three hours: an automated
+      account whose retweets must not make @fav_fred the most shared;
+    * @threadreaderapp answering 30 unroll requests within seconds (listed), and
+      @deal_spam_22 posting one advert 25 times (repeated text);
+    * the brand (@AcmeBank) answering 5 h in."""
+    start = MONDAY
+    b = Builder(seed, start, 3)
+    esc = start + DAY + 14 * HOUR
+    rhythm = diurnal(0.0)
+    base = 15.0
+
+    def rate(t):
+        since = np.maximum(t - esc, 0)
+        surge = np.where(t >= esc, 200.0 * np.exp(-since / (8 * HOUR)) * (1 - np.exp(-since / 300)), 0.0)
+        return base * rhythm(t) + surge
+
+    def negative(t):
+        return np.where(t >= esc, 0.55, 0.1)
+
+    tag = " #BoycottAcme"
+    b.chatter(b.start, b.end, rate, negative, suffix=tag)
+    planted = {"escalation": esc}
+    planted["unrelated_link"] = esc + 30 * 60
+    b.status(
+        planted["unrelated_link"],
+        "podcast_pat",
+        350,
+        "Listening to this on the way in" + tag,
+        urls=("https://www.nytimes.com/2021/10/05/podcasts/the-daily/supply-chain-shortages.html",),
+    )
+    planted["viral"] = esc + 40 * 60
+    viral = b.viral(
+        planted["viral"], "angry_ann", 800, "Disgusting behaviour, I am so angry and upset" + tag, 300
+    )
+    planted["magazine"] = esc + 60 * 60
+    b.status(
+        planted["magazine"],
+        "Newsweek",
+        3_900_000,
+        "Customers call for a boycott of Acme Bank after the fee scandal" + tag,
+    )
+    planted["foreign_press"] = esc + 3 * HOUR
+    b.status(
+        planted["foreign_press"],
+        "lemondefr",
+        9_000_000,
+        "Le mot-dièse" + tag + " s'étend aux clients de la banque américaine",
+        lang="fr",
+    )
+    planted["press_retweet"] = esc + 4 * HOUR
+    b.status(planted["press_retweet"], "el_pais", 8_500_000, "", retweet_of=_embedded(viral), lang="es")
+    planted["press_link"] = esc + 6 * HOUR
+    for k in range(6):
+        h, f = b.someone()
+        b.status(
+            planted["press_link"] + 300 * k,
+            h,
+            f,
+            "Reuters has the story" + tag,
+            urls=("https://www.reuters.com/business/finance/acme-bank-boycott-grows-2021-10-05/",),
+        )
+    planted["prolific"] = esc + 20 * 60
+    for k in range(60):
+        b.status(planted["prolific"] + k * 600, "loud_larry", 80_000 + k, NEUTRAL[k % len(NEUTRAL)] + tag)
+    planted["bot"] = esc + 2 * HOUR
+    favs = [
+        b.status(esc - 6 * HOUR + k * 1800, "fav_fred", 400, POSITIVE[k % len(POSITIVE)] + tag)
+        for k in range(10)
+    ]
+    for k in range(450):
+        b.status(planted["bot"] + k * 24, "amp_relay_7", 150, "", retweet_of=_embedded(favs[k % 10]))
+    planted["unroller"] = esc + 90 * 60
+    asks = [o for o in b.originals if esc < o["_t"] < esc + 10 * HOUR]
+    for k in range(30):
+        o = asks[(k * 7) % len(asks)]
+        b.status(
+            o["_t"] + 4 + k % 5,
+            "threadreaderapp",
+            700_000,
+            f"@{o['user']['screen_name']} Hello, here is your unroll: https://threadreaderapp.com/thread/{o['id_str']}.html Have a good day.",
+            reply_to=o,
+            urls=(f"https://threadreaderapp.com/thread/{o['id_str']}.html",),
+        )
+    planted["spam"] = esc + 3 * HOUR
+    for k in range(25):
+        b.status(
+            planted["spam"] + k * 900,
+            "deal_spam_22",
+            90,
+            f"Get cheap loans now, no questions asked http://loans.example/{k}",
+            urls=(f"http://loans.example/{k}",),
+        )
+    planted["brand_answer"] = esc + 5 * HOUR
+    b.status(
+        planted["brand_answer"],
+        "AcmeBank",
+        50_000,
+        "We hear you. We are reviewing the fees and will update everyone here",
+    )
+    path = folder / "protest.duckdb"
+    n = b.build(path, "Boycott protest", "UTC", ["acmebank"])
+    return Incident(
+        "protest",
+        path,
+        "UTC",
+        ["acmebank"],
+        planted,
+        {
+            "viral_author": "angry_ann",
+            "viral_shares": 300,
+            "viral_post": viral["id_str"],
+            "prolific": "loud_larry",
+            "prolific_posts": 60,
+            "prolific_followers": 80_059,
+            "bot": "amp_relay_7",
+            "bot_retweets": 450,
+            "bot_target": "fav_fred",
+            "unroller": "threadreaderapp",
+            "spammer": "deal_spam_22",
+            "magazine": "Newsweek",
+            "foreign_press": "lemondefr",
+            "press_retweet": "el_pais",
+        },
+        n,
+    )
+
+
+def mention_only(folder: Path, seed: int = 7) -> Incident:
+    """Three days in UTC collected by mention of @AcmeBank, as a CSV export would hold it: no
+    follower counts anywhere, no retweets, the counts as collected on each post (most posts
+    a few retweets, some none). The brand's own posts are not in the archive, but replies to
+    three of them are: a pre-crisis one (the day before), and two after the escalation
+    (Tuesday 12:00), at 2 h and 3 h. Planted: @irate_ivy's complaint (1 h in) counted 480
+    retweets and 35 quotes when collected; @FT's post about it (3 h in)."""
+    start = MONDAY
+    b = Builder(seed, start, 3, followers_known=False)
+    b.collected_counts = True
+    esc = start + DAY + 12 * HOUR
+    rhythm = diurnal(0.0)
+
+    def rate(t):
+        since = np.maximum(t - esc, 0)
+        return 6.0 * rhythm(t) + np.where(t >= esc, 90.0 * np.exp(-since / (6 * HOUR)), 0.0)
+
+    def negative(t):
+        return np.where(t >= esc, 0.6, 0.1)
+
+    b.chatter(b.start, b.end, rate, negative, retweet_share=0.0, suffix=" @AcmeBank")
+    planted = {"escalation": esc}
+    brand_posts = []
+    for k, (dt, text) in enumerate(
+        (
+            (-DAY, "Our new savings account is here, ask us anything"),
+            (2 * HOUR, "We are aware of the problem with accounts and are working on it"),
+            (3 * HOUR, "Update: most accounts are working again. Sorry for the trouble"),
+        )
+    ):
+        post = b.status(esc + dt, "AcmeBank", None, text, keep=False)
+        brand_posts.append(post)
+        planted[f"brand_post_{k}"] = esc + dt
+        for j in range(10 if k == 0 else 30):
+            h, f = b.someone()
+            b.status(
+                esc + dt + 120 + j * 60,
+                h,
+                f,
+                "@AcmeBank " + (POSITIVE if k == 0 else NEGATIVE)[j % 6],
+                reply_to=post,
+                **b._counts(),
+            )
+    planted["complaint"] = esc + HOUR
+    b.status(
+        planted["complaint"],
+        "irate_ivy",
+        None,
+        "@AcmeBank locked me out of my own account for two days. Disgraceful",
+        retweet_count=480,
+        quote_count=35,
+    )
+    planted["press"] = esc + 3 * HOUR
+    b.status(
+        planted["press"], "FT", None, "Acme Bank customers locked out of accounts @AcmeBank", retweet_count=40
+    )
+    path = folder / "mention_only.duckdb"
+    n = b.build(path, "Mentions of the brand", "UTC", ["acmebank"])
+    return Incident(
+        "mention_only",
+        path,
+        "UTC",
+        ["acmebank"],
+        planted,
+        {
+            "complaint_author": "irate_ivy",
+            "complaint_shares": 515,
+            "brand_posts": [p["id_str"] for p in brand_posts],
+            "replies_to_brand": 70,
+        },
+        n,
+    )
+
+
+SHAPES = {
+    "fast": fast_escalation,
+    "slow": slow_escalation,
+    "waves": two_waves,
+    "calm": calm,
+    "protest": protest,
+    "mention_only": mention_only,
+}
