@@ -120,7 +120,8 @@ def load(path: str | os.PathLike | None = None) -> PressList:
         for item, name in pairs:
             k = clean(str(item))
             if k:
-                target.setdefault(k, str(name or outlet or item))
+                # an entry of its own (the flat form) is named by its handle or domain
+                target.setdefault(k, str(name or outlet or (f"@{k}" if clean is clean_handle else k)))
                 kept.append(k)
         return kept
 
