@@ -674,7 +674,7 @@ def top_amplifiers(
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> list[Amplifier]:
     """Accounts ranked by the exposure they contributed in [start, end). ``followers`` is
-    the latest known count in the range."""
+    the account's highest count seen in the archive (the one followers rule)."""
     con = con or ws.cursor()
     if end <= start or limit <= 0:
         return []

@@ -461,7 +461,7 @@ def test_top_amplifiers(tiny):
     assert [a.author_handle for a in amps] == ["Brand", "bob", "alice", "dave", "carol"]
     brand, bob, alice, _dave, carol = amps
     assert (brand.exposure, brand.posts, brand.followers, brand.author_name) == (1000, 1, 1000, "Brand")
-    assert (bob.exposure, bob.posts, bob.followers) == (110, 2, 60)  # latest followers
+    assert (bob.exposure, bob.posts, bob.followers) == (110, 2, 60)  # the highest count seen
     assert bob.top_post_ids == ("102", "104") and bob.retweets_received == 0
     assert (alice.retweets_received, alice.top_post_ids) == (1, ("101",))
     assert (carol.followers, carol.exposure) == (None, 0)

@@ -151,6 +151,12 @@ def test_followers_are_the_highest_count_seen_everywhere(built, ctx_of):
     e = entry[0].figures
     assert e["posts_in_window"].value > 1 and e["exposure"].value > e["followers"].value
     assert e["exposure"].source.query == "exposure" and e["followers"].source.query == "followers"
+    # the window's older "top amplifiers" print the same count, from his first posts' range too
+    from app.core import metrics
+
+    early = inc.planted["prolific"]
+    amps = metrics.top_amplifiers(ctx.ws, early, early + 1800, limit=50, con=ctx.con)
+    assert next(a for a in amps if a.author_handle == larry).followers == f.value
 
 
 def test_no_follower_counts_means_every_followers_figure_is_unknown(built, ctx_of):

@@ -310,8 +310,9 @@ def amplifiers(names: list[str], retweets: str) -> str:
     """Accounts by exposure in [from, to), with their posts' retweets received and their
     three most retweeted posts of the range. Parameters: see :func:`amplifiers_params`.
 
-    The ranking needs only counts and sums per account; names and latest follower counts
-    are looked up for the few accounts kept (string aggregates over every account of a busy
+    The ranking needs only counts and sums per account; names and follower counts (the
+    one rule of :mod:`app.core.store.accounts_sql`: the highest seen on the account's posts
+    in the whole archive) are looked up for the few accounts kept (string aggregates over every account of a busy
     hour cost ten times more than the ranking)."""
     source = RETWEET_SOURCES[retweets]
     in_range = f"""
@@ -337,7 +338,9 @@ def amplifiers(names: list[str], retweets: str) -> str:
             FROM theirs t LEFT JOIN {source} r ON r.platform = t.platform AND r.post_id = t.post_id
         )
         SELECT arg_max(rts.author_handle, rts.created_at), arg_max(rts.author_name, rts.created_at),
-               arg_max(rts.author_followers, rts.created_at), top.posts, top.exposure,
+               (SELECT max(f.author_followers) FROM posts f
+                WHERE f.platform = top.platform AND lower(f.author_handle) = top.handle_key),
+               top.posts, top.exposure,
                sum(rts.retweets)::BIGINT,
                list(rts.post_id ORDER BY rts.retweets DESC, rts.created_at ASC, rts.post_id ASC)[1:3]
         FROM top JOIN rts ON rts.platform = top.platform AND rts.handle_key = top.handle_key
