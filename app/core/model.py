@@ -141,9 +141,9 @@ SOURCE_QUERIES = {
     "followers": "the highest follower count seen on the posts of account ``handle`` (any case) on ``platform``",
     "median_followers": "the median, over the accounts (platform, handle in any case) with a follower count, "
     "of each one's highest count seen",
-    "shares_in_archive": "retweets and quotes in the archive of post ``post_id`` on ``platform`` (within "
-    "[start, end) if given; ``kinds`` optional), not by the post's author and not by the accounts in "
-    "``exclude`` (lower-case handles)",
+    "shares_in_archive": "retweets and quotes in the archive of post ``post_id`` on ``platform`` (of every post "
+    "when absent; within [start, end) if given; ``kinds`` optional), not by the post's author, not by the "
+    "accounts in ``exclude`` (lower-case handles) and not of their posts",
     "shares_collected": "the post's retweets and quotes as counted when collected: the highest retweet_count "
     "seen on post ``post_id``'s own row and on the archive's retweets of it (a retweet carries its "
     "original's count), plus its own row's quote_count (retweet_count alone when ``kinds`` is (retweet,))",

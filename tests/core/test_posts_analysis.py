@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -174,6 +175,45 @@ def test_no_follower_counts_means_every_followers_figure_is_unknown(built, ctx_o
     assert seen >= 10
     f = accounts.followers(ctx, [("twitter", "irate_ivy")])[("twitter", "irate_ivy")]
     assert f.unknown == NO_FOLLOWER_COUNTS
+    c = accounts.follower_coverage(ctx)
+    audit(ctx, [SimpleNamespace(figures=vars(c))], "coverage")
+
+
+def test_share_evidence_figures_recompute(ctx_of):
+    for name in ("protest", "mention_only"):
+        ctx = ctx_of(name)
+        ev = amplification.evidence(ctx)
+        figures = {k: v for k, v in vars(ev).items() if isinstance(v, Figure)}
+        assert len(figures) == 4
+        audit(ctx, [SimpleNamespace(figures=figures)], f"{name} evidence")
+
+
+def test_every_source_the_analysis_emits_is_catalogued():
+    """The claims audit recomputes figures from their Sources: each query must be one the
+    catalogue describes (and this module's independent audit knows)."""
+    import ast
+
+    from app.core.model import SOURCE_QUERIES
+
+    root = Path(__file__).resolve().parents[2] / "app" / "core" / "analysis"
+    used, mine = set(), set()
+    ours = {"accounts", "amplification", "brand", "figures", "influence", "press", "terms"}
+    for path in root.glob("*.py"):
+        found = mine if path.stem in ours else used
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "of"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "Source"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found.add(node.args[0].value)
+    assert {"followers", "shares_in_archive", "shares_collected", "references"} <= mine
+    assert used | mine <= set(SOURCE_QUERIES), (used | mine) - set(SOURCE_QUERIES)
+    assert mine <= set(source_audit._QUERIES), mine - set(source_audit._QUERIES)
 
 
 def test_followers_unknown_reasons(ctx_of):

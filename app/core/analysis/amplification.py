@@ -198,7 +198,9 @@ def most_shared_posts(
     a, b = _range(ctx, start, end)
     excluded = _excluded(ctx)
     rows = shares_sql.top_posts(ctx.con, a, b, excluded, limit, ev.basis)
-    posts = tuple(_shared_post(ctx, r, a, b, ev.basis, excluded, start, end) for r in rows)
+    follow = acc.followers(ctx, {(r.platform, r.author) for r in rows if r.author})
+    roles = acc.roles(ctx)
+    posts = tuple(_shared_post(r, ev.basis, excluded, start, end, follow, roles) for r in rows)
     unknown = (
         ""
         if posts
@@ -208,14 +210,13 @@ def most_shared_posts(
 
 
 def _shared_post(
-    ctx: Context,
     r: shares_sql.SharedPost,
-    a: float,
-    b: float,
     basis: str,
     excluded: tuple[str, ...],
     start: float | None,
     end: float | None,
+    follow: dict[tuple[str, str], Figure],
+    roles: acc.Roles,
 ) -> SharedPost:
     post = {"post_id": r.post_id, "platform": r.platform}
     rng = {"start": start, "end": end}
@@ -244,7 +245,7 @@ def _shared_post(
         figures["shares"] = collected
         figures["shares_in_archive"] = fig.count(r.shares, "retweets and quotes", in_range, note=ARCHIVE_NOTE)
     if r.author:
-        figures["author_followers"] = acc.followers(ctx, [(r.platform, r.author)])[(r.platform, r.author)]
+        figures["author_followers"] = follow[(r.platform, r.author)]
     posted = _posted(r.platform, r.post_id, r.posted_at)
     if posted is not None:
         figures["posted"] = posted
@@ -252,7 +253,7 @@ def _shared_post(
         platform=r.platform,
         post_id=r.post_id,
         author=r.author,
-        role=acc.roles(ctx).of(r.author),
+        role=roles.of(r.author),
         text=r.text,
         in_archive=r.in_archive,
         figures=figures,

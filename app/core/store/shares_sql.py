@@ -210,22 +210,26 @@ _TOP_IN_ARCHIVE = f"""
 """
 
 #: Collected basis: the posts of [from, to) (posted then, or, when the archive does not
-#: hold them, shared then) not written by an excluded account, with the highest collected
-#: shares. Parameters: from, to, excluded, from, to, excluded, limit.
-_TOP_COLLECTED = """
+#: hold them, shared then) not written by an excluded account, each with its author and its
+#: collected shares ``n`` (NULL when no count was recorded). Parameters: from, to, excluded,
+#: from, to, excluded.
+_COLLECTED_SCORED = """
     posted AS (
-        SELECT platform, post_id FROM posts
+        SELECT platform, post_id, author_handle AS author FROM posts
         WHERE created_at >= ? AND created_at < ? AND kind <> 'retweet'
               AND NOT coalesce(lower(author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
     ),
     shared_only AS (
-        SELECT DISTINCT p.platform, p.ref_post_id AS post_id FROM posts p
+        SELECT p.platform, p.ref_post_id AS post_id, arg_max(p.ref_author_handle, p.created_at) AS author
+        FROM posts p
         WHERE p.kind IN ('retweet', 'quote') AND p.ref_post_id IS NOT NULL
               AND p.created_at >= ? AND p.created_at < ?
               AND NOT coalesce(lower(p.ref_author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
               AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.platform = p.platform AND o.post_id = p.ref_post_id)
+        GROUP BY ALL
     ),
-    pool AS (SELECT * FROM posted UNION SELECT * FROM shared_only),
+    -- disjoint: the posts the archive holds, and those it does not
+    pool AS (SELECT * FROM posted UNION ALL SELECT * FROM shared_only),
     scored AS (
         SELECT x.platform, x.post_id,
                CASE WHEN max(x.rc) IS NULL AND max(x.qc) IS NULL THEN NULL
@@ -239,7 +243,13 @@ _TOP_COLLECTED = """
             WHERE r.kind = 'retweet'
         ) x
         GROUP BY ALL
-    ),
+    )
+"""
+
+#: Collected basis, posts: the highest collected shares first. Parameters: those of
+#: :data:`_COLLECTED_SCORED`, then the limit.
+_TOP_COLLECTED = f"""
+    {_COLLECTED_SCORED},
     cand AS (
         SELECT platform, post_id FROM scored WHERE n > 0 ORDER BY n DESC, post_id LIMIT ?
     )
@@ -400,38 +410,46 @@ def top_accounts(
         ]
     if basis != "collected":
         raise ValueError(f"unknown basis {basis!r}")
-    # every post of the range with a collected count, grouped by author (a bounded number:
-    # the posts of the range)
-    posts = top_posts(con, start, end, exclude, 1 << 62, "collected")
-    groups: dict[tuple[str, str], list[SharedPost]] = {}
-    for p in posts:
-        if p.author:
-            groups.setdefault((p.platform, p.author.lower()), []).append(p)
-    ranked = sorted(groups.items(), key=lambda kv: (-sum(p.shares_collected or 0 for p in kv[1]), kv[0][1]))
-    ranked = ranked[: int(limit)]
-    own = own_posts(con, start, end, [k for k, _ in ranked])
+    rows = con.execute(_ACCOUNTS_COLLECTED, [lo, hi, ex, lo, hi, ex, int(limit)]).fetchall()
+    own = own_posts(con, start, end, [(r[0], r[1]) for r in rows])
     out = []
-    for (platform, key), items in ranked:
+    for platform, key, handle, shares, posts_shared, top in rows:
         posts_n, exposure, known = own.get((platform, key), (0, None, 0))
-        newest = max(items, key=lambda p: (p.posted_at or datetime.min, p.post_id))
         out.append(
             SharedAccount(
                 platform=platform,
                 handle_key=key,
-                handle=newest.author or key,
-                shares=sum(p.shares_collected or 0 for p in items),
+                handle=handle or key,
+                shares=int(shares),
                 retweets=None,
                 quotes=None,
-                posts_shared=len(items),
+                posts_shared=int(posts_shared),
                 share_exposure=None,
                 shares_with_followers=0,
                 posts=posts_n,
                 exposure=exposure,
                 posts_with_followers=known,
-                top_posts=tuple(p.post_id for p in items[:3]),
+                top_posts=tuple(top or ()),
             )
         )
     return out
+
+
+#: Collected basis, accounts: the collected shares of their posts of the range, summed.
+#: Parameters: those of :data:`_COLLECTED_SCORED`, then the limit.
+_ACCOUNTS_COLLECTED = f"""
+    WITH {_COLLECTED_SCORED},
+    per AS (
+        SELECT s.platform, lower(p.author) AS handle_key, p.author, s.post_id, s.n
+        FROM scored s JOIN pool p USING (platform, post_id)
+        WHERE s.n > 0 AND p.author IS NOT NULL
+    )
+    SELECT platform, handle_key, arg_max(author, post_id), sum(n)::BIGINT AS shares, count(*),
+           list(post_id ORDER BY n DESC, post_id)[1:3]
+    FROM per GROUP BY ALL
+    ORDER BY shares DESC, handle_key
+    LIMIT ?
+"""
 
 
 #: Parameters: platforms, handles (lower case, parallel), from, to.
