@@ -78,8 +78,14 @@ def main(argv: list[str] | None = None) -> int:
                     ("new: share evidence", lambda c=ctx: amplification.evidence(c)),
                     ("new: most shared posts, whole", lambda c=ctx: amplification.most_shared_posts(c)),
                     ("new: accounts by shares, whole", lambda c=ctx: amplification.accounts_by_shares(c)),
-                    ("new: most shared posts, busiest day", lambda c=ctx: amplification.most_shared_posts(c, *day)),
-                    ("new: accounts by shares, busiest day", lambda c=ctx: amplification.accounts_by_shares(c, *day)),
+                    (
+                        "new: most shared posts, busiest day",
+                        lambda c=ctx, d=day: amplification.most_shared_posts(c, *d),
+                    ),
+                    (
+                        "new: accounts by shares, busiest day",
+                        lambda c=ctx, d=day: amplification.accounts_by_shares(c, *d),
+                    ),
                     ("new: amplification", lambda c=ctx: amplification.find(c)),
                     ("new: influence", lambda c=ctx: influence.find(c)),
                     ("new: press", lambda c=ctx: press.find(c)),

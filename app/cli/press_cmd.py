@@ -35,8 +35,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     for name, verb in (("add", "count as press"), ("remove", "stop counting as press")):
         a = actions.add_parser(name, help=f"{verb}: accounts and/or web domains")
         a.add_argument("workspace")
-        a.add_argument("--account", action="append", default=[], metavar="HANDLE", help="a handle (repeatable)")
-        a.add_argument("--domain", action="append", default=[], metavar="DOMAIN", help="a web domain (repeatable)")
+        a.add_argument(
+            "--account", action="append", default=[], metavar="HANDLE", help="a handle (repeatable)"
+        )
+        a.add_argument(
+            "--domain", action="append", default=[], metavar="DOMAIN", help="a web domain (repeatable)"
+        )
         if name == "add":
             a.add_argument("--outlet", metavar="NAME", help="the news organisation they belong to")
         a.set_defaults(func=run_change, press_action=name)
@@ -71,7 +75,11 @@ def run_list(args: argparse.Namespace) -> int:
     print(f"{len(outlets)} outlets, {accounts} accounts, {domains} domains")
     for e in entries:
         shown = f"@{e.key}" if e.what == "account" else e.key
-        note = " (removed in this workspace)" if e.removed else (" (added in this workspace)" if e.origin == "added" else "")
+        note = (
+            " (removed in this workspace)"
+            if e.removed
+            else (" (added in this workspace)" if e.origin == "added" else "")
+        )
         print(f"  {e.outlet:<40} {shown}{note}")
     return 0
 
@@ -91,11 +99,18 @@ def run_change(args: argparse.Namespace) -> int:
             press_list.check_domain(d)
     with Workspace.open(args.workspace) as ws:
         if args.press_action == "remove":
-            wanted = [("account", press_list.clean_handle(h), f"@{press_list.clean_handle(h)}") for h in args.account]
-            wanted += [("domain", press_list.clean_domain(d), press_list.clean_domain(d)) for d in args.domain]
+            wanted = [
+                ("account", press_list.clean_handle(h), f"@{press_list.clean_handle(h)}")
+                for h in args.account
+            ]
+            wanted += [
+                ("domain", press_list.clean_domain(d), press_list.clean_domain(d)) for d in args.domain
+            ]
             for what, key, shown in wanted:
                 if not press_list.listed(ws, what, key):
-                    raise UserError(f"{shown} is not a press {what} of this workspace's list: nothing was changed.")
+                    raise UserError(
+                        f"{shown} is not a press {what} of this workspace's list: nothing was changed."
+                    )
         done = []
         for h in args.account:
             if args.press_action == "add":

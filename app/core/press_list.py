@@ -229,7 +229,9 @@ def check_domain(domain: str) -> str:
     if it is not a web domain."""
     key = clean_domain(domain)
     if not _DOMAIN.match(key):
-        raise UserError(f"“{domain.strip()}” is not a web domain (for example lemonde.fr or news.example.org).")
+        raise UserError(
+            f"“{domain.strip()}” is not a web domain (for example lemonde.fr or news.example.org)."
+        )
     return key
 
 

@@ -95,7 +95,9 @@ class PressListDialog(QDialog):
         row.addStretch(1)
         row.addWidget(self.count)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
 
@@ -108,7 +110,14 @@ class PressListDialog(QDialog):
         layout.addWidget(self.buttons)
 
         if ws.read_only:
-            for w in (self.key, self.outlet, self.what, self.add_button, self.remove_button, self.reset_button):
+            for w in (
+                self.key,
+                self.outlet,
+                self.what,
+                self.add_button,
+                self.remove_button,
+                self.reset_button,
+            ):
                 w.setEnabled(False)
             self.key.setPlaceholderText("This workspace is open read-only")
         self._fill()
@@ -161,7 +170,11 @@ class PressListDialog(QDialog):
     def _add(self) -> None:
         what = self.what.currentData()
         try:
-            key = press_list.check_account(self.key.text()) if what == "account" else press_list.check_domain(self.key.text())
+            key = (
+                press_list.check_account(self.key.text())
+                if what == "account"
+                else press_list.check_domain(self.key.text())
+            )
         except UserError as exc:
             QMessageBox.warning(self, "Press list", str(exc))
             return
@@ -188,7 +201,9 @@ class PressListDialog(QDialog):
 
     def _reset(self) -> None:
         self.pending.append(("reset", "", "", ""))
-        self.entries = [press_list.Entry(e.what, e.key, e.outlet, "bundled") for e in press_list.entries_bundled()]
+        self.entries = [
+            press_list.Entry(e.what, e.key, e.outlet, "bundled") for e in press_list.entries_bundled()
+        ]
         self._fill()
 
     def _save(self) -> None:
@@ -197,9 +212,13 @@ class PressListDialog(QDialog):
                 if op == "reset":
                     press_list.reset(self.ws)
                 elif op == "add":
-                    (press_list.add_account if what == "account" else press_list.add_domain)(self.ws, key, outlet)
+                    (press_list.add_account if what == "account" else press_list.add_domain)(
+                        self.ws, key, outlet
+                    )
                 elif press_list.listed(self.ws, what, key):
-                    (press_list.remove_account if what == "account" else press_list.remove_domain)(self.ws, key)
+                    (press_list.remove_account if what == "account" else press_list.remove_domain)(
+                        self.ws, key
+                    )
         except UserError as exc:
             QMessageBox.warning(self, "Press list", str(exc))
             return

@@ -61,7 +61,9 @@ def ctx_of(built):
 def rise(t: float, score: float = 0.9, flags=frozenset()) -> Finding:
     """A volume rise as the volume detector reports one (the brand's latency is measured
     from the other detectors' findings)."""
-    return Finding("volume_change", t, None, score, "rise", detail={"direction": "rise"}, flags=frozenset(flags))
+    return Finding(
+        "volume_change", t, None, score, "rise", detail={"direction": "rise"}, flags=frozenset(flags)
+    )
 
 
 def figures_of(thing) -> dict[str, Figure]:
@@ -106,9 +108,19 @@ def test_automated_accounts_are_recognised_by_list_and_signals(built, ctx_of):
     assert unroller.figures["reply_delay"].value <= 15 and unroller.detail["note"]
     spam = found[inc.facts["spammer"]]
     assert spam.reasons == ("repeated_text",)
-    assert spam.figures["repeated_posts"].value == 25 and spam.detail["repeated_text"].startswith("Get cheap loans")
+    assert spam.figures["repeated_posts"].value == 25 and spam.detail["repeated_text"].startswith(
+        "Get cheap loans"
+    )
     # people, the brand and the press are not automated, however busy or followed
-    for h in ("acmebank", "newsweek", "lemondefr", "el_pais", inc.facts["prolific"], "user00000", "angry_ann"):
+    for h in (
+        "acmebank",
+        "newsweek",
+        "lemondefr",
+        "el_pais",
+        inc.facts["prolific"],
+        "user00000",
+        "angry_ann",
+    ):
         assert h not in found, h
     assert audit(ctx, found.values(), "automated") > 20
 
@@ -142,7 +154,12 @@ def test_bundled_automated_list():
 def test_followers_are_the_highest_count_seen_everywhere(built, ctx_of):
     inc, ctx = built["protest"], ctx_of("protest")
     larry = inc.facts["prolific"]
-    counts = {r[0] for r in ctx.con.execute("SELECT author_followers FROM posts WHERE author_handle = ?", [larry]).fetchall()}
+    counts = {
+        r[0]
+        for r in ctx.con.execute(
+            "SELECT author_followers FROM posts WHERE author_handle = ?", [larry]
+        ).fetchall()
+    }
     assert len(counts) == inc.facts["prolific_posts"]  # a different count on every post
     f = accounts.followers(ctx, [("twitter", larry)])[("twitter", larry)]
     assert f.value == inc.facts["prolific_followers"] == max(counts)
@@ -281,7 +298,9 @@ def test_amplification_findings_leave_the_bot_out(built, ctx_of):
     assert [f.subject for f in found] == [inc.facts["viral_post"]]
     f = found[0]
     assert abs(f.time - inc.planted["viral"]) < 5 * MIN and f.end > f.time
-    assert f.figures["shares"].value >= 200 and f.figures["shares_total"].value == inc.facts["viral_shares"] + 1
+    assert (
+        f.figures["shares"].value >= 200 and f.figures["shares_total"].value == inc.facts["viral_shares"] + 1
+    )
     assert f.detail["author"] == inc.facts["viral_author"] and f.detail["basis"] == "archive"
     assert inc.facts["bot"] not in {h.lower() for h in f.accounts}
     assert 0 < f.figures["share_of_posts"].value <= 1
@@ -304,7 +323,10 @@ def test_collected_evidence_when_the_archive_holds_no_retweets(built, ctx_of):
     assert top.author == inc.facts["complaint_author"]
     assert top.figures["shares"].value == inc.facts["complaint_shares"]
     assert top.figures["shares"].note == amplification.COLLECTED_NOTE
-    assert top.figures["shares_in_archive"].value == 0 and top.figures["shares_in_archive"].note == amplification.ARCHIVE_NOTE
+    assert (
+        top.figures["shares_in_archive"].value == 0
+        and top.figures["shares_in_archive"].note == amplification.ARCHIVE_NOTE
+    )
     people = amplification.accounts_by_shares(ctx, limit=3)
     assert people.accounts[0].handle == inc.facts["complaint_author"]
     assert people.accounts[0].figures["shares"].note == amplification.COLLECTED_NOTE
@@ -312,7 +334,10 @@ def test_collected_evidence_when_the_archive_holds_no_retweets(built, ctx_of):
     found = amplification.find(ctx)
     assert found and found[0].detail["author"] == inc.facts["complaint_author"]
     assert "collected_counts" in found[0].flags and found[0].time == inc.planted["complaint"]
-    assert found[0].figures["retweets_collected"].value == 480 and found[0].figures["quotes_collected"].value == 35
+    assert (
+        found[0].figures["retweets_collected"].value == 480
+        and found[0].figures["quotes_collected"].value == 35
+    )
     audit(ctx, [*posts.posts, *people.accounts, *found], "collected")
 
 
@@ -346,7 +371,9 @@ def test_collected_counts_are_the_highest_seen(tmp_path):
     with _fixture_ws(tmp_path, "twitwi/tweet-export.csv") as ws:
         ctx = Context.build(ws, ws.cursor(), Settings())
         quote = ctx.con.execute("SELECT post_id, retweet_count FROM posts WHERE kind = 'quote'").fetchone()
-        seen = ctx.con.execute("SELECT retweet_count FROM posts WHERE kind = 'retweet' AND ref_post_id = ?", [quote[0]]).fetchall()
+        seen = ctx.con.execute(
+            "SELECT retweet_count FROM posts WHERE kind = 'retweet' AND ref_post_id = ?", [quote[0]]
+        ).fetchall()
         assert quote[1] == 18 and seen == [(14,)]
         assert amplification.evidence(ctx).basis == "collected"
         posts = {p.post_id: p for p in amplification.most_shared_posts(ctx, limit=10).posts}
@@ -374,7 +401,10 @@ def test_fast_escalation_influencer(built, ctx_of):
     assert abs(big.time - inc.planted["influencer"]) < 1
     assert big.figures["followers"].value == inc.facts["influencer_followers"]
     assert big.figures["shares_in_window"].value == 120 and not big.flags
-    assert big.figures["exposure_total"].value == big.figures["exposure"].value + big.figures["share_exposure"].value
+    assert (
+        big.figures["exposure_total"].value
+        == big.figures["exposure"].value + big.figures["share_exposure"].value
+    )
     assert "@reuters" not in found  # the press has a kind of its own
     audit(ctx, found.values(), "fast influence")
 

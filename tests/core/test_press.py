@@ -91,7 +91,9 @@ def test_terms_of_a_hashtag_protest(ctx_of):
 
 def _terms(hashtags=(), handles=(), extra=()) -> terms.IncidentTerms:
     def term(text, kind):
-        return terms.Term(text, text, kind, Figure(1, "count", "accounts", "", Source.of("constant", value=1)))
+        return terms.Term(
+            text, text, kind, Figure(1, "count", "accounts", "", Source.of("constant", value=1))
+        )
 
     words = [*hashtags, *handles, *extra]
     return terms.IncidentTerms(
@@ -118,7 +120,9 @@ def _terms(hashtags=(), handles=(), extra=()) -> terms.IncidentTerms:
     ],
 )
 def test_about_the_incident(text, hashtags, mentions, expected):
-    t = _terms(hashtags=("boycottacme", "askjpm"), handles=("acmebank", "jpmorgan"), extra=("ジェイピーモルガン",))
+    t = _terms(
+        hashtags=("boycottacme", "askjpm"), handles=("acmebank", "jpmorgan"), extra=("ジェイピーモルガン",)
+    )
     assert t.about(text, hashtags, mentions) == expected
 
 
@@ -126,7 +130,10 @@ def test_about_the_incident(text, hashtags, mentions, expected):
     ("url", "expected"),
     [
         ("http://www.huffingtonpost.com/2013/11/13/jpmorgan-twitter-askjpm_n_4271334.html", "askjpm"),
-        ("http://dealbook.nytimes.com/2013/11/13/jpmorgans-twitter-outreach-meets-a-chorus-of-critics/", "jpmorgan"),
+        (
+            "http://dealbook.nytimes.com/2013/11/13/jpmorgans-twitter-outreach-meets-a-chorus-of-critics/",
+            "jpmorgan",
+        ),
         ("https://www.reuters.com/business/finance/acme-bank-boycott-grows-2021-10-05/", "acmebank"),
         ("https://www.nytimes.com/2021/10/05/podcasts/the-daily/supply-chain-shortages.html", None),
         ("https://jpmorgan.example.com/careers", None),  # the host is not the slug
@@ -211,7 +218,9 @@ def test_sample_press_followers_and_shares(tmp_path):
     with Workspace.open(path) as ws:
         ctx = Context.build(ws, ws.cursor(), Settings())
         # one account, four snapshots of its follower count: one figure, the highest
-        seen = ctx.con.execute("SELECT DISTINCT author_followers FROM posts WHERE author_handle = 'OccupyWallSt'").fetchall()
+        seen = ctx.con.execute(
+            "SELECT DISTINCT author_followers FROM posts WHERE author_handle = 'OccupyWallSt'"
+        ).fetchall()
         assert len(seen) > 1
         ows = accounts.followers(ctx, [("twitter", "OccupyWallSt")])[("twitter", "OccupyWallSt")]
         assert ows.value == max(v for (v,) in seen)
@@ -225,7 +234,9 @@ def test_sample_press_followers_and_shares(tmp_path):
         found = by_outlet(press.find(ctx))
         huff = found["The Huffington Post"]
         assert huff.detail["via"] == "account" and huff.time == 1384383760  # Wed 11-13 18:02 EST
-        assert {"Financial Times", "Bloomberg", "CNBC", "DealBook (The New York Times)", "Mashable"} <= set(found)
+        assert {"Financial Times", "Bloomberg", "CNBC", "DealBook (The New York Times)", "Mashable"} <= set(
+            found
+        )
         audit(ctx, found.values())
 
 
@@ -237,13 +248,45 @@ def test_bundled_press_list_is_international():
     outlets = press_data.outlets.values()
     countries = {o.country for o in outlets}
     assert len(countries) >= 60 and "INT" in countries
-    for code in ("US", "GB", "FR", "DE", "ES", "IT", "BR", "MX", "IN", "JP", "KR", "CN", "ZA", "NG", "AU", "CA", "TR", "AE"):
+    for code in (
+        "US",
+        "GB",
+        "FR",
+        "DE",
+        "ES",
+        "IT",
+        "BR",
+        "MX",
+        "IN",
+        "JP",
+        "KR",
+        "CN",
+        "ZA",
+        "NG",
+        "AU",
+        "CA",
+        "TR",
+        "AE",
+    ):
         assert code in countries, code
-    assert {o.kind for o in outlets} == {"wire", "broadcaster", "newspaper", "magazine", "business", "online", "trade"}
+    assert {o.kind for o in outlets} == {
+        "wire",
+        "broadcaster",
+        "newspaper",
+        "magazine",
+        "business",
+        "online",
+        "trade",
+    }
     # every country listed has more than one kind of outlet or a broadcaster, not one odd site
     assert press_data.accounts["reuters"] == "Reuters" and press_data.domains["ft.com"] == "Financial Times"
-    assert press_data.accounts["lemondefr"] == "Le Monde" and press_data.accounts["derspiegel"] == "Der Spiegel"
-    assert press_data.domains["folha.uol.com.br"] == "Folha de S.Paulo" and press_data.domains["nhk.or.jp"] == "NHK"
+    assert (
+        press_data.accounts["lemondefr"] == "Le Monde" and press_data.accounts["derspiegel"] == "Der Spiegel"
+    )
+    assert (
+        press_data.domains["folha.uol.com.br"] == "Folha de S.Paulo"
+        and press_data.domains["nhk.or.jp"] == "NHK"
+    )
     raw = json.loads(press_list.bundled_path().read_text(encoding="utf-8"))
     handles = [h for o in raw["outlets"] for h in o["accounts"]]
     domains = [d for o in raw["outlets"] for d in o["domains"]]
@@ -254,7 +297,9 @@ def test_bundled_press_list_is_international():
 
 def test_press_list_flat_form(tmp_path):
     path = tmp_path / "press.json"
-    path.write_text(json.dumps({"accounts": {"@LocalNews": "Local News"}, "domains": ["https://www.local.example/x"]}))
+    path.write_text(
+        json.dumps({"accounts": {"@LocalNews": "Local News"}, "domains": ["https://www.local.example/x"]})
+    )
     p = press_list.load(path)
     assert p.accounts == {"localnews": "Local News"} and p.domains == {"local.example": "local.example"}
     bad = tmp_path / "bad.json"
@@ -272,7 +317,10 @@ def test_workspace_press_list_changes(tmp_path):
         press_list.add_domain(ws, "https://www.LocalPaper.example/news", "Local Paper")
         press_list.remove_account(ws, "REUTERS")
         current = press_list.for_workspace(ws)
-        assert current.accounts["local_paper"] == "Local Paper" and current.domains["localpaper.example"] == "Local Paper"
+        assert (
+            current.accounts["local_paper"] == "Local Paper"
+            and current.domains["localpaper.example"] == "Local Paper"
+        )
         assert "reuters" not in current.accounts and "reuters.com" in current.domains
         listed = {(x.what, x.key): x for x in press_list.entries(ws)}
         assert listed[("account", "reuters")].removed and listed[("account", "local_paper")].origin == "added"
@@ -338,7 +386,22 @@ def test_press_command(tmp_path, capsys):
     assert cli_main(["press", "list", ws, "--search", "le monde"]) == 0
     out = capsys.readouterr().out
     assert "@lemondefr" in out and "lemonde.fr" in out
-    assert cli_main(["press", "add", ws, "--account", "@Local_Paper", "--domain", "localpaper.example", "--outlet", "Local Paper"]) == 0
+    assert (
+        cli_main(
+            [
+                "press",
+                "add",
+                ws,
+                "--account",
+                "@Local_Paper",
+                "--domain",
+                "localpaper.example",
+                "--outlet",
+                "Local Paper",
+            ]
+        )
+        == 0
+    )
     assert "Counted as press: @local_paper (Local Paper)" in capsys.readouterr().out
     assert cli_main(["press", "remove", ws, "--account", "lemondefr", "--account", "nobody_at_all"]) == 1
     assert "nothing was changed" in capsys.readouterr().err
@@ -346,7 +409,11 @@ def test_press_command(tmp_path, capsys):
     capsys.readouterr()
     assert cli_main(["press", "list", ws, "--changes", "--json"]) == 0
     changes = {(e["key"], e["origin"], e["removed"]) for e in json.loads(capsys.readouterr().out)}
-    assert changes == {("local_paper", "added", False), ("localpaper.example", "added", False), ("lemondefr", "bundled", True)}
+    assert changes == {
+        ("local_paper", "added", False),
+        ("localpaper.example", "added", False),
+        ("lemondefr", "bundled", True),
+    }
     assert cli_main(["press", "add", ws, "--domain", "not a domain"]) == 1
     assert "is not a web domain" in capsys.readouterr().err
     assert cli_main(["press", "add", ws]) == 1

@@ -464,16 +464,16 @@ def _bursts(ctx: Context) -> list[Finding]:
                 subject=r.post_id,
                 figures=figures,
                 posts=_unique_posts(
-                    [PostRef(r.platform, r.post_id), *(PostRef(r.platform, i) for _, i in sharers)]
+                    [PostRef(r.platform, r.post_id), *(PostRef(r.platform, x.post_id) for x in sharers)]
                 ),
-                accounts=_unique([r.author, *(h for h, _ in sharers)]),
+                accounts=_unique([r.author, *(x.handle for x in sharers)]),
                 detail={
                     "author": r.author,
                     "role": role,
                     "text": r.text,
                     "platform": r.platform,
                     "basis": "archive",
-                    "sharers": [h for h, _ in sharers],
+                    "sharers": [x.handle for x in sharers],
                 },
                 flags=_flags(r, role),
             )

@@ -414,7 +414,7 @@ def top_accounts(
     own = own_posts(con, start, end, [(r[0], r[1]) for r in rows])
     out = []
     for platform, key, handle, shares, posts_shared, top in rows:
-        posts_n, exposure, known = own.get((platform, key), (0, None, 0))
+        mine = own.get((platform, key), OwnPosts(0, None, 0))
         out.append(
             SharedAccount(
                 platform=platform,
@@ -426,9 +426,9 @@ def top_accounts(
                 posts_shared=int(posts_shared),
                 share_exposure=None,
                 shares_with_followers=0,
-                posts=posts_n,
-                exposure=exposure,
-                posts_with_followers=known,
+                posts=mine.posts,
+                exposure=mine.exposure,
+                posts_with_followers=mine.with_followers,
                 top_posts=tuple(top or ()),
             )
         )
@@ -462,40 +462,27 @@ _OWN = """
 """
 
 
+@dataclass(frozen=True)
+class OwnPosts:
+    """An account's own posts in a range: how many, the followers summed over those that
+    carry a count (None when none does), and how many carry one."""
+
+    posts: int
+    exposure: int | None
+    with_followers: int
+
+
 def own_posts(
     con: Any, start: float, end: float, accounts: Sequence[tuple[str, str]]
-) -> dict[tuple[str, str], tuple[int, int | None, int]]:
-    """{(platform, handle lower case): (its posts in [start, end), the followers summed over
-    those that carry a count or None, how many carry one)}."""
+) -> dict[tuple[str, str], OwnPosts]:
+    """{(platform, handle lower case): its :class:`OwnPosts` in [start, end)} for the accounts
+    that posted then."""
     if not accounts:
         return {}
     rows = con.execute(
         _OWN, [[p for p, _ in accounts], [h.lower() for _, h in accounts], ts(start), ts(end)]
     ).fetchall()
-    return {(p, h): (int(n), None if e is None else int(e), int(k)) for p, h, n, e, k in rows}
-
-
-def shares_received(
-    con: Any, start: float, end: float, accounts: Sequence[tuple[str, str]], exclude: Sequence[str]
-) -> dict[tuple[str, str], tuple[int, int | None, int]]:
-    """{(platform, handle lower case): (the shares in [start, end) of its posts, the
-    followers summed over those that carry a count or None, how many carry one)} for the
-    given accounts (archive evidence)."""
-    if not accounts:
-        return {}
-    ex = lower_all(exclude)
-    sql = f"""
-        WITH k AS (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle_key)
-        SELECT p.platform, lower(p.ref_author_handle), count(*), sum(p.author_followers),
-               count(p.author_followers)
-        FROM posts p SEMI JOIN k ON k.platform = p.platform AND k.handle_key = lower(p.ref_author_handle)
-        WHERE {_shares_where("p.")}
-        GROUP BY ALL
-    """
-    rows = con.execute(
-        sql, [[p for p, _ in accounts], [h.lower() for _, h in accounts], ts(start), ts(end), ex, ex]
-    ).fetchall()
-    return {(p, h): (int(n), None if e is None else int(e), int(k)) for p, h, n, e, k in rows}
+    return {(p, h): OwnPosts(int(n), None if e is None else int(e), int(k)) for p, h, n, e, k in rows}
 
 
 # ---- bursts: posts shared many times within a short window ----------------------------------
@@ -617,14 +604,18 @@ _TOP_SHARERS = f"""
 """
 
 
+@dataclass(frozen=True)
+class Sharer:
+    """An account that shared a post, and its share's post id."""
+
+    handle: str
+    post_id: str
+
+
 def top_sharers(
     con: Any, platform: str, post_id: str, start: float, end: float, exclude: Sequence[str], limit: int = 5
-) -> list[tuple[str, str]]:
-    """(handle, share's post id) of the sharers with the most followers."""
+) -> list[Sharer]:
+    """The sharers of a post in [start, end) with the most followers first."""
     ex = lower_all(exclude)
-    return [
-        (h, i)
-        for h, i in con.execute(
-            _TOP_SHARERS, [platform, post_id, ts(start), ts(end), ex, ex, int(limit)]
-        ).fetchall()
-    ]
+    rows = con.execute(_TOP_SHARERS, [platform, post_id, ts(start), ts(end), ex, ex, int(limit)]).fetchall()
+    return [Sharer(h, i) for h, i in rows]
