@@ -32,11 +32,12 @@ seconds, None for the archive's ends):
     the range, note :data:`ARCHIVE_NOTE`; collected: its collected count, note
     :data:`COLLECTED_NOTE`);
   - archive basis: ``retweets``, ``quotes`` (within the range), ``share_exposure``
-    (followers summed over those shares that carry a count; unknown when none does);
-  - both: ``shares_collected`` (unknown when not recorded), ``author_followers`` (the
-    followers rule), ``posted`` (a time: from the post, or from its id when the archive does
-    not hold it; absent when neither tells);
-  - collected basis: ``shares_in_archive`` (its shares within the range the archive holds).
+    (followers summed over those shares that carry a count; unknown when none does),
+    ``shares_collected`` (its collected count, unknown when not recorded);
+  - collected basis: ``shares_in_archive`` (its shares within the range the archive holds);
+  - both: ``author_followers`` (the followers rule; absent when the author is unknown),
+    ``posted`` (a time: from the post, or from its id when the archive does not hold it;
+    absent when neither tells).
 
 * :func:`accounts_by_shares` -> :class:`SharedAccounts`: the accounts whose posts were
   shared most, as :class:`SharedAccount` items: ``platform``, ``handle``, ``key``, ``role``,
