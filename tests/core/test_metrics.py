@@ -104,9 +104,10 @@ def test_tiny_series_every_number(tiny):
     assert s.exposure.tolist() == [150, 1060, 10]
     assert s.unknown_reach.tolist() == [1, 0, 0]
     assert s.cumulative_exposure.tolist() == [150, 1210, 1220]
-    # bob counts once, at his first post (the retweet, 50 followers); carol's reach is unknown
-    assert s.unique_audience.tolist() == [150, 1000, 10]
-    assert s.cumulative_unique.tolist() == [150, 1150, 1160]
+    # bob counts once, at his first post (the retweet), with the highest count seen for him
+    # (60, not the 50 of that post); carol's reach is unknown
+    assert s.unique_audience.tolist() == [160, 1000, 10]
+    assert s.cumulative_unique.tolist() == [160, 1160, 1170]
     assert s.source == "rollup"
     for arr in (s.total, s.exposure, s.unique_audience, s.cumulative_exposure, *s.volume.values()):
         assert arr.dtype == np.int64
@@ -117,7 +118,7 @@ def test_running_totals_count_from_the_incident_start_not_the_zoom(tiny):
     assert s.t.tolist() == [T0 + HOUR]  # start floored to the bin
     assert s.total.tolist() == [2]
     assert s.cumulative_exposure.tolist() == [1210]
-    assert s.cumulative_unique.tolist() == [1150]
+    assert s.cumulative_unique.tolist() == [1160]
 
 
 def test_empty_bins_are_zeros_and_ranges_outside_the_incident(tiny):
@@ -128,7 +129,7 @@ def test_empty_bins_are_zeros_and_ranges_outside_the_incident(tiny):
     after = hours(tiny, start=T0 + 5 * HOUR, end=T0 + 6 * HOUR)
     assert after.total.tolist() == [0]
     assert after.cumulative_exposure.tolist() == [1220]
-    assert after.cumulative_unique.tolist() == [1160]
+    assert after.cumulative_unique.tolist() == [1170]
     empty = m.binned_series(tiny, T0 + 10, T0 + 10, HOUR)
     assert len(empty.t) == 0 and len(empty.total) == 0 and len(empty.volume["post"]) == 0
 
