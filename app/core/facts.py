@@ -347,7 +347,9 @@ def _reach(ws: Workspace, con: Any, archive: ArchiveFacts) -> ReachFacts:
     return ReachFacts(r.exposure, r.unique_audience, r.counted_share)
 
 
-def _ranges(ws: Workspace, con: Any, edges: list[float], followers_known: bool) -> list[RangeFacts]:
+def _ranges(
+    ws: Workspace, con: Any, edges: list[float], followers_known: bool, rule: str = "phases"
+) -> list[RangeFacts]:
     """The figures of each [edges[i], edges[i + 1]), from one pass over the per-minute numbers."""
     s = metrics.series_at_edges(ws, edges, con=con)
     out = []
@@ -379,8 +381,8 @@ def _ranges(ws: Workspace, con: Any, edges: list[float], followers_known: bool) 
             )
         out.append(
             RangeFacts(
-                start=_t(a),
-                end=_t(b),
+                start=_t(a, Source.of("cut", rule=rule)),
+                end=_t(b, Source.of("cut", rule=rule)),
                 posts=Figure(n, "count", "post", source=posts_src),
                 rate=Figure(
                     n / hours if hours else float(n),
@@ -478,8 +480,8 @@ def _wave(
         range=ranges[(w.start, w.end)],
         before=before,
         baseline=baseline,
-        peak_start=_t(w.peak_start),
-        peak_end=_t(w.peak_end),
+        peak_start=_t(w.peak_start, Source.of("cut", rule="main wave")),
+        peak_end=_t(w.peak_end, Source.of("cut", rule="main wave")),
         busiest_hour=_t(w.busiest_hour, Source.of("bin_start", **whole)),
         busiest_hour_posts=Figure(w.busiest_posts, "count", "post", source=Source.of("bin_max", **whole)),
         began_before_archive=w.began_before_archive,

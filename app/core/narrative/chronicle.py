@@ -324,9 +324,7 @@ class _Chronicle:
         n = p.busiest_hour_posts.value or 0
         if n < 10 or n < 3 * float(p.range.rate.value or 0):
             return None
-        return w.say(
-            "Its busiest hour, from {t}, held {n}.", t=Time(p.busiest_hour, "on"), n=p.busiest_hour_posts
-        )
+        return w.say("Its busiest hour, from {t}, held {n}.", t=Time(p.busiest_hour), n=p.busiest_hour_posts)
 
 
 def _baseline(b: RangeFacts, w: Writer) -> Claim:

@@ -51,6 +51,14 @@ class Name:
 
 
 @dataclass(frozen=True)
+class Const:
+    """A fixed number of the method (a threshold, a definition): printed as it is, and read by
+    the audit as the app's documented constant, not a measurement."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Bare:
     """A count figure without its noun (``12,335``)."""
 
@@ -99,6 +107,8 @@ class Writer:
             return text, [Span(at, at + len(text), "quote")]
         if isinstance(part, Name):
             return part.text, [Span(at, at + len(part.text), "name")]
+        if isinstance(part, Const):
+            return part.text, [Span(at, at + len(part.text), "constant")]
         if isinstance(part, Claim):
             return part.text, [Span(s.start + at, s.end + at, s.what, s.figure) for s in part.spans]
         if isinstance(part, str):

@@ -28,7 +28,7 @@ from app.core.model import Claim, Figure, Source, Span
 from app.core.narrative import chronicle as chron
 from app.core.narrative import findings as said
 from app.core.narrative import words
-from app.core.narrative.claims import Name, Time, Writer, join, plain
+from app.core.narrative.claims import Const, Name, Time, Writer, join, plain
 from app.core.narrative.summary import summary as write_summary
 from app.core.narrative.summary import turning_point_list
 from app.core.palette import TURNING_POINT
@@ -412,9 +412,11 @@ class _Builder:
         chart = timeline_chart(self.ws, self.con, f)
         if chart is None:
             return []
-        caption = plain(
-            f"Posts per {chart.bin_label}, the sentiment shares and the reach of the main wave, in {f.tz}, under "
-            "the whole archive (the box marks the part shown). Numbered markers are the turning points listed below."
+        caption = Writer(self.zone).say(
+            "Posts per {bin}, the sentiment shares and the reach of the main wave, in {tz}, under the whole archive "
+            "(the box marks the part shown). Numbered markers are the turning points listed below.",
+            bin=Const(chart.bin_label),
+            tz=Name(f.tz),
         )
         blocks: list[Block] = [Chart(charts.render_svg(chart), caption)]
         caption_tp, lines = turning_point_list(f)
@@ -567,10 +569,11 @@ class _Builder:
         rows = [
             (
                 "Sentiment",
-                plain(
+                Writer(self.zone).say(
                     "Each post's text is scored with VADER, a lexicon- and rule-based model for English social media. "
-                    "A post is negative at a compound score of -0.05 or below. A lexicon misreads sarcasm and irony, "
-                    "so negative shares are indicative, not exact; retweets share their original's score."
+                    "A post is negative at a compound score of {cut} or below. A lexicon misreads sarcasm and irony, "
+                    "so negative shares are indicative, not exact; retweets share their original's score.",
+                    cut=Const("-0.05"),
                 ),
             ),
             ("Reach", self._reach_method()),
@@ -648,7 +651,7 @@ class _Builder:
                 rows.append(
                     [
                         Cell(Claim(str(i["path"]), (Span(0, len(str(i["path"])), "name"),))),
-                        Cell(plain(str(i["format"] or ""))),
+                        Cell(user_text(str(i["format"] or ""))),
                         n("rows_read", "read"),
                         n("rows_added", "added"),
                         n("rows_duplicate", "already there"),
@@ -693,7 +696,10 @@ class _Builder:
         rule = early_warning.load_rule(self.ws)
         settings = [
             ("App version", user_text(f"Incident Timeline Explorer {__version__}")),
-            ("Negative post", plain("VADER compound score at or below -0.05")),
+            (
+                "Negative post",
+                Writer(self.zone).say("VADER compound score at or below {cut}", cut=Const("-0.05")),
+            ),
             ("Early-warning rule", user_text(rule.describe())),
             ("Brand accounts", user_text(", ".join("@" + h for h in self.f.brand_handles) or "none set")),
             ("Display time zone", plain(self.f.tz)),

@@ -74,7 +74,10 @@ def render_html(report: Report, path: object = None) -> str:
     if "cover" in r.options.sections:
         c = r.cover
         rows = "<br>".join(f"<b>{e(k)}:</b> {e(v)}" for k, v in c.rows)
-        figs = "".join(f'<div class="fig"><b>{claim_html(f.value)}</b><span>{claim_html(f.label)}</span></div>' for f in c.figures)
+        figs = "".join(
+            f'<div class="fig"><b>{claim_html(f.value)}</b><span>{claim_html(f.label)}</span></div>'
+            for f in c.figures
+        )
         out.append(
             f'<div class="cover"><div>POST-MORTEM REPORT</div><h1>{e(c.title)}</h1><p>{rows}</p></div>'
             f'<div class="figs">{figs}</div><p class="note">{e(c.note)}</p>'
@@ -111,7 +114,10 @@ def block_html(b: Block) -> str:
         rows = []
         figs = b.figures
         for i in range(0, len(figs), 2):
-            cells = "".join(f'<td class="rowhead">{claim_html(f.label)}</td><td>{claim_html(f.value)}</td>' for f in figs[i : i + 2])
+            cells = "".join(
+                f'<td class="rowhead">{claim_html(f.label)}</td><td>{claim_html(f.value)}</td>'
+                for f in figs[i : i + 2]
+            )
             rows.append(f"<tr>{cells}</tr>")
         return "<table>" + "".join(rows) + "</table>"
     raise TypeError(f"no HTML for {type(b).__name__}")
@@ -122,7 +128,9 @@ def _table(t: Table) -> str:
     if t.headers:
         out.append("<tr>" + "".join(f"<th>{e(h)}</th>" for h in t.headers) + "</tr>")
     for row in t.rows:
-        out.append("<tr>" + "".join(_cell(c, first=(i == 0 and t.row_headings)) for i, c in enumerate(row)) + "</tr>")
+        out.append(
+            "<tr>" + "".join(_cell(c, first=(i == 0 and t.row_headings)) for i, c in enumerate(row)) + "</tr>"
+        )
     out.append("</table>")
     return "".join(out)
 
