@@ -8,6 +8,9 @@ documents (:mod:`app.core.analysis`); flags add the caveats a reader must be tol
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.core.model import Claim, Finding
@@ -60,3 +63,87 @@ def evidence(f: Finding, zone: ZoneInfo) -> Claim:
         return plain("")
     shown = ", ".join("@" + a for a in f.accounts[:4]) + (" …" if len(f.accounts) > 4 else "")
     return w.say("Accounts: {a}", a=Name(shown))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A finding in words: what the window lists, the CLI prints and an accepted turning point
+    keeps (its label, explanation and evidence)."""
+
+    finding: Finding
+    label: str
+    explanation: str
+    evidence_text: str
+
+    @property
+    def kind(self) -> str:
+        return self.finding.kind
+
+    @property
+    def time(self) -> float:
+        return self.finding.time
+
+    @property
+    def end(self) -> float | None:
+        return self.finding.end
+
+    @property
+    def score(self) -> float:
+        return self.finding.score
+
+    def key(self) -> str:
+        return self.finding.key()
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        """The finding's evidence as plain data: its posts and accounts, its figures (with
+        their sources), its particulars and caveats."""
+        f = self.finding
+        return {
+            "post_ids": [p.post_id for p in f.posts],
+            "platforms": sorted({p.platform for p in f.posts}),
+            "accounts": list(f.accounts),
+            "figures": {k: v.as_dict() for k, v in f.figures.items()},
+            "flags": sorted(f.flags),
+            **{k: _plain(v) for k, v in f.detail.items()},
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "time": _iso(self.time),
+            "end": _iso(self.end) if self.end is not None else None,
+            "kind": self.kind,
+            "label": self.label,
+            "explanation": self.explanation,
+            "evidence_text": self.evidence_text,
+            "score": round(float(self.score), 3),
+            "key": self.key(),
+            "evidence": self.evidence,
+        }
+
+
+def in_words(f: Finding, zone: ZoneInfo) -> Suggestion:
+    return Suggestion(f, label(f), explanation(f, zone).text, evidence(f, zone).text)
+
+
+def _iso(t: float) -> str:
+    return datetime.fromtimestamp(round(float(t)), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, tuple | list):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if hasattr(v, "as_dict"):
+        return v.as_dict()
+    return v
+
+
+def suggestions(ws: Any, con: Any = None, progress: Any = None) -> list[Suggestion]:
+    """Every finding of the workspace in words, most important first (those the team
+    dismissed included: ``app.core.annotations.dismissed_keys`` tells them apart)."""
+    from app.core.facts import incident_facts
+
+    f = incident_facts(ws, con, progress)
+    return [in_words(x, f.zone) for x in f.all_findings]
