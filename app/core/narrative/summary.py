@@ -17,7 +17,6 @@ from app.core.facts import Facts, TurningPoint
 from app.core.model import Claim, Figure, Source
 from app.core.narrative import words
 from app.core.narrative.claims import Name, Quote, Time, Writer, join, plain, punctuate
-from app.core.narrative.findings import turning_point_label
 
 
 @dataclass(frozen=True)

@@ -481,7 +481,7 @@ class _Builder:
             if tp.end is not None:
                 when = w.say("{a} to {b}", a=Time(tp.time, "when"), b=Time(tp.end, "when"))
             if tp.finding is not None:
-                title = Name(said.label(tp.finding))
+                title = said.label_claim(tp.finding, self.zone)
                 text = said.explanation(tp.finding, self.zone)
                 evidence = said.evidence(tp.finding, self.zone)
             else:
