@@ -14,6 +14,7 @@ Unknown figures must say why, and must print as "unknown" (never "0").
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from datetime import datetime, timedelta, timezone
@@ -178,7 +179,7 @@ class Recompute:
                 edges.append(t)
         edges.append(b)
         out = []
-        for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        for lo, hi in itertools.pairwise(edges):
             n = self._one(
                 "SELECT count(*) FROM posts WHERE created_at >= ? AND created_at < ?", [_ts(lo), _ts(hi)]
             )
