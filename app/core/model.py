@@ -192,6 +192,8 @@ SOURCE_QUERIES = {
     "bin_max": "the most posts in one bin of ``bin_seconds`` (display zone ``tz``) within [start, end): value; ``at``: its start",
     "bin_start": "the start of that busiest bin",
     "constant": "a setting or a fixed number, not measured",
+    "cut": "a moment the analysis chose (a phase's or the main wave's boundary, by the rule ``rule``): "
+    "not a measurement; the figures of the ranges it bounds are",
 }
 
 
@@ -278,7 +280,7 @@ class Span:
 
     start: int
     end: int
-    what: str  # "figure", "time", "quote", "name"
+    what: str  # "figure", "time", "quote", "name", "constant"
     figure: Figure | None = None
 
 
