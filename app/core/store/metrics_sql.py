@@ -321,9 +321,9 @@ def amplifiers(names: list[str], retweets: str) -> str:
     three most retweeted posts of the range. Parameters: see :func:`amplifiers_params`.
 
     The ranking needs only counts and sums per account; names and follower counts (the
-    one rule of :mod:`app.core.store.accounts_sql`: the highest seen on the account's posts
-    in the whole archive) are looked up for the few accounts kept (string aggregates over every account of a busy
-    hour cost ten times more than the ranking)."""
+    one rule of :mod:`app.core.store.accounts_sql`: the highest seen on the account's
+    posts in the whole archive) are looked up for the few accounts kept (string aggregates
+    over every account of a busy hour cost ten times more than the ranking)."""
     source = RETWEET_SOURCES[retweets]
     in_range = f"""
         created_at >= ? AND created_at < ? AND author_handle IS NOT NULL AND {where(names)}
