@@ -145,7 +145,11 @@ SOURCE_QUERIES = {
     "last_post": "the last post's time",
     "bin_max": "the most posts in one bin of ``bin_seconds`` (display zone ``tz``) within [start, end): value; ``at``: its start",
     "bin_start": "the start of that busiest bin",
+    "bin_median": "the median posts per bin of ``bin_seconds`` (display zone ``tz``) over the bins wholly within [start, end)",
     "constant": "a setting or a fixed number, not measured",
+    "median": "the median of the values of ``of`` (a tuple of Sources)",
+    "expected": "``rate`` (a Source, per hour) times ``hours``: what that rate would bring",
+    "chance_of_none": "exp(-``expected``) (a Source): the Poisson chance of no post where that many were expected",
 }
 
 
