@@ -224,6 +224,9 @@ class Finding:
     accounts: tuple[str, ...] = ()
     detail: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     flags: frozenset[str] = frozenset()
+    #: how much it matters to a post-mortem, 0..1 (set by :func:`app.core.analysis.ranking.rank`
+    #: from the score, the activity around it and its flags): the default order everywhere
+    importance: float = field(default=0.0, compare=False)
 
     def key(self) -> str:
         """A stable id (kind, time and subject): how a dismissal is remembered."""

@@ -66,7 +66,7 @@ def test_binomial_is_exact(min_weight):
         cost = cp.binomial_cost(k, n)
         got = cp.binomial(k, n, penalty, min_weight)
 
-        def admissible(a, b):
+        def admissible(a, b, n=n):
             return b > a and n[a:b].sum() >= min_weight - 1e-9
 
         expected, _ = brute(cost, m, penalty, admissible)

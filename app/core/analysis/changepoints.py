@@ -23,6 +23,7 @@ Series are at most a few thousand bins, so the O(n^2) worst case costs milliseco
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from statistics import NormalDist
@@ -84,8 +85,7 @@ def objective(cost: Cost, n: int, penalty: float, cps: list[int]) -> float:
     """The value :func:`optimal_partition` minimises, for the partition ``cps``."""
     bounds = [0, *cps, n]
     return float(
-        sum(float(cost(np.array([a]), b)[0]) for a, b in zip(bounds, bounds[1:], strict=False))
-        + penalty * len(cps)
+        sum(float(cost(np.array([a]), b)[0]) for a, b in itertools.pairwise(bounds)) + penalty * len(cps)
     )
 
 

@@ -84,7 +84,9 @@ class Context:
         """The whole archive binned at another width (answered from the rollups; kept for
         the run when unfiltered)."""
         if flt is not None and not flt.is_empty():
-            return metrics.binned_series(self.ws, self.start, self.last + 1, int(bin_seconds), flt, con=self.con)
+            return metrics.binned_series(
+                self.ws, self.start, self.last + 1, int(bin_seconds), flt, con=self.con
+            )
         key = f"series:{int(bin_seconds)}"
         if key not in self.memo:
             self.memo[key] = metrics.binned_series(

@@ -106,7 +106,11 @@ class Coverage:
             out.add("collection_start")
         if last - (end if end is not None else t) < max(self.edge_seconds, tolerance):
             out.add("collection_end")
-        if self.start is not None and self.start.reason == "thin_lead" and abs(t - self.start.time) <= tolerance:
+        if (
+            self.start is not None
+            and self.start.reason == "thin_lead"
+            and abs(t - self.start.time) <= tolerance
+        ):
             out.add("collection_start")
         if self.end is not None and self.end.reason == "thin_tail" and abs(t - self.end.time) <= tolerance:
             out.add("collection_end")
@@ -199,7 +203,9 @@ def _gaps(ctx: Context, whole: measure.Span) -> list[Gap]:
                     "after": after,
                     "rate_around": around,
                     "expected": exp_fig,
-                    "chance": Figure(chance, "share", source=Source.of("chance_of_none", expected=exp_fig.source)),
+                    "chance": Figure(
+                        chance, "share", source=Source.of("chance_of_none", expected=exp_fig.source)
+                    ),
                 },
             )
         )

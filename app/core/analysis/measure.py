@@ -45,14 +45,14 @@ def _kinds(kinds: Sequence[str] | None) -> tuple[str, ...] | None:
 def posts(value: float, a: float, b: float, kinds: Sequence[str] | None = None) -> Figure:
     """Posts in [a, b)."""
     return Figure(
-        int(round(value)), "count", "post", source=Source.of("posts", start=a, end=b, kinds=_kinds(kinds))
+        round(float(value)), "count", "post", source=Source.of("posts", start=a, end=b, kinds=_kinds(kinds))
     )
 
 
 def scored(value: float, a: float, b: float, kinds: Sequence[str] | None = None) -> Figure:
     """Posts in [a, b) with a sentiment score."""
     return Figure(
-        int(round(value)),
+        round(float(value)),
         "count",
         "scored post",
         source=Source.of("scored", start=a, end=b, kinds=_kinds(kinds)),
@@ -64,7 +64,7 @@ def of_class(
 ) -> Figure:
     """Scored posts in [a, b) of sentiment class ``label``."""
     return Figure(
-        int(round(value)),
+        round(float(value)),
         "count",
         f"{label} post",
         source=Source.of("sentiment_class", label=label, start=a, end=b, kinds=_kinds(kinds)),

@@ -189,7 +189,9 @@ def _change(ctx: Context, lv: Levels, a: int, b: int, c: int, rise: bool, top: f
         if excess < math.log(cfg.rhythm_min_excess):
             return None  # the same hours of another day moved as much: the daily rhythm
         figures.update(usual_before=same.before, usual_after=same.after, usual_ratio=same.ratio)
-        detail.update(rhythm="removed" if lv.rhythm is not None else "compared", reference_day=same.offset_days)
+        detail.update(
+            rhythm="removed" if lv.rhythm is not None else "compared", reference_day=same.offset_days
+        )
     elif lv.rhythm is not None:
         detail["rhythm"] = "removed"
     else:
@@ -310,13 +312,16 @@ def _unusual(x: float, others: np.ndarray, cfg, minimum: float) -> bool:
 def _busy_day(ctx, days, t, i, others, unusual, has_scores, total, negative, scored) -> Finding:
     a, b = float(t[i]), float(t[i + 1])
     posts = measure.posts(total[i], a, b)
-    usual = measure.median([measure.posts(total[k], float(t[k]), float(t[k + 1])) for k in others], noun="post")
+    usual = measure.median(
+        [measure.posts(total[k], float(t[k]), float(t[k + 1])) for k in others], noun="post"
+    )
     figures: dict[str, Figure] = {"posts": posts, "usual_posts": usual, "ratio": measure.ratio(posts, usual)}
     ratios = [float(figures["ratio"].value or 1.0)]
     if has_scores:
         neg = measure.of_class(negative[i], a, b)
         usual_neg = measure.median(
-            [measure.of_class(negative[k], float(t[k]), float(t[k + 1])) for k in others], noun="negative post"
+            [measure.of_class(negative[k], float(t[k]), float(t[k + 1])) for k in others],
+            noun="negative post",
         )
         sc = measure.scored(scored[i], a, b)
         figures.update(
@@ -329,7 +334,7 @@ def _busy_day(ctx, days, t, i, others, unusual, has_scores, total, negative, sco
         if "negative" in unusual and figures["negative_ratio"].known:
             ratios.append(float(figures["negative_ratio"].value))  # type: ignore[arg-type]
     day = datetime.fromtimestamp(a, ctx.zone).date().isoformat()
-    score = 0.3 + 0.5 * min(1.0, math.log10(max(max(ratios), 1.0)))
+    score = 0.3 + 0.5 * min(1.0, math.log10(max(*ratios, 1.0)))
     flags = measure_coverage(ctx).flags(a, 0.0, b) - {"collection_start", "collection_end"}
     inside = np.flatnonzero((ctx.series.t >= a) & (ctx.series.t < b))
     busiest = float(ctx.series.t[inside[int(np.argmax(ctx.series.total[inside]))]]) if len(inside) else a
