@@ -11,6 +11,9 @@ Kind ``volume_change`` (subject ``rise`` or ``fall``), one per change of level:
   (:func:`app.core.analysis.changepoints.mean_shift`, a penalty of ``volume_penalty`` x the
   noise variance x log(bins), segments of at least ``volume_min_bins``); neighbouring levels
   whose geometric means differ by less than ``volume_min_ratio`` are merged, weakest first.
+  Inner levels both short (two hours or ``volume_min_bins``) and thin (fewer than
+  ``volume_thin_base_posts`` posts) are merged away: a lull of a post or none for an hour or
+  two is noise at night, or a pause of the collection, which coverage reports as a gap.
   A change is kept when its busier side averages ``volume_min_posts`` posts a bin, its raw
   rates move the same way as its levels, and it is not explained by the daily rhythm: it
   must be ``rhythm_min_excess`` times the change at the same clock hours on another day the
@@ -40,16 +43,17 @@ Kind ``busy_day`` (subject the local date, ``2021-10-08``), one per whole local 
 busy or negative against the archive's other whole days (at least ``busy_day_min_days`` of
 them): posts (or negative posts) at least ``busy_day_min_ratio`` times the other days' median
 and ``busy_day_min_z`` robust standard deviations (of the log) above it. A day already
-holding a rise of volume is that rise, not a busy day of its own (unless its negative posts
-are what is unusual).
+holding a rise of volume is that rise, not a busy day of its own.
 
 * **Figures.** ``posts`` (that day), ``usual_posts`` (median of the other whole days),
   ``ratio`` (posts / usual_posts); ``negative``, ``usual_negative``, ``negative_ratio`` (the
   same for negative posts; only when the archive is scored); ``scored``, ``negative_share``.
+  Days are local days the collection covers (95% of them at least; the near-empty stretch
+  before or after a collection is not a usual day).
 * **Detail.** ``day`` (ISO date), ``unusual``: a tuple of ``posts`` and/or ``negative``;
   ``days_compared``: how many other whole days.
-* **Flags.** ``collection_start``/``collection_end``/``collection_gap`` as above (a day
-  touching a gap).
+* **Flags.** ``collection_gap`` (a day holding a gap); ``thin_base`` (a usual day holds
+  fewer than ``volume_thin_base_posts`` posts).
 
 Scores (0..1, as every detector's): a change grows with the log of its ratio (full at x100)
 and with how near its busier side comes to the archive's busiest level (a fall counts 0.6 of
@@ -72,6 +76,9 @@ from app.core.model import Figure, Finding, PostRef
 from app.core.store import series_sql
 
 HOUR = 3600
+#: a day counts as whole when the collection covers this share of it (an archive opening at
+#: 00:03 covers its first day)
+WHOLE_DAY = 0.95
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,9 @@ def _levels(ctx: Context) -> Levels:
         beta = cfg.volume_penalty * sigma**2 * math.log(max(n, 2))
         cps = changepoints.mean_shift(z, beta, max(1, cfg.volume_min_bins))
         bounds = merge_levels([0, *cps, n], z, math.log(cfg.volume_min_ratio))
+        bounds = _drop_blips(
+            bounds, z, counts, max(cfg.volume_min_bins, round(2 * HOUR / s.bin_seconds)), cfg
+        )
     means = [float(z[a:b].mean()) for a, b in itertools.pairwise(bounds)] if n else []
     per_bin = [float(counts[a:b].mean()) for a, b in itertools.pairwise(bounds)] if n else []
     return Levels(bounds, z, means, per_bin, prof)
@@ -130,6 +140,26 @@ def merge_levels(bounds: list[int], z: np.ndarray, min_delta: float) -> list[int
             break
         del bounds[j + 1]
     return bounds
+
+
+def _drop_blips(bounds: list[int], z: np.ndarray, counts: np.ndarray, short: int, cfg) -> list[int]:
+    """Merge away inner levels that are both short (at most ``short`` bins) and thin (fewer
+    than ``volume_thin_base_posts`` posts): a lull of an hour or two with a post or none is
+    Poisson noise at night, or a pause of the collection (a gap, which coverage reports), not
+    a change of level. The archive's first and last levels are kept (flagged at the edges)."""
+    bounds = list(bounds)
+    changed = True
+    while changed and len(bounds) > 3:
+        changed = False
+        for j in range(1, len(bounds) - 2):
+            a, b = bounds[j], bounds[j + 1]
+            if b - a <= short and counts[a:b].sum() < cfg.volume_thin_base_posts:
+                left = abs(float(z[a:b].mean()) - float(z[bounds[j - 1] : a].mean()))
+                right = abs(float(z[a:b].mean()) - float(z[b : bounds[j + 2]].mean()))
+                del bounds[j if left <= right else j + 1]
+                changed = True
+                break
+    return merge_levels(bounds, z, math.log(cfg.volume_min_ratio))
 
 
 def find(ctx: Context) -> list[Finding]:
@@ -271,8 +301,13 @@ def find_busy_days(ctx: Context, changes: list[Finding]) -> list[Finding]:
     cfg = ctx.settings
     days = ctx.series_at(86400)
     span = measure.Span(ctx.start, ctx.last)
+    # only the days the collection covered: not the near-empty stretch before (after) it
+    cov = measure_coverage(ctx)
+    lo = cov.start.time if cov.start is not None and cov.start.reason == "thin_lead" else span.first
+    hi = cov.end.time if cov.end is not None and cov.end.reason == "thin_tail" else span.end
     t = np.append(days.t, days.last_end)
-    whole = np.flatnonzero((t[:-1] >= span.first) & (t[1:] <= span.end))
+    covered = (np.minimum(t[1:], hi) - np.maximum(t[:-1], lo)) / np.diff(t)
+    whole = np.flatnonzero(covered >= WHOLE_DAY)
     if len(whole) < cfg.busy_day_min_days + 1:
         return []
     total = days.total.astype(np.float64)
@@ -291,7 +326,7 @@ def find_busy_days(ctx: Context, changes: list[Finding]) -> list[Finding]:
         if not unusual:
             continue
         a, b = float(t[i]), float(t[i + 1])
-        if unusual == ["posts"] and any(a <= r < b for r in rises):
+        if any(a <= r < b for r in rises):
             continue  # the day's rise says it
         out.append(_busy_day(ctx, days, t, int(i), others, unusual, has_scores, total, negative, scored))
     return out
@@ -335,7 +370,9 @@ def _busy_day(ctx, days, t, i, others, unusual, has_scores, total, negative, sco
             ratios.append(float(figures["negative_ratio"].value))  # type: ignore[arg-type]
     day = datetime.fromtimestamp(a, ctx.zone).date().isoformat()
     score = 0.3 + 0.5 * min(1.0, math.log10(max(*ratios, 1.0)))
-    flags = measure_coverage(ctx).flags(a, 0.0, b) - {"collection_start", "collection_end"}
+    flags = set(measure_coverage(ctx).flags(a, 0.0, b) - {"collection_start", "collection_end"})
+    if float(usual.value or 0) < ctx.settings.volume_thin_base_posts:  # type: ignore[arg-type]
+        flags.add("thin_base")
     inside = np.flatnonzero((ctx.series.t >= a) & (ctx.series.t < b))
     busiest = float(ctx.series.t[inside[int(np.argmax(ctx.series.total[inside]))]]) if len(inside) else a
     posts_refs, accounts = carriers(ctx, busiest, busiest + max(ctx.bin, HOUR))
