@@ -211,6 +211,10 @@ def test_collection_starting_mid_incident_after_stragglers(runs):
     (rise,) = r.of("volume_change", "rise")
     assert {"collection_start", "thin_base"} <= rise.flags
     assert rise.figures["posts_before"].value == 4
+    # the baseline is what the archive held: from its first post, not a nominal day before
+    before = rise.figures["rate_before"].source.get("posts")
+    assert before.get("start") == int(cov.first_post.value)
+    assert rise.figures["duration_before"].value == before.get("end") - before.get("start")
     # the ranking never leads with it; no busy day is measured against the empty days before
     assert r.found[0] is not rise
     assert not r.of("busy_day")
@@ -344,3 +348,61 @@ def test_gap_in_a_busy_series(tmp_path):
     for f in r.of("volume_change"):
         if a - r.bin <= f.time <= b + r.bin:
             assert "collection_gap" in f.flags
+
+
+# ---- real archives --------------------------------------------------------------------------
+
+REAL = [
+    "twarc-csv/flat.jsonl",
+    "python-twitter/get_search_raw.json",
+    "python-twitter/streaming_lines.json",
+    "twitwi/tweet-export.csv",
+    "twarc-csv/streaming_output_with_error.jsonl",
+]
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_real_archives(fixtures_dir, new_workspace, name):
+    """Small real exports (minutes of a stream, four posts over four days): the detectors
+    say only what holds, flag what sits at the collection's edges, and every figure
+    recomputes from its Source."""
+    from app.core.ingest import import_paths
+    from app.core.sentiment import score_missing
+
+    ws = new_workspace("real")
+    (report,) = import_paths(ws, [fixtures_dir / name])
+    assert report.ok
+    score_missing(ws, workers=1)
+    ctx = Context.build(ws, ws.cursor(), Settings())
+    found = ranking.rank([f for d in DETECTORS for f in d.find(ctx)], ctx)
+    cov = coverage.measure_coverage(ctx)
+    rep = early_warning.replay(ctx)
+    assert rep.outcome in ("fired", "never_fired", "could_not_fire")
+    assert not cov.gaps  # too few posts around anything to call a silence unlikely
+    con = ws.cursor()
+    for f in found:
+        for key, fig in f.figures.items():
+            source_audit.check(con, fig, f"{name}/{f.kind}/{key}")
+        # an archive of minutes is all edges: nothing in it may lead a summary unflagged
+        if ctx.last - ctx.start < 6 * HOUR:
+            assert f.flags & {"collection_start", "collection_end"}
+    for key, fig in rep.figures.items():
+        source_audit.check(con, fig, f"{name}/replay/{key}")
+
+
+def test_a_rise_in_an_archive_shorter_than_a_day_is_flagged(tmp_path):
+    """Twenty hours from an evening to the next afternoon: the morning's rise cannot be
+    compared with another morning, and says so."""
+    start = factory.MONDAY - factory.NEW_YORK * HOUR + 20 * HOUR
+    b = factory.Builder(21, start, 20 / 24)
+    rhythm = factory.diurnal(factory.NEW_YORK, peak_hour=14.0, amplitude=1.15)
+    b.chatter(b.start, b.end, lambda t: 40.0 * rhythm(t), lambda t: t * 0 + 0.12)
+    path = tmp_path / "short.duckdb"
+    b.build(path, "Short", "America/New_York", ["acmebank"])
+    inc = factory.Incident("short", path, "America/New_York", ["acmebank"])
+    r = Run(inc, Settings(volume_min_ratio=1.5, volume_min_posts=1))
+    rises = r.of("volume_change", "rise")
+    assert rises
+    for f in rises:
+        assert "rhythm_unchecked" in f.flags and f.detail["rhythm"] == "unchecked"
+        assert f.importance < f.score

@@ -16,7 +16,8 @@ How each is found (thresholds are :class:`~app.core.analysis.settings.Settings` 
   them is at most ``coverage_gap_chance``. The rate around a gap is the lower of the rates
   in the three hours before and the three hours after it (a conservative choice: a night's
   lull next to an evening is measured at the night's rate; posts come in bursts, so the
-  threshold is far below what independent posts would need); the chance of no post where ``e`` were expected
+  threshold is far below what independent posts would need); each side must hold
+  ``coverage_gap_min_posts`` posts, or there is no busy series around to speak of; the chance of no post where ``e`` were expected
   is exp(-e) (Poisson). At most ``coverage_max_gaps``, the least likely.
 * **Where the collection may have begun** (:class:`Edge`): ``thin_lead`` when a stretch of at
   least ``coverage_lead_hours`` from the first post has posts in fewer than
@@ -181,6 +182,8 @@ def _gaps(ctx: Context, whole: measure.Span) -> list[Gap]:
         a0, a1 = whole.clip(b, float(t[j1]))
         before = measure.posts(float(cum[i] - cum[i0]), b0, b1)
         after = measure.posts(float(cum[j1] - cum[j]), a0, a1)
+        if min(before.value, after.value) < cfg.coverage_gap_min_posts:  # type: ignore[type-var]
+            continue  # a sparse series: no rate around to speak of
         rates = [measure.rate(before), measure.rate(after)]
         rates = [r for r in rates if r.known]
         if not rates:

@@ -49,6 +49,8 @@ class Settings:
     coverage_gap_minutes: float = 15.0
     #: ... when the chance of no post, at the rate around it, is at most this
     coverage_gap_chance: float = 1e-6
+    #: ... and the three hours on each side hold at least this many posts
+    coverage_gap_min_posts: int = 10
     #: at most this many gaps, the least likely
     coverage_max_gaps: int = 20
     #: a near-empty stretch this long at the start (end) may be before (after) the collection ...
