@@ -27,11 +27,11 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.core import metrics  # noqa: E402
-from app.core.report import ReportOptions, build_report, report_bin  # noqa: E402
+from app.core.report.content import ReportOptions, build_report, report_bin  # noqa: E402
 from app.core.sample import build_sample  # noqa: E402
 from app.core.store import Workspace  # noqa: E402
 from app.paths import sample_archive  # noqa: E402
-from app.report_html import render_html  # noqa: E402
+from app.core.report.html import render_html  # noqa: E402
 from app.report_pdf import render_pdf  # noqa: E402
 
 MILLION = BENCH / "data" / "queries_1000000.duckdb"

@@ -1247,6 +1247,12 @@ FOREIGN = {
         "JPモルガン、Twitter質問会を中止 {url} {tag}",
     ),
 }
+def _is_news(template: str) -> bool:
+    """A foreign-language post that reports the cancellation or links to an article about it."""
+    t = template.lower()
+    return "{url}" in t or any(w in t for w in ("cancel", "annul", "中止"))
+
+
 FOREIGN_LINKS = {
     "es": (
         "http://www.expansion.com/2013/11/14/empresas/banca/jpmorgan-twitter.html",
@@ -2327,8 +2333,15 @@ class Generator:
                 text, lead, factor = self.fill(rng.choice(LESSONS), t, url=self.blog_link()), False, 0.5
             elif cat == "foreign":
                 lang = rng.choices(("es", "fr", "de", "pt", "ja"), (30, 22, 18, 18, 12))[0]
+                template = rng.choice(FOREIGN[lang])
+                if _is_news(template) and h < T_CANCEL + 0.5:
+                    # news of the cancellation, and links to the articles about it, only once
+                    # it has happened (the foreign press wrote overnight, after the brand's
+                    # post); the swap draws nothing, so the rest of the archive is unchanged
+                    calm = [x for x in FOREIGN[lang] if not _is_news(x)]
+                    template = calm[FOREIGN[lang].index(template) % len(calm)]
                 text = self.fill(
-                    rng.choice(FOREIGN[lang]),
+                    template,
                     t,
                     url=rng.choice(FOREIGN_LINKS[lang]),
                     tag=rng.choice(("#AskJPM", "#AskJPM", "#askjpm")),

@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from app.core.report import SECTIONS, ReportOptions, build_report
+    from app.core.report.content import SECTIONS, ReportOptions, build_report
     from app.core.store import Workspace
 
     sections = frozenset(args.sections) if args.sections else frozenset(SECTIONS)
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     with Workspace.open(args.workspace) as ws:
         report = run_with_progress(lambda: build_report(ws, options, progress=progress), progress)
     if args.format == "html":
-        from app.report_html import render_html
+        from app.core.report.html import render_html
 
         render_html(report, args.output)
         print(f"Wrote {args.output}")

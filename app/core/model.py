@@ -150,6 +150,8 @@ SOURCE_QUERIES = {
     "median": "the median of the values of ``of`` (a tuple of Sources)",
     "expected": "``rate`` (a Source, per hour) times ``hours``: what that rate would bring",
     "chance_of_none": "exp(-``expected``) (a Source): the Poisson chance of no post where that many were expected",
+    "cut": "a moment the analysis chose (a phase's or the main wave's boundary, by the rule ``rule``): "
+    "not a measurement; the figures of the ranges it bounds are",
 }
 
 
@@ -239,7 +241,7 @@ class Span:
 
     start: int
     end: int
-    what: str  # "figure", "time", "quote", "name"
+    what: str  # "figure", "time", "quote", "name", "constant"
     figure: Figure | None = None
 
 

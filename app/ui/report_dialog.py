@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.report import SECTION_TITLES, SECTIONS, ReportOptions, build_report
+from app.core.report.content import SECTION_TITLES, SECTIONS, ReportOptions, build_report
 from app.core.store.workspace import Workspace
 from app.ui.settings import AppSettings
 from app.ui.tasks import TaskRunner
@@ -172,7 +172,7 @@ class ReportDialog(QDialog):
             self.progress.setValue(850)
             try:
                 if fmt == "html":
-                    from app.report_html import render_html
+                    from app.core.report.html import render_html
 
                     render_html(report, path)
                     pages = None

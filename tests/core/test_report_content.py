@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from app.core import chronicle, early_warning, exports, metrics
-from app.core.report import SECTIONS, ReportOptions, build_report
+from app.core.report.content import SECTIONS, ReportOptions, build_report
 from app.core.sample import build_sample
 from app.core.store import Workspace
 from app.paths import sample_archive

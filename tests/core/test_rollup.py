@@ -161,14 +161,15 @@ REF_COUNTS = """
     GROUP BY i ORDER BY i
 """
 
-# Each account's first post within the filter (ties in time: the earlier row), with its
-# followers then; per bin, those that fall in it and those before its end.
+# Each account's first post within the filter, with its follower count (the highest seen for
+# it anywhere in the archive); per bin, those that fall in it and those before its end.
 REF_UNIQUE = """
     WITH b AS (SELECT unnest(?::BIGINT[]) AS i, unnest(?::BIGINT[]) AS lo, unnest(?::BIGINT[]) AS hi),
     f AS (
-        SELECT DISTINCT ON (lower(author_handle)) created_at, author_followers
-        FROM (SELECT *, rowid AS rid FROM posts WHERE {where})
-        ORDER BY lower(author_handle), created_at, rid
+        SELECT first.created_at, most.author_followers
+        FROM (SELECT lower(author_handle) AS h, min(created_at) AS created_at FROM posts WHERE {where} GROUP BY h) first
+        JOIN (SELECT lower(author_handle) AS h, max(author_followers) AS author_followers FROM posts GROUP BY h) most
+          USING (h)
     )
     SELECT i,
            coalesce(sum(author_followers) FILTER (WHERE created_at >= make_timestamp(lo * 1000000)), 0),

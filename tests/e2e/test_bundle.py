@@ -50,7 +50,7 @@ def ok(result: subprocess.CompletedProcess) -> str:
 def workspace(tmp_path_factory) -> Path:
     ws = tmp_path_factory.mktemp("bundle") / "sample.duckdb"
     out = ok(bundle("demo", "--no-gui", str(ws)))
-    assert "25,441 added" in out
+    assert "25,708 added" in out
     return ws
 
 
@@ -62,13 +62,13 @@ def test_version():
 
 def test_demo_builds_and_scores_the_sample(workspace):
     info = json.loads(ok(bundle("info", str(workspace), "--json")))
-    assert info["posts"] == 25441
+    assert info["posts"] == 25708
     assert info["scored_share"] == 1.0
     assert info["incident_name"].startswith("#AskJPM")
 
 
 def test_info(workspace):
-    assert "Posts:           25,441" in ok(bundle("info", str(workspace)))
+    assert "Posts:           25,708" in ok(bundle("info", str(workspace)))
 
 
 def test_report(workspace, tmp_path):
@@ -82,7 +82,7 @@ def test_report(workspace, tmp_path):
 def test_window_draws_the_sample_without_a_screen(workspace):
     out = ok(bundle("--self-test", str(workspace)))
     assert "self-test: passed" in out
-    assert "drew 25,441 posts" in out
+    assert "drew 25,708 posts" in out
 
 
 def test_sentiment_workers_start_in_the_frozen_app(tmp_path):

@@ -16,7 +16,7 @@ import pytest
 pypdf = pytest.importorskip("pypdf")
 
 from app.core import chronicle, metrics  # noqa: E402
-from app.core.report import SECTION_TITLES  # noqa: E402
+from app.core.report.content import SECTION_TITLES  # noqa: E402
 from app.core.sample import build_sample  # noqa: E402
 from app.core.store import Workspace  # noqa: E402
 from app.paths import sample_archive  # noqa: E402

@@ -37,7 +37,7 @@ def test_self_test_on_a_built_workspace(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "self-test: passed" in result.stdout
     assert "Qt platform: offscreen" in result.stdout
-    assert "drew 25,441 posts" in result.stdout  # the whole sample is in view after opening
+    assert "drew 25,708 posts" in result.stdout  # the whole sample is in view after opening
     t = timings(result.stdout)
     assert 0 < t["until_drawn_s"] < t["total_s"]
 

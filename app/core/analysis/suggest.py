@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from app.core import early_warning as alert_rules
-from app.core.analysis import ranking
 from app.core.analysis.context import Context
 from app.core.analysis.settings import Settings
 from app.core.model import Finding
@@ -54,7 +53,7 @@ def find(
 ) -> list[Finding]:
     """Every finding of the workspace, ranked (most important first). Without ``settings``,
     the defaults with the workspace's own early-warning rule."""
-    from app.core.analysis import brand
+    from app.core.analysis import brand, ranking
 
     if settings is None:
         settings = Settings(alert=alert_rules.load_rule(ws))

@@ -115,6 +115,14 @@ MINUTES_ROLLUP = f"""
 _COSTLY = {"text", "hashtag"}
 
 
+#: Each account's follower count: the highest seen in the archive (the one rule for an
+#: account's followers, as in the rollups).
+_ACCOUNT_FOLLOWERS = f"""
+    SELECT {ACCOUNT_KEY} AS account, max(author_followers) AS followers
+    FROM posts WHERE coalesce(author_handle, author_id) IS NOT NULL GROUP BY account
+"""
+
+
 def minutes_posts(names: list[str]) -> str:
     """The same as :data:`MINUTES_ROLLUP`, from the posts. Parameters: the filter's."""
     keep = "MATERIALIZED" if _COSTLY & set(names) else ""
@@ -132,8 +140,8 @@ def minutes_posts(names: list[str]) -> str:
         ),
         firsts AS (
             SELECT date_trunc('minute', first_at) AS minute, coalesce(sum(followers), 0)::BIGINT AS audience
-            FROM (SELECT min(created_at) AS first_at, arg_min_null(author_followers, first_key) AS followers
-                  FROM f WHERE account IS NOT NULL GROUP BY account)
+            FROM (SELECT account, min(created_at) AS first_at FROM f WHERE account IS NOT NULL GROUP BY account)
+            LEFT JOIN ({_ACCOUNT_FOLLOWERS}) USING (account)
             GROUP BY minute
         )
         SELECT (epoch_ms(minute) // 60000)::BIGINT AS m, counts.* EXCLUDE (minute),
@@ -145,12 +153,14 @@ def minutes_posts(names: list[str]) -> str:
 
 def _firsts(names: list[str], end_filter: str) -> str:
     return f"""
-        SELECT min(created_at) AS first_at,
-               arg_min_null(author_followers, {FIRST_KEY}) AS followers
-        FROM posts
-        WHERE {where(names)} {end_filter}
-              AND coalesce(author_handle, author_id) IS NOT NULL
-        GROUP BY {ACCOUNT_KEY}
+        SELECT first_at, followers
+        FROM (
+            SELECT {ACCOUNT_KEY} AS account, min(created_at) AS first_at
+            FROM posts
+            WHERE {where(names)} {end_filter}
+                  AND coalesce(author_handle, author_id) IS NOT NULL
+            GROUP BY account
+        ) LEFT JOIN ({_ACCOUNT_FOLLOWERS}) USING (account)
     """
 
 

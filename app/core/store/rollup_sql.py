@@ -7,7 +7,8 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
   count, sentiment counts and sums, and reach (followers summed, and posts of unknown reach).
 * ``rollup_first``: per UTC minute, set of kinds (a 4-bit mask over ``metrics.KINDS``) and
   brand flag, the accounts whose first post among those kinds falls in that minute and their
-  followers at that post (the "unique audience").
+  follower count (the "unique audience"): the highest seen for the account in the archive,
+  the one rule every figure about an account's followers follows.
 * ``rollup_retweets``: per post, how many retweets of it the workspace holds.
 * ``rollup_post_scores``: each scored post's sentiment by the post's row number in ``posts``
   (with its time). ``sentiment`` is keyed by text, so finding the scores of the posts around
@@ -22,7 +23,7 @@ values that go in, and they go in as a parameter.
 from __future__ import annotations
 
 #: Bumped when the rollups' meaning or shape changes: an older stamp then reads as stale.
-ROLLUP_VERSION = 1
+ROLLUP_VERSION = 2
 
 #: The rollup tables. They are derived data (dropping them loses nothing) and are created
 #: on first use; a schema migration may create them up front with the same statements.
@@ -140,17 +141,16 @@ def _per_kind_columns() -> str:
     cols = []
     for k in _KINDS:
         cols.append(f"min({FIRST_KEY}) FILTER (WHERE kind = '{k}') AS k_{k}")
-        cols.append(f"arg_min_null(author_followers, {FIRST_KEY}) FILTER (WHERE kind = '{k}') AS f_{k}")
+    cols.append("max(author_followers) AS followers")
     return ",\n".join(cols)
 
 
 def _first_of_mask() -> str:
     """Per account and mask: the earliest of its per-kind first posts among the mask's kinds,
-    with the followers at that post."""
+    with the account's follower count (the highest seen)."""
     keys = ", ".join(f"CASE WHEN (mask >> {i}) & 1 = 1 THEN k_{k} END" for i, k in enumerate(_KINDS))
-    pick = " ".join(f"WHEN first_key = k_{k} THEN f_{k}" for k in _KINDS)
     return f"""
-        SELECT is_brand, mask, first_key, CASE {pick} END AS followers
+        SELECT is_brand, mask, first_key, followers
         FROM (SELECT *, least({keys}) AS first_key FROM wide, masks)
         WHERE first_key IS NOT NULL
     """

@@ -1,0 +1,366 @@
+"""The chronicle: a paragraph per phase of the incident, in plain English, written from the
+incident's facts (:mod:`app.core.facts`), factual and in time order, in the manner of the
+published #AskJPM chronicle; and the team's own versions of those paragraphs.
+
+Every sentence is a :class:`~app.core.model.Claim` built from figures: the same workspace
+gives the same words, and a sentence never states a threshold it did not test. A turning
+point is cited by its number in the report's list, so every citation can be looked up.
+
+The user's edits are kept in ``chronicle_edits`` and win over the draft (:func:`chronicle`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from app.core.errors import UserError
+from app.core.facts import Facts, PhaseFacts, RangeFacts, TurningPoint
+from app.core.model import Claim, Figure, Source
+from app.core.narrative import words
+from app.core.narrative.claims import Name, Quote, Time, Writer, join, plain, punctuate
+from app.core.narrative.findings import turning_point_label
+from app.core.store import chronicle_sql as q
+from app.core.store.workspace import Workspace
+
+PHASE_NAMES = ("launch", "simmer", "escalation", "peak", "response", "aftermath")
+PHASE_TITLES = {name: name.capitalize() for name in PHASE_NAMES}
+
+#: turning points cited per paragraph
+TURNING_POINTS_CITED = 4
+
+
+@dataclass(frozen=True)
+class ChronicleParagraph:
+    phase_name: str
+    title: str
+    text: str
+    #: whether ``text`` is the user's (it is then kept when the draft changes)
+    edited: bool = False
+    #: the drafted text ("" when the phase is no longer in the draft)
+    draft_text: str = ""
+    start: float | None = None
+    end: float | None = None
+    #: the drafted paragraph with what it prints (None for a phase only the user wrote about)
+    claim: Claim | None = None
+
+
+def draft(f: Facts) -> list[ChronicleParagraph]:
+    """A paragraph per phase of ``f``."""
+    w = _Chronicle(f)
+    out = []
+    for p in f.phases:
+        claim = w.paragraph(p)
+        out.append(ChronicleParagraph(p.name, p.title, claim.text, False, "", p.a, p.b, claim))
+    return out
+
+
+def chronicle(ws: Workspace, f: Facts, con: Any = None) -> list[ChronicleParagraph]:
+    """The draft with the user's edits applied, in phase order. A phase the user wrote about
+    that is no longer in the draft (the turning points changed) is kept, with its text and no
+    draft, so that nothing the user wrote disappears."""
+    edits = edited(ws, con)
+    out = []
+    for para in draft(f):
+        text = edits.pop(para.phase_name, None)
+        out.append(
+            para
+            if text is None
+            else ChronicleParagraph(
+                para.phase_name, para.title, text, True, para.text, para.start, para.end, para.claim
+            )
+        )
+    for name, text in edits.items():
+        out.append(ChronicleParagraph(name, PHASE_TITLES.get(name, name.capitalize()), text, True, ""))
+    order = {n: i for i, n in enumerate(PHASE_NAMES)}
+    return sorted(out, key=lambda p: order.get(p.phase_name, len(order)))
+
+
+def edited(ws: Workspace, con: Any = None) -> dict[str, str]:
+    """The user's text by phase."""
+    return dict((con or ws.cursor()).execute(q.EDITS).fetchall())
+
+
+def save_edit(ws: Workspace, phase_name: str, text: str) -> None:
+    """Keep the user's text for a phase (it wins over the draft from now on)."""
+    if phase_name not in PHASE_NAMES:
+        raise UserError(f"“{phase_name}” is not a phase; the phases are {', '.join(PHASE_NAMES)}.")
+    ws.cursor().execute(q.SAVE_EDIT, [phase_name, str(text), datetime.now(timezone.utc).replace(tzinfo=None)])
+
+
+def clear_edit(ws: Workspace, phase_name: str) -> None:
+    """Go back to the draft for a phase."""
+    ws.cursor().execute(q.CLEAR_EDIT, [phase_name])
+
+
+# ---- the writer -----------------------------------------------------------------------------
+
+
+class _Chronicle:
+    def __init__(self, f: Facts) -> None:
+        self.f = f
+        self.by_name = {p.name: p for p in f.phases}
+        wave = f.wave
+        self.escalation_start = wave.range.a if wave is not None and not wave.began_before_archive else None
+
+    def paragraph(self, p: PhaseFacts) -> Claim:
+        w = Writer(self.f.zone, year=p is self.f.phases[0])
+        sentences = getattr(self, "_" + p.name)(p, w)
+        sentences += [self._shared(p, w), self._brand(p, w), self._turning_points(p, w)]
+        return punctuate(join(sentences))
+
+    # -- sentences several phases use --
+    def _figures(self, r: RangeFacts, w: Writer, lead: Claim | str) -> Claim:
+        """``{lead} 121 posts (2% of the 118 scored ones negative), with an exposure of 1.8
+        million followers.`` — exposure left out when unknown (the summary says why)."""
+        parts = [w.say("{lead} {posts}", lead=lead, posts=r.posts)]
+        if r.negative_share.known:
+            parts.append(
+                w.say(
+                    " ({share} of the {scored} scored ones negative)",
+                    share=r.negative_share,
+                    scored=_bare(r.scored),
+                )
+            )
+        if r.exposure.known:
+            parts.append(w.say(", with an exposure of {e}", e=r.exposure))
+        return join([*parts, plain(".")], sep="")
+
+    def _shared(self, p: PhaseFacts, w: Writer) -> Claim | None:
+        return None
+
+    def _brand(self, p: PhaseFacts, w: Writer) -> Claim | None:
+        f = self.f
+        if not f.brand_handles or not f.brand_posts:
+            return None  # the summary says what the archive shows of the brand
+        acts = p.brand_posts
+        if not acts:
+            return None
+        first = acts[0]
+        t = _unix(first.created_at)
+        n = Figure(len(acts), "count", "time", source=_brand_source(f, p.range))
+        latency = ""
+        if self.escalation_start is not None and t >= self.escalation_start and self._first_after() is first:
+            latency = w.say(
+                ", {d} after the escalation began",
+                d=Figure(t - self.escalation_start, "seconds", source=_since(first, self.escalation_start)),
+            )
+        if len(acts) == 1:
+            return w.say(
+                "{who} posted once in this phase, {t}{lat}: {q}.",
+                who=Name("@" + first.handle),
+                t=Time(t, "on"),
+                lat=latency,
+                q=Quote(first.text),
+            )
+        return w.say(
+            "{who} posted {n} in this phase, first {t}{lat}: {q}.",
+            who=Name("@" + first.handle),
+            n=n,
+            t=Time(t, "on"),
+            lat=latency,
+            q=Quote(first.text),
+        )
+
+    def _first_after(self) -> Any:
+        if self.escalation_start is None:
+            return None
+        return next((b for b in self.f.brand_posts if _unix(b.created_at) >= self.escalation_start), None)
+
+    def _turning_points(self, p: PhaseFacts, w: Writer) -> Claim | None:
+        first = p is self.f.phases[0]
+        last = p is self.f.phases[-1]
+        cited = [
+            tp
+            for tp in self.f.turning_points
+            if (p.a <= tp.time < p.b) or (first and tp.time < p.a) or (last and tp.time >= p.b)
+        ]
+        if not cited:
+            return None
+        shown = cited[:TURNING_POINTS_CITED]
+        items = [_cite(tp, w) for tp in shown]
+        more = len(cited) - len(shown)
+        lead = "Turning point" if len(items) == 1 else "Turning points"
+        tail = (
+            w.say(" (and {n} in the list)", n=Figure(more, "count", "more", source=Source.of("constant")))
+            if more
+            else plain("")
+        )
+        return join([plain(lead + " "), join(items, sep="; "), tail, plain(".")], sep="")
+
+    # -- the phases --
+    def _launch(self, p: PhaseFacts, w: Writer) -> list[Claim | None]:
+        f = self.f
+        opens = w.say("The archive opens {t}.", t=Time(f.archive.first, "on"))
+        if p is f.phases[-1]:
+            lead = w.say("Until it closes {t} it holds", t=Time(f.archive.last, "on"))
+        else:
+            lead = w.say("Until {t} it holds", t=Time(p.range.end, "at"))
+        return [opens, self._figures(p.range, w, lead), self._busiest(p, w)]
+
+    def _simmer(self, p: PhaseFacts, w: Writer) -> list[Claim | None]:
+        opener = next(
+            (
+                tp
+                for tp in self.f.turning_points
+                if tp.category in ("trigger", "escalation") and abs(tp.time - p.a) < 60
+            ),
+            None,
+        )
+        if opener is not None:
+            first = w.say(
+                "{t} came the first sign of trouble: {tp}.",
+                t=Time(opener.time, "on"),
+                tp=_cite(opener, w, time=False),
+            )
+            first = Claim(words.capital(first.text), first.spans)
+        else:
+            first = w.say(
+                "A quieter stretch ran from {a} to {b}.",
+                a=Time(p.range.start, "at"),
+                b=Time(p.range.end, "at"),
+            )
+        lead = w.say("In it there were")
+        out: list[Claim | None] = [first, self._figures(p.range, w, lead)]
+        launch = self.by_name.get("launch")
+        if launch is not None and launch.range.negative_share.known and p.range.negative_share.known:
+            out.append(
+                w.say("Before it, {s} of the scored posts were negative.", s=launch.range.negative_share)
+            )
+        out.append(self._busiest(p, w))
+        return out
+
+    def _escalation(self, p: PhaseFacts, w: Writer) -> list[Claim | None]:
+        f = self.f
+        wave = f.wave
+        out: list[Claim | None] = []
+        if wave is not None and wave.began_before_archive:
+            out.append(
+                w.say(
+                    "The archive opens {t} with the wave already under way, so it does not show how the incident began.",
+                    t=Time(f.archive.first, "on"),
+                )
+            )
+        else:
+            out.append(w.say("{t} the pace changed.", t=Time(p.range.start, "on")))
+            out[-1] = Claim(words.capital(out[-1].text), out[-1].spans)
+            if wave is not None and wave.baseline is not None:
+                out.append(_baseline(wave.baseline, w))
+        out.append(self._figures(p.range, w, w.say("Until {t} there were", t=Time(p.range.end, "at"))))
+        return out
+
+    def _peak(self, p: PhaseFacts, w: Writer) -> list[Claim | None]:
+        r = p.range
+        out: list[Claim | None] = [
+            w.say(
+                "The busiest stretch ran from {a} to {b}: {n}, {rate}; the busiest hour, from {h}, held {c}.",
+                a=Time(r.start),
+                b=Time(r.end),
+                n=r.posts,
+                rate=r.rate,
+                h=Time(p.busiest_hour),
+                c=p.busiest_hour_posts,
+            )
+        ]
+        if r.negative_share.known:
+            out.append(w.say("{s} of its scored posts were negative.", s=r.negative_share))
+            out[-1] = Claim(words.capital(out[-1].text), out[-1].spans)
+        if r.exposure.known:
+            out.append(
+                w.say(
+                    "Its posts had an exposure of {e}, and the accounts that posted for the first time brought {u}.",
+                    e=r.exposure,
+                    u=r.unique_audience,
+                )
+            )
+        return out
+
+    def _response(self, p: PhaseFacts, w: Writer) -> list[Claim | None]:
+        r = p.range
+        out: list[Claim | None] = [
+            w.say(
+                "From {a} to {b} the volume eased to {rate}: {n} in all.",
+                a=Time(r.start),
+                b=Time(r.end),
+                rate=r.rate,
+                n=r.posts,
+            )
+        ]
+        if r.negative_share.known:
+            out.append(w.say("{s} of its scored posts were negative.", s=r.negative_share))
+            out[-1] = Claim(words.capital(out[-1].text), out[-1].spans)
+        return out
+
+    def _aftermath(self, p: PhaseFacts, w: Writer) -> list[Claim | None]:
+        f = self.f
+        r = p.range
+        out: list[Claim | None] = [
+            self._figures(
+                r,
+                w,
+                w.say(
+                    "From {a} until the archive closes {b} there were",
+                    a=Time(r.start),
+                    b=Time(f.archive.last, "on"),
+                ),
+            )
+        ]
+        peak = self.by_name.get("peak")
+        if peak is not None and peak.range.rate.value:
+            out.append(
+                w.say(
+                    "That is {rate}, against {peak} at the peak.",
+                    rate=r.rate,
+                    peak=peak.range.rate,
+                )
+            )
+        out.append(self._busiest(p, w))
+        return out
+
+    def _busiest(self, p: PhaseFacts, w: Writer) -> Claim | None:
+        """The phase's busiest hour, when it stands out of the phase (at least three times
+        its mean hour and ten posts)."""
+        n = p.busiest_hour_posts.value or 0
+        if n < 10 or n < 3 * float(p.range.rate.value or 0):
+            return None
+        return w.say("Its busiest hour, from {t}, held {n}.", t=Time(p.busiest_hour), n=p.busiest_hour_posts)
+
+
+def _baseline(b: RangeFacts, w: Writer) -> Claim:
+    """The rate before the wave, over the window the archive really holds."""
+    if b.hours >= 23.99:
+        return w.say("Over the day before, the archive holds {n}, {rate}.", n=b.posts, rate=b.rate)
+    return w.say(
+        "The archive holds only {h} before it, with {n} ({rate}).",
+        h=Figure(b.b - b.a, "seconds", source=Source.of("difference", a=b.end, b=b.start)),
+        n=b.posts,
+        rate=b.rate,
+    )
+
+
+def _cite(tp: TurningPoint, w: Writer, time: bool = True) -> Claim:
+    label = Name(turning_point_label(tp))
+    if time:
+        return w.say("{n} ({t}, {label})", n=Name(str(tp.number)), t=Time(tp.time), label=label)
+    return w.say("turning point {n}, {label}", n=Name(str(tp.number)), label=label)
+
+
+def _bare(f: Figure) -> Any:
+    from app.core.narrative.claims import Bare
+
+    return Bare(f)
+
+
+def _unix(dt: datetime) -> float:
+    return dt.replace(tzinfo=timezone.utc).timestamp()
+
+
+def _brand_source(f: Facts, r: RangeFacts) -> Source:
+    return Source.of("posts", start=r.a, end=r.b, brand="only")
+
+
+def _since(post: Any, t0: float) -> Source:
+    return Source.of(
+        "difference", a=Source.of("post_time", platform=post.platform, post_id=post.post_id), b=t0
+    )

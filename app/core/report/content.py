@@ -1,0 +1,778 @@
+"""The post-mortem's content as plain data: what the report says, not how it looks.
+
+:func:`build_report` reads the incident's facts (:func:`app.core.facts.incident_facts`, the
+same the window shows) and the narrative's words made from them, and lays them out as
+sections of a few kinds of block (:class:`Heading`, :class:`Para`, :class:`Table`,
+:class:`Quotes`, :class:`Chart`, :class:`Headline`). The renderers (:mod:`.html`, and
+``app.report_pdf`` for PDF) only draw blocks: nothing here is styled, and nothing there is
+counted.
+
+Every sentence and every table cell that prints a number is a :class:`~app.core.model.Claim`
+that knows which figures it prints (the claims audit test recomputes them); post text and
+the team's own text are plain text, never markup.
+
+No Qt.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from app import __version__
+from app.core import early_warning, metrics
+from app.core.facts import Facts, PhaseFacts, incident_facts
+from app.core.model import Claim, Figure, Source, Span
+from app.core.narrative import chronicle as chron
+from app.core.narrative import findings as said
+from app.core.narrative import words
+from app.core.narrative.claims import Const, Name, Time, Writer, join, plain
+from app.core.narrative.summary import summary as write_summary
+from app.core.narrative.summary import turning_point_list
+from app.core.palette import TURNING_POINT
+from app.core.progress import NullProgress, Progress, check
+from app.core.report import charts
+from app.core.store.workspace import Workspace
+
+#: Every section, in the order the report prints them.
+SECTIONS = (
+    "cover",
+    "summary",
+    "timeline",
+    "chronicle",
+    "turning_points",
+    "brand",
+    "method",
+    "lessons",
+    "appendix",
+)
+SECTION_TITLES = {
+    "cover": "Cover",
+    "summary": "Executive summary",
+    "timeline": "The annotated timeline",
+    "chronicle": "The chronicle, phase by phase",
+    "turning_points": "Turning points",
+    "brand": "The brand's own posts",
+    "method": "Method and limits",
+    "lessons": "Lessons learned",
+    "appendix": "Appendix: provenance and settings",
+}
+PAPERS = ("a4", "letter")
+
+#: Brand posts listed (a brand answering hundreds of complaints would fill dozens of pages:
+#: the export of the posts has them all).
+BRAND_POSTS_SHOWN = 40
+#: The chart's zoomed panel aims at this many bins; the overview strip at this many.
+CHART_BINS = 160
+OVERVIEW_BINS = 300
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    title: str = "Post-mortem"
+    author: str = ""
+    sections: frozenset[str] = frozenset(SECTIONS)
+    lessons: str = ""
+    paper: str = "a4"
+
+    def __post_init__(self) -> None:
+        sections = frozenset(self.sections or SECTIONS)
+        unknown = sections - set(SECTIONS)
+        if unknown:
+            raise ValueError(
+                f"unknown section(s): {', '.join(sorted(unknown))}; the sections are {', '.join(SECTIONS)}"
+            )
+        if self.paper not in PAPERS:
+            raise ValueError(f"paper must be a4 or letter, not {self.paper!r}")
+        object.__setattr__(self, "sections", sections)
+
+
+# ---- blocks ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph; ``style`` is ``body``, ``muted`` (a caption) or ``note`` (small print)."""
+
+    claim: Claim
+    style: str = "body"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: its main text, and an optional second line in small print."""
+
+    claim: Claim
+    sub: Claim | None = None
+    bold: bool = False
+    mono: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...] | None
+    rows: list[list[Cell]]
+    #: column widths in per cent
+    widths: tuple[float, ...]
+    size: float = 8.5
+    #: the first column is a row heading (shaded)
+    row_headings: bool = False
+
+
+@dataclass(frozen=True)
+class QuotedPost:
+    text: str
+    meta: Claim
+
+
+@dataclass(frozen=True)
+class Quotes:
+    posts: list[QuotedPost]
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    caption: Claim
+
+
+@dataclass(frozen=True)
+class HeadlineFigure:
+    key: str
+    label: Claim
+    value: Claim
+    figure: Figure | None = None
+
+
+@dataclass(frozen=True)
+class Headline:
+    figures: list[HeadlineFigure]
+
+
+Block = Heading | Para | Table | Quotes | Chart | Headline
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    title: str
+    blocks: list[Block]
+
+
+@dataclass(frozen=True)
+class Cover:
+    title: str
+    rows: list[tuple[str, str]]
+    figures: list[HeadlineFigure]
+    note: str
+
+
+@dataclass
+class Report:
+    options: ReportOptions
+    incident_name: str
+    timezone: str
+    period_text: str
+    exported_at: str
+    app_version: str
+    cover: Cover
+    sections: list[Section]
+    figures: list[HeadlineFigure]
+    facts: Facts | None = field(default=None, repr=False)
+
+    def includes(self, section: str) -> bool:
+        return any(s.name == section for s in self.sections) or (
+            section == "cover" and "cover" in self.options.sections
+        )
+
+    def section(self, name: str) -> Section | None:
+        return next((s for s in self.sections if s.name == name), None)
+
+    def figure(self, key: str) -> HeadlineFigure:
+        return next(f for f in self.figures if f.key == key)
+
+    def claims(self) -> list[Claim]:
+        """Every claim the report prints (the cover's figures included)."""
+        out: list[Claim] = []
+        for f in self.cover.figures:
+            out += [f.label, f.value]
+        for s in self.sections:
+            for b in s.blocks:
+                out += _block_claims(b)
+        return out
+
+    def text(self) -> str:
+        """All the report's words, in order (for search and tests)."""
+        parts = [self.options.title, self.incident_name]
+        parts += [f"{k}: {v}" for k, v in self.cover.rows]
+        for s in self.sections:
+            parts.append(s.title)
+            for b in s.blocks:
+                if isinstance(b, Heading):
+                    parts.append(b.text)
+                elif isinstance(b, Quotes):
+                    parts += [q.text for q in b.posts] + [q.meta.text for q in b.posts]
+                else:
+                    parts += [c.text for c in _block_claims(b)]
+        return "\n".join(parts)
+
+
+def _block_claims(b: Block) -> list[Claim]:
+    if isinstance(b, Para):
+        return [b.claim]
+    if isinstance(b, Table):
+        return [x for row in b.rows for c in row for x in (c.claim, c.sub) if x is not None]
+    if isinstance(b, Quotes):
+        return [q.meta for q in b.posts]
+    if isinstance(b, Chart):
+        return [b.caption]
+    if isinstance(b, Headline):
+        return [x for f in b.figures for x in (f.label, f.value)]
+    return []
+
+
+def user_text(text: str) -> Claim:
+    """The team's own words (a lesson, an edited paragraph, a label): printed as written; their
+    digits are theirs, not the app's figures."""
+    return Claim(text, (Span(0, len(text), "name"),)) if text else Claim("")
+
+
+# ---- building -------------------------------------------------------------------------------
+
+
+def build_report(
+    ws: Workspace, options: ReportOptions | None = None, con: Any = None, progress: Progress | None = None
+) -> Report:
+    """The whole post-mortem of ``ws`` as data."""
+    options = options or ReportOptions()
+    con = con or ws.cursor()
+    progress = progress or NullProgress()
+    f = incident_facts(ws, con, progress)
+    check(progress)
+    zone = f.zone
+    now = datetime.now(timezone.utc).astimezone(zone)
+    exported = f"{now.day} {now:%B %Y}, {words.clock_time(now)} {now.tzname() or ''}".strip()
+    a = f.archive
+    period = (
+        f"{words.when(a.first.value, zone)} to {words.when(a.last.value, zone)} ({f.tz})"
+        if a.first.known
+        else "no posts"
+    )
+    figures = _headline(f)
+    sections: list[Section] = []
+    b = _Builder(ws, con, f, options)
+    for name in SECTIONS:
+        if name == "cover" or name not in options.sections:
+            continue
+        if name == "lessons" and not options.lessons.strip():
+            continue
+        check(progress)
+        blocks = getattr(b, name)()
+        if blocks:
+            sections.append(Section(name, SECTION_TITLES[name], blocks))
+    cover = Cover(
+        title=options.title or "Post-mortem",
+        rows=[
+            ("Incident", f.name or ws.incident_name),
+            ("Period", period),
+            ("Author", options.author or "not given"),
+            ("Exported", exported),
+            ("Prepared with", f"Incident Timeline Explorer {__version__}"),
+        ],
+        figures=[x for x in figures if x.key in _COVER_KEYS],
+        note="Figures are computed from the archive listed in the appendix; anyone holding the same files "
+        f"can check them. Times are in {f.tz}.",
+    )
+    return Report(
+        options, f.name or ws.incident_name, f.tz, period, exported, __version__, cover, sections, figures, f
+    )
+
+
+_COVER_KEYS = ("posts", "accounts", "busiest_hour", "negative_share", "exposure", "brand_response")
+
+
+def _headline(f: Facts) -> list[HeadlineFigure]:
+    w = Writer(f.zone, year=True)
+    a = f.archive
+    out = [
+        HeadlineFigure("posts", plain("Posts"), w.say("{n}", n=_bare(a.posts)), a.posts),
+        HeadlineFigure("accounts", plain("Accounts"), w.say("{n}", n=_bare(a.accounts)), a.accounts),
+    ]
+    wave = f.wave
+    if wave is not None:
+        out.append(
+            HeadlineFigure(
+                "busiest_hour",
+                Writer(f.zone).say("Posts in the busiest hour ({t})", t=Time(wave.busiest_hour, "when")),
+                w.say("{n}", n=_bare(wave.busiest_hour_posts)),
+                wave.busiest_hour_posts,
+            )
+        )
+        r = wave.range
+        out.append(
+            HeadlineFigure(
+                "negative_share",
+                plain("Negative share in the main wave (VADER)"),
+                w.say("{s}", s=r.negative_share) if r.negative_share.known else plain("not scored"),
+                r.negative_share,
+            )
+        )
+        out.append(
+            HeadlineFigure(
+                "exposure",
+                plain("Exposure in the main wave (followers summed over posts)"),
+                w.say("{e}", e=_bare(r.exposure)) if r.exposure.known else plain("unknown"),
+                r.exposure,
+            )
+        )
+    elif f.phases:
+        busiest = max(f.phases, key=lambda p: p.busiest_hour_posts.value or 0)
+        out.append(
+            HeadlineFigure(
+                "busiest_hour",
+                Writer(f.zone).say("Posts in the busiest hour ({t})", t=Time(busiest.busiest_hour, "when")),
+                w.say("{n}", n=_bare(busiest.busiest_hour_posts)),
+                busiest.busiest_hour_posts,
+            )
+        )
+    out.append(_brand_figure(f))
+    return out
+
+
+def _brand_figure(f: Facts) -> HeadlineFigure:
+    label = plain("The brand's first post after the turn")
+    if not f.brand_handles:
+        return HeadlineFigure("brand_response", label, plain("no brand accounts set"))
+    if not f.brand_posts:
+        return HeadlineFigure("brand_response", label, plain("not in the archive"))
+    wave = f.wave
+    if wave is None or wave.began_before_archive:
+        return HeadlineFigure("brand_response", label, plain("no turn to measure from"))
+    start = wave.range.a
+    after = [b for b in f.brand_posts if _unix(b.created_at) >= start]
+    if not after:
+        return HeadlineFigure("brand_response", label, plain("none in the archive"))
+    first = after[0]
+    d = Figure(
+        _unix(first.created_at) - start,
+        "seconds",
+        source=Source.of(
+            "difference", a=Source.of("post_time", platform=first.platform, post_id=first.post_id), b=start
+        ),
+    )
+    return HeadlineFigure("brand_response", label, Writer(f.zone).say("{d} later", d=d), d)
+
+
+class _Builder:
+    def __init__(self, ws: Workspace, con: Any, f: Facts, options: ReportOptions) -> None:
+        self.ws, self.con, self.f, self.options = ws, con, f, options
+        self.zone = f.zone
+
+    # -- summary --
+    def summary(self) -> list[Block]:
+        f = self.f
+        s = write_summary(f)
+        blocks: list[Block] = [Para(p) for p in s.paragraphs]
+        blocks.append(Para(s.turning_points_caption, "muted"))
+        blocks += [Para(x) for x in s.turning_points]
+        blocks.append(Heading("Headline figures", 2))
+        blocks.append(Headline(_headline(f)))
+        if f.phases:
+            blocks.append(Heading("Phases at a glance", 2))
+            blocks.append(self._phase_table())
+        return blocks
+
+    def _phase_table(self) -> Table:
+        rows = []
+        for p in self.f.phases:
+            w = Writer(self.zone)
+            r = p.range
+            rows.append(
+                [
+                    Cell(plain(p.title), bold=True),
+                    Cell(w.say("{a} to {b}", a=Time(r.start, "when"), b=Time(r.end, "when"))),
+                    Cell(w.say("{n}", n=_bare(r.posts))),
+                    Cell(w.say("{s}", s=r.negative_share) if r.negative_share.known else plain("not scored")),
+                    Cell(w.say("{e}", e=_bare(r.exposure)) if r.exposure.known else plain("unknown")),
+                ]
+            )
+        return Table(("Phase", "From – to", "Posts", "Negative", "Exposure"), rows, (14, 46, 12, 12, 16))
+
+    # -- timeline --
+    def timeline(self) -> list[Block]:
+        f = self.f
+        chart = timeline_chart(self.ws, self.con, f)
+        if chart is None:
+            return []
+        caption = Writer(self.zone).say(
+            "Posts per {bin}, the sentiment shares and the reach of the main wave, in {tz}, under the whole archive "
+            "(the box marks the part shown). Numbered markers are the turning points listed below.",
+            bin=Const(chart.bin_label),
+            tz=Name(f.tz),
+        )
+        blocks: list[Block] = [Chart(charts.render_svg(chart), caption)]
+        caption_tp, lines = turning_point_list(f)
+        blocks.append(Para(caption_tp, "muted"))
+        blocks += [Para(x) for x in lines]
+        return blocks
+
+    # -- chronicle --
+    def chronicle(self) -> list[Block]:
+        f = self.f
+        paragraphs = {p.phase_name: p for p in chron.chronicle(self.ws, f, self.con)}
+        blocks: list[Block] = []
+        for p in f.phases:
+            para = paragraphs.get(p.name)
+            w = Writer(self.zone)
+            blocks.append(Heading(p.title, 2))
+            blocks.append(
+                Para(w.say("{a} to {b}", a=Time(p.range.start, "when"), b=Time(p.range.end, "when")), "muted")
+            )
+            if para is not None:
+                blocks.append(Para(user_text(para.text) if para.edited else (para.claim or plain(para.text))))
+                if para.edited:
+                    blocks.append(Para(plain("This paragraph was written by the team."), "note"))
+            blocks.append(self._phase_figures(p))
+            numbers = [tp.number for tp in f.turning_points if p.a <= tp.time < p.b]
+            if numbers:
+                blocks.append(
+                    Para(
+                        plain("Turning points in this phase: " + ", ".join(map(str, numbers)) + "."), "muted"
+                    )
+                )
+        return blocks
+
+    def _phase_figures(self, p: PhaseFacts) -> Table:
+        w = Writer(self.zone)
+        r = p.range
+        cells = [
+            Cell(w.say("Posts: {n}", n=_bare(r.posts))),
+            Cell(
+                w.say("Negative: {s}", s=r.negative_share)
+                if r.negative_share.known
+                else plain("Negative: not scored")
+            ),
+            Cell(
+                w.say("Exposure: {e}", e=_bare(r.exposure))
+                if r.exposure.known
+                else plain("Exposure: unknown")
+            ),
+            Cell(w.say("Busiest hour: {n}", n=p.busiest_hour_posts)),
+        ]
+        return Table(None, [cells], (25, 25, 25, 25), size=8)
+
+    # -- turning points --
+    def turning_points(self) -> list[Block]:
+        f = self.f
+        _caption, _lines = turning_point_list(f)
+        blocks: list[Block] = [Para(_caption, "muted")]
+        rows = []
+        for tp in f.turning_points:
+            w = Writer(self.zone)
+            when = w.say("{t}", t=Time(tp.time, "when"))
+            if tp.end is not None:
+                when = w.say("{a} to {b}", a=Time(tp.time, "when"), b=Time(tp.end, "when"))
+            if tp.finding is not None:
+                title = Name(said.label(tp.finding))
+                text = said.explanation(tp.finding, self.zone)
+                evidence = said.evidence(tp.finding, self.zone)
+            else:
+                title = Name(tp.label)
+                text = user_text(tp.note)
+                evidence = plain("")
+            rows.append(
+                [
+                    Cell(plain(str(tp.number)), bold=True),
+                    Cell(when),
+                    Cell(plain(tp.category)),
+                    Cell(join([Writer(self.zone).say("{t}", t=title)]), sub=text, bold=True),
+                    Cell(evidence),
+                ]
+            )
+        if rows:
+            blocks.append(
+                Table(
+                    ("#", "Time", "Category", "Turning point", "Evidence"), rows, (5, 16, 12, 42, 25), size=8
+                )
+            )
+        return blocks
+
+    # -- brand --
+    def brand(self) -> list[Block]:
+        from app.core.narrative.summary import _brand as brand_sentence
+
+        f = self.f
+        w = Writer(self.zone)
+        handles = ", ".join("@" + h for h in f.brand_handles) or "none set"
+        blocks: list[Block] = [Para(w.say("Brand accounts: {h}.", h=Name(handles)))]
+        sentence = brand_sentence(f, Writer(self.zone, year=True))
+        if sentence is not None:
+            blocks.append(Para(sentence))
+        if f.brand_posts:
+            start = f.wave.range.a if f.wave is not None and not f.wave.began_before_archive else None
+            rows = []
+            for b in f.brand_posts[:BRAND_POSTS_SHOWN]:
+                t = _unix(b.created_at)
+                w = Writer(self.zone)
+                since = (
+                    w.say(
+                        "{d}",
+                        d=Figure(
+                            t - start,
+                            "seconds",
+                            source=Source.of(
+                                "difference",
+                                a=Source.of("post_time", platform=b.platform, post_id=b.post_id),
+                                b=start,
+                            ),
+                        ),
+                    )
+                    if start is not None and t >= start
+                    else plain("before the turn" if start is not None else "")
+                )
+                phase = next((p.title for p in f.phases if p.a <= t < p.b), "")
+                rows.append(
+                    [
+                        Cell(w.say("{t}", t=Time(t, "when"))),
+                        Cell(since),
+                        Cell(plain(phase)),
+                        Cell(user_text(b.text)),
+                    ]
+                )
+            blocks.append(Table(("Time", "After the turn", "Phase", "Post"), rows, (20, 16, 12, 52), size=8))
+            if len(f.brand_posts) > BRAND_POSTS_SHOWN:
+                blocks.append(
+                    Para(
+                        Writer(self.zone).say(
+                            "The brand posted {n} in all; the first {k} are listed (export the posts for every one).",
+                            n=Figure(
+                                len(f.brand_posts), "count", "time", source=Source.of("posts", brand="only")
+                            ),
+                            k=_bare(Figure(BRAND_POSTS_SHOWN, "count", source=Source.of("constant"))),
+                        ),
+                        "note",
+                    )
+                )
+        return blocks
+
+    # -- method --
+    def method(self) -> list[Block]:
+        f = self.f
+        rows = [
+            (
+                "Sentiment",
+                Writer(self.zone).say(
+                    "Each post's text is scored with VADER, a lexicon- and rule-based model for English social media. "
+                    "A post is negative at a compound score of {cut} or below. A lexicon misreads sarcasm and irony, "
+                    "so negative shares are indicative, not exact; retweets share their original's score.",
+                    cut=Const("-0.05"),
+                ),
+            ),
+            ("Reach", self._reach_method()),
+            (
+                "Followers",
+                plain(
+                    "An account's follower count is the highest seen in the archive. Counts are a snapshot taken when "
+                    "each post was collected, not when it was seen: exposure is the audience a post could reach, not "
+                    "the people who read it."
+                ),
+            ),
+            (
+                "Phases",
+                plain(
+                    "The main wave is the run of hours around the busiest one whose volume stays above a tenth of its "
+                    "peak; its peak is the run of hours with at least half of the busiest hour's posts. Hours are "
+                    "counted in the display time zone."
+                ),
+            ),
+            ("Time zone", plain(f"Times are shown in {f.tz}; the workspace stores them in UTC.")),
+        ]
+        return [
+            Table(
+                None,
+                [[Cell(plain(k), bold=True), Cell(v)] for k, v in rows],
+                (22, 78),
+                size=8.5,
+                row_headings=True,
+            )
+        ]
+
+    def _reach_method(self) -> Claim:
+        a = self.f.archive
+        if not a.followers_known:
+            return plain(
+                "This archive has no follower counts, so exposure and audience are unknown; they are never counted as zero."
+            )
+        w = Writer(self.zone)
+        base = w.say(
+            "Exposure is followers summed over posts (an account posting four times counts four times); the "
+            "audience counts each account once. {s} of the posts carry a follower count",
+            s=a.with_followers_share,
+        )
+        return join([base, plain("; the others are left out rather than counted as zero.")], sep="")
+
+    # -- lessons --
+    def lessons(self) -> list[Block]:
+        return [
+            Para(user_text(chunk.strip())) for chunk in self.options.lessons.split("\n\n") if chunk.strip()
+        ]
+
+    # -- appendix --
+    def appendix(self) -> list[Block]:
+        info = self.ws.info()
+        blocks: list[Block] = [Heading("Imported files", 2)]
+        if info["imports"]:
+            rows = []
+            for i in info["imports"]:
+                w = Writer(self.zone)
+
+                def n(key: str, what: str, imp=i, w=w) -> Cell:
+                    return Cell(
+                        w.say(
+                            "{n}",
+                            n=_bare(
+                                Figure(
+                                    int(imp[key] or 0),
+                                    "count",
+                                    source=Source.of("import", import_id=imp["import_id"], column=key),
+                                )
+                            ),
+                        )
+                    )
+
+                rows.append(
+                    [
+                        Cell(Claim(str(i["path"]), (Span(0, len(str(i["path"])), "name"),))),
+                        Cell(user_text(str(i["format"] or ""))),
+                        n("rows_read", "read"),
+                        n("rows_added", "added"),
+                        n("rows_duplicate", "already there"),
+                        n("rows_rejected", "rejected"),
+                    ]
+                )
+            blocks.append(
+                Table(
+                    ("File", "Format", "Read", "Added", "Already there", "Rejected"),
+                    rows,
+                    (42, 14, 11, 11, 11, 11),
+                    size=7.5,
+                )
+            )
+            blocks.append(Heading("Checksums (SHA-256)", 3))
+            blocks.append(
+                Table(
+                    ("File", "SHA-256"),
+                    [
+                        [
+                            Cell(
+                                Claim(
+                                    os.path.basename(str(i["path"])),
+                                    (Span(0, len(os.path.basename(str(i["path"]))), "name"),),
+                                )
+                            ),
+                            Cell(
+                                Claim(
+                                    str(i["sha256"] or ""), (Span(0, len(str(i["sha256"] or "")), "name"),)
+                                ),
+                                mono=True,
+                            ),
+                        ]
+                        for i in info["imports"]
+                    ],
+                    (25, 75),
+                    size=7,
+                )
+            )
+        else:
+            blocks.append(Para(plain("No imports are recorded.")))
+        rule = early_warning.load_rule(self.ws)
+        settings = [
+            ("App version", user_text(f"Incident Timeline Explorer {__version__}")),
+            (
+                "Negative post",
+                Writer(self.zone).say("VADER compound score at or below {cut}", cut=Const("-0.05")),
+            ),
+            ("Early-warning rule", user_text(rule.describe())),
+            ("Brand accounts", user_text(", ".join("@" + h for h in self.f.brand_handles) or "none set")),
+            ("Display time zone", plain(self.f.tz)),
+        ]
+        blocks.append(Heading("Analysis settings", 2))
+        blocks.append(
+            Table(
+                None,
+                [[Cell(plain(k), bold=True), Cell(v)] for k, v in settings],
+                (25, 75),
+                size=8,
+                row_headings=True,
+            )
+        )
+        return blocks
+
+
+# ---- the chart ------------------------------------------------------------------------------
+
+
+def timeline_chart(ws: Workspace, con: Any, f: Facts) -> charts.TimelineChart | None:
+    """The chart of the main wave (with a margin either side) under the whole archive."""
+    if f.empty or f.series is None:
+        return None
+    first, last = float(f.archive.first.value), float(f.archive.last.value)  # type: ignore[arg-type]
+    if f.wave is not None:
+        a, b = f.wave.range.a, f.wave.range.b
+        pad = max(b - a, 6 * 3600)
+        a, b = max(first, a - 0.35 * pad), min(last + 60, b + 0.6 * pad)
+    else:
+        a, b = first, last + 60
+    width = metrics.choose_bin(b - a, CHART_BINS, 1.0)
+    s = metrics.binned_series(ws, a, b, width, con=con)
+    ov_width = metrics.choose_bin(last - first + 60, OVERVIEW_BINS, 1.0)
+    ov = metrics.binned_series(ws, first, last + 60, ov_width, con=con)
+    known = f.archive.followers_known
+    panel = charts.Panel(
+        t=s.t,
+        ends=s.bin_ends,
+        volume=s.volume,
+        scored=s.scored,
+        neg_share=s.neg_share,
+        pos_share=s.pos_share,
+        exposure=s.exposure if known else None,
+        cumulative_unique=(s.cumulative_unique if known else None),
+    )
+    markers = [charts.Marker(tp.number, tp.time, tp.end, TURNING_POINT) for tp in f.turning_points]
+    return charts.TimelineChart(
+        zone=f.zone,
+        bin_label=_bin_words(width),
+        panel=panel,
+        overview_t=ov.t,
+        overview_ends=ov.bin_ends,
+        overview_counts=ov.total,
+        window=(float(s.t[0]) if len(s.t) else a, float(s.bin_ends[-1]) if len(s.t) else b),
+        markers=markers,
+        reach_unknown=f"Reach is unknown: {f.reach.exposure.unknown}." if not known else "",
+    )
+
+
+def _bin_words(seconds: int) -> str:
+    if seconds % 86400 == 0:
+        return "day" if seconds == 86400 else f"{seconds // 86400} days"
+    if seconds % 3600 == 0:
+        return "hour" if seconds == 3600 else f"{seconds // 3600} hours"
+    return "minute" if seconds == 60 else f"{seconds // 60} minutes"
+
+
+def _bare(fig: Figure):
+    from app.core.narrative.claims import Bare
+
+    return Bare(fig)
+
+
+def _unix(dt: datetime) -> float:
+    return dt.replace(tzinfo=timezone.utc).timestamp()
