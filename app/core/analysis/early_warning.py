@@ -94,7 +94,8 @@ def _replay(ctx: Context) -> Replay:
     history = _history_bins(s, rule)
     peak = int(np.argmax(s.total))
     whole = {"bin_seconds": width, "tz": ctx.tz, "start": span.first, "end": span.end}
-    peak_time = Figure(float(s.t[peak]), "time", source=Source.of("bin_start", **whole))
+    # the busiest bin as the archive covers it (a first bin starts at the first post)
+    peak_time = Figure(max(float(s.t[peak]), span.first), "time", source=Source.of("bin_start", **whole))
     peak_posts = Figure(int(s.total[peak]), "count", "post", source=Source.of("bin_max", **whole))
     hits = np.flatnonzero(q["fires"])
     if len(hits):
@@ -102,7 +103,7 @@ def _replay(ctx: Context) -> Replay:
     needed = measure.setting(history * width, "seconds")
     if peak < history:
         available = Figure(
-            float(s.t[peak]) - span.first,
+            float(peak_time.value) - ctx.start,  # type: ignore[arg-type]
             "seconds",
             source=Source.of("difference", a=peak_time.source, b=Source.of("first_post")),
         )

@@ -103,9 +103,10 @@ def share(num: Figure, den: Figure, noun: str = "") -> Figure:
     return Figure(float(num.value) / float(den.value), "share", noun, source=src)
 
 
-def moment(t: float) -> Figure:
-    """A time the analysis placed (a bin's start, a change point): not measured."""
-    return Figure(float(t), "time", source=Source.of("constant", value=float(t)))
+def moment(t: float, rule: str) -> Figure:
+    """A time the analysis chose by ``rule`` (a change point, a peak bin's start): not a
+    measurement; the figures of the ranges it bounds are."""
+    return Figure(float(t), "time", source=Source.of("cut", rule=rule))
 
 
 def duration(a: float, b: float) -> Figure:

@@ -15,7 +15,8 @@ Kind ``peak``, subject its ``role``:
 
 Figures (all roles): ``posts`` (posts in the peak bin; for ``volume`` its Source is
 ``bin_max``, the most posts in any bin), ``rate`` (``posts`` an hour), ``peak_time`` (the
-peak bin's start; ``bin_start`` for ``volume``), ``period_posts`` and ``period_duration``
+peak bin's start, or the first post's time when that bin is the archive's first; its Source
+is ``bin_start`` for ``volume``, a ``cut`` otherwise), ``period_posts`` and ``period_duration``
 (the period's posts and seconds). ``wave`` adds ``share_of_busiest`` (its peak bin against
 the busiest bin's posts, a ratio). ``negative`` adds ``negative`` (negative posts in the
 bin), ``scored`` and ``negative_share`` (negative / scored).
@@ -108,11 +109,11 @@ def _peak(
     t, ends = s.t, s.bin_ends
     a, b = float(t[i]), float(ends[i])
     posts = measure.posts(float(s.total[i]), a, b)
-    peak_time = measure.moment(a)
+    peak_time = measure.moment(a, f"{role} peak bin")
     if role == "volume":
         whole = {"bin_seconds": width, "tz": ctx.tz, "start": span.first, "end": span.end}
         posts = Figure(posts.value, "count", "post", source=Source.of("bin_max", **whole))
-        peak_time = Figure(a, "time", source=Source.of("bin_start", **whole))
+        peak_time = Figure(max(a, span.first), "time", source=Source.of("bin_start", **whole))
     p0, p1 = span.clip(float(t[lo]), float(ends[hi]))
     period = measure.posts(measure.sum_bins(s.total, lo, hi + 1), p0, p1)
     figures: dict[str, Figure] = {

@@ -233,7 +233,7 @@ def _change(ctx: Context, lv: Levels, a: int, b: int, c: int, rise: bool, top: f
     until = float(ends[end]) if gradual else None
     detail["shape"] = "gradual" if gradual else "step"
     if gradual:
-        figures["change_at"] = measure.moment(float(t[b]))
+        figures["change_at"] = measure.moment(float(t[b]), "volume change point")
     thin = min(before.value, after.value)  # type: ignore[type-var]
     if thin < cfg.volume_thin_base_posts:
         flags.add("thin_base")
