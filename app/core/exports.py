@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from app.core import chronicle, metrics
+from app.core import metrics
 from app.core.annotations import category_for
 from app.core.errors import UserError
 from app.core.store.workspace import Workspace
@@ -138,17 +138,43 @@ def series_rows(ws: Workspace, start: float, end: float, bin_seconds: int | None
 
 
 def turning_point_rows(ws: Workspace, start: float | None, end: float | None, con=None) -> list[dict]:
-    """The accepted turning points (or, if none, the suggestions not dismissed), as the
-    chronicle uses them."""
+    """The accepted turning points (or, if none, the suggestions not dismissed, in words)."""
+    from app.core.annotations import dismissed_keys, list_annotations
+    from app.core.narrative.findings import suggestions
+
     rows = []
-    for p in chronicle.default_turning_points(ws, con):
-        if hasattr(p, "starts_at"):
-            t, e, kind = p.starts_at, p.ends_at, str((p.evidence or {}).get("kind") or "manual")
-            category, label, note, origin, ev = p.category, p.label, p.note, p.origin, p.evidence or {}
-        else:
-            t, e, kind = p.time, p.end, p.kind
-            category, label, note = category_for(p.kind, p.evidence), p.label, p.explanation
-            origin, ev = "suggestion", p.evidence or {}
+    accepted = list_annotations(ws, con)
+    if accepted:
+        items = [
+            (
+                a.starts_at,
+                a.ends_at,
+                str((a.evidence or {}).get("kind") or "manual"),
+                a.category,
+                a.label,
+                a.note,
+                a.origin,
+                a.evidence or {},
+            )
+            for a in accepted
+        ]
+    else:
+        dismissed = dismissed_keys(ws, con)
+        items = [
+            (
+                s.time,
+                s.end,
+                s.kind,
+                category_for(s.kind, s.evidence),
+                s.label,
+                s.explanation,
+                "suggestion",
+                s.evidence,
+            )
+            for s in suggestions(ws, con)
+            if s.key() not in dismissed
+        ]
+    for t, e, kind, category, label, note, origin, ev in items:
         if (start is not None and t < start) or (end is not None and t >= end):
             continue
         rows.append(

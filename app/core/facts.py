@@ -184,6 +184,8 @@ class Facts:
     accepted: bool
     brand_handles: list[str]
     brand_posts: list[Any]
+    #: every finding, those the team dismissed included (the window lists them apart)
+    all_findings: list[Finding] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -263,9 +265,9 @@ def _build(ws: Workspace, con: Any, progress: Progress) -> Facts:
     first, last = float(archive.first.value), float(archive.last.value)  # type: ignore[arg-type]
     check(progress)
     progress.report(0, 4, "Finding the turning points")
-    findings = suggest.find(ws, con=con)
+    all_findings = suggest.find(ws, con=con)
     dismissed = notes.dismissed_keys(ws, con)
-    findings = [f for f in findings if f.key() not in dismissed]
+    findings = [f for f in all_findings if f.key() not in dismissed]
     accepted = notes.list_annotations(ws, con)
     check(progress)
     progress.report(1, 4, "Cutting the phases")
@@ -303,6 +305,7 @@ def _build(ws: Workspace, con: Any, progress: Progress) -> Facts:
         accepted=bool(accepted),
         brand_handles=brand,
         brand_posts=brand_rows,
+        all_findings=all_findings,
     )
 
 

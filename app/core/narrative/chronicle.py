@@ -20,7 +20,7 @@ from app.core.facts import Facts, PhaseFacts, RangeFacts, TurningPoint
 from app.core.model import Claim, Figure, Source
 from app.core.narrative import words
 from app.core.narrative.claims import Name, Quote, Time, Writer, join, plain, punctuate
-from app.core.narrative.findings import turning_point_label
+from app.core.narrative.findings import turning_point_label_claim
 from app.core.store import chronicle_sql as q
 from app.core.store.workspace import Workspace
 
@@ -340,7 +340,7 @@ def _baseline(b: RangeFacts, w: Writer) -> Claim:
 
 
 def _cite(tp: TurningPoint, w: Writer, time: bool = True) -> Claim:
-    label = Name(turning_point_label(tp))
+    label = turning_point_label_claim(tp, w.zone)
     if time:
         return w.say("{n} ({t}, {label})", n=Name(str(tp.number)), t=Time(tp.time), label=label)
     return w.say("turning point {n}, {label}", n=Name(str(tp.number)), label=label)

@@ -17,7 +17,7 @@ from app.core.facts import Facts, TurningPoint
 from app.core.model import Claim, Figure, Source
 from app.core.narrative import words
 from app.core.narrative.claims import Name, Quote, Time, Writer, join, plain, punctuate
-from app.core.narrative.findings import turning_point_label
+from app.core.narrative.findings import turning_point_label_claim
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ def line(tp: TurningPoint, f: Facts) -> Claim:
         "{n}. {t}: {label}",
         n=Name(str(tp.number)),
         t=Time(tp.time, "when"),
-        label=Name(turning_point_label(tp)),
+        label=turning_point_label_claim(tp, f.zone),
     )
 
 

@@ -266,7 +266,7 @@ def build_report(
         if a.first.known
         else "no posts"
     )
-    figures = _headline(f)
+    figures = headline_figures(f)
     sections: list[Section] = []
     b = _Builder(ws, con, f, options)
     for name in SECTIONS:
@@ -299,7 +299,7 @@ def build_report(
 _COVER_KEYS = ("posts", "accounts", "busiest_hour", "negative_share", "exposure", "brand_response")
 
 
-def _headline(f: Facts) -> list[HeadlineFigure]:
+def headline_figures(f: Facts) -> list[HeadlineFigure]:
     w = Writer(f.zone, year=True)
     a = f.archive
     out = [
@@ -384,7 +384,7 @@ class _Builder:
         blocks.append(Para(s.turning_points_caption, "muted"))
         blocks += [Para(x) for x in s.turning_points]
         blocks.append(Heading("Headline figures", 2))
-        blocks.append(Headline(_headline(f)))
+        blocks.append(Headline(headline_figures(f)))
         if f.phases:
             blocks.append(Heading("Phases at a glance", 2))
             blocks.append(self._phase_table())
@@ -481,7 +481,7 @@ class _Builder:
             if tp.end is not None:
                 when = w.say("{a} to {b}", a=Time(tp.time, "when"), b=Time(tp.end, "when"))
             if tp.finding is not None:
-                title = Name(said.label(tp.finding))
+                title = said.label_claim(tp.finding, self.zone)
                 text = said.explanation(tp.finding, self.zone)
                 evidence = said.evidence(tp.finding, self.zone)
             else:
