@@ -191,7 +191,11 @@ SOURCE_QUERIES = {
     "last_post": "the last post's time",
     "bin_max": "the most posts in one bin of ``bin_seconds`` (display zone ``tz``) within [start, end): value; ``at``: its start",
     "bin_start": "the start of that busiest bin",
+    "bin_median": "the median posts per bin of ``bin_seconds`` (display zone ``tz``) over the bins wholly within [start, end)",
     "constant": "a setting or a fixed number, not measured",
+    "median": "the median of the values of ``of`` (a tuple of Sources)",
+    "expected": "``rate`` (a Source, per hour) times ``hours``: what that rate would bring",
+    "chance_of_none": "exp(-``expected``) (a Source): the Poisson chance of no post where that many were expected",
     "cut": "a moment the analysis chose (a phase's or the main wave's boundary, by the rule ``rule``): "
     "not a measurement; the figures of the ranges it bounds are",
 }
@@ -268,6 +272,9 @@ class Finding:
     accounts: tuple[str, ...] = ()
     detail: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     flags: frozenset[str] = frozenset()
+    #: how much it matters to a post-mortem, 0..1 (set by :func:`app.core.analysis.ranking.rank`
+    #: from the score, the activity around it and its flags): the default order everywhere
+    importance: float = field(default=0.0, compare=False)
 
     def key(self) -> str:
         """A stable id (kind, time and subject): how a dismissal is remembered."""

@@ -14,12 +14,13 @@ Unknown figures must say why, and must print as "unknown" (never "0").
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from app.core.model import Claim, Figure, Source
 from app.core.narrative import words
@@ -163,28 +164,36 @@ class Recompute:
             .timestamp()
         )
 
-    def _hour_pieces(self, s: Source) -> list[tuple[float, int]]:
-        """(piece start, posts) for each display-zone hour overlapping [start, end), cut to it."""
+    def _pieces(self, s: Source) -> list[tuple[float, int, bool]]:
+        """(piece start, posts, whether it is a whole bin) for each display-zone bin of
+        ``bin_seconds`` (an hour when absent) overlapping [start, end), cut to it. Bins fall
+        where the local wall clock is a multiple of the width counted from local 1970-01-01
+        (6-hour bins start at 00:00, 06:00, ... local), as the app's series do."""
         a, b = float(s.get("start")), float(s.get("end"))
         zone = ZoneInfo(s.get("tz") or self.zone.key)
         width = int(s.get("bin_seconds") or 3600)
-        edges = [a]
-        d = datetime.fromtimestamp(a, zone).replace(minute=0, second=0, microsecond=0)
-        while True:
-            d = datetime.fromtimestamp(d.timestamp() + width, zone)
-            t = d.timestamp()
-            if t >= b:
-                break
-            if t > a:
-                edges.append(t)
-        edges.append(b)
+        epoch = datetime(1970, 1, 1)
+
+        def local_bin(t: float) -> int:
+            local = datetime.fromtimestamp(t, zone).replace(tzinfo=None)
+            return math.floor((local - epoch).total_seconds() / width)
+
+        def start_of(k: int) -> float:
+            return (epoch + timedelta(seconds=k * width)).replace(tzinfo=zone).timestamp()
+
+        k = local_bin(a)
         out = []
-        for lo, hi in itertools.pairwise(edges):
+        while start_of(k) < b:
+            lo, hi = max(start_of(k), a), min(start_of(k + 1), b)
             n = self._one(
                 "SELECT count(*) FROM posts WHERE created_at >= ? AND created_at < ?", [_ts(lo), _ts(hi)]
             )
-            out.append((lo, n))
+            out.append((lo, n, lo == start_of(k) and hi == start_of(k + 1)))
+            k += 1
         return out
+
+    def _hour_pieces(self, s: Source) -> list[tuple[float, int]]:
+        return [(t, n) for t, n, _ in self._pieces(s)]
 
     def q_bin_max(self, s: Source) -> float:
         return max(n for _, n in self._hour_pieces(s))
@@ -193,6 +202,18 @@ class Recompute:
         pieces = self._hour_pieces(s)
         top = max(n for _, n in pieces)
         return next(t for t, n in pieces if n == top)
+
+    def q_bin_median(self, s: Source) -> float:
+        return float(np.median([n for _, n, whole in self._pieces(s) if whole]))
+
+    def q_median(self, s: Source) -> float:
+        return float(np.median([self._operand(x) for x in s.get("of")]))
+
+    def q_expected(self, s: Source) -> float:
+        return self._operand(s.get("rate")) * float(s.get("hours"))
+
+    def q_chance_of_none(self, s: Source) -> float:
+        return math.exp(-self._operand(s.get("expected")))
 
     def q_share(self, s: Source) -> float | None:
         num, den = self.value(s.get("num")), self.value(s.get("den"))
@@ -220,8 +241,11 @@ class Recompute:
             f"SELECT coalesce({column}, 0) FROM imports WHERE import_id = ?", [s.get("import_id")]
         )
 
-    def q_constant(self, s: Source) -> None:
-        return None
+    def q_constant(self, s: Source) -> float | None:
+        # a setting or a time the analysis placed: its value, when it carries one (a
+        # duration between two placed times is their difference)
+        v = s.get("value")
+        return None if v is None else float(v)
 
 
 def _close(a: float, b: float, unit: str) -> bool:

@@ -121,21 +121,28 @@ class Builder:
     """Writes the statuses of one incident. Times are Unix seconds (UTC)."""
 
     def __init__(
-        self, seed: int, start: float, days: float, accounts: int = 2500, followers_known: bool = True
+        self,
+        seed: int,
+        start: float,
+        days: float,
+        accounts: int = 2500,
+        followers_known: bool = True,
+        mention: str = "",
     ) -> None:
         self.rng = np.random.default_rng(seed)
+        # an export without follower counts (a CSV, Bluesky): no user carries one
+        self.followers_known = followers_known
+        # collected by mention: every post of the chatter names the brand's account
+        self.mention = mention
+        #: every generated original gets counts as collected (retweet_count, quote_count)
+        self.collected_counts = False
         self.start, self.end = float(start), float(start) + days * DAY
         self.statuses: list[dict] = []
         self._seq = 0
         # followers: log-normal around a median of 300, capped well below the influencer
-        # threshold so that the only "big" accounts are the planted ones; none at all when the
-        # archive carries no counts (a CSV export, the X archive)
+        # threshold so that the only "big" accounts are the planted ones
         followers = np.minimum(np.exp(self.rng.normal(math.log(300), 1.1, accounts)), 9000).astype(int)
-        self.pool: list[tuple[str, int | None]] = [
-            (f"user{i:05d}", int(f) if followers_known else None) for i, f in enumerate(followers)
-        ]
-        #: every generated original gets counts as collected (retweet_count, quote_count)
-        self.collected_counts = False
+        self.pool = [(f"user{i:05d}", int(f)) for i, f in enumerate(followers)]
         # who posts is skewed: a few accounts post a lot
         w = 1.0 / np.arange(1, accounts + 1) ** 0.6
         self.weights = w / w.sum()
@@ -172,7 +179,7 @@ class Builder:
             "screen_name": handle,
             "name": handle.replace("_", " ").title(),
         }
-        if followers is not None:
+        if followers is not None and self.followers_known:
             user["followers_count"] = int(followers)
         s = {
             "created_at": datetime.fromtimestamp(t, timezone.utc).strftime("%a %b %d %H:%M:%S +0000 %Y"),
@@ -204,7 +211,7 @@ class Builder:
             self.statuses.append(s)
         return s
 
-    def someone(self) -> tuple[str, int | None]:
+    def someone(self) -> tuple[str, int]:
         return self.pool[int(self.rng.choice(len(self.pool), p=self.weights))]
 
     def retweets(self, original: dict, times: np.ndarray) -> None:
@@ -236,8 +243,8 @@ class Builder:
         for s0, c in zip(starts, counts, strict=False):
             if not c:
                 continue
-            for at in np.sort(s0 + self.rng.uniform(0, slot, c)):
-                t = float(at)
+            for when in np.sort(s0 + self.rng.uniform(0, slot, c)):
+                t = float(when)
                 u = self.rng.uniform()
                 recent = [o for o in self.originals[-200:] if 0 < t - o["_t"] < 3 * HOUR]
 
@@ -254,6 +261,8 @@ class Builder:
                         int(self.rng.integers(len(_OPENERS))),
                         int(self.rng.integers(len(_TAGS))),
                     )
+                    if self.mention:
+                        text = f"@{self.mention} {text}"
                     text += suffix
                     handle, followers = self.someone()
                     counts = self._counts()
@@ -295,8 +304,9 @@ class Builder:
     def build(self, path: Path, name: str, tz: str, brand: list[str]) -> int:
         """Write the archive next to ``path`` and import it into a new workspace there."""
         lines = []
-        for s in sorted(self.statuses, key=lambda s: (s["_t"], s["id_str"])):
-            lines.append(json.dumps({k: v for k, v in s.items() if k != "_t"}, ensure_ascii=False))
+        for status in sorted(self.statuses, key=lambda s: (s["_t"], s["id_str"])):
+            plain = {k: v for k, v in status.items() if k != "_t"}
+            lines.append(json.dumps(plain, ensure_ascii=False))
         archive = path.with_suffix(".jsonl")
         archive.write_text("\n".join(lines) + "\n", encoding="utf-8")
         with Workspace.open(path, create=True) as ws:
@@ -342,16 +352,22 @@ MONDAY = datetime(2021, 10, 4, tzinfo=timezone.utc).timestamp()
 NEW_YORK = -4.0  # EDT, all of October 2021
 
 
-def fast_escalation(folder: Path, seed: int = 1) -> Incident:
+def fast_escalation(
+    folder: Path, seed: int = 1, followers_known: bool = True, mention_only: bool = False
+) -> Incident:
     """Four days in New York time. Quiet chatter (about 12 posts an hour in the afternoon,
     8% negative) until Wednesday 16:00 local, when posts jump twenty-fold within minutes and
     turn mostly negative, then decay over the night. Planted: the escalation; a post by an
     ordinary account retweeted 300 times within the hour (40 min in); a 500,000-follower
     account entering (1 h 10 min in); a link to a news site's subdomain (1 h 30 min in) and a
     press account's post (2 h in); an old news article linked the day before (not coverage);
-    the brand's daily posts and its answer 5 h 30 min in."""
+    the brand's daily posts and its answer 5 h 30 min in.
+
+    ``followers_known=False``: no account carries a follower count (a CSV export).
+    ``mention_only=True``: collected by mention: every chatter post names @AcmeBank, and the
+    brand's own posts are not in the archive."""
     start = MONDAY - NEW_YORK * HOUR  # Monday 00:00 local
-    b = Builder(seed, start, 4)
+    b = Builder(seed, start, 4, followers_known=followers_known, mention="AcmeBank" if mention_only else "")
     esc = start + 2 * DAY + 16 * HOUR
     rhythm = diurnal(NEW_YORK)
     base = 12.0
@@ -370,7 +386,7 @@ def fast_escalation(folder: Path, seed: int = 1) -> Incident:
     b.chatter(b.start, b.end, rate, negative)
     brand = "acmebank"
     planted = {"escalation": esc}
-    for day in range(4):
+    for day in range(4 if not mention_only else 0):
         t = start + day * DAY + 10 * HOUR
         b.status(t, "AcmeBank", 50000, f"{NEUTRAL[day % len(NEUTRAL)]} #AcmeBank")
         planted[f"brand_daily_{day}"] = t
@@ -427,17 +443,19 @@ def fast_escalation(folder: Path, seed: int = 1) -> Incident:
         "Remember this one #AcmeBank",
         urls=("https://www.bloomberg.com/news/articles/2019-05-02/acme-bank-fined",),
     )
-    planted["brand_answer"] = esc + 5 * HOUR + 30 * 60
-    b.status(
-        planted["brand_answer"],
-        "AcmeBank",
-        50000,
-        "We are sorry. Our team is working on the problem and we will update you here",
-    )
-    path = folder / "fast.duckdb"
+    if not mention_only:
+        planted["brand_answer"] = esc + 5 * HOUR + 30 * 60
+        b.status(
+            planted["brand_answer"],
+            "AcmeBank",
+            50000,
+            "We are sorry. Our team is working on the problem and we will update you here",
+        )
+    name = "fast" + ("_nofollowers" if not followers_known else "") + ("_mentions" if mention_only else "")
+    path = folder / f"{name}.duckdb"
     n = b.build(path, "Fast escalation", "America/New_York", [brand])
     return Incident(
-        "fast",
+        name,
         path,
         "America/New_York",
         [brand],
@@ -529,6 +547,153 @@ def calm(folder: Path, seed: int = 4, days: int = 7) -> Incident:
     path = folder / f"calm{seed}.duckdb"
     n = b.build(path, "Calm archive", "Europe/London", ["acmebank"])
     return Incident("calm", path, "Europe/London", ["acmebank"], {}, {}, n)
+
+
+def rhythm_gradual(folder: Path, seed: int = 11) -> Incident:
+    """Six days in New York time with a strong daily rhythm (about 15 posts an hour in the
+    afternoon, a sixth of that at night). From Thursday 06:00 local the complaints build up
+    gradually, not in a step: over 14 hours the volume climbs to about eight times the
+    afternoon's chatter (on top of the rhythm) and the negative share from 10% to 50%; it then
+    holds for the evening and fades over the next day."""
+    start = MONDAY - NEW_YORK * HOUR
+    b = Builder(seed, start, 6)
+    ramp0, ramp = start + 3 * DAY + 6 * HOUR, 14 * HOUR
+    rhythm = diurnal(NEW_YORK)
+    base = 15.0
+
+    def storm(t):
+        x = np.clip((t - ramp0) / ramp, 0, 1)
+        hold_end = ramp0 + ramp + 4 * HOUR
+        fade = np.where(t > hold_end, np.exp(-np.maximum(t - hold_end, 0) / (8 * HOUR)), 1.0)
+        return 120.0 * x**1.5 * fade
+
+    def rate(t):
+        return base * rhythm(t) + storm(t)
+
+    def negative(t):
+        calm_, st = base * rhythm(t), storm(t)
+        return (0.10 * calm_ + 0.55 * st) / (calm_ + st)
+
+    b.chatter(b.start, b.end, rate, negative)
+    path = folder / "gradual.duckdb"
+    n = b.build(path, "Gradual escalation", "America/New_York", ["acmebank"])
+    return Incident(
+        "gradual",
+        path,
+        "America/New_York",
+        ["acmebank"],
+        {"ramp_start": ramp0, "ramp_end": ramp0 + ramp},
+        {},
+        n,
+    )
+
+
+def busy_day(folder: Path, seed: int = 12) -> Incident:
+    """Eight days in London time of chatter with its daily and weekly rhythm (about 300 posts
+    a weekday), one of which (the first Thursday) carries twice the usual volume all day long,
+    with the same tone: no step within the day, only a day twice as busy."""
+    start = MONDAY - 1 * HOUR  # Monday 00:00 BST
+    b = Builder(seed, start, 8)
+    day0 = start + 3 * DAY  # Thursday
+    rhythm = diurnal(1.0)
+
+    def rate(t):
+        double = np.where((t >= day0) & (t < day0 + DAY), 2.0, 1.0)
+        return 26.0 * rhythm(t) * double
+
+    b.chatter(b.start, b.end, rate, _const(0.12))
+    path = folder / "busyday.duckdb"
+    n = b.build(path, "Busy day", "Europe/London", ["acmebank"])
+    return Incident("busyday", path, "Europe/London", ["acmebank"], {"busy_day": day0}, {}, n)
+
+
+def complaint_day(folder: Path, seed: int = 13) -> Incident:
+    """Eight days in UTC of chatter (12% negative), one of which (Wednesday of the first week)
+    is the worst complaint day: half its original posts are negative, and it is a third
+    busier than usual, with no hour that stands out."""
+    start = MONDAY
+    b = Builder(seed, start, 8)
+    day0 = start + 2 * DAY
+    rhythm = diurnal(0.0)
+
+    def on_day(t):
+        return (t >= day0) & (t < day0 + DAY)
+
+    b.chatter(
+        b.start,
+        b.end,
+        lambda t: 24.0 * rhythm(t) * np.where(on_day(t), 1.35, 1.0),
+        lambda t: np.where(on_day(t), 0.55, 0.12),
+    )
+    path = folder / "complaints.duckdb"
+    n = b.build(path, "Complaint day", "UTC", ["acmebank"])
+    return Incident("complaints", path, "UTC", ["acmebank"], {"complaint_day": day0}, {}, n)
+
+
+def two_day_calm(folder: Path, seed: int = 14) -> Incident:
+    """Two days in New York time, Monday 20:00 to Wednesday 20:00 local, of chatter with a
+    strong night/morning rhythm (night at a tenth of the afternoon) and nothing else: every
+    morning's rise is the rhythm. Too short for a daily profile; each morning can only be
+    compared with the other."""
+    start = MONDAY - NEW_YORK * HOUR + 20 * HOUR
+    b = Builder(seed, start, 2)
+    rhythm = diurnal(NEW_YORK, peak_hour=14.0, amplitude=1.15)
+    b.chatter(b.start, b.end, lambda t: 40.0 * rhythm(t), _const(0.12))
+    path = folder / "twoday.duckdb"
+    n = b.build(path, "Two calm days", "America/New_York", ["acmebank"])
+    return Incident("twoday", path, "America/New_York", ["acmebank"], {}, {}, n)
+
+
+def mid_incident(folder: Path, seed: int = 15, stragglers: int = 4) -> Incident:
+    """A collection that starts in the middle of an incident: ``stragglers`` stray posts over
+    the five days before, then, from Wednesday 14:47 UTC (the collection's real start), the
+    storm already at full strength (about 300 posts an hour, half negative), fading over a
+    day to chatter of about 20 an hour, which goes on for two days."""
+    start = MONDAY - 2 * DAY
+    b = Builder(seed, start, 7)
+    collect = MONDAY + 2 * DAY + 14 * HOUR + 47 * 60
+    rhythm = diurnal(0.0)
+    for k in range(stragglers):
+        t = start + (k + 0.5) * (collect - start) / max(stragglers, 1)
+        handle, followers = b.someone()
+        b.originals.append(b.status(t, handle, followers, _text(NEUTRAL, k % len(NEUTRAL), 0, 0)))
+
+    def rate(t):
+        since = np.maximum(t - collect, 0)
+        return 20.0 * rhythm(t) + 300.0 * np.exp(-since / (6 * HOUR))
+
+    def negative(t):
+        st = 300.0 * np.exp(-np.maximum(t - collect, 0) / (6 * HOUR))
+        calm_ = 20.0 * rhythm(t)
+        return (0.12 * calm_ + 0.5 * st) / (calm_ + st)
+
+    b.chatter(collect, b.end, rate, negative)
+    path = folder / f"mid{stragglers}.duckdb"
+    n = b.build(path, "Collection starts mid-incident", "UTC", ["acmebank"])
+    return Incident(f"mid{stragglers}", path, "UTC", ["acmebank"], {"collection": collect}, {}, n)
+
+
+def gap_in_storm(folder: Path, seed: int = 16) -> Incident:
+    """Three days in UTC: chatter, a storm from Tuesday 12:00 (about 200 posts an hour,
+    fading over ten hours), and the collection down from 14:00 to 15:00: no post in that hour
+    of an otherwise busy series."""
+    start = MONDAY
+    b = Builder(seed, start, 3)
+    storm0 = start + DAY + 12 * HOUR
+    gap0, gap1 = storm0 + 2 * HOUR, storm0 + 3 * HOUR
+    rhythm = diurnal(0.0)
+
+    def rate(t):
+        return 15.0 * rhythm(t) + np.where(
+            t >= storm0, 200.0 * np.exp(-np.maximum(t - storm0, 0) / (10 * HOUR)), 0
+        )
+
+    b.chatter(b.start, gap0, rate, _const(0.3))
+    b.chatter(gap1, b.end, rate, _const(0.3))
+    path = folder / "gap.duckdb"
+    n = b.build(path, "Gap in a storm", "UTC", ["acmebank"])
+    planted = {"storm": storm0, "gap_start": gap0, "gap_end": gap1}
+    return Incident("gap", path, "UTC", ["acmebank"], planted, {}, n)
 
 
 def protest(folder: Path, seed: int = 6) -> Incident:
@@ -752,6 +917,12 @@ SHAPES = {
     "slow": slow_escalation,
     "waves": two_waves,
     "calm": calm,
+    "gradual": rhythm_gradual,
+    "busyday": busy_day,
+    "complaints": complaint_day,
+    "twoday": two_day_calm,
+    "mid": mid_incident,
+    "gap": gap_in_storm,
     "protest": protest,
     "mention_only": mention_only,
 }

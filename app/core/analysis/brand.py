@@ -3,9 +3,10 @@ and what the archive can tell of the brand at all (:class:`BrandVisibility`).
 
 **The escalation** (:func:`escalation`) is the earliest ``volume_change`` finding with
 ``detail["direction"] == "rise"``, a score of at least ``brand_latency_min_score``, and none of
-the flags in :data:`NOT_AN_ESCALATION` (a jump where the archive's collection may have begun
-is not the incident escalating). Without one, no latency is measured (flag
-``no_escalation``).
+the flags in :data:`NOT_AN_ESCALATION` (``collection_start``, ``collection_end``,
+``collection_gap``: a jump where the archive's collection may have begun, stopped or paused
+is not the incident escalating); for a gradual rise, its ``time`` (where the climb began).
+Without one, no latency is measured (flag ``no_escalation``).
 
 **Findings** (:func:`find`): every post by a brand account, in time order. ``time`` the
 post's time, ``end`` None, ``subject`` the post id, ``posts`` (the post), ``accounts`` (the
@@ -75,7 +76,7 @@ from app.core.model import Figure, Finding, PostRef, Source
 from app.core.store import accounts_sql, brand_sql
 
 #: flags on a volume rise that say it may not be the incident escalating
-NOT_AN_ESCALATION = frozenset({"collection_start", "collection_end", "after_gap", "coverage_edge"})
+NOT_AN_ESCALATION = frozenset({"collection_start", "collection_end", "collection_gap"})
 
 
 @dataclass(frozen=True)

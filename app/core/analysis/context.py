@@ -33,8 +33,8 @@ class Context:
     bin: int
     series: metrics.Series
     _retweetless: metrics.Series | None = field(default=None, repr=False)
-    #: what one detector measured that others reuse in the same run (the automated accounts,
-    #: the press list, the incident's terms), by name; see each module's ``of(ctx)``
+    #: what one detector measured that others reuse in the same run, by name (the coverage,
+    #: the series at other bins, the automated accounts, the press list, the incident's terms)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -82,10 +82,18 @@ class Context:
         return self._retweetless
 
     def series_at(self, bin_seconds: int, flt: metrics.PostFilter | None = None) -> metrics.Series:
-        """The whole archive binned at another width (answered from the rollups)."""
-        return metrics.binned_series(
-            self.ws, self.start, self.last + 1, int(bin_seconds), flt or metrics.PostFilter(), con=self.con
-        )
+        """The whole archive binned at another width (answered from the rollups; kept for
+        the run when unfiltered)."""
+        if flt is not None and not flt.is_empty():
+            return metrics.binned_series(
+                self.ws, self.start, self.last + 1, int(bin_seconds), flt, con=self.con
+            )
+        key = f"series:{int(bin_seconds)}"
+        if key not in self.memo:
+            self.memo[key] = metrics.binned_series(
+                self.ws, self.start, self.last + 1, int(bin_seconds), metrics.PostFilter(), con=self.con
+            )
+        return self.memo[key]
 
 
 def zone_of(name: str | None) -> ZoneInfo:

@@ -28,6 +28,44 @@ class Settings:
     volume_min_posts: float = 5.0
     #: remove the daily rhythm when the incident covers at least this many whole days
     seasonal_min_days: int = 3
+    #: a rise (fall) must be this many times the rise (fall) at the same clock hours on
+    #: another day of the archive, or the daily rhythm explains it (it is then not reported)
+    rhythm_min_excess: float = 3.0
+    #: fewer posts than this in the level before a change: its ratio rests on a thin base
+    volume_thin_base_posts: int = 20
+
+    # busy_day (a whole local day against the archive's other whole days)
+    #: posts (or negative posts) at least this many times the median of the other days ...
+    busy_day_min_ratio: float = 1.8
+    #: ... and this many robust standard deviations above them (log scale)
+    busy_day_min_z: float = 3.0
+    #: the other whole days needed to say what a usual day is
+    busy_day_min_days: int = 3
+    #: a day counts as unusually negative only with at least this many negative posts
+    busy_day_min_negative: int = 20
+
+    # coverage (see app.core.analysis.coverage)
+    #: a run of empty minutes at least this long may be a gap in the collection ...
+    coverage_gap_minutes: float = 15.0
+    #: ... when the chance of no post, at the rate around it, is at most this
+    coverage_gap_chance: float = 1e-6
+    #: ... and the three hours on each side hold at least this many posts
+    coverage_gap_min_posts: int = 10
+    #: at most this many gaps, the least likely
+    coverage_max_gaps: int = 20
+    #: a near-empty stretch this long at the start (end) may be before (after) the collection ...
+    coverage_lead_hours: float = 24.0
+    #: ... when fewer than this share of its hours hold a post ...
+    coverage_thin_occupancy: float = 0.25
+    #: ... and the six hours beside it post at least this many times its rate
+    coverage_thin_ratio: float = 20.0
+    #: the archive opens (closes) busy when its first (last) whole hour holds this share of
+    #: the busiest hour's posts ...
+    coverage_busy_share: float = 0.25
+    #: ... and this many times the median hour's
+    coverage_busy_factor: float = 4.0
+    #: a finding this close to the first (last) post is at the edge of the collection
+    coverage_edge_hours: float = 3.0
 
     # sentiment_shift
     #: each side of a shift holds at least this many scored posts
@@ -121,9 +159,14 @@ class Settings:
     peak_min_posts: int = 30
     #: a peak period extends over neighbouring bins within this share of the peak bin
     peak_period_share: float = 0.9
+    #: the scales (seconds) tried for the most negative period, finest first (the analysis
+    #: bin comes before them): the finest whose worst bin holds ``peak_min_posts`` is used
+    peak_scales: tuple[int, ...] = (6 * 3600, 86400)
 
     # early_warning
     alert: AlertRule = field(default_factory=AlertRule)
+    #: an alert resting on fewer negative posts than this is flagged ``thin_evidence``
+    alert_min_negative: int = 10
 
     # deduplication
     #: series suggestions of one kind and direction within this many bins are one event

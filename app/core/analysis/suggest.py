@@ -73,4 +73,4 @@ def find(
     found = ranking.dedupe(found, settings.dedupe_bins * ctx.bin)
     found += brand.find(ctx, found)
     progress.report(1, 1, "Turning points ready")
-    return ranking.rank(found)
+    return ranking.rank(found, ctx)

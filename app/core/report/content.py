@@ -445,7 +445,10 @@ class _Builder:
             if numbers:
                 blocks.append(
                     Para(
-                        plain("Turning points in this phase: " + ", ".join(map(str, numbers)) + "."), "muted"
+                        Writer(self.zone).say(
+                            "Turning points in this phase: {n}.", n=Name(", ".join(map(str, numbers)))
+                        ),
+                        "muted",
                     )
                 )
         return blocks
@@ -490,7 +493,7 @@ class _Builder:
                 evidence = plain("")
             rows.append(
                 [
-                    Cell(plain(str(tp.number)), bold=True),
+                    Cell(user_text(str(tp.number)), bold=True),
                     Cell(when),
                     Cell(plain(tp.category)),
                     Cell(join([Writer(self.zone).say("{t}", t=title)]), sub=text, bold=True),
