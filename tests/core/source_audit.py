@@ -1,7 +1,7 @@
 """Recompute a figure from its Source, independently of the code that made it.
 
 The analysis states each figure's provenance as a :class:`~app.core.model.Source` (the
-catalogue is :data:`app.core.model.SOURCE_QUERIES`). :func:`recompute` answers a Source from
+catalogue is :data:`app.core.model.SOURCEQUERIES`). :func:`recompute` answers a Source from
 the workspace's ``posts`` table by its own means: plain SQL to fetch rows, and the counting,
 maxima, medians and text normalisation done here in Python, written from the catalogue's
 words and not from the store's SQL. :func:`check` compares a figure with its recomputation.
@@ -33,7 +33,7 @@ def _unix(t: datetime) -> float:
     return (t - _EPOCH).total_seconds()
 
 
-class _Posts:
+class Posts:
     """Every post of the workspace as dicts (the test archives are small)."""
 
     def __init__(self, con: Any) -> None:
@@ -50,19 +50,19 @@ class _Posts:
         self.brand = {h.lower() for h in json.loads(meta.get("brand_handles", "[]"))}
 
 
-def recompute(con: Any, source: Source, posts: _Posts | None = None) -> float | int | None:
+def recompute(con: Any, source: Source, posts: Posts | None = None) -> float | int | None:
     """The value ``source`` describes, or None where the catalogue says it is unknown (a sum
     over no post carrying a count, a maximum over nothing)."""
-    posts = posts or _Posts(con)
+    posts = posts or Posts(con)
     p = dict(source.params)
     q = source.query
-    fn = _QUERIES.get(q)
+    fn = QUERIES.get(q)
     if fn is None:
         raise KeyError(f"source_audit does not know the query {q!r}")
     return fn(posts, p, con)
 
 
-def check(con: Any, figure: Figure, posts: _Posts | None = None, where: str = "") -> None:
+def check(con: Any, figure: Figure, posts: Posts | None = None, where: str = "") -> None:
     """Assert that ``figure`` is what its Source says (unknown where the Source gives None)."""
     assert figure.source is not None, f"{where}: a figure without a Source"
     expected = recompute(con, figure.source, posts)
@@ -79,8 +79,8 @@ def check(con: Any, figure: Figure, posts: _Posts | None = None, where: str = ""
         assert figure.value == expected, f"{where}: {figure.value} != {expected} ({figure.source})"
 
 
-def check_all(con: Any, figures: dict[str, Figure], where: str = "", posts: _Posts | None = None) -> int:
-    posts = posts or _Posts(con)
+def check_all(con: Any, figures: dict[str, Figure], where: str = "", posts: Posts | None = None) -> int:
+    posts = posts or Posts(con)
     for name, f in figures.items():
         check(con, f, posts, f"{where}.{name}")
     return len(figures)
@@ -93,7 +93,7 @@ def _in_range(r: dict, p: dict) -> bool:
     return ("start" not in p or r["t"] >= p["start"]) and ("end" not in p or r["t"] < p["end"])
 
 
-def _filtered(posts: _Posts, p: dict) -> list[dict]:
+def _filtered(posts: Posts, p: dict) -> list[dict]:
     out = []
     for r in posts.rows:
         if not _in_range(r, p):
@@ -162,7 +162,7 @@ def _median_followers(posts, p, con):
     return float(statistics.median(best.values())) if best else None
 
 
-def _shares_of_post(posts: _Posts, p: dict) -> list[dict]:
+def _shares_of_post(posts: Posts, p: dict) -> list[dict]:
     exclude = set(p.get("exclude", ()))
     out = []
     for r in posts.rows:
@@ -197,7 +197,7 @@ def _shares_in_archive(posts, p, con):
     return len(_shares_of_post(posts, p))
 
 
-def _collected_parts(posts: _Posts, platform: str, post_id: str) -> tuple[int | None, int | None]:
+def _collected_parts(posts: Posts, platform: str, post_id: str) -> tuple[int | None, int | None]:
     own = posts.by_id.get((platform, post_id))
     counts = []
     if own is not None and own["kind"] != "retweet" and own["retweet_count"] is not None:
@@ -241,7 +241,7 @@ def _replies_in_archive(posts, p, con):
     )
 
 
-def _received(posts: _Posts, p: dict) -> list[dict]:
+def _received(posts: Posts, p: dict) -> list[dict]:
     exclude = set(p.get("exclude", ()))
     return [
         r
@@ -294,7 +294,7 @@ def _shares_received_collected(posts, p, con):
     return len(values) if p.get("distinct_posts") else sum(values)
 
 
-def _per_post_collected_retweets(posts: _Posts) -> dict[tuple, int]:
+def _per_post_collected_retweets(posts: Posts) -> dict[tuple, int]:
     out: dict[tuple, int] = {}
     for r in posts.rows:
         if r["retweet_count"] is None:
@@ -328,7 +328,7 @@ def _normalised(text: str) -> str:
     return " ".join(t.split())
 
 
-def _own(posts: _Posts, p: dict) -> list[dict]:
+def _own(posts: Posts, p: dict) -> list[dict]:
     return [r for r in posts.rows if r["who"] == p["handle"] and r["platform"] == p["platform"]]
 
 
@@ -386,7 +386,7 @@ def _link_accounts(posts, p, con):
     return len({(r["platform"], r["who"]) for r in posts.rows if p["url"] in (r["urls"] or ())})
 
 
-def _references_rows(posts: _Posts, p: dict) -> list[dict]:
+def _references_rows(posts: Posts, p: dict) -> list[dict]:
     handles = set(p["handles"])
     return [
         r
@@ -444,7 +444,7 @@ def _source(x: Any) -> Source:
     return x if isinstance(x, Source) else Source(x[0], x[1])
 
 
-_QUERIES = {
+QUERIES = {
     "posts": _posts,
     "exposure": _exposure,
     "followers_known": _followers_known,

@@ -72,7 +72,7 @@ def figures_of(thing) -> dict[str, Figure]:
 
 def audit(ctx: Context, items, where: str) -> int:
     """Recompute every figure of ``items`` (results or findings) from its Source."""
-    posts = source_audit._Posts(ctx.con)
+    posts = source_audit.Posts(ctx.con)
     n = 0
     for i, item in enumerate(items):
         n += source_audit.check_all(ctx.con, figures_of(item), f"{where}[{i}]", posts)
@@ -230,7 +230,7 @@ def test_every_source_the_analysis_emits_is_catalogued():
                 found.add(node.args[0].value)
     assert {"followers", "shares_in_archive", "shares_collected", "references"} <= mine
     assert used | mine <= set(SOURCE_QUERIES), (used | mine) - set(SOURCE_QUERIES)
-    assert mine <= set(source_audit._QUERIES), mine - set(source_audit._QUERIES)
+    assert mine <= set(source_audit.QUERIES), mine - set(source_audit.QUERIES)
 
 
 def test_followers_unknown_reasons(ctx_of):

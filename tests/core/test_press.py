@@ -63,7 +63,7 @@ def ctx_of(built, tmp_path):
 
 
 def audit(ctx: Context, findings) -> None:
-    posts = source_audit._Posts(ctx.con)
+    posts = source_audit.Posts(ctx.con)
     for i, f in enumerate(findings):
         source_audit.check_all(ctx.con, dict(f.figures), f"{f.kind}[{i}]", posts)
 
@@ -83,7 +83,7 @@ def test_terms_of_a_hashtag_protest(ctx_of):
     assert {"boycottacme", "acmebank"} <= t.keywords
     total = t.accounts.value
     assert all(h.accounts.value >= 0.05 * total for h in t.hashtags)
-    posts = source_audit._Posts(ctx.con)
+    posts = source_audit.Posts(ctx.con)
     for x in (*t.hashtags, *t.handles, t):
         fig = x.accounts
         source_audit.check(ctx.con, fig, posts, f"term {getattr(x, 'text', 'accounts')}")

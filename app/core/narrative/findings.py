@@ -558,12 +558,14 @@ def _press_text(f: Finding, w: Writer) -> Claim:
         kind = {"retweet": "retweeted", "reply": "replied", "quote": "quoted"}.get(
             str(f.detail.get("post_kind")), "posted"
         )
+        # an unknown follower count is said once, by the report's reach, not per account
+        who = "{h} ({o}, {fol})" if _known(f, "followers") else "{h} ({o})"
         parts = [
             w.say(
-                "{h} ({o}, {fol}) {kind} {t}: {q}",
+                who + " {kind} {t}: {q}",
                 h=_handle(f.detail.get("handle")),
                 o=outlet,
-                fol=f.figures["followers"] if _known(f, "followers") else "followers unknown",
+                fol=f.figures["followers"],
                 kind=kind,
                 t=Time(f.time, "on"),
                 q=Quote(str(f.detail.get("text") or "")),
