@@ -318,14 +318,14 @@ def _archive_retweets_of_counted(posts, p, con):
 
 
 def _normalised(text: str) -> str:
-    t = text.lower()
+    t = text
     while True:
-        m = re.match(r"\s*@[a-z0-9_]+", t)
+        m = re.match(r"\s*@[A-Za-z0-9_]+", t)
         if not m:
             break
         t = t[m.end() :]
     t = re.sub(r"https?://\S+", "", t)
-    return " ".join(t.split())
+    return t.strip(" \t\n\r")
 
 
 def _own(posts: Posts, p: dict) -> list[dict]:

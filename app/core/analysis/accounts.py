@@ -182,15 +182,18 @@ def _recognise(ctx: Context) -> list[AutomatedAccount]:
     cfg = ctx.settings
     listed = load_list(cfg.automated_list)
     never = set(ctx.brand) | set(press(ctx).accounts)
-    window = float(cfg.automated_rate_seconds)
-    seen: dict[tuple[str, str], q.AccountActivity] = {}
-    for a in q.named_accounts(ctx.con, sorted(set(listed) - never), window):
-        seen[(a.platform, a.handle_key)] = a
-    for a in q.busy_accounts(ctx.con, cfg.automated_min_posts, window):
-        seen.setdefault((a.platform, a.handle_key), a)
+    at = q.ActivityThresholds(
+        min_posts=int(cfg.automated_min_posts),
+        rate_posts=int(cfg.automated_rate_posts),
+        window=float(cfg.automated_rate_seconds),
+        min_repeats=int(cfg.automated_min_repeats),
+        min_timed_replies=int(cfg.automated_min_timed_replies),
+        reply_share=float(cfg.automated_reply_share),
+    )
     has_counts = follower_coverage(ctx).any
     out = []
-    for (_platform, key), a in seen.items():
+    for a in q.activity(ctx.con, at, sorted(set(listed) - never)):
+        key = a.handle_key
         if key in never:
             continue
         reasons = _reasons(ctx, a, listed.get(key))

@@ -405,12 +405,14 @@ def _bursts(ctx: Context) -> list[Finding]:
         ctx.con, window, 4, int(cfg.amplification_min_shares), int(cfg.amplification_max), excluded
     )
     roles = acc.roles(ctx)
+    details = shares_sql.posts_shares(
+        ctx.con, [(b.platform, b.post_id, b.start, b.end) for b in found], excluded
+    )
+    in_windows = shares_sql.posts_in_windows(ctx.con, [(b.start, b.end) for b in found])
+    follow = acc.followers(ctx, {(r.platform, r.author) for r in details.values() if r.author})
     out = []
     for burst in found:
-        rows = shares_sql.posts_shares(
-            ctx.con, [(burst.platform, burst.post_id)], burst.start, burst.end, excluded
-        )
-        r = rows.get((burst.platform, burst.post_id))
+        r = details.get((burst.platform, burst.post_id))
         if r is None or not r.shares or r.first_share is None or r.last_share is None:
             continue
         post = {"post_id": r.post_id, "platform": r.platform}
@@ -421,9 +423,7 @@ def _bursts(ctx: Context) -> list[Finding]:
             Source.of("shares_in_archive", exclude=excluded, **post, **rng),
             note=ARCHIVE_NOTE,
         )
-        everything = fig.count(
-            shares_sql.posts_between(ctx.con, burst.start, burst.end), "posts", fig.posts_source(**rng)
-        )
+        everything = fig.count(in_windows[(burst.start, burst.end)], "posts", fig.posts_source(**rng))
         share_of_posts = fig.share(shares, everything, "posts")
         figures: dict[str, Figure] = {
             "shares": shares,
@@ -448,11 +448,11 @@ def _bursts(ctx: Context) -> list[Finding]:
             "shares_collected": _collected(r),
         }
         if r.author:
-            figures["author_followers"] = acc.followers(ctx, [(r.platform, r.author)])[(r.platform, r.author)]
+            figures["author_followers"] = follow[(r.platform, r.author)]
         posted = _posted(r.platform, r.post_id, r.posted_at)
         if posted is not None:
             figures["posted"] = posted
-        sharers = shares_sql.top_sharers(ctx.con, r.platform, r.post_id, burst.start, burst.end, excluded)
+        sharers = r.top_sharers
         n, share = r.shares, float(share_of_posts.value or 0.0)
         score = 0.5 * min(1.0, math.log10(max(n, 1)) / 3) + 0.5 * min(1.0, 3 * share)
         role = roles.of(r.author)
@@ -489,6 +489,7 @@ def _collected_findings(ctx: Context) -> list[Finding]:
         ctx.con, ctx.start, ctx.last + 1, excluded, int(cfg.amplification_max) * 2, "collected"
     )
     roles = acc.roles(ctx)
+    follow = acc.followers(ctx, {(r.platform, r.author) for r in rows if r.author})
     out = []
     for r in rows:
         n = r.shares_collected or 0
@@ -525,7 +526,7 @@ def _collected_findings(ctx: Context) -> list[Finding]:
                 COLLECTED_NOTE,
             )
         if r.author:
-            figures["author_followers"] = acc.followers(ctx, [(r.platform, r.author)])[(r.platform, r.author)]
+            figures["author_followers"] = follow[(r.platform, r.author)]
         role = roles.of(r.author)
         score = 0.3 + 0.4 * min(1.0, math.log10(max(n, 1)) / 4)
         out.append(

@@ -126,12 +126,14 @@ def audience(con: Any, quantile: float) -> Audience:
 
 # ---- activity, to recognise automated accounts ----------------------------------------------
 
-#: A post's text as the repetition test compares it: lower case, the @mentions that open it
-#: (an auto-reply names whom it answers) and every link removed, runs of white space as one
-#: space, trimmed. The same expression is documented in ``SOURCE_QUERIES["repeated_text"]``.
+#: A post's text as the repetition test compares it: the @mentions that open it (an
+#: auto-reply names whom it answers) and every link removed, then the spaces, tabs and line
+#: breaks at either end. Case and inner spacing are kept: a program repeats itself exactly,
+#: and folding them costs more than the rest of the measure on a million posts (measured).
+#: The same rule is written in ``SOURCE_QUERIES["repeated_text"]``.
 NORMALISED_TEXT = (
-    r"trim(regexp_replace(regexp_replace(regexp_replace(lower(text), '^(\s*@[a-z0-9_]+)+', ''),"
-    r" 'https?://\S+', '', 'g'), '\s+', ' ', 'g'))"
+    r"trim(regexp_replace(regexp_replace(text, '^(\s*@[A-Za-z0-9_]+)+', ''), 'https?://\S+', '', 'g'),"
+    r" chr(32) || chr(9) || chr(10) || chr(13))"
 )
 
 
@@ -165,99 +167,127 @@ class AccountActivity:
     followers: int | None
 
 
-def activity_sql(named: bool) -> str:
-    """Activity per account: of the accounts with at least ``min_posts`` posts, or of the
-    named accounts. Parameters: min posts, or platforms and handles (lower case, parallel
-    VARCHAR[]); then the window (seconds)."""
-    pick = (
-        """SELECT k.platform, k.handle_key FROM
-               (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle_key) k"""
-        if named
-        else """SELECT platform, lower(author_handle) AS handle_key FROM posts
-                WHERE author_handle IS NOT NULL GROUP BY ALL HAVING count(*) >= ?"""
+@dataclass(frozen=True)
+class ActivityThresholds:
+    """Which accounts are worth measuring, per signal: the costly measures (the busiest window,
+    the repeated text, the reply delays, the accounts answered) are taken only for the
+    accounts whose counts could reach the signal's threshold."""
+
+    min_posts: int
+    rate_posts: int
+    window: float
+    min_repeats: int
+    min_timed_replies: int
+    reply_share: float
+
+
+#: Activity per account. ``agg`` counts every account's posts in one pass; ``cand`` keeps
+#: those that could show a signal (or are named, or whose handle calls itself a bot); each
+#: costly measure then runs on the candidates that can reach its own threshold. Parameters:
+#: named handles (lower case), rate posts, min repeats, min timed replies, min posts,
+#: reply share, window (seconds), then rate posts, min repeats, min timed replies, min
+#: posts and reply share again.
+ACTIVITY = f"""
+    WITH agg AS MATERIALIZED (
+        SELECT platform, lower(author_handle) AS handle_key,
+               arg_max(author_handle, created_at) AS handle,
+               arg_max(author_name, created_at) AS name,
+               count(*) AS posts,
+               count(*) FILTER (WHERE kind = 'post') AS originals,
+               count(*) FILTER (WHERE kind = 'reply') AS replies,
+               count(*) FILTER (WHERE kind = 'quote') AS quotes,
+               count(*) FILTER (WHERE kind = 'retweet') AS retweets,
+               max(author_followers) AS followers
+        FROM posts WHERE author_handle IS NOT NULL
+        GROUP BY ALL
+    ),
+    cand AS MATERIALIZED (
+        SELECT * FROM agg
+        WHERE handle_key IN (SELECT unnest(?::VARCHAR[]))
+           OR posts >= ? OR posts - retweets >= ? OR replies >= ?
+           OR (posts >= ? AND replies >= ? * posts)
+           OR regexp_matches(handle, '(?i)(^|_)bot(_|[0-9]*$)') OR regexp_matches(handle, '[a-z0-9]Bot([0-9]*|_[A-Za-z0-9_]*)$')
+    ),
+    own AS MATERIALIZED (
+        SELECT p.platform, lower(p.author_handle) AS handle_key, p.created_at, p.kind, p.text,
+               p.ref_post_id, p.ref_author_handle
+        FROM posts p
+        SEMI JOIN cand c ON c.platform = p.platform AND c.handle_key = lower(p.author_handle)
+    ),
+    win AS (
+        SELECT o.platform, o.handle_key, o.created_at,
+               count(*) OVER (PARTITION BY o.platform, o.handle_key ORDER BY o.created_at
+                              RANGE BETWEEN CURRENT ROW AND to_seconds(?::DOUBLE) FOLLOWING) AS n
+        FROM own o SEMI JOIN (SELECT platform, handle_key FROM cand WHERE posts >= ?) c USING (platform, handle_key)
+    ),
+    busiest AS (
+        SELECT platform, handle_key, max(n) AS busiest, arg_min(created_at, (-n, created_at)) AS busiest_at
+        FROM win GROUP BY ALL
+    ),
+    texts AS (
+        -- grouped by the normalised text's hash (a collision would merge two texts of one
+        -- account); empty texts are dropped by their hash after grouping: filtering on the
+        -- normalised text itself made this step four times as costly (measured)
+        SELECT platform, handle_key, hash({NORMALISED_TEXT}) AS h, count(*) AS n, min(text) AS example
+        FROM own o SEMI JOIN (SELECT platform, handle_key FROM cand WHERE posts - retweets >= ?) c
+             USING (platform, handle_key)
+        WHERE o.kind <> 'retweet'
+        GROUP BY platform, handle_key, h
+    ),
+    top_text AS (
+        SELECT platform, handle_key, count(*) AS distinct_texts,
+               arg_max(example, (n, h)) AS top_text, max(n) AS top_text_posts
+        FROM texts WHERE h <> hash('') GROUP BY ALL
+    ),
+    delays AS (
+        SELECT o.platform, o.handle_key, count(*) AS timed,
+               median(epoch(o.created_at) - epoch(r.created_at))::DOUBLE AS delay
+        FROM own o
+        SEMI JOIN (SELECT platform, handle_key FROM cand WHERE replies >= ?) c USING (platform, handle_key)
+        JOIN posts r ON r.platform = o.platform AND r.post_id = o.ref_post_id
+        WHERE o.kind = 'reply'
+        GROUP BY ALL
+    ),
+    targets AS (
+        SELECT o.platform, o.handle_key, count(DISTINCT lower(o.ref_author_handle)) AS reply_targets
+        FROM own o
+        SEMI JOIN (SELECT platform, handle_key FROM cand WHERE posts >= ? AND replies >= ? * posts) c
+             USING (platform, handle_key)
+        WHERE o.kind = 'reply'
+        GROUP BY ALL
     )
-    return f"""
-        WITH acc AS MATERIALIZED ({pick}),
-        own AS MATERIALIZED (
-            SELECT p.platform, lower(p.author_handle) AS handle_key, p.author_handle, p.author_name,
-                   p.author_followers, p.created_at, p.kind, p.text, p.ref_post_id, p.ref_author_handle
-            FROM posts p
-            SEMI JOIN acc ON acc.platform = p.platform AND acc.handle_key = lower(p.author_handle)
-        ),
-        base AS (
-            SELECT platform, handle_key,
-                   arg_max(author_handle, created_at) AS handle,
-                   arg_max(author_name, created_at) AS name,
-                   count(*) AS posts,
-                   count(*) FILTER (WHERE kind = 'post') AS originals,
-                   count(*) FILTER (WHERE kind = 'reply') AS replies,
-                   count(*) FILTER (WHERE kind = 'quote') AS quotes,
-                   count(*) FILTER (WHERE kind = 'retweet') AS retweets,
-                   count(DISTINCT lower(ref_author_handle)) FILTER (WHERE kind = 'reply') AS reply_targets,
-                   max(author_followers) AS followers
-            FROM own GROUP BY ALL
-        ),
-        texts AS (
-            SELECT platform, handle_key, norm, count(*) AS n, min(text) AS example
-            FROM (SELECT platform, handle_key, text, {NORMALISED_TEXT} AS norm
-                  FROM own WHERE kind <> 'retweet')
-            WHERE norm <> ''
-            GROUP BY ALL
-        ),
-        top_text AS (
-            SELECT platform, handle_key, count(*) AS distinct_texts,
-                   arg_max(example, (n, norm)) AS top_text, max(n) AS top_text_posts
-            FROM texts GROUP BY ALL
-        ),
-        win AS (
-            SELECT platform, handle_key, created_at,
-                   count(*) OVER (PARTITION BY platform, handle_key ORDER BY created_at
-                                  RANGE BETWEEN CURRENT ROW AND to_seconds(?::DOUBLE) FOLLOWING) AS n
-            FROM own
-        ),
-        busiest AS (
-            SELECT platform, handle_key, max(n) AS busiest, arg_min(created_at, (-n, created_at)) AS busiest_at
-            FROM win GROUP BY ALL
-        ),
-        delays AS (
-            SELECT o.platform, o.handle_key, count(*) AS timed,
-                   median(epoch(o.created_at) - epoch(r.created_at))::DOUBLE AS delay
-            FROM own o JOIN posts r ON r.platform = o.platform AND r.post_id = o.ref_post_id
-            WHERE o.kind = 'reply'
-            GROUP BY ALL
-        )
-        SELECT b.platform, b.handle_key, b.handle, b.name, b.posts, b.originals, b.replies, b.quotes,
-               b.retweets, b.reply_targets, coalesce(t.distinct_texts, 0), t.top_text,
-               coalesce(t.top_text_posts, 0), w.busiest, w.busiest_at, coalesce(d.timed, 0), d.delay,
-               b.followers
-        FROM base b
-        LEFT JOIN top_text t USING (platform, handle_key)
-        LEFT JOIN busiest w USING (platform, handle_key)
-        LEFT JOIN delays d USING (platform, handle_key)
-        ORDER BY b.posts DESC, b.handle_key
-    """
+    SELECT c.platform, c.handle_key, c.handle, c.name, c.posts, c.originals, c.replies, c.quotes,
+           c.retweets, coalesce(g.reply_targets, 0), coalesce(t.distinct_texts, 0), t.top_text,
+           coalesce(t.top_text_posts, 0), coalesce(w.busiest, 0), w.busiest_at, coalesce(d.timed, 0), d.delay,
+           c.followers
+    FROM cand c
+    LEFT JOIN top_text t USING (platform, handle_key)
+    LEFT JOIN busiest w USING (platform, handle_key)
+    LEFT JOIN delays d USING (platform, handle_key)
+    LEFT JOIN targets g USING (platform, handle_key)
+    ORDER BY c.posts DESC, c.handle_key
+"""
 
 
-def busy_accounts(con: Any, min_posts: int, window: float) -> list[AccountActivity]:
-    """The activity of every account with at least ``min_posts`` posts."""
-    rows = con.execute(activity_sql(named=False), [int(min_posts), float(window)]).fetchall()
-    return [_activity(r) for r in rows]
-
-
-def named_accounts(con: Any, handles: Sequence[str], window: float) -> list[AccountActivity]:
-    """The activity of the named accounts (lower-case handles) that post in the archive, on
-    every platform they post on."""
-    keys = con.execute(
-        """SELECT DISTINCT platform, lower(author_handle) FROM posts
-           WHERE lower(author_handle) IN (SELECT unnest(?::VARCHAR[]))""",
-        [lower_all(handles)],
-    ).fetchall()
-    if not keys:
-        return []
-    rows = con.execute(
-        activity_sql(named=True), [[p for p, _ in keys], [h for _, h in keys], float(window)]
-    ).fetchall()
-    return [_activity(r) for r in rows]
+def activity(con: Any, at: ActivityThresholds, named: Sequence[str] = ()) -> list[AccountActivity]:
+    """The activity of the accounts that could show a signal of automation under ``at``, and
+    of the ``named`` ones (lower-case handles) that post in the archive. A measure not taken
+    for an account (it could not reach that signal's threshold) reads 0 (or None)."""
+    params = [
+        lower_all(named),
+        int(at.rate_posts),
+        int(at.min_repeats),
+        int(at.min_timed_replies),
+        int(at.min_posts),
+        float(at.reply_share),
+        float(at.window),
+        int(at.rate_posts),
+        int(at.min_repeats),
+        int(at.min_timed_replies),
+        int(at.min_posts),
+        float(at.reply_share),
+    ]
+    return [_activity(r) for r in con.execute(ACTIVITY, params).fetchall()]
 
 
 def _activity(r: tuple) -> AccountActivity:

@@ -45,6 +45,16 @@ def _shares_where(prefix: str = "") -> str:
     """
 
 
+def _shares_untimed(prefix: str) -> str:
+    """:func:`_shares_where` without the time range (each candidate brings its own window).
+    Parameters: excluded handles, excluded handles."""
+    p = prefix
+    return f"""
+        {p}kind IN ('retweet', 'quote') AND {p}ref_post_id IS NOT NULL
+        AND {_NOT_EXCLUDED.format(p=p)}
+    """
+
+
 #: The collected retweet count of each post: the highest seen on its own row and on the
 #: archive's retweets of it.
 _COLLECTED = """
@@ -102,6 +112,14 @@ def evidence(con: Any, exclude: Sequence[str]) -> ShareEvidence:
 
 
 @dataclass(frozen=True)
+class Sharer:
+    """An account that shared a post, and its share's post id."""
+
+    handle: str
+    post_id: str
+
+
+@dataclass(frozen=True)
 class SharedPost:
     """A post and its shares. ``in_archive`` says whether the archive holds the post itself
     (else its author and text come from its shares, and ``posted_at`` is None).
@@ -129,6 +147,8 @@ class SharedPost:
     last_share: datetime | None
     retweets_collected: int | None
     quotes_collected: int | None
+    #: up to five of the accounts that shared it in the range, most followers first
+    top_sharers: tuple[Sharer, ...] = ()
 
     @property
     def shares_collected(self) -> int | None:
@@ -138,9 +158,9 @@ class SharedPost:
 
 
 def _details(candidates: str) -> str:
-    """Everything :class:`SharedPost` holds, for the ``cand`` rows (platform, post_id) the
-    ``candidates`` CTEs choose (their parameters first), with the shares in [from, to)
-    (parameters after: from, to, excluded, excluded)."""
+    """Everything :class:`SharedPost` holds, for the ``cand`` rows (platform, post_id, lo, hi)
+    the ``candidates`` CTEs choose (their parameters first), with each one's shares in
+    [lo, hi) (parameters after: excluded, excluded)."""
     return f"""
         WITH {candidates},
         s AS (
@@ -150,10 +170,15 @@ def _details(candidates: str) -> str:
                    count(DISTINCT lower(p.author_handle)) AS sharers,
                    sum(p.author_followers) AS share_exposure,
                    count(p.author_followers) AS shares_known,
-                   min(p.created_at) AS first_share, max(p.created_at) AS last_share
+                   min(p.created_at) AS first_share, max(p.created_at) AS last_share,
+                   list(p.author_handle ORDER BY p.author_followers DESC NULLS LAST, p.created_at, p.post_id)[1:5]
+                       AS top_handles,
+                   list(p.post_id ORDER BY p.author_followers DESC NULLS LAST, p.created_at, p.post_id)[1:5]
+                       AS top_ids
             FROM posts p
-            SEMI JOIN cand c ON c.platform = p.platform AND c.post_id = p.ref_post_id
-            WHERE {_shares_where("p.")}
+            JOIN cand c ON c.platform = p.platform AND c.post_id = p.ref_post_id
+                 AND p.created_at >= c.lo AND p.created_at < c.hi
+            WHERE {_shares_untimed("p.")}
             GROUP BY ALL
         ),
         refs AS (
@@ -187,7 +212,7 @@ def _details(candidates: str) -> str:
                coalesce(o.text, r.text, ''), o.kind, o.post_id IS NOT NULL,
                coalesce(s.shares, 0), coalesce(s.retweets, 0), coalesce(s.quotes, 0),
                coalesce(s.sharers, 0), s.share_exposure, coalesce(s.shares_known, 0),
-               s.first_share, s.last_share, k.rc, o.quote_count
+               s.first_share, s.last_share, k.rc, o.quote_count, s.top_handles, s.top_ids
         FROM cand c
         LEFT JOIN own o USING (platform, post_id)
         LEFT JOIN refs r USING (platform, post_id)
@@ -197,7 +222,7 @@ def _details(candidates: str) -> str:
 
 
 #: Archive basis: the posts with the most shares in [from, to). Parameters: from, to,
-#: excluded, excluded, limit.
+#: excluded, excluded, from, to, limit.
 _TOP_IN_ARCHIVE = f"""
     ranked AS (
         SELECT platform, ref_post_id AS post_id, count(*) AS n, min(created_at) AS first_at
@@ -205,7 +230,8 @@ _TOP_IN_ARCHIVE = f"""
         GROUP BY ALL
     ),
     cand AS (
-        SELECT platform, post_id FROM ranked ORDER BY n DESC, first_at, post_id LIMIT ?
+        SELECT platform, post_id, ?::TIMESTAMP AS lo, ?::TIMESTAMP AS hi
+        FROM ranked ORDER BY n DESC, first_at, post_id LIMIT ?
     )
 """
 
@@ -247,11 +273,12 @@ _COLLECTED_SCORED = """
 """
 
 #: Collected basis, posts: the highest collected shares first. Parameters: those of
-#: :data:`_COLLECTED_SCORED`, then the limit.
+#: :data:`_COLLECTED_SCORED`, then from, to and the limit.
 _TOP_COLLECTED = f"""
     {_COLLECTED_SCORED},
     cand AS (
-        SELECT platform, post_id FROM scored WHERE n > 0 ORDER BY n DESC, post_id LIMIT ?
+        SELECT platform, post_id, ?::TIMESTAMP AS lo, ?::TIMESTAMP AS hi
+        FROM scored WHERE n > 0 ORDER BY n DESC, post_id LIMIT ?
     )
 """
 
@@ -265,12 +292,12 @@ def top_posts(
     ex = lower_all(exclude)
     lo, hi = ts(start), ts(end)
     if basis == "archive":
-        sql, params = _details(_TOP_IN_ARCHIVE), [lo, hi, ex, ex, int(limit)]
+        sql, params = _details(_TOP_IN_ARCHIVE), [lo, hi, ex, ex, lo, hi, int(limit)]
     elif basis == "collected":
-        sql, params = _details(_TOP_COLLECTED), [lo, hi, ex, lo, hi, ex, int(limit)]
+        sql, params = _details(_TOP_COLLECTED), [lo, hi, ex, lo, hi, ex, lo, hi, int(limit)]
     else:
         raise ValueError(f"unknown basis {basis!r}")
-    rows = [_shared(r) for r in con.execute(sql, [*params, lo, hi, ex, ex]).fetchall()]
+    rows = [_shared(r) for r in con.execute(sql, [*params, ex, ex]).fetchall()]
     key = (
         (lambda p: (-p.shares, p.first_share or datetime.max, p.post_id))
         if basis == "archive"
@@ -280,17 +307,24 @@ def top_posts(
 
 
 def posts_shares(
-    con: Any, posts: Sequence[tuple[str, str]], start: float, end: float, exclude: Sequence[str]
+    con: Any, posts: Sequence[tuple[str, str, float, float]], exclude: Sequence[str]
 ) -> dict[tuple[str, str], SharedPost]:
-    """:class:`SharedPost` rows for the given (platform, post_id) posts, shares counted in
-    [start, end)."""
+    """:class:`SharedPost` rows for the given (platform, post_id, start, end) posts, each one's
+    shares counted in its own [start, end)."""
     if not posts:
         return {}
     ex = lower_all(exclude)
-    cand = "cand AS (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS post_id)"
-    rows = con.execute(
-        _details(cand), [[p for p, _ in posts], [i for _, i in posts], ts(start), ts(end), ex, ex]
-    ).fetchall()
+    cand = """cand AS (
+        SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS post_id,
+               unnest(?::TIMESTAMP[]) AS lo, unnest(?::TIMESTAMP[]) AS hi
+    )"""
+    params = [
+        [p[0] for p in posts],
+        [p[1] for p in posts],
+        [ts(p[2]) for p in posts],
+        [ts(p[3]) for p in posts],
+    ]
+    rows = con.execute(_details(cand), [*params, ex, ex]).fetchall()
     return {(r[0], r[1]): _shared(r) for r in rows}
 
 
@@ -313,6 +347,7 @@ def _shared(r: tuple) -> SharedPost:
         last_share=r[14],
         retweets_collected=None if r[15] is None else int(r[15]),
         quotes_collected=None if r[16] is None else int(r[16]),
+        top_sharers=tuple(Sharer(h, i) for h, i in zip(r[17] or (), r[18] or (), strict=False) if h),
     )
 
 
@@ -586,36 +621,20 @@ def bursts(
     ]
 
 
-#: How many posts fall in [from, to). Parameters: from, to.
-_POSTS_BETWEEN = "SELECT count(*) FROM posts WHERE created_at >= ? AND created_at < ?"
-
-
-def posts_between(con: Any, start: float, end: float) -> int:
-    return int(con.execute(_POSTS_BETWEEN, [ts(start), ts(end)]).fetchone()[0])
-
-
-#: The sharers of a post in [from, to) with the most followers first. Parameters: platform,
-#: post id, from, to, excluded, excluded, limit.
-_TOP_SHARERS = f"""
-    SELECT author_handle, post_id FROM posts
-    WHERE platform = ? AND ref_post_id = ? AND {_shares_where()}
-    ORDER BY author_followers DESC NULLS LAST, created_at, post_id
-    LIMIT ?
+#: How many posts fall in each of a few windows [from, to). Parameters: froms, tos
+#: (TIMESTAMP[], parallel).
+_POSTS_IN_WINDOWS = """
+    WITH w AS (SELECT unnest(?::TIMESTAMP[]) AS lo, unnest(?::TIMESTAMP[]) AS hi)
+    SELECT w.lo, w.hi, count(p.created_at)
+    FROM w LEFT JOIN posts p ON p.created_at >= w.lo AND p.created_at < w.hi
+    GROUP BY ALL
 """
 
 
-@dataclass(frozen=True)
-class Sharer:
-    """An account that shared a post, and its share's post id."""
-
-    handle: str
-    post_id: str
-
-
-def top_sharers(
-    con: Any, platform: str, post_id: str, start: float, end: float, exclude: Sequence[str], limit: int = 5
-) -> list[Sharer]:
-    """The sharers of a post in [start, end) with the most followers first."""
-    ex = lower_all(exclude)
-    rows = con.execute(_TOP_SHARERS, [platform, post_id, ts(start), ts(end), ex, ex, int(limit)]).fetchall()
-    return [Sharer(h, i) for h, i in rows]
+def posts_in_windows(con: Any, windows: Sequence[tuple[float, float]]) -> dict[tuple[float, float], int]:
+    """{(start, end): the posts in [start, end)} for a few windows (Unix seconds)."""
+    if not windows:
+        return {}
+    keys = {(ts(a), ts(b)): (a, b) for a, b in windows}
+    rows = con.execute(_POSTS_IN_WINDOWS, [[k[0] for k in keys], [k[1] for k in keys]]).fetchall()
+    return {keys[(lo, hi)]: int(n) for lo, hi, n in rows}
