@@ -162,8 +162,8 @@ SOURCE_QUERIES = {
     "(see ``shares_collected``) is above 0",
     "collected_retweets": "the collected retweet counts (see ``shares_collected``) summed over every post",
     "repeated_text": "the most posts by account ``handle`` on ``platform`` (retweets left out) that share one "
-    "text once normalised: the @mentions that open it and every http(s) link removed, then the spaces, tabs "
-    "and line breaks at either end (case kept; empty texts left out)",
+    "text once normalised: the @mentions that open it and every http(s) link removed, then the spaces at "
+    "either end (case kept; empty texts left out)",
     "max_in_window": "the most posts by account ``handle`` on ``platform`` within ``seconds`` of one of its "
     "posts (the window [t, t + seconds], both ends included, t the time of one of its posts)",
     "reply_delay": "the median, over the replies by account ``handle`` on ``platform`` whose post replied to "

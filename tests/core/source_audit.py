@@ -325,7 +325,7 @@ def _normalised(text: str) -> str:
             break
         t = t[m.end() :]
     t = re.sub(r"https?://\S+", "", t)
-    return t.strip(" \t\n\r")
+    return t.strip(" ")
 
 
 def _own(posts: Posts, p: dict) -> list[dict]:

@@ -47,17 +47,26 @@ def _term_uses(column: str, only: bool) -> str:
     # ``column`` is one of two constants below, never user text
     pick = "AND lower(item) IN (SELECT unnest(?::VARCHAR[]))" if only else ""
     return f"""
-        WITH u AS (
-            SELECT DISTINCT platform, lower(author_handle) AS account, item
-            FROM (SELECT platform, author_handle, unnest({column}) AS item FROM posts
-                  WHERE kind <> 'retweet' AND author_handle IS NOT NULL AND len({column}) > 0)
+        WITH raw AS MATERIALIZED (
+            SELECT platform, lower(author_handle) AS account, unnest({column}) AS item FROM posts
+            WHERE kind <> 'retweet' AND author_handle IS NOT NULL AND len({column}) > 0
+        ),
+        u AS (
+            SELECT DISTINCT platform, account, lower(item) AS term FROM raw
             WHERE item IS NOT NULL AND trim(item) <> '' {pick}
+        ),
+        top AS (
+            SELECT term, count(*) AS accounts FROM u GROUP BY term
+            HAVING count(*) >= ?
+            ORDER BY accounts DESC, term
+            LIMIT ?
+        ),
+        written AS (
+            SELECT lower(item) AS term, mode(item) AS written FROM raw
+            WHERE lower(item) IN (SELECT term FROM top) GROUP BY 1
         )
-        SELECT lower(item) AS term, mode(item) AS written, count(DISTINCT (platform, account)) AS accounts
-        FROM u GROUP BY lower(item)
-        HAVING count(DISTINCT (platform, account)) >= ?
-        ORDER BY accounts DESC, term
-        LIMIT ?
+        SELECT top.term, written.written, top.accounts FROM top JOIN written USING (term)
+        ORDER BY top.accounts DESC, top.term
     """
 
 
