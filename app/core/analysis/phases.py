@@ -8,9 +8,10 @@ measured on the hours of the display time zone:
   that one busy hour does not outweigh a busy day); a *wave* is a run of hours whose smoothed
   count stays at or above ``RISE_SHARE`` of the highest smoothed hour. The main wave is the
   wave that holds the most posts. There is a storm only if the busiest hour of the main wave
-  holds ``STORM_FACTOR`` times the mean hour and stands out of the noise (its excess over the
-  mean at least five times the mean's square root), or if a turning point marks an
-  escalation; without a storm there are only launch and simmer.
+  holds ``STORM_FACTOR`` times the usual hour (the median hour outside the wave; when the
+  wave fills the archive, the median of its quietest quarter of hours) and stands out of the
+  noise (its excess at least five times the usual hour's square root), or if a turning point
+  marks an escalation; without a storm there are only launch and simmer.
 * **Peak**: the run of hours around the main wave's busiest smoothed hour whose smoothed
   count is at least ``PEAK_SHARE`` of it.
 * **Escalation**: from the start of the main wave to the peak; an escalation turning point up
@@ -163,9 +164,9 @@ def main_wave(
     a, b = max(waves, key=lambda r: (counts[r[0] : r[1]].sum(), -r[0]))
     k = a + int(np.argmax(counts[a:b]))
     M = float(counts[k])
-    mean = float(counts.mean())
+    base = _baseline(counts, a, b)
     marked = any(p.category == "escalation" and p.kind not in ("peak",) for p in points)
-    if not marked and not (STORM_FACTOR * mean <= M and M - mean >= 5 * math.sqrt(max(mean, 1.0))):
+    if not marked and not (STORM_FACTOR * max(base, 1.0) <= M and M - base >= 5 * math.sqrt(max(base, 1.0))):
         return None
     # the smoothed counts chose the wave; its boundaries are placed on the hours themselves,
     # so that a rise is dated to the hour it happened, not half a smoothing window before
@@ -198,6 +199,16 @@ def main_wave(
         began_before_archive=a == 0 and not early,
         ended_after_archive=b == n,
     )
+
+
+def _baseline(counts: np.ndarray, a: int, b: int) -> float:
+    """The usual hour outside the wave [a, b): the median hour before and after it, or, when
+    the wave fills (almost) the whole archive, the median of its quietest quarter of hours."""
+    outside = np.concatenate((counts[:a], counts[b:]))
+    if len(outside) >= 3:
+        return float(np.median(outside))
+    quiet = np.sort(counts)[: max(1, len(counts) // 4)]
+    return float(np.median(quiet))
 
 
 def smooth(counts: np.ndarray, width: int) -> np.ndarray:
