@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import labels
-from app.core.labels import CLASSES
+from app.core.sentiment import labels
+from app.core.label_values import CLASSES
 from app.core.store.workspace import Workspace
 from app.ui.tasks import TaskRunner
 
