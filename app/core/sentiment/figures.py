@@ -66,6 +66,25 @@ class Coverage:
     def scored_share(self) -> float | None:
         return self.scored / self.posts if self.posts else None
 
+    def describe(self) -> str:
+        """One sentence: "Sentiment covers 91% of posts (8,123 of 9,000): English only; not
+        scored: 850 in other languages, 27 without text." """
+        if not self.posts:
+            return "There are no posts, so there is no sentiment."
+        words = {"language": "in another language", "no_text": "without text", "pending": "not scored yet"}
+        parts = [f"{self.not_scored[k]:,} {w}" for k, w in words.items() if self.not_scored.get(k)]
+        text = (
+            f"Sentiment covers {percent(self.scored, self.posts)} of posts ({self.scored:,} of "
+            f"{self.posts:,}): English only"
+        )
+        text += f"; not scored: {', '.join(parts)}." if parts else "."
+        if self.undetermined:
+            text += (
+                f" {self.undetermined:,} of the scored posts are in a language that could not be "
+                "told, and were scored as English."
+            )
+        return text
+
     def as_dict(self) -> dict:
         out = {"posts": self.posts, "scored": self.scored, "not_scored": dict(self.not_scored)}
         if self.undetermined is not None:
@@ -73,6 +92,18 @@ class Coverage:
         if self.languages:
             out["languages"] = dict(self.languages)
         return out
+
+
+def percent(part: float, whole: float) -> str:
+    """A share as a whole percentage that never rounds to a false 0% or 100%."""
+    if not whole:
+        return "–"
+    share = part / whole
+    if 0 < share < 0.005:
+        return "<1%"
+    if 0.995 <= share < 1:
+        return ">99%"
+    return f"{share:.0%}"
 
 
 @dataclass(frozen=True)
@@ -140,14 +171,24 @@ class SentimentFigures:
 
 # ---- the calibration, cached per state of the labels ------------------------------------------
 
+
+@dataclass(frozen=True)
+class LabelCheck:
+    """What the labels say of VADER on this archive: its agreement with them and the
+    calibration they allow (or why there is none)."""
+
+    agreement: lb.Agreement
+    calibration: cal.Calibration | cal.NotCalibrated
+
+
 _CACHE_KEPT = 8
-_cache: OrderedDict[tuple, cal.Calibration | cal.NotCalibrated] = OrderedDict()
+_cache: OrderedDict[tuple, LabelCheck] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def calibration(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> cal.Calibration | cal.NotCalibrated:
-    """VADER's error rates on the labelled texts (or why there are none), for the labels,
-    scores and posts as they are now."""
+def label_check(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> LabelCheck:
+    """VADER's agreement with the labels and its calibration, for the labels, scores and
+    posts as they are now (kept until any of them changes)."""
     con = con or ws.cursor()
     key = (str(ws.path), tuple(con.execute(labels_sql.LABELS_STAMP).fetchone()))
     with _cache_lock:
@@ -157,12 +198,34 @@ def calibration(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> 
             return hit
     agreement = lb.agreement(ws, con)
     population = lb.texts_per_vader_class(ws, con)
-    result = cal.fit(agreement.matrix(), np.array([population[c] for c in CLASSES]))
+    check = LabelCheck(agreement, cal.fit(agreement.matrix(), np.array([population[c] for c in CLASSES])))
     with _cache_lock:
-        _cache[key] = result
+        _cache[key] = check
         while len(_cache) > _CACHE_KEPT:
             _cache.popitem(last=False)
-    return result
+    return check
+
+
+def blind_spot(agreement: lb.Agreement) -> str:
+    """What a reader must know of VADER's limits, with the agreement figure when there is one."""
+    text = (
+        "Sarcasm and irony are VADER's blind spot: it reads words, not intent, so "
+        "“great job, another fee” counts as praise."
+    )
+    if agreement.n:
+        kappa = f", Cohen's kappa {agreement.kappa:.2f}" if agreement.kappa is not None else ""
+        text += (
+            f" On this incident VADER agrees with the team's labels on {agreement.accuracy:.0%} "
+            f"of {agreement.n:,} labelled posts{kappa}."
+        )
+    else:
+        text += " No post is labelled yet, so how far it can be trusted here is not measured."
+    return text
+
+
+def calibration(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> cal.Calibration | cal.NotCalibrated:
+    """VADER's error rates on the labelled texts (or why there are none), as of now."""
+    return label_check(ws, con).calibration
 
 
 # ---- figures ---------------------------------------------------------------------------------
