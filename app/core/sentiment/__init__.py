@@ -15,7 +15,7 @@ Modules:
 
 The API for renderers (report, chronicle, turning points, window, command line)::
 
-    from app.core.sentiment import figures, binned_figures, calibration, label_summary
+    from app.core.sentiment import figures, binned_figures, label_summary
 
     f = figures(ws)                          # SentimentFigures of the whole archive
     f = figures(ws, start, end, flt)         # ... of [start, end) (Unix s, UTC) under a PostFilter
@@ -59,7 +59,7 @@ from app.core.sentiment.figures import (
     binned_figures,
     blind_spot,
     calibrated_series,
-    calibration,
+    calibrate,
     figures,
     label_check,
 )
@@ -92,7 +92,7 @@ def label_summary(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -
         labelled=texts.total,
         agreement=texts.vader(),
         vendor=texts.vendor(),
-        calibration=calibration(ws, con),
+        calibration=calibrate(ws, con),
         overall=figures(ws, con=con),
     )
 
@@ -113,7 +113,7 @@ __all__ = [
     "binned_figures",
     "blind_spot",
     "calibrated_series",
-    "calibration",
+    "calibrate",
     "figures",
     "label_check",
     "label_summary",

@@ -7,7 +7,7 @@ For the whole archive, any time range and filter, and per time bin:
   :class:`~app.core.metrics.PostFilter` (exact counts from ``posts_scored``);
 * :func:`binned_figures` -> one :class:`SentimentFigures` per bin of the display time zone
   (from the same binned series as the timeline);
-* :func:`calibration` -> :class:`~app.core.sentiment.calibration.Calibration` or
+* :func:`calibrate` -> :class:`~app.core.sentiment.calibration.Calibration` or
   :class:`~app.core.sentiment.calibration.NotCalibrated` (with its reason), cached per
   state of the labels and scores;
 * :func:`calibrated_series` -> :class:`CalibratedSeries`, numpy arrays beside a
@@ -223,7 +223,7 @@ def blind_spot(agreement: lb.Agreement) -> str:
     return text
 
 
-def calibration(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> cal.Calibration | cal.NotCalibrated:
+def calibrate(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> cal.Calibration | cal.NotCalibrated:
     """VADER's error rates on the labelled texts (or why there are none), as of now."""
     return label_check(ws, con).calibration
 
@@ -268,7 +268,7 @@ def figures(
         undetermined=undetermined,
         languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
-    calibrated, why = _calibrated(calibration(ws, con), raw[None, :], None)
+    calibrated, why = _calibrated(calibrate(ws, con), raw[None, :], None)
     return SentimentFigures(
         start=start,
         end=end,
@@ -293,7 +293,7 @@ def binned_figures(
     con = con or ws.cursor()
     series = metrics.binned_series(ws, start, end, bin_seconds, flt, con=con)
     raw = _raw_counts(series)
-    calibrated, why = _calibrated(calibration(ws, con), raw, None)
+    calibrated, why = _calibrated(calibrate(ws, con), raw, None)
     ends = series.bin_ends
     out = []
     for i, t in enumerate(series.t):
