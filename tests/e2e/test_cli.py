@@ -45,7 +45,11 @@ def test_import_info_config_round_trip(tmp_path):
 
     info = json.loads(cli("info", str(ws), "--json").stdout)
     assert info["posts"] == 100
-    assert info["scored_share"] == 1.0
+    # every post is scored but those in another language than English
+    sentiment = info["sentiment"]
+    assert sentiment["not_scored"]["pending"] == 0
+    assert info["scored_share"] == sentiment["scored"] / info["posts"]
+    assert sentiment["scored"] + sentiment["not_scored"]["language"] + sentiment["not_scored"]["no_text"] == info["posts"]
     assert [i["format"] for i in info["imports"]] == ["twitter-v2", "twitter-v2"]
 
     settings = json.loads(
@@ -72,7 +76,8 @@ def test_import_info_config_round_trip(tmp_path):
 
     with duckdb.connect(str(ws), read_only=True) as con:
         assert (
-            con.execute("SELECT count(*) FROM posts_scored WHERE compound IS NOT NULL").fetchone()[0] == 100
+            con.execute("SELECT count(*) FROM posts_scored WHERE compound IS NOT NULL").fetchone()[0]
+            == sentiment["scored"]
         )
 
 
@@ -129,7 +134,11 @@ def test_demo_builds_the_sample_without_a_window(tmp_path):
     info = json.loads(cli("info", str(ws), "--json").stdout)
     assert info["timezone"] == "America/New_York"
     assert info["brand_handles"] == ["jpmorgan"]
-    assert info["scored_share"] == 1.0
+    # every post is scored but those in another language than English
+    sentiment = info["sentiment"]
+    assert sentiment["not_scored"]["pending"] == 0
+    assert info["scored_share"] == sentiment["scored"] / info["posts"]
+    assert sentiment["scored"] + sentiment["not_scored"]["language"] + sentiment["not_scored"]["no_text"] == info["posts"]
     # building it again adds nothing
     again = json.loads(cli("demo", str(ws), "--no-gui", "--json").stdout)
     assert again["files"][0]["added"] == 0

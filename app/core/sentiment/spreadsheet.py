@@ -259,7 +259,8 @@ def _resolve(
     named = [(p, i) for p, i in wanted if p is not None]
     known = set()
     if named:
-        known = {tuple(r) for r in con.execute(q.KNOWN_POSTS, [[p for p, _ in named], [i for _, i in named]])}
+        rows = con.execute(q.KNOWN_POSTS, [[p for p, _ in named], [i for _, i in named]]).fetchall()
+        known = {tuple(r) for r in rows}
     bare = [i for p, i in wanted if p is None]
     platforms: dict[str, list[str]] = {}
     if bare:
