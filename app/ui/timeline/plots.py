@@ -29,6 +29,8 @@ MEAN = QColor("#1f2d3d")
 CALIBRATED_NEGATIVE = QColor("#7a1f17")
 CALIBRATED_POSITIVE = QColor("#1f5a33")
 BAND = QColor(60, 60, 60, 70)
+#: bins with fewer scored posts get no calibrated point (their interval spans the plot)
+CALIBRATED_MIN_POSTS = 10
 EXPOSURE = QColor("#5b8bd0")
 CUMULATIVE = QColor("#d06b2c")
 UNIQUE = QColor("#7a4fa3")
@@ -244,22 +246,27 @@ class TimelineView(QWidget):
         or none; ``note`` says why there are none; ``tooltip`` is the plot's tooltip."""
         self.calibrated = calibrated
         entries = [
-            (MEAN.name(), "━", "Mean sentiment (−1 … +1)"),
-            (NEGATIVE.name(), "■", "Share negative, VADER (down)"),
-            (POSITIVE.name(), "■", "Share positive, VADER (up)"),
+            (MEAN.name(), "━", "Mean (−1 … +1)"),
+            (NEGATIVE.name(), "■", "Negative, VADER (down)"),
+            (POSITIVE.name(), "■", "Positive, VADER (up)"),
         ]
         if calibrated is not None:
             entries.append(
                 (
                     CALIBRATED_NEGATIVE.name(),
                     "━●",
-                    f"Calibrated on {calibrated.labels:,} labels (band: 95% interval)",
+                    f"Calibrated on {calibrated.labels:,} labels (band 95%)",
                 )
             )
         else:
             entries.append(("#999999", "", f"Not calibrated: {note}" if note else "Not calibrated"))
-        entries.append(("#999999", "", "faint = few posts"))
+            entries.append(("#999999", "", "faint = few posts"))
         _key(self.p_sentiment, entries)
+        if calibrated is not None:
+            tooltip += (
+                f"\n\nThe dark lines are the shares corrected by the {calibrated.labels:,} labels, over a "
+                f"grey band of their 95% interval, for bins of {CALIBRATED_MIN_POSTS} or more scored posts."
+            )
         self.p_sentiment.setToolTip(tooltip)
         self._draw_calibrated()
 
@@ -272,8 +279,12 @@ class TimelineView(QWidget):
                 curve.setData([], [])
             return
         x = s.t + s.bin_seconds / 2.0
+        # a bin of a handful of posts has an interval as wide as the plot: its line would
+        # only draw the eye, so the calibrated shares are drawn where a bin has enough posts
+        enough = s.scored >= CALIBRATED_MIN_POSTS
         for cls, sign in (("negative", -1.0), ("positive", 1.0)):
             point, low, high = c.share(cls)
+            point = np.where(enough, point, np.nan)
             shown = np.isfinite(point)
             self.calibrated_bands[cls].setOpts(
                 x=x[shown],
