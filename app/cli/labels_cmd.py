@@ -1,8 +1,8 @@
 """The ``labels`` command: people's labels at the scale a team works.
 
-    incident-timeline labels WS [--json]                    how far VADER agrees, calibration
-    incident-timeline labels WS sample -n 300 -o FILE.csv   a sample to label in a spreadsheet
-    incident-timeline labels WS import FILE.csv             the labelled file read back
+incident-timeline labels WS [--json]                    how far VADER agrees, calibration
+incident-timeline labels WS sample -n 300 -o FILE.csv   a sample to label in a spreadsheet
+incident-timeline labels WS import FILE.csv             the labelled file read back
 """
 
 from __future__ import annotations
@@ -99,18 +99,22 @@ def _summary(ws, args) -> int:
     a = s.agreement
     print(f"Labelled posts: {s.labelled:,} (distinct texts)")
     if a.out_of_scope or a.unscored:
-        print(f"  of which {a.out_of_scope:,} outside VADER's scope (another language, no text), "
-              f"{a.unscored:,} not scored yet")
+        print(
+            f"  of which {a.out_of_scope:,} outside VADER's scope (another language, no text), "
+            f"{a.unscored:,} not scored yet"
+        )
     if a.n:
         kappa = f", Cohen's kappa {a.kappa:.2f}" if a.kappa is not None else ""
         print(f"VADER agrees with the labels on {a.accuracy:.0%} of {a.n:,} posts{kappa}.")
         for row in a.table():
-            print("  " + "".join(f"{str(c):>16}" for c in row))
+            print("  " + "".join(f"{c!s:>16}" for c in row))
     if s.vendor is not None:
         v = s.vendor
         if v.n:
             kappa = f", Cohen's kappa {v.kappa:.2f}" if v.kappa is not None else ""
-            print(f"The vendor's sentiment agrees with the labels on {v.accuracy:.0%} of {v.n:,} posts{kappa}.")
+            print(
+                f"The vendor's sentiment agrees with the labels on {v.accuracy:.0%} of {v.n:,} posts{kappa}."
+            )
         else:
             print("The vendor's sentiment covers none of the labelled posts.")
     if s.overall.raw is not None:

@@ -27,8 +27,8 @@ import numpy as np
 from app import __version__
 from app.core import chronicle as chron
 from app.core import early_warning, metrics
-from app.core.sentiment import labels
 from app.core.annotations import category_for, list_annotations
+from app.core.sentiment import labels
 from app.core.store import report_sql as q
 from app.core.store.workspace import Workspace
 

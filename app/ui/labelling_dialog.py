@@ -117,7 +117,7 @@ class LabellingDialog(QDialog):
             "label-sample",
             lambda p: labels.sample_for_labelling(ws, n=n, con=ws.cursor()),
             on_result=self._loaded,
-            on_error=lambda m: self.counter.setText(m),
+            on_error=self.counter.setText,
         )
 
     def _loaded(self, posts) -> None:
@@ -176,7 +176,9 @@ class LabellingDialog(QDialog):
     def refresh_agreement(self) -> None:
         ws = self.ws
         self.runner.submit(
-            "agreement", lambda p: sentiment.label_summary(ws, con=ws.cursor()), on_result=self._show_agreement
+            "agreement",
+            lambda p: sentiment.label_summary(ws, con=ws.cursor()),
+            on_result=self._show_agreement,
         )
 
     def _show_agreement(self, summary) -> None:

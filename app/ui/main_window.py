@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.core import annotations as notes
-from app.core import chronicle, exports, metrics, overview, rollup, turning_points
+from app.core import chronicle, exports, metrics, overview, rollup, sentiment, turning_points
 from app.core.errors import UserError
 from app.core.metrics import PostFilter
-from app.core import sentiment
 from app.core.sentiment import labels, missing_count, score_missing
 from app.core.store import Workspace
 from app.ui.annotation_commands import AddAnnotation, DeleteAnnotation, EditAnnotation

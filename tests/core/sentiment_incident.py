@@ -179,7 +179,9 @@ def build(
         gen.times[pid] = float(t)
         if originals and rng.random() < retweet_share:
             orig, truth = originals[int(rng.integers(0, len(originals)))]
-            s = _status(post_id, t, handle, f"RT @{orig['user']['screen_name']}: {orig['text']}", orig.get("lang"))
+            s = _status(
+                post_id, t, handle, f"RT @{orig['user']['screen_name']}: {orig['text']}", orig.get("lang")
+            )
             s["retweeted_status"] = orig
             statuses.append(s)
             if truth == "de":

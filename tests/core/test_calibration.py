@@ -81,10 +81,14 @@ def test_impossible_solutions_are_clipped_and_renormalised():
 
 
 @pytest.mark.parametrize(
-    "counts, population, reason",
+    ("counts", "population", "reason"),
     [
         (np.zeros((3, 3)), [10, 10, 10], "no post is labelled yet"),
-        (np.full((3, 3), 5), [10, 10, 10], "only 45 labelled posts in scope; correcting VADER needs at least 100"),
+        (
+            np.full((3, 3), 5),
+            [10, 10, 10],
+            "only 45 labelled posts in scope; correcting VADER needs at least 100",
+        ),
         (
             np.array([[40, 30, 30], [20, 30, 20], [2, 0, 1]]),
             [10, 10, 10],

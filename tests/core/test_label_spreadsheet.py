@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.core.errors import UserError
-from app.core.sentiment import label_summary, labels as lb, spreadsheet
+from app.core.sentiment import label_summary, spreadsheet
+from app.core.sentiment import labels as lb
 from app.core.store import Workspace
 from tests.core import sentiment_incident as si
 
@@ -93,7 +94,11 @@ def test_labels_round_trip_through_a_spreadsheet(incident, ws, tmp_path):
     spreadsheet.write_sample(ws, sample_path, n=150, seed=2)
     rows = read_back(sample_path)
     spellings = ["Negative", "neg", "-1", "NEUTRAL", "0", "pos", "+1", " positive "]
-    words = {"negative": ["Negative", "neg", "-1"], "neutral": ["NEUTRAL", "0"], "positive": ["pos", "+1", " positive "]}
+    words = {
+        "negative": ["Negative", "neg", "-1"],
+        "neutral": ["NEUTRAL", "0"],
+        "positive": ["pos", "+1", " positive "],
+    }
     out = io.StringIO(newline="")
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(["label", "text", "post_id", "notes"])
@@ -152,7 +157,9 @@ def test_unknown_ids_and_bad_values_are_counted_and_quoted_and_the_rest_is_kept(
     assert report.unknown_ids == [(3, "99999999999"), (4, "4.00731E+17")]
     assert report.bad_values == [(5, "sarcastic")]
     text = report.summary()
-    assert "skipped 2: the post id is not in this workspace (row 3: “99999999999”, row 4: “4.00731E+17”)" in text
+    assert (
+        "skipped 2: the post id is not in this workspace (row 3: “99999999999”, row 4: “4.00731E+17”)" in text
+    )
     assert "look rounded by a spreadsheet" in text
     assert "row 5: “sarcastic”" in text
     assert lb.labels(ws) == {("twitter", ids[0]): "negative", ("twitter", ids[3]): "neutral"}

@@ -12,10 +12,9 @@ import duckdb
 import pytest
 
 from app.core import annotations, metrics, rollup
-from app.core.sentiment import labels
 from app.core.errors import WorkspaceError
 from app.core.ingest import import_paths
-from app.core.sentiment import score_missing
+from app.core.sentiment import labels, score_missing
 from app.core.store import Workspace, rollup_sql, schema
 from app.core.store import workspace as workspace_module
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from app.core.sentiment import chunks
 from app.core.progress import Cancelled, CancelToken
-from app.core.sentiment import missing_count, score_missing
+from app.core.sentiment import chunks, missing_count, score_missing
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,11 @@ def v1(post_id: int, t: float, text: str, lang: str | None) -> dict:
         "created_at": datetime.fromtimestamp(t, timezone.utc).strftime("%a %b %d %H:%M:%S +0000 %Y"),
         "id_str": str(post_id),
         "text": text,
-        "user": {"id_str": str(zlib.crc32(text.encode())), "screen_name": f"u{post_id}", "followers_count": 10},
+        "user": {
+            "id_str": str(zlib.crc32(text.encode())),
+            "screen_name": f"u{post_id}",
+            "followers_count": 10,
+        },
         "entities": {"hashtags": [], "user_mentions": [], "urls": []},
     }
     if lang is not None:
@@ -114,9 +118,12 @@ def test_german_posts_are_not_scored_whether_or_not_the_platform_said_so(mixed):
     assert german_keys == 0
     # the detector looked only at texts that came without a language
     checked = mixed.con.execute("SELECT count(*) FROM text_language").fetchone()[0]
-    assert checked == mixed.con.execute(
-        "SELECT count(DISTINCT text_key) FROM posts WHERE lang IS NULL OR lang = 'und'"
-    ).fetchone()[0]
+    assert (
+        checked
+        == mixed.con.execute(
+            "SELECT count(DISTINCT text_key) FROM posts WHERE lang IS NULL OR lang = 'und'"
+        ).fetchone()[0]
+    )
 
 
 def test_the_figures_count_other_languages_apart_and_shares_are_of_scored_posts(mixed):
@@ -127,7 +134,9 @@ def test_the_figures_count_other_languages_apart_and_shares_are_of_scored_posts(
     assert cov.not_scored == {"language": 24, "no_text": 0, "pending": 0}
     assert cov.undetermined == 4
     assert dict(cov.languages) == {"en": 24, "de": 24, "unknown": 4}
-    assert cov.describe().startswith("Sentiment covers 54% of posts (28 of 52): English only; not scored: 24 in")
+    assert cov.describe().startswith(
+        "Sentiment covers 54% of posts (28 of 52): English only; not scored: 24 in"
+    )
     vader = mixed.con.execute(
         "SELECT avg((compound <= -0.05)::INT), avg((compound >= 0.05)::INT) FROM posts_scored "
         "WHERE compound IS NOT NULL"
@@ -204,7 +213,10 @@ def test_platform_codes_are_read_as_languages_or_as_none():
 
 
 def test_the_detector_cleans_posts_and_abstains_on_too_little():
-    assert scope.clean_for_detection("RT @bank: Die Bank &amp; ich https://t.co/x #Skandal") == "Die Bank & ich Skandal"
+    assert (
+        scope.clean_for_detection("RT @bank: Die Bank &amp; ich https://t.co/x #Skandal")
+        == "Die Bank & ich Skandal"
+    )
     (de, en, link, emoji) = scope.detect_languages(
         [GERMAN[1], "Still waiting for my refund since Monday, nobody answers", "https://t.co/abc @x", "👍👍"]
     )

@@ -49,7 +49,10 @@ def test_import_info_config_round_trip(tmp_path):
     sentiment = info["sentiment"]
     assert sentiment["not_scored"]["pending"] == 0
     assert info["scored_share"] == sentiment["scored"] / info["posts"]
-    assert sentiment["scored"] + sentiment["not_scored"]["language"] + sentiment["not_scored"]["no_text"] == info["posts"]
+    assert (
+        sentiment["scored"] + sentiment["not_scored"]["language"] + sentiment["not_scored"]["no_text"]
+        == info["posts"]
+    )
     assert [i["format"] for i in info["imports"]] == ["twitter-v2", "twitter-v2"]
 
     settings = json.loads(
@@ -138,7 +141,10 @@ def test_demo_builds_the_sample_without_a_window(tmp_path):
     sentiment = info["sentiment"]
     assert sentiment["not_scored"]["pending"] == 0
     assert info["scored_share"] == sentiment["scored"] / info["posts"]
-    assert sentiment["scored"] + sentiment["not_scored"]["language"] + sentiment["not_scored"]["no_text"] == info["posts"]
+    assert (
+        sentiment["scored"] + sentiment["not_scored"]["language"] + sentiment["not_scored"]["no_text"]
+        == info["posts"]
+    )
     # building it again adds nothing
     again = json.loads(cli("demo", str(ws), "--no-gui", "--json").stdout)
     assert again["files"][0]["added"] == 0

@@ -223,7 +223,9 @@ def blind_spot(agreement: lb.Agreement) -> str:
     return text
 
 
-def calibrate(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> cal.Calibration | cal.NotCalibrated:
+def calibrate(
+    ws: Workspace, con: duckdb.DuckDBPyConnection | None = None
+) -> cal.Calibration | cal.NotCalibrated:
     """VADER's error rates on the labelled texts (or why there are none), as of now."""
     return label_check(ws, con).calibration
 
@@ -235,12 +237,13 @@ def figures(
     ws: Workspace,
     start: float | None = None,
     end: float | None = None,
-    flt: PostFilter = PostFilter(),
+    flt: PostFilter | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> SentimentFigures:
     """The sentiment of the posts in [start, end) (Unix seconds UTC; both None: the whole
     archive) that pass ``flt``."""
     con = con or ws.cursor()
+    flt = flt or PostFilter()
     names, params = flt.sql(ws.brand_handles)
     timed = start is not None or end is not None
     if timed:
@@ -285,12 +288,13 @@ def binned_figures(
     start: float,
     end: float,
     bin_seconds: int,
-    flt: PostFilter = PostFilter(),
+    flt: PostFilter | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> list[SentimentFigures]:
     """One :class:`SentimentFigures` per bin covering [start, end), bins aligned in the
     display time zone as the timeline's are (a day starts at local midnight)."""
     con = con or ws.cursor()
+    flt = flt or PostFilter()
     series = metrics.binned_series(ws, start, end, bin_seconds, flt, con=con)
     raw = _raw_counts(series)
     calibrated, why = _calibrated(calibrate(ws, con), raw, None)

@@ -315,7 +315,7 @@ def _now() -> datetime:
 def with_human_labels(
     ws: Workspace,
     series: metrics.Series,
-    flt: metrics.PostFilter = metrics.PostFilter(),
+    flt: metrics.PostFilter | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> metrics.Series:
     """The series with each labelled post counted in the class a person gave it rather than
@@ -325,7 +325,7 @@ def with_human_labels(
     if n == 0:
         return series
     con = con or ws.cursor()
-    names, params = flt.sql(ws.brand_handles)
+    names, params = (flt or metrics.PostFilter()).sql(ws.brand_handles)
     start, end = float(series.t[0]), float(series.bin_ends[-1])
     rows = con.execute(
         q.relabelled_posts(where(names)), [metrics.to_timestamp(start), metrics.to_timestamp(end), *params]

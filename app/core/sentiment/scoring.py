@@ -16,6 +16,7 @@ their signatures: other code and a faster implementation of VADER rely on them.
 
 from __future__ import annotations
 
+import functools
 import os
 
 from app.core.progress import NullProgress, Progress
@@ -24,23 +25,25 @@ from app.core.sentiment.chunks import Key
 from app.core.store import sentiment_sql as q
 from app.core.store.workspace import Workspace
 
-_analyzer = None
+
+@functools.cache
+def _analyzer():
+    """VADER's analyzer, made once per process."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
 
 
 def _init_worker() -> None:
-    global _analyzer
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    _analyzer = SentimentIntensityAnalyzer()
+    _analyzer()
 
 
 def score_texts(texts: list[str]) -> list[tuple[float, float, float, float]]:
     """(compound, pos, neu, neg) for each text, in order."""
-    if _analyzer is None:
-        _init_worker()
+    analyzer = _analyzer()
     out = []
     for text in texts:
-        s = _analyzer.polarity_scores(text)
+        s = analyzer.polarity_scores(text)
         out.append((s["compound"], s["pos"], s["neu"], s["neg"]))
     return out
 

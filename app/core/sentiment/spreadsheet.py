@@ -94,7 +94,9 @@ def _write_new(path: Path, data: bytes) -> None:
         try:
             os.link(tmp, path)
         except FileExistsError:
-            raise UserError(f"{path} already exists; choose another file name (nothing was written).") from None
+            raise UserError(
+                f"{path} already exists; choose another file name (nothing was written)."
+            ) from None
         except OSError:
             # a file system without hard links: an exclusive create, then the bytes
             with open(path, "xb") as fh:
@@ -162,7 +164,9 @@ class LabelImport:
             + (f"; {self.empty:,} left unlabelled (empty label)" if self.empty else "")
         ]
         if self.repeated:
-            lines.append(f"    {self.repeated:,} posts were labelled twice in the file: the last label counts")
+            lines.append(
+                f"    {self.repeated:,} posts were labelled twice in the file: the last label counts"
+            )
         if self.unknown_ids:
             rounded = [v for _, v in self.unknown_ids if _ROUNDED_ID.match(v)]
             lines.append(
@@ -244,9 +248,15 @@ def read_labels(
 
     resolved = _resolve(ws, wanted, report)
     report.labelled = lb.set_labels(ws, resolved, source=f"spreadsheet {path.name}")
-    if report.rows and not report.labelled and report.skipped and report.skipped == report.rows - report.empty:
+    if (
+        report.rows
+        and not report.labelled
+        and report.skipped
+        and report.skipped == report.rows - report.empty
+    ):
         raise UserError(
-            "No label was kept: every labelled row was skipped.\n" + "\n".join(report.summary().splitlines()[1:])
+            "No label was kept: every labelled row was skipped.\n"
+            + "\n".join(report.summary().splitlines()[1:])
         )
     return report
 
@@ -329,4 +339,3 @@ def _column(header: list[str], given: str | None, names: tuple[str, ...], what: 
 
 def _cell(row: list[str], at: int | None) -> str:
     return row[at] if at is not None and at < len(row) else ""
-
