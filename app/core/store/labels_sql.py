@@ -9,7 +9,7 @@ posts in the sentiment's scope (:mod:`scope_sql`) have a VADER class.
 from __future__ import annotations
 
 from app.core.store.metrics_sql import POST_COLUMNS
-from app.core.store.scope_sql import given_language, in_scope, language, out_of_scope
+from app.core.store.scope_sql import in_scope, joins, reason
 from app.core.store.sentiment_sql import VADER_CLASS
 
 #: Parameters: platforms, post ids, labels (three lists of one length), labelled_at, source.
@@ -68,8 +68,8 @@ SAMPLE_CANDIDATES = f"""
                arg_min([p.platform, p.post_id],
                        (p.kind = 'retweet', p.created_at, p.platform, p.post_id)) AS pick,
                min(p.created_at) AS first_at
-        FROM posts p LEFT JOIN text_language d ON d.text_key = p.text_key
-        WHERE p.text_key NOT IN (SELECT text_key FROM labelled) AND {in_scope("p", "d")}
+        FROM posts p {joins()}
+        WHERE p.text_key NOT IN (SELECT text_key FROM labelled) AND {in_scope()}
         GROUP BY p.text_key
     ),
     strata AS (
@@ -103,17 +103,16 @@ def labelled_texts(vendor_column: bool) -> str:
     there is none, or the workspace has no ``posts.vendor_sentiment`` column) -> (label,
     vader class, out of scope, vendor value, texts)."""
     vendor = "p.vendor_sentiment" if vendor_column else "NULL::VARCHAR"
-    reason = out_of_scope("p.text", language(given_language("p"), "d"))
     return f"""
         WITH per_text AS (
             SELECT p.text_key,
                    arg_max(l.label, (l.labelled_at, l.platform, l.post_id)) AS label,
                    arg_max({vendor}, (l.labelled_at, l.platform, l.post_id)) AS vendor,
-                   arg_max(coalesce({reason}, ''), (l.labelled_at, l.platform, l.post_id)) AS reason,
-                   bool_or({in_scope("p", "d")}) AS in_scope
+                   arg_max(coalesce({reason()}, ''), (l.labelled_at, l.platform, l.post_id)) AS reason,
+                   bool_or({in_scope()}) AS in_scope
             FROM sentiment_labels l
             JOIN posts p ON p.platform = l.platform AND p.post_id = l.post_id
-            LEFT JOIN text_language d ON d.text_key = p.text_key
+            {joins()}
             GROUP BY p.text_key
         )
         SELECT t.label,
@@ -138,8 +137,8 @@ TEXTS_PER_VADER_CLASS = f"""
     SELECT {VADER_CLASS.format(c="s.compound")} AS vader_class, count(*)
     FROM sentiment s
     WHERE s.text_key IN (
-        SELECT p.text_key FROM posts p LEFT JOIN text_language d ON d.text_key = p.text_key
-        WHERE {in_scope("p", "d")}
+        SELECT p.text_key FROM posts p {joins()}
+        WHERE {in_scope()}
     )
     GROUP BY ALL
 """
@@ -163,8 +162,8 @@ def relabelled_posts(where_sql: str) -> str:
         SELECT epoch(p.created_at), c.vader, c.label
         FROM (SELECT * FROM posts WHERE created_at >= ? AND created_at < ? AND {where_sql}) p
         JOIN classes c ON c.text_key = p.text_key
-        LEFT JOIN text_language d ON d.text_key = p.text_key
-        WHERE c.vader <> c.label AND {in_scope("p", "d")}
+        {joins()}
+        WHERE c.vader <> c.label AND {in_scope()}
     """
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 # the same account and "first post" as the rollups, so both paths agree
 from app.core.store.rollup_sql import ACCOUNT_KEY, FIRST_KEY
-from app.core.store.scope_sql import in_scope, scope_columns
+from app.core.store.scope_sql import in_scope, joins, scope_columns
 
 # ---- filters --------------------------------------------------------------------------------
 
@@ -139,14 +139,14 @@ def minutes_posts(names: list[str]) -> str:
     return f"""
         WITH f AS {keep} (
             SELECT p.created_at, p.kind, p.author_followers, p.first_key, p.account,
-                   {scope_columns("p", "d", "s")}
+                   {scope_columns()}
             FROM (
                 SELECT *, {FIRST_KEY} AS first_key,
                        CASE WHEN coalesce(author_handle, author_id) IS NOT NULL THEN {ACCOUNT_KEY} END
                            AS account
                 FROM posts WHERE {where(names)}
             ) p
-            LEFT JOIN text_language d ON d.text_key = p.text_key
+            {joins()}
             LEFT JOIN sentiment s ON s.text_key = p.text_key
         ),
         counts AS (
@@ -234,8 +234,8 @@ SCORE_SOURCES = {
     "posts": f"""(
         SELECT p.created_at, p.rowid AS post_row, s.compound, s.neg, s.neu, s.pos
         FROM posts p JOIN sentiment s ON s.text_key = p.text_key
-        LEFT JOIN text_language d ON d.text_key = p.text_key
-        WHERE {in_scope("p", "d")}
+        {joins()}
+        WHERE {in_scope()}
     )""",
 }
 

@@ -22,7 +22,7 @@ values that go in, and they go in as a parameter.
 
 from __future__ import annotations
 
-from app.core.store.scope_sql import in_scope
+from app.core.store.scope_sql import in_scope, joins
 
 #: Bumped when the rollups' meaning or shape changes: an older stamp then reads as stale.
 ROLLUP_VERSION = 2
@@ -200,8 +200,8 @@ BUILD_POST_SCORES = f"""
     INSERT INTO rollup_post_scores
     SELECT p.created_at, p.rowid, s.compound, s.neg, s.neu, s.pos
     FROM posts p JOIN sentiment s ON s.text_key = p.text_key
-    LEFT JOIN text_language d ON d.text_key = p.text_key
-    WHERE {in_scope("p", "d")}
+    {joins()}
+    WHERE {in_scope()}
 """
 
 #: (table, statement, whether it takes the brand handles), in build order.

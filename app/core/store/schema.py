@@ -239,21 +239,26 @@ MIGRATIONS: list[list[str]] = [
                             CASE WHEN given_language IS NULL AND NOT checked THEN 'pending'
                                  WHEN s_compound IS NULL THEN 'pending' END) AS not_scored
             FROM (
-                SELECT p.*, coalesce(p.given_language, CASE WHEN d.confidence >= 0.5 THEN d.lang END) AS language,
-                       CASE WHEN p.given_language IS NOT NULL THEN 'platform'
+                SELECT p.*, g.given_language,
+                       coalesce(g.given_language, CASE WHEN d.confidence >= 0.5 THEN d.lang END)
+                           AS language,
+                       CASE WHEN g.given_language IS NOT NULL THEN 'platform'
                             WHEN d.confidence >= 0.5 THEN 'detected'
                             WHEN d.text_key IS NOT NULL THEN 'undetermined'
                             ELSE 'not checked' END AS language_source,
                        d.text_key IS NOT NULL AS checked,
                        s.compound AS s_compound, s.pos AS s_pos, s.neu AS s_neu, s.neg AS s_neg
-                FROM (SELECT *, CASE
-            WHEN posts.lang IS NULL THEN NULL
-            WHEN lower(trim(posts.lang)) IN ('eng', 'english') THEN 'en'
-            WHEN lower(regexp_extract(trim(posts.lang), '^([A-Za-z]{2,3})([-_].*)?$', 1))
-                 IN ('', 'und', 'zxx', 'qme', 'qht', 'qam', 'qct', 'qst', 'art', 'mis', 'mul') THEN NULL
-            ELSE lower(regexp_extract(trim(posts.lang), '^([A-Za-z]{2,3})([-_].*)?$', 1))
-        END AS given_language FROM posts) p
-                LEFT JOIN text_language d ON d.text_key = p.text_key
+                FROM posts p
+                LEFT JOIN (
+                    SELECT lang, CASE
+                        WHEN l.lang IS NULL THEN NULL
+                        WHEN lower(trim(l.lang)) IN ('eng', 'english') THEN 'en'
+                        WHEN lower(regexp_extract(trim(l.lang), '^([A-Za-z]{2,3})([-_].*)?$', 1))
+                             IN ('', 'und', 'zxx', 'qme', 'qht', 'qam', 'qct', 'qst', 'art', 'mis', 'mul')
+                             THEN NULL
+                        ELSE lower(regexp_extract(trim(l.lang), '^([A-Za-z]{2,3})([-_].*)?$', 1))
+                    END AS given_language FROM (SELECT DISTINCT lang FROM posts) l
+                ) g ON g.lang = p.lang LEFT JOIN text_language d ON d.text_key = p.text_key
                 LEFT JOIN sentiment s ON s.text_key = p.text_key
             )
         )

@@ -5,7 +5,7 @@ post's text waits for no score, and a text seen only without a platform language
 the language detector first.
 """
 
-from app.core.store.scope_sql import in_scope
+from app.core.store.scope_sql import in_scope, joins
 
 #: VADER's class of a compound score ``{c}``: its usual cut-offs, as the rollups use them.
 VADER_CLASS = """CASE WHEN {c} IS NULL THEN NULL
@@ -14,8 +14,8 @@ VADER_CLASS = """CASE WHEN {c} IS NULL THEN NULL
                       ELSE 'neutral' END"""
 
 _MISSING = f"""
-    FROM posts p LEFT JOIN text_language d ON d.text_key = p.text_key
-    WHERE {in_scope("p", "d")}
+    FROM posts p {joins()}
+    WHERE {in_scope()}
       AND NOT EXISTS (SELECT 1 FROM sentiment s WHERE s.text_key = p.text_key)
 """
 
