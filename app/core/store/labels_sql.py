@@ -166,11 +166,3 @@ def relabelled_posts(where_sql: str) -> str:
         WHERE c.vader <> c.label AND {in_scope()}
     """
 
-
-#: Labelled posts with what a spreadsheet of labels shows: (platform, post id, time, author,
-#: text, label, source), in time order.
-LABELLED_POSTS = """
-    SELECT l.platform, l.post_id, p.created_at, p.author_handle, p.text, l.label, l.source
-    FROM sentiment_labels l JOIN posts p ON p.platform = l.platform AND p.post_id = l.post_id
-    ORDER BY p.created_at, l.platform, l.post_id
-"""
