@@ -34,6 +34,7 @@ from app.core import chronicle, exports, metrics, overview, rollup, sentiment, t
 from app.core.errors import UserError
 from app.core.metrics import PostFilter
 from app.core.sentiment import labels, missing_count, score_missing
+from app.core.sentiment.figures import percent
 from app.core.store import Workspace
 from app.ui.annotation_commands import AddAnnotation, DeleteAnnotation, EditAnnotation
 from app.ui.annotation_dialog import AnnotationDialog
@@ -607,11 +608,14 @@ class MainWindow(QMainWindow):
             self.bin_seconds = series.bin_seconds
             self.timeline.set_series(series)
             note = getattr(check.calibration, "reason", "")
-            self.timeline.set_calibrated(calibrated, note, sentiment.blind_spot(check.agreement))
+            coverage = sentiment.Coverage.of_bins(series)
+            tip = f"{coverage.describe()} (posts in view)\n\n{sentiment.blind_spot(check.agreement)}"
+            self.timeline.set_calibrated(calibrated, note, tip, check.calibration.labels)
             self.layer.relayout_labels()
             self.layer.set_suggestions(self.suggestions_panel.pending(), KIND_COLOURS)
             total = int(series.total.sum())
-            self.status_posts.setText(f"{total:,} posts in view")
+            scored = f", sentiment on {percent(coverage.scored, total)} (English only)" if total else ""
+            self.status_posts.setText(f"{total:,} posts in view{scored}")
 
         self.runner.submit("series", query, on_result=done, on_error=self._error)
 

@@ -28,12 +28,17 @@ def key_text(w) -> str:
 
 def test_without_labels_the_plot_claims_no_calibration_and_says_why(qtbot, window):
     w = window
-    assert "Not calibrated: no post is labelled yet" in key_text(w)
+    assert "Not calibrated (0 labels)" in key_text(w)
+    assert w.timeline.p_sentiment.toolTip().startswith("Not calibrated: no post is labelled yet.")
     assert "Calibrated on" not in key_text(w)
     for curve in w.timeline.calibrated_curves.values():
         assert len(curve.getData()[0] or []) == 0
     tip = w.timeline.p_sentiment.toolTip()
     assert "Sarcasm and irony are VADER's blind spot" in tip and "No post is labelled yet" in tip
+    # the coverage of the posts in view, in the tooltip and the status bar
+    s = w.timeline.series
+    assert f"({int(s.scored.sum()):,} of {int(s.total.sum()):,}): English only" in tip
+    assert "(English only)" in w.status_posts.text() and "sentiment on" in w.status_posts.text()
 
 
 def test_after_labelling_the_plot_shows_the_calibrated_shares_with_their_band(qtbot, window):

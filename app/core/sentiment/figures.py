@@ -66,6 +66,25 @@ class Coverage:
     def scored_share(self) -> float | None:
         return self.scored / self.posts if self.posts else None
 
+    @classmethod
+    def of_bins(cls, series: Series, bins: slice | int = slice(None)) -> Coverage:
+        """The coverage of some bins of a binned series (all of them by default)."""
+
+        def total(values: np.ndarray) -> int:
+            return int(np.sum(values[bins]))
+
+        posts, scored = total(series.total), total(series.scored)
+        other, no_text = total(series.other_language), total(series.no_text)
+        return cls(
+            posts=posts,
+            scored=scored,
+            not_scored={
+                "language": other,
+                "no_text": no_text,
+                "pending": max(posts - scored - other - no_text, 0),
+            },
+        )
+
     def describe(self) -> str:
         """One sentence: "Sentiment covers 91% of posts (8,123 of 9,000): English only; not
         scored: 850 in other languages, 27 without text." """
@@ -301,21 +320,12 @@ def binned_figures(
     ends = series.bin_ends
     out = []
     for i, t in enumerate(series.t):
-        total, scored = int(series.total[i]), int(series.scored[i])
-        other, no_text = int(series.other_language[i]), int(series.no_text[i])
+        scored = int(series.scored[i])
         out.append(
             SentimentFigures(
                 start=float(t),
                 end=float(ends[i]),
-                coverage=Coverage(
-                    posts=total,
-                    scored=scored,
-                    not_scored={
-                        "language": other,
-                        "no_text": no_text,
-                        "pending": max(total - scored - other - no_text, 0),
-                    },
-                ),
+                coverage=Coverage.of_bins(series, i),
                 raw=ClassShares.of(raw[i] / scored) if scored else None,
                 calibrated=calibrated[i],
                 not_calibrated=why[i],

@@ -241,9 +241,12 @@ class TimelineView(QWidget):
             self.calibrated_bands[cls] = band
             self.calibrated_curves[cls] = curve
 
-    def set_calibrated(self, calibrated: CalibratedSeries | None, note: str, tooltip: str = "") -> None:
+    def set_calibrated(
+        self, calibrated: CalibratedSeries | None, note: str, tooltip: str = "", labels: int = 0
+    ) -> None:
         """Draw the calibrated shares of the series on show (``calibrated`` has its arrays),
-        or none; ``note`` says why there are none; ``tooltip`` is the plot's tooltip."""
+        or none: then ``note`` says why, in the tooltip, and the key how many posts are
+        labelled (``labels``); ``tooltip`` is the plot's tooltip."""
         self.calibrated = calibrated
         entries = [
             (MEAN.name(), "━", "Mean (−1 … +1)"),
@@ -259,8 +262,12 @@ class TimelineView(QWidget):
                 )
             )
         else:
-            entries.append(("#999999", "", f"Not calibrated: {note}" if note else "Not calibrated"))
+            # the key stays one short line (a long one would widen the plot): the reason
+            # goes to the tooltip
+            entries.append(("#999999", "", f"Not calibrated ({labels:,} label{'s' if labels != 1 else ''})"))
             entries.append(("#999999", "", "faint = few posts"))
+            if note:
+                tooltip = f"Not calibrated: {note}.\n\n{tooltip}"
         _key(self.p_sentiment, entries)
         if calibrated is not None:
             tooltip += (
