@@ -165,4 +165,3 @@ def relabelled_posts(where_sql: str) -> str:
         {joins()}
         WHERE c.vader <> c.label AND {in_scope()}
     """
-
