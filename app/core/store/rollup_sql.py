@@ -26,7 +26,7 @@ from __future__ import annotations
 from app.core.store.scope_sql import in_scope, joins
 
 #: Bumped when the rollups' meaning or shape changes: an older stamp then reads as stale.
-ROLLUP_VERSION = 2
+ROLLUP_VERSION = 3
 
 #: The rollup tables. They are derived data (dropping them loses nothing) and are created
 #: on first use; a schema migration may create them up front with the same statements.
