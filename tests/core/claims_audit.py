@@ -96,21 +96,18 @@ class Recompute:
             p,
         )
 
+    # Sentiment counts only the posts in the sentiment's scope (English, or of a language no
+    # one can tell): the workspace's documented view ``posts_scored`` scores those only.
     def q_scored(self, s: Source) -> float:
         w, p = self._where(s)
-        return self._one(
-            f"SELECT count(*) FROM posts p JOIN sentiment x ON x.text_key = p.text_key WHERE {w}", p
-        )
+        return self._one(f"SELECT count(*) FROM posts_scored p WHERE {w} AND p.compound IS NOT NULL", p)
 
     def q_sentiment_class(self, s: Source) -> float:
         w, p = self._where(s)
-        cond = {"negative": "x.compound <= -0.05", "positive": "x.compound >= 0.05"}.get(
-            s.get("label"), "x.compound > -0.05 AND x.compound < 0.05"
+        cond = {"negative": "p.compound <= -0.05", "positive": "p.compound >= 0.05"}.get(
+            s.get("label"), "p.compound > -0.05 AND p.compound < 0.05"
         )
-        return self._one(
-            f"SELECT count(*) FROM posts p JOIN sentiment x ON x.text_key = p.text_key WHERE {w} AND {cond}",
-            p,
-        )
+        return self._one(f"SELECT count(*) FROM posts_scored p WHERE {w} AND {cond}", p)
 
     def q_exposure(self, s: Source) -> float:
         w, p = self._where(s)

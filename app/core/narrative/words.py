@@ -28,8 +28,31 @@ _PLURALS = {
 }
 
 
+#: nouns the analysis may give in the plural, by their singular
+_SINGULARS = {
+    "followers": "follower",
+    "posts": "post",
+    "shares": "share",
+    "accounts": "account",
+    "retweets": "retweet",
+    "quotes": "quote",
+    "replies": "reply",
+    "mentions": "mention",
+    "times": "time",
+    "days": "day",
+    "hours": "hour",
+    "minutes": "minute",
+    "labels": "label",
+}
+
+
+def singular(noun: str) -> str:
+    return _SINGULARS.get(noun, noun)
+
+
 def plural(noun: str, n: float = 2) -> str:
-    if not noun or round(float(n)) == 1:
+    noun = singular(noun)
+    if not noun or noun == "more" or round(float(n)) == 1:
         return noun
     if noun in _PLURALS:
         return _PLURALS[noun]
@@ -55,6 +78,7 @@ def big(n: float) -> str:
 
 def count(n: float, noun: str = "") -> str:
     """``1 post``, ``12,335 posts``, ``67.9 million followers``; ``once``, ``twice`` for times."""
+    noun = singular(noun)
     if noun == "time" and round(float(n)) in (1, 2):
         return "once" if round(float(n)) == 1 else "twice"
     text = big(n)
