@@ -183,7 +183,7 @@ class _Doc:
             # an inline image stands on the line's baseline; the layout may have pushed the
             # line to the next page, so its own position says which page it is on
             top = rect.top() + line.y() + line.ascent() - h
-            if not page * page_h <= top < (page + 1) * page_h:
+            if int((top + h / 2) // page_h) != page:  # its middle says its page (rounding at an edge)
                 continue
             QSvgRenderer(QByteArray(data)).render(p, QRectF(rect.left() + line.x(), top, w, h))
 
@@ -594,7 +594,7 @@ class _Renderer:
         p.restore()
 
 
-_PAGE_SECTIONS = ("chronicle", "turning_points", "brand", "appendix")
+_PAGE_SECTIONS = ("timeline", "chronicle", "turning_points", "brand", "appendix")
 
 
 def render_pdf(report: Report, path, progress: Callable | object | None = None) -> int:

@@ -121,8 +121,9 @@ class PhaseFacts:
     #: the brand's posts in the phase (store rows, oldest first)
     brand_posts: list[Any] = field(default_factory=list)
     #: the most shared posts and the accounts whose posts were shared most, in the phase
-    shared_posts: list[Any] = field(default_factory=list)
-    shared_accounts: list[Any] = field(default_factory=list)
+    #: (:class:`app.core.analysis.amplification.SharedPosts` / ``SharedAccounts``)
+    shared_posts: Any = None
+    shared_accounts: Any = None
 
     @property
     def a(self) -> float:
@@ -148,8 +149,8 @@ class WaveFacts:
     busiest_hour_posts: Figure
     began_before_archive: bool
     ended_after_archive: bool
-    shared_posts: list[Any] = field(default_factory=list)
-    shared_accounts: list[Any] = field(default_factory=list)
+    shared_posts: Any = None
+    shared_accounts: Any = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,25 @@ class Facts:
     brand_posts: list[Any]
     #: every finding, those the team dismissed included (the window lists them apart)
     all_findings: list[Finding] = field(default_factory=list)
+    #: what the archive covers: where its collection may have begun or stopped, its gaps
+    coverage: Any = None
+    #: the early-warning rule replayed (fired, never fired, or could not fire, and why)
+    replay: Any = None
+    #: what the archive shows of the brand's side
+    brand_visibility: Any = None
+    #: accounts recognised as automated or utilities (left out of influence and shares)
+    automated: list[Any] = field(default_factory=list)
+    #: which evidence counts shares: the archive's own retweets, or the counts collected
+    shares_basis: Any = None
+    #: how much of the archive carries follower counts
+    follower_coverage: Any = None
+    #: the sentiment of the whole archive and of the main wave (coverage, raw, calibrated)
+    sentiment: Any = None
+    wave_sentiment: Any = None
+    #: VADER against the team's labels (agreement, calibration)
+    label_check: Any = None
+    #: the incident's characteristic hashtags and keywords
+    terms: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -236,77 +256,106 @@ def _state_key(ws: Workspace, con: Any) -> tuple:
 
 
 def _build(ws: Workspace, con: Any, progress: Progress) -> Facts:
-    from app.core.analysis import suggest
+    from app.core import early_warning as alert_rules
+    from app.core import sentiment
+    from app.core.analysis import accounts, amplification, brand, coverage, early_warning, suggest, terms
+    from app.core.analysis.context import Context
+    from app.core.analysis.settings import Settings
+    from app.core.store import brand_sql
 
     meta = ws.meta()
     tz = meta.get("timezone") or "UTC"
     zone = zone_of(tz)
-    brand = list(rollup.state(ws, con).stamp["brand"])
+    handles = list(rollup.state(ws, con).stamp["brand"])
     row = facts_sql.archive(con)
     archive = _archive(row)
     reach = _reach(ws, con, archive)
-    if not row.posts:
-        return Facts(
-            meta.get("incident_name") or "",
-            tz,
-            zone,
-            archive,
-            reach,
-            3600,
-            None,
-            None,
-            [],
-            [],
-            [],
-            False,
-            brand,
-            [],
-        )
-    first, last = float(archive.first.value), float(archive.last.value)  # type: ignore[arg-type]
+    name = meta.get("incident_name") or ""
+    ctx = Context.build(ws, con, Settings(alert=alert_rules.load_rule(ws))) if row.posts else None
+    if ctx is None:
+        return Facts(name, tz, zone, archive, reach, 3600, None, None, [], [], [], False, handles, [])
+    first, last = ctx.start, ctx.last
+    steps = 6
     check(progress)
-    progress.report(0, 4, "Finding the turning points")
-    all_findings = suggest.find(ws, con=con)
+    progress.report(0, steps, "Finding the turning points")
+    all_findings = suggest.find_in(ctx)
     dismissed = notes.dismissed_keys(ws, con)
     findings = [f for f in all_findings if f.key() not in dismissed]
     accepted = notes.list_annotations(ws, con)
     check(progress)
-    progress.report(1, 4, "Cutting the phases")
+    progress.report(1, steps, "Cutting the phases")
     points = [_point_of(a) for a in accepted] if accepted else [_point_of(f) for f in findings]
-    hours = metrics.binned_series(ws, first, last + 1, _HOUR, con=con)
-    brand_rows = facts_sql.brand_posts(con, brand)
+    hours = ctx.series_at(_HOUR)
+    brand_rows = brand_sql.brand_posts(con, [h.lower() for h in handles]) if handles else []
     brand_times = [metrics.to_unix(b.created_at) for b in brand_rows]
-
     the_cut = phase_rules.cut(hours.t, hours.total, first, last, points, brand_times, None)
     spans = _tidy_by_posts(ws, con, the_cut.phases)
     check(progress)
-    progress.report(2, 4, "Measuring the phases")
+    progress.report(2, steps, "Measuring the phases")
     known = archive.followers_known
     phase_facts = _phases(ws, con, spans, hours, brand_rows, zone, known)
     wave = _wave(ws, con, the_cut.wave, first, zone, known) if the_cut.wave else None
-    progress.report(3, 4, "Numbering the turning points")
+    check(progress)
+    progress.report(3, steps, "Finding who carried it")
+    phase_facts = [
+        _with_shares(
+            p,
+            amplification.most_shared_posts(ctx, p.a, p.b, SHARED_SHOWN),
+            amplification.accounts_by_shares(ctx, p.a, p.b, SHARED_SHOWN),
+        )
+        for p in phase_facts
+    ]
+    if wave is not None:
+        wave = _with_shares(
+            wave,
+            amplification.most_shared_posts(ctx, wave.range.a, wave.range.b, SHARED_SHOWN),
+            amplification.accounts_by_shares(ctx, wave.range.a, wave.range.b, SHARED_SHOWN),
+        )
+    check(progress)
+    progress.report(4, steps, "Reading the sentiment")
+    whole = sentiment.figures(ws, con=con)
+    in_wave = sentiment.figures(ws, wave.range.a, wave.range.b, con=con) if wave is not None else None
+    check(progress)
+    progress.report(5, steps, "Numbering the turning points")
     tps = _turning_points(accepted, findings)
-    from app.core.early_warning import analysis_bin
-
-    width = analysis_bin(last - first)
-    series = metrics.binned_series(ws, first, last + 1, width, con=con)
-    progress.report(4, 4, "Facts ready")
+    progress.report(steps, steps, "Facts ready")
     return Facts(
-        name=meta.get("incident_name") or "",
+        name=name,
         tz=tz,
         zone=zone,
         archive=archive,
         reach=reach,
-        bin_seconds=width,
-        series=series,
+        bin_seconds=ctx.bin,
+        series=ctx.series,
         wave=wave,
         phases=phase_facts,
         findings=findings,
         turning_points=tps,
         accepted=bool(accepted),
-        brand_handles=brand,
+        brand_handles=handles,
         brand_posts=brand_rows,
         all_findings=all_findings,
+        coverage=coverage.measure_coverage(ctx),
+        replay=early_warning.replay(ctx),
+        brand_visibility=brand.visibility(ctx, all_findings),
+        automated=accounts.automated(ctx),
+        shares_basis=amplification.evidence(ctx),
+        follower_coverage=accounts.follower_coverage(ctx),
+        sentiment=whole,
+        wave_sentiment=in_wave,
+        label_check=sentiment.label_check(ws),
+        terms=terms.of(ctx),
     )
+
+
+#: the most shared posts and accounts named per phase and for the main wave
+SHARED_SHOWN = 3
+
+
+def _with_shares(x: Any, posts: Any, accounts: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(x, shared_posts=posts, shared_accounts=accounts)
 
 
 def _archive(row: facts_sql.ArchiveRow) -> ArchiveFacts:

@@ -53,15 +53,17 @@ def find(
 ) -> list[Finding]:
     """Every finding of the workspace, ranked (most important first). Without ``settings``,
     the defaults with the workspace's own early-warning rule."""
-    from app.core.analysis import brand, ranking
-
     if settings is None:
         settings = Settings(alert=alert_rules.load_rule(ws))
+    ctx = Context.build(ws, con or ws.cursor(), settings)
+    return [] if ctx is None else find_in(ctx, progress)
+
+
+def find_in(ctx: Context, progress: Progress | None = None) -> list[Finding]:
+    """:func:`find` on a context at hand (the facts share theirs with the other analyses)."""
+    from app.core.analysis import brand, ranking
+
     progress = progress or NullProgress()
-    con = con or ws.cursor()
-    ctx = Context.build(ws, con, settings)
-    if ctx is None:
-        return []
     steps = detectors()
     found: list[Finding] = []
     for i, (message, detector) in enumerate(steps):
@@ -70,7 +72,7 @@ def find(
         found += detector(ctx)
     check(progress)
     progress.report(len(steps), len(steps) + 1, "Listing the brand's actions")
-    found = ranking.dedupe(found, settings.dedupe_bins * ctx.bin)
+    found = ranking.dedupe(found, ctx.settings.dedupe_bins * ctx.bin)
     found += brand.find(ctx, found)
     progress.report(1, 1, "Turning points ready")
     return ranking.rank(found, ctx)

@@ -1,23 +1,34 @@
 """The executive summary: a synthesis of the incident's main wave, written from its facts.
 
 In this order, each part only when the facts support it and otherwise saying what the
-archive cannot tell: what the archive holds; when the conversation turned and how it peaked
-(or that no storm stands out, or that the archive begins inside the wave); who carried it
-(the most shared posts and accounts); what the brand did and how fast (or that the archive
-does not show the brand's side); the sentiment, with its limits; the reach, or that it is
-unknown; and the list of turning points its caption announces (the team's accepted ones, or
-the strongest the app suggests).
+archive cannot tell:
+
+1. what the archive holds and what it may miss (where its collection may have begun or
+   stopped, gaps);
+2. when the conversation turned and how it peaked (or that no storm stands out, or that the
+   archive begins inside the wave), with the first sign of trouble before it;
+3. who carried it: the most shared posts and the accounts whose posts were shared most, on
+   the evidence the archive holds (its retweets, or the counts collected with the posts);
+4. when the press took it up;
+5. what the brand did and how fast, or that the archive does not show the brand's side;
+6. the sentiment, with its coverage, its correction by the team's labels and its limits;
+7. whether a simple early warning would have fired, or why it could not;
+8. the reach, or that it is unknown;
+9. the list of turning points its caption announces (the team's accepted ones, or the
+   strongest the app suggests).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timezone
+from typing import Any
 
 from app.core.facts import Facts, TurningPoint
-from app.core.model import Claim, Figure, Source
+from app.core.model import Claim, Figure, Finding, Source
 from app.core.narrative import words
-from app.core.narrative.claims import Name, Quote, Time, Writer, join, plain, punctuate
-from app.core.narrative.findings import turning_point_label_claim
+from app.core.narrative.claims import Bare, Name, Quote, Time, Writer, join, plain, punctuate
+from app.core.narrative.findings import replay_sentence, turning_point_label_claim
 
 
 @dataclass(frozen=True)
@@ -29,16 +40,14 @@ class Summary:
 
 
 def summary(f: Facts) -> Summary:
-    w = Writer(f.zone, year=True)
-    paras = [
-        _what(f, w),
-        _who(f, w),
-        _brand(f, w),
-        _sentiment(f, w),
-        _reach(f, w),
-    ]
+    # a clock per paragraph: each names its day at its first time
+    parts = (_what, _coverage, _who, _press, brand_paragraph, sentiment_paragraph, _warning, _reach)
+    paras = [part(f, Writer(f.zone, year=part is _what)) for part in parts]
     caption, lines = turning_point_list(f)
     return Summary([punctuate(p) for p in paras if p is not None and p.text], caption, lines)
+
+
+# ---- what happened, and when it turned ------------------------------------------------------
 
 
 def _what(f: Facts, w: Writer) -> Claim:
@@ -67,12 +76,16 @@ def _what(f: Facts, w: Writer) -> Claim:
             )
         return join(out)
     r = wave.range
+    trouble = _first_trouble(f, w)
+    if trouble is not None:
+        out.append(trouble)
     if wave.began_before_archive:
+        first = f.phases[0].range if f.phases else None
         out.append(
             w.say(
                 "It begins inside the incident's main wave, so it does not show how the incident began: "
-                "posts were already coming at {rate} in its first hours.",
-                rate=_first_hours_rate(f),
+                "posts were already coming at {rate} in its first phase.",
+                rate=first.rate if first is not None else Figure.missing("no posts", "rate", "post"),
             )
         )
     else:
@@ -105,41 +118,275 @@ def _what(f: Facts, w: Writer) -> Claim:
     return join(out)
 
 
-def _first_hours_rate(f: Facts) -> Figure:
-    first = f.phases[0].range if f.phases else None
-    if first is None:
-        return Figure.missing("the archive holds no posts", "rate", "post")
-    return first.rate
+_EDGES = frozenset({"collection_start", "collection_end", "collection_gap"})
+
+
+def _first_trouble(f: Facts, w: Writer) -> Claim | None:
+    """The first sign of trouble before the main wave: the earliest rise of the negative share,
+    or an early warning, that is not at an edge of the collection."""
+    if f.wave is None or f.wave.began_before_archive:
+        return None
+    start = f.wave.range.a
+    signs = [
+        x
+        for x in f.findings
+        if x.time < start
+        and not (x.flags & _EDGES)
+        and (
+            (x.kind == "sentiment_shift" and x.detail.get("direction") == "rise")
+            or (x.kind == "early_warning" and "thin_evidence" not in x.flags)
+        )
+    ]
+    if not signs:
+        return None
+    x = min(signs, key=lambda s: s.time)
+    ahead = Figure(start - x.time, "seconds", source=Source.of("difference", a=start, b=x.time))
+    if x.kind == "sentiment_shift":
+        return w.say(
+            "The first sign of trouble came {t}, {d} before the conversation turned: the share of negative posts "
+            "rose from {a} to {b}.",
+            t=Time(x.time, "on"),
+            d=ahead,
+            a=x.figures["share_before"],
+            b=x.figures["share_after"],
+        )
+    return w.say(
+        "The first sign of trouble came {t}, {d} before the conversation turned: {n} of {s} scored posts were "
+        "negative, enough for a simple alert to fire.",
+        t=Time(x.time, "on"),
+        d=ahead,
+        n=Bare(x.figures["negative"]),
+        s=Bare(x.figures["scored"]),
+    )
+
+
+def _coverage(f: Facts, w: Writer) -> Claim | None:
+    """What the archive may miss: where its collection may have begun or stopped, its gaps."""
+    c = f.coverage
+    if c is None:
+        return None
+    out = []
+    if c.start is not None:
+        out.append(edge_sentence(c.start, w))
+    for g in c.gaps[:3]:
+        out.append(gap_sentence(g, w))
+    if len(c.gaps) > 3:
+        out.append(
+            w.say(
+                "It has {n} such gaps in all (the method section lists them).",
+                n=Figure(len(c.gaps), "count", source=Source.of("constant")),
+            )
+        )
+    if c.end is not None:
+        out.append(edge_sentence(c.end, w))
+    return join(out) if out else None
+
+
+def edge_sentence(e: Any, w: Writer) -> Claim:
+    g = e.figures
+    if e.reason == "thin_lead":
+        return w.say(
+            "Before {t} the archive holds only {n} over {d}, against {rate} right after: its collection may "
+            "have begun around then, so what came before is not known.",
+            t=Time(e.time, "on"),
+            n=g["thin_posts"],
+            d=g["thin_duration"],
+            rate=g["busy_rate"],
+        )
+    if e.reason == "thin_tail":
+        return w.say(
+            "After {t} the archive holds only {n} over {d}, against {rate} just before: its collection may have "
+            "stopped around then.",
+            t=Time(e.time, "on"),
+            n=g["thin_posts"],
+            d=g["thin_duration"],
+            rate=g["busy_rate"],
+        )
+    if e.reason == "opens_busy":
+        return w.say(
+            "Its first hour already holds {n} (its busiest holds {top}): the collection seems to have started "
+            "with the conversation under way.",
+            n=g["edge_posts"],
+            top=Bare(g["busiest_hour"]),
+        )
+    return w.say(
+        "Its last hour still holds {n} (its busiest holds {top}): the collection seems to have stopped with the "
+        "conversation under way.",
+        n=g["edge_posts"],
+        top=Bare(g["busiest_hour"]),
+    )
+
+
+def gap_sentence(gap: Any, w: Writer) -> Claim:
+    g = gap.figures
+    return w.say(
+        "It holds no post from {a} to {b} ({d}), where the rate around would have brought about {e}: the collection "
+        "may have paused.",
+        a=Time(gap.start, "on"),
+        b=Time(gap.end),
+        d=g["duration"],
+        e=g["expected"],
+    )
+
+
+# ---- who carried it -------------------------------------------------------------------------
 
 
 def _who(f: Facts, w: Writer) -> Claim | None:
     wave = f.wave
-    if wave is None or not wave.shared_posts:
+    if wave is None:
         return None
-    return None
+    shared = wave.shared_posts
+    accounts = wave.shared_accounts
+    if shared is None or not shared.posts:
+        reason = getattr(shared, "unknown", "") or "no post was shared in it"
+        return w.say("Who carried the main wave cannot be told from shares: {r}.", r=reason)
+    top = shared.posts[0]
+    out = [
+        w.say(
+            "The most shared post of the main wave was {who}'s {q}: {n}.",
+            who=Name(words.handle(top.author)),
+            q=Quote(top.text, 140),
+            n=_noted(top.figures["shares"], w),
+        )
+    ]
+    if accounts is not None and accounts.accounts:
+        names = [
+            w.say("{h} ({n})", h=Name(words.handle(a.handle)), n=a.figures["shares"])
+            for a in accounts.accounts[:3]
+        ]
+        out.append(
+            join(
+                [
+                    plain(
+                        "The accounts whose posts were shared most were "
+                        if len(names) > 1
+                        else "The account whose posts were shared most was "
+                    ),
+                    join(_and(names), sep=""),
+                    plain("."),
+                ],
+                sep="",
+            )
+        )
+    if f.automated:
+        out.append(
+            w.say(
+                "{n} recognised as automated or utility accounts are left out of these counts.",
+                n=Figure(len(f.automated), "count", "account", source=Source.of("constant")),
+            )
+        )
+    return join(out)
 
 
-def _brand(f: Facts, w: Writer) -> Claim | None:
+def _and(parts: list[Claim]) -> list[Claim]:
+    """Claims joined with commas and a final "and" (as claims, so their spans stay)."""
+    if len(parts) <= 1:
+        return parts
+    out: list[Claim] = []
+    for i, p in enumerate(parts):
+        if i:
+            out.append(plain(" and " if i == len(parts) - 1 else ", "))
+        out.append(p)
+    return out
+
+
+def _noted(fig: Figure, w: Writer) -> Claim:
+    """A count of shares with the evidence it rests on (``609 retweets and quotes in this
+    archive``, ``1,049 retweets as counted when collected``)."""
+    if fig.value is None:
+        return plain(f"unknown ({fig.unknown})")
+    if fig.note:
+        sep = " " if fig.note.startswith(("in ", "as ")) else ", "
+        return w.say("{x}{sep}{note}", x=fig, sep=sep, note=fig.note)
+    return w.say("{x}", x=fig)
+
+
+# ---- the press ------------------------------------------------------------------------------
+
+
+def _press(f: Facts, w: Writer) -> Claim | None:
+    first = next((x for x in f.findings if x.kind == "press_pickup" and "first_overall" in x.flags), None)
+    if first is None:
+        first = min((x for x in f.findings if x.kind == "press_pickup"), key=lambda x: x.time, default=None)
+    outlets = sorted(
+        {str(x.detail.get("outlet") or x.subject) for x in f.all_findings if x.kind == "press_pickup"}
+    )
+    if first is None:
+        return None
+    outlet = Name(str(first.detail.get("outlet") or first.subject))
+    parts = [w.say("The press took it up {t}: {o}", t=Time(first.time, "on"), o=outlet)]
+    if f.wave is not None and not f.wave.began_before_archive and first.time >= f.wave.range.a:
+        parts.append(
+            w.say(
+                ", {d} after the conversation turned",
+                d=Figure(
+                    first.time - f.wave.range.a,
+                    "seconds",
+                    source=Source.of("difference", a=first.time, b=f.wave.range.a),
+                ),
+            )
+        )
+    parts.append(plain("."))
+    out = [join(parts, sep="")]
+    if len(outlets) > 1:
+        out.append(
+            w.say(
+                "In all, {n} news organisations posted about it or were linked to in the archive.",
+                n=Figure(len(outlets), "count", source=Source.of("constant")),
+            )
+        )
+    return join(out)
+
+
+# ---- the brand ------------------------------------------------------------------------------
+
+
+def brand_paragraph(f: Facts, w: Writer) -> Claim | None:
+    """What the brand did and how fast, or what the archive cannot tell of it."""
     if not f.archive.posts.value:
         return None
+    v = f.brand_visibility
     if not f.brand_handles:
         return plain(
             "No brand accounts are set for this workspace, so the report cannot say what the brand posted "
-            "or how fast it responded (set them in File > Workspace settings)."
+            "or how fast it responded (set them in the workspace's settings)."
         )
-    handles = words.and_list(["@" + h for h in f.brand_handles])
+    handles = Name(words.and_list(["@" + h for h in f.brand_handles]))
     if not f.brand_posts:
-        return w.say(
-            "The archive holds no post by {h}: it does not show the brand's side, so it cannot tell whether or "
-            "when the brand responded.",
-            h=Name(handles),
-        )
+        out = [
+            w.say(
+                "The archive holds no post by {h}: it does not show the brand's side, so it cannot tell whether or "
+                "when the brand responded.",
+                h=handles,
+            )
+        ]
+        g = v.figures if v is not None else {}
+        replies = g.get("replies_to_brand")
+        shares = g.get("shares_of_brand")
+        if replies is not None and (replies.value or (shares is not None and shares.value)):
+            out.append(
+                w.say(
+                    "It does hold {r} to the brand's posts and {s} of them, so the brand did post; the posts "
+                    "themselves were not collected.",
+                    r=replies,
+                    s=shares,
+                )
+            )
+        if v is not None and "responded_outside_archive" in v.flags and "missing_after_escalation" in g:
+            out.append(
+                w.say(
+                    "One of those posts came {t}, after the conversation turned.",
+                    t=Time(g["missing_after_escalation"], "on"),
+                )
+            )
+        return join(out)
     wave = f.wave
     if wave is None or wave.began_before_archive:
         first = f.brand_posts[0]
         return w.say(
             "{h} posted {n} in the archive, first {t}: {q}.",
-            h=Name(handles),
+            h=handles,
             n=Figure(len(f.brand_posts), "count", "time", source=Source.of("posts", brand="only")),
             t=Time(_unix(first.created_at), "on"),
             q=Quote(first.text),
@@ -150,7 +397,7 @@ def _brand(f: Facts, w: Writer) -> Claim | None:
         last = f.brand_posts[-1]
         return w.say(
             "{h} did not post after the conversation turned; its last post in the archive came {t}: {q}.",
-            h=Name(handles),
+            h=handles,
             t=Time(_unix(last.created_at), "on"),
             q=Quote(last.text),
         )
@@ -163,16 +410,27 @@ def _brand(f: Facts, w: Writer) -> Claim | None:
             "difference", a=Source.of("post_time", platform=first.platform, post_id=first.post_id), b=start
         ),
     )
-    return w.say(
-        "{h} first posted after the conversation turned {t}, {d} later: {q}.",
-        h=Name("@" + first.handle),
-        t=Time(t, "on"),
-        d=latency,
-        q=Quote(first.text),
-    )
+    out = [
+        w.say(
+            "{h} first posted after the conversation turned {t}, {d} later: {q}.",
+            h=Name("@" + first.handle),
+            t=Time(t, "on"),
+            d=latency,
+            q=Quote(first.text),
+        )
+    ]
+    before = [b for b in f.brand_posts if _unix(b.created_at) < start]
+    if before:
+        out.append(w.say("Its last post before that came {t}.", t=Time(_unix(before[-1].created_at), "on")))
+    return join(out)
 
 
-def _sentiment(f: Facts, w: Writer) -> Claim | None:
+# ---- sentiment ------------------------------------------------------------------------------
+
+
+def sentiment_paragraph(f: Facts, w: Writer) -> Claim | None:
+    """The main wave's negative share by VADER, corrected by the team's labels when there are
+    enough, with what the sentiment covers and its limits."""
     wave = f.wave
     r = wave.range if wave is not None else None
     if r is None or not r.negative_share.known:
@@ -181,15 +439,129 @@ def _sentiment(f: Facts, w: Writer) -> Claim | None:
         w.say(
             "By VADER's lexicon, {share} of the {scored} scored posts of the main wave were negative",
             share=r.negative_share,
-            scored=_bare(r.scored),
+            scored=Bare(r.scored),
         )
     ]
     if wave.before is not None and wave.before.negative_share.known:
         out.append(w.say(", against {s} before it", s=wave.before.negative_share))
-    out.append(
-        plain("; a lexicon misreads sarcasm and irony, so the method section says how far it can be trusted.")
+    out.append(plain("."))
+    claims = [join(out, sep="")]
+    cal = calibrated_claim(f, f.wave_sentiment, w)
+    if cal is not None:
+        claims.append(cal)
+    coverage = coverage_claim(f.wave_sentiment, w)
+    if coverage is not None:
+        claims.append(coverage)
+    claims.append(limits_claim(f, w))
+    return join(claims)
+
+
+def calibrated_claim(f: Facts, s: Any, w: Writer) -> Claim | None:
+    """The corrected negative share with its interval and the labels behind it, or why there is
+    none (only when the team has labelled posts)."""
+    if s is None:
+        return None
+    if s.calibrated is None:
+        agreement = getattr(f.label_check, "agreement", None)
+        if agreement is not None and agreement.n:
+            return w.say("It is not corrected by the team's labels: {why}.", why=Name(s.not_calibrated))
+        return None
+    c = s.calibrated
+    src = Source.of("calibrated", label="negative", start=s.start, end=s.end)
+    return w.say(
+        "Corrected with the {n} posts the team labelled, the negative share is {share} (95% interval {lo} to {hi}).",
+        n=Bare(Figure(c.labels, "count", "post", source=Source.of("labels"))),
+        share=Figure(c.shares.negative, "share", source=src),
+        lo=Figure(
+            c.low.negative,
+            "share",
+            source=Source.of("calibrated_low", label="negative", start=s.start, end=s.end),
+        ),
+        hi=Figure(
+            c.high.negative,
+            "share",
+            source=Source.of("calibrated_high", label="negative", start=s.start, end=s.end),
+        ),
     )
-    return join(out, sep="")
+
+
+def coverage_claim(s: Any, w: Writer) -> Claim | None:
+    """What the shares speak for, when not every post is scored."""
+    if s is None or not s.coverage.posts or s.coverage.scored == s.coverage.posts:
+        return None
+    cov = s.coverage
+    rng = {"start": s.start, "end": s.end}
+    parts = [
+        w.say(
+            "The shares speak for {scored} of its {posts} (English only",
+            scored=Bare(Figure(cov.scored, "count", source=Source.of("scored", **rng))),
+            posts=Figure(cov.posts, "count", "post", source=Source.of("posts", **rng)),
+        )
+    ]
+    other = cov.not_scored.get("language", 0)
+    if other:
+        parts.append(
+            w.say(
+                "; {n} in other languages are not scored",
+                n=Bare(Figure(other, "count", source=Source.of("not_scored", reason="language", **rng))),
+            )
+        )
+    parts.append(plain(")."))
+    return join(parts, sep="")
+
+
+def limits_claim(f: Facts, w: Writer) -> Claim:
+    agreement = getattr(f.label_check, "agreement", None)
+    if agreement is not None and agreement.n and agreement.accuracy is not None:
+        return w.say(
+            "A lexicon misreads sarcasm and irony: on this incident VADER agrees with the team's labels on {a} of "
+            "{n} labelled posts.",
+            a=Figure(agreement.accuracy, "share", source=Source.of("agreement")),
+            n=Bare(Figure(agreement.n, "count", source=Source.of("labels"))),
+        )
+    return plain(
+        "A lexicon misreads sarcasm and irony, and no post has been labelled by the team to measure how far it "
+        "can be trusted here."
+    )
+
+
+# ---- early warning, reach -------------------------------------------------------------------
+
+
+def _warning(f: Facts, w: Writer) -> Claim | None:
+    replay = f.replay
+    if replay is None:
+        return None
+    if replay.outcome == "fired" and replay.finding is not None:
+        x: Finding = replay.finding
+        lead = float(x.figures["lead"].value or 0)
+        when = Time(x.end if x.end is not None else x.time, "on")
+        evidence = w.say(
+            "{n} of {s} scored posts", n=Bare(x.figures["negative"]), s=Bare(x.figures["scored"])
+        )
+        if lead > 0:
+            out = [
+                w.say(
+                    "A simple early-warning rule on the negative share and the volume would first have fired {t}, "
+                    "{d} before the peak, when {e} in its window were negative.",
+                    t=when,
+                    d=x.figures["lead"],
+                    e=evidence,
+                )
+            ]
+        else:
+            out = [
+                w.say(
+                    "A simple early-warning rule on the negative share and the volume would only have fired {t}, at "
+                    "or after the peak, when {e} in its window were negative.",
+                    t=when,
+                    e=evidence,
+                )
+            ]
+        if "thin_evidence" in x.flags:
+            out.append(plain("That rests on very few posts: a weak signal, easy to miss or to dismiss."))
+        return join(out)
+    return replay_sentence(replay, w)
 
 
 def _reach(f: Facts, w: Writer) -> Claim | None:
@@ -212,6 +584,9 @@ def _reach(f: Facts, w: Writer) -> Claim | None:
         parts.append(w.say("; only {s} of its posts carry a follower count", s=r.counted_share))
     parts.append(plain("."))
     return join(parts, sep="")
+
+
+# ---- the turning points ---------------------------------------------------------------------
 
 
 def turning_point_list(f: Facts) -> tuple[Claim, list[Claim]]:
@@ -239,13 +614,5 @@ def line(tp: TurningPoint, f: Facts) -> Claim:
     )
 
 
-def _bare(f: Figure):
-    from app.core.narrative.claims import Bare
-
-    return Bare(f)
-
-
-def _unix(dt) -> float:
-    from datetime import timezone
-
+def _unix(dt: Any) -> float:
     return dt.replace(tzinfo=timezone.utc).timestamp()

@@ -43,7 +43,9 @@ _SINGULARS = {
     "hours": "hour",
     "minutes": "minute",
     "labels": "label",
+    "retweets and quotes": "retweet or quote",
 }
+_PLURALS_OF = {"retweet or quote": "retweets and quotes"}
 
 
 def singular(noun: str) -> str:
@@ -56,6 +58,8 @@ def plural(noun: str, n: float = 2) -> str:
         return noun
     if noun in _PLURALS:
         return _PLURALS[noun]
+    if noun in _PLURALS_OF:
+        return _PLURALS_OF[noun]
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
         return noun[:-1] + "ies"
     return noun + "s"

@@ -510,7 +510,7 @@ class _Builder:
 
     # -- brand --
     def brand(self) -> list[Block]:
-        from app.core.narrative.summary import _brand as brand_sentence
+        from app.core.narrative.summary import brand_paragraph as brand_sentence
 
         f = self.f
         w = Writer(self.zone)
