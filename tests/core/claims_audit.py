@@ -239,6 +239,14 @@ class Recompute:
             f"SELECT count(*) FROM posts_scored p WHERE {w} AND p.not_scored = ?", [*p, s.get("reason")]
         )
 
+    def q_undetermined_language(self, s: Source) -> float:
+        w, p = self._where(s)
+        return self._one(
+            f"SELECT count(*) FROM posts_scored p WHERE {w} AND p.compound IS NOT NULL "
+            "AND p.language_source = 'undetermined'",
+            p,
+        )
+
     # The team's labels judge texts: one row per labelled text in the sentiment's scope.
     _LABELLED = """
         SELECT text_key, any_value(human_label) AS human,

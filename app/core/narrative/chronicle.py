@@ -19,7 +19,7 @@ from app.core.errors import UserError
 from app.core.facts import Facts, PhaseFacts, RangeFacts, TurningPoint
 from app.core.model import Claim, Figure, Source
 from app.core.narrative import words
-from app.core.narrative.claims import Name, Quote, Time, Writer, join, plain, punctuate
+from app.core.narrative.claims import Bare, Name, Quote, Time, Writer, join, plain, punctuate
 from app.core.narrative.findings import turning_point_label_claim
 from app.core.store import chronicle_sql as q
 from app.core.store.workspace import Workspace
@@ -128,7 +128,38 @@ class _Chronicle:
         return join([*parts, plain(".")], sep="")
 
     def _shared(self, p: PhaseFacts, w: Writer) -> Claim | None:
-        return None
+        """The phase's most shared post, and the accounts whose posts were shared most in it
+        (shares counted within the phase, on the evidence the archive holds)."""
+        shared = p.shared_posts
+        if shared is None or not shared.posts:
+            return None
+        top = shared.posts[0]
+        out = [
+            w.say(
+                "Its most shared post was {who}'s {q} ({n}).",
+                who=Name(words.handle(top.author)),
+                q=Quote(top.text, 120),
+                n=noted(top.figures["shares"], w),
+            )
+        ]
+        accounts = [
+            a for a in (p.shared_accounts.accounts if p.shared_accounts is not None else ()) if a.handle
+        ]
+        if len(accounts) > 1:
+            names = [
+                w.say("{h} ({n})", h=Name("@" + a.handle), n=Bare(a.figures["shares"])) for a in accounts[:3]
+            ]
+            out.append(
+                join(
+                    [
+                        plain("The accounts whose posts were shared most: "),
+                        join(_and(names), sep=""),
+                        plain("."),
+                    ],
+                    sep="",
+                )
+            )
+        return join(out)
 
     def _brand(self, p: PhaseFacts, w: Writer) -> Claim | None:
         f = self.f
@@ -325,6 +356,27 @@ class _Chronicle:
         if n < 10 or n < 3 * float(p.range.rate.value or 0):
             return None
         return w.say("Its busiest hour, from {t}, held {n}.", t=Time(p.busiest_hour), n=p.busiest_hour_posts)
+
+
+def noted(fig: Figure, w: Writer) -> Claim:
+    """A count of shares with the evidence it rests on (``609 retweets and quotes in this
+    archive``, ``1,049 retweets as counted when collected``)."""
+    if fig.value is None:
+        return plain(f"unknown: {fig.unknown}")
+    if fig.note:
+        sep = " " if fig.note.startswith(("in ", "as ")) else ", "
+        return w.say("{x}{sep}{note}", x=fig, sep=sep, note=fig.note)
+    return w.say("{x}", x=fig)
+
+
+def _and(parts: list[Claim]) -> list[Claim]:
+    """Claims to be joined with commas and a final "and" (as claims, so their spans stay)."""
+    out: list[Claim] = []
+    for i, part in enumerate(parts):
+        if i:
+            out.append(plain(" and " if i == len(parts) - 1 else ", "))
+        out.append(part)
+    return out
 
 
 def _baseline(b: RangeFacts, w: Writer) -> Claim:

@@ -27,6 +27,7 @@ from typing import Any
 from app.core.facts import Facts, TurningPoint
 from app.core.model import Claim, Figure, Finding, Source
 from app.core.narrative import words
+from app.core.narrative.chronicle import _and, noted
 from app.core.narrative.claims import Bare, Name, Quote, Time, Writer, join, plain, punctuate
 from app.core.narrative.findings import replay_sentence, turning_point_label_claim
 
@@ -247,7 +248,7 @@ def _who(f: Facts, w: Writer) -> Claim | None:
             "The most shared post of the main wave was {who}'s {q}: {n}.",
             who=Name(words.handle(top.author)),
             q=Quote(top.text, 140),
-            n=_noted(top.figures["shares"], w),
+            n=noted(top.figures["shares"], w),
         )
     ]
     if accounts is not None and accounts.accounts:
@@ -277,29 +278,6 @@ def _who(f: Facts, w: Writer) -> Claim | None:
             )
         )
     return join(out)
-
-
-def _and(parts: list[Claim]) -> list[Claim]:
-    """Claims joined with commas and a final "and" (as claims, so their spans stay)."""
-    if len(parts) <= 1:
-        return parts
-    out: list[Claim] = []
-    for i, p in enumerate(parts):
-        if i:
-            out.append(plain(" and " if i == len(parts) - 1 else ", "))
-        out.append(p)
-    return out
-
-
-def _noted(fig: Figure, w: Writer) -> Claim:
-    """A count of shares with the evidence it rests on (``609 retweets and quotes in this
-    archive``, ``1,049 retweets as counted when collected``)."""
-    if fig.value is None:
-        return plain(f"unknown ({fig.unknown})")
-    if fig.note:
-        sep = " " if fig.note.startswith(("in ", "as ")) else ", "
-        return w.say("{x}{sep}{note}", x=fig, sep=sep, note=fig.note)
-    return w.say("{x}", x=fig)
 
 
 # ---- the press ------------------------------------------------------------------------------

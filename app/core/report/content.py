@@ -28,7 +28,8 @@ from app.core.model import Claim, Figure, Source, Span
 from app.core.narrative import chronicle as chron
 from app.core.narrative import findings as said
 from app.core.narrative import words
-from app.core.narrative.claims import Const, Name, Time, Writer, join, plain
+from app.core.narrative.chronicle import noted
+from app.core.narrative.claims import Bare, Const, Name, Time, Writer, join, plain
 from app.core.narrative.summary import summary as write_summary
 from app.core.narrative.summary import turning_point_list
 from app.core.palette import TURNING_POINT
@@ -441,6 +442,7 @@ class _Builder:
                 if para.edited:
                     blocks.append(Para(plain("This paragraph was written by the team."), "note"))
             blocks.append(self._phase_figures(p))
+            blocks += self._shared(p)
             numbers = [tp.number for tp in f.turning_points if p.a <= tp.time < p.b]
             if numbers:
                 blocks.append(
@@ -452,6 +454,65 @@ class _Builder:
                     )
                 )
         return blocks
+
+    def _shared(self, p: PhaseFacts) -> list[Block]:
+        """The phase's most shared posts, quoted, and the accounts whose posts were shared most."""
+        out: list[Block] = []
+        shared = p.shared_posts
+        if shared is not None and shared.posts:
+            out.append(Heading("Most shared posts", 3))
+            quotes = []
+            for post in shared.posts:
+                w = Writer(self.zone)
+                parts = [w.say("{h}", h=Name(words.handle(post.author)))]
+                parts.append(w.say(" · {n}", n=noted(post.figures["shares"], w)))
+                posted = post.figures.get("posted")
+                if posted is not None and posted.value is not None:
+                    parts.append(w.say(" · posted {t}", t=Time(posted, "when")))
+                if not post.in_archive:
+                    parts.append(plain(" · the post itself is not in the archive, only its shares"))
+                quotes.append(QuotedPost(post.text, join(parts, sep="")))
+            out.append(Quotes(quotes))
+        accounts = p.shared_accounts
+        if accounts is not None and accounts.accounts:
+            rows = []
+            for a in accounts.accounts:
+                w = Writer(self.zone)
+                g = a.figures
+                rows.append(
+                    [
+                        Cell(
+                            Writer(self.zone).say(
+                                "{h}", h=Name("@" + a.handle + (f" ({a.role})" if a.role else ""))
+                            )
+                        ),
+                        Cell(
+                            w.say("{n}", n=Bare(g["followers"])) if g["followers"].known else plain("unknown")
+                        ),
+                        Cell(w.say("{n}", n=Bare(g["shares"]))),
+                        Cell(w.say("{n}", n=Bare(g["posts"]))),
+                        Cell(
+                            w.say("{n}", n=Bare(g["exposure"])) if g["exposure"].known else plain("unknown")
+                        ),
+                    ]
+                )
+            basis = "in this archive" if accounts.basis == "archive" else "as counted when collected"
+            out.append(Heading("Accounts whose posts were shared most", 3))
+            out.append(
+                Table(
+                    (
+                        "Account",
+                        "Followers",
+                        f"Shares received ({basis})",
+                        "Own posts",
+                        "Exposure of own posts",
+                    ),
+                    rows,
+                    (30, 14, 22, 14, 20),
+                    size=8,
+                )
+            )
+        return out
 
     def _phase_figures(self, p: PhaseFacts) -> Table:
         w = Writer(self.zone)
@@ -568,18 +629,30 @@ class _Builder:
 
     # -- method --
     def method(self) -> list[Block]:
+        from app.core.narrative.summary import calibrated_claim, edge_sentence, gap_sentence, limits_claim
+
         f = self.f
-        rows = [
+        w = lambda: Writer(self.zone)  # noqa: E731 - a fresh clock per row
+        rows: list[tuple[str, Claim]] = [
             (
                 "Sentiment",
-                Writer(self.zone).say(
+                w().say(
                     "Each post's text is scored with VADER, a lexicon- and rule-based model for English social media. "
-                    "A post is negative at a compound score of {cut} or below. A lexicon misreads sarcasm and irony, "
-                    "so negative shares are indicative, not exact; retweets share their original's score.",
+                    "A post is negative at a compound score of {cut} or below; retweets share their original's "
+                    "score. Posts in other languages are not scored and never counted in a share.",
                     cut=Const("-0.05"),
                 ),
             ),
-            ("Reach", self._reach_method()),
+        ]
+        coverage = self._sentiment_coverage()
+        if coverage is not None:
+            rows.append(("What the sentiment covers", coverage))
+        check = join(
+            [x for x in (limits_claim(f, w()), calibrated_claim(f, f.sentiment, w())) if x is not None]
+        )
+        rows.append(("Sarcasm and the team's check", check))
+        rows.append(("Reach", self._reach_method()))
+        rows.append(
             (
                 "Followers",
                 plain(
@@ -587,7 +660,61 @@ class _Builder:
                     "each post was collected, not when it was seen: exposure is the audience a post could reach, not "
                     "the people who read it."
                 ),
-            ),
+            )
+        )
+        shares = self._shares_method()
+        if shares is not None:
+            rows.append(("Shares", shares))
+        if f.automated:
+            names = ", ".join("@" + a.handle for a in f.automated[:12]) + (
+                " …" if len(f.automated) > 12 else ""
+            )
+            rows.append(
+                (
+                    "Automated accounts",
+                    w().say(
+                        "{n} recognised as automated or utility accounts (a bundled list, and signals such as the "
+                        "same text posted again and again or an inhuman rate) are left out of influence and shares: "
+                        "{names}.",
+                        n=Figure(len(f.automated), "count", "account", source=Source.of("constant")),
+                        names=Name(names),
+                    ),
+                )
+            )
+        rows.append(("The press", self._press_method()))
+        cov = f.coverage
+        if cov is not None:
+            parts = [
+                w().say(
+                    "The archive runs from {a} to {b}.",
+                    a=Time(f.archive.first, "when"),
+                    b=Time(f.archive.last, "when"),
+                )
+            ]
+            ww = w()
+            parts += [edge_sentence(e, ww) for e in (cov.start, cov.end) if e is not None]
+            parts += [gap_sentence(g, ww) for g in cov.gaps]
+            if not cov.gaps and cov.start is None and cov.end is None:
+                parts.append(
+                    plain("Nothing in it suggests that its collection began late, stopped early or paused.")
+                )
+            rows.append(("What the archive covers", join(parts)))
+        from app.core.narrative.findings import replay_sentence
+
+        replay = replay_sentence(f.replay, w()) if f.replay is not None else None
+        rule = early_warning.load_rule(self.ws)
+        rows.append(
+            (
+                "Early warning",
+                join(
+                    [
+                        user_text("The rule: " + rule.describe() + "."),
+                        *([replay] if replay is not None else []),
+                    ]
+                ),
+            )
+        )
+        rows += [
             (
                 "Phases",
                 plain(
@@ -608,6 +735,39 @@ class _Builder:
             )
         ]
 
+    def _sentiment_coverage(self) -> Claim | None:
+        s = self.f.sentiment
+        if s is None or not s.coverage.posts:
+            return None
+        cov = s.coverage
+        w = Writer(self.zone)
+        parts = [
+            w.say(
+                "Of the archive's {posts}, {scored} are scored",
+                posts=Figure(cov.posts, "count", "post", source=Source.of("posts")),
+                scored=Bare(Figure(cov.scored, "count", source=Source.of("scored"))),
+            )
+        ]
+        other = cov.not_scored.get("language", 0)
+        if other:
+            langs = [(k, n) for k, n in cov.languages if k not in ("en", "unknown")][:6]
+            parts.append(
+                w.say(
+                    "; {n} in other languages are not ({langs})",
+                    n=Bare(Figure(other, "count", source=Source.of("not_scored", reason="language"))),
+                    langs=Name(", ".join(f"{k} {n:,}" for k, n in langs)),
+                )
+            )
+        if cov.undetermined:
+            parts.append(
+                w.say(
+                    "; {n} whose language could not be told are scored as English",
+                    n=Bare(Figure(cov.undetermined, "count", source=Source.of("undetermined_language"))),
+                )
+            )
+        parts.append(plain("."))
+        return join(parts, sep="")
+
     def _reach_method(self) -> Claim:
         a = self.f.archive
         if not a.followers_known:
@@ -621,6 +781,51 @@ class _Builder:
             s=a.with_followers_share,
         )
         return join([base, plain("; the others are left out rather than counted as zero.")], sep="")
+
+    def _shares_method(self) -> Claim | None:
+        b = self.f.shares_basis
+        if b is None:
+            return None
+        w = Writer(self.zone)
+        if b.basis == "archive":
+            return w.say(
+                "Shares are the retweets and quotes the archive holds, each at its own time, counted within the "
+                "time asked about; a self-share and a share by an automated account do not count."
+            )
+        if b.basis == "collected":
+            return join(
+                [
+                    plain(
+                        "The archive holds too few of the retweets themselves, so shares are the counts the platform "
+                        "reported when each post was collected: they cover a post's life up to its collection, not "
+                        "a time of the incident, and are marked as counted when collected."
+                    ),
+                ]
+            )
+        return plain(f"Shares cannot be counted: {b.unknown}.")
+
+    def _press_method(self) -> Claim:
+        terms = self.f.terms
+        tags = ", ".join(
+            "#" + t.written.lstrip("#") for t in (terms.hashtags if terms is not None else ())[:5]
+        )
+        w = Writer(self.zone)
+        parts = [
+            plain(
+                "News organisations are recognised from an international list of outlets' accounts and web sites, "
+                "which the team can change for this workspace (Turning points > Press list, or the press command). "
+                "A post counts as press pickup only when it is about the incident"
+            )
+        ]
+        if tags:
+            parts.append(
+                w.say(
+                    " (here: it carries {tags}, mentions the brand, answers or shares a post about it, or links to a page whose address names it or that the incident's accounts shared widely)",
+                    tags=Name(tags),
+                )
+            )
+        parts.append(plain("."))
+        return join(parts, sep="")
 
     # -- lessons --
     def lessons(self) -> list[Block]:
