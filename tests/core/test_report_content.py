@@ -1,133 +1,135 @@
-"""The post-mortem's content (app.core.report) on the bundled sample: every figure is the
-core's own (metrics, chronicle, early warning), and the exports say the same."""
+"""The post-mortem's content (app.core.report.content) on the bundled sample: its sections and
+blocks come from the incident's facts, the team's text goes in as written, and the options are
+checked. (Every printed figure is recomputed by the claims audit, tests/core/test_claims_audit.py.)"""
 
 from __future__ import annotations
 
-import csv
-import json
+import shutil
 
-import numpy as np
 import pytest
 
-from app.core import chronicle, early_warning, exports, metrics
-from app.core.report.content import SECTIONS, ReportOptions, build_report
+from app import paths
+from app.core import annotations as an
+from app.core.facts import clear_cache, incident_facts
+from app.core.narrative import chronicle as ch
+from app.core.report.content import (
+    SECTIONS,
+    Chart,
+    Headline,
+    Para,
+    Quotes,
+    ReportOptions,
+    Table,
+    build_report,
+)
 from app.core.sample import build_sample
 from app.core.store import Workspace
-from app.paths import sample_archive
 
 
 @pytest.fixture(scope="module")
-def sample_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    build_sample(path, sample_archive())
+def sample_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sample") / "askjpm.duckdb"
+    assert all(r.ok for r in build_sample(path, paths.sample_archive()))
     return path
 
 
-@pytest.fixture(scope="module")
-def ws(sample_path):
-    w = Workspace.open(sample_path)
+@pytest.fixture
+def ws(sample_file, tmp_path):
+    path = tmp_path / "askjpm.duckdb"
+    shutil.copy(sample_file, path)
+    clear_cache()
+    w = Workspace.open(path)
     yield w
     w.close()
 
 
-@pytest.fixture(scope="module")
-def report(ws):
-    return build_report(ws, ReportOptions(title="Post-mortem", author="Comms", lessons="Listen first."))
+def test_the_sections_in_order_and_what_they_hold(ws):
+    r = build_report(ws)
+    assert [s.name for s in r.sections] == [s for s in SECTIONS if s not in ("cover", "lessons")]
+    kinds = {s.name: {type(b).__name__ for b in s.blocks} for s in r.sections}
+    assert "Headline" in kinds["summary"] and "Table" in kinds["summary"]
+    assert "Chart" in kinds["timeline"]
+    assert "Quotes" in kinds["chronicle"]
+    chart = next(b for b in r.section("timeline").blocks if isinstance(b, Chart))
+    assert chart.svg.startswith("<svg") and "<script" not in chart.svg
+    # the chart numbers every turning point the lists number
+    f = incident_facts(ws)
+    for tp in f.turning_points:
+        assert f">{tp.number}</text>" in chart.svg
 
 
-def test_headline_figures_equal_the_cores(ws, report):
-    first, last = metrics.incident_span(ws)
-    s = metrics.binned_series(ws, first, last + 1, report.bin_seconds)
-    assert report.bin_seconds == 3600
-    assert report.figure("posts").value == int(s.total.sum()) == ws.info()["posts"]
-    assert report.figure("accounts").value == ws.info()["authors"]
-    k = int(np.argmax(s.total))
-    assert report.figure("peak_rate").value == float(s.total[k])
-    assert report.figure("peak_time").value == float(s.t[k])
-    assert report.figure("peak_negative_share").value == pytest.approx(float(s.neg_share[k]))
-    phases = chronicle.phases(ws)
-    assert report.figure("exposure").value == int(s.exposure.sum()) == sum(p.exposure for p in phases)
-    assert report.figure("unique_audience").value == sum(p.unique_audience for p in phases)
-    negatives = sum(round(p.negative_share * p.scored) for p in phases)
-    assert report.figure("negative_share").value == pytest.approx(negatives / sum(p.scored for p in phases))
-    alert = early_warning.first_alert(ws)
-    assert report.figure("early_warning_lead").value == alert.lead_seconds
-    # the chronicle's own words: "7 hours 26 minutes" after the escalation began
-    assert report.figure("brand_latency").text == "7 hours 26 minutes"
-    assert any("7 hours 26 minutes" in p.text for p in chronicle.chronicle(ws))
+def test_the_headline_figures_are_the_facts(ws):
+    r = build_report(ws)
+    f = incident_facts(ws)
+    assert r.figure("posts").figure == f.archive.posts
+    assert r.figure("posts").value.text == f"{f.archive.posts.value:,}"
+    assert r.figure("busiest_hour").figure == f.wave.busiest_hour_posts
+    assert r.figure("exposure").figure == f.wave.range.exposure
+    headline = next(b for b in r.section("summary").blocks if isinstance(b, Headline))
+    assert [x.key for x in headline.figures] == [x.key for x in r.figures]
+    assert [x.key for x in r.cover.figures] == [
+        "posts",
+        "accounts",
+        "busiest_hour",
+        "negative_share",
+        "exposure",
+        "brand_response",
+    ]
 
 
-def test_phases_and_paragraphs_are_the_chronicles(ws, report):
-    phases = chronicle.phases(ws)
-    paras = chronicle.chronicle(ws)
-    assert [p.name for p in report.phases] == [p.name for p in phases]
-    assert report.summary_paragraph == paras[0].text
-    for mine, core, para in zip(report.phases, phases, paras, strict=False):
-        assert mine.paragraph == para.text
-        assert (mine.start, mine.end) == (core.start, core.end)
-        assert mine.figures[0].value == core.posts
-        assert mine.figures[2].value == core.exposure
-        assert [a.author_handle for a in mine.amplifiers] == [a.author_handle for a in core.top_amplifiers]
-        for q in mine.quoted_posts:
-            # quoted because it was retweeted in the phase (it may have been posted earlier)
-            assert q.time < core.end and q.text
-    peak = next(p for p in report.phases if p.name == "peak")
-    assert peak.quoted_posts[0].author_handle == "OccupyWallSt"
-    assert peak.quoted_posts[0].retweets >= peak.quoted_posts[-1].retweets
+def test_the_summary_lists_the_turning_points_its_caption_announces(ws):
+    r = build_report(ws)
+    f = incident_facts(ws)
+    paras = [b.claim.text for b in r.section("summary").blocks if isinstance(b, Para)]
+    caption = next(i for i, t in enumerate(paras) if t.startswith("No turning point has been accepted yet"))
+    lines = paras[caption + 1 : caption + 1 + len(f.turning_points)]
+    assert [t.split(".", 1)[0] for t in lines] == [str(tp.number) for tp in f.turning_points]
+    assert len(f.turning_points) == 12
 
 
-def test_turning_points_numbered_in_time_order(report):
-    tps = report.turning_points
-    assert 1 <= len(tps) <= 12
-    assert [t.number for t in tps] == list(range(1, len(tps) + 1))
-    assert [t.time for t in tps] == sorted(t.time for t in tps)
-    assert "strongest" in report.turning_points_note  # nothing accepted in the sample
-    numbered = [n for p in report.phases for n in p.turning_point_numbers]
-    assert sorted(numbered) == list(range(1, len(tps) + 1))
+def test_accepted_turning_points_replace_the_suggestions_everywhere(ws):
+    an.add(ws, an.Annotation(None, 1384376400.0, label="The questions turn hostile", category="escalation"))
+    r = build_report(ws)
+    text = r.text()
+    assert "The turning points the team accepted:" in text
+    assert "1. Wed 13 Nov 2013, 4:00 pm EST: The questions turn hostile" in text
+    table = next(b for b in r.section("turning_points").blocks if isinstance(b, Table))
+    assert len(table.rows) == 1
 
 
-def test_cover_method_appendix(ws, report):
-    assert report.incident_name == ws.incident_name
-    assert "America/New_York" in report.period_text and "EST" in report.period_text
-    assert report.options.author == "Comms"
-    names = dict(report.method)
-    assert "VADER" in names["Sentiment"]
-    assert "No posts have been labelled" in names["Human check"]
-    assert names["Unknown followers"].startswith("0.0%")
-    assert "snapshot" in names["Follower counts"]
-    assert report.imports[0].sha256 == ws.info()["imports"][0]["sha256"]
-    assert report.imports[0].added == 25441
-    assert dict(report.settings)["Timeline bin width"] == "1 hour"
-    assert report.brand_posts and all(b.text for b in report.brand_posts)
-    assert report.sections == list(SECTIONS)
+def test_the_teams_text_goes_in_as_written(ws):
+    ch.save_edit(ws, "peak", "Our own words, <b>not markup</b>; 3 times.")
+    r = build_report(ws, ReportOptions(lessons="Listen first.\n\nThen post 2 times."))
+    chronicle = " ".join(b.claim.text for b in r.section("chronicle").blocks if isinstance(b, Para))
+    assert "Our own words, <b>not markup</b>; 3 times." in chronicle
+    assert "This paragraph was written by the team." in chronicle
+    lessons = [b.claim.text for b in r.section("lessons").blocks]
+    assert lessons == ["Listen first.", "Then post 2 times."]
 
 
-def test_sections_and_options_checked(ws):
-    r = build_report(ws, ReportOptions(sections=frozenset({"summary", "appendix"})))
-    assert r.sections == ["summary", "appendix"]  # no lessons without text
-    with pytest.raises(ValueError):
-        ReportOptions(sections=frozenset({"nonsense"}))
-    with pytest.raises(ValueError):
+def test_sections_and_options_are_checked(ws):
+    with pytest.raises(ValueError, match="unknown section"):
+        ReportOptions(sections=frozenset({"summary", "gossip"}))
+    with pytest.raises(ValueError, match="paper must be a4 or letter"):
         ReportOptions(paper="a3")
+    r = build_report(ws, ReportOptions(sections=frozenset({"cover", "summary", "appendix"})))
+    assert [s.name for s in r.sections] == ["summary", "appendix"]
+    assert "lessons" not in [s.name for s in build_report(ws, ReportOptions(lessons="  ")).sections]
 
 
-def test_exports(ws, tmp_path, report):
-    n = exports.export(ws, "series", tmp_path / "s.json", bin_seconds=3600)
-    rows = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
-    assert n == len(rows) == len(report.series)
-    assert sum(r["total"] for r in rows) == report.figure("posts").value
-    a = exports.parse_time("2013-11-13T21:00:00Z")
-    n = exports.export(ws, "posts", tmp_path / "p.json", a, a + 3600)
-    posts = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
-    s = metrics.binned_series(ws, a, a + 3600, 3600)
-    assert n == len(posts) == int(s.total.sum())
-    assert all(isinstance(p["post_id"], str) for p in posts)
-    exports.export(ws, "posts", tmp_path / "p.csv", a, a + 600)
-    with open(tmp_path / "p.csv", encoding="utf-8") as f:
-        first = next(csv.reader(f, quoting=csv.QUOTE_NONNUMERIC), None)
-        row = next(csv.reader(f))
-    assert first[1] == "post_id" and row[1].isdigit() and len(row[1]) >= 18
-    n = exports.export(ws, "turning-points", tmp_path / "t.csv")
-    assert n == len(chronicle.default_turning_points(ws))
-    with pytest.raises(Exception):
-        exports.export(ws, "posts", tmp_path / "p.txt")
+def test_most_shared_posts_are_counted_within_their_phase(ws):
+    f = incident_facts(ws)
+    r = build_report(ws)
+    peak = next(p for p in f.phases if p.name == "peak")
+    top = peak.shared_posts.posts[0]
+    n = ws.con.execute(
+        """
+        SELECT count(*) FROM posts
+        WHERE ref_post_id = ? AND kind IN ('retweet', 'quote') AND created_at >= to_timestamp(?)::TIMESTAMP
+              AND created_at < to_timestamp(?)::TIMESTAMP AND lower(author_handle) <> lower(?)
+        """,
+        [top.post_id, peak.a, peak.b, top.author],
+    ).fetchone()[0]
+    assert top.figures["shares"].value <= n  # automated sharers are left out, never added
+    quotes = [b for b in r.section("chronicle").blocks if isinstance(b, Quotes)]
+    assert any(q.text == top.text for b in quotes for q in b.posts)

@@ -9,13 +9,14 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-from app.core import chronicle, metrics  # noqa: E402
+from app.core.facts import incident_facts  # noqa: E402
 from app.core.report.content import SECTION_TITLES  # noqa: E402
 from app.core.sample import build_sample  # noqa: E402
 from app.core.store import Workspace  # noqa: E402
@@ -93,7 +94,9 @@ def _pdf_text(path) -> tuple[pypdf.PdfReader, str]:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """Without white space, ligatures (ﬁ) or bidi isolates, as a reader sees the words."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s\u2066-\u2069]+", "", text)
 
 
 @pytest.fixture(scope="module")
@@ -126,21 +129,26 @@ def test_sections_present_and_page_count_sane(a4_pdf):
     assert "Zoë" in text
 
 
-def test_headline_figures_equal_the_cores(a4_pdf, hostile_ws):
+def test_headline_figures_stand_in_their_cells(a4_pdf, hostile_ws):
+    """Each headline figure, and each phase's posts, printed beside its own label: a number
+    that only appears somewhere in the PDF proves nothing."""
     _, text = _pdf_text(a4_pdf)
     flat = _squash(text)
-    with Workspace.open(hostile_ws, read_only=True) as ws:
-        first, last = metrics.incident_span(ws)
-        s = metrics.binned_series(ws, first, last + 1, 3600)
-        phases = chronicle.phases(ws)
+    from app.core.report.content import headline_figures
+
+    with Workspace.open(hostile_ws) as ws:
+        f = incident_facts(ws)
+        figures = headline_figures(f)
         sha = ws.info()["imports"][0]["sha256"]
-    assert chronicle.format_count(int(s.total.sum())) in flat
-    assert _squash(chronicle.format_big(int(s.exposure.sum()))) in flat
-    scored = sum(p.scored for p in phases)
-    negatives = sum(round(p.negative_share * p.scored) for p in phases)
-    assert chronicle.format_percent(negatives / scored) in flat
-    for p in phases:
-        assert chronicle.format_count(p.posts) in flat
+    for fig in figures:
+        assert _squash(fig.label.text + fig.value.text) in flat, (fig.key, fig.label.text, fig.value.text)
+    from app.core.narrative import words
+
+    for p in f.phases:
+        r = p.range
+        row = p.title + words.when(r.a, f.zone) + "to" + words.when(r.b, f.zone) + f"{r.posts.value:,}"
+        assert _squash(row) in flat, p.name
+        assert _squash(f"Posts: {r.posts.value:,}") in flat
     assert sha in flat
 
 
@@ -160,12 +168,24 @@ def test_non_ascii_extractable(a4_pdf):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841
     has_cjk = any(
-        QFontDatabase.writingSystems(f)
-        and QFontDatabase.WritingSystem.Japanese in QFontDatabase.writingSystems(f)
+        QFontDatabase.WritingSystem.Japanese in QFontDatabase.writingSystems(f)
         for f in QFontDatabase.families()
     )
-    if has_cjk:
-        assert CJK in flat
+    if not has_cjk:
+        pytest.skip("no font with Japanese glyphs is installed (dev.py installs fonts-noto-cjk)")
+    assert CJK in flat
+
+
+def test_right_to_left_marks_in_posts_cannot_reorder_the_reports_words(hostile_ws, tmp_path):
+    """Quoted post text is isolated: <bdi> in HTML, first-strong isolate and pop in the PDF."""
+    from app.core.model import Claim, Span
+    from app.core.report.html import claim_html
+    from app.report_pdf import claim_text
+
+    post = "evil \u202e txet desrever"
+    claim = Claim(f"@x wrote “{post}” at noon.", (Span(9, 11 + len(post), "quote"),))
+    assert claim_html(claim) == f"@x wrote <bdi>“{post}”</bdi> at noon."
+    assert claim_text(claim) == f"@x wrote \u2068“{post}”\u2069 at noon."
 
 
 def test_letter_and_a4_page_sizes(a4_pdf, hostile_ws, tmp_path):
@@ -190,7 +210,9 @@ def test_letter_and_a4_page_sizes(a4_pdf, hostile_ws, tmp_path):
     w, h = float(a4.pages[0].mediabox.width), float(a4.pages[0].mediabox.height)
     assert (round(w), round(h)) == (595, 842)
     text = "\n".join(p.extract_text() for p in letter.pages)
-    assert "Appendix" not in text and len(letter.pages) == 3
+    assert "Appendix" not in text and "Method and limits" not in text
+    assert _squash(SECTION_TITLES["timeline"]) in _squash(text)
+    assert 3 <= len(letter.pages) <= 6  # the cover, the summary, the timeline on a page of its own
 
 
 def test_html_is_self_contained_and_escaped(hostile_ws, tmp_path):
