@@ -43,13 +43,20 @@ def test_every_printed_figure_is_true(reports, variant):
 
 def test_the_audit_catches_a_false_figure_and_a_hand_written_number(reports):
     report, _, path = reports["full"]
-    claim = next(c for c in report.claims() if any(s.figure is not None and s.figure.unit == "count" for s in c.spans))
+    claim = next(
+        c for c in report.claims() if any(s.figure is not None and s.figure.unit == "count" for s in c.spans)
+    )
     span = next(s for s in claim.spans if s.figure is not None and s.figure.unit == "count")
     wrong = dataclasses.replace(span.figure, value=span.figure.value + 1)
-    doctored = Claim(claim.text, tuple(dataclasses.replace(s, figure=wrong) if s is span else s for s in claim.spans))
+    doctored = Claim(
+        claim.text, tuple(dataclasses.replace(s, figure=wrong) if s is span else s for s in claim.spans)
+    )
     handmade = Claim("The archive holds 12 posts.")
     no_source = Claim("3 posts", (Span(0, 7, "figure", Figure(3, "count", "post")),))
-    silent_unknown = Claim("0 followers", (Span(0, 11, "figure", Figure(None, "count", "follower", "no counts", Source.of("exposure"))),))
+    silent_unknown = Claim(
+        "0 followers",
+        (Span(0, 11, "figure", Figure(None, "count", "follower", "no counts", Source.of("exposure"))),),
+    )
     with Workspace.open(path, read_only=True) as ws:
         r = Recompute(ws.cursor(), ws.brand_handles, ws.timezone)
         assert not audit_claims([claim], r)
@@ -100,3 +107,22 @@ def _claims(block):
     from app.core.report.content import _block_claims
 
     return _block_claims(block)
+
+
+def test_a_report_with_the_teams_labels_gives_the_raw_and_the_corrected_share(tmp_path):
+    """Issue 10: the report reads back both shares, with the labels behind the corrected one,
+    and the audit recomputes the corrected share with its own estimator."""
+    from tests.core import sentiment_incident as si
+
+    gen = si.build(tmp_path, 3)
+    clear_cache()
+    with Workspace.open(gen.path) as ws:
+        assert si.label_sample(ws, gen, 500, 3) == 500
+        report = build_report(ws)
+        problems = audit_claims(report.claims(), Recompute(ws.cursor(), ws.brand_handles, ws.timezone))
+    assert not problems, "\n".join(problems[:10])
+    text = report.text()
+    assert "By VADER's lexicon," in text
+    assert "Corrected with the 500 posts the team labelled, the negative share is" in text
+    assert "95% interval" in text
+    assert "VADER agrees with the team's labels on" in text

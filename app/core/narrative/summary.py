@@ -28,7 +28,7 @@ from app.core.facts import Facts, TurningPoint
 from app.core.model import Claim, Figure, Finding, Source
 from app.core.narrative import words
 from app.core.narrative.chronicle import _and, noted
-from app.core.narrative.claims import Bare, Name, Quote, Time, Writer, join, plain, punctuate
+from app.core.narrative.claims import Bare, Const, Name, Quote, Time, Writer, join, plain, punctuate
 from app.core.narrative.findings import replay_sentence, turning_point_label_claim
 
 
@@ -407,27 +407,42 @@ def brand_paragraph(f: Facts, w: Writer) -> Claim | None:
 
 
 def sentiment_paragraph(f: Facts, w: Writer) -> Claim | None:
-    """The main wave's negative share by VADER, corrected by the team's labels when there are
-    enough, with what the sentiment covers and its limits."""
+    """The negative share by VADER (of the main wave, or of the whole archive when no storm
+    stands out), corrected by the team's labels when there are enough, with what the sentiment
+    covers and its limits."""
     wave = f.wave
-    r = wave.range if wave is not None else None
-    if r is None or not r.negative_share.known:
-        return None
-    out = [
-        w.say(
-            "By VADER's lexicon, {share} of the {scored} scored posts of the main wave were negative",
-            share=r.negative_share,
-            scored=Bare(r.scored),
-        )
-    ]
-    if wave.before is not None and wave.before.negative_share.known:
-        out.append(w.say(", against {s} before it", s=wave.before.negative_share))
+    if wave is not None and wave.range.negative_share.known:
+        r = wave.range
+        out = [
+            w.say(
+                "By VADER's lexicon, {share} of the {scored} scored posts of the main wave were negative",
+                share=r.negative_share,
+                scored=Bare(r.scored),
+            )
+        ]
+        if wave.before is not None and wave.before.negative_share.known:
+            out.append(w.say(", against {s} before it", s=wave.before.negative_share))
+        figures = f.wave_sentiment
+    else:
+        s = f.sentiment
+        if s is None or s.raw is None:
+            return None
+        scored_src = Source.of("scored")
+        neg_src = Source.of("sentiment_class", label="negative")
+        out = [
+            w.say(
+                "By VADER's lexicon, {share} of the archive's {scored} scored posts were negative",
+                share=Figure(s.raw.negative, "share", source=Source.of("share", num=neg_src, den=scored_src)),
+                scored=Bare(Figure(s.coverage.scored, "count", source=scored_src)),
+            )
+        ]
+        figures = s
     out.append(plain("."))
     claims = [join(out, sep="")]
-    cal = calibrated_claim(f, f.wave_sentiment, w)
+    cal = calibrated_claim(f, figures, w)
     if cal is not None:
         claims.append(cal)
-    coverage = coverage_claim(f.wave_sentiment, w)
+    coverage = coverage_claim(figures, w)
     if coverage is not None:
         claims.append(coverage)
     claims.append(limits_claim(f, w))
@@ -447,7 +462,8 @@ def calibrated_claim(f: Facts, s: Any, w: Writer) -> Claim | None:
     c = s.calibrated
     src = Source.of("calibrated", label="negative", start=s.start, end=s.end)
     return w.say(
-        "Corrected with the {n} posts the team labelled, the negative share is {share} (95% interval {lo} to {hi}).",
+        "Corrected with the {n} posts the team labelled, the negative share is {share} ({level} interval {lo} to {hi}).",
+        level=Const(f"{round(100 * c.level)}%"),
         n=Bare(Figure(c.labels, "count", "post", source=Source.of("labels"))),
         share=Figure(c.shares.negative, "share", source=src),
         lo=Figure(

@@ -344,6 +344,31 @@ def headline_figures(f: Facts) -> list[HeadlineFigure]:
                 busiest.busiest_hour_posts,
             )
         )
+    s = f.wave_sentiment if f.wave is not None else f.sentiment
+    if s is not None and s.calibrated is not None:
+        c = s.calibrated
+        rng = {"start": s.start, "end": s.end}
+        out.append(
+            HeadlineFigure(
+                "negative_share_corrected",
+                w.say(
+                    "Negative share corrected by the team's {n} labels",
+                    n=Bare(Figure(c.labels, "count", source=Source.of("labels"))),
+                ),
+                w.say(
+                    "{x} ({lo} to {hi})",
+                    x=Figure(
+                        c.shares.negative, "share", source=Source.of("calibrated", label="negative", **rng)
+                    ),
+                    lo=Figure(
+                        c.low.negative, "share", source=Source.of("calibrated_low", label="negative", **rng)
+                    ),
+                    hi=Figure(
+                        c.high.negative, "share", source=Source.of("calibrated_high", label="negative", **rng)
+                    ),
+                ),
+            )
+        )
     out.append(_brand_figure(f))
     return out
 
