@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
+from app.core.ingest.options import ImportOptions
+
 TWITWI = "twitwi/tweet-export.csv"
 
 
@@ -128,8 +130,9 @@ def test_custom_csv_with_mapping(workspace, helpers, tmp_path):
             ["1764987654321098757", "not a date", "this row has no readable time", "x", "1", "", "", ""],
         ],
     )
-    report = helpers.import_one(workspace, path, mapping=MAPPING)
+    report = helpers.import_one(workspace, path, mapping=MAPPING, options=ImportOptions(timezone="UTC"))
     assert report.error is None, report.error
+    assert report.timezone == "UTC" and report.counts_add_up()
     assert report.format == "csv-mapped"
     assert (report.read, report.added, report.rejected) == (4, 3, 1)
     assert [(r.reason, r.lines) for r in report.rejections] == [("no readable date", (4,))]

@@ -41,7 +41,7 @@ def test_import_info_config_round_trip(tmp_path):
     assert report["texts_scored"] > 0
 
     again = json.loads(cli("import", str(ws), str(FIXTURES / "twarc-csv" / "flat.jsonl"), "--json").stdout)
-    assert again["files"][0]["added"] == 0 and again["files"][0]["duplicates"] == 100
+    assert again["files"][0]["added"] == 0 and again["files"][0]["already_in_workspace"] == 100
 
     info = json.loads(cli("info", str(ws), "--json").stdout)
     assert info["posts"] == 100

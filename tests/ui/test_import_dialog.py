@@ -97,7 +97,7 @@ def test_two_real_files_show_their_counts(qtbot, runner, workspace):
     # the same files again: nothing added, and the table says why
     again = make_dialog(qtbot, runner, workspace, [STREAM])
     [report] = run_to_end(qtbot, again)
-    assert report.added == 0 and report.duplicates == 72
+    assert report.added == 0 and (report.already_in_workspace, report.duplicates_in_file) == (71, 1)
     assert table_rows(again)[0]["Already in the workspace"] == "72"
     assert "already imported" in table_rows(again)[0]["Problem"]
     assert again.totals_label.text() == "0 posts added from 1 file."
