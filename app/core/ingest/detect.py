@@ -451,7 +451,9 @@ def _detect_table(
 
 def _table_format(path: Path, found: Detected, forced: str | None, has_mapping: bool) -> Detected:
     columns = found.columns
-    if forced == "csv-mapped" or has_mapping:
+    vendor = listening.recognise(columns)
+    if forced == "csv-mapped" or (has_mapping and not vendor):
+        # the user's mapping; a listening tool's export keeps the tool's own, with theirs on top
         return Detected(**{**found.__dict__, "format": "csv-mapped"})
     known = None
     if set(columns) >= TWITWI_CSV_COLUMNS:
@@ -471,10 +473,15 @@ def _table_format(path: Path, found: Detected, forced: str | None, has_mapping: 
         return Detected(**{**found.__dict__, "format": known})
     if len(columns) > 1:
         shown = ", ".join(columns[:8]) + (", …" if len(columns) > 8 else "")
+        from app.core.ingest.guess import guess_mapping, map_options
+
+        guess = guess_mapping(columns)
+        hint = f" From the column names, perhaps: {map_options(guess)}" if guess else ""
         raise NeedsColumnMapping(
             str(path),
             f"this table's columns are not ones the app knows ({shown}). Import it with a column "
-            "mapping that says which column holds the post id (or its URL), the time and the text.",
+            "mapping that says which column holds the post id (or its URL), the time and the text."
+            + hint,
             columns,
         )
     raise ImportFailed(str(path), f"not a format this app reads (it looks like {looks_like.text(found_text(path, found))}).")
@@ -504,6 +511,8 @@ def sniff_table(path: Path, text: str) -> tuple[str, tuple[str, ...], int]:
     best: tuple[float, str, tuple[str, ...], int] | None = None
     for delim in _DELIMITER_CHOICES:
         for skip in range(min(12, len(lines))):
+            if not lines[skip].strip():
+                continue  # a header is never blank
             try:
                 rows = list(csv.reader(io.StringIO("".join(lines[skip:])), delimiter=delim))
             except csv.Error:

@@ -40,7 +40,7 @@ VENDORS: dict[str, Vendor] = {
         frozenset({"queryid", "queryname", "fulltext", "pagetype"}),
         {
             "post_url": ("Url",),
-            "post_id": ("Tweet Id", "Resource Id"),
+            # Resource Id is Brandwatch's own number: the id comes from the post's Url
             "created_at": ("Date",),
             "text": ("Full Text", "Snippet", "Title"),
             "author_handle": ("Author",),
@@ -147,14 +147,20 @@ def recognise(columns: tuple[str, ...] | list[str]) -> str | None:
     return None
 
 
-def mapping(vendor_key: str, columns: tuple[str, ...] | list[str]) -> dict[str, str]:
-    """field -> the file's column, for the columns of the tool's mapping the file has."""
+#: Fields a tool spreads over several columns, one per case (Brandwatch: "Twitter Retweet of",
+#: "Twitter Reply to"): the first non-empty one of the row is taken.
+SEVERAL = {"ref_post_id"}
+
+
+def mapping(vendor_key: str, columns: tuple[str, ...] | list[str]) -> dict[str, str | tuple[str, ...]]:
+    """field -> the file's column (or columns, for :data:`SEVERAL`), for the columns of the
+    tool's mapping the file has."""
     by_norm: dict[str, str] = {}
     for c in columns:
         by_norm.setdefault(norm(c), c)
-    out: dict[str, str] = {}
+    out: dict[str, str | tuple[str, ...]] = {}
     for f, names in VENDORS[vendor_key].fields.items():
-        col = next((by_norm[norm(n)] for n in names if norm(n) in by_norm), None)
-        if col is not None:
-            out[f] = col
+        present = [by_norm[norm(n)] for n in names if norm(n) in by_norm]
+        if present:
+            out[f] = tuple(present) if f in SEVERAL and len(present) > 1 else present[0]
     return out

@@ -39,7 +39,7 @@ class DamagedIds(ImportFailed):
     """The id column was rewritten by a spreadsheet: nothing of the file is imported."""
 
 
-def check_mapping(mapping: dict[str, str], columns: tuple[str, ...] | list[str], path: str) -> dict[str, str]:
+def check_mapping(mapping: dict[str, str | tuple[str, ...]], columns: tuple[str, ...] | list[str], path: str) -> dict:
     """A mapping names real columns (matched as written, else ignoring case and spaces) and
     the fields a post cannot do without; returns it with the file's own column names."""
     unknown = sorted(set(mapping) - set(q.MAPPABLE_FIELDS))
@@ -53,7 +53,9 @@ def check_mapping(mapping: dict[str, str], columns: tuple[str, ...] | list[str],
     resolved: dict[str, str] = {}
     missing_cols = []
     for field, col in mapping.items():
-        if col in columns:
+        if isinstance(col, tuple):  # a listening tool's several columns, taken from the file
+            resolved[field] = col
+        elif col in columns:
             resolved[field] = col
         elif listening.norm(col) in by_norm:
             resolved[field] = by_norm[listening.norm(col)]

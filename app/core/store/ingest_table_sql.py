@@ -167,6 +167,7 @@ _KIND_WORDS = {
 #: per server, so the address itself is the id, as in a Mastodon archive).
 _URL_TWITTER = r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?:[^/]+|i/web)/status(?:es)?/([0-9]+)"
 _URL_BLUESKY = r"^https?://bsky\.app/profile/([^/]+)/post/([A-Za-z0-9]+)"
+_URL_AUTHOR = r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/([A-Za-z0-9_]+)/status"
 _URL_MASTODON = r"^https?://[^/]+/(?:@[^/]+|users/[^/]+/statuses)/([0-9]+)"
 
 
@@ -185,14 +186,24 @@ def platform_from_url(url: str) -> str:
                     WHEN regexp_matches({u}, '{_URL_MASTODON}') THEN 'mastodon' END"""
 
 
+_NETWORKS = (
+    "twitter", "bluesky", "mastodon", "facebook", "instagram", "reddit", "youtube", "tiktok",
+    "linkedin", "threads", "tumblr", "pinterest", "twitch", "vk", "weibo", "telegram",
+)  # fmt: skip
+
+
 def platform_name(expr: str) -> str:
     """A platform as exports write it (X, Twitter, SOCIALMEDIA_TWITTER, twitter.com) -> the
-    app's name; other networks keep their own name in lower case."""
+    app's name for the network; news sites, blogs and forums, which each tool names its own
+    way ("news", "Online News", ONLINENEWS), are all ``web``, so that one article exported by
+    two tools is one post."""
     v = f"lower({_blank(expr)})"
-    return f"""CASE WHEN {v} IN ('x', 'x.com') OR contains({v}, 'twitter') THEN 'twitter'
-                    WHEN contains({v}, 'bluesky') OR contains({v}, 'bsky') THEN 'bluesky'
-                    WHEN contains({v}, 'mastodon') THEN 'mastodon'
-                    ELSE regexp_replace({v}, '^socialmedia_', '') END"""
+    cases = " ".join(f"WHEN contains({v}, '{n}') THEN '{n}'" for n in _NETWORKS if n != "twitter")
+    return f"""CASE WHEN {v} IS NULL THEN NULL
+                    WHEN {v} IN ('x', 'x.com') OR contains({v}, 'twitter') THEN 'twitter'
+                    WHEN contains({v}, 'bsky') THEN 'bluesky'
+                    {cases}
+                    ELSE 'web' END"""
 
 
 def table_fields(columns: dict[str, str], text_is_html_escaped: bool = True) -> dict[str, str]:
@@ -200,20 +211,25 @@ def table_fields(columns: dict[str, str], text_is_html_escaped: bool = True) -> 
     column are unknown (NULL), or taken from the text (hashtags, mentions, links) or the
     address (id, platform) where those say it. ``_t`` is the date value (see
     :func:`stage_table`)."""
-    col = {f: quote_ident(c) for f, c in columns.items()}
+    col = {
+        f: quote_ident(c) if isinstance(c, str) else "coalesce(" + ", ".join(_blank(quote_ident(x)) for x in c) + ")"
+        for f, c in columns.items()
+    }
     text = decode_entities(_blank(col["text"])) if text_is_html_escaped else _blank(col["text"])
     url = col.get("post_url")
     rt_text = f"regexp_matches({text}, {RT_PREFIX})"
     f: dict[str, str] = {}
     id_col = f"{_blank(col['post_id'])}::VARCHAR" if "post_id" in col else "NULL::VARCHAR"
-    f["post_id"] = f"coalesce({id_col}, {id_from_url(url)})" if url else id_col
+    # a post on a site without ids of its own (a news article) is known by its address
+    f["post_id"] = f"coalesce({id_col}, {id_from_url(url)}, {_blank(url)})" if url else id_col
     from_url = platform_from_url(url) if url else "NULL"
     f["platform"] = (
         f"coalesce({platform_name(col['platform'])}, {from_url}, 'twitter')"
         if "platform" in col
         else f"coalesce({from_url}, 'twitter')"
     )
-    f["text"] = text
+    # a retweet written "RT @x: …" keeps the original's text, as in every other format
+    f["text"] = f"CASE WHEN {rt_text} THEN regexp_replace({text}, {RT_PREFIX}, '') ELSE {text} END"
     if "kind" in col:
         words = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _KIND_WORDS.items())
         f["kind"] = f"coalesce(CASE lower(trim({col['kind']})) {words} END, CASE WHEN {rt_text} THEN 'retweet' END, 'post')"
@@ -237,6 +253,9 @@ def table_fields(columns: dict[str, str], text_is_html_escaped: bool = True) -> 
     )
     ref = col.get("ref_post_id")
     f["ref_post_id"] = f"coalesce({id_from_url(ref)}, {_blank(ref)})" if ref else "NULL::VARCHAR"
+    if ref:  # the author of what it replies to or retweets, from that post's address
+        ref_author = f"nullif(regexp_extract({_blank(ref)}, '{_URL_AUTHOR}', 1), '')"
+        f["ref_author_handle"] = f"coalesce({f['ref_author_handle']}, {ref_author})"
     for field in ("author_id", "author_name", "ref_text", "lang", "post_url"):
         f[field] = f"{_blank(col[field])}::VARCHAR" if field in col else "NULL::VARCHAR"
     f["vendor_sentiment"] = "_vs_label"
