@@ -400,6 +400,8 @@ def _detect_json_inner(path: Path, text: str, compression: str, complete: bool) 
             obj = _loads(line)
         except json.JSONDecodeError:
             continue  # a damaged line: the importer counts it; keep looking
+        if not isinstance(obj, dict):
+            continue  # a line of a pretty-printed document ("…",), not a record
         parsed_any = True
         kind = _classify(obj)
         if kind == "twitter-v1-search":

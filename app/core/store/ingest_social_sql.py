@@ -22,7 +22,7 @@ OUTBOX_ITEMS = """
     SELECT row_number() OVER () AS line_no, item::VARCHAR AS line
     FROM (
         SELECT unnest(from_json(json, '{"orderedItems": ["JSON"]}').orderedItems) AS item
-        FROM read_json_objects(?, format = 'auto', compression = ?, maximum_object_size = 4294967295)
+        FROM read_json_objects(?, format = 'auto', compression = ?, maximum_object_size = 1073741824)
     )
 """
 

@@ -58,9 +58,8 @@ def html_to_text(expr: str) -> str:
     and line breaks kept as newlines, every tag dropped, entities decoded once."""
     breaks = f"regexp_replace({expr}, '(?i)<br\\s*/?>', chr(10), 'g')"
     paras = f"regexp_replace({breaks}, '(?i)</p>\\s*<p[^>]*>', chr(10) || chr(10), 'g')"
-    # an invisible span holds the cut part of a long link: the text keeps the visible part
-    hidden = f"regexp_replace({paras}, '(?i)<span class=\"invisible\">[^<]*</span>', '', 'g')"
-    tags = f"regexp_replace({hidden}, '<[^>]*>', '', 'g')"
+    # a long link is cut into visible and invisible spans: with the tags gone it is whole again
+    tags = f"regexp_replace({paras}, '<[^>]*>', '', 'g')"
     return f"trim({decode_entities(tags)})"
 
 
