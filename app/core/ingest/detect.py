@@ -523,6 +523,8 @@ def sniff_table(path: Path, text: str) -> tuple[str, tuple[str, ...], int]:
             if not rows or len(rows[0]) < 2:
                 continue
             width = len(rows[0])
+            if skip and _widest(lines[:skip], delim) >= width / 2:
+                continue  # title rows are narrow ("Report:", "Brand: …"); these are data
             body = rows[1:] or rows[:1]
             fit = sum(1 for r in body if len(r) == width) / len(body)
             score = fit * min(width, 40) - skip * 0.01
@@ -535,6 +537,13 @@ def sniff_table(path: Path, text: str) -> tuple[str, tuple[str, ...], int]:
         return ",", (first.strip(),) if first.strip() else (), 0
     _, delim, header, skip = best
     return delim, header, skip
+
+
+def _widest(lines: list[str], delim: str) -> int:
+    try:
+        return max((len(r) for r in csv.reader(io.StringIO("".join(lines)), delimiter=delim)), default=0)
+    except csv.Error:
+        return 0
 
 
 def find_header(rows: list[list[str]]) -> tuple[tuple[str, ...], int]:

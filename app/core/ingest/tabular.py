@@ -9,6 +9,7 @@ ids survived a spreadsheet.
 from __future__ import annotations
 
 import contextlib
+import re
 
 import duckdb
 
@@ -103,6 +104,10 @@ def stage(ctx: StageContext) -> None:
                 raise ImportFailed(str(ctx.path), f"a column the format needs is missing ({', '.join(missing)}).")
             mapping = {"created_at": date_col, "post_id": "id", "text": "text"}
             fields = builder()
+            # the tool's other columns may be left out of a file: they are then unknown
+            needed = set(re.findall(r'"((?:[^"]|"")+)"', " ".join(fields.values())))
+            for name in sorted(needed - set(columns)):
+                con.execute(f"ALTER TABLE {q.ROWS} ADD COLUMN {q.quote_ident(name)} VARCHAR")
         else:
             mapping = dict(listening.mapping(det.format, columns)) if det.format in listening.VENDORS else {}
             mapping.update(ctx.mapping)

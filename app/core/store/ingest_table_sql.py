@@ -62,7 +62,7 @@ def read_rows(delimiter: str, skip: int, encoding: str) -> str:
                       delim = E'{delim}', quote = '"', escape = '"', skip = {skip},
                       encoding = '{encoding}', ignore_errors = true, store_rejects = true,
                       rejects_table = '{REJECTS_TABLE}', rejects_scan = '{SCANS_TABLE}',
-                      max_line_size = 268435456, null_padding = false)
+                      max_line_size = 33554432, buffer_size = 67108864, null_padding = false)
     """
 
 
