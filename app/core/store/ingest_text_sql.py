@@ -219,18 +219,18 @@ def zoneless() -> str:
 def date_survey(table: str, value: str) -> str:
     """One row about a column of dates, for deciding how to read it: how many values, how
     many day/month-ambiguous ones and the largest first and second numbers among them, how
-    many carry no zone, and an example of each. ``value`` is an expression over ``table``
-    (a trusted temp name)."""
+    many carry no zone, and the first example of each. ``value`` is an expression over
+    ``table`` (a trusted temp name with a ``line_no`` column)."""
     parts = ", ".join(f"{expr} AS {name}" for name, expr in date_parts("_t").items())
     return f"""
         SELECT count(_t),
                count(*) FILTER (_dmy.y <> ''),
                max(TRY_CAST(_dmy.a AS INTEGER)), max(TRY_CAST(_dmy.b AS INTEGER)),
                count(*) FILTER ({zoneless()}),
-               any_value(_t) FILTER (_dmy.y <> ''),
-               any_value(_t) FILTER ({zoneless()}),
+               arg_min(_t, line_no) FILTER (_dmy.y <> '' AND _dmy.a <> _dmy.b),
+               arg_min(_t, line_no) FILTER ({zoneless()}),
                count(*) FILTER (_dmy.y <> '' AND TRY_CAST(_dmy.a AS INTEGER) > 12),
                count(*) FILTER (_dmy.y <> '' AND TRY_CAST(_dmy.b AS INTEGER) > 12),
                count(*) FILTER (_dmy.y <> '' AND _dmy.a <> _dmy.b)
-        FROM (SELECT _t, {parts} FROM (SELECT nullif(trim({value}), '') AS _t FROM {table}))
+        FROM (SELECT line_no, _t, {parts} FROM (SELECT line_no, nullif(trim({value}), '') AS _t FROM {table}))
     """
