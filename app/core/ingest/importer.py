@@ -343,17 +343,25 @@ def explain_read_error(exc: BaseException, label: str | None) -> str:
     """A DuckDB reader's error, in a PR analyst's words."""
     text = str(exc)
     low = text.lower()
-    if "unicode" in low or "utf-8" in low or "utf8" in low:
+    # the reader's error quotes the offending line: look for words in its own lines only
+    head = " ".join(line for line in low.splitlines()[:3] if not line.startswith("original line"))
+    size = re.search(r"maximum line size of (\d+) bytes exceeded\. actual size: ?(\d+)", low)
+    if size:
+        line = re.search(r"csv error on line: (\d+)", low)
+        where = f"line {line.group(1)}" if line else "a line"
+        limit, actual = (int(g) / (1 << 20) for g in size.groups())
+        return (
+            f"{where} of the file is {actual:,.0f} MB long, more than the {limit:,.0f} MB a record may "
+            "be: the file is damaged, or it is not an archive of posts."
+        )
+    if "unicode" in head or "utf-8" in head or "utf8" in head:
         return "the file is not UTF-8 text; save it as UTF-8 and import it again."
-    if any(w in low for w in ("gzip", "zlib", "inflate", "compressed", "decompress", "zstd")):
+    if any(w in head for w in ("gzip", "zlib", "inflate", "compressed", "decompress", "zstd")):
         return "the compressed file is damaged or cut short; download or copy it again."
-    if "no space left" in low or "disk is full" in low or "out of disk" in low:
+    if "no space left" in head or "disk is full" in head or "out of disk" in head:
         return "the disk (or its temporary folder) is full; free some space and import again."
-    m = re.search(r"maximum_object_size of (\d+)|max_line_size[^0-9]*(\d+)|line size of (\d+)", low)
-    if m or "maximum_object_size" in low or "max_line_size" in low:
-        limit = next((int(g) for g in (m.groups() if m else ()) if g), 0)
-        size = f"{limit / (1 << 20):.0f} MB" if limit else "the reader's limit"
-        return f"a record in the file is larger than {size}; the file is probably damaged or not an archive of posts."
+    if "maximum_object_size" in low or "max_line_size" in low or "maximum line size" in low:
+        return "a record in the file is larger than the reader's limit; the file is probably damaged or not an archive of posts."
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     what = f" as {label}" if label else ""
     return f"the file could not be read{what} ({first})."

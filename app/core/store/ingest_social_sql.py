@@ -119,10 +119,11 @@ def stage_mastodon(source: str) -> str:
                     WHEN post_id IS NULL OR post_id = '' THEN 'reject:no post id'
                     WHEN created_at IS NULL THEN 'reject:a date the app cannot read'
                END AS verdict,
+               CASE WHEN created_at IS NULL AND post_id IS NOT NULL AND post_id <> '' THEN raw_time END AS raw_value,
                * EXCLUDE (line_no, a, n, audience, boosted)
         FROM (
             SELECT line_no, a, n, audience, boosted,
-                   CASE WHEN {is_boost} THEN a.published ELSE coalesce({note}.published, a.published) END AS raw_value,
+                   CASE WHEN {is_boost} THEN a.published ELSE coalesce({note}.published, a.published) END AS raw_time,
                    {select_posts(fields)}
             FROM (
                 SELECT line_no, a, n,
@@ -230,10 +231,11 @@ def stage_bluesky(source: str) -> str:
                     WHEN created_at IS NULL THEN 'reject:a date the app cannot read'
                     WHEN text IS NULL THEN 'reject:no text'
                END AS verdict,
+               CASE WHEN created_at IS NULL AND post_id IS NOT NULL AND post_id <> '' THEN raw_time END AS raw_value,
                * EXCLUDE (line_no, line, it, p)
         FROM (
             SELECT line_no, line, it, p,
-                   CASE WHEN {repost} THEN it.reason.indexedAt ELSE {r}.createdAt END AS raw_value,
+                   CASE WHEN {repost} THEN it.reason.indexedAt ELSE {r}.createdAt END AS raw_time,
                    {select_posts(fields)}
             FROM (
                 SELECT line_no, line, it,

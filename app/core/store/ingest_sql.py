@@ -62,7 +62,7 @@ LINES = f"""
     SELECT row_number() OVER () AS line_no, line
     FROM read_csv(?, columns = {{'line': 'VARCHAR'}}, delim = '{_NO_DELIMITER}', quote = '',
                   escape = '', header = false, auto_detect = false, strict_mode = false,
-                  max_line_size = 33554432, buffer_size = 67108864, compression = ?)
+                  max_line_size = 134217728, buffer_size = 134217728, compression = ?)
 """
 
 #: One row per element of a JSON array file: ``line_no`` (the element's number), ``line``.
@@ -115,7 +115,7 @@ def _verdict(extra_skips: str = "") -> str:
             WHEN rec IS NULL THEN 'reject:not valid JSON (the line is cut off or damaged)'
             {extra_skips}
             WHEN post_id IS NULL OR post_id = '' THEN 'reject:no post id'
-            WHEN created_at IS NULL THEN 'reject:' || {_time_problem("raw_value")}
+            WHEN created_at IS NULL THEN 'reject:' || {_time_problem("raw_time")}
             WHEN text IS NULL THEN 'reject:no text'
         END
     """
@@ -270,9 +270,9 @@ def stage_v1(source: str) -> str:
                           rec.warning, rec.event, rec.friends) IS NOT NULL
                 THEN 'skip:other stream messages'
         ''')
-    } AS verdict, * EXCLUDE (line_no, line, rec, is_rt)
+    } AS verdict, CASE WHEN created_at IS NULL AND post_id IS NOT NULL AND post_id <> '' THEN raw_time END AS raw_value, * EXCLUDE (line_no, line, rec, is_rt)
         FROM (
-            SELECT line_no, line, rec, is_rt, rec.created_at AS raw_value, {select_posts(_v1_fields())}
+            SELECT line_no, line, rec, is_rt, rec.created_at AS raw_time, {select_posts(_v1_fields())}
             FROM (
                 SELECT line_no, line, rec,
                        coalesce(rec.retweeted_status.id_str, rec.retweeted_status.id) IS NOT NULL AS is_rt
@@ -336,9 +336,9 @@ def stage_x_archive(source: str) -> str:
         "urls": _pluck("rec.entities.urls", "expanded_url"),
     }
     return f"""
-        SELECT line_no, {_verdict()} AS verdict, * EXCLUDE (line_no, line, rec)
+        SELECT line_no, {_verdict()} AS verdict, CASE WHEN created_at IS NULL AND post_id IS NOT NULL AND post_id <> '' THEN raw_time END AS raw_value, * EXCLUDE (line_no, line, rec)
         FROM (
-            SELECT line_no, line, rec, rec.created_at AS raw_value, {select_posts(fields)}
+            SELECT line_no, line, rec, rec.created_at AS raw_time, {select_posts(fields)}
             FROM (
                 SELECT line_no, line,
                        try(from_json(coalesce(json_extract(line, '$.tweet'), line::JSON),
@@ -506,11 +506,12 @@ def stage_v2(lines_table: str) -> str:
         )
         SELECT line_no,
                CASE WHEN post_id IS NULL OR post_id = '' THEN 'reject:no post id'
-                    WHEN created_at IS NULL THEN 'reject:' || {_time_problem("raw_value")}
+                    WHEN created_at IS NULL THEN 'reject:' || {_time_problem("raw_time")}
                     WHEN text IS NULL THEN 'reject:no text' END AS verdict,
+               CASE WHEN created_at IS NULL AND post_id IS NOT NULL AND post_id <> '' THEN raw_time END AS raw_value,
                * EXCLUDE (line_no)
         FROM (
-            SELECT t.line_no, {tw}.created_at AS raw_value, {select_posts(fields)}
+            SELECT t.line_no, {tw}.created_at AS raw_time, {select_posts(fields)}
             FROM keyed t
             LEFT JOIN refs ref ON ref.line_no = t.line_no AND ref.id = t.ref_id
             LEFT JOIN users au ON au.line_no = t.line_no AND au.id = {tw}.author_id
@@ -547,7 +548,7 @@ def reject_implausible_dates(stage_table: str) -> str:
     return f"""
         UPDATE {stage_table}
         SET verdict = 'reject:a date before 2006 or after the import (the date is damaged or a placeholder)',
-            raw_value = coalesce(raw_value, strftime(created_at, '%Y-%m-%d %H:%M:%S'))
+            raw_value = coalesce(raw_time, strftime(created_at, '%Y-%m-%d %H:%M:%S'))
         WHERE verdict IS NULL
           AND (created_at < TIMESTAMP '{EARLIEST_PLAUSIBLE}' OR created_at > ?::TIMESTAMP)
     """

@@ -370,6 +370,7 @@ def stage_table(
                END AS verdict,
                CASE WHEN created_at IS NULL THEN _t
                     WHEN _label_problem IS NOT NULL THEN _label_raw END AS raw_value,
+               _t AS raw_time,
                * EXCLUDE (line_no, _why, _t, _label_problem, _label_raw)
         FROM (
             SELECT line_no, {select_posts({**fields, "created_at": "_created"})}, human_label, _label_problem, _label_raw,
