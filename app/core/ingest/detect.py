@@ -315,6 +315,7 @@ _KEY_HINTS = (
     ('"orderedItems"', "mastodon-outbox"),
     ('"preferredUsername"', "mastodon-actor"),
     ('"statuses"', "twitter-v1-search"),
+    ('"search_metadata"', "twitter-v1-search"),
     ('"includes"', "twitter-v2"),
     ('"data"', "twitter-v2"),
     ('"id_str"', "twitter-v1"),
@@ -418,10 +419,17 @@ def _detect_json_inner(path: Path, text: str, compression: str, complete: bool) 
         obj = _raw_decode(text)
         kind = _classify(obj)
     except json.JSONDecodeError as exc:
-        kind = next((k for key, k in _KEY_HINTS if key in text), None)
-        if kind is None or complete:
-            where = f" (line {exc.lineno}, column {exc.colno})" if complete else ""
+        if complete:
+            where = f" (line {exc.lineno}, column {exc.colno})"
             raise ImportFailed(str(path), f"the file starts like JSON but is not valid JSON{where}.") from None
+        # a document larger than the head: its keys tell what it is
+        kind = next((k for key, k in _KEY_HINTS if key in text), None)
+        if kind is None:
+            raise ImportFailed(
+                str(path),
+                "not a format this app reads (it looks like a large JSON document, but its first "
+                f"{HEAD_BYTES >> 20} MB hold no posts from Twitter, X, Mastodon or Bluesky).",
+            ) from None
     layout = "search" if kind == "twitter-v1-search" else "document"
     return _result(path, kind, layout, compression)
 

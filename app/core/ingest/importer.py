@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from app.core.errors import ImportFailed, NeedsChoice, NeedsColumnMapping
-from app.core.ingest import bluesky, mastodon, tabular, twitter_v1, twitter_v2, x_archive
+from app.core.ingest import bluesky, listening, mastodon, tabular, twitter_v1, twitter_v2, x_archive
 from app.core.ingest.detect import FORMATS, TWEETS_JS, Detected, check_readable, detect
 from app.core.ingest.options import ImportOptions
 from app.core.ingest.sources import import_folder
@@ -202,7 +202,7 @@ def import_file(
     report = FileReport(path=str(path))
     hasher: _Hasher | None = None
     try:
-        det = detect(path, forced=fmt, has_mapping=bool(mapping), sheet=options.sheet)
+        det, mapping = _detect_with_mapping(path, fmt, mapping or {}, options)
         report.format, report.format_label = det.format, det.label
         hasher = _Hasher(path)
         hasher.start()
@@ -227,6 +227,28 @@ def import_file(
         report.added = report.already_in_workspace = report.duplicates_in_file = report.conflicts = 0
         report.import_id = None
     return report
+
+
+def _detect_with_mapping(
+    path: Path, fmt: str | None, mapping: dict[str, str], options: ImportOptions
+) -> tuple[Detected, dict[str, str]]:
+    """The file's format, and the part of the user's mapping that is about it: in a batch,
+    ``--map`` options name one file's columns, and a file the app knows (a listening tool's
+    export, twitwi's CSV) whose columns they are not keeps its own mapping."""
+    if not mapping:
+        return detect(path, forced=fmt, sheet=options.sheet), {}
+    try:
+        known = detect(path, forced=fmt, sheet=options.sheet)
+    except NeedsColumnMapping:
+        known = None
+    if known is not None and known.format != "csv-mapped":
+        if not known.is_table:
+            return known, {}
+        mine = {f: c for f, c in mapping.items() if c in known.columns}
+        if len(mine) < len(mapping):
+            # another file's columns: keep the format's own mapping, with what fits on top
+            return known, mine if known.format in listening.VENDORS else {}
+    return detect(path, forced=fmt, has_mapping=True, sheet=options.sheet), mapping
 
 
 def _import(
