@@ -134,7 +134,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
     "quote_count": ("quotes", "quote_count", "quote_tweets"),
     "hashtags": ("hashtags", "hashtag", "tags"),
     "mentions": ("mentions", "user_mentions", "mentioned_names", "mentioned_users"),
-    "urls": ("urls", "links", "expanded_urls", "link"),
+    "urls": ("urls", "links", "expanded_urls", "link_urls"),
     "ref_post_id": (
         "ref_post_id",
         "in_reply_to_status_id",
@@ -159,8 +159,17 @@ _EXACT: dict[str, tuple[str, ...]] = {
     ),
     "ref_text": ("ref_text", "quoted_text", "quoted_status_text"),
     "platform": ("platform", "network", "social_network", "site", "source_network"),
-    "post_url": ("url", "post_url", "permalink", "link_to_post", "tweet_url", "status_url"),
-    "human_label": ("human_label", "label", "my_label", "manual_sentiment", "airline_sentiment", "sentiment_label"),
+    # a single "Link" or "URL" column of an export is the post's own address
+    "post_url": ("url", "post_url", "permalink", "link", "post_link", "link_to_post", "tweet_url", "status_url"),
+    "human_label": (
+        "human_label",
+        "label",
+        "my_label",
+        "manual_sentiment",
+        "airline_sentiment",
+        "sentiment_label",
+        "manual_label",
+    ),
     "vendor_reach": ("reach", "impressions", "potential_reach"),
 }
 
