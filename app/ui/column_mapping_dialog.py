@@ -57,10 +57,10 @@ def read_preview(path: Path, limit: int = 20, sheet: str | None = None) -> tuple
     return read_table_preview(Path(path), sheet=sheet, limit=limit)
 
 
-def plain_label(text: str = "") -> QLabel:
+def plain_label(text: str = "", wrap: bool = True) -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
+    label.setWordWrap(wrap)
     return label
 
 
@@ -140,7 +140,7 @@ class ColumnMappingDialog(QDialog):
                 combo.setCurrentIndex(combo.findData(guess[field]))
             combo.currentIndexChanged.connect(self._update)
             needed = field in REQUIRED or field == "post_url"
-            label = plain_label(FIELD_NAMES.get(field, field) + (" *" if needed else ""))
+            label = plain_label(FIELD_NAMES.get(field, field) + (" *" if needed else ""), wrap=False)
             form.addRow(label, combo)
             self.combos[field] = combo
         scroll = QScrollArea()
@@ -151,8 +151,8 @@ class ColumnMappingDialog(QDialog):
         times_form = QFormLayout(times)
         self.zone_combo = zone_combo(default_zone)
         self.order_combo = order_combo()
-        times_form.addRow(plain_label("Times written without a zone are in"), self.zone_combo)
-        times_form.addRow(plain_label("Dates like 03/04/2015"), self.order_combo)
+        times_form.addRow(plain_label("Times written without a zone are in", wrap=False), self.zone_combo)
+        times_form.addRow(plain_label("Dates like 03/04/2015", wrap=False), self.order_combo)
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.preview)
@@ -256,7 +256,13 @@ class ReadingQuestionDialog(QDialog):
             if example:
                 form.addRow(plain_label("For example"), plain_label(f"“{example}”"))
             self.zone_combo = zone_combo(default_zone)
-            form.addRow(plain_label("These times are in"), self.zone_combo)
+            form.addRow(plain_label("These times are in", wrap=False), self.zone_combo)
+            layout.addWidget(
+                plain_label(
+                    "Exports write times in the zone chosen when exporting (often the zone of the "
+                    "account that exported them). The timeline shows them in the workspace's zone."
+                )
+            )
         elif kind == "date_order":
             if example:
                 form.addRow(plain_label("For example"), plain_label(f"“{example}”"))

@@ -215,7 +215,9 @@ def table_fields(columns: dict[str, str], text_is_html_escaped: bool = True) -> 
         f: quote_ident(c) if isinstance(c, str) else "coalesce(" + ", ".join(_blank(quote_ident(x)) for x in c) + ")"
         for f, c in columns.items()
     }
-    text = decode_entities(_blank(col["text"])) if text_is_html_escaped else _blank(col["text"])
+    # the decoded text is computed once per row (see stage_table) and used by name below
+    source_text = decode_entities(_blank(col["text"])) if text_is_html_escaped else _blank(col["text"])
+    text = "_text"
     url = col.get("post_url")
     rt_text = f"regexp_matches({text}, {RT_PREFIX})"
     f: dict[str, str] = {}
@@ -259,6 +261,7 @@ def table_fields(columns: dict[str, str], text_is_html_escaped: bool = True) -> 
     for field in ("author_id", "author_name", "ref_text", "lang", "post_url"):
         f[field] = f"{_blank(col[field])}::VARCHAR" if field in col else "NULL::VARCHAR"
     f["vendor_sentiment"] = "_vs_label"
+    f["_text"] = source_text
     return f
 
 
@@ -360,6 +363,8 @@ def stage_table(
     if vendor_sentiment:
         joins += f" LEFT JOIN {VENDOR_SENTIMENT_MAP} vs ON vs.raw = trim(r.{quote_ident(vendor_sentiment)})"
     parts = ", ".join(f"{expr} AS {name}" for name, expr in date_parts("_t").items())
+    fields = dict(fields)
+    text_once = fields.pop("_text", "NULL::VARCHAR")
     return f"""
         CREATE TEMP TABLE {stage} AS
         SELECT line_no,
@@ -378,7 +383,7 @@ def stage_table(
             FROM (
                 SELECT *, {parsed_time(dayfirst)} AS _created
                 FROM (
-                    SELECT r.*, {label}, {_vs_select(vendor_sentiment)}, _t, {parts}
+                    SELECT r.*, {label}, {_vs_select(vendor_sentiment)}, _t, {parts}, {text_once} AS _text
                     FROM (SELECT *, nullif(trim({date_value}), '') AS _t FROM {ROWS}) r {joins}
                 )
             )

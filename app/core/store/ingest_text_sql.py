@@ -116,16 +116,29 @@ _MONTHS = "['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','d
 SERIAL_MIN, SERIAL_MAX = 20000, 80000
 
 
+#: Cheap tests of a value's first characters that say which forms it may have, so that each
+#: row runs only the patterns that can match it.
+_GUARDS = {
+    "_ymd": r"^\d{4}[-/.]",
+    "_dmy": r"^\d{1,2}[-/.]\d",
+    "_ndmy": r"^(?:[A-Za-z]+,?\s+)?\d{1,2}[ -][A-Za-z]",
+    "_nmdy": r"^[A-Za-z]",
+    "_tw": r"^[A-Za-z]{3} [A-Za-z]{3} ",
+}
+
+
 def date_parts(value: str) -> dict[str, str]:
     """The struct columns a date value splits into, one per form (computed once per row)."""
-    return {
+    parts = {
         "_ymd": f"regexp_extract({value}, {_literal(P_YMD)}, {['y', 'mo', 'd', *_CLOCK_NAMES]})",
         "_dmy": f"regexp_extract({value}, {_literal(P_DMY)}, {['a', 'b', 'y', *_CLOCK_NAMES]})",
         "_ndmy": f"regexp_extract({value}, {_literal(P_NAMED_DMY)}, {['d', 'mon', 'y', *_CLOCK_NAMES]})",
         "_nmdy": f"regexp_extract({value}, {_literal(P_NAMED_MDY)}, {['mon', 'd', 'y', *_CLOCK_NAMES]})",
         "_tw": f"regexp_extract({value}, {_literal(P_TWITTER)}, ['mon', 'd', 'H', 'Mi', 'S', 'f', 'ap', 'tz', 'y'])",
-        "_num": f"CASE WHEN regexp_matches({value}, {_literal(P_NUMBER)}) THEN TRY_CAST({value} AS DOUBLE) END",
     }
+    out = {name: f"CASE WHEN regexp_matches({value}, {_literal(_GUARDS[name])}) THEN {expr} END" for name, expr in parts.items()}
+    out["_num"] = f"CASE WHEN regexp_matches({value}, {_literal(P_NUMBER)}) THEN TRY_CAST({value} AS DOUBLE) END"
+    return out
 
 
 def _int(expr: str) -> str:
@@ -181,11 +194,11 @@ def parsed_time(dayfirst: bool | None) -> str:
         "::TIMESTAMP"
     )
     return f"""CASE
-        WHEN _ymd.y <> '' THEN {_in_zone(_local(_int("_ymd.y"), _int("_ymd.mo"), _int("_ymd.d"), "_ymd"), "_ymd.tz")}
-        WHEN _dmy.y <> '' THEN {_in_zone(_local(_year("_dmy.y"), _int(month), _int(day), "_dmy"), "_dmy.tz")}
-        WHEN _ndmy.y <> '' THEN {_in_zone(_local(_int("_ndmy.y"), _month("_ndmy.mon"), _int("_ndmy.d"), "_ndmy"), "_ndmy.tz")}
-        WHEN _nmdy.y <> '' THEN {_in_zone(_local(_int("_nmdy.y"), _month("_nmdy.mon"), _int("_nmdy.d"), "_nmdy"), "_nmdy.tz")}
-        WHEN _tw.y <> '' THEN {_in_zone(_local(_int("_tw.y"), _month("_tw.mon"), _int("_tw.d"), "_tw"), "_tw.tz")}
+        WHEN coalesce(_ymd.y, '') <> '' THEN {_in_zone(_local(_int("_ymd.y"), _int("_ymd.mo"), _int("_ymd.d"), "_ymd"), "_ymd.tz")}
+        WHEN coalesce(_dmy.y, '') <> '' THEN {_in_zone(_local(_year("_dmy.y"), _int(month), _int(day), "_dmy"), "_dmy.tz")}
+        WHEN coalesce(_ndmy.y, '') <> '' THEN {_in_zone(_local(_int("_ndmy.y"), _month("_ndmy.mon"), _int("_ndmy.d"), "_ndmy"), "_ndmy.tz")}
+        WHEN coalesce(_nmdy.y, '') <> '' THEN {_in_zone(_local(_int("_nmdy.y"), _month("_nmdy.mon"), _int("_nmdy.d"), "_nmdy"), "_nmdy.tz")}
+        WHEN coalesce(_tw.y, '') <> '' THEN {_in_zone(_local(_int("_tw.y"), _month("_tw.mon"), _int("_tw.d"), "_tw"), "_tw.tz")}
         WHEN _num BETWEEN {SERIAL_MIN} AND {SERIAL_MAX} THEN {serial}
         WHEN _num >= 100000000000 THEN try(to_timestamp(_num / 1000))::TIMESTAMP
         WHEN _num >= 100000000 THEN try(to_timestamp(_num))::TIMESTAMP
