@@ -215,3 +215,34 @@ def test_folder_of_mixed_exports(workspace, fixtures_dir, helpers, tmp_path):
     # Sprinklr's zone-less times were read as London time (UTC in March before the change)
     sprinklr = next(r for r in reports if r.format == "listening-sprinklr")
     assert sprinklr.timezone == "Europe/London"
+
+
+def test_bluesky_repository_export(workspace, fixtures_dir, helpers):
+    """repo.car, as Settings > Export my data writes it: posts, a reply, a quote with an
+    image, a repost; the like and the profile are not posts."""
+    report = helpers.import_one(workspace, fixtures_dir / "bluesky-repo" / "repo.car")
+    assert report.error is None, report.error
+    assert (report.format, report.read, report.added) == ("bluesky", 4, 4) and report.counts_add_up()
+    assert report.skipped == {"other records of the repository (likes, follows, profile)": 2}
+    did = "did:plc:skyward7air3support5x"
+    posts = helpers.posts_by_id(workspace)
+    first = posts[f"at://{did}/app.bsky.feed.post/3kng2pxq6vk2a"]
+    assert first["created_at"] == datetime(2023, 3, 14, 9, 20, 11, 123000)
+    assert first["author_id"] == did and first["author_followers"] is None
+    assert first["hashtags"] == ["SkywardDown"] and first["urls"] == ["https://status.skyward.example"]
+    assert first["text"].endswith("Updates here & on status.skyward.example #SkywardDown")
+    reply = posts[f"at://{did}/app.bsky.feed.post/3kng2qa4c3s2b"]
+    assert reply["kind"] == "reply" and reply["ref_post_id"].endswith("/3kng2nzz7ab2x")
+    quote = posts[f"at://{did}/app.bsky.feed.post/3kng3bq7aa22c"]
+    assert quote["kind"] == "quote" and quote["ref_post_id"].endswith("/3kng2zzzqq52d")
+    repost = posts[f"at://{did}/app.bsky.feed.repost/3kng2tt2bd32e"]
+    assert repost["kind"] == "retweet" and repost["created_at"] == datetime(2023, 3, 14, 9, 35, 16)
+    assert repost["ref_post_id"] == "at://did:plc:jdoe4travels2example9/app.bsky.feed.post/3kng2nzz7ab2x"
+
+
+def test_a_damaged_repository_is_refused_in_words(workspace, fixtures_dir, helpers, tmp_path):
+    data = (fixtures_dir / "bluesky-repo" / "repo.car").read_bytes()
+    path = tmp_path / "repo.car"
+    path.write_bytes(data[: len(data) - 200])
+    report = helpers.import_one(workspace, path)
+    assert report.error and "damaged" in report.error and ".car" in report.error

@@ -33,7 +33,7 @@ FORMATS: dict[str, str] = {
     "twitter-v2": "Twitter API v2 (twarc2)",
     "x-archive": "X (Twitter) account archive",
     "mastodon": "Mastodon account archive",
-    "bluesky": "Bluesky posts (twitwi / minet)",
+    "bluesky": "Bluesky posts (twitwi / minet, or a repository export)",
     "csv-twarc": "CSV from twarc-csv",
     "csv-twitwi": "CSV from twitwi / minet",
     **{key: vendor.label for key, vendor in listening.VENDORS.items()},
@@ -92,7 +92,7 @@ _COMPRESSION_NAMES = {"gzip": ".gz", "xz": ".xz", "bz2": ".bz2", "zstd": ".zst"}
 @dataclass(frozen=True)
 class Detected:
     format: str
-    #: lines | array | document | search | table | x-js | x-zip | mastodon | xlsx
+    #: lines | array | document | search | table | x-js | x-zip | mastodon | xlsx | car
     layout: str
     #: 'none', 'gzip', 'xz', 'bz2' or 'zstd'
     compression: str
@@ -171,6 +171,10 @@ def detect(
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         found = _detect_old_workbook(path, sheet)
         return _detect_table(path, found, forced, has_mapping)
+    from app.core.ingest.bluesky import looks_like_car
+
+    if looks_like_car(raw):
+        return _forced_or(path, forced, Detected("bluesky", "car", "none"))
     compression = next((name for magic, name in COMPRESSIONS.items() if raw.startswith(magic)), "none")
     if compression != "none":
         raw = read_decompressed_head(path, compression)

@@ -348,7 +348,7 @@ def _fill_counts(report: FileReport, counts: list[tuple]) -> None:
         if verdict and verdict.startswith("reject:"):
             rejections.append(Rejection(verdict[7:], n, tuple(lines), tuple(values) if has_values else ()))
     report.rejections = sorted(rejections, key=lambda r: -r.count)
-    report.skipped = {v[5:]: n for v, n, *_ in counts if v and v.startswith("skip:")}
+    report.skipped = {**report.skipped, **{v[5:]: n for v, n, *_ in counts if v and v.startswith("skip:")}}
     report.rejected = sum(r.count for r in report.rejections)
     report.read = sum(n for v, n, *_ in counts if v is None or v.startswith("reject:"))
 
