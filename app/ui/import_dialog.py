@@ -608,6 +608,12 @@ class ImportDialog(QDialog):
         return text + "."
 
 
+def import_file_filter() -> str:
+    """The file chooser's filter: every kind of file the importer reads, then all files."""
+    patterns = " ".join(f"*{suffix}" for suffix in FOLDER_SUFFIXES)
+    return f"Archives and exports ({patterns});;All files (*)"
+
+
 def _note(report: FileReport) -> str:
     notes = []
     if report.seen_before and not report.added:
