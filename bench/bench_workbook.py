@@ -96,7 +96,9 @@ def main() -> None:
         path = Path(tmp) / "mentions.xlsx"
         t = time.perf_counter()
         make_workbook(path, args.rows)
-        print(f"workbook: {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB, written in {time.perf_counter() - t:.1f} s")
+        print(
+            f"workbook: {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB, written in {time.perf_counter() - t:.1f} s"
+        )
         print(f"load average: {os.getloadavg()[0]:.1f}")
         times: dict[str, list[float]] = {"calamine": [], "openpyxl": []}
         for _ in range(args.runs):
@@ -106,7 +108,9 @@ def main() -> None:
                 times[name].append(time.perf_counter() - t)
         med = {k: statistics.median(v) for k, v in times.items()}
         for k, v in med.items():
-            print(f"{k:9s} read all {cells:,} cells: median {v:.2f} s  (runs: {', '.join(f'{x:.2f}' for x in times[k])})")
+            print(
+                f"{k:9s} read all {cells:,} cells: median {v:.2f} s  (runs: {', '.join(f'{x:.2f}' for x in times[k])})"
+            )
         print(f"openpyxl / calamine: {med['openpyxl'] / med['calamine']:.1f} x")
 
         from app.core.ingest import import_paths
@@ -122,7 +126,9 @@ def main() -> None:
         ws.close()
         if report.error:
             print("import failed:", report.error)
-        print(f"import with the app: {report.added:,} posts in {took:.2f} s ({took / med['calamine']:.1f} x calamine's read)")
+        print(
+            f"import with the app: {report.added:,} posts in {took:.2f} s ({took / med['calamine']:.1f} x calamine's read)"
+        )
     print(f"installed size: python_calamine {dir_size('python_calamine') / 1e6:.1f} MB, "
           f"openpyxl + et_xmlfile {dir_size('openpyxl', 'et_xmlfile') / 1e6:.1f} MB")  # fmt: skip
 

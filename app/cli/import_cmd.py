@@ -72,7 +72,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         with Workspace.open(ws_path, create=True) as ws:
             reports = run_with_progress(
-                lambda: import_paths(ws, args.paths, progress, fmt=fmt, mapping=mapping or None, options=options),
+                lambda: import_paths(
+                    ws, args.paths, progress, fmt=fmt, mapping=mapping or None, options=options
+                ),
                 progress,
             )
             kept = any(r.import_id for r in reports)

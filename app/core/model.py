@@ -16,7 +16,12 @@ class Rejection:
     values: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
-        return {"reason": self.reason, "count": self.count, "lines": list(self.lines), "values": list(self.values)}
+        return {
+            "reason": self.reason,
+            "count": self.count,
+            "lines": list(self.lines),
+            "values": list(self.values),
+        }
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,9 @@ class ColumnMappingDialog(QDialog):
 
     def options(self) -> ImportOptions:
         """How to read the times: the zone and the order of day and month."""
-        return ImportOptions(timezone=self.zone_combo.currentText().strip() or None, dayfirst=self.order_combo.currentData())
+        return ImportOptions(
+            timezone=self.zone_combo.currentText().strip() or None, dayfirst=self.order_combo.currentData()
+        )
 
     def missing(self) -> list[str]:
         chosen = self.mapping()
@@ -241,9 +243,11 @@ class ReadingQuestionDialog(QDialog):
         self.path, self.kind = Path(path), kind
         self.known = known or ImportOptions()
         self.setWindowTitle(
-            {"timezone": "Which time zone?", "date_order": "Day or month first?", "sheet": "Which sheet?"}.get(
-                kind, "A question about the file"
-            )
+            {
+                "timezone": "Which time zone?",
+                "date_order": "Day or month first?",
+                "sheet": "Which sheet?",
+            }.get(kind, "A question about the file")
         )
         self.resize(620, 260)
         layout = QVBoxLayout(self)

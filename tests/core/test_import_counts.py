@@ -15,10 +15,18 @@ SKIP = {"README.md", "LICENSE", "LICENSE.txt", "empty.json", "tweet-export.jsonl
 ALL = sorted(
     p.relative_to(FIXTURES).as_posix()
     for p in FIXTURES.rglob("*")
-    if p.is_file() and p.name not in SKIP and p.suffix != ".py" and p.name not in ("actor.json", "likes.json", "bookmarks.json")
+    if p.is_file()
+    and p.name not in SKIP
+    and p.suffix != ".py"
+    and p.name not in ("actor.json", "likes.json", "bookmarks.json")
 )
 MAPPINGS = {
-    "airline/Tweets.csv": {"tweet_id": "post_id", "tweet_created": "created_at", "text": "text", "airline_sentiment": "human_label"},
+    "airline/Tweets.csv": {
+        "tweet_id": "post_id",
+        "tweet_created": "created_at",
+        "text": "text",
+        "airline_sentiment": "human_label",
+    },
 }
 
 

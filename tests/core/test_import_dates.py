@@ -76,7 +76,9 @@ def test_an_ambiguous_column_asks_and_the_answer_is_used(workspace, helpers, tmp
     assert asked.needs.kind == "date_order" and asked.needs.example == "03/04/2015 10:00"
     assert "--dayfirst" in asked.error and "--monthfirst" in asked.error and "03/04/2015 10:00" in asked.error
     assert workspace.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 0
-    report = helpers.import_one(workspace, path, mapping=MAPPING, options=ImportOptions(timezone="UTC", dayfirst=False))
+    report = helpers.import_one(
+        workspace, path, mapping=MAPPING, options=ImportOptions(timezone="UTC", dayfirst=False)
+    )
     assert report.error is None
     assert created(workspace) == [datetime(2015, 3, 4, 10), datetime(2015, 5, 6, 10)]
 
@@ -96,13 +98,17 @@ def test_zoneless_times_need_a_zone(workspace, helpers, tmp_path):
     assert asked.needs.kind == "timezone" and "2015-02-24 11:35:52" in asked.error
     # dates across a daylight-saving change, in the zone given
     path = table(tmp_path, ["2023-03-25 12:00:00", "2023-03-27 12:00:00"], "dst.csv")
-    report = helpers.import_one(workspace, path, mapping=MAPPING, options=ImportOptions(timezone="Europe/Paris"))
+    report = helpers.import_one(
+        workspace, path, mapping=MAPPING, options=ImportOptions(timezone="Europe/Paris")
+    )
     assert report.timezone == "Europe/Paris"
     assert created(workspace) == [datetime(2023, 3, 25, 11), datetime(2023, 3, 27, 10)]
     assert "read as Europe/Paris time" in report.summary()
 
 
-@pytest.mark.parametrize("value", ["2015-02-24 11:35:52 +9999", "2015-02-24T11:35:52+99:99", "Tue Feb 24 11:35:52 +1500 2015"])
+@pytest.mark.parametrize(
+    "value", ["2015-02-24 11:35:52 +9999", "2015-02-24T11:35:52+99:99", "Tue Feb 24 11:35:52 +1500 2015"]
+)
 def test_an_offset_no_place_has_is_refused(workspace, helpers, tmp_path, value):
     report = helpers.import_one(workspace, table(tmp_path, [value, "2015-02-24T11:00:00Z"]), mapping=MAPPING)
     (rej,) = report.rejections

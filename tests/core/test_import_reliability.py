@@ -38,7 +38,9 @@ def test_a_fifo_is_refused_at_once_and_never_opened(workspace, helpers, tmp_path
     assert "named pipe" in done["report"].error
     assert [e.problem for e in check_inputs([fifo])] == [done["report"].error]
     # in a folder, a FIFO is passed over
-    (tmp_path / "good.jsonl").write_bytes((helpers.ROOT / "tests/fixtures/twarc-csv/two_tweets.jsonl").read_bytes())
+    (tmp_path / "good.jsonl").write_bytes(
+        (helpers.ROOT / "tests/fixtures/twarc-csv/two_tweets.jsonl").read_bytes()
+    )
     reports = import_paths(workspace, [tmp_path])
     assert [Path(r.path).name for r in reports] == ["good.jsonl"]
 
@@ -176,7 +178,10 @@ def test_not_a_format_says_what_it_looks_like(workspace, helpers, tmp_path):
         else:
             path.write_bytes(data)
         report = helpers.import_one(workspace, path)
-        assert report.error and report.error.startswith("not a format this app reads (it looks like"), (name, report.error)
+        assert report.error and report.error.startswith("not a format this app reads (it looks like"), (
+            name,
+            report.error,
+        )
     assert "PDF" in helpers.import_one(workspace, tmp_path / "report.pdf").error
     assert "web page" in helpers.import_one(workspace, tmp_path / "notes.html").error
     assert "PowerPoint" in helpers.import_one(workspace, tmp_path / "slides.zip").error
@@ -198,7 +203,9 @@ def test_no_temporary_folder_is_left_behind(workspace, fixtures_dir, x_archive, 
 
 def test_folders_of_a_killed_import_are_removed_at_the_next(workspace, fixtures_dir, helpers, tmp_path):
     # a process that is gone: its pid no longer exists
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     pid = int(gone.stdout)
     stale = Path(tempfile.gettempdir()) / f"{PREFIX}{pid}-abc123"
     stale.mkdir()
@@ -219,7 +226,9 @@ def tiny_tmp(tmp_path, monkeypatch):
     """A temporary folder with 256 KB of room (a tmpfs; needs root, as CI runs)."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip("cannot mount a small tmpfs here (not root)")
     monkeypatch.setattr(tempfile, "tempdir", str(mount))
@@ -233,7 +242,11 @@ def tiny_tmp(tmp_path, monkeypatch):
 def test_a_full_temporary_folder_is_said_as_such(workspace, x_archive, helpers, tmp_path, tiny_tmp):
     big = tmp_path / "big.zip"
     tweets = json.loads(x_archive.tweets.read_text(encoding="utf-8").split("=", 1)[1])
-    many = [{"tweet": {**t["tweet"], "id_str": str(10**17 + i), "id": str(10**17 + i)}} for i in range(2000) for t in tweets[:1]]
+    many = [
+        {"tweet": {**t["tweet"], "id_str": str(10**17 + i), "id": str(10**17 + i)}}
+        for i in range(2000)
+        for t in tweets[:1]
+    ]
     with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("data/tweets.js", helpers.x_js("tweets", 0, many))
         zf.writestr("data/account.js", helpers.account_js())

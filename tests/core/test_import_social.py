@@ -125,14 +125,20 @@ def test_bluesky_posts(workspace, fixtures_dir, helpers):
     assert p["kind"] == "quote"  # recordWithMedia embedding another post
     assert p["ref_post_id"] == first["record"]["embed"]["record"]["record"]["uri"]
     assert p["hashtags"] == ["HCERES", "ESR"] or sorted(p["hashtags"]) == ["ESR", "HCERES"]
-    assert p["post_url"] == f"https://bsky.app/profile/{first['author']['handle']}/post/{first['uri'].rsplit('/', 1)[1]}"
+    assert (
+        p["post_url"]
+        == f"https://bsky.app/profile/{first['author']['handle']}/post/{first['uri'].rsplit('/', 1)[1]}"
+    )
     assert p["like_count"] == first["likeCount"] and p["retweet_count"] == first["repostCount"]
     # reposts, as feed items: by the reposter, at the repost's time, pointing to the post
     reposts = [it for it in items if it.get("reason", {}).get("$type") == "app.bsky.feed.defs#reasonRepost"]
     assert reposts
     for it in reposts:
         rp = next(
-            q for q in posts.values() if q["kind"] == "retweet" and q["author_id"] == it["reason"]["by"]["did"]
+            q
+            for q in posts.values()
+            if q["kind"] == "retweet"
+            and q["author_id"] == it["reason"]["by"]["did"]
             and q["ref_post_id"] == it["post"]["uri"]
         )
         assert rp["created_at"] == _iso(it["reason"]["indexedAt"])
@@ -169,7 +175,12 @@ def test_listening_exports(workspace, fixtures_dir, helpers, name):
         if pid not in posts:
             continue  # not every tool's export holds every post
         p = posts[pid]
-        assert (p["platform"], p["author_handle"], p["vendor_sentiment"], p["kind"]) == ("twitter", handle, sentiment, kind)
+        assert (p["platform"], p["author_handle"], p["vendor_sentiment"], p["kind"]) == (
+            "twitter",
+            handle,
+            sentiment,
+            kind,
+        )
         assert p["created_at"].replace(second=0) in (datetime(2023, 3, 14, 9, 15), datetime(2023, 3, 14, 10, 6),
                                                      datetime(2023, 3, 14, 13, 19))  # fmt: skip
         assert p["post_url"] and pid in p["post_url"]
@@ -178,7 +189,10 @@ def test_listening_exports(workspace, fixtures_dir, helpers, name):
     # a news article is known by its address; a retweet keeps the original's text
     for p in posts.values():
         if p["platform"] == "web":
-            assert p["post_id"] == "https://www.travelweekly.example/news/skyward-outage" and p["author_followers"] is None
+            assert (
+                p["post_id"] == "https://www.travelweekly.example/news/skyward-outage"
+                and p["author_followers"] is None
+            )
         if p["kind"] == "retweet":
             assert p["ref_author_handle"] == "jdoe_travels" and not p["text"].startswith("RT @")
     # the tool's sentiment beside VADER: unrated or "mixed" is unknown, not neutral
@@ -189,7 +203,9 @@ def test_listening_exports(workspace, fixtures_dir, helpers, name):
 
 def test_listening_exports_of_one_incident_are_one_set_of_posts(workspace, fixtures_dir, helpers):
     reports = import_paths(workspace, [fixtures_dir / "listening"], options=ImportOptions(timezone="UTC"))
-    assert len(reports) == len(LISTENING) and all(r.error is None for r in reports), [r.error for r in reports]
+    assert len(reports) == len(LISTENING) and all(r.error is None for r in reports), [
+        r.error for r in reports
+    ]
     assert all(r.counts_add_up() for r in reports)
     total = workspace.con.execute("SELECT count(*) FROM posts").fetchone()[0]
     assert total == 7  # six tweets and one news article, whichever tool exported them

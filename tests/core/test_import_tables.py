@@ -38,7 +38,12 @@ def test_airline_csv_as_published(workspace, fixtures_dir, helpers, airline_rows
     report = helpers.import_one(workspace, fixtures_dir / AIRLINE, mapping=AIRLINE_MAP)
     assert report.error is None, report.error
     # 19 rows, three of them repeated row for row: repeats are not "already in the workspace"
-    assert (report.read, report.added, report.already_in_workspace, report.duplicates_in_file) == (19, 16, 0, 3)
+    assert (report.read, report.added, report.already_in_workspace, report.duplicates_in_file) == (
+        19,
+        16,
+        0,
+        3,
+    )
     assert (report.conflicts, report.rejected) == (0, 0) and report.counts_add_up()
     assert report.timezone is None  # every time carries its offset: no zone was needed
     posts = helpers.posts_by_id(workspace)
@@ -72,7 +77,9 @@ def test_labels_survive_reimport_and_are_updated(workspace, fixtures_dir, helper
     helpers.import_one(workspace, fixtures_dir / AIRLINE, mapping=AIRLINE_MAP)
     src = (fixtures_dir / AIRLINE).read_text(encoding="utf-8")
     changed = tmp_path / "Tweets-relabelled.csv"
-    changed.write_text(src.replace("570306133677760513,neutral", "570306133677760513,negative"), encoding="utf-8")
+    changed.write_text(
+        src.replace("570306133677760513,neutral", "570306133677760513,negative"), encoding="utf-8"
+    )
     again = helpers.import_one(workspace, changed, mapping=AIRLINE_MAP)
     assert (again.added, again.already_in_workspace) == (0, 16)
     label = workspace.con.execute(
@@ -85,7 +92,9 @@ def test_labels_survive_reimport_and_are_updated(workspace, fixtures_dir, helper
 def test_an_unknown_label_rejects_its_row_quoting_it(workspace, fixtures_dir, helpers, tmp_path):
     src = (fixtures_dir / AIRLINE).read_text(encoding="utf-8")
     path = tmp_path / "Tweets.csv"
-    path.write_text(src.replace("570301130888122368,positive", "570301130888122368,sarcastic"), encoding="utf-8")
+    path.write_text(
+        src.replace("570301130888122368,positive", "570301130888122368,sarcastic"), encoding="utf-8"
+    )
     report = helpers.import_one(workspace, path, mapping=AIRLINE_MAP)
     (rej,) = report.rejections
     assert rej.reason == "not a sentiment label" and rej.values == ("sarcastic",) and rej.lines == (3,)
@@ -98,7 +107,9 @@ def spreadsheet_copy(fixtures_dir, tmp_path, with_url=False):
         rows = list(csv.DictReader(fh))
     path = tmp_path / "Tweets-resaved.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        cols = ["tweet_id", "airline_sentiment", "name", "text", "tweet_created"] + (["tweet_url"] if with_url else [])
+        cols = ["tweet_id", "airline_sentiment", "name", "text", "tweet_created"] + (
+            ["tweet_url"] if with_url else []
+        )
         w = csv.writer(fh)
         w.writerow(cols)
         for r in rows:
@@ -135,11 +146,18 @@ def test_ids_damaged_by_a_spreadsheet_are_refused_before_anything_is_written(
 
 def test_ids_taken_from_the_post_urls_instead(workspace, fixtures_dir, helpers, tmp_path, airline_rows):
     path = spreadsheet_copy(fixtures_dir, tmp_path, with_url=True)
-    mapping = {"post_url": "tweet_url", "created_at": "tweet_created", "text": "text", "author_handle": "name"}
+    mapping = {
+        "post_url": "tweet_url",
+        "created_at": "tweet_created",
+        "text": "text",
+        "author_handle": "name",
+    }
     # day-first dates without a zone: the zone must be said; the order is told by the column
     asked = helpers.import_one(workspace, path, mapping=mapping)
     assert asked.error and asked.needs.kind == "timezone" and "--timezone" in asked.error
-    report = helpers.import_one(workspace, path, mapping=mapping, options=ImportOptions(timezone="America/Los_Angeles"))
+    report = helpers.import_one(
+        workspace, path, mapping=mapping, options=ImportOptions(timezone="America/Los_Angeles")
+    )
     assert report.error is None, report.error
     assert report.timezone == "America/Los_Angeles"
     assert (report.added, report.duplicates_in_file, report.rejected) == (16, 3, 0)
@@ -147,7 +165,9 @@ def test_ids_taken_from_the_post_urls_instead(workspace, fixtures_dir, helpers, 
     assert set(posts) == {r["tweet_id"] for r in airline_rows}
     # 24/02/2015 11:35 in Los Angeles (day-first: some days are above 12) is 19:35 UTC
     assert posts["570306133677760513"]["created_at"] == datetime(2015, 2, 24, 19, 35)
-    assert posts["570306133677760513"]["post_url"] == "https://twitter.com/travel_pat/status/570306133677760513"
+    assert (
+        posts["570306133677760513"]["post_url"] == "https://twitter.com/travel_pat/status/570306133677760513"
+    )
 
 
 def test_ids_rounded_to_zeros_or_colliding_are_refused(workspace, helpers, tmp_path):
@@ -158,7 +178,9 @@ def test_ids_rounded_to_zeros_or_colliding_are_refused(workspace, helpers, tmp_p
         for i in range(40):
             # 15 digits kept, the rest zeros: 570306133677760000 and the like
             w.writerow([f"5703061336777{i // 4:02d}000", f"2015-02-24T11:{i:02d}:00Z", f"post number {i}"])
-    report = helpers.import_one(workspace, path, mapping={"post_id": "id", "created_at": "date", "text": "text"})
+    report = helpers.import_one(
+        workspace, path, mapping={"post_id": "id", "created_at": "date", "text": "text"}
+    )
     assert report.error and "spreadsheet" in report.error and "end in 000" in report.error
     assert workspace.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 0
 
@@ -168,19 +190,25 @@ def test_ids_rounded_to_zeros_or_colliding_are_refused(workspace, helpers, tmp_p
         w.writerow(["id", "date", "text"])
         for i in range(40):
             w.writerow([f"57030613367776{i // 4:04d}", f"2015-02-24T11:{i:02d}:00Z", f"post number {i}"])
-    report = helpers.import_one(workspace, colliding, mapping={"post_id": "id", "created_at": "date", "text": "text"})
+    report = helpers.import_one(
+        workspace, colliding, mapping={"post_id": "id", "created_at": "date", "text": "text"}
+    )
     assert report.error and "far more than chance" in report.error and "Nothing was imported" in report.error
     assert workspace.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 0
 
 
 def test_a_few_conflicting_copies_are_kept_once_and_listed(workspace, helpers, tmp_path):
     path = tmp_path / "export.csv"
-    rows = [[str(1764987654321098700 + i), f"2024-03-05T09:{i:02d}:00Z", f"text {i}", "acme"] for i in range(40)]
+    rows = [
+        [str(1764987654321098700 + i), f"2024-03-05T09:{i:02d}:00Z", f"text {i}", "acme"] for i in range(40)
+    ]
     rows.append(["1764987654321098705", "2024-03-05T10:00:00Z", "an edited text", "acme"])
     with open(path, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([["id", "date", "text", "who"], *rows])
     report = helpers.import_one(
-        workspace, path, mapping={"post_id": "id", "created_at": "date", "text": "text", "author_handle": "who"}
+        workspace,
+        path,
+        mapping={"post_id": "id", "created_at": "date", "text": "text", "author_handle": "who"},
     )
     assert report.error is None
     assert (report.read, report.added, report.conflicts) == (41, 40, 1) and report.counts_add_up()
@@ -195,9 +223,16 @@ TWITWI = "twitwi/tweet-export.csv"
 
 @pytest.mark.parametrize(
     ("delimiter", "encoding", "name"),
-    [("\t", "utf-8", "export.tsv"), (";", "utf-8", "export.csv"), ("\t", "utf-16", "export.txt"), (",", "utf-16", "export.csv")],
+    [
+        ("\t", "utf-8", "export.tsv"),
+        (";", "utf-8", "export.csv"),
+        ("\t", "utf-16", "export.txt"),
+        (",", "utf-16", "export.csv"),
+    ],
 )
-def test_separators_and_encodings_are_told_by_content(workspace, fixtures_dir, helpers, tmp_path, delimiter, encoding, name):
+def test_separators_and_encodings_are_told_by_content(
+    workspace, fixtures_dir, helpers, tmp_path, delimiter, encoding, name
+):
     with open(fixtures_dir / TWITWI, newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     path = tmp_path / name
@@ -224,7 +259,10 @@ def test_separators_and_encodings_are_told_by_content(workspace, fixtures_dir, h
 def test_compressed_files_by_content(new_workspace, fixtures_dir, helpers, tmp_path, suffix, pack):
     for name in ("twarc-csv/flat.jsonl", TWITWI, "python-twitter/get_search_raw.json"):
         src = fixtures_dir / name
-        plain_ws, packed_ws = new_workspace(f"plain{suffix}{src.stem}"), new_workspace(f"packed{suffix}{src.stem}")
+        plain_ws, packed_ws = (
+            new_workspace(f"plain{suffix}{src.stem}"),
+            new_workspace(f"packed{suffix}{src.stem}"),
+        )
         plain = helpers.import_one(plain_ws, src)
         # a misleading name: the content decides
         packed_path = tmp_path / f"{src.stem}.bin"
@@ -257,7 +295,13 @@ def write_workbook(path, sheets: dict[str, list[list[object]]]):
 def test_workbook_with_title_rows_and_several_sheets(workspace, helpers, tmp_path):
     header = ["Post ID", "Posted (local)", "Message", "Handle", "Followers"]
     rows = [
-        ["1764987654321098753", datetime(2024, 3, 5, 9, 15), "Still no access &amp; no answer", "@angry_one", 1234],
+        [
+            "1764987654321098753",
+            datetime(2024, 3, 5, 9, 15),
+            "Still no access &amp; no answer",
+            "@angry_one",
+            1234,
+        ],
         ["1764987654321098755", datetime(2024, 3, 5, 9, 20, 30), "Works again", "happy", None],
     ]
     path = write_workbook(
@@ -278,7 +322,9 @@ def test_workbook_with_title_rows_and_several_sheets(workspace, helpers, tmp_pat
     assert report.error is None, report.error
     assert (report.read, report.added) == (2, 2) and report.counts_add_up() and report.position == "row"
     posts = helpers.posts_by_id(workspace)
-    assert posts["1764987654321098753"]["created_at"] == datetime(2024, 3, 5, 8, 15)  # Paris is UTC+1 in March
+    assert posts["1764987654321098753"]["created_at"] == datetime(
+        2024, 3, 5, 8, 15
+    )  # Paris is UTC+1 in March
     assert posts["1764987654321098753"]["text"] == "Still no access & no answer"
     assert posts["1764987654321098753"]["author_handle"] == "angry_one"
     assert posts["1764987654321098753"]["author_followers"] == 1234
@@ -288,9 +334,16 @@ def test_workbook_with_title_rows_and_several_sheets(workspace, helpers, tmp_pat
 def test_workbook_with_numeric_ids_is_refused(workspace, helpers, tmp_path):
     path = write_workbook(
         tmp_path / "resaved.xlsx",
-        {"Sheet1": [["id", "date", "text"], *[[570306133677760513 + i, "2015-02-24T11:35:52Z", f"t{i}"] for i in range(3)]]},
+        {
+            "Sheet1": [
+                ["id", "date", "text"],
+                *[[570306133677760513 + i, "2015-02-24T11:35:52Z", f"t{i}"] for i in range(3)],
+            ]
+        },
     )
-    report = helpers.import_one(workspace, path, mapping={"post_id": "id", "created_at": "date", "text": "text"})
+    report = helpers.import_one(
+        workspace, path, mapping={"post_id": "id", "created_at": "date", "text": "text"}
+    )
     assert report.error and "damaged by a spreadsheet" in report.error and "e+17" in report.error
     assert "line 2" in report.error  # where the first damaged id is
     assert workspace.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 0

@@ -243,6 +243,10 @@ def test_gzip_imports_the_same_rows(new_workspace, fixtures_dir, helpers, tmp_pa
     plain = helpers.import_one(plain_ws, src)
     packed = helpers.import_one(gz_ws, gz)
     assert packed.error is None, packed.error
-    assert (packed.read, packed.added, packed.duplicates_in_file) == (plain.read, plain.added, plain.duplicates_in_file)
+    assert (packed.read, packed.added, packed.duplicates_in_file) == (
+        plain.read,
+        plain.added,
+        plain.duplicates_in_file,
+    )
     assert helpers.post_rows(gz_ws) == helpers.post_rows(plain_ws)
     assert len(helpers.post_rows(gz_ws)) == plain.added > 0

@@ -17,7 +17,12 @@ FIXTURES = ROOT / "tests" / "fixtures"
 def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -79,7 +84,9 @@ def test_answers_on_the_command_line_and_the_json_report(tmp_path):
     assert melt["format"] == "listening-meltwater" and melt["timezone"] == "America/New_York"
     assert airline["format"] == "csv-mapped" and airline["timezone"] is None and airline["labels"] == 16
     for f in files:
-        assert f["read"] == sum(f[k] for k in ("added", "already_in_workspace", "duplicates_in_file", "conflicts", "rejected"))
+        assert f["read"] == sum(
+            f[k] for k in ("added", "already_in_workspace", "duplicates_in_file", "conflicts", "rejected")
+        )
     assert airline["duplicates_in_file"] == 3 and airline["already_in_workspace"] == 0
     info = json.loads(cli("info", str(ws), "--json").stdout)
     assert [i["rows_duplicate"] for i in info["imports"]] == [0, 0]
@@ -122,7 +129,9 @@ def test_the_workspace_is_not_locked_while_a_fifo_waits(tmp_path):
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
     results = {}
-    t = threading.Thread(target=lambda: results.setdefault("fifo", cli("import", str(ws), str(fifo), timeout=30)))
+    t = threading.Thread(
+        target=lambda: results.setdefault("fifo", cli("import", str(ws), str(fifo), timeout=30))
+    )
     t.start()
     other = cli("import", str(ws), str(FIXTURES / "twarc-csv/two_tweets.jsonl"), "--no-sentiment")
     t.join(40)

@@ -94,7 +94,10 @@ def test_two_real_files_show_their_counts(qtbot, runner, workspace):
     # read-only results
     assert not (dialog.table.item(0, 0).flags() & Qt.ItemFlag.ItemIsEditable)
     assert dialog.details.isReadOnly()
-    assert "72 read, 71 added, 0 already in the workspace, 1 repeated in the file" in dialog.details.toPlainText()
+    assert (
+        "72 read, 71 added, 0 already in the workspace, 1 repeated in the file"
+        in dialog.details.toPlainText()
+    )
     qtbot.waitUntil(lambda: not runner.is_busy(IMPORT_KIND), timeout=5000)
 
     # the same files again: nothing added, and the table says why

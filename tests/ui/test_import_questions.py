@@ -50,7 +50,9 @@ def test_a_listening_export_without_zones_asks_which_zone(qtbot, runner, workspa
     asked = []
 
     def answer(self):
-        asked.append((self.kind, self.zone_combo.currentText(), [w.text() for w in self.findChildren(QLabel)]))
+        asked.append(
+            (self.kind, self.zone_combo.currentText(), [w.text() for w in self.findChildren(QLabel)])
+        )
         self.zone_combo.setCurrentText("Europe/London")
         return QDialog.DialogCode.Accepted
 
@@ -78,7 +80,9 @@ def test_a_skipped_question_leaves_the_file_out(qtbot, runner, workspace, monkey
     assert "could not be imported" in dialog.totals_label.text()
 
 
-def test_a_workbook_with_several_sheets_asks_which_then_the_columns(qtbot, runner, workspace, tmp_path, monkeypatch):
+def test_a_workbook_with_several_sheets_asks_which_then_the_columns(
+    qtbot, runner, workspace, tmp_path, monkeypatch
+):
     book = tmp_path / "handover.xlsx"
     wb = Workbook()
     first = wb.active
@@ -89,8 +93,24 @@ def test_a_workbook_with_several_sheets_asks_which_then_the_columns(qtbot, runne
     posts.append(["Export of mentions"])
     posts.append([])
     posts.append(["Link", "Posted", "Message", "Account", "My label"])
-    posts.append(["https://x.com/ana/status/1764987654321098753", datetime(2024, 3, 5, 9, 15), "Still down &amp; no word", "ana", "neg"])
-    posts.append(["https://x.com/ben/status/1764987654321098754", datetime(2024, 3, 5, 9, 40), "Back up, thanks", "ben", "positive"])
+    posts.append(
+        [
+            "https://x.com/ana/status/1764987654321098753",
+            datetime(2024, 3, 5, 9, 15),
+            "Still down &amp; no word",
+            "ana",
+            "neg",
+        ]
+    )
+    posts.append(
+        [
+            "https://x.com/ben/status/1764987654321098754",
+            datetime(2024, 3, 5, 9, 40),
+            "Back up, thanks",
+            "ben",
+            "positive",
+        ]
+    )
     wb.save(book)
     questions, mappings = [], []
 
@@ -111,7 +131,7 @@ def test_a_workbook_with_several_sheets_asks_which_then_the_columns(qtbot, runne
 
     monkeypatch.setattr(ReadingQuestionDialog, "exec", pick_sheet)
     monkeypatch.setattr(ColumnMappingDialog, "exec", map_columns)
-    dialog, reports = run(qtbot, runner, workspace, [book])
+    _, reports = run(qtbot, runner, workspace, [book])
     assert questions == [("sheet", ["Read me", "Posts"])]
     assert mappings == [(["Link", "Posted", "Message", "Account", "My label"], 2, "Still down &amp; no word")]
     (report,) = reports
@@ -168,7 +188,12 @@ def test_the_airline_csv_through_the_window(qtbot, runner, workspace, monkeypatc
     monkeypatch.setattr(ColumnMappingDialog, "exec", map_columns)
     dialog, reports = run(qtbot, runner, workspace, [FIXTURES / "airline" / "Tweets.csv"])
     (row,) = rows(dialog)
-    assert (row["Read"], row["Added"], row["Already in the workspace"], row["Repeated in the file"]) == ("19", "16", "0", "3")
+    assert (row["Read"], row["Added"], row["Already in the workspace"], row["Repeated in the file"]) == (
+        "19",
+        "16",
+        "0",
+        "3",
+    )
     assert row["Rejected"] == "0" and row["Conflicts"] == "0"
     assert "16 sentiment labels" in dialog.details.toPlainText()
     assert reports[0].counts_add_up()

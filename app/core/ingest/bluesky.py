@@ -18,8 +18,8 @@ from pathlib import Path
 from app.core.errors import ImportFailed
 from app.core.ingest.sources import temp_write_failed
 from app.core.ingest.staging import STAGE, StageContext, record_source
-from app.core.store import ingest_sql
 from app.core.store import ingest_social_sql as q
+from app.core.store import ingest_sql
 
 POST = "app.bsky.feed.post"
 REPOST = "app.bsky.feed.repost"
@@ -116,7 +116,9 @@ def _car_to_views(ctx: StageContext) -> Path:
                 elif collection == REPOST:
                     subject = record.get("subject") or {}
                     target = subject.get("uri") if isinstance(subject, dict) else None
-                    target_did = target.split("/")[2] if isinstance(target, str) and target.count("/") >= 3 else None
+                    target_did = (
+                        target.split("/")[2] if isinstance(target, str) and target.count("/") >= 3 else None
+                    )
                     view = {
                         "post": {
                             "uri": target,

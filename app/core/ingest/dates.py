@@ -25,7 +25,9 @@ class DateReading:
 
 def decide(path: str, column: str, survey: tuple, options: ImportOptions) -> DateReading:
     """``survey`` is the row of :func:`ingest_text_sql.date_survey` over the column."""
-    (_n, n_dmy, _max_a, _max_b, n_zoneless, ex_dmy, ex_zoneless, n_first_big, n_second_big, n_unequal) = survey
+    (_n, n_dmy, _max_a, _max_b, n_zoneless, ex_dmy, ex_zoneless, n_first_big, n_second_big, n_unequal) = (
+        survey
+    )
     warnings: list[str] = []
     dayfirst = options.dayfirst
     if n_dmy and dayfirst is None:

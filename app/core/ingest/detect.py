@@ -169,7 +169,7 @@ def detect(
             return _detect_table(path, found, forced, has_mapping)
         return _forced_or(path, forced, found)
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        found = _detect_old_workbook(path, sheet)
+        found = _detect_workbook(path, sheet)
         return _detect_table(path, found, forced, has_mapping)
     from app.core.ingest.bluesky import looks_like_car
 
@@ -273,7 +273,9 @@ def _decode(path: Path, raw: bytes, encoding: str) -> str:
         except UnicodeDecodeError:
             raise ImportFailed(str(path), "the file starts like UTF-16 text but is damaged.") from None
     if b"\x00" in raw[:65536]:
-        raise ImportFailed(str(path), f"not a format this app reads (it looks like {looks_like.binary(raw)}).")
+        raise ImportFailed(
+            str(path), f"not a format this app reads (it looks like {looks_like.binary(raw)})."
+        )
     try:
         # final=False: the head may end in the middle of a character
         return codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=False)
@@ -397,8 +399,8 @@ def _detect_json_inner(path: Path, text: str, compression: str, complete: bool) 
 
     lines = text.splitlines()
     parsed_any = False
-    for line in lines[:200]:
-        line = line.strip()
+    for raw_line in lines[:200]:
+        line = raw_line.strip()
         if not line:
             continue
         try:
@@ -425,7 +427,9 @@ def _detect_json_inner(path: Path, text: str, compression: str, complete: bool) 
     except json.JSONDecodeError as exc:
         if complete:
             where = f" (line {exc.lineno}, column {exc.colno})"
-            raise ImportFailed(str(path), f"the file starts like JSON but is not valid JSON{where}.") from None
+            raise ImportFailed(
+                str(path), f"the file starts like JSON but is not valid JSON{where}."
+            ) from None
         # a document larger than the head: its keys tell what it is
         kind = next((k for key, k in _KEY_HINTS if key in text), None)
         if kind is None:
@@ -476,13 +480,12 @@ def _table_format(path: Path, found: Detected, forced: str | None, has_mapping: 
         known = "csv-twarc"
     else:
         known = listening.recognise(columns)
-    if forced and forced != known:
-        if forced in listening.VENDORS or forced in ("csv-twitwi", "csv-twarc"):
-            raise ImportFailed(
-                str(path),
-                f"“--format {forced}” does not fit this file: its columns are not those of "
-                f"{FORMATS[forced]}. Use --format csv with --map to say which column holds what.",
-            )
+    if forced and forced != known and (forced in listening.VENDORS or forced in ("csv-twitwi", "csv-twarc")):
+        raise ImportFailed(
+            str(path),
+            f"“--format {forced}” does not fit this file: its columns are not those of "
+            f"{FORMATS[forced]}. Use --format csv with --map to say which column holds what.",
+        )
     if known:
         return Detected(**{**found.__dict__, "format": known})
     if len(columns) > 1:
@@ -494,16 +497,21 @@ def _table_format(path: Path, found: Detected, forced: str | None, has_mapping: 
         raise NeedsColumnMapping(
             str(path),
             f"this table's columns are not ones the app knows ({shown}). Import it with a column "
-            "mapping that says which column holds the post id (or its URL), the time and the text."
-            + hint,
+            "mapping that says which column holds the post id (or its URL), the time and the text." + hint,
             columns,
         )
-    raise ImportFailed(str(path), f"not a format this app reads (it looks like {looks_like.text(found_text(path, found))}).")
+    raise ImportFailed(
+        str(path), f"not a format this app reads (it looks like {looks_like.text(found_text(path, found))})."
+    )
 
 
 def found_text(path: Path, found: Detected) -> str:
     try:
-        raw = read_decompressed_head(path, found.compression) if found.compression != "none" else _read_raw_head(path)
+        raw = (
+            read_decompressed_head(path, found.compression)
+            if found.compression != "none"
+            else _read_raw_head(path)
+        )
     except ImportFailed:
         return ""
     return codecs.decode(raw[:65536], "utf-16" if found.encoding == "utf-16" else "utf-8", errors="replace")
@@ -585,7 +593,12 @@ def _forced_or(path: Path, forced: str | None, found: Detected) -> Detected:
     if not forced or forced == found.format:
         return found
     if _FAMILY[forced] != _FAMILY.get(found.format):
-        kind = {"json": "JSON", "x": "an X account archive", "mastodon": "a Mastodon archive", "table": "a table"}
+        kind = {
+            "json": "JSON",
+            "x": "an X account archive",
+            "mastodon": "a Mastodon archive",
+            "table": "a table",
+        }
         raise ImportFailed(
             str(path),
             f"“--format {forced}” does not fit this file: it holds {kind[_FAMILY[found.format]]} "
@@ -600,7 +613,9 @@ def _detect_zip(path: Path, sheet: str | None) -> Detected:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
     except (zipfile.BadZipFile, EOFError):
-        raise ImportFailed(str(path), "the zip file is damaged or cut short; download or copy it again.") from None
+        raise ImportFailed(
+            str(path), "the zip file is damaged or cut short; download or copy it again."
+        ) from None
     except OSError as exc:
         raise ImportFailed(str(path), f"the zip file could not be read ({exc.strerror or exc}).") from None
     if any(TWEETS_JS.match(Path(n).name) for n in names):
@@ -608,21 +623,20 @@ def _detect_zip(path: Path, sheet: str | None) -> Detected:
     outbox = next((n for n in names if Path(n).name == "outbox.json"), None)
     if outbox:
         return Detected("mastodon", "mastodon", "none", member=outbox)
-    if "xl/workbook.xml" in names or "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-        from app.core.ingest import workbook
-
-        sheets = workbook.sheet_names(path)
-        return Detected("csv-mapped", "xlsx", "none", sheet=workbook.pick_sheet(path, sheets, sheet), sheets=tuple(sheets))
-    if "content.xml" in names and "mimetype" in names:
-        from app.core.ingest import workbook
-
-        sheets = workbook.sheet_names(path)
-        return Detected("csv-mapped", "xlsx", "none", sheet=workbook.pick_sheet(path, sheets, sheet), sheets=tuple(sheets))
-    raise ImportFailed(str(path), f"not a format this app reads (it looks like {looks_like.zip_contents(names)}).")
+    excel = "xl/workbook.xml" in names or any(n.startswith("xl/worksheets/") for n in names)
+    opendocument = "content.xml" in names and "mimetype" in names
+    if excel or opendocument:
+        return _detect_workbook(path, sheet)
+    raise ImportFailed(
+        str(path), f"not a format this app reads (it looks like {looks_like.zip_contents(names)})."
+    )
 
 
-def _detect_old_workbook(path: Path, sheet: str | None) -> Detected:
+def _detect_workbook(path: Path, sheet: str | None) -> Detected:
+    """A workbook (.xlsx, .xls, .ods): which sheet to read is decided here."""
     from app.core.ingest import workbook
 
     sheets = workbook.sheet_names(path)
-    return Detected("csv-mapped", "xlsx", "none", sheet=workbook.pick_sheet(path, sheets, sheet), sheets=tuple(sheets))
+    return Detected(
+        "csv-mapped", "xlsx", "none", sheet=workbook.pick_sheet(path, sheets, sheet), sheets=tuple(sheets)
+    )

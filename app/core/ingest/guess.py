@@ -160,7 +160,16 @@ _EXACT: dict[str, tuple[str, ...]] = {
     "ref_text": ("ref_text", "quoted_text", "quoted_status_text"),
     "platform": ("platform", "network", "social_network", "site", "source_network"),
     # a single "Link" or "URL" column of an export is the post's own address
-    "post_url": ("url", "post_url", "permalink", "link", "post_link", "link_to_post", "tweet_url", "status_url"),
+    "post_url": (
+        "url",
+        "post_url",
+        "permalink",
+        "link",
+        "post_link",
+        "link_to_post",
+        "tweet_url",
+        "status_url",
+    ),
     "human_label": (
         "human_label",
         "label",
@@ -193,8 +202,24 @@ _WORDS: list[tuple[str, frozenset[str]]] = [
 
 #: Words that make a column something else than any post field ("user_timezone" is no handle).
 _NOT_A_FIELD = frozenset(
-    {"timezone", "zone", "location", "coord", "coordinates", "place", "country", "city", "bio",
-     "description", "confidence", "gold", "reason", "avatar", "image", "profile"}
+    {
+        "timezone",
+        "zone",
+        "location",
+        "coord",
+        "coordinates",
+        "place",
+        "country",
+        "city",
+        "bio",
+        "description",
+        "confidence",
+        "gold",
+        "reason",
+        "avatar",
+        "image",
+        "profile",
+    }
 )
 
 
@@ -240,8 +265,6 @@ def guess_mapping(columns: list[str] | tuple[str, ...]) -> dict[str, str]:
             guess[field] = col
             used.add(col)
     return guess
-
-
 
 
 def map_options(guess: dict[str, str]) -> str:

@@ -270,7 +270,13 @@ def _import(
         ctx = StageContext(ws, con, path, det, stage_progress, tmp, mapping, options, report)
         try:
             _STAGERS[det.format](ctx)
-            ws.run(q.reject_implausible_dates(STAGE), [started], progress=stage_progress, con=con, message="Checking dates")
+            ws.run(
+                q.reject_implausible_dates(STAGE),
+                [started],
+                progress=stage_progress,
+                con=con,
+                message="Checking dates",
+            )
             counts = con.execute(q.verdict_counts(STAGE)).fetchall()
             _fill_counts(report, counts)
             if report.read == 0:
@@ -305,12 +311,14 @@ def _import(
         report.import_id = import_id
         report.sha256 = hasher.digest
         report.added = added
-        report.already_in_workspace = report.read - report.rejected - report.duplicates_in_file - report.conflicts - added
-        if report.rejected and any(r.reason.startswith("a date before 2006") for r in report.rejections):
-            n = next(r.count for r in report.rejections if r.reason.startswith("a date before 2006"))
+        report.already_in_workspace = (
+            report.read - report.rejected - report.duplicates_in_file - report.conflicts - added
+        )
+        implausible = sum(r.count for r in report.rejections if r.reason == q.IMPLAUSIBLE_DATE)
+        if implausible:
             report.warnings.append(
-                f"{n:,} post{'s' if n != 1 else ''} with a date before 2006 or after the import "
-                "were set aside, so that they do not stretch the timeline"
+                f"{implausible:,} post{' was' if implausible == 1 else 's were'} dated before 2006 or after "
+                "the import and set aside, so that they do not stretch the timeline"
             )
         check(progress)  # the last moment a cancel can still undo the file
         seen = ws.imported_file(hasher.digest) if hasher.digest else None

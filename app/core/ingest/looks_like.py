@@ -40,7 +40,7 @@ def text(head: str) -> str:
     start = head.lstrip()[:400].lower()
     if start.startswith(("<!doctype html", "<html")) or "<html" in start[:200]:
         return "a web page (HTML)"
-    if start.startswith("<?xml") or start.startswith("<rss") or start.startswith("<feed"):
+    if start.startswith(("<?xml", "<rss", "<feed")):
         return "an XML document"
     if start.startswith("{\\rtf"):
         return "a Rich Text document"

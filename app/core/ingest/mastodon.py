@@ -9,12 +9,13 @@ archive carries no follower counts: they stay unknown.
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 import zlib
 from pathlib import Path
 
 from app.core.errors import ImportFailed
-from app.core.ingest.sources import temp_write_failed
+from app.core.ingest.sources import write_temp
 from app.core.ingest.staging import STAGE, StageContext, readable
 from app.core.store import ingest_social_sql as q
 
@@ -42,16 +43,7 @@ def stage(ctx: StageContext) -> None:
                 if actor_name in zf.namelist():
                     actor = zf.read(actor_name)
                 with zf.open(member) as src:
-                    try:
-                        dst = open(out, "wb")
-                    except OSError as exc:
-                        raise temp_write_failed(ctx.path, exc) from None
-                    with dst:
-                        while chunk := src.read(_CHUNK):
-                            try:
-                                dst.write(chunk)
-                            except OSError as exc:
-                                raise temp_write_failed(ctx.path, exc) from None
+                    write_temp(ctx.path, out, lambda dst: shutil.copyfileobj(src, dst, _CHUNK))
         except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
             raise ImportFailed(
                 str(ctx.path), f"the zip file is damaged or cut short ({exc}); download the archive again."
@@ -65,4 +57,7 @@ def stage(ctx: StageContext) -> None:
             except OSError:
                 actor = None
         path, compression = readable(ctx)
-    ctx.run(f"CREATE TEMP TABLE {STAGE} AS {q.stage_mastodon(q.OUTBOX_ITEMS)}", [_actor_name(actor), path, compression])
+    ctx.run(
+        f"CREATE TEMP TABLE {STAGE} AS {q.stage_mastodon(q.OUTBOX_ITEMS)}",
+        [_actor_name(actor), path, compression],
+    )

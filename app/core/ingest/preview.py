@@ -27,7 +27,11 @@ def preview(path: Path, sheet: str | None = None, limit: int = 20) -> tuple[list
             columns, skip = find_header(rows)
             return list(columns), [r[: len(columns)] for r in rows[skip + 1 : skip + 1 + limit]]
         compression = next((name for magic, name in COMPRESSIONS.items() if raw.startswith(magic)), "none")
-        head = read_decompressed_head(path, compression) if compression != "none" else open(path, "rb").read(1 << 20)
+        if compression != "none":
+            head = read_decompressed_head(path, compression)
+        else:
+            with open(path, "rb") as fh:
+                head = fh.read(1 << 20)
     except (OSError, ImportFailed, ValueError):
         return [], []
     encoding = "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"

@@ -15,8 +15,9 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 from app.core.errors import ImportFailed
 
@@ -37,6 +38,19 @@ def temp_write_failed(path: Path | str, exc: OSError) -> ImportFailed:
     return ImportFailed(
         str(path), f"the file could not be unpacked to the temporary folder {where} ({exc.strerror or exc})."
     )
+
+
+def write_temp(origin: Path | str, out: Path, copy: Callable[[IO[bytes]], None]) -> Path:
+    """Write ``out`` in the temporary folder with ``copy``: a full folder (or one that cannot be
+    written) is said as such, never taken for a damaged input; reading errors pass through."""
+    try:
+        with open(out, "wb") as dst:
+            copy(dst)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT) or exc.filename == str(out):
+            raise temp_write_failed(origin, exc) from None
+        raise
+    return out
 
 
 @contextlib.contextmanager

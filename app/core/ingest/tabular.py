@@ -40,7 +40,9 @@ class DamagedIds(ImportFailed):
     """The id column was rewritten by a spreadsheet: nothing of the file is imported."""
 
 
-def check_mapping(mapping: dict[str, str | tuple[str, ...]], columns: tuple[str, ...] | list[str], path: str) -> dict:
+def check_mapping(
+    mapping: dict[str, str | tuple[str, ...]], columns: tuple[str, ...] | list[str], path: str
+) -> dict:
     """A mapping names real columns (matched as written, else ignoring case and spaces) and
     the fields a post cannot do without; returns it with the file's own column names."""
     unknown = sorted(set(mapping) - set(q.MAPPABLE_FIELDS))
@@ -54,9 +56,7 @@ def check_mapping(mapping: dict[str, str | tuple[str, ...]], columns: tuple[str,
     resolved: dict[str, str] = {}
     missing_cols = []
     for field, col in mapping.items():
-        if isinstance(col, tuple):  # a listening tool's several columns, taken from the file
-            resolved[field] = col
-        elif col in columns:
+        if isinstance(col, tuple) or col in columns:  # a tuple: a listening tool's columns, from the file
             resolved[field] = col
         elif listening.norm(col) in by_norm:
             resolved[field] = by_norm[listening.norm(col)]
@@ -77,7 +77,13 @@ def check_mapping(mapping: dict[str, str | tuple[str, ...]], columns: tuple[str,
 def _read(ctx: StageContext) -> int:
     """Read the rows into the raw table; return the position of the header row."""
     det = ctx.detected
-    path, compression, encoding, skip, delimiter = ctx.path, det.compression, det.encoding, det.skip, det.delimiter
+    path, compression, encoding, skip, delimiter = (
+        ctx.path,
+        det.compression,
+        det.encoding,
+        det.skip,
+        det.delimiter,
+    )
     if det.layout == "xlsx":
         assert det.sheet is not None
         path = workbook.write_csv(ctx.path, det.sheet, det.skip, ctx.tmpdir / "sheet.csv")
@@ -101,7 +107,9 @@ def stage(ctx: StageContext) -> None:
             builder, date_col = _KNOWN_FIELDS[det.format]
             missing = [c for c in (date_col, "id", "text") if c not in columns]
             if missing:
-                raise ImportFailed(str(ctx.path), f"a column the format needs is missing ({', '.join(missing)}).")
+                raise ImportFailed(
+                    str(ctx.path), f"a column the format needs is missing ({', '.join(missing)})."
+                )
             mapping = {"created_at": date_col, "post_id": "id", "text": "text"}
             fields = builder()
             # the tool's other columns may be left out of a file: they are then unknown
@@ -126,7 +134,9 @@ def stage(ctx: StageContext) -> None:
         if label_col:
             _value_map(con, q.LABEL_MAP, label_col, strict=True)
         if vendor_col:
-            _value_map(con, q.VENDOR_SENTIMENT_MAP, vendor_col, strict=False, numeric=_numeric_sentiment(det.format))
+            _value_map(
+                con, q.VENDOR_SENTIMENT_MAP, vendor_col, strict=False, numeric=_numeric_sentiment(det.format)
+            )
         ctx.run(
             q.stage_table(STAGE, fields, date_value, reading.dayfirst, label_col, vendor_col),
             {"zone": reading.timezone or "UTC"},
@@ -141,7 +151,9 @@ def stage(ctx: StageContext) -> None:
                 ],
             )
     except duckdb.BinderException as exc:
-        raise ImportFailed(str(ctx.path), f"a column the format needs is missing ({_first_line(exc)}).") from None
+        raise ImportFailed(
+            str(ctx.path), f"a column the format needs is missing ({_first_line(exc)})."
+        ) from None
     finally:
         for table in (q.REJECTS_TABLE, q.SCANS_TABLE, q.RAW, q.ROWS, q.LABEL_MAP, q.VENDOR_SENTIMENT_MAP):
             with contextlib.suppress(duckdb.Error):
@@ -203,7 +215,8 @@ def _check_ids(ctx: StageContext, mapping: dict[str, str]) -> dict[str, str]:
         return mapping
     if "post_url" in mapping and "post_id" not in ctx.mapping:
         ctx.report.warnings.append(
-            problem[:-1] + f"; the ids were taken from the posts' addresses in column “{mapping['post_url']}” instead."
+            problem[:-1]
+            + f"; the ids were taken from the posts' addresses in column “{mapping['post_url']}” instead."
         )
         return {f: c for f, c in mapping.items() if f != "post_id"}
     raise DamagedIds(str(ctx.path), f"{problem} Nothing was imported. {SPREADSHEET_HELP}")

@@ -49,7 +49,9 @@ def _rows(path: Path, sheet: str, limit: int | None = None) -> list[list[object]
     wb = _open(path)
     try:
         ws = wb.get_sheet_by_name(sheet)
-        return ws.to_python(skip_empty_area=False, nrows=limit) if limit else ws.to_python(skip_empty_area=False)
+        return (
+            ws.to_python(skip_empty_area=False, nrows=limit) if limit else ws.to_python(skip_empty_area=False)
+        )
     except Exception:  # noqa: BLE001
         raise ImportFailed(str(path), f"the sheet “{sheet}” of the workbook could not be read.") from None
     finally:

@@ -8,7 +8,6 @@ carries no follower counts, so those stay unknown.
 
 from __future__ import annotations
 
-import errno
 import json
 import re
 import shutil
@@ -19,7 +18,7 @@ from typing import IO
 
 from app.core.errors import ImportFailed
 from app.core.ingest.detect import TWEETS_JS, damaged_compression, decompression_errors, open_decompressed
-from app.core.ingest.sources import temp_write_failed
+from app.core.ingest.sources import write_temp
 from app.core.ingest.staging import STAGE, StageContext
 from app.core.progress import check
 from app.core.store import ingest_sql as q
@@ -80,7 +79,9 @@ def stage(ctx: StageContext) -> None:
                 str(ctx.path), f"the zip file is damaged or cut short ({exc}); download the archive again."
             ) from None
         except OSError as exc:
-            raise ImportFailed(str(ctx.path), f"the zip file could not be read ({exc.strerror or exc}).") from None
+            raise ImportFailed(
+                str(ctx.path), f"the zip file could not be read ({exc.strerror or exc})."
+            ) from None
     else:
         sibling = ctx.path.with_name("account.js")
         if sibling.is_file():
@@ -112,14 +113,4 @@ def stage(ctx: StageContext) -> None:
 def _copy_out(ctx: StageContext, src: IO[bytes], out: Path) -> None:
     """Copy a tweets file, less its JavaScript prefix, to the temp folder: a full temp folder
     is said as such, not taken for a damaged archive."""
-    try:
-        dst = open(out, "wb")
-    except OSError as exc:
-        raise temp_write_failed(ctx.path, exc) from None
-    with dst:
-        try:
-            _strip_prefix(src, dst)
-        except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                raise temp_write_failed(ctx.path, exc) from None
-            raise
+    write_temp(ctx.path, out, lambda dst: _strip_prefix(src, dst))

@@ -13,7 +13,7 @@ Neither source carries follower counts: they stay unknown (NULL).
 from __future__ import annotations
 
 from app.core.store.ingest_sql import iso_time, select_posts, shape
-from app.core.store.ingest_text_sql import hashtags_from, html_to_text, mentions_from, urls_from
+from app.core.store.ingest_text_sql import hashtags_from, html_to_text, urls_from
 
 # ---- Mastodon ----------------------------------------------------------------------------------
 
@@ -71,15 +71,15 @@ def stage_mastodon(source: str) -> str:
     note = "n"
     is_boost = "a.type = 'Announce'"
     quote = f"coalesce({note}.quote, {note}.quoteUri, {note}._misskey_quote)"
-    hrefs = f"regexp_extract_all({note}.content, '<a [^>]*href=\"([^\"]+)\"', 1)"
-    links = (
-        f"list_filter({hrefs}, lambda h: NOT regexp_matches(h, '/tags/[^/]+$|/@[^/]+$|/users/[^/]+$'))"
-    )
+    hrefs = f'regexp_extract_all({note}.content, \'<a [^>]*href="([^"]+)"\', 1)'
+    links = f"list_filter({hrefs}, lambda h: NOT regexp_matches(h, '/tags/[^/]+$|/@[^/]+$|/users/[^/]+$'))"
     text = html_to_text(f"{note}.content")
     fields = {
         "platform": "'mastodon'",
         "post_id": f"CASE WHEN {is_boost} THEN regexp_replace(a.id, '/activity$', '') ELSE {note}.id END",
-        "created_at": iso_time(f"CASE WHEN {is_boost} THEN a.published ELSE coalesce({note}.published, a.published) END"),
+        "created_at": iso_time(
+            f"CASE WHEN {is_boost} THEN a.published ELSE coalesce({note}.published, a.published) END"
+        ),
         "author_id": "a.actor",
         "author_handle": _account("a.actor"),
         "author_name": "?::VARCHAR",

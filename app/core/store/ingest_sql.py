@@ -540,6 +540,7 @@ def stage_v2_rejected_lines(lines_table: str) -> str:
 #: The earliest time a post is believed: Twitter opened in March 2006; anything earlier is a
 #: damaged or placeholder date (1970, year 1) that would stretch every time axis.
 EARLIEST_PLAUSIBLE = "2006-01-01"
+IMPLAUSIBLE_DATE = "a date before 2006 or after the import (the date is damaged or a placeholder)"
 
 
 def reject_implausible_dates(stage_table: str) -> str:
@@ -547,7 +548,7 @@ def reject_implausible_dates(stage_table: str) -> str:
     rejected, quoting their date: never stored to stretch the time axis."""
     return f"""
         UPDATE {stage_table}
-        SET verdict = 'reject:a date before 2006 or after the import (the date is damaged or a placeholder)',
+        SET verdict = 'reject:{IMPLAUSIBLE_DATE}',
             raw_value = coalesce(raw_time, strftime(created_at, '%Y-%m-%d %H:%M:%S'))
         WHERE verdict IS NULL
           AND (created_at < TIMESTAMP '{EARLIEST_PLAUSIBLE}' OR created_at > ?::TIMESTAMP)

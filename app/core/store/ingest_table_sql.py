@@ -212,7 +212,9 @@ def table_fields(columns: dict[str, str], text_is_html_escaped: bool = True) -> 
     address (id, platform) where those say it. ``_t`` is the date value (see
     :func:`stage_table`)."""
     col = {
-        f: quote_ident(c) if isinstance(c, str) else "coalesce(" + ", ".join(_blank(quote_ident(x)) for x in c) + ")"
+        f: quote_ident(c)
+        if isinstance(c, str)
+        else "coalesce(" + ", ".join(_blank(quote_ident(x)) for x in c) + ")"
         for f, c in columns.items()
     }
     # the decoded text is computed once per row (see stage_table) and used by name below
@@ -234,11 +236,20 @@ def table_fields(columns: dict[str, str], text_is_html_escaped: bool = True) -> 
     f["text"] = f"CASE WHEN {rt_text} THEN regexp_replace({text}, {RT_PREFIX}, '') ELSE {text} END"
     if "kind" in col:
         words = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _KIND_WORDS.items())
-        f["kind"] = f"coalesce(CASE lower(trim({col['kind']})) {words} END, CASE WHEN {rt_text} THEN 'retweet' END, 'post')"
+        f["kind"] = (
+            f"coalesce(CASE lower(trim({col['kind']})) {words} END, CASE WHEN {rt_text} THEN 'retweet' END, 'post')"
+        )
     else:
         # a file without a kind column still tells a retweet by its "RT @x: " text
         f["kind"] = f"CASE WHEN {rt_text} THEN 'retweet' ELSE 'post' END"
-    for field in ("author_followers", "retweet_count", "like_count", "reply_count", "quote_count", "vendor_reach"):
+    for field in (
+        "author_followers",
+        "retweet_count",
+        "like_count",
+        "reply_count",
+        "quote_count",
+        "vendor_reach",
+    ):
         f[field] = _number(col[field]) if field in col else "NULL::BIGINT"
     for field, pattern in (("hashtags", hashtags_from), ("mentions", mentions_from), ("urls", urls_from)):
         if field in col:
@@ -271,9 +282,11 @@ def twarc_csv_fields() -> dict[str, str]:
     text = decode_entities(f"replace({q('text')}, '\\n', chr(10))")
 
     def ref(kind: str, user: str) -> tuple[str, str, str]:
-        return _blank(q(f"referenced_tweets.{kind}.id")), kind.replace("retweeted", "retweet").replace(
-            "quoted", "quote"
-        ).replace("replied_to", "reply"), _blank(q(user))
+        return (
+            _blank(q(f"referenced_tweets.{kind}.id")),
+            kind.replace("retweeted", "retweet").replace("quoted", "quote").replace("replied_to", "reply"),
+            _blank(q(user)),
+        )
 
     refs = [
         ref("retweeted", "retweeted_username"),
@@ -289,9 +302,13 @@ def twarc_csv_fields() -> dict[str, str]:
         "author_followers": _number(q("author.public_metrics.followers_count")),
         # twarc-csv writes the API's text HTML-escaped, and every newline as the two characters \n
         "text": text,
-        "kind": "CASE " + " ".join(f"WHEN {c} IS NOT NULL THEN '{k}'" for c, k, _ in refs) + " ELSE 'post' END",
+        "kind": "CASE "
+        + " ".join(f"WHEN {c} IS NOT NULL THEN '{k}'" for c, k, _ in refs)
+        + " ELSE 'post' END",
         "ref_post_id": "CASE " + " ".join(f"WHEN {c} IS NOT NULL THEN {c}" for c, _, _ in refs) + " END",
-        "ref_author_handle": "CASE " + " ".join(f"WHEN {c} IS NOT NULL THEN {u}" for c, _, u in refs) + " END",
+        "ref_author_handle": "CASE "
+        + " ".join(f"WHEN {c} IS NOT NULL THEN {u}" for c, _, u in refs)
+        + " END",
         "ref_text": "NULL::VARCHAR",
         "lang": q("lang"),
         "retweet_count": _number(q("public_metrics.retweet_count")),
@@ -325,9 +342,13 @@ def twitwi_csv_fields() -> dict[str, str]:
         # twitwi already decodes entities and writes a retweet as "RT @x: " + its full text
         "text": f"""CASE WHEN {refs[0][0]} IS NOT NULL
                          THEN regexp_replace({q("text")}, {RT_PREFIX}, '') ELSE {q("text")} END""",
-        "kind": "CASE " + " ".join(f"WHEN {c} IS NOT NULL THEN '{k}'" for c, k, _ in refs) + " ELSE 'post' END",
+        "kind": "CASE "
+        + " ".join(f"WHEN {c} IS NOT NULL THEN '{k}'" for c, k, _ in refs)
+        + " ELSE 'post' END",
         "ref_post_id": "CASE " + " ".join(f"WHEN {c} IS NOT NULL THEN {c}" for c, _, _ in refs) + " END",
-        "ref_author_handle": "CASE " + " ".join(f"WHEN {c} IS NOT NULL THEN {u}" for c, _, u in refs) + " END",
+        "ref_author_handle": "CASE "
+        + " ".join(f"WHEN {c} IS NOT NULL THEN {u}" for c, _, u in refs)
+        + " END",
         "ref_text": "NULL::VARCHAR",
         "lang": q("lang"),
         "retweet_count": _number(q("retweet_count")),

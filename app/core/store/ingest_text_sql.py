@@ -136,8 +136,13 @@ def date_parts(value: str) -> dict[str, str]:
         "_nmdy": f"regexp_extract({value}, {_literal(P_NAMED_MDY)}, {['mon', 'd', 'y', *_CLOCK_NAMES]})",
         "_tw": f"regexp_extract({value}, {_literal(P_TWITTER)}, ['mon', 'd', 'H', 'Mi', 'S', 'f', 'ap', 'tz', 'y'])",
     }
-    out = {name: f"CASE WHEN regexp_matches({value}, {_literal(_GUARDS[name])}) THEN {expr} END" for name, expr in parts.items()}
-    out["_num"] = f"CASE WHEN regexp_matches({value}, {_literal(P_NUMBER)}) THEN TRY_CAST({value} AS DOUBLE) END"
+    out = {
+        name: f"CASE WHEN regexp_matches({value}, {_literal(_GUARDS[name])}) THEN {expr} END"
+        for name, expr in parts.items()
+    }
+    out["_num"] = (
+        f"CASE WHEN regexp_matches({value}, {_literal(P_NUMBER)}) THEN TRY_CAST({value} AS DOUBLE) END"
+    )
     return out
 
 
@@ -190,7 +195,7 @@ def parsed_time(dayfirst: bool | None) -> str:
     (local, like any spreadsheet time)."""
     day, month = ("_dmy.a", "_dmy.b") if dayfirst else ("_dmy.b", "_dmy.a")
     serial = (
-        f"timezone($zone, TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(_num * 86400000000) AS BIGINT)))"
+        "timezone($zone, TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(_num * 86400000000) AS BIGINT)))"
         "::TIMESTAMP"
     )
     return f"""CASE
@@ -224,9 +229,12 @@ def time_problem() -> str:
 
 def zoneless() -> str:
     """True where the value carries no zone of its own (so ``$zone`` decides)."""
-    return """(_ymd.y <> '' AND _ymd.tz = '') OR (_dmy.y <> '' AND _dmy.tz = '')
+    return (
+        """(_ymd.y <> '' AND _ymd.tz = '') OR (_dmy.y <> '' AND _dmy.tz = '')
               OR (_ndmy.y <> '' AND _ndmy.tz = '') OR (_nmdy.y <> '' AND _nmdy.tz = '')
-              OR (_num BETWEEN """ + f"{SERIAL_MIN} AND {SERIAL_MAX})"
+              OR (_num BETWEEN """
+        + f"{SERIAL_MIN} AND {SERIAL_MAX})"
+    )
 
 
 def date_survey(table: str, value: str) -> str:
