@@ -170,30 +170,30 @@ def test_ids_taken_from_the_post_urls_instead(workspace, fixtures_dir, helpers, 
     )
 
 
-def test_ids_rounded_to_zeros_or_colliding_are_refused(workspace, helpers, tmp_path):
-    path = tmp_path / "rounded.csv"
+def _ids_table(path, ids):
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "date", "text"])
-        for i in range(40):
-            # 15 digits kept, the rest zeros: 570306133677760000 and the like
-            w.writerow([f"5703061336777{i // 4:02d}000", f"2015-02-24T11:{i:02d}:00Z", f"post number {i}"])
+        w.writerows([pid, f"2015-02-24T11:{i:02d}:00Z", f"post number {i}"] for i, pid in enumerate(ids))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("ids", "words"),
+    [
+        # 15 digits kept, the rest zeros: 570306133677760000 and the like
+        ([f"5703061336777{i // 4:02d}000" for i in range(40)], "end in 000"),
+        # ids shared by posts of other texts, far beyond chance
+        ([f"57030613367776{i // 4:04d}" for i in range(40)], "far more than chance"),
+    ],
+)
+def test_ids_rounded_to_zeros_or_colliding_are_refused(workspace, helpers, tmp_path, ids, words):
+    path = _ids_table(tmp_path / "ids.csv", ids)
     report = helpers.import_one(
         workspace, path, mapping={"post_id": "id", "created_at": "date", "text": "text"}
     )
-    assert report.error and "spreadsheet" in report.error and "end in 000" in report.error
-    assert workspace.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 0
-
-    colliding = tmp_path / "colliding.csv"
-    with open(colliding, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["id", "date", "text"])
-        for i in range(40):
-            w.writerow([f"57030613367776{i // 4:04d}", f"2015-02-24T11:{i:02d}:00Z", f"post number {i}"])
-    report = helpers.import_one(
-        workspace, colliding, mapping={"post_id": "id", "created_at": "date", "text": "text"}
-    )
-    assert report.error and "far more than chance" in report.error and "Nothing was imported" in report.error
+    assert report.error and "spreadsheet" in report.error and words in report.error
+    assert "Nothing was imported" in report.error
     assert workspace.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 0
 
 

@@ -135,12 +135,8 @@ def check_readable(path: Path) -> None:
     socket, which would block for ever or read without end."""
     try:
         mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        raise ImportFailed(str(path), "the file does not exist.") from None
-    except PermissionError:
-        raise ImportFailed(str(path), "the file could not be read (permission denied).") from None
     except OSError as exc:
-        raise ImportFailed(str(path), f"the file could not be read ({exc.strerror or exc}).") from None
+        raise unreadable(path, exc) from None
     if stat.S_ISDIR(mode):
         raise ImportFailed(str(path), "this is a folder, not a file.")
     if not stat.S_ISREG(mode):
@@ -209,12 +205,19 @@ def _read_raw_head(path: Path) -> bytes:
     try:
         with open(path, "rb") as fh:
             return fh.read(HEAD_BYTES)
-    except IsADirectoryError:
-        raise ImportFailed(str(path), "this is a folder, not a file.") from None
-    except PermissionError:
-        raise ImportFailed(str(path), "the file could not be read (permission denied).") from None
     except OSError as exc:
-        raise ImportFailed(str(path), f"the file could not be read ({exc.strerror or exc}).") from None
+        raise unreadable(path, exc) from None
+
+
+def unreadable(path: Path, exc: OSError) -> ImportFailed:
+    """Why a path could not be opened, in words."""
+    if isinstance(exc, FileNotFoundError):
+        return ImportFailed(str(path), "the file does not exist.")
+    if isinstance(exc, IsADirectoryError):
+        return ImportFailed(str(path), "this is a folder, not a file.")
+    if isinstance(exc, PermissionError):
+        return ImportFailed(str(path), "the file could not be read (permission denied).")
+    return ImportFailed(str(path), f"the file could not be read ({exc.strerror or exc}).")
 
 
 def open_decompressed(path: Path, compression: str):

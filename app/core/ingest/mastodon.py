@@ -15,7 +15,7 @@ import zlib
 from pathlib import Path
 
 from app.core.errors import ImportFailed
-from app.core.ingest.sources import write_temp
+from app.core.ingest.sources import read_sibling, write_temp
 from app.core.ingest.staging import STAGE, StageContext, readable
 from app.core.store import ingest_social_sql as q
 
@@ -50,12 +50,7 @@ def stage(ctx: StageContext) -> None:
             ) from None
         path, compression = str(out), "none"
     else:
-        sibling = ctx.path.with_name("actor.json")
-        if sibling.is_file():
-            try:
-                actor = sibling.read_bytes()
-            except OSError:
-                actor = None
+        actor = read_sibling(ctx.path, "actor.json")
         path, compression = readable(ctx)
     ctx.run(
         f"CREATE TEMP TABLE {STAGE} AS {q.stage_mastodon(q.OUTBOX_ITEMS)}",

@@ -40,6 +40,18 @@ def temp_write_failed(path: Path | str, exc: OSError) -> ImportFailed:
     )
 
 
+def read_sibling(path: Path, name: str) -> bytes | None:
+    """The small file ``name`` beside ``path`` (an archive's account.js, actor.json), or None
+    when it is missing, a folder, or unreadable."""
+    sibling = path.with_name(name)
+    if not sibling.is_file():
+        return None
+    try:
+        return sibling.read_bytes()
+    except OSError:
+        return None
+
+
 def write_temp(origin: Path | str, out: Path, copy: Callable[[IO[bytes]], None]) -> Path:
     """Write ``out`` in the temporary folder with ``copy``: a full folder (or one that cannot be
     written) is said as such, never taken for a damaged input; reading errors pass through."""

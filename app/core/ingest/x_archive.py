@@ -18,7 +18,7 @@ from typing import IO
 
 from app.core.errors import ImportFailed
 from app.core.ingest.detect import TWEETS_JS, damaged_compression, decompression_errors, open_decompressed
-from app.core.ingest.sources import write_temp
+from app.core.ingest.sources import read_sibling, write_temp
 from app.core.ingest.staging import STAGE, StageContext
 from app.core.progress import check
 from app.core.store import ingest_sql as q
@@ -83,15 +83,10 @@ def stage(ctx: StageContext) -> None:
                 str(ctx.path), f"the zip file could not be read ({exc.strerror or exc})."
             ) from None
     else:
-        sibling = ctx.path.with_name("account.js")
-        if sibling.is_file():
-            try:
-                account_js = sibling.read_bytes()
-            except OSError:
-                account_js = None
+        account_js = read_sibling(ctx.path, "account.js")
         if account_js is None and ctx.report is not None:
             ctx.report.warnings.append(
-                f"{sibling} is missing or not a readable file: the posts' author is unknown "
+                f"{ctx.path.with_name('account.js')} is missing or not a readable file: the posts' author is unknown "
                 "(import the archive's .zip, or its whole folder, to have it)"
             )
         out = ctx.tmpdir / "part0.json"

@@ -276,6 +276,20 @@ def table_fields(columns: dict[str, str], text_is_html_escaped: bool = True) -> 
     return f
 
 
+def _kind_and_refs(refs: list[tuple[str, str, str]]) -> dict[str, str]:
+    """kind, ref_post_id and ref_author_handle from a CSV's "points to" columns: (the id
+    column, the kind it makes, its author column), the first filled one wins."""
+    return {
+        "kind": "CASE "
+        + " ".join(f"WHEN {c} IS NOT NULL THEN '{k}'" for c, k, _ in refs)
+        + " ELSE 'post' END",
+        "ref_post_id": "CASE " + " ".join(f"WHEN {c} IS NOT NULL THEN {c}" for c, _, _ in refs) + " END",
+        "ref_author_handle": "CASE "
+        + " ".join(f"WHEN {c} IS NOT NULL THEN {u}" for c, _, u in refs)
+        + " END",
+    }
+
+
 def twarc_csv_fields() -> dict[str, str]:
     """twarc-csv's columns (``twarc2 csv``): v2 field paths joined with dots."""
     q = quote_ident
@@ -302,13 +316,7 @@ def twarc_csv_fields() -> dict[str, str]:
         "author_followers": _number(q("author.public_metrics.followers_count")),
         # twarc-csv writes the API's text HTML-escaped, and every newline as the two characters \n
         "text": text,
-        "kind": "CASE "
-        + " ".join(f"WHEN {c} IS NOT NULL THEN '{k}'" for c, k, _ in refs)
-        + " ELSE 'post' END",
-        "ref_post_id": "CASE " + " ".join(f"WHEN {c} IS NOT NULL THEN {c}" for c, _, _ in refs) + " END",
-        "ref_author_handle": "CASE "
-        + " ".join(f"WHEN {c} IS NOT NULL THEN {u}" for c, _, u in refs)
-        + " END",
+        **_kind_and_refs(refs),
         "ref_text": "NULL::VARCHAR",
         "lang": q("lang"),
         "retweet_count": _number(q("public_metrics.retweet_count")),
@@ -342,13 +350,7 @@ def twitwi_csv_fields() -> dict[str, str]:
         # twitwi already decodes entities and writes a retweet as "RT @x: " + its full text
         "text": f"""CASE WHEN {refs[0][0]} IS NOT NULL
                          THEN regexp_replace({q("text")}, {RT_PREFIX}, '') ELSE {q("text")} END""",
-        "kind": "CASE "
-        + " ".join(f"WHEN {c} IS NOT NULL THEN '{k}'" for c, k, _ in refs)
-        + " ELSE 'post' END",
-        "ref_post_id": "CASE " + " ".join(f"WHEN {c} IS NOT NULL THEN {c}" for c, _, _ in refs) + " END",
-        "ref_author_handle": "CASE "
-        + " ".join(f"WHEN {c} IS NOT NULL THEN {u}" for c, _, u in refs)
-        + " END",
+        **_kind_and_refs(refs),
         "ref_text": "NULL::VARCHAR",
         "lang": q("lang"),
         "retweet_count": _number(q("retweet_count")),
