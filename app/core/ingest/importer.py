@@ -264,7 +264,7 @@ def _import(
     con = ws.con
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     with import_folder() as tmp, ws.transaction(con):
-        con.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        con.execute(q.drop(STAGE))
         import_id = con.execute(q.INSERT_IMPORT, [str(path), _size(path), det.format]).fetchone()[0]
         stage_progress = SubProgress(progress, 0, 0.85, 1)
         ctx = StageContext(ws, con, path, det, stage_progress, tmp, mapping, options, report)
@@ -306,7 +306,7 @@ def _import(
         finally:
             for table in (STAGE, q.COPIES):
                 with contextlib.suppress(duckdb.Error):
-                    con.execute(f"DROP TABLE IF EXISTS {table}")
+                    con.execute(q.drop(table))
         hasher.join()
         report.import_id = import_id
         report.sha256 = hasher.digest
@@ -347,7 +347,7 @@ def _import(
 
 
 def _stage_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute(f"SELECT column_name FROM (DESCRIBE {STAGE})").fetchall()}
+    return {r[0] for r in con.execute(q.stage_columns(STAGE)).fetchall()}
 
 
 def _fill_counts(report: FileReport, counts: list[tuple]) -> None:

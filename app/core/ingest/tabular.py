@@ -19,6 +19,7 @@ from app.core.ingest.sources import decompressed_copy
 from app.core.ingest.staging import STAGE, StageContext
 from app.core.label_values import parse_label
 from app.core.store import ingest_table_sql as q
+from app.core.store.ingest_sql import drop
 from app.core.store.ingest_text_sql import date_survey
 
 #: Fields a post cannot do without (the id may come from the post's address instead).
@@ -115,7 +116,7 @@ def stage(ctx: StageContext) -> None:
             # the tool's other columns may be left out of a file: they are then unknown
             needed = set(re.findall(r'"((?:[^"]|"")+)"', " ".join(fields.values())))
             for name in sorted(needed - set(columns)):
-                con.execute(f"ALTER TABLE {q.ROWS} ADD COLUMN {q.quote_ident(name)} VARCHAR")
+                con.execute(q.add_missing_column(name))
         else:
             mapping = dict(listening.mapping(det.format, columns)) if det.format in listening.VENDORS else {}
             mapping.update(ctx.mapping)
@@ -144,7 +145,7 @@ def stage(ctx: StageContext) -> None:
         ctx.report.position = "row" if det.layout == "xlsx" else "line"
         if bad:
             con.executemany(
-                f"INSERT INTO {STAGE} (line_no, verdict) VALUES (?, ?)",
+                q.insert_reader_rejects(STAGE),
                 [
                     [line, f"reject:a row that could not be read ({kind.lower().replace('_', ' ')})"]
                     for line, kind in bad
@@ -157,7 +158,7 @@ def stage(ctx: StageContext) -> None:
     finally:
         for table in (q.REJECTS_TABLE, q.SCANS_TABLE, q.RAW, q.ROWS, q.LABEL_MAP, q.VENDOR_SENTIMENT_MAP):
             with contextlib.suppress(duckdb.Error):
-                con.execute(f"DROP TABLE IF EXISTS {table}")
+                con.execute(drop(table))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -188,7 +189,7 @@ def _value_map(con, table: str, column: str, strict: bool, numeric: bool = False
                 problem = str(exc)
         rows.append([raw, label, problem])
     if rows:
-        con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", rows)
+        con.executemany(q.insert_value_map(table), rows)
 
 
 def _check_ids(ctx: StageContext, mapping: dict[str, str]) -> dict[str, str]:

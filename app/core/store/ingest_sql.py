@@ -555,6 +555,15 @@ def reject_implausible_dates(stage_table: str) -> str:
     """
 
 
+def drop(table: str) -> str:
+    """Drop one of the import's own temp tables (a name of this package, never user text)."""
+    return f"DROP TABLE IF EXISTS {table}"
+
+
+def stage_columns(stage_table: str) -> str:
+    return f"SELECT column_name FROM (DESCRIBE {stage_table})"
+
+
 def has_repeated_ids(stage_table: str) -> str:
     return f"""
         SELECT count(*) > count(DISTINCT (platform, post_id)) FROM {stage_table} WHERE verdict IS NULL

@@ -112,6 +112,20 @@ def rounded_ids(column: str) -> str:
     """
 
 
+def add_missing_column(name: str) -> str:
+    """A column a known export may leave out, added empty (its field is then unknown)."""
+    return f"ALTER TABLE {ROWS} ADD COLUMN {quote_ident(name)} VARCHAR"
+
+
+def insert_reader_rejects(stage: str) -> str:
+    """The rows the CSV reader could not parse, as rejections. Parameters: line, verdict."""
+    return f"INSERT INTO {stage} (line_no, verdict) VALUES (?, ?)"
+
+
+def insert_value_map(table: str) -> str:
+    return f"INSERT INTO {table} VALUES (?, ?, ?)"
+
+
 def distinct_values(column: str) -> str:
     return f"SELECT DISTINCT trim({quote_ident(column)}) FROM {ROWS} WHERE nullif(trim({quote_ident(column)}), '') IS NOT NULL"
 
