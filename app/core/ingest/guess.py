@@ -13,6 +13,7 @@ from app.core.store.ingest_table_sql import MAPPABLE_FIELDS
 #: What the user reads for each field, in the order the choices are shown.
 FIELD_NAMES: dict[str, str] = {
     "post_id": "Post id",
+    "post_url": "Post address (URL)",
     "created_at": "Time",
     "text": "Text",
     "author_handle": "Author handle",
@@ -32,7 +33,6 @@ FIELD_NAMES: dict[str, str] = {
     "ref_author_handle": "Points to author",
     "ref_text": "Text of the quoted post",
     "platform": "Platform (twitter, bluesky, …)",
-    "post_url": "Post address (URL)",
     "human_label": "Your sentiment label (negative / neutral / positive)",
     "vendor_sentiment": "Sentiment from a listening tool",
     "vendor_reach": "Reach or impressions (a tool's estimate)",
