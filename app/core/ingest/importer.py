@@ -206,7 +206,7 @@ def import_file(
         report.format, report.format_label = det.format, det.label
         hasher = _Hasher(path)
         hasher.start()
-        _import(ws, path, det, progress, mapping or {}, options, report, hasher)
+        _import(ws, path, det, progress, mapping, options, report, hasher)
     except NeedsColumnMapping as exc:
         report.error = exc.problem
         report.needs = Question("mapping", columns=tuple(exc.columns))
@@ -390,6 +390,11 @@ def explain_read_error(exc: BaseException, label: str | None) -> str:
         return "the compressed file is damaged or cut short; download or copy it again."
     if "no space left" in head or "disk is full" in head or "out of disk" in head:
         return "the disk (or its temporary folder) is full; free some space and import again."
+    if "does not support a full read" in low:
+        return (
+            "a line of the file is longer than 128 MB, the most a record may be: the file is "
+            "damaged, or it is not an archive of posts."
+        )
     if "maximum_object_size" in low or "max_line_size" in low or "maximum line size" in low:
         return "a record in the file is larger than the reader's limit; the file is probably damaged or not an archive of posts."
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
