@@ -71,6 +71,8 @@ def test_airline_csv_as_published(workspace, fixtures_dir, helpers, airline_rows
     labels = dict(workspace.con.execute("SELECT post_id, label FROM sentiment_labels").fetchall())
     assert labels == {r["tweet_id"]: r["airline_sentiment"] for r in airline_rows}
     assert report.labels == 16
+    sources = workspace.con.execute("SELECT DISTINCT source FROM sentiment_labels").fetchall()
+    assert sources == [("import Tweets.csv",)]
 
 
 def test_labels_survive_reimport_and_are_updated(workspace, fixtures_dir, helpers, tmp_path):

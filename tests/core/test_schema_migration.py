@@ -11,10 +11,10 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from app.core import annotations, labels, metrics, rollup
+from app.core import annotations, metrics, rollup
 from app.core.errors import WorkspaceError
 from app.core.ingest import import_paths
-from app.core.sentiment import score_missing
+from app.core.sentiment import labels, score_missing
 from app.core.store import Workspace, rollup_sql, schema
 from app.core.store import workspace as workspace_module
 
@@ -85,8 +85,8 @@ def tables_of(con) -> set[str]:
     }
 
 
-def test_schema_version_is_two_and_migration_one_is_unchanged():
-    assert schema.SCHEMA_VERSION == len(schema.MIGRATIONS) >= 2
+def test_schema_version_counts_the_migrations_and_migration_one_is_unchanged():
+    assert schema.SCHEMA_VERSION == len(schema.MIGRATIONS) >= 3
     # the first step is what every existing workspace was built with
     assert "CREATE TABLE annotations" in schema.MIGRATIONS[0][-1]
     assert not any("sentiment_labels" in s for s in schema.MIGRATIONS[0])
@@ -156,8 +156,8 @@ def test_a_version_1_workspace_that_already_has_rollups(tmp_path):
         assert ws.con.execute("SELECT * FROM rollup_retweets").fetchall() == [("twitter", "1", 5)]
 
 
-def test_the_rollup_tables_of_migration_2_are_those_rollup_creates(tmp_path):
-    """Migration 2 copies rollup_sql's CREATE statements (a migration never changes later):
+def test_the_rollup_tables_of_the_migrations_are_those_rollup_creates(tmp_path):
+    """The migrations copy rollup_sql's CREATE statements (a migration never changes later):
     today they must give the same columns."""
     with Workspace.open(tmp_path / "new.duckdb", create=True) as ws:
         migrated = ws.con.execute(
@@ -208,7 +208,7 @@ def test_a_failed_migration_leaves_the_workspace_at_version_1(tmp_path, monkeypa
 
 
 def test_a_version_2_workspace_gains_the_import_columns(tmp_path, fixtures_dir):
-    """Step 3 (wip/ingest): posts gain post_url, vendor_sentiment and vendor_reach (NULL for
+    """The import step (wip/ingest): posts gain post_url, vendor_sentiment and vendor_reach (NULL for
     the posts already there), imports gain the finer counts; the data stays."""
     from app.core.ingest import import_paths
 

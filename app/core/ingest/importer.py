@@ -302,7 +302,7 @@ def _import(
                 message="Adding posts",
             ).fetchone()[0]
             if "human_label" in _stage_columns(con):
-                report.labels = con.execute(q.keep_labels(STAGE)).fetchone()[0]
+                report.labels = con.execute(q.keep_labels(STAGE), [f"import {path.name}"]).fetchone()[0]
         finally:
             for table in (STAGE, q.COPIES):
                 with contextlib.suppress(duckdb.Error):

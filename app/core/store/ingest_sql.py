@@ -631,11 +631,15 @@ def finish_insert(stage_table: str) -> str:
 
 def keep_labels(stage_table: str) -> str:
     """The file's human sentiment labels into ``sentiment_labels`` (a label given again
-    replaces the one before): the posts they label are in the workspace by now."""
+    replaces the one before): the posts they label are in the workspace by now. Parameter:
+    where they came from (``import FILE``)."""
     return f"""
-        INSERT OR REPLACE INTO sentiment_labels (platform, post_id, label, labelled_at)
-        SELECT platform, post_id, human_label, now() AT TIME ZONE 'UTC'
+        INSERT INTO sentiment_labels (platform, post_id, label, labelled_at, source)
+        SELECT platform, post_id, human_label, now() AT TIME ZONE 'UTC', ?::VARCHAR
         FROM ({kept_posts(stage_table)}) WHERE human_label IS NOT NULL
+        ON CONFLICT (platform, post_id) DO UPDATE SET label = excluded.label,
+                                                     labelled_at = excluded.labelled_at,
+                                                     source = excluded.source
     """
 
 
