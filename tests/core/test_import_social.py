@@ -262,3 +262,22 @@ def test_a_damaged_repository_is_refused_in_words(workspace, fixtures_dir, helpe
     path.write_bytes(data[: len(data) - 200])
     report = helpers.import_one(workspace, path)
     assert report.error and "damaged" in report.error and ".car" in report.error
+
+
+def test_a_tools_sentiment_is_compared_with_the_labels(workspace, fixtures_dir, helpers):
+    """The vendor's column reaches the labelling agreement (app.core.sentiment.labels)."""
+    from app.core.sentiment import labels as lb
+
+    helpers.import_one(
+        workspace,
+        fixtures_dir / "listening" / "brandwatch-mentions.xlsx",
+        options=ImportOptions(timezone="UTC"),
+    )
+    assert lb.vendor_agreement(workspace).n == 0  # no human labels yet
+    lb.set_labels(
+        workspace,
+        [("twitter", "1635589104126369792", "negative"), ("twitter", "1635650712223305728", "neutral")],
+        source="test",
+    )
+    v = lb.vendor_agreement(workspace)
+    assert v is not None and v.n == 2 and v.accuracy == pytest.approx(0.5)  # Brandwatch said positive
