@@ -56,6 +56,7 @@ ORIGINS = ("manual", "suggested")
 KIND_CATEGORIES = {
     "volume_change": "escalation",
     "peak": "escalation",
+    "busy_day": "escalation",
     "press_pickup": "press",
     "brand_action": "brand response",
     "influencer_entry": "amplification",

@@ -545,7 +545,10 @@ def _point_of(x: Any) -> phase_rules.Point:
     if isinstance(x, notes.Annotation):
         kind = (x.evidence or {}).get("kind") if isinstance(x.evidence, dict) else None
         return phase_rules.Point(x.starts_at, x.category or "other", kind)
-    return phase_rules.Point(x.time, notes.category_for(x.kind, dict(x.detail)), x.kind)
+    edges = {"collection_start", "collection_end", "collection_gap"}
+    return phase_rules.Point(
+        x.time, notes.category_for(x.kind, dict(x.detail)), x.kind, bool(x.flags & edges)
+    )
 
 
 def _turning_points(accepted: list[notes.Annotation], findings: list[Finding]) -> list[TurningPoint]:

@@ -334,9 +334,10 @@ def test_a_brand_that_answers_after_the_peak_is_timed_from_the_escalation(tmp_pa
         assert response.a <= answer < response.b
         text = {c.phase_name: c.text for c in ch.draft(f)}["response"]
         assert (
-            "@Acme posted once in this phase, on Wednesday 10 November, 8:45 am UTC, 7 hours 45 minutes after "
-            "the escalation began: “We are sorry.”"
+            "@Acme posted once in this phase, at 8:45 am, 7 hours 45 minutes after the escalation began: "
+            "“We are sorry.”"
         ) in text
+        assert text.startswith("From Wednesday 10 November, 7:00 am UTC")
 
 
 def test_posts_without_scores_give_no_share(tmp_path):
@@ -355,7 +356,7 @@ def test_the_core_takes_no_sql_text_from_the_user(tmp_path):
     """Handles and edits are parameters: a quote in them is just a character."""
     with incident(tmp_path, [5, 5]) as ws:
         ch.save_edit(ws, "launch", "it's O'Brien's \"quote\"; DROP TABLE posts; --")
-        (c,) = ch.chronicle(ws, incident_facts(ws))
+        c = next(p for p in ch.chronicle(ws, incident_facts(ws)) if p.phase_name == "launch")
         assert c.text.startswith("it's O'Brien's")
         assert ws.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 10
 

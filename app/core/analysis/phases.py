@@ -48,6 +48,9 @@ STORM_FACTOR = 4.0
 SNAP_SECONDS = 3 * 3600
 #: hours in the centred mean that smooths the hourly counts
 SMOOTH_HOURS = 3
+#: findings that describe the volume rather than mark a turn (every archive has a busiest
+#: hour and a busiest day): they never open the simmer
+NOT_TRIGGERS = frozenset({"peak", "busy_day"})
 
 _MINUTE = 60
 
@@ -60,6 +63,8 @@ class Point:
     time: float
     category: str
     kind: str | None = None
+    #: it sits where the collection may have begun, stopped or paused: not an event to cut at
+    edge: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,12 @@ def cut(
 
     def first_trigger(before: float) -> float:
         for p in points:
-            if p.category in ("trigger", "escalation") and S < p.time < before:
+            if (
+                p.category in ("trigger", "escalation")
+                and p.kind not in NOT_TRIGGERS
+                and not p.edge
+                and S < p.time < before
+            ):
                 return clamp(p.time)
         return before
 
@@ -165,7 +175,7 @@ def main_wave(
     k = a + int(np.argmax(counts[a:b]))
     M = float(counts[k])
     base = _baseline(counts, a, b)
-    marked = any(p.category == "escalation" and p.kind not in ("peak",) for p in points)
+    marked = any(p.category == "escalation" and p.kind not in NOT_TRIGGERS and not p.edge for p in points)
     if not marked and not (STORM_FACTOR * max(base, 1.0) <= M and M - base >= 5 * math.sqrt(max(base, 1.0))):
         return None
     # the smoothed counts chose the wave; its boundaries are placed on the hours themselves,
@@ -185,7 +195,10 @@ def main_wave(
     early = [
         p.time
         for p in points
-        if p.category == "escalation" and p.kind not in ("peak",) and start - SNAP_SECONDS <= p.time < t[i0]
+        if p.category == "escalation"
+        and p.kind not in NOT_TRIGGERS
+        and not p.edge
+        and start - SNAP_SECONDS <= p.time < t[i0]
     ]
     if early:
         start = min(start, *early)
