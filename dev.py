@@ -56,12 +56,14 @@ def missing_apt_packages() -> list[str]:
     if not shutil.which("dpkg-query"):
         return []  # not Debian/Ubuntu: the user knows their system's packages
     wanted = list(APT_PACKAGES)
-    probe = subprocess.run([sys.executable, "-c", "import ensurepip, venv"], capture_output=True)
+    probe = subprocess.run([sys.executable, "-c", "import ensurepip, venv"], capture_output=True, check=False)
     if probe.returncode != 0:
         wanted.append("python3-venv")
     missing = []
     for pkg in wanted:
-        out = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True)
+        out = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True, check=False
+        )
         if "install ok installed" not in out.stdout:
             missing.append(pkg)
     return missing
@@ -99,7 +101,7 @@ def ensure_venv() -> None:
 
 
 def setup() -> None:
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 - dev.py runs on any python3 and says when it is too old
         say(f"Python 3.10 or newer is needed; this is {sys.version.split()[0]}.")
         sys.exit(1)
     ensure_system_packages()

@@ -19,13 +19,13 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
-import duckdb
 import numpy as np
 
 from app.core import metrics
 from app.core.errors import UserError
 from app.core.metrics import PostRow
 from app.core.store import labels_sql as q
+from app.core.store.db import Connection, one_row
 from app.core.store.metrics_sql import where
 from app.core.store.workspace import Workspace
 
@@ -54,7 +54,7 @@ def set_label(ws: Workspace, platform: str, post_id: str, label: str) -> None:
     if label not in CLASSES:
         raise UserError(f"“{label}” is not a label; use negative, neutral or positive.")
     con = ws.cursor()
-    if not con.execute(q.POST_EXISTS, [platform, str(post_id)]).fetchone()[0]:
+    if not one_row(con.execute(q.POST_EXISTS, [platform, str(post_id)]))[0]:
         raise UserError(f"There is no post {post_id} on {platform} in this workspace.")
     con.execute(q.SET_LABEL, [platform, str(post_id), label, _now()])
 
@@ -63,7 +63,7 @@ def clear_label(ws: Workspace, platform: str, post_id: str) -> None:
     ws.cursor().execute(q.CLEAR_LABEL, [platform, str(post_id)])
 
 
-def labels(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> dict[tuple[str, str], str]:
+def labels(ws: Workspace, con: Connection | None = None) -> dict[tuple[str, str], str]:
     """Every label, by (platform, post id)."""
     return {(p, i): lab for p, i, lab in (con or ws.cursor()).execute(q.LABELS).fetchall()}
 
@@ -72,7 +72,7 @@ def labels(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> dict[
 
 
 def sample_for_labelling(
-    ws: Workspace, n: int = 50, seed: int = 0, con: duckdb.DuckDBPyConnection | None = None
+    ws: Workspace, n: int = 50, seed: int = 0, con: Connection | None = None
 ) -> list[PostRow]:
     """Up to ``n`` scored posts to label, in time order: one per distinct text, no text that
     is labelled already, spread evenly over periods of the incident (each holding the same
@@ -144,7 +144,7 @@ class Agreement:
         ]
 
 
-def agreement(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> Agreement:
+def agreement(ws: Workspace, con: Connection | None = None) -> Agreement:
     con = con or ws.cursor()
     confusion = {(h, v): 0 for h in CLASSES for v in CLASSES}
     unscored = 0
@@ -190,7 +190,7 @@ def with_human_labels(
     ws: Workspace,
     series: metrics.Series,
     flt: metrics.PostFilter = metrics.PostFilter(),
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
 ) -> metrics.Series:
     """The series with each labelled post counted in the class a person gave it rather than
     VADER's (shares of negative, neutral and positive posts; the mean score stays VADER's,

@@ -26,13 +26,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import duckdb
 import numpy as np
 
 from app.core import rollup
 from app.core.store import metrics_sql as q
+from app.core.store.db import Connection, one_row
 from app.core.store.workspace import Workspace
 
 KINDS = ("post", "reply", "quote", "retweet")
@@ -190,12 +190,14 @@ def choose_bin(span_seconds: float, pixels: int, min_px_per_bin: float = 3.0) ->
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or "UTC")
-    except Exception:  # noqa: BLE001 - a damaged setting must not break the timeline
+    except (ZoneInfoNotFoundError, ValueError):  # a damaged setting must not break the timeline
         return ZoneInfo("UTC")
 
 
 def _offset(zone: ZoneInfo, u: int) -> int:
-    return int(datetime.fromtimestamp(u, zone).utcoffset().total_seconds())
+    offset = datetime.fromtimestamp(u, zone).utcoffset()
+    assert offset is not None  # an aware time always has one
+    return int(offset.total_seconds())
 
 
 # Sampling the offset this often finds every daylight-saving change (they are months apart).
@@ -285,13 +287,13 @@ class Series:
         return np.append(self.t[1:], self.last_end) if len(self.t) else self.t.copy()
 
 
-def incident_span(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> tuple[float, float] | None:
+def incident_span(ws: Workspace, con: Connection | None = None) -> tuple[float, float] | None:
     """(first, last) post time as Unix seconds (UTC); ``None`` if there are no posts."""
     con = con or ws.cursor()
     st = _usable_rollups(ws, con)
     if st is not None:
         return st.span
-    first, last = con.execute(q.SPAN).fetchone()
+    first, last = one_row(con.execute(q.SPAN))
     if first is None:
         return None
     return to_unix(first), to_unix(last)
@@ -303,7 +305,7 @@ def binned_series(
     end: float,
     bin_seconds: int,
     flt: PostFilter = PostFilter(),
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
 ) -> Series:
     """The series over bins covering [start, end) (Unix seconds, UTC); ``start`` is floored
     to a bin boundary of the workspace's time zone.
@@ -421,7 +423,7 @@ def _fill_from_posts(con, acc: _Acc, edges: np.ndarray, flt: PostFilter, brand: 
     cols = con.execute(q.slots_posts(names), [origin_ms, step_ms, start, end, *params]).fetchnumpy()
     slots = np.asarray(cols["slot"]).astype(np.int64)
     acc.add({c: np.asarray(cols[c]) for c in q.COUNT_COLUMNS}, _slot_bins(slots, edges, step))
-    acc.exposure_before = int(con.execute(q.exposure_before_posts(names), [start, *params]).fetchone()[0])
+    acc.exposure_before = int(one_row(con.execute(q.exposure_before_posts(names), [start, *params]))[0])
     rows = con.execute(q.firsts_slots_posts(names), [start, origin_ms, step_ms, *params, end]).fetchall()
     if rows:
         slots = np.array([r[0] for r in rows], np.int64)
@@ -456,11 +458,11 @@ class _Acc:
             return
         for c, target in self.sums.items():
             values = cols[c]
+            sums = np.bincount(bins, weights=values, minlength=self.n)
             if target.dtype == np.int64:
                 # integer sums through bincount's float weights stay exact below 2**53
-                target += np.rint(np.bincount(bins, weights=values, minlength=self.n)).astype(np.int64)
-            else:
-                target += np.bincount(bins, weights=values, minlength=self.n)
+                sums = np.rint(sums).astype(np.int64)
+            np.add(target, sums, out=target)
 
     def add_audience(self, audience: np.ndarray, bins: np.ndarray) -> None:
         if len(bins):
@@ -555,7 +557,7 @@ def posts_around(
     sort: str = "time",
     descending: bool = False,
     limit: int = 500,
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
 ) -> tuple[list[PostRow], int]:
     """The posts in [t - half_window, t + half_window] (Unix seconds, both ends included),
     sorted; returns (at most ``limit`` rows, how many posts the window holds in all).
@@ -578,7 +580,7 @@ def posts_around(
         ).fetchall()
         if rows:
             return [PostRow.from_row(r[:-1]) for r in rows], int(rows[0][-1])
-    total = con.execute(q.count_between(names), [*whole, *params]).fetchone()[0]
+    total = one_row(con.execute(q.count_between(names), [*whole, *params]))[0]
     return [], int(total)
 
 
@@ -613,9 +615,7 @@ _TWITTER_EPOCH_MS = 1288834974657
 _SNOWFLAKE_MIN = 1 << 40
 
 
-def get_post(
-    ws: Workspace, platform: str, post_id: str, con: duckdb.DuckDBPyConnection | None = None
-) -> PostRow | None:
+def get_post(ws: Workspace, platform: str, post_id: str, con: Connection | None = None) -> PostRow | None:
     con = con or ws.cursor()
     sql = q.get_post("rollup" if _usable_rollups(ws, con) is not None else "posts")
     windows = [(_EARLIEST, _LATEST)]
@@ -631,7 +631,7 @@ def get_post(
     return None
 
 
-def original_of(ws: Workspace, row: PostRow, con: duckdb.DuckDBPyConnection | None = None) -> PostRow | None:
+def original_of(ws: Workspace, row: PostRow, con: Connection | None = None) -> PostRow | None:
     """The post that ``row`` retweets, quotes or replies to, if the workspace has it."""
     if not row.ref_post_id:
         return None
@@ -671,7 +671,7 @@ def top_amplifiers(
     end: float,
     flt: PostFilter = PostFilter(),
     limit: int = 20,
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
 ) -> list[Amplifier]:
     """Accounts ranked by the exposure they contributed in [start, end). ``followers`` is
     the latest known count in the range."""

@@ -8,38 +8,46 @@ a cancelled or interrupted run keeps what it did and the next run scores only wh
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from app.core.progress import NullProgress, Progress, check
 from app.core.store import sentiment_sql as q
+from app.core.store.db import one_row
 from app.core.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 CHUNK = 2000
 #: Below this many texts the start-up of worker processes costs more than it saves.
 IN_PROCESS_BELOW = 3000
 
-_analyzer = None
+
+@functools.cache
+def _analyzer() -> SentimentIntensityAnalyzer:
+    """VADER's analyser, made once per process (it reads its lexicon when made)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
 
 
 def _init_worker() -> None:
-    global _analyzer
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    _analyzer = SentimentIntensityAnalyzer()
+    _analyzer()  # a worker reads the lexicon as it starts, not in its first chunk
 
 
 def score_texts(texts: list[str]) -> list[tuple[float, float, float, float]]:
     """(compound, pos, neu, neg) for each text, in order."""
-    if _analyzer is None:
-        _init_worker()
+    analyzer = _analyzer()
     out = []
     for text in texts:
-        s = _analyzer.polarity_scores(text)
+        s = analyzer.polarity_scores(text)
         out.append((s["compound"], s["pos"], s["neu"], s["neg"]))
     return out
 
@@ -58,14 +66,14 @@ def _split(rows: list[tuple[int, int, str]]) -> tuple[list[Key], list[str]]:
 
 
 def missing_count(ws: Workspace) -> int:
-    return ws.cursor().execute(q.MISSING_COUNT).fetchone()[0]
+    return one_row(ws.cursor().execute(q.MISSING_COUNT))[0]
 
 
 def score_missing(ws: Workspace, progress: Progress | None = None, workers: int | None = None) -> int:
     """Score every text that has no scores yet; return how many were scored."""
     progress = progress or NullProgress()
     reader, writer = ws.cursor(), ws.cursor()
-    total = reader.execute(q.MISSING_COUNT).fetchone()[0]
+    total = one_row(reader.execute(q.MISSING_COUNT))[0]
     if total == 0:
         progress.report(1, 1, "Sentiment is up to date")
         return 0

@@ -111,7 +111,7 @@ class LabellingDialog(QDialog):
             "label-sample",
             lambda p: labels.sample_for_labelling(ws, n=n, con=ws.cursor()),
             on_result=self._loaded,
-            on_error=lambda m: self.counter.setText(m),
+            on_error=self.counter.setText,
         )
 
     def _loaded(self, posts) -> None:

@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCentralWidget(self.timeline)
         self.timeline.range_settled.connect(self._range_settled)
-        self.timeline.cursor_moved.connect(lambda t: self.set_cursor(t))
+        self.timeline.cursor_moved.connect(self.set_cursor)
 
         self.filter_bar = FilterBar()
         self.filter_bar.changed.connect(self._filter_changed)
@@ -1120,16 +1120,17 @@ class MainWindow(QMainWindow):
         self.last_error = message
 
     def about(self) -> None:
-        import duckdb
+        from importlib.metadata import PackageNotFoundError, version
+
         import pyqtgraph
         import PySide6
         from PySide6.QtCore import qVersion
 
-        try:
-            from importlib.metadata import version
+        from app.core.store import engine_version
 
+        try:
             vader = version("vaderSentiment")
-        except Exception:  # noqa: BLE001 - an About box must open regardless
+        except PackageNotFoundError:  # a bundle built without the package's metadata
             vader = "unknown"
         box = QMessageBox(self)
         box.setWindowTitle("About Incident Timeline Explorer")
@@ -1138,7 +1139,7 @@ class MainWindow(QMainWindow):
             f"Incident Timeline Explorer {__version__}\n\n"
             "Rebuild how a social-media crisis unfolded: import the archive, read the posts at any "
             "moment, mark the turning points, export the post-mortem. Works offline.\n\n"
-            f"Qt {qVersion()} (PySide6 {PySide6.__version__})\nDuckDB {duckdb.__version__}\n"
+            f"Qt {qVersion()} (PySide6 {PySide6.__version__})\nDuckDB {engine_version()}\n"
             f"pyqtgraph {pyqtgraph.__version__}\nvaderSentiment {vader}"
         )
         box.exec()

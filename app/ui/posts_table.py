@@ -73,9 +73,12 @@ class PostsModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            if section in SERVER_SORTS:
-                return "Click to sort all the posts in the window by this column"
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.ToolTipRole
+            and section in SERVER_SORTS
+        ):
+            return "Click to sort all the posts in the window by this column"
         return None
 
     def local_time(self, row: PostRow) -> str:

@@ -79,7 +79,7 @@ def ws(tmp_path):
                 originals.setdefault(cls, s)
     for i, text in enumerate(SARCASM):
         statuses.append(status(str(5000 + i), T0 + 5 * 3600 + 1800 + i, f"wit{i}", text))
-    for i, (cls, s) in enumerate(originals.items()):
+    for i, s in enumerate(originals.values()):
         for r in range(4):
             statuses.append(
                 status(

@@ -184,9 +184,9 @@ def test_all_four_kinds_is_no_kinds_filter(tiny):
 
 
 def test_filter_validation_and_normalisation():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown kind"):
         m.PostFilter(kinds=frozenset({"tweet"}))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="brand must be one of"):
         m.PostFilter(brand="some")
     f = m.PostFilter(hashtag=" #Outage ", author="@JPMorgan", kinds={"post"})
     assert f.hashtag == "Outage" and f.author == "JPMorgan"
@@ -415,7 +415,7 @@ def test_posts_around_sorts_and_limits(tiny):
     assert ids("sentiment", True, limit=3, flt=m.PostFilter(brand="exclude")) == ["101", "102", "104"]
     rows, total = m.posts_around(tiny, T0 + 2 * HOUR, 2 * HOUR + 100, m.PostFilter(author="bob"), limit=1)
     assert total == 2 and [r.post_id for r in rows] == ["102"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="sort must be one of"):
         m.posts_around(tiny, T0, 60, sort="loudness")
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from app.core import chronicle, early_warning, exports, metrics
+from app.core.errors import UserError
 from app.core.report import SECTIONS, ReportOptions, build_report
 from app.core.sample import build_sample
 from app.core.store import Workspace
@@ -105,9 +106,9 @@ def test_cover_method_appendix(ws, report):
 def test_sections_and_options_checked(ws):
     r = build_report(ws, ReportOptions(sections=frozenset({"summary", "appendix"})))
     assert r.sections == ["summary", "appendix"]  # no lessons without text
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="nonsense"):
         ReportOptions(sections=frozenset({"nonsense"}))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="paper must be a4 or letter"):
         ReportOptions(paper="a3")
 
 
@@ -129,5 +130,5 @@ def test_exports(ws, tmp_path, report):
     assert first[1] == "post_id" and row[1].isdigit() and len(row[1]) >= 18
     n = exports.export(ws, "turning-points", tmp_path / "t.csv")
     assert n == len(chronicle.default_turning_points(ws))
-    with pytest.raises(Exception):
+    with pytest.raises(UserError, match=r"Export to a \.csv or \.json file"):
         exports.export(ws, "posts", tmp_path / "p.txt")

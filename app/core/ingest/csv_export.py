@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import contextlib
 
-import duckdb
-
 from app.core.errors import ImportFailed
 from app.core.ingest.staging import STAGE, StageContext
 from app.core.store import ingest_sql as q
+from app.core.store.db import BinderError, DatabaseError
 
 REQUIRED = ("post_id", "created_at", "text")
 
@@ -58,9 +57,9 @@ def stage(ctx: StageContext) -> None:
                     for line, kind in bad
                 ],
             )
-    except duckdb.BinderError as exc:
+    except BinderError as exc:
         raise ImportFailed(str(ctx.path), f"a column the format needs is missing ({exc}).") from None
     finally:
         for table in (q.CSV_REJECTS_TABLE, q.CSV_SCANS_TABLE):
-            with contextlib.suppress(duckdb.Error):
+            with contextlib.suppress(DatabaseError):
                 ctx.con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -208,8 +208,8 @@ def _detect_json(path: Path, text: str, compression: str) -> Detected:
 
     lines = text.splitlines()
     parsed_any = False
-    for line in lines[:200]:
-        line = line.strip()
+    for raw in lines[:200]:
+        line = raw.strip()
         if not line:
             continue
         try:

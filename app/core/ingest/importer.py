@@ -16,8 +16,6 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import duckdb
-
 from app.core.errors import ImportFailed
 from app.core.ingest import csv_export, twitter_v1, twitter_v2, x_archive
 from app.core.ingest.detect import FORMATS, TWEETS_JS, Detected, detect
@@ -25,6 +23,7 @@ from app.core.ingest.staging import STAGE, StageContext
 from app.core.model import FileReport, Rejection
 from app.core.progress import Cancelled, NullProgress, Progress, SubProgress, check
 from app.core.store import ingest_sql as q
+from app.core.store.db import DatabaseError, one_row
 from app.core.store.workspace import Workspace
 
 _STAGERS: dict[str, Callable[[StageContext], None]] = {
@@ -112,7 +111,8 @@ class _Hasher(threading.Thread):
 
     def __init__(self, path: Path) -> None:
         super().__init__(name="sha256", daemon=True)
-        self.path, self.digest, self.stop = path, None, threading.Event()
+        self.path, self.stop = path, threading.Event()
+        self.digest: str | None = None
 
     def run(self) -> None:
         h = hashlib.sha256()
@@ -149,7 +149,7 @@ def import_file(
         _import(ws, path, det, progress, mapping or {}, report, hasher)
     except ImportFailed as exc:
         report.error = exc.problem
-    except duckdb.Error as exc:
+    except DatabaseError as exc:
         report.error = explain_read_error(exc, report.format_label)
     finally:
         if hasher is not None:
@@ -171,7 +171,7 @@ def _import(
     con = ws.con
     with tempfile.TemporaryDirectory(prefix="itx-import-") as tmp, ws.transaction(con):
         con.execute(f"DROP TABLE IF EXISTS {STAGE}")
-        import_id = con.execute(q.INSERT_IMPORT, [str(path), _size(path), det.format]).fetchone()[0]
+        import_id = one_row(con.execute(q.INSERT_IMPORT, [str(path), _size(path), det.format]))[0]
         ctx = StageContext(ws, con, path, det, SubProgress(progress, 0, 0.85, 1), Path(tmp), mapping)
         try:
             _STAGERS[det.format](ctx)
@@ -184,15 +184,17 @@ def _import(
                 raise ImportFailed(
                     str(path), f"no post in it could be read as {det.label} (every record: {first[7:]})."
                 )
-            added = ws.run(
-                q.finish_insert(STAGE),
-                [import_id],
-                progress=SubProgress(progress, 0.85, 0.97, 1),
-                con=con,
-                message="Adding posts",
-            ).fetchone()[0]
+            added = one_row(
+                ws.run(
+                    q.finish_insert(STAGE),
+                    [import_id],
+                    progress=SubProgress(progress, 0.85, 0.97, 1),
+                    con=con,
+                    message="Adding posts",
+                )
+            )[0]
         finally:
-            with contextlib.suppress(duckdb.Error):
+            with contextlib.suppress(DatabaseError):
                 con.execute(f"DROP TABLE IF EXISTS {STAGE}")
         hasher.join()
         report.import_id = import_id

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from app.core.ingest.detect import Detected
 from app.core.progress import Progress
 from app.core.store import ingest_sql as q
+from app.core.store.db import Connection
 from app.core.store.workspace import Workspace
 
 STAGE = "itx_stage"
@@ -23,7 +22,7 @@ STAGE = "itx_stage"
 @dataclass
 class StageContext:
     ws: Workspace
-    con: duckdb.DuckDBPyConnection
+    con: Connection
     path: Path
     detected: Detected
     progress: Progress
@@ -45,5 +44,5 @@ _SOURCES = {
 def record_source(ctx: StageContext, path: Path | list[str] | None = None) -> tuple[str, list[Any]]:
     """The query yielding ``line_no, line`` for the file's layout, with its parameters."""
     target = path if path is not None else ctx.path
-    target = [str(p) for p in target] if isinstance(target, list) else str(target)
-    return _SOURCES[ctx.detected.layout], [target, ctx.detected.compression]
+    source = [str(p) for p in target] if isinstance(target, list) else str(target)
+    return _SOURCES[ctx.detected.layout], [source, ctx.detected.compression]

@@ -9,6 +9,7 @@ carries no follower counts, so those stay unknown.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 import shutil
@@ -26,7 +27,7 @@ _PREFIX = re.compile(rb"^\s*window\.YTD\.[A-Za-z_]+\.part\d+\s*=\s*")
 _CHUNK = 1 << 20
 
 
-def _strip_prefix(src: IO[bytes], dst: IO[bytes]) -> None:
+def _strip_prefix(src: IO[bytes] | io.BufferedIOBase, dst: IO[bytes]) -> None:
     head = src.read(4096)
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
@@ -63,10 +64,10 @@ def stage(ctx: StageContext) -> None:
                 accounts = [n for n in zf.namelist() if Path(n).name == "account.js"]
                 if accounts:
                     account_js = zf.read(accounts[0])
-                for i, name in enumerate(names):
+                for i, member in enumerate(names):
                     check(ctx.progress)
                     out = ctx.tmpdir / f"part{i}.json"
-                    with zf.open(name) as src, open(out, "wb") as dst:
+                    with zf.open(member) as src, open(out, "wb") as dst:
                         _strip_prefix(src, dst)
                     parts.append(out)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:

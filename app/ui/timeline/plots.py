@@ -16,18 +16,19 @@ from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
+from app import palette
 from app.core.metrics import KINDS, Series
 from app.ui.timeline.time_axis import CompactAxis, ZonedDateAxis
 
-KIND_COLOURS = {"post": "#3b6fb6", "reply": "#4f9d69", "quote": "#8e6bbf", "retweet": "#e08a2e"}
-KIND_LABELS = {"post": "Original posts", "reply": "Replies", "quote": "Quotes", "retweet": "Retweets"}
-NEGATIVE = QColor("#c8453b")
-POSITIVE = QColor("#3f8f5a")
-MEAN = QColor("#1f2d3d")
-EXPOSURE = QColor("#5b8bd0")
-CUMULATIVE = QColor("#d06b2c")
-UNIQUE = QColor("#7a4fa3")
-CURSOR = QColor("#d62f6f")
+KIND_COLOURS = palette.KIND_COLOURS
+KIND_LABELS = palette.KIND_LABELS
+NEGATIVE = QColor(palette.NEGATIVE)
+POSITIVE = QColor(palette.POSITIVE)
+MEAN = QColor(palette.MEAN)
+EXPOSURE = QColor(palette.EXPOSURE)
+CUMULATIVE = QColor(palette.CUMULATIVE)
+UNIQUE = QColor(palette.UNIQUE)
+CURSOR = QColor(palette.CURSOR)
 AXIS_WIDTH = 72
 SETTLE_MS = 180
 
