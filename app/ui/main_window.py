@@ -492,6 +492,11 @@ class MainWindow(QMainWindow):
         self._start_scoring()
         return True
 
+    def is_idle(self) -> bool:
+        """No background task runs and the timeline has settled: what the window shows is
+        final until the user acts (tests and the self-test wait for this)."""
+        return not self.runner.busy_kinds() and not self.timeline.is_settling()
+
     def close_workspace(self) -> None:
         self.chronicle_panel.save_pending()
         self.stop()

@@ -139,7 +139,7 @@ def _run_window(
     outcome: dict[str, object] = {}
 
     def drawn() -> bool:
-        return window.ws is not None and not window.runner._current and window.timeline.series is not None
+        return window.ws is not None and not window.runner.busy_kinds() and window.timeline.series is not None
 
     def poll() -> None:
         if "series_s" not in outcome and window.timeline.series is not None:
@@ -156,7 +156,7 @@ def _run_window(
             else:
                 outcome["size"] = (image.width(), image.height())
         elif time.perf_counter() - t_open > timeout_s:
-            busy = ", ".join(sorted(window.runner._current)) or "none"
+            busy = ", ".join(window.runner.busy_kinds()) or "none"
             outcome["error"] = (
                 f"timed out after {timeout_s:.0f} s waiting for the sample to be drawn "
                 f"(tasks still running: {busy}; series set: {window.timeline.series is not None})"

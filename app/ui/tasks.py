@@ -141,6 +141,14 @@ class TaskRunner(QObject):
     def is_busy(self, kind: str) -> bool:
         return kind in self._current
 
+    def busy_kinds(self) -> list[str]:
+        """The kinds of task running now (empty when the runner is idle)."""
+        return sorted(self._current)
+
+    def current(self, kind: str) -> Task | None:
+        """The running task of ``kind``, if any."""
+        return self._current.get(kind)
+
     def cancel(self, kind: str) -> None:
         task = self._current.get(kind)
         if task is not None:

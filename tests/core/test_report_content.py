@@ -12,21 +12,12 @@ import pytest
 from app.core import chronicle, early_warning, exports, metrics
 from app.core.errors import UserError
 from app.core.report import SECTIONS, ReportOptions, build_report
-from app.core.sample import build_sample
 from app.core.store import Workspace
-from app.paths import sample_archive
 
 
 @pytest.fixture(scope="module")
-def sample_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    build_sample(path, sample_archive())
-    return path
-
-
-@pytest.fixture(scope="module")
-def ws(sample_path):
-    w = Workspace.open(sample_path)
+def ws(sample_workspace):
+    w = Workspace.open(sample_workspace, read_only=True)
     yield w
     w.close()
 

@@ -85,21 +85,14 @@ def test_window_draws_the_sample_without_a_screen(workspace):
     assert "drew 25,441 posts" in out
 
 
-def test_sentiment_workers_start_in_the_frozen_app(tmp_path):
+def test_sentiment_workers_start_in_the_frozen_app(workspace, sample_workspace):
     """The spawn pool re-runs the bundle's executable; freeze_support must turn it into a worker.
     Scores made in the bundle (by the pool: over 3,000 distinct texts) equal those from source."""
-    ws = tmp_path / "pool.duckdb"
-    ok(bundle("demo", "--no-gui", str(ws)))
     import duckdb
 
-    from app.core.sample import build_sample
-    from app.paths import sample_archive
-
-    src = tmp_path / "source.duckdb"
-    build_sample(src, sample_archive())
     con = duckdb.connect()
-    con.execute(f"ATTACH '{ws}' AS b (READ_ONLY)")
-    con.execute(f"ATTACH '{src}' AS s (READ_ONLY)")
+    con.execute(f"ATTACH '{workspace}' AS b (READ_ONLY)")
+    con.execute(f"ATTACH '{sample_workspace}' AS s (READ_ONLY)")
     n = con.execute("SELECT count(*) FROM b.sentiment").fetchone()[0]
     assert n > 3000  # enough texts for the worker pool, not the in-process path
     diff = con.execute(

@@ -1,41 +1,36 @@
-"""Fixtures for driving the real window: the sample incident's workspace, built once per run,
-and a window opened on a fresh copy of it."""
+"""Fixtures for driving the real window: a window opened on a fresh copy of the sample
+incident's workspace (built once per run, see tests/conftest.py), and the wait until the
+window is idle."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from app.core.sample import build_sample
-from app.paths import sample_archive
 from app.ui.main_window import MainWindow
 from app.ui.settings import AppSettings
 
-
-def wait_idle(qtbot, w, timeout: int = 30000) -> None:
-    """Until no background task runs and the view has settled."""
-    qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=timeout)
-
-
-@pytest.fixture(scope="session")
-def sample_workspace(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("sample") / "askjpm.duckdb"
-    reports = build_sample(path, sample_archive())
-    assert all(r.ok for r in reports)
-    return path
+#: generous: the shared machines can be slow, and an idle window ends the wait at once
+IDLE_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, sample_workspace):
-    ws_path = tmp_path / "askjpm.duckdb"
-    shutil.copy(sample_workspace, ws_path)
+def wait_idle(qtbot):
+    """``wait_idle(window)``: until no background task runs and the timeline has settled
+    (:meth:`MainWindow.is_idle`)."""
+
+    def wait(w: MainWindow, timeout: int = IDLE_TIMEOUT_MS) -> None:
+        qtbot.waitUntil(w.is_idle, timeout=timeout)
+
+    return wait
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, sample_copy, wait_idle):
     w = MainWindow(AppSettings(tmp_path / "settings.ini"))
     qtbot.addWidget(w)
     w.resize(1400, 900)
     w.show()
-    assert w.open_workspace(ws_path)
-    wait_idle(qtbot, w)
+    assert w.open_workspace(sample_copy)
+    wait_idle(w)
     yield w
     w.close()

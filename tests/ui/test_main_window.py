@@ -26,10 +26,6 @@ def make_window(qtbot, tmp_path) -> MainWindow:
     return w
 
 
-def idle(qtbot, w):
-    qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=20000)
-
-
 def test_a_file_that_is_not_a_workspace_is_explained(qtbot, tmp_path, monkeypatch):
     bad = tmp_path / "notes.duckdb"
     bad.write_text("not a database", encoding="utf-8")
@@ -71,24 +67,24 @@ def test_a_workspace_open_elsewhere_is_explained(qtbot, tmp_path, monkeypatch):
         holder.wait(10)
 
 
-def test_empty_workspace_says_what_to_do(qtbot, tmp_path):
+def test_empty_workspace_says_what_to_do(qtbot, tmp_path, wait_idle):
     path = tmp_path / "empty.duckdb"
     Workspace.open(path, create=True).close()
     w = make_window(qtbot, tmp_path)
     assert w.open_workspace(path)
-    idle(qtbot, w)
+    wait_idle(w)
     assert "File > Import" in w.posts_heading.text()
     assert w.act_import.isEnabled()
     w.close()
 
 
-def test_recent_workspaces_and_window_state_are_remembered(qtbot, tmp_path):
+def test_recent_workspaces_and_window_state_are_remembered(qtbot, tmp_path, wait_idle):
     path = tmp_path / "w.duckdb"
     with Workspace.open(path, create=True) as ws:
         import_paths(ws, [FIXTURES / "twarc-csv" / "noflat.jsonl"])
     w = make_window(qtbot, tmp_path)
     assert w.open_workspace(path)
-    idle(qtbot, w)
+    wait_idle(w)
     w.resize(1500, 950)
     w.window_box.setCurrentIndex(w.window_box.findData(60))
     w.close()
@@ -99,12 +95,12 @@ def test_recent_workspaces_and_window_state_are_remembered(qtbot, tmp_path):
     again.close()
 
 
-def test_dropping_an_archive_opens_the_import(qtbot, tmp_path):
+def test_dropping_an_archive_opens_the_import(qtbot, tmp_path, wait_idle):
     path = tmp_path / "w.duckdb"
     Workspace.open(path, create=True).close()
     w = make_window(qtbot, tmp_path)
     assert w.open_workspace(path)
-    idle(qtbot, w)
+    wait_idle(w)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(FIXTURES / "twarc-csv" / "noflat.jsonl"))])
     opened = []
@@ -120,10 +116,10 @@ def test_dropping_an_archive_opens_the_import(qtbot, tmp_path):
     w.dropEvent(event)
     dialog = opened[0]
     qtbot.waitUntil(lambda: dialog.outcome == "done", timeout=20000)
-    idle(qtbot, w)
+    wait_idle(w)
     assert w.ws.info()["posts"] == 100
     dialog.close()
-    idle(qtbot, w)
+    wait_idle(w)
     assert w.status_posts.text() == "100 posts in view"
     w.close()
 

@@ -283,6 +283,10 @@ class TimelineView(QWidget):
         self._syncing = False
         self._settle.start()
 
+    def is_settling(self) -> bool:
+        """Whether the view moved and ``range_settled`` is still to come."""
+        return self._settle.isActive()
+
     def _emit_settled(self) -> None:
         lo, hi = self.visible_range()
         self.range_settled.emit(lo, hi, self.plot_width())
