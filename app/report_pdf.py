@@ -46,6 +46,7 @@ from PySide6.QtGui import (
 
 from app.core.metrics import KINDS
 from app.core.report import SECTION_TITLES, Report
+from app.fonts import EMOJI_FAMILY, register_bundled_fonts
 from app.palette import CUMULATIVE, KIND_COLOURS, KIND_LABELS, NEGATIVE, POSITIVE, UNIQUE
 
 INK = "#1f2d3d"
@@ -66,6 +67,7 @@ SANS = [
     "Helvetica",
     "Noto Sans CJK JP",
     "Noto Sans CJK SC",
+    EMOJI_FAMILY,  # bundled (app/fonts.py): vector emoji that print and copy as text
     "Noto Color Emoji",
     "Symbola",
 ]
@@ -93,6 +95,7 @@ def ensure_app() -> QGuiApplication:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication([])
+    register_bundled_fonts()
     return app
 
 
