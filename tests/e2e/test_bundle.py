@@ -13,8 +13,10 @@ INCIDENT_TIMELINE_BUNDLE may name another bundle folder (default: dist/incident-
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +101,40 @@ def test_sentiment_workers_start_in_the_frozen_app(workspace, sample_workspace):
         "SELECT count(*) FROM (SELECT * FROM b.sentiment EXCEPT SELECT * FROM s.sentiment)"
     ).fetchone()[0]
     assert diff == 0
+
+
+def _trim():
+    """packaging/trim.py, by path (a top-level ``packaging`` is the PyPI package of that name)."""
+    spec = importlib.util.spec_from_file_location("bundle_trim", ROOT / "packaging" / "trim.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _needed(binary: Path) -> list[str]:
+    """The shared libraries an ELF file asks the loader for (its DT_NEEDED entries)."""
+    out = subprocess.run(["objdump", "-p", str(binary)], capture_output=True, text=True, check=False)
+    return [line.split()[1] for line in out.stdout.splitlines() if line.strip().startswith("NEEDED")]
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or shutil.which("objdump") is None,
+    reason="reads ELF files with objdump (binutils), on Linux",
+)
+def test_nothing_kept_needs_what_was_left_out():
+    """The libraries and plugins the spec drops from what PyInstaller collected are wanted by
+    nothing that stays: every library a kept binary needs is in the bundle, or is not one of
+    those the spec left out (then it is the system's, as libc or libGL are)."""
+    trim = _trim()
+    binaries = [p for p in BUNDLE.rglob("*") if p.is_file() and ".so" in p.name] + [EXE]
+    present = {p.name for p in binaries}
+    missing = sorted(
+        f"{p.relative_to(BUNDLE)} needs {lib}"
+        for p in binaries
+        for lib in _needed(p)
+        if lib not in present and trim.dropped(lib)
+    )
+    assert not missing, "\n".join(missing)
 
 
 def test_bundle_is_lean():
