@@ -488,7 +488,7 @@ def test_calls_from_worker_threads_with_their_own_cursor(tiny):
             con = tiny.cursor()
             results.append(m.binned_series(tiny, T0, T0 + 3 * HOUR, HOUR, con=con).total.tolist())
             results.append(m.posts_around(tiny, T0, 3 * HOUR, con=con)[1])
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - any failure in a worker thread is asserted on below
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(4)]
