@@ -10,7 +10,7 @@ from app.ui.main_window import MainWindow
 from app.ui.settings import AppSettings
 
 #: generous: the shared machines can be slow, and an idle window ends the wait at once
-IDLE_TIMEOUT_MS = 60_000
+IDLE_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture
