@@ -37,6 +37,8 @@ from app.core.store.workspace import Workspace
 _BUILD_LOCK = threading.Lock()
 _UNIX_EPOCH = datetime(1970, 1, 1)
 _TABLES_SEEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: What a scoring run changes, chunk after chunk.
+_SCORING_KEYS = ("scores", "languages")
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,10 @@ class State:
 
     @property
     def behind_on_scores_only(self) -> bool:
-        """Built from these very posts and settings; only scores have come in since."""
+        """Built from these very posts and settings; only scores (and the language
+        detector's verdicts, which a scoring run brings first) have come in since."""
         return self.built is not None and all(
-            self.built.get(k) == v for k, v in self.stamp.items() if k != "scores"
+            self.built.get(k) == v for k, v in self.stamp.items() if k not in _SCORING_KEYS
         )
 
     def serves_while_scoring(self, factor: float, now: float | None = None) -> bool:
@@ -88,12 +91,13 @@ class State:
 
 def state(ws: Workspace, con: Connection | None = None) -> State:
     con = con or ws.cursor()
-    imports, posts, scores, brand, built, tz = one_row(con.execute(q.CURRENT_STATE))
+    imports, posts, scores, languages, brand, built, tz = one_row(con.execute(q.CURRENT_STATE))
     stamp = {
         "version": q.ROLLUP_VERSION,
         "imports": int(imports),
         "posts": int(posts),
         "scores": int(scores),
+        "languages": int(languages),
         "brand": brand_list(brand),
     }
     try:
