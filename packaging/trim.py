@@ -104,6 +104,9 @@ PY_EXCLUDES = [
     "numpy.distutils",
     "numpy.testing._private.extbuild",
     "duckdb.experimental.spark",
+    # zstandard's CFFI backend (12 MB unstripped): the C backend is the one imported
+    "zstandard.backend_cffi",
+    "zstandard._cffi",
     "pandas",
     "pyarrow",
     "polars",
