@@ -16,6 +16,13 @@ from __future__ import annotations
 
 # the same account and "first post" as the rollups, so both paths agree
 from app.core.store.rollup_sql import ACCOUNT_KEY, FIRST_KEY
+from app.core.store.text_query_sql import Fragment
+
+#: The host of a URL, lower case, without "www.": ``{url}`` is the column or lambda variable.
+URL_HOST = (
+    "regexp_replace(lower(regexp_extract({url}, '^[a-zA-Z][a-zA-Z0-9+.-]*://([^/:?#@]+@)?([^/:?#]+)', 2)), "
+    "'^www[0-9]*\\.', '')"
+)
 
 # ---- filters --------------------------------------------------------------------------------
 
@@ -33,12 +40,26 @@ FILTERS = {
     # IN a subquery: half the cost of list_contains on a busy window (measured)
     "brand_only": "coalesce(lower(author_handle) IN (SELECT unnest(?::VARCHAR[])), false)",
     "brand_exclude": "NOT coalesce(lower(author_handle) IN (SELECT unnest(?::VARCHAR[])), false)",
+    "press_only": "coalesce(lower(author_handle) IN (SELECT unnest(?::VARCHAR[])), false)",
+    "press_exclude": "NOT coalesce(lower(author_handle) IN (SELECT unnest(?::VARCHAR[])), false)",
+    # an author's own posts and the retweets and quotes of them: how far the author spread
+    "author_spread": (
+        "lower(author_handle) = lower(?) "
+        "OR (kind IN ('retweet', 'quote') AND lower(ref_author_handle) = lower(?))"
+    ),
+    # posts the user tagged (evidence): with one tag, or with any
+    "tag": "(platform, post_id) IN (SELECT platform, post_id FROM post_tags WHERE tag = ?)",
+    "any_tag": "(platform, post_id) IN (SELECT platform, post_id FROM post_tags)",
+    # a link to the domain or to one of its subdomains (www.example.com counts for example.com)
+    "domain": f"len(list_filter(urls, lambda u: {URL_HOST.format(url='u')} = lower(?) "
+    f"OR {URL_HOST.format(url='u')} LIKE '%.' || lower(?))) > 0",
 }
 
 
 def where(names: list[str] | tuple[str, ...]) -> str:
-    """The conjunction of the named filter fragments ("TRUE" for none)."""
-    return " AND ".join(f"({FILTERS[n]})" for n in names) or "TRUE"
+    """The conjunction of the named filter fragments ("TRUE" for none). A name may also be a
+    :class:`~app.core.store.text_query_sql.Fragment`, SQL the store built itself."""
+    return " AND ".join(f"({n if isinstance(n, Fragment) else FILTERS[n]})" for n in names) or "TRUE"
 
 
 # ---- binned series ------------------------------------------------------------------------
