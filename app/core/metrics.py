@@ -630,10 +630,12 @@ def posts_around(
     descending: bool = False,
     limit: int = 500,
     con: duckdb.DuckDBPyConnection | None = None,
+    offset: int = 0,
 ) -> tuple[list[PostRow], int]:
     """The posts in [t - half_window, t + half_window] (Unix seconds, both ends included),
-    sorted; returns (at most ``limit`` rows, how many posts the window holds in all).
-    Unknown followers and unscored posts sort last whichever the direction."""
+    sorted; returns (at most ``limit`` rows after the first ``offset``, how many posts the
+    window holds in all). Unknown followers and unscored posts sort last whichever the
+    direction; ties go by time then id, so pages follow each other exactly."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     con = con or ws.cursor()
@@ -643,12 +645,15 @@ def posts_around(
     a, b = t - abs(half_window), t + abs(half_window)
     names, params = flt.sql(st.stamp["brand"])
     whole = [to_timestamp(a), to_timestamp(b)]
+    offset = max(0, int(offset))
     if limit > 0:
         if sort == "time":
-            a, b = _narrow_for_time(ws, st, flt, a, b, int(limit), bool(descending))
+            a, b = _narrow_for_time(ws, st, flt, a, b, int(limit) + offset, bool(descending))
         rows = con.execute(
             q.posts_between(names, sort, bool(descending), scores),
-            q.posts_between_params(sort, to_timestamp(a), to_timestamp(b), params, int(limit), *whole),
+            q.posts_between_params(
+                sort, to_timestamp(a), to_timestamp(b), params, int(limit), *whole, offset=offset
+            ),
         ).fetchall()
         if rows:
             return [PostRow.from_row(r[:-1]) for r in rows], int(rows[0][-1])

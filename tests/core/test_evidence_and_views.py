@@ -281,3 +281,21 @@ def test_summary_counts_what_is_in_view(incident):
     )
     assert rows(ws, summary.filter_for(PostFilter(), "voice", "others")) == {s["id_str"] for s in others}
     assert summary.summarise(ws, T0 + 86400, T0 + 2 * 86400).posts == 0
+
+
+@pytest.mark.parametrize("sort", metrics.SORTS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_posts_around_pages_follow_each_other(incident, sort, descending):
+    """The posts table fetches later pages as the user scrolls: the pages together are the
+    whole window, in order, each post once."""
+    ws, statuses = incident
+    whole, total = metrics.posts_around(ws, T0 + 2 * HOUR, 3 * HOUR, sort=sort, descending=descending, limit=100)
+    assert total == len(whole) == len(statuses)
+    pages = []
+    for offset in range(0, total + 5, 5):
+        page, n = metrics.posts_around(
+            ws, T0 + 2 * HOUR, 3 * HOUR, sort=sort, descending=descending, limit=5, offset=offset
+        )
+        assert n == total
+        pages += page
+    assert [r.post_id for r in pages] == [r.post_id for r in whole]

@@ -263,7 +263,8 @@ def count_between(names: list[str]) -> str:
 
 
 def posts_between(names: list[str], sort: str, descending: bool, scores: str) -> str:
-    """The first ``limit`` posts of a window in the given order, with their scores.
+    """The first ``limit`` posts of a window in the given order (after ``offset`` of them),
+    with their scores.
 
     The order is found on the few columns it needs, and only the posts kept are then read
     whole, by row id: reading every column of every post of a busy window would cost ten
@@ -278,13 +279,13 @@ def posts_between(names: list[str], sort: str, descending: bool, scores: str) ->
             FROM (SELECT rowid AS post_row, created_at, post_id FROM posts
                   WHERE created_at BETWEEN ? AND ? AND {where(names)})
             LEFT JOIN (SELECT post_row, created_at, compound FROM {window_scores}) {_SCORES_KEY}
-            ORDER BY {order} LIMIT ?
+            ORDER BY {order} LIMIT ? OFFSET ?
         """
     else:
         keys = f"""
             SELECT rowid AS rid FROM posts
             WHERE created_at BETWEEN ? AND ? AND {where(names)}
-            ORDER BY {order} LIMIT ?
+            ORDER BY {order} LIMIT ? OFFSET ?
         """
     return f"""
         SELECT {POST_COLUMNS}, ({count_between(names)}) AS total
@@ -295,13 +296,16 @@ def posts_between(names: list[str], sort: str, descending: bool, scores: str) ->
     """
 
 
-def posts_between_params(sort: str, lo, hi, filter_params: list, limit: int, whole_lo, whole_hi) -> list:
+def posts_between_params(
+    sort: str, lo, hi, filter_params: list, limit: int, whole_lo, whole_hi, offset: int = 0
+) -> list:
     """The parameters of :func:`posts_between`, in the order its text wants them: [lo, hi]
-    is the window the rows are taken from, [whole_lo, whole_hi] the one counted."""
+    is the window the rows are taken from, [whole_lo, whole_hi] the one counted; ``offset``
+    rows of the order are skipped (the table's later pages)."""
     total = [whole_lo, whole_hi, *filter_params]
     if sort == "sentiment":
-        return [*total, lo, hi, *filter_params, lo, hi, limit, lo, hi]
-    return [*total, lo, hi, *filter_params, limit, lo, hi]
+        return [*total, lo, hi, *filter_params, lo, hi, limit, offset, lo, hi]
+    return [*total, lo, hi, *filter_params, limit, offset, lo, hi]
 
 
 def get_post(scores: str) -> str:
