@@ -1,5 +1,6 @@
-"""Starting the window: the QApplication, its look (following the system's light or dark
-palette), and the main window on a workspace."""
+"""Starting the window: the QApplication, its look (the system's palette, or the light or dark
+theme chosen in View > Theme), and the main window on a workspace (the one given, or the last
+one opened, where the user left it)."""
 
 from __future__ import annotations
 
@@ -44,4 +45,9 @@ def run(workspace: Path | None = None) -> int:
     window.show()
     if workspace is not None:
         window.open_workspace(Path(workspace))
+    elif window.settings.reopen_last:
+        # where the user left off: the last workspace, at its cursor and range
+        recent = window.settings.recent_workspaces()
+        if recent:
+            window.open_workspace(recent[0])
     return app.exec()

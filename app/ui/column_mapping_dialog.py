@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.core.ingest.csv_export import REQUIRED
 from app.core.store.ingest_sql import MAPPABLE_FIELDS
+from app.ui.widgets import WheelSafeComboBox
 
 NOT_IN_FILE = "(not in this file)"
 
@@ -328,7 +329,7 @@ class ColumnMappingDialog(QDialog):
         fields = [f for f in FIELD_NAMES if f in MAPPABLE_FIELDS]
         fields += [f for f in MAPPABLE_FIELDS if f not in FIELD_NAMES]  # fields added later
         for field in fields:
-            combo = QComboBox()
+            combo = WheelSafeComboBox()  # the wheel scrolls the form, not the choices
             combo.addItem(NOT_IN_FILE, None)
             for col in self.columns:
                 combo.addItem(col, col)

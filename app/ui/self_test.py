@@ -123,6 +123,13 @@ def _run_window(
     for kind in ("warning", "critical", "information", "question"):
         setattr(QMessageBox, kind, no_modal(kind))
 
+    def no_exec(box) -> int:
+        boxes.append(f"{box.windowTitle()}: {box.text()}")
+        _say(f"message box: {box.windowTitle()}: {box.text()}")
+        return int(QMessageBox.StandardButton.Cancel)
+
+    QMessageBox.exec = no_exec
+
     t_open = time.perf_counter()
     try:
         opened = window.open_workspace(workspace)
