@@ -17,10 +17,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +31,9 @@ from app.core.annotations import Annotation
 from app.core.evidence import EvidencePost, attached_keys
 from app.ui import plain
 
-HEADERS = ("Time", "Until", "Label", "Category", "Origin", "Posts")
+HEADERS = ("Time", "Label", "Category", "Origin", "Posts")
+LABEL_COLUMN = 1
+POSTS_COLUMN = 4
 
 
 class _SortKeyItem(QTableWidgetItem):
@@ -70,7 +74,9 @@ class AnnotationsPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # oldest first
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(LABEL_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.cellClicked.connect(self._clicked)
         self.table.cellDoubleClicked.connect(lambda row, _c: self._emit_id(row, self.edit_requested))
         self.table.itemSelectionChanged.connect(lambda: self.selection_changed.emit(self.selected_id()))
@@ -82,7 +88,8 @@ class AnnotationsPanel(QWidget):
         self.attached_heading = plain.label(
             "Select a turning point to see the posts attached to it.", wrap=True
         )
-        self.detach = QPushButton("Remove from this turning point")
+        self.detach = QPushButton("Remove from it")
+        self.detach.setToolTip("Take the selected posts off this turning point's evidence")
         self.detach.setEnabled(False)
         self.detach.clicked.connect(self._detach)
         self.attached.itemSelectionChanged.connect(
@@ -102,8 +109,9 @@ class AnnotationsPanel(QWidget):
         split.addWidget(self.table)
         split.addWidget(evidence)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
+        self.attached.setMinimumHeight(40)
 
         buttons = QHBoxLayout()
         self.add_point = QPushButton("Add at cursor")
@@ -114,21 +122,24 @@ class AnnotationsPanel(QWidget):
         )
         self.edit = QPushButton("Edit…")
         self.delete = QPushButton("Delete")
-        self.export = QPushButton("Export…")
-        self.export.setToolTip("Write the turning points to a CSV or JSON file, to share with the team")
-        self.import_ = QPushButton("Import…")
-        self.import_.setToolTip("Merge turning points from a CSV or JSON file")
+        self.share = QToolButton()
+        self.share.setText("Share")
+        self.share.setToolTip("Export the turning points to a file for the team, or merge a colleague's")
+        self.share.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        share_menu = QMenu(self.share)
+        self.export = share_menu.addAction("Export to CSV or JSON…")
+        self.import_ = share_menu.addAction("Import and merge a file…")
+        self.share.setMenu(share_menu)
         for b in (self.add_point, self.add_range, self.edit, self.delete):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        buttons.addWidget(self.export)
-        buttons.addWidget(self.import_)
+        buttons.addWidget(self.share)
         self.add_point.clicked.connect(self.add_point_requested)
         self.add_range.clicked.connect(self.add_range_requested)
         self.edit.clicked.connect(lambda: self._emit_selected(self.edit_requested))
         self.delete.clicked.connect(lambda: self._emit_selected(self.delete_requested))
-        self.export.clicked.connect(self.export_requested)
-        self.import_.clicked.connect(self.import_requested)
+        self.export.triggered.connect(self.export_requested)
+        self.import_.triggered.connect(self.import_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(split, 1)
@@ -153,9 +164,12 @@ class AnnotationsPanel(QWidget):
         self.table.setRowCount(len(self.annotations))
         for row, a in enumerate(self.annotations):
             n = len(attached_keys(a))
+            until = ""
+            if a.ends_at is not None:
+                same_day = self._local(a.ends_at, "%Y%m%d") == self._local(a.starts_at, "%Y%m%d")
+                until = " – " + self._local(a.ends_at, "%H:%M" if same_day else "%a %d %b %H:%M")
             cells = (
-                self._local(a.starts_at),
-                self._local(a.ends_at),
+                self._local(a.starts_at) + until,
                 a.label,
                 a.category.capitalize(),
                 "suggested" if a.origin == "suggested" else "by hand",
@@ -167,18 +181,14 @@ class AnnotationsPanel(QWidget):
                 if col == 0:
                     item.setData(Qt.ItemDataRole.UserRole + 1, a.starts_at)
                     item.setForeground(QBrush(QColor(a.colour or "#d62f6f")))
-                if col == 1 and a.ends_at is not None:
-                    item.setData(Qt.ItemDataRole.UserRole + 1, a.ends_at)
-                if col == 2:
+                if col == LABEL_COLUMN:
                     item.setToolTip(plain.tooltip(a.label + (f"\n\n{a.note}" if a.note else "")))
-                if col == 5:
+                if col == POSTS_COLUMN:
                     item.setData(Qt.ItemDataRole.UserRole + 1, n)
                     item.setToolTip(f"{n} post{'s' if n != 1 else ''} attached as evidence" if n else "")
                 self.table.setItem(row, col, item)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(column, order)
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(1)
         if selected is not None:
             self.select(selected)
 

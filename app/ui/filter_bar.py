@@ -61,7 +61,7 @@ class FilterBar(QWidget):
             placeholderText="Search: refund (delay OR cancel) -bot", clearButtonEnabled=True
         )
         self.text.setObjectName("filter-text")
-        self.text.setMinimumWidth(150)
+        self.text.setMinimumWidth(120)
         self.text.setToolTip(QUERY_HELP)
         self.query_error = plain.label("")
         self.query_error.setObjectName("filter-query-error")
@@ -117,6 +117,8 @@ class FilterBar(QWidget):
         self.domain_chip.setObjectName("filter-domain")
         self.domain_chip.setToolTip("Only posts linking to this site: click to remove")
         self.domain_chip.hide()
+        #: the chip's action when it sits in a toolbar (a toolbar shows and hides its actions)
+        self.domain_action = None
         self.domain_chip.clicked.connect(lambda: self.set_domain(""))
         self._domain = ""
         self.clear_button = QToolButton(text="Clear")
@@ -124,19 +126,16 @@ class FilterBar(QWidget):
         self.clear_button.setToolTip("Clear every filter (Ctrl+Shift+L)")
         self.clear_button.clicked.connect(self.clear)
 
-        layout.addWidget(plain.label("Filter:"))
-        layout.addWidget(self.text, 3)
-        layout.addWidget(self.query_error, 2)
-        layout.addWidget(self.hashtag)
-        layout.addWidget(self.author)
-        layout.addWidget(self.spread)
-        layout.addWidget(self.kinds_button)
-        layout.addWidget(self.lang)
-        layout.addWidget(self.min_followers)
-        layout.addWidget(self.accounts)
-        layout.addWidget(self.tag)
-        layout.addWidget(self.domain_chip)
-        layout.addWidget(self.clear_button)
+        self.search_box = QWidget()
+        search = QHBoxLayout(self.search_box)
+        search.setContentsMargins(0, 0, 0, 0)
+        search.setSpacing(4)
+        search.addWidget(plain.label("Filter:"))
+        search.addWidget(self.text, 3)
+        search.addWidget(self.query_error, 2)
+        self.search_box.setMinimumWidth(200)
+        for w in self.widgets():
+            layout.addWidget(w, 1 if w is self.search_box else 0)
 
         # typing waits for a pause; switches apply at once
         self._debounce = QTimer(self, singleShot=True, interval=TYPING_DELAY_MS)
@@ -154,6 +153,36 @@ class FilterBar(QWidget):
         self._last = PostFilter()
         self._pending = False
         self._update_look()
+
+    def widgets(self) -> list[QWidget]:
+        """The bar's parts, in order: a toolbar can take them one by one, so that on a narrow
+        screen the last ones go into its » menu rather than squeezing the window wider."""
+        return [
+            self.search_box,
+            self.hashtag,
+            self.author,
+            self.spread,
+            self.kinds_button,
+            self.lang,
+            self.min_followers,
+            self.accounts,
+            self.tag,
+            self.domain_chip,
+            self.clear_button,
+        ]
+
+    def _show_domain(self, visible: bool) -> None:
+        if self.domain_action is not None:
+            self.domain_action.setVisible(visible)
+        else:
+            self.domain_chip.setVisible(visible)
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.setEnabled(enabled)
+        for w in self.widgets():
+            w.setEnabled(enabled)
+        if enabled:
+            self._update_look()
 
     # ---- what the bar holds ------------------------------------------------------------------------
     def set_languages(self, langs: list[tuple[str, int]]) -> None:
@@ -191,7 +220,7 @@ class FilterBar(QWidget):
     def set_domain(self, domain: str) -> None:
         self._domain = domain
         self.domain_chip.setText(f"→ {domain} ✕" if domain else "")
-        self.domain_chip.setVisible(bool(domain))
+        self._show_domain(bool(domain))
         self._emit()
 
     def current(self) -> PostFilter:
@@ -265,7 +294,7 @@ class FilterBar(QWidget):
             w.blockSignals(False)
         self._domain = flt.domain
         self.domain_chip.setText(f"→ {flt.domain} ✕" if flt.domain else "")
-        self.domain_chip.setVisible(bool(flt.domain))
+        self._show_domain(bool(flt.domain))
         self._emit()
 
     def narrow(self, **changes) -> None:

@@ -529,7 +529,12 @@ class MainWindow(QMainWindow):
         filters = QToolBar("Filters", self)
         filters.setObjectName("filter-toolbar")
         filters.setMovable(False)
-        filters.addWidget(self.filter_bar)
+        for part in self.filter_bar.widgets():
+            action = filters.addWidget(part)
+            if part is self.filter_bar.domain_chip:
+                self.filter_bar.domain_action = action  # shown only with a domain filter
+                action.setVisible(False)
+        self.filter_bar.hide()  # its parts live in the toolbar
         self.filter_toolbar = filters
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, filters)
 
@@ -667,8 +672,8 @@ class MainWindow(QMainWindow):
             self.act_save_view,
         ):
             a.setEnabled(enabled)
+        self.filter_bar.set_enabled(enabled)
         for w in (
-            self.filter_bar,
             self.notes_panel,
             self.suggestions_panel,
             self.chronicle_panel,
@@ -1030,7 +1035,9 @@ class MainWindow(QMainWindow):
                 self.post_detail.show_post(None, None, "")  # the post read before is no longer listed
             elif shown is not None:
                 self._show_detail(shown)
-            self.posts_heading.setText(f"{total:,} posts within ± {format_duration(half)} of the cursor")
+            self.posts_heading.setText(
+                f"{total:,} post{'s' if total != 1 else ''} within ± {format_duration(half)} of the cursor"
+            )
 
         self._submit("posts", "posts", self._posts_query(0), done)
 
@@ -1407,6 +1414,9 @@ class MainWindow(QMainWindow):
         self.layer.set_alert(alert.time if alert else None)
 
     def accept_suggestion(self, suggestion) -> None:
+        if suggestion.key() in notes.accepted_keys(self.annotations):
+            self.statusBar().showMessage("That suggestion is already a turning point", 5000)
+            return
         if self.ws is not None:
             self._push(AddAnnotation(self.ws, notes.from_suggestion(suggestion), self._write, self._changed))
 

@@ -42,6 +42,11 @@ AUTHOR_COLUMN = 2
 TEXT_COLUMN = 8
 #: the columns whose order the store can sort by across the whole window (not just the rows shown)
 SERVER_SORTS = {1: "time", 3: "exposure", 5: "sentiment", 6: "engagement", 7: "engagement"}
+#: when the table is narrow, these columns give way to the text first (their numbers stay in
+#: the pane below and in the copied rows)
+GIVE_WAY = (7, 4, 6, 3)
+#: the text column keeps at least this many pixels before columns give way
+TEXT_MIN_PX = 170
 PAGE = 500
 
 PostKey = tuple[str, str]
@@ -306,10 +311,32 @@ class PostsView(QTableView):
             self.setColumnWidth(
                 col, max(fm.horizontalAdvance(sample), fm.horizontalAdvance(COLUMNS[col])) + 14
             )
+        self._widths = {c: self.columnWidth(c) for c in samples}
         header.setSortIndicatorShown(True)
         header.setSortIndicator(TIME_COLUMN, Qt.SortOrder.AscendingOrder)
         header.sectionClicked.connect(self._header_clicked)
         self._sort = (TIME_COLUMN, False)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Hide the columns that would squeeze the text below :data:`TEXT_MIN_PX` (in the order
+        of :data:`GIVE_WAY`), and bring them back when there is room."""
+        room = self.viewport().width() - TEXT_MIN_PX
+        hidden = set()
+        used = sum(self._widths.values())
+        for col in GIVE_WAY:
+            if used <= room:
+                break
+            hidden.add(col)
+            used -= self._widths[col]
+        for col in self._widths:
+            if self.isColumnHidden(col) != (col in hidden):
+                self.setColumnHidden(col, col in hidden)
+                if col not in hidden:
+                    self.setColumnWidth(col, self._widths[col])
 
     def _header_clicked(self, col: int) -> None:
         if col not in SERVER_SORTS:
@@ -363,7 +390,9 @@ class PostsView(QTableView):
             for tag in tags:
                 act = untag.addAction(("★ the star" if tag == STAR else tag).replace("&", "&&"))
                 act.triggered.connect(
-                    lambda _=False, t=tag: self.untag_requested.emit([k for k in keys if t in model.tags.get(k, ())], t)
+                    lambda _=False, t=tag: self.untag_requested.emit(
+                        [k for k in keys if t in model.tags.get(k, ())], t
+                    )
                 )
         attach = menu.addMenu("Attach to turning point")
         points = self.turning_points()

@@ -106,7 +106,7 @@ class SummaryPanel(QWidget):
                 item.addChild(none)
 
     def _line(self, parent, key, entry_key, label, count, total, tip="", raw="", enabled=True) -> None:
-        share = "" if key == "shared" else f"{count / total:.0%}" if count / total >= 0.005 else "<1%"
+        share = "" if key == "shared" else share_text(count / total)
         item = QTreeWidgetItem([label, f"{count:,}", share])
         item.setData(0, Qt.ItemDataRole.UserRole, (key, entry_key, raw or entry_key))
         item.setToolTip(0, plain.tooltip(label + (f"\n{tip}" if tip else "") + "\nClick to filter on it."))
@@ -122,3 +122,16 @@ class SummaryPanel(QWidget):
         if data:
             key, entry_key, raw = data
             self.narrow_requested.emit(key, entry_key, raw)
+
+
+def share_text(share: float) -> str:
+    """A share as a reader takes it in: 42%, <1%, >99% (never a rounded 0% or 100%)."""
+    if share <= 0:
+        return "0%"
+    if share < 0.005:
+        return "<1%"
+    if share >= 1:
+        return "100%"
+    if share > 0.995:
+        return ">99%"
+    return f"{share:.0%}"

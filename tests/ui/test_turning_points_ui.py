@@ -43,7 +43,7 @@ def test_mark_at_cursor_undo_redo(qtbot, window, monkeypatch):
     ]
     assert rows[0].starts_at == pytest.approx(w.cursor_t)
     assert w.notes_panel.table.rowCount() == 1
-    assert w.notes_panel.table.item(0, 2).text() == "Escalation <b>starts</b>"  # plain text
+    assert w.notes_panel.table.item(0, 1).text() == "Escalation <b>starts</b>"  # plain text
     assert len(w.layer._items[rows[0].id]) == 4  # three plots and the overview
 
     w.undo_stack.undo()

@@ -91,6 +91,7 @@ class AnnotationLayer(QObject):
         self._suggestions: list = []
         self._colours: dict[str, str] = {}
         self._laying_out = False
+        self._row_px = float(LABEL_ROW_PX)
         self.suggestion_marks = pg.ScatterPlotItem(
             size=11, symbol="t", pen=pg.mkPen("#555555"), hoverable=True, tip=self._marker_tip
         )
@@ -205,7 +206,11 @@ class AnnotationLayer(QObject):
                 label.hide()
             return
         lo, hi = tl.visible_range()
-        rows: list[list[tuple[float, float]]] = [[] for _ in range(MAX_ROWS)]
+        self._row_px = self.row_height()
+        # the names take at most the top half of the plot, the cursor's row included: the
+        # data keeps the rest (a short plot has fewer rows, and more names shortened or left out)
+        fits = int((float(vb.height()) * 0.5 - 6) // self._row_px) - 1
+        rows: list[list[tuple[float, float]]] = [[] for _ in range(max(1, min(MAX_ROWS, fits)))]
         placed: list[tuple[pg.TextItem, int, float, bool]] = []
         order = sorted(self._annotations.values(), key=lambda a: (a.starts_at, a.id))
         for a in order:
@@ -224,14 +229,19 @@ class AnnotationLayer(QObject):
             rows[row].append((left, right))
             placed.append((label, row, px, to_right))
         used = 1 + max((row + 1 for _, row, _, _ in placed), default=0)
-        tl.set_headroom(used * LABEL_ROW_PX + 4)
+        tl.set_headroom(used * self._row_px + 4)
         # the y range may have changed with the headroom: positions are taken after it
         for label, row, px, to_right in placed:
             label.setAnchor((0, 0) if to_right else (1, 0))
             x = tl.pixels_to_x(px + 3 if to_right else px - 3)
-            label.setPos(x, tl.y_for_pixels_from_top((row + 1) * LABEL_ROW_PX + 2))
+            label.setPos(x, tl.y_for_pixels_from_top((row + 1) * self._row_px + 2))
             label.show()
         self._place_markers()
+
+    def row_height(self) -> float:
+        """A row of names is as tall as a name's box (the font decides), the cursor's too."""
+        boxes = [self.timeline.cursor_label, *self._labels.values()]
+        return max(float(LABEL_ROW_PX), *(b.boundingRect().height() + 1 for b in boxes))
 
     def _find_spot(self, label: pg.TextItem, text: str, px: float, width: float, rows) -> tuple | None:
         """(row, left, right, written to the right of the line) for the longest form of the
@@ -320,7 +330,7 @@ class AnnotationLayer(QObject):
         if not self._suggestions or self.timeline.span is None:
             self.suggestion_marks.setData([])
             return
-        y = self.timeline.y_for_pixels_from_top(LABEL_ROW_PX / 2)
+        y = self.timeline.y_for_pixels_from_top(self._row_px / 2)
         self.suggestion_marks.setData(
             [
                 {

@@ -115,7 +115,7 @@ class TimelineView(QWidget):
         self._headroom_px = LABEL_ROW_PX + 4
         self._top = 1.0
         self.colours = theme.colours()
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(360)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         layout = QVBoxLayout(self)
@@ -250,6 +250,11 @@ class TimelineView(QWidget):
         # what an empty workspace shows instead of axes reading 00:00:00
         self.empty_text = pg.TextItem("", color=self.colours.muted, anchor=(0.5, 0.5))
         self.p_volume.addItem(self.empty_text, ignoreBounds=True)
+        # reach cannot be drawn when no follower count is known: said, not drawn as zero
+        self.reach_note = pg.TextItem("", color=self.colours.muted, anchor=(0.5, 0.5))
+        self.reach_note.setZValue(30)
+        self.p_reach.addItem(self.reach_note, ignoreBounds=True)
+        self.p_reach.sigXRangeChanged.connect(lambda *_: self._place_reach_note())
 
         self.detail.scene().sigMouseClicked.connect(self._clicked)
         self.p_volume.sigXRangeChanged.connect(self._detail_range_changed)
@@ -302,6 +307,7 @@ class TimelineView(QWidget):
         self.cursor_label.fill = pg.mkBrush(colours.label_fill)
         self.cursor_label.update()
         self.empty_text.setColor(colours.muted)
+        self.reach_note.setColor(colours.muted)
         self._keys()
 
     # ---- time zone and span -----------------------------------------------------------------
@@ -520,11 +526,24 @@ class TimelineView(QWidget):
                 return
 
     # ---- drawing the series ---------------------------------------------------------------------
+    def _place_reach_note(self) -> None:
+        if not self.reach_note.toPlainText():
+            self.reach_note.hide()
+            return
+        (x0, x1), (y0, y1) = self.p_reach.vb.viewRange()
+        heights = self.exposure_bars.opts.get("height")
+        full = heights is not None and not np.any(heights)
+        self.reach_note.setAnchor((0.5, 0.5) if full else (0.5, 0))
+        self.reach_note.setPos((x0 + x1) / 2, (y0 + y1) / 2 if full else y1)
+        self.reach_note.show()
+
     def _clear_series(self) -> None:
         for bar in (*self.volume_bars.values(), self.neg_bars, self.pos_bars, self.exposure_bars):
             bar.setOpts(x=[], height=[], y0=0, brushes=None)
         for curve in (self.mean_curve, self.cumulative_curve, self.unique_curve):
             curve.setData([], [])
+        self.reach_note.setText("")
+        self.reach_note.hide()
 
     def set_series(self, s: Series) -> None:
         self.series = s
@@ -566,6 +585,17 @@ class TimelineView(QWidget):
         self.mean_curve.setData(x, s.mean_compound.astype(float))
 
         exposure = s.exposure.astype(float)
+        unknown = int(s.unknown_reach.sum())
+        if unknown and not exposure.any():
+            self.reach_note.setText(
+                "Reach unknown: this archive gives no follower counts for the posts in view"
+            )
+        elif unknown:
+            share = unknown / max(1, int(s.total.sum()))
+            self.reach_note.setText(f"{share:.0%} of the posts in view have no follower count: left out")
+        else:
+            self.reach_note.setText("")
+        self._place_reach_note()
         self.exposure_bars.setOpts(x=x, height=exposure, y0=0, width=width)
         self.p_reach.setYRange(0, max(1.0, float(exposure.max())) * 1.15, padding=0)
         self.cumulative_curve.setData(x, s.cumulative_exposure.astype(float))

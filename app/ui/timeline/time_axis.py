@@ -76,12 +76,11 @@ class CountAxis(CompactAxis):
     """Counts of posts: whole numbers only (no 0.1 steps when a bin holds one post)."""
 
     def tickSpacing(self, minVal, maxVal, size):
-        levels = super().tickSpacing(minVal, maxVal, size)
-        kept = [(max(1.0, major), max(1.0, minor)) for major, minor in levels]
-        # two levels that became the same step would draw every tick twice
+        # levels of (spacing, offset): no spacing under one post
         out: list[tuple[float, float]] = []
-        for level in kept:
-            if not out or out[-1][0] != level[0]:
+        for spacing, offset in super().tickSpacing(minVal, maxVal, size):
+            level = (max(1.0, float(spacing)), float(offset))
+            if level not in out:
                 out.append(level)
         return out
 
