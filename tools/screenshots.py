@@ -43,7 +43,7 @@ def settle(app, window, seconds: float = 0.6) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         app.processEvents()
-        if not window.runner._current and not window.timeline._settle.isActive():
+        if window.is_idle():
             break
         time.sleep(0.02)
     end = time.monotonic() + seconds

@@ -46,8 +46,11 @@ def run(workspace: Path | None = None) -> int:
     if workspace is not None:
         window.open_workspace(Path(workspace))
     elif window.settings.reopen_last:
-        # where the user left off: the last workspace, at its cursor and range
-        recent = window.settings.recent_workspaces()
-        if recent:
-            window.open_workspace(recent[0])
+        open_last(window)
     return app.exec()
+
+
+def open_last(window) -> bool:
+    """Where the user left off: the last workspace, at its cursor and range."""
+    recent = window.settings.recent_workspaces()
+    return bool(recent) and window.open_workspace(recent[0])

@@ -105,6 +105,9 @@ REFRESH_ORDER = (
     "evidence",
     "views",
 )
+#: views that cost seconds to compute: a burst of changes (turning points accepted one after
+#: another) redraws them once, this long after the last change
+SLOW_VIEWS_DELAY_MS = {"chronicle": 300, "suggestions": 300}
 EMPTY_WORKSPACE = "This workspace holds no posts yet: File > Import files (Ctrl+I), or drop files here."
 NO_WORKSPACE = "No workspace open: File > Open workspace (Ctrl+O), or File > New workspace (Ctrl+N)."
 
@@ -149,7 +152,13 @@ class MainWindow(QMainWindow):
         self._play_timer = QTimer(self, interval=PLAY_TICK_MS)
         self._play_timer.timeout.connect(self._play_tick)
         self._cursor_timer = QTimer(self, singleShot=True)
+        self._cursor_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._cursor_timer.timeout.connect(self._flush_cursor)
+        self._later: dict[str, QTimer] = {}
+        for view, ms in SLOW_VIEWS_DELAY_MS.items():
+            timer = QTimer(self, singleShot=True, interval=ms)
+            timer.timeout.connect(lambda v=view: self._refresh_later(v))
+            self._later[view] = timer
         self.session.subscribe(self._stale)
         self._size_to_screen()
         if self.settings.restore_window(self):
@@ -617,6 +626,7 @@ class MainWindow(QMainWindow):
             self.act_next_tp,
             self.act_prev_tp,
             self.act_save_view,
+            self.act_shortcuts,
         ):
             self.addAction(a)  # their keys work wherever the focus is (but in a text box)
 
@@ -801,6 +811,8 @@ class MainWindow(QMainWindow):
             self.settings.save_place(
                 self.session.workspace, self.session.cursor, (lo, hi) if self.session.span else None
             )
+        for timer in self._later.values():
+            timer.stop()
         self.runner.wait_all()
         if self.ws is not None:
             self.ws.close()
@@ -867,8 +879,25 @@ class MainWindow(QMainWindow):
         if self.ws is None:
             return
         for view in REFRESH_ORDER:
-            if view in views:
+            if view not in views:
+                continue
+            if view in SLOW_VIEWS_DELAY_MS:
+                self._later[view].start()
+            else:
                 getattr(self, f"_refresh_{view}")()
+
+    def _refresh_later(self, view: str) -> None:
+        if self.ws is not None:
+            getattr(self, f"_refresh_{view}")()
+
+    def is_idle(self) -> bool:
+        """Nothing running nor waiting to run: every view shows the session's state."""
+        return (
+            not self.runner._current
+            and not self.timeline._settle.isActive()
+            and not self._cursor_timer.isActive()
+            and not any(t.isActive() for t in self._later.values())
+        )
 
     def _submit(self, kind: str, view: str, work, done, **kwargs):
         """Run ``work(progress, con)`` for ``view``; ``done(result)`` only if the session
@@ -1136,7 +1165,7 @@ class MainWindow(QMainWindow):
     def _flush_cursor(self) -> None:
         if self._pending_cursor is not None:
             t, query = self._pending_cursor
-            self.throttle.offer()
+            self.throttle.mark()
             self._pending_cursor = None
             self.set_cursor(t, query)
 

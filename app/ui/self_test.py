@@ -146,7 +146,7 @@ def _run_window(
     outcome: dict[str, object] = {}
 
     def drawn() -> bool:
-        return window.ws is not None and not window.runner._current and window.timeline.series is not None
+        return window.ws is not None and window.is_idle() and window.timeline.series is not None
 
     def poll() -> None:
         if "series_s" not in outcome and window.timeline.series is not None:

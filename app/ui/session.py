@@ -218,6 +218,10 @@ class Throttle:
             return True
         return False
 
+    def mark(self) -> None:
+        """An update went now (one that was held back, say)."""
+        self._last = self.clock()
+
     def wait(self) -> float:
         """Seconds until the next update may go."""
         if self._last is None:

@@ -68,7 +68,7 @@ def message_boxes(monkeypatch) -> MessageBoxes:
 
 def wait_idle(qtbot, w, timeout: int = 30000) -> None:
     """Until no background task runs and the view has settled."""
-    qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=timeout)
+    qtbot.waitUntil(w.is_idle, timeout=timeout)
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ EST = ZoneInfo("America/New_York")
 
 
 def idle(qtbot, w, timeout=30000):
-    qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=timeout)
+    qtbot.waitUntil(w.is_idle, timeout=timeout)
 
 
 def est(*args) -> float:
@@ -205,7 +205,11 @@ def test_themes_keep_every_line_and_box_readable(qtbot, laptop):
 
 def test_axes_say_what_they_count(qtbot, laptop):
     w = laptop
-    assert w.timeline.p_volume.getAxis("left").labelText in ("Posts per hour", "Posts per 3 h", "Posts per 6 h")
+    assert w.timeline.p_volume.getAxis("left").labelText in (
+        "Posts per hour",
+        "Posts per 3 h",
+        "Posts per 6 h",
+    )
     w.timeline.set_range(est(2013, 11, 13, 16), est(2013, 11, 13, 18))
     idle(qtbot, w)
     assert w.timeline.p_volume.getAxis("left").labelText == f"Posts per {w.bin_seconds // 60} min" or (

@@ -26,7 +26,7 @@ def make_window(qtbot, tmp_path) -> MainWindow:
 
 
 def idle(qtbot, w):
-    qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=20000)
+    qtbot.waitUntil(w.is_idle, timeout=20000)
 
 
 def test_a_file_that_is_not_a_workspace_is_explained(qtbot, tmp_path, message_boxes):

@@ -16,7 +16,7 @@ EST = ZoneInfo("America/New_York")
 
 
 def wait_idle(qtbot, w, timeout=30000):
-    qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=timeout)
+    qtbot.waitUntil(w.is_idle, timeout=timeout)
 
 
 def est(*args) -> float:

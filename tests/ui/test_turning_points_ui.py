@@ -13,7 +13,7 @@ from app.ui.annotation_dialog import AnnotationDialog
 
 
 def idle(qtbot, w, timeout=30000):
-    qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=timeout)
+    qtbot.waitUntil(w.is_idle, timeout=timeout)
 
 
 def stored(w) -> list[notes.Annotation]:
