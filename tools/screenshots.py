@@ -4,8 +4,9 @@
 Run under a real X server, e.g. ``xvfb-run -s "-screen 0 1920x1200x24" .venv/bin/python
 tools/screenshots.py``; the PNGs go to ``docs/`` (``--out`` to change).
 
-By default: the sample incident at three moments (the quiet days before the storm, the Nov 13
-escalation, the aftermath) and with accepted turning points, at ``--size``. With ``--review``:
+By default: the README's pictures (``screenshot.png``, the Nov 13 escalation with a post read,
+and ``window-turning-points.png``), at ``--size``. With ``--moments``: the sample at three
+moments (the quiet days before the storm, the escalation, the aftermath). With ``--review``:
 every combination a reviewer should look at, 1280×800 and 1600×1000, light and dark, on the
 sample and on a CSV export without follower counts (made from the twitwi fixture), each
 with its panels (the posts, the turning points, the evidence, the summary) shown in turn.
@@ -94,6 +95,12 @@ NO_FOLLOWERS_MAPPING = {
 }
 
 
+def dispose(window) -> None:
+    from app.ui.application import dispose as dispose_window
+
+    dispose_window(window)
+
+
 def make_window(app, tmp: Path, size: tuple[int, int], theme_name: str):
     from app.ui.main_window import MainWindow
     from app.ui.settings import AppSettings
@@ -124,6 +131,32 @@ def accept_some(app, window) -> None:
 
 
 def docs_shots(app, tmp: Path, workspace: Path, out: Path, size: tuple[int, int]) -> None:
+    """The README's two pictures: the escalation with a post read, and turning points."""
+    window = make_window(app, tmp, size, "light")
+    window.open_workspace(workspace)
+    settle(app, window)
+    start, end, cursor = MOMENTS["escalation"]
+    window.timeline.set_range(est(start), est(end))
+    settle(app, window)
+    window.set_cursor(est(cursor))
+    settle(app, window)
+    if window.posts_model.rows:
+        window.posts_view.selectRow(0)
+        settle(app, window, 0.3)
+    window.summary_dock.raise_()
+    shot(app, window, out / "screenshot.png")
+    accept_some(app, window)
+    window.notes_dock.raise_()
+    window.timeline.set_range(est((2013, 11, 11, 0)), est((2013, 11, 14, 12)))
+    settle(app, window)
+    window.set_cursor(est((2013, 11, 13, 23, 26)))
+    settle(app, window)
+    shot(app, window, out / "window-turning-points.png")
+    dispose(window)
+
+
+def moment_shots(app, tmp: Path, workspace: Path, out: Path, size: tuple[int, int]) -> None:
+    """The sample at three moments, for review."""
     window = make_window(app, tmp, size, "system")
     window.open_workspace(workspace)
     settle(app, window)
@@ -134,20 +167,8 @@ def docs_shots(app, tmp: Path, workspace: Path, out: Path, size: tuple[int, int]
         settle(app, window)
         if window.posts_model.rows:
             window.posts_view.selectRow(0)
-            settle(app, window, 0.3)
-        path = out / f"window-{name}.png"
-        window.grab().save(str(path))
-        print(path)
-    accept_some(app, window)
-    window.notes_dock.raise_()
-    window.timeline.set_range(est((2013, 11, 11, 0)), est((2013, 11, 14, 12)))
-    settle(app, window)
-    window.set_cursor(est((2013, 11, 13, 23, 26)))
-    settle(app, window)
-    path = out / "window-turning-points.png"
-    window.grab().save(str(path))
-    print(path)
-    window.close()
+        shot(app, window, out / f"window-{name}.png")
+    dispose(window)
 
 
 def review_shots(app, tmp: Path, workspace: Path, plain_csv_ws: Path, out: Path) -> None:
@@ -172,7 +193,7 @@ def review_shots(app, tmp: Path, workspace: Path, plain_csv_ws: Path, out: Path)
             window.suggestions_dock.raise_()
             settle(app, window)
             shot(app, window, out / f"sample-{tag}-suggestions.png")
-            window.close()
+            dispose(window)
             window = make_window(app, tmp, (width, height), theme_name)
             window.open_workspace(plain_csv_ws)
             settle(app, window)
@@ -180,7 +201,7 @@ def review_shots(app, tmp: Path, workspace: Path, plain_csv_ws: Path, out: Path)
             window.summary_dock.raise_()
             settle(app, window)
             shot(app, window, out / f"csv-no-followers-{tag}-summary.png")
-            window.close()
+            dispose(window)
 
 
 def shot(app, window, path: Path) -> None:
@@ -194,6 +215,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--size", default="1600x1000")
     parser.add_argument("--review", action="store_true", help="every size, theme and archive, for review")
+    parser.add_argument("--moments", action="store_true", help="the sample at three moments")
     args = parser.parse_args()
 
     from app.core.ingest import import_paths
@@ -208,8 +230,11 @@ def main() -> int:
     workspace = tmp / "askjpm.duckdb"
     build_sample(workspace, sample_archive())
     args.out.mkdir(parents=True, exist_ok=True)
+    width, height = (int(v) for v in args.size.split("x"))
+    if args.moments:
+        moment_shots(app, tmp, workspace, args.out, (width, height))
+        return 0
     if not args.review:
-        width, height = (int(v) for v in args.size.split("x"))
         docs_shots(app, tmp, workspace, args.out, (width, height))
         return 0
     plain_csv_ws = tmp / "no-followers.duckdb"

@@ -47,7 +47,20 @@ def run(workspace: Path | None = None) -> int:
         window.open_workspace(Path(workspace))
     elif window.settings.reopen_last:
         open_last(window)
-    return app.exec()
+    status = app.exec()
+    dispose(window)
+    return status
+
+
+def dispose(window) -> None:
+    """Close the window and delete it now, while Qt and Python are both whole: left to the
+    interpreter's own teardown, the destruction order of the plots' objects can crash the
+    process after the user quit (measured: about one exit in three)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def open_last(window) -> bool:

@@ -26,6 +26,25 @@ SECTIONS = (
 )
 
 
+VOICE_TIP = (
+    "Reach: the followers of the accounts that posted, summed over their posts; posts whose "
+    "author's followers are unknown are left out and counted apart"
+)
+
+
+def voice_label(v) -> str:
+    """The kind of account with its reach, or why there is none."""
+    name = ACCOUNT_TYPE_NAMES[v.account_type]
+    if not v.posts:
+        return name
+    if v.unknown_reach == v.posts:
+        return f"{name} · reach unknown (no follower counts)"
+    reach = f"{name} · reach {compact_number(v.exposure)}"
+    if v.unknown_reach:
+        reach += f", +{v.unknown_reach:,} posts of unknown reach"
+    return reach
+
+
 class SummaryPanel(QWidget):
     #: a line was clicked: (list, key, label) for :func:`app.core.summary.filter_for`
     narrow_requested = Signal(str, str, str)
@@ -78,12 +97,7 @@ class SummaryPanel(QWidget):
             item.takeChildren()
             if key == "voice":
                 for v in s.voice:
-                    reach = f"exposure {compact_number(v.exposure)}"
-                    if v.unknown_reach:
-                        reach += f" (+{v.unknown_reach:,} posts with unknown followers)"
-                    self._line(
-                        item, key, v.account_type, ACCOUNT_TYPE_NAMES[v.account_type], v.posts, total, reach
-                    )
+                    self._line(item, key, v.account_type, voice_label(v), v.posts, total, VOICE_TIP)
                 continue
             entries = {
                 "hashtag": s.hashtags,

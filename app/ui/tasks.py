@@ -17,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -122,9 +124,10 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self.pool = pool or QThreadPool.globalInstance()
-        # one thread for the writes: they run in the order they were asked for
-        self.write_pool = QThreadPool(self)
-        self.write_pool.setMaxThreadCount(1)
+        # the writes run one at a time, in the order they were asked for: the next one
+        # starts when the one before it has finished
+        self._write_queue: deque[Task] = deque()
+        self._writing: Task | None = None
         self._current: dict[str, Task] = {}
         self._all: set[Task] = set()
         self._writes = 0
@@ -167,12 +170,24 @@ class TaskRunner(QObject):
             if current():
                 del self._current[kind]
                 self.busy_changed.emit(kind, False)
+            if _write:
+                self._writing = None
+                self._next_write()
 
         task.signals.finished.connect(finished)
         self.busy_changed.emit(kind, True)
-        # a plain callable: the pool keeps no QRunnable (and so no job) alive after the run
-        (self.write_pool if _write else self.pool).start(task.run)
+        if _write:
+            self._write_queue.append(task)
+            self._next_write()
+        else:
+            # a plain callable: the pool keeps no QRunnable (and so no job) alive after the run
+            self.pool.start(task.run)
         return task
+
+    def _next_write(self) -> None:
+        if self._writing is None and self._write_queue:
+            self._writing = self._write_queue.popleft()
+            self.pool.start(self._writing.run)
 
     def write(
         self,
@@ -201,7 +216,18 @@ class TaskRunner(QObject):
             task.cancel()
 
     def wait_all(self, timeout_s: float = 30.0) -> bool:
-        """Cancel everything and wait for the workers (closing a workspace or the window)."""
+        """Cancel everything and wait for the workers (closing a workspace or the window);
+        the writes still queued are run first, here, in order."""
         self.cancel_all()
-        ok = all(task.done.wait(timeout_s) for task in list(self._all))
+        deadline = time.monotonic() + timeout_s
+        ok = True
+        while self._writing is not None or self._write_queue:
+            if self._writing is not None:
+                ok = self._writing.done.wait(max(0.0, deadline - time.monotonic())) and ok
+                self._writing = None
+            if self._write_queue:
+                # the answers are delivered later, on the UI thread, as always
+                self._writing = self._write_queue.popleft()
+                self.pool.start(self._writing.run)
+        ok = all(task.done.wait(max(0.0, deadline - time.monotonic())) for task in list(self._all)) and ok
         return ok

@@ -586,7 +586,11 @@ class TimelineView(QWidget):
 
         exposure = s.exposure.astype(float)
         unknown = int(s.unknown_reach.sum())
-        if unknown and not exposure.any():
+        no_reach = bool(unknown) and not exposure.any()
+        # no scale to read where there is nothing to measure (a 0 to 1 axis would be read as zero)
+        self.p_reach.getAxis("left").setStyle(showValues=not no_reach)
+        self.p_reach.getAxis("right").setStyle(showValues=not no_reach)
+        if no_reach:
             self.reach_note.setText(
                 "Reach unknown: this archive gives no follower counts for the posts in view"
             )
