@@ -53,34 +53,6 @@ def settle(app, window, seconds: float = 0.6) -> None:
         time.sleep(0.02)
 
 
-def csv_without_followers(sample: Path, out: Path) -> Path:
-    """The sample's posts as a listening tool's CSV export without follower counts (its own
-    column names, no followers column): an archive whose reach is unknown, as many are."""
-    from app.core import exports
-    from app.core.store import Workspace
-
-    full = out.with_name("sample-posts.csv")
-    with Workspace.open(sample, read_only=True) as ws:
-        exports.export(ws, "posts", full)
-    names = {
-        "post_id": "Post ID",
-        "created_at_utc": "Date (UTC)",
-        "author_handle": "Author",
-        "author_name": "Author name",
-        "kind": "Type",
-        "text": "Message",
-        "retweet_count": "Shares",
-        "like_count": "Likes",
-        "lang": "Language",
-    }
-    with full.open(encoding="utf-8-sig", newline="") as f, out.open("w", encoding="utf-8", newline="") as g:
-        writer = csv.DictWriter(g, fieldnames=list(names.values()))
-        writer.writeheader()
-        for row in csv.DictReader(f):
-            writer.writerow({new: row[old] for old, new in names.items()})
-    return out
-
-
 #: which column of that export holds which field (what the column-mapping dialog would say)
 NO_FOLLOWERS_MAPPING = {
     "post_id": "Post ID",
@@ -93,6 +65,25 @@ NO_FOLLOWERS_MAPPING = {
     "like_count": "Likes",
     "lang": "Language",
 }
+
+
+def csv_without_followers(sample: Path, out: Path) -> Path:
+    """The sample's posts as a listening tool's CSV export without follower counts (its own
+    column names, no followers column): an archive whose reach is unknown, as many are."""
+    from app.core import exports
+    from app.core.store import Workspace
+
+    full = out.with_name("sample-posts.csv")
+    with Workspace.open(sample, read_only=True) as ws:
+        exports.export(ws, "posts", full)
+    # the app's export column -> the tool's column; the same fields as the mapping below
+    names = {"created_at_utc" if f == "created_at" else f: col for f, col in NO_FOLLOWERS_MAPPING.items()}
+    with full.open(encoding="utf-8-sig", newline="") as f, out.open("w", encoding="utf-8", newline="") as g:
+        writer = csv.DictWriter(g, fieldnames=list(names.values()))
+        writer.writeheader()
+        for row in csv.DictReader(f):
+            writer.writerow({new: row[old] for old, new in names.items()})
+    return out
 
 
 def dispose(window) -> None:
@@ -130,27 +121,28 @@ def accept_some(app, window) -> None:
     settle(app, window)
 
 
+def go_to(app, window, start: tuple, end: tuple, cursor: tuple, read_first: bool = False) -> None:
+    """Show [start, end] with the cursor at ``cursor`` (US Eastern), reading the first post."""
+    window.timeline.set_range(est(start), est(end))
+    settle(app, window)
+    window.set_cursor(est(cursor))
+    settle(app, window)
+    if read_first and window.posts_model.rows:
+        window.posts_view.selectRow(0)
+        settle(app, window, 0.3)
+
+
 def docs_shots(app, tmp: Path, workspace: Path, out: Path, size: tuple[int, int]) -> None:
     """The README's two pictures: the escalation with a post read, and turning points."""
     window = make_window(app, tmp, size, "light")
     window.open_workspace(workspace)
     settle(app, window)
-    start, end, cursor = MOMENTS["escalation"]
-    window.timeline.set_range(est(start), est(end))
-    settle(app, window)
-    window.set_cursor(est(cursor))
-    settle(app, window)
-    if window.posts_model.rows:
-        window.posts_view.selectRow(0)
-        settle(app, window, 0.3)
+    go_to(app, window, *MOMENTS["escalation"], read_first=True)
     window.summary_dock.raise_()
     shot(app, window, out / "screenshot.png")
     accept_some(app, window)
     window.notes_dock.raise_()
-    window.timeline.set_range(est((2013, 11, 11, 0)), est((2013, 11, 14, 12)))
-    settle(app, window)
-    window.set_cursor(est((2013, 11, 13, 23, 26)))
-    settle(app, window)
+    go_to(app, window, (2013, 11, 11, 0), (2013, 11, 14, 12), (2013, 11, 13, 23, 26))
     shot(app, window, out / "window-turning-points.png")
     dispose(window)
 
@@ -160,13 +152,8 @@ def moment_shots(app, tmp: Path, workspace: Path, out: Path, size: tuple[int, in
     window = make_window(app, tmp, size, "system")
     window.open_workspace(workspace)
     settle(app, window)
-    for name, (start, end, cursor) in MOMENTS.items():
-        window.timeline.set_range(est(start), est(end))
-        settle(app, window)
-        window.set_cursor(est(cursor))
-        settle(app, window)
-        if window.posts_model.rows:
-            window.posts_view.selectRow(0)
+    for name, moment in MOMENTS.items():
+        go_to(app, window, *moment, read_first=True)
         shot(app, window, out / f"window-{name}.png")
     dispose(window)
 
@@ -180,12 +167,7 @@ def review_shots(app, tmp: Path, workspace: Path, plain_csv_ws: Path, out: Path)
             settle(app, window)
             accept_some(app, window)
             shot(app, window, out / f"sample-{tag}-whole.png")
-            window.timeline.set_range(est((2013, 11, 13, 12)), est((2013, 11, 14, 2)))
-            settle(app, window)
-            window.set_cursor(est((2013, 11, 13, 17, 30)))
-            settle(app, window)
-            window.posts_view.selectRow(0)
-            settle(app, window, 0.3)
+            go_to(app, window, (2013, 11, 13, 12), (2013, 11, 14, 2), (2013, 11, 13, 17, 30), read_first=True)
             shot(app, window, out / f"sample-{tag}-escalation.png")
             window.summary_dock.raise_()
             settle(app, window)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -30,20 +29,11 @@ from PySide6.QtWidgets import (
 from app.core.annotations import Annotation
 from app.core.evidence import EvidencePost, attached_keys
 from app.ui import plain
+from app.ui.widgets import SortKeyItem
 
 HEADERS = ("Time", "Label", "Category", "Origin", "Posts")
 LABEL_COLUMN = 1
 POSTS_COLUMN = 4
-
-
-class _SortKeyItem(QTableWidgetItem):
-    """Sorts by a hidden key (the time) rather than by the text shown."""
-
-    def __lt__(self, other) -> bool:
-        mine, theirs = self.data(Qt.ItemDataRole.UserRole + 1), other.data(Qt.ItemDataRole.UserRole + 1)
-        if mine is not None and theirs is not None:
-            return mine < theirs
-        return super().__lt__(other)
 
 
 class AnnotationsPanel(QWidget):
@@ -176,7 +166,7 @@ class AnnotationsPanel(QWidget):
                 f"{n}" if n else "",
             )
             for col, text in enumerate(cells):
-                item = _SortKeyItem(text)
+                item = SortKeyItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, a.id)
                 if col == 0:
                     item.setData(Qt.ItemDataRole.UserRole + 1, a.starts_at)

@@ -23,14 +23,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app.ui import plain
 from app.ui.timeline.time_axis import format_duration
-from app.ui.widgets import WheelSafeComboBox, WheelSafeDoubleSpinBox
+from app.ui.widgets import SortKeyItem, WheelSafeComboBox, WheelSafeDoubleSpinBox
 
 KIND_NAMES = {
     "volume_change": "Volume change",
@@ -125,14 +124,6 @@ def evidence_lines(evidence: dict | None, zone: ZoneInfo) -> list[str]:
                 text = text[:89] + "…"
         out.append(f"{name[:1].upper()}{name[1:]}: {text}")
     return out
-
-
-class _Item(QTableWidgetItem):
-    def __lt__(self, other) -> bool:
-        mine, theirs = self.data(Qt.ItemDataRole.UserRole + 1), other.data(Qt.ItemDataRole.UserRole + 1)
-        if mine is not None and theirs is not None:
-            return mine < theirs
-        return super().__lt__(other)
 
 
 class SuggestionsPanel(QWidget):
@@ -257,7 +248,7 @@ class SuggestionsPanel(QWidget):
                 (f"{s.score:.2f}", float(s.score)),
             )
             for col, (text, sort_key) in enumerate(cells):
-                item = _Item(text)
+                item = SortKeyItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, i)
                 if sort_key is not None:
                     item.setData(Qt.ItemDataRole.UserRole + 1, sort_key)

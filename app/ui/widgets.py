@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QSpinBox
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QSpinBox, QTableWidgetItem
 
 
 class _WheelSafe:
@@ -36,3 +36,14 @@ class WheelSafeDoubleSpinBox(_WheelSafe, QDoubleSpinBox):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._wheel_safe()
+
+
+class SortKeyItem(QTableWidgetItem):
+    """A cell that sorts by a hidden key (``UserRole + 1``: a time, a score) rather than by
+    the text it shows."""
+
+    def __lt__(self, other) -> bool:
+        mine, theirs = self.data(Qt.ItemDataRole.UserRole + 1), other.data(Qt.ItemDataRole.UserRole + 1)
+        if mine is not None and theirs is not None:
+            return mine < theirs
+        return super().__lt__(other)

@@ -6,9 +6,6 @@ Each result is checked in the workspace itself, with SQL or the core."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -17,20 +14,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog
 from app.core import annotations as notes
 from app.core import evidence, saved_views, text_query
 from app.ui.annotation_dialog import AnnotationDialog
-
-EST = ZoneInfo("America/New_York")
-
-
-def idle(qtbot, w, timeout=30000):
-    qtbot.waitUntil(w.is_idle, timeout=timeout)
-
-
-def est(*args) -> float:
-    return datetime(*args, tzinfo=EST).timestamp()
-
-
-def sql(w, query: str, params=()):
-    return w.ws.cursor().execute(query, list(params)).fetchall()
+from tests.ui.window_helpers import est, idle, sql
 
 
 def overview_total(w) -> int:

@@ -20,16 +20,7 @@ from app.ui import theme
 from app.ui.main_window import MainWindow
 from app.ui.settings import AppSettings
 from app.ui.timeline.time_axis import CountAxis, ZonedDateAxis
-
-EST = ZoneInfo("America/New_York")
-
-
-def idle(qtbot, w, timeout=30000):
-    qtbot.waitUntil(w.is_idle, timeout=timeout)
-
-
-def est(*args) -> float:
-    return datetime(*args, tzinfo=EST).timestamp()
+from tests.ui.window_helpers import est, idle
 
 
 @pytest.fixture

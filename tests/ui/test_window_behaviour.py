@@ -10,8 +10,6 @@ import json
 import shutil
 import threading
 import time
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QDateTime, QPoint, QPointF, Qt, QTimeZone, QUrl
@@ -37,21 +35,9 @@ from app.ui.help import ShortcutsDialog
 from app.ui.main_window import MainWindow
 from app.ui.settings import AppSettings
 from app.ui.tasks import TaskRunner
+from tests.ui.window_helpers import est, idle, sql
 
-EST = ZoneInfo("America/New_York")
 HOSTILE = "<img src=x>"
-
-
-def idle(qtbot, w, timeout=30000):
-    qtbot.waitUntil(w.is_idle, timeout=timeout)
-
-
-def est(*args) -> float:
-    return datetime(*args, tzinfo=EST).timestamp()
-
-
-def sql(w, query: str, params=()):
-    return w.ws.cursor().execute(query, list(params)).fetchall()
 
 
 def rendered(text: str) -> str:
