@@ -43,18 +43,19 @@ from app.core import (
     chronicle,
     evidence,
     exports,
-    labels,
     metrics,
     overview,
     rollup,
     saved_views,
+    sentiment,
     summary,
     turning_points,
 )
 from app.core.errors import UserError
 from app.core.metrics import PostFilter
 from app.core.sample import SAMPLE_NAME
-from app.core.sentiment import missing_count, score_missing
+from app.core.sentiment import labels, missing_count, score_missing
+from app.core.sentiment.figures import percent
 from app.core.store import Workspace
 from app.ui import plain, theme
 from app.ui.annotation_commands import AddAnnotation, DeleteAnnotation, EditAnnotation
@@ -986,16 +987,27 @@ class MainWindow(QMainWindow):
 
         def query(progress, con):
             series = metrics.binned_series(ws, start, end, bin_s, flt, con=con)
-            return labels.with_human_labels(ws, series, flt, con=con) if human else series
+            # the team's labels calibrate the shares (drawn over VADER's)
+            check = sentiment.label_check(ws, con)
+            calibrated = sentiment.calibrated_series(series, check.calibration)
+            if human:
+                series = labels.with_human_labels(ws, series, flt, con=con)
+            return series, calibrated, check
 
-        def done(series) -> None:
+        def done(result) -> None:
+            series, calibrated, check = result
             self.session.bin_seconds = series.bin_seconds
             self.timeline.set_series(series)
+            note = getattr(check.calibration, "reason", "")
+            coverage = sentiment.Coverage.of_bins(series)
+            tip = f"{coverage.describe()} (posts in view)\n\n{sentiment.blind_spot(check.agreement)}"
+            self.timeline.set_calibrated(calibrated, note, tip, check.calibration.labels)
             self.layer.relayout_labels()
             total = int(series.total.sum())
+            scored = f", sentiment on {percent(coverage.scored, total)} (English only)" if total else ""
             unknown = int(series.unknown_reach.sum())
-            reach = f" ({unknown:,} with unknown followers, left out of reach)" if unknown else ""
-            self.status_posts.setText(f"{total:,} posts in view{reach}")
+            reach = f"; {unknown:,} with unknown followers, left out of reach" if unknown else ""
+            self.status_posts.setText(f"{total:,} posts in view{scored}{reach}")
             self._shown_filter = flt
             self._show_filter_status()
 
@@ -1767,8 +1779,7 @@ class MainWindow(QMainWindow):
         dialog = LabellingDialog(self.runner, self.ws, self)
         dialog.start()
         dialog.exec()
-        if self.session.human_labels:
-            self._refresh_series()
+        self.session.bump("labels")  # the labels calibrate the sentiment plot
 
     # ---- import and scoring ---------------------------------------------------------------------
     def import_files(self) -> None:

@@ -65,6 +65,8 @@ class State:
     chronicle: int = 0
     alert_rule: int = 0
     views: int = 0
+    #: the team's sentiment labels (they calibrate the sentiment plot)
+    labels: int = 0
 
 
 #: What each view reads. A view is stale when any of these changes.
@@ -72,7 +74,7 @@ DEPENDS: dict[str, tuple[str, ...]] = {
     # the whole incident's strip and extent
     "overview": ("workspace", "data", "filter", "tags_in_filter"),
     # the three plots
-    "series": ("workspace", "data", "filter", "tags_in_filter", "range", "human_labels"),
+    "series": ("workspace", "data", "filter", "tags_in_filter", "range", "human_labels", "labels"),
     # the posts table: the cursor's window, in order (and the tags it shows)
     "posts": ("workspace", "data", "filter", "tags_in_filter", "posts_at", "cursor_window", "sort", "tags"),
     # the summary panels: what is in view
@@ -90,7 +92,7 @@ DEPENDS: dict[str, tuple[str, ...]] = {
 
 VIEWS = tuple(DEPENDS)
 _FIELDS = {f.name for f in fields(State)}
-_VERSIONS = ("data", "annotations", "tags", "tags_in_filter", "chronicle", "alert_rule", "views")
+_VERSIONS = ("data", "annotations", "tags", "tags_in_filter", "chronicle", "alert_rule", "views", "labels")
 
 Listener = Callable[[set[str], set[str]], None]
 
@@ -150,7 +152,7 @@ class Session:
 
     def bump(self, *versions: str) -> None:
         """Note that parts of the workspace changed (``data``, ``annotations``, ``tags``,
-        ``chronicle``, ``alert_rule``, ``views``)."""
+        ``chronicle``, ``alert_rule``, ``views``, ``labels``)."""
         changed = set()
         for name in versions:
             if name not in _VERSIONS or name == "tags_in_filter":
@@ -169,7 +171,7 @@ class Session:
         self.suggestions = []
         with self.batch():
             self.set(workspace=path, zone=zone, range=None, cursor=None, posts_at=None, selection=None)
-            self.bump("data", "annotations", "tags", "chronicle", "alert_rule", "views")
+            self.bump("data", "annotations", "tags", "chronicle", "alert_rule", "views", "labels")
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:

@@ -11,10 +11,10 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from app.core import annotations, labels, metrics, rollup
+from app.core import annotations, metrics, rollup
 from app.core.errors import WorkspaceError
 from app.core.ingest import import_paths
-from app.core.sentiment import score_missing
+from app.core.sentiment import labels, score_missing
 from app.core.store import Workspace, rollup_sql, schema
 from app.core.store import workspace as workspace_module
 
@@ -156,8 +156,8 @@ def test_a_version_1_workspace_that_already_has_rollups(tmp_path):
         assert ws.con.execute("SELECT * FROM rollup_retweets").fetchall() == [("twitter", "1", 5)]
 
 
-def test_the_rollup_tables_of_migration_2_are_those_rollup_creates(tmp_path):
-    """Migration 2 copies rollup_sql's CREATE statements (a migration never changes later):
+def test_the_rollup_tables_of_the_migrations_are_those_rollup_creates(tmp_path):
+    """The migrations copy rollup_sql's CREATE statements (a migration never changes later):
     today they must give the same columns."""
     with Workspace.open(tmp_path / "new.duckdb", create=True) as ws:
         migrated = ws.con.execute(

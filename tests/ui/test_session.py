@@ -55,6 +55,8 @@ def test_the_posts_query_follows_cursor_filter_sort_and_window_but_not_the_zoom(
     assert seen[-1] == {"series", "summary"}
     s.set(human_labels=True)
     assert seen[-1] == {"series"}
+    s.bump("labels")  # the team labelled posts: the calibrated shares change
+    assert seen[-1] == {"series"}
     n = len(seen)
     s.set(cursor=130.0)  # no change: nobody is told
     assert len(seen) == n

@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from app.core.metrics import KINDS, Series
+from app.core.sentiment.figures import CalibratedSeries
 from app.ui import theme
 from app.ui.timeline.time_axis import CompactAxis, CountAxis, ZonedDateAxis, per_bin
 
@@ -29,6 +30,12 @@ KIND_COLOURS = {"post": "#3b6fb6", "reply": "#4f9d69", "quote": "#8e6bbf", "retw
 KIND_LABELS = {"post": "Original posts", "reply": "Replies", "quote": "Quotes", "retweet": "Retweets"}
 NEGATIVE = QColor("#c8453b")
 POSITIVE = QColor("#3f8f5a")
+# the calibrated shares: darker than VADER's bars, over a grey band of their interval
+CALIBRATED_NEGATIVE = QColor("#7a1f17")
+CALIBRATED_POSITIVE = QColor("#1f5a33")
+BAND = QColor(60, 60, 60, 70)
+#: bins with fewer scored posts get no calibrated point (their interval spans the plot)
+CALIBRATED_MIN_POSTS = 10
 EXPOSURE = QColor("#5b8bd0")
 CUMULATIVE = QColor("#d06b2c")
 UNIQUE = QColor("#9a6fc4")
@@ -212,6 +219,7 @@ class TimelineView(QWidget):
         self.p_sentiment.addItem(self.mean_curve)
         self.zero_line = pg.InfiniteLine(pos=0, angle=0, pen=_pen(self.colours.zero_line, 1))
         self.p_sentiment.addItem(self.zero_line)
+        self._build_calibrated()
 
         # reach: exposure per bin (left axis), cumulative exposure and unique audience (right)
         self.exposure_bars = pg.BarGraphItem(
@@ -256,6 +264,7 @@ class TimelineView(QWidget):
         self.p_reach.addItem(self.reach_note, ignoreBounds=True)
         self.p_reach.sigXRangeChanged.connect(lambda *_: self._place_reach_note())
 
+        self.set_calibrated(None, "")
         self.detail.scene().sigMouseClicked.connect(self._clicked)
         self.p_volume.sigXRangeChanged.connect(self._detail_range_changed)
         self.p_volume.vb.sigResized.connect(self._volume_resized)
@@ -271,16 +280,7 @@ class TimelineView(QWidget):
     def _keys(self) -> None:
         c = self.colours
         _key(self.p_volume, [(KIND_COLOURS[k], "■", KIND_LABELS[k]) for k in KINDS], c.foreground)
-        _key(
-            self.p_sentiment,
-            [
-                (c.mean.name(), "━", "Mean"),
-                (NEGATIVE.name(), "■", "Negative share"),
-                (POSITIVE.name(), "■", "Positive share"),
-                (c.muted.name(), "", "faint: few posts"),
-            ],
-            c.foreground,
-        )
+        self._sentiment_key()
         _key(
             self.p_reach,
             [
@@ -309,6 +309,98 @@ class TimelineView(QWidget):
         self.empty_text.setColor(colours.muted)
         self.reach_note.setColor(colours.muted)
         self._keys()
+
+    # ---- the calibrated shares -------------------------------------------------------------------
+    def _build_calibrated(self) -> None:
+        """The shares corrected by the team's labels: a line per side (negative down,
+        positive up) through the bins, over a band of its 95% interval."""
+        self.calibrated = None
+        self._calibrated_labels = 0
+        self.calibrated_bands: dict[str, pg.BarGraphItem] = {}
+        self.calibrated_curves: dict[str, pg.PlotDataItem] = {}
+        for cls, colour in (("negative", CALIBRATED_NEGATIVE), ("positive", CALIBRATED_POSITIVE)):
+            band = pg.BarGraphItem(x=[], height=[], width=1, brush=pg.mkBrush(BAND), pen=pg.mkPen(None))
+            band.setObjectName(f"calibrated-band-{cls}")
+            band.setZValue(5)
+            curve = pg.PlotDataItem(
+                pen=_pen(colour, 2.5),
+                connect="finite",
+                symbol="o",
+                symbolSize=4,
+                symbolPen=pg.mkPen(None),
+                symbolBrush=pg.mkBrush(colour),
+            )
+            curve.setObjectName(f"calibrated-{cls}")
+            curve.setZValue(6)
+            self.p_sentiment.addItem(band)
+            self.p_sentiment.addItem(curve)
+            self.calibrated_bands[cls] = band
+            self.calibrated_curves[cls] = curve
+
+    def _sentiment_key(self) -> None:
+        c = self.colours
+        entries = [
+            (c.mean.name(), "━", "Mean (−1 … +1)"),
+            (NEGATIVE.name(), "■", "Negative, VADER (down)"),
+            (POSITIVE.name(), "■", "Positive, VADER (up)"),
+        ]
+        calibrated = getattr(self, "calibrated", None)
+        if calibrated is not None:
+            entries.append(
+                (CALIBRATED_NEGATIVE.name(), "━●", f"Calibrated on {calibrated.labels:,} labels (band 95%)")
+            )
+        else:
+            # the key stays one short line (a long one would widen the plot): the reason
+            # goes to the tooltip
+            labels = getattr(self, "_calibrated_labels", 0)
+            entries.append(
+                (c.muted.name(), "", f"Not calibrated ({labels:,} label{'s' if labels != 1 else ''})")
+            )
+            entries.append((c.muted.name(), "", "faint = few posts"))
+        _key(self.p_sentiment, entries, c.foreground)
+
+    def set_calibrated(
+        self, calibrated: CalibratedSeries | None, note: str, tooltip: str = "", labels: int = 0
+    ) -> None:
+        """Draw the calibrated shares of the series on show (``calibrated`` has its arrays),
+        or none: then ``note`` says why, in the tooltip, and the key how many posts are
+        labelled (``labels``); ``tooltip`` is the plot's tooltip (plain words of the app's)."""
+        self.calibrated = calibrated
+        self._calibrated_labels = labels
+        self._sentiment_key()
+        if calibrated is None and note:
+            tooltip = f"Not calibrated: {note}.\n\n{tooltip}"
+        if calibrated is not None:
+            tooltip += (
+                f"\n\nThe dark lines are the shares corrected by the {calibrated.labels:,} labels, over a "
+                f"grey band of their 95% interval, for bins of {CALIBRATED_MIN_POSTS} or more scored posts."
+            )
+        self.p_sentiment.setToolTip(tooltip)
+        self._draw_calibrated()
+
+    def _draw_calibrated(self) -> None:
+        s, c = self.series, self.calibrated
+        if s is None or c is None or len(c.point[0]) != len(s.t):
+            for band in self.calibrated_bands.values():
+                band.setOpts(x=[], height=[], y0=0)
+            for curve in self.calibrated_curves.values():
+                curve.setData([], [])
+            return
+        x = s.t + s.bin_seconds / 2.0
+        # a bin of a handful of posts has an interval as wide as the plot: its line would
+        # only draw the eye, so the calibrated shares are drawn where a bin has enough posts
+        enough = s.scored >= CALIBRATED_MIN_POSTS
+        for cls, sign in (("negative", -1.0), ("positive", 1.0)):
+            point, low, high = c.share(cls)
+            point = np.where(enough, point, np.nan)
+            shown = np.isfinite(point)
+            self.calibrated_bands[cls].setOpts(
+                x=x[shown],
+                y0=sign * low[shown],
+                height=sign * (high[shown] - low[shown]),
+                width=s.bin_seconds * 0.5,
+            )
+            self.calibrated_curves[cls].setData(x, sign * point)
 
     # ---- time zone and span -----------------------------------------------------------------
     def set_zone(self, zone: str) -> None:
@@ -544,6 +636,8 @@ class TimelineView(QWidget):
             curve.setData([], [])
         self.reach_note.setText("")
         self.reach_note.hide()
+        if hasattr(self, "calibrated_bands"):
+            self._draw_calibrated()
 
     def set_series(self, s: Series) -> None:
         self.series = s
@@ -583,6 +677,7 @@ class TimelineView(QWidget):
             brushes=[pg.mkBrush(POSITIVE.red(), POSITIVE.green(), POSITIVE.blue(), a) for a in alpha],
         )
         self.mean_curve.setData(x, s.mean_compound.astype(float))
+        self._draw_calibrated()
 
         exposure = s.exposure.astype(float)
         unknown = int(s.unknown_reach.sum())
