@@ -22,6 +22,7 @@ archive (imported, not scored: none of these queries reads scores). Then, as med
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import threading
 import time
@@ -71,15 +72,21 @@ def main() -> None:
     con = ws.cursor()
     first, last = m.incident_span(ws)
     n = con.execute("SELECT count(*) FROM posts").fetchone()[0]
-    words = [w for w, in con.execute(
-        "SELECT w FROM (SELECT unnest(string_split(lower(text), ' ')) w FROM posts USING SAMPLE 2000) "
-        "WHERE length(w) >= 5 AND regexp_matches(w, '^[a-z]+$') GROUP BY w ORDER BY count(*) DESC LIMIT 4"
-    ).fetchall()]
+    words = [
+        w
+        for (w,) in con.execute(
+            "SELECT w FROM (SELECT unnest(string_split(lower(text), ' ')) w FROM posts USING SAMPLE 2000) "
+            "WHERE length(w) >= 5 AND regexp_matches(w, '^[a-z]+$') GROUP BY w ORDER BY count(*) DESC LIMIT 4"
+        ).fetchall()
+    ]
     one = words[0]
     query = f"{words[0]} AND ({words[1]} OR {words[2]}) -{words[3]}"
-    busiest = con.execute(
-        "SELECT epoch(time_bucket(INTERVAL 1 HOUR, created_at)) h FROM posts GROUP BY h ORDER BY count(*) DESC LIMIT 1"
-    ).fetchone()[0] + 1800
+    busiest = (
+        con.execute(
+            "SELECT epoch(time_bucket(INTERVAL 1 HOUR, created_at)) h FROM posts GROUP BY h ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        + 1800
+    )
 
     base_a = timed(lambda: con.execute(NAIVE_SERIES).fetchall(), args.runs)
     whole = timed(lambda: summary.summarise(ws, first, last + 1, con=con), args.runs)
@@ -103,10 +110,8 @@ def main() -> None:
         done = threading.Event()
 
         def run(cur=cur, done=done):
-            try:
+            with contextlib.suppress(Exception):  # the interrupt is the point
                 cur.execute(LONG_QUERY).fetchall()
-            except Exception:  # noqa: BLE001 - the interrupt is the point
-                pass
             done.set()
 
         threading.Thread(target=run, daemon=True).start()
@@ -121,12 +126,18 @@ def main() -> None:
     print(f"baseline A, naive hourly GROUP BY over posts: {base_a * 1000:.0f} ms")
     print(f"summary, whole incident: {whole * 1000:.0f} ms = {whole / base_a:.2f}x A")
     print(f"summary, busiest 6 h: {six * 1000:.0f} ms = {six / base_a:.2f}x A")
-    print(f"baseline B, series with a one-word filter (first call): {base_b * 1000:.0f} ms = {base_b / base_a:.2f}x A")
-    print(f"series with the four-term query (first call): {boolean * 1000:.0f} ms = {boolean / base_b:.2f}x B")
+    print(
+        f"baseline B, series with a one-word filter (first call): {base_b * 1000:.0f} ms = {base_b / base_a:.2f}x A"
+    )
+    print(
+        f"series with the four-term query (first call): {boolean * 1000:.0f} ms = {boolean / base_b:.2f}x B"
+    )
     print(f"posts_around first page of 500: {page0 * 1000:.0f} ms = {page0 / base_a:.2f}x A")
     print(f"posts_around page at 10,000: {page20 * 1000:.0f} ms = {page20 / page0:.2f}x the first page")
-    print(f"a {full:.1f} s query dropped: its worker free {stopped * 1000:.0f} ms after the cancel "
-          f"({stopped / full:.3f}x the query)")
+    print(
+        f"a {full:.1f} s query dropped: its worker free {stopped * 1000:.0f} ms after the cancel "
+        f"({stopped / full:.3f}x the query)"
+    )
     ws.close()
 
 
