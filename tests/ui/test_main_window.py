@@ -9,7 +9,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QMessageBox
 
 from app.core.ingest import import_paths
 from app.core.store import Workspace
@@ -26,18 +25,21 @@ def make_window(qtbot, tmp_path) -> MainWindow:
     return w
 
 
-def test_a_file_that_is_not_a_workspace_is_explained(qtbot, tmp_path, monkeypatch):
+def idle(qtbot, w):
+    qtbot.waitUntil(w.is_idle, timeout=20000)
+
+
+def test_a_file_that_is_not_a_workspace_is_explained(qtbot, tmp_path, message_boxes):
     bad = tmp_path / "notes.duckdb"
     bad.write_text("not a database", encoding="utf-8")
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
     w = make_window(qtbot, tmp_path)
     assert not w.open_workspace(bad)
-    assert shown and "not an Incident Timeline workspace" in shown[0]
+    shown = message_boxes.shown
+    assert shown and "not an Incident Timeline workspace" in shown[0].text and shown[0].plain
     assert not w.act_import.isEnabled()
 
 
-def test_a_workspace_open_elsewhere_is_explained(qtbot, tmp_path, monkeypatch):
+def test_a_workspace_open_elsewhere_is_explained(qtbot, tmp_path, message_boxes):
     path = tmp_path / "held.duckdb"
     Workspace.open(path, create=True).close()
     holder = subprocess.Popen(
@@ -57,10 +59,9 @@ def test_a_workspace_open_elsewhere_is_explained(qtbot, tmp_path, monkeypatch):
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
-        shown = []
-        monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
         w = make_window(qtbot, tmp_path)
         assert not w.open_workspace(path)
+        shown = message_boxes.texts()
         assert shown and "open in another window or program" in shown[0]
     finally:
         holder.stdin.close()
@@ -124,9 +125,8 @@ def test_dropping_an_archive_opens_the_import(qtbot, tmp_path, wait_idle):
     w.close()
 
 
-def test_about_names_the_versions(qtbot, tmp_path, monkeypatch):
-    texts = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: texts.append(self.text()))
+def test_about_names_the_versions(qtbot, tmp_path, message_boxes):
     w = make_window(qtbot, tmp_path)
     w.about()
+    texts = message_boxes.texts()
     assert texts and all(name in texts[0] for name in ("Qt ", "DuckDB ", "pyqtgraph ", "vaderSentiment "))

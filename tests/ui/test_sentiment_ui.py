@@ -42,7 +42,7 @@ def test_without_labels_the_plot_claims_no_calibration_and_says_why(qtbot, windo
 def test_after_labelling_the_plot_shows_the_calibrated_shares_with_their_band(qtbot, window, wait_idle):
     w = window
     assert label_like_a_team(w.ws, 180) == 180
-    w._range_settled(*w.timeline.visible_range(), w.timeline.plot_width())
+    w.session.bump("labels")  # what the labelling dialog does when it closes
     wait_idle(w)
     assert "Calibrated on 180 labels (band 95%)" in key_text(w)
     assert "for bins of 10 or more scored posts" in w.timeline.p_sentiment.toolTip()

@@ -12,6 +12,10 @@ from app.core import annotations as notes
 from app.ui.annotation_dialog import AnnotationDialog
 
 
+def idle(qtbot, w, timeout=30000):
+    qtbot.waitUntil(w.is_idle, timeout=timeout)
+
+
 def stored(w) -> list[notes.Annotation]:
     return notes.list_annotations(w.ws)
 
@@ -39,7 +43,7 @@ def test_mark_at_cursor_undo_redo(qtbot, window, monkeypatch, wait_idle):
     ]
     assert rows[0].starts_at == pytest.approx(w.cursor_t)
     assert w.notes_panel.table.rowCount() == 1
-    assert w.notes_panel.table.item(0, 2).text() == "Escalation <b>starts</b>"  # plain text
+    assert w.notes_panel.table.item(0, 1).text() == "Escalation <b>starts</b>"  # plain text
     assert len(w.layer._items[rows[0].id]) == 4  # three plots and the overview
 
     w.undo_stack.undo()
@@ -93,10 +97,13 @@ def test_suggestions_are_listed_accepted_and_dismissed(qtbot, window, wait_idle)
     assert a.origin == "suggested" and a.evidence["suggestion_key"] == first.key()
     assert first.key() not in {s.key() for s in panel.pending()}
     w.dismiss_suggestion(second)
-    assert second.key() not in {s.key() for s in panel.pending()}
+    assert second.key() not in {s.key() for s in panel.pending()}  # at once, on screen
+    idle(qtbot, w)  # and in the workspace once the write is done
     assert second.key() in notes.dismissed_keys(w.ws)
     w.restore_suggestion(second)
     assert second.key() in {s.key() for s in panel.pending()}
+    idle(qtbot, w)
+    assert second.key() not in notes.dismissed_keys(w.ws)
 
 
 def test_export_then_import_into_another_workspace(
@@ -135,7 +142,10 @@ def test_chronicle_is_drafted_edited_and_kept(qtbot, window, wait_idle):
     assert "posts" in drafted
     editors["peak"].text.setPlainText("Our own words about the peak.")
     editors["peak"].save_now()
+    idle(qtbot, w)
     assert chronicle.edited(w.ws) == {"peak": "Our own words about the peak."}
+    # an edited paragraph can go back to the draft at once (it could not before a redraft)
+    assert editors["peak"].reset_button.isEnabled()
     w.refresh_chronicle()
     wait_idle(w)
     peak = next(e for e in w.chronicle_panel.editors if e.paragraph.phase_name == "peak")
@@ -206,6 +216,7 @@ def test_early_warning_rule_is_set_per_workspace(qtbot, window):
     dialog.fields["min_posts"].setValue(40)
     assert "20 points" in dialog.summary.text() and "40 scored posts" in dialog.summary.text()
     dialog._save()
+    idle(qtbot, w)
     rule = early_warning.load_rule(w.ws)
     assert rule.neg_points == pytest.approx(0.2) and rule.min_posts == 40
     again = AlertRuleDialog(w.ws, w)
@@ -213,6 +224,7 @@ def test_early_warning_rule_is_set_per_workspace(qtbot, window):
     assert again.fields["min_posts"].value() == 40
     again._defaults()
     again._save()
+    idle(qtbot, w)
     assert early_warning.load_rule(w.ws) == early_warning.AlertRule()
 
 
