@@ -39,6 +39,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
     QTextFrameFormat,
     QTextImageFormat,
     QTextLength,
@@ -60,6 +61,7 @@ from app.core.report.content import (
     Report,
     Table,
 )
+from app.fonts import EMOJI_FAMILY, register_bundled_fonts
 
 DPI = 300
 #: Families tried in order; Qt falls back through fontconfig for any glyph they lack, and the
@@ -72,6 +74,7 @@ SANS = [
     "Helvetica",
     "Noto Sans CJK JP",
     "Noto Sans CJK SC",
+    EMOJI_FAMILY,  # bundled (app/fonts.py): vector emoji that print and copy as text
     "Noto Color Emoji",
     "Symbola",
 ]
@@ -98,6 +101,7 @@ def ensure_app() -> QGuiApplication:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication([])
+    register_bundled_fonts()
     return app
 
 
@@ -333,8 +337,6 @@ class _Doc:
                     )
         self.cur.movePosition(QTextCursor.MoveOperation.End)
 
-
-from PySide6.QtGui import QTextFormat  # noqa: E402 - the enum lives on QTextFormat
 
 QTextFormat_PageBreak_AlwaysBefore = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
 

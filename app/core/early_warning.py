@@ -35,11 +35,12 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
-import duckdb
 import numpy as np
 
 from app.core import metrics
+from app.core.store.db import Connection
 from app.core.store.workspace import Workspace
 
 #: Analysis bins are chosen so that the incident fits in at most this many.
@@ -113,7 +114,7 @@ def load_rule(ws: Workspace) -> AlertRule:
     except ValueError:
         saved = {}
     known = {f.name: f.type for f in fields(AlertRule)}
-    kept = {}
+    kept: dict[str, Any] = {}  # checked against EDITABLE's bounds below
     for key, value in saved.items() if isinstance(saved, dict) else ():
         if key in EDITABLE and isinstance(value, (int, float)) and not isinstance(value, bool):
             _, lo, hi = EDITABLE[key]
@@ -235,7 +236,7 @@ def evaluate(series: metrics.Series, rule: AlertRule) -> dict[str, np.ndarray]:
 def first_alert(
     ws: Workspace,
     rule: AlertRule = AlertRule(),
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
     series: metrics.Series | None = None,
 ) -> Alert | None:
     """When ``rule`` would first have fired on the workspace's posts, or ``None`` if never.

@@ -170,8 +170,10 @@ def _changes(ws: Workspace) -> dict[str, dict]:
     for what in ("accounts", "domains"):
         part = data.get(what) if isinstance(data, dict) else None
         if isinstance(part, dict):
-            add = part.get("add") if isinstance(part.get("add"), dict) else {}
-            remove = part.get("remove") if isinstance(part.get("remove"), list) else []
+            add = part.get("add")
+            remove = part.get("remove")
+            add = add if isinstance(add, dict) else {}
+            remove = remove if isinstance(remove, list) else []
             empty[what] = {
                 "add": {str(k): str(v) for k, v in add.items()},
                 "remove": [str(x) for x in remove],

@@ -243,8 +243,8 @@ class Builder:
         for s0, c in zip(starts, counts, strict=False):
             if not c:
                 continue
-            for when in np.sort(s0 + self.rng.uniform(0, slot, c)):
-                t = float(when)
+            for at in np.sort(s0 + self.rng.uniform(0, slot, c)):
+                t = float(at)
                 u = self.rng.uniform()
                 recent = [o for o in self.originals[-200:] if 0 < t - o["_t"] < 3 * HOUR]
 
@@ -304,9 +304,9 @@ class Builder:
     def build(self, path: Path, name: str, tz: str, brand: list[str]) -> int:
         """Write the archive next to ``path`` and import it into a new workspace there."""
         lines = []
-        for status in sorted(self.statuses, key=lambda s: (s["_t"], s["id_str"])):
-            plain = {k: v for k, v in status.items() if k != "_t"}
-            lines.append(json.dumps(plain, ensure_ascii=False))
+        for s in sorted(self.statuses, key=lambda s: (s["_t"], s["id_str"])):
+            status = {k: v for k, v in s.items() if k != "_t"}
+            lines.append(json.dumps(status, ensure_ascii=False))
         archive = path.with_suffix(".jsonl")
         archive.write_text("\n".join(lines) + "\n", encoding="utf-8")
         with Workspace.open(path, create=True) as ws:

@@ -19,8 +19,26 @@ from app.core import annotations as an
 from app.core.annotations import Annotation
 from app.core.errors import UserError
 from app.core.ingest import import_paths
+from app.core.model import Finding, PostRef
+from app.core.narrative.findings import Suggestion as _Worded
 from app.core.store import Workspace
-from app.core.turning_points import Suggestion
+
+
+def Suggestion(time, end, kind, label, explanation, score, evidence):
+    """A suggestion in words, as the window accepts it, from the old flat evidence."""
+    ev = dict(evidence)
+    finding = Finding(
+        kind,
+        float(time),
+        end,
+        float(score),
+        str(ev.pop("subject", "")),
+        posts=tuple(PostRef("twitter", str(p)) for p in ev.pop("post_ids", [])),
+        accounts=tuple(ev.pop("accounts", [])),
+        detail=ev,
+    )
+    return _Worded(finding, label, explanation, "")
+
 
 T = 1384376400.0  # Wed 2013-11-13 21:00 UTC (4:00 pm EST)
 
@@ -501,7 +519,7 @@ def test_an_import_that_fails_midway_keeps_nothing(ws, other, tmp_path, monkeypa
         return real(row)
 
     monkeypatch.setattr(an, "_from_row", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         an.import_file(other, path)
     monkeypatch.undo()
     assert an.list_annotations(other) == []

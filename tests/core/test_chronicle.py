@@ -20,15 +20,13 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from app import paths
 from app.core import annotations as an
-from app.core import metrics, rollup
+from app.core import metrics
 from app.core.analysis import phases
 from app.core.errors import UserError
 from app.core.facts import clear_cache, incident_facts
 from app.core.ingest import import_paths
 from app.core.narrative import chronicle as ch
-from app.core.sample import build_sample
 from app.core.sentiment import score_missing
 from app.core.store import Workspace
 
@@ -129,23 +127,11 @@ def test_turning_points_open_the_simmer_and_snap_the_escalation():
 # ---- the sample incident --------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def sample_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sample") / "askjpm.duckdb"
-    reports = build_sample(path, paths.sample_archive())
-    assert all(r.ok for r in reports)
-    with Workspace.open(path) as ws:
-        rollup.ensure(ws)
-    return path
-
-
 @pytest.fixture
-def sample(sample_file, tmp_path):
+def sample(sample_copy):
     """A copy of the sample workspace of the test's own (edits change it)."""
-    path = tmp_path / "askjpm.duckdb"
-    shutil.copy(sample_file, path)
     clear_cache()
-    ws = Workspace.open(path)
+    ws = Workspace.open(sample_copy)
     yield ws
     ws.close()
 
@@ -184,10 +170,10 @@ def test_each_paragraph_gives_its_phases_figures(sample):
         assert f"{p.range.posts.value:,} posts" in para.text, para.text
 
 
-def test_the_draft_is_deterministic(sample, sample_file, tmp_path):
+def test_the_draft_is_deterministic(sample, sample_workspace, tmp_path):
     first = [c.text for c in ch.draft(incident_facts(sample))]
     path = tmp_path / "again.duckdb"
-    shutil.copy(sample_file, path)
+    shutil.copy(sample_workspace, path)
     clear_cache()
     metrics.clear_caches()
     with Workspace.open(path) as again:

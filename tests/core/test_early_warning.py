@@ -153,7 +153,8 @@ def test_the_rule_is_kept_in_the_workspace_and_used(tmp_path):
     and suggestions use the workspace's rule."""
     import json
 
-    from app.core import early_warning, turning_points
+    from app.core import early_warning
+    from app.core.analysis import suggest
     from app.core.early_warning import AlertRule
     from app.core.store import Workspace
 
@@ -167,18 +168,18 @@ def test_the_rule_is_kept_in_the_workspace_and_used(tmp_path):
         assert early_warning.load_rule(ws) == AlertRule(min_posts=30)  # 7 is out of bounds
         early_warning.save_rule(ws, None)
         assert early_warning.RULE_KEY not in ws.meta()
-        assert turning_points.suggest(ws) == []  # no posts: nothing to suggest, and no error
+        assert suggest.find(ws) == []  # no posts: nothing to suggest, and no error
 
 
 def test_suggestions_follow_the_workspaces_rule(incidents):
-    from app.core import turning_points
+    from app.core.analysis import suggest
     from app.core.early_warning import AlertRule
 
     inc = incidents["fast"]
     with inc.open() as ws:
         try:
-            assert any(s.kind == "early_warning" for s in turning_points.suggest(ws))
+            assert any(s.kind == "early_warning" for s in suggest.find(ws))
             ew.save_rule(ws, AlertRule(min_posts=100000))  # no window holds that many posts
-            assert not any(s.kind == "early_warning" for s in turning_points.suggest(ws))
+            assert not any(s.kind == "early_warning" for s in suggest.find(ws))
         finally:
             ew.save_rule(ws, None)

@@ -4,11 +4,8 @@ checked. (Every printed figure is recomputed by the claims audit, tests/core/tes
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from app import paths
 from app.core import annotations as an
 from app.core.facts import clear_cache, incident_facts
 from app.core.narrative import chronicle as ch
@@ -22,23 +19,13 @@ from app.core.report.content import (
     Table,
     build_report,
 )
-from app.core.sample import build_sample
 from app.core.store import Workspace
 
 
-@pytest.fixture(scope="module")
-def sample_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sample") / "askjpm.duckdb"
-    assert all(r.ok for r in build_sample(path, paths.sample_archive()))
-    return path
-
-
 @pytest.fixture
-def ws(sample_file, tmp_path):
-    path = tmp_path / "askjpm.duckdb"
-    shutil.copy(sample_file, path)
+def ws(sample_copy):
     clear_cache()
-    w = Workspace.open(path)
+    w = Workspace.open(sample_copy)
     yield w
     w.close()
 

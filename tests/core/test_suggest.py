@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -14,13 +13,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app import paths
 from app.core import annotations as an
 from app.core.analysis import suggest
 from app.core.facts import clear_cache
 from app.core.narrative.findings import suggestions
 from app.core.progress import Cancelled, CancelToken
-from app.core.sample import build_sample
 from app.core.store import Workspace
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
@@ -31,19 +28,10 @@ def est(day: int, hour: int, minute: int = 0) -> float:
     return datetime(2013, 11, day, hour, minute, tzinfo=EST).timestamp()
 
 
-@pytest.fixture(scope="module")
-def sample_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sample") / "askjpm.duckdb"
-    assert all(r.ok for r in build_sample(path, paths.sample_archive()))
-    return path
-
-
 @pytest.fixture
-def ws(sample_file, tmp_path):
-    path = tmp_path / "askjpm.duckdb"
-    shutil.copy(sample_file, path)
+def ws(sample_copy):
     clear_cache()
-    w = Workspace.open(path)
+    w = Workspace.open(sample_copy)
     yield w
     w.close()
 
@@ -134,9 +122,8 @@ def test_a_cancel_mid_run_stops_the_detectors(ws):
     assert suggest.find(ws)  # and a run after it is whole
 
 
-def test_the_command_line_lists_them_as_the_window_does(sample_file, tmp_path):
-    path = tmp_path / "cli.duckdb"
-    shutil.copy(sample_file, path)
+def test_the_command_line_lists_them_as_the_window_does(sample_copy):
+    path = sample_copy
     with Workspace.open(path) as w:
         clear_cache()
         expected = [s.as_json() for s in suggestions(w)]

@@ -182,7 +182,7 @@ def _gaps(ctx: Context, whole: measure.Span) -> list[Gap]:
         a0, a1 = whole.clip(b, float(t[j1]))
         before = measure.posts(float(cum[i] - cum[i0]), b0, b1)
         after = measure.posts(float(cum[j1] - cum[j]), a0, a1)
-        if min(before.value, after.value) < cfg.coverage_gap_min_posts:  # type: ignore[type-var]
+        if min(float(before.value or 0), float(after.value or 0)) < cfg.coverage_gap_min_posts:
             continue  # a sparse series: no rate around to speak of
         rates = [measure.rate(before), measure.rate(after)]
         rates = [r for r in rates if r.known]

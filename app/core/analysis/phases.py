@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -257,7 +258,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 def _tidy(spans: list[PhaseSpan], posts_between) -> list[PhaseSpan]:
     """Drop empty spans and give a span without posts to its neighbour, so that the phases stay
     contiguous and each has posts."""
-    kept = [[p.name, p.start, p.end] for p in spans if p.end > p.start]
+    kept: list[list[Any]] = [[p.name, p.start, p.end] for p in spans if p.end > p.start]
     if posts_between is not None:
         i = 0
         while i < len(kept) and len(kept) > 1:

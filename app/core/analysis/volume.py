@@ -234,14 +234,14 @@ def _change(ctx: Context, lv: Levels, a: int, b: int, c: int, rise: bool, top: f
     detail["shape"] = "gradual" if gradual else "step"
     if gradual:
         figures["change_at"] = measure.moment(float(t[b]), "volume change point")
-    thin = min(before.value, after.value)  # type: ignore[type-var]
+    thin = min(float(before.value or 0), float(after.value or 0))
     if thin < cfg.volume_thin_base_posts:
         flags.add("thin_base")
     flags |= measure_coverage(ctx).flags(when, 2 * ctx.bin, until)
     # strength: the log of the ratio (half a post added to each side so that none before is
     # not infinite) and how near the busier side comes to the busiest level
-    smooth = ((after.value + 0.5) / max(measure.hours(a0, a1), 1e-9)) / (  # type: ignore[operator]
-        (before.value + 0.5) / max(measure.hours(b0, b1), 1e-9)  # type: ignore[operator]
+    smooth = ((float(after.value or 0) + 0.5) / max(measure.hours(a0, a1), 1e-9)) / (
+        (float(before.value or 0) + 0.5) / max(measure.hours(b0, b1), 1e-9)
     )
     effect = min(1.0, abs(math.log(smooth)) / math.log(100))
     prominence = (max(lv.per_bin[lv.bounds.index(b) - 1], lv.per_bin[lv.bounds.index(b)]) / top) ** 0.25
@@ -371,7 +371,7 @@ def _busy_day(ctx, days, t, i, others, unusual, has_scores, total, negative, sco
     day = datetime.fromtimestamp(a, ctx.zone).date().isoformat()
     score = 0.3 + 0.5 * min(1.0, math.log10(max(*ratios, 1.0)))
     flags = set(measure_coverage(ctx).flags(a, 0.0, b) - {"collection_start", "collection_end"})
-    if float(usual.value or 0) < ctx.settings.volume_thin_base_posts:  # type: ignore[arg-type]
+    if float(usual.value or 0) < ctx.settings.volume_thin_base_posts:
         flags.add("thin_base")
     inside = np.flatnonzero((ctx.series.t >= a) & (ctx.series.t < b))
     busiest = float(ctx.series.t[inside[int(np.argmax(ctx.series.total[inside]))]]) if len(inside) else a

@@ -171,7 +171,7 @@ class _Chronicle:
         first = acts[0]
         t = _unix(first.created_at)
         n = Figure(len(acts), "count", "time", source=_brand_source(f, p.range))
-        latency = ""
+        latency: Claim | str = ""
         if self.escalation_start is not None and t >= self.escalation_start and self._first_after() is first:
             latency = w.say(
                 ", {d} after the escalation began",
@@ -275,7 +275,7 @@ class _Chronicle:
             )
         else:
             out.append(w.say("{t} the pace changed.", t=Time(p.range.start, "on")))
-            out[-1] = Claim(words.capital(out[-1].text), out[-1].spans)
+            out[-1] = _capital(out[-1])
             if wave is not None and wave.baseline is not None:
                 out.append(_baseline(wave.baseline, w))
         out.append(self._figures(p.range, w, w.say("Until {t} there were", t=Time(p.range.end, "at"))))
@@ -296,7 +296,7 @@ class _Chronicle:
         ]
         if r.negative_share.known:
             out.append(w.say("{s} of its scored posts were negative.", s=r.negative_share))
-            out[-1] = Claim(words.capital(out[-1].text), out[-1].spans)
+            out[-1] = _capital(out[-1])
         if r.exposure.known:
             out.append(
                 w.say(
@@ -320,7 +320,7 @@ class _Chronicle:
         ]
         if r.negative_share.known:
             out.append(w.say("{s} of its scored posts were negative.", s=r.negative_share))
-            out[-1] = Claim(words.capital(out[-1].text), out[-1].spans)
+            out[-1] = _capital(out[-1])
         return out
 
     def _aftermath(self, p: PhaseFacts, w: Writer) -> list[Claim | None]:
@@ -356,6 +356,11 @@ class _Chronicle:
         if n < 10 or n < 3 * float(p.range.rate.value or 0):
             return None
         return w.say("Its busiest hour, from {t}, held {n}.", t=Time(p.busiest_hour), n=p.busiest_hour_posts)
+
+
+def _capital(c: Claim | None) -> Claim | None:
+    """The sentence with its first letter a capital (a time that opens it: "On Monday …")."""
+    return None if c is None else Claim(words.capital(c.text), c.spans)
 
 
 def noted(fig: Figure, w: Writer) -> Claim:

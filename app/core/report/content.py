@@ -263,7 +263,7 @@ def build_report(
     exported = f"{now.day} {now:%B %Y}, {words.clock_time(now)} {now.tzname() or ''}".strip()
     a = f.archive
     period = (
-        f"{words.when(a.first.value, zone)} to {words.when(a.last.value, zone)} ({f.tz})"
+        f"{words.when(float(a.first.value or 0), zone)} to {words.when(float(a.last.value or 0), zone)} ({f.tz})"
         if a.first.known
         else "no posts"
     )
@@ -574,7 +574,7 @@ class _Builder:
                 text = said.explanation(tp.finding, self.zone)
                 evidence = said.evidence(tp.finding, self.zone)
             else:
-                title = Name(tp.label)
+                title = user_text(tp.label)
                 text = user_text(tp.note)
                 evidence = plain("")
             rows.append(

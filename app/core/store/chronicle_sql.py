@@ -1,19 +1,7 @@
-"""The SQL of the chronicle: the brand's own posts, and the user's edits of the paragraphs.
-
-The figures of each phase come from :mod:`app.core.metrics` (the rollups); only what the
-metrics do not give is asked here. Every value travels as a ``?`` parameter.
-"""
+"""The SQL of the chronicle: the user's own versions of its paragraphs (the figures of each
+phase are the facts', from the analysis). Every value travels as a ``?`` parameter."""
 
 from __future__ import annotations
-
-#: Every post by the brand's accounts, in time order: (created_at, post_id, text, kind,
-#: author_handle, ref_author_handle). Parameter: the brand handles (lower case, VARCHAR[]).
-BRAND_POSTS = """
-    SELECT created_at, post_id, text, kind, author_handle, ref_author_handle
-    FROM posts
-    WHERE coalesce(lower(author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
-    ORDER BY created_at, post_id
-"""
 
 EDITS = "SELECT phase, text FROM chronicle_edits"
 

@@ -49,29 +49,3 @@ def archive(con: Any) -> ArchiveRow:
         platforms=tuple(row[7] or ()),
         kinds=kinds,
     )
-
-
-_BRAND_POSTS = """
-    SELECT platform, post_id, created_at, author_handle, kind, text, ref_author_handle
-    FROM posts
-    WHERE lower(author_handle) IN (SELECT unnest(?::VARCHAR[]))
-    ORDER BY created_at, post_id
-"""
-
-
-@dataclass(frozen=True)
-class BrandPostRow:
-    platform: str
-    post_id: str
-    created_at: datetime
-    handle: str
-    kind: str
-    text: str
-    ref_handle: str | None
-
-
-def brand_posts(con: Any, handles: list[str]) -> list[BrandPostRow]:
-    """Every post by the brand's accounts (lower-case handles), oldest first."""
-    if not handles:
-        return []
-    return [BrandPostRow(*r) for r in con.execute(_BRAND_POSTS, [list(handles)]).fetchall()]
