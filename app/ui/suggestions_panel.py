@@ -8,8 +8,6 @@ never raw keys and ids.
 
 from __future__ import annotations
 
-import math
-import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -28,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import plain
-from app.ui.timeline.time_axis import format_duration
 from app.ui.widgets import SortKeyItem, WheelSafeComboBox, WheelSafeDoubleSpinBox
 
 KIND_NAMES = {
@@ -52,78 +49,6 @@ KIND_COLOURS = {
     "early_warning": "#b8860b",
 }
 HEADERS = ("Time", "Kind", "What", "Strength")
-
-# evidence keys that are bookkeeping, not evidence a reader weighs
-_SKIP = {
-    "subject",
-    "post_ids",
-    "accounts",
-    "suggestion_key",
-    "kind",
-    "explanation",
-    "score",
-    "rule",
-    "latency_from",
-    "attached_posts",
-}
-_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z?$")
-_WORDS = {
-    "rate_before_per_hour": "posts per hour before",
-    "rate_after_per_hour": "posts per hour after",
-    "posts_first_bin": "posts in the first bin",
-    "negative_share": "negative share",
-    "baseline_negative_share": "usual negative share",
-    "baseline_posts_per_window": "usual posts per window",
-    "z": "strength (standard deviations)",
-    "peak_bin": "peak bin starts",
-    "peak_time": "peak at",
-    "lead_seconds": "warning ahead of the peak",
-    "latency_seconds": "after the press pickup",
-    "since_escalation_seconds": "after the escalation began",
-    "escalation_time": "escalation began",
-    "before_from": "compared with the period from",
-    "after_to": "until",
-    "bin_seconds": "bin",
-    "window_seconds": "window",
-}
-
-
-def _local(t: float, zone: ZoneInfo) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).astimezone(zone).strftime("%a %d %b %H:%M %Z")
-
-
-def evidence_lines(evidence: dict | None, zone: ZoneInfo) -> list[str]:
-    """A suggestion's figures in words, one per line."""
-    out = []
-    for key, value in (evidence or {}).items():
-        if key in _SKIP or value is None or isinstance(value, (dict, list, tuple)):
-            continue
-        name = _WORDS.get(key, key.replace("_", " "))
-        if isinstance(value, bool):
-            text = "yes" if value else "no"
-        elif isinstance(value, (int, float)) or hasattr(value, "item"):
-            v = float(value)
-            if not math.isfinite(v):
-                continue
-            if key.endswith("_seconds"):
-                text = format_duration(abs(v))
-            elif "share" in key and 0 <= v <= 1:
-                text = f"{v:.0%}"
-            elif key == "ratio":
-                text = f"×{v:.2f}"
-            elif v.is_integer():
-                text = f"{int(v):,}"
-            else:
-                text = f"{v:,.2f}"
-        else:
-            text = str(value)
-            if _ISO.match(text):
-                t = datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-                text = _local(t, zone)
-            elif len(text) > 90:
-                text = text[:89] + "…"
-        out.append(f"{name[:1].upper()}{name[1:]}: {text}")
-    return out
 
 
 class SuggestionsPanel(QWidget):
@@ -306,15 +231,11 @@ class SuggestionsPanel(QWidget):
             return
         if jump:
             self.jump_to.emit(s.time)
-        lines = [s.label, "", s.explanation, ""]
-        lines += evidence_lines(s.evidence, self.zone)
-        accounts = list((s.evidence or {}).get("accounts") or [])
-        if accounts:
-            lines.append(
-                "Accounts: "
-                + ", ".join("@" + str(a) for a in accounts[:12])
-                + (" …" if len(accounts) > 12 else "")
-            )
+        # the words the report prints for it: its explanation (figures and caveats) and the
+        # accounts behind it, never the evidence's field names
+        lines = [s.label, "", s.explanation]
+        if s.evidence_text:
+            lines += ["", s.evidence_text]
         if s.key() in self._posts_text:
             if self._posts_text[s.key()]:
                 lines += ["", "Posts:", self._posts_text[s.key()]]

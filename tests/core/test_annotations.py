@@ -261,9 +261,11 @@ def test_from_suggestion_keeps_the_evidence_kind_score_and_key(ws):
     )
     stored = an.add(ws, a)
     assert stored.evidence == {
-        "subject": "HuffingtonPost",
         "post_ids": ["400761234567890123"],
+        "platforms": ["twitter"],
         "accounts": ["HuffingtonPost"],
+        "figures": {},
+        "flags": [],
         "followers": 4648189,
         "share": 0.25,
         "kind": "press_pickup",

@@ -240,3 +240,37 @@ def test_export_cli(hostile_ws, tmp_path):
         "export", str(hostile_ws), "--what", "posts", "--from", "yesterday", "-o", str(tmp_path / "x.csv")
     )
     assert r.returncode != 0 and "ISO 8601" in r.stderr
+
+
+def test_posts_tagged_and_attached_to_a_turning_point_are_in_the_report(sample_copy, tmp_path):
+    """Issue 12's promise end to end: five posts at the peak starred and tagged, attached to a
+    turning point with a comment, are quoted in the exported PDF under that turning point."""
+    from app.core import annotations as an
+    from app.core import evidence
+    from app.core.facts import clear_cache
+
+    with Workspace.open(sample_copy) as ws:
+        peak = datetime(2013, 11, 13, 23, 0, tzinfo=timezone.utc)  # 6:00 pm EST, the busiest hour
+        rows = ws.con.execute(
+            "SELECT platform, post_id, text FROM posts WHERE kind = 'post' AND created_at >= ? "
+            "ORDER BY created_at, post_id LIMIT 5",
+            [peak.replace(tzinfo=None)],
+        ).fetchall()
+        keys = [(p, i) for p, i, _ in rows]
+        assert evidence.toggle_star(ws, keys)
+        evidence.add_tag(ws, keys, "peak-voices")
+        evidence.set_comment(ws, keys[0], "The one the CEO saw")
+        a = an.add(
+            ws, an.Annotation(None, peak.timestamp(), label="The peak's voices", category="escalation")
+        )
+        an.update(ws, evidence.with_attached(a, keys))
+        clear_cache()
+    out = tmp_path / "evidence.pdf"
+    r = _cli("report", str(sample_copy), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    _, text = _pdf_text(out)
+    flat = _squash(text)
+    assert _squash("Evidence the team attached to turning point 1: The peak's voices") in flat
+    for _, _, post in rows:
+        assert _squash(post) in flat, post
+    assert _squash("tags: peak-voices") in flat and _squash("The one the CEO saw") in flat

@@ -592,7 +592,42 @@ class _Builder:
                     ("#", "Time", "Category", "Turning point", "Evidence"), rows, (5, 16, 12, 42, 25), size=8
                 )
             )
+        blocks += self._attached()
         return blocks
+
+    def _attached(self) -> list[Block]:
+        """The posts the team attached to each accepted turning point as its evidence, quoted
+        with their tags and comments."""
+        from app.core import evidence
+
+        out: list[Block] = []
+        for tp in self.f.turning_points:
+            a = tp.annotation
+            if a is None or a.id is None:
+                continue
+            posts = [e for e in evidence.attached_posts(self.ws, a.id, con=self.con) if e.post is not None]
+            if not posts:
+                continue
+            out.append(Heading(f"Evidence the team attached to turning point {tp.number}: {tp.label}", 3))
+            quotes = []
+            for e in posts:
+                w = Writer(self.zone)
+                post = e.post
+                assert post is not None
+                parts = [
+                    w.say(
+                        "{h} · {t}",
+                        h=Name(words.handle(post.author_handle)),
+                        t=Time(post.created_at.replace(tzinfo=timezone.utc).timestamp(), "when"),
+                    )
+                ]
+                if e.tags:
+                    parts.append(w.say(" · tags: {x}", x=Name(", ".join(e.tags))))
+                if e.comment:
+                    parts.append(w.say(" · the team's note: {x}", x=Name(e.comment)))
+                quotes.append(QuotedPost(post.text, join(parts, sep="")))
+            out.append(Quotes(quotes))
+        return out
 
     # -- brand --
     def brand(self) -> list[Block]:
