@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta, timezone
 from html import escape
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from app.core.metrics import KINDS
 from app.core.report import SECTION_TITLES, Report
+from app.core.safe_output import write_output
 
 # the window's colours (app/ui/timeline/plots.py), repeated so this module needs no Qt
 KIND_COLOURS = {"post": "#3b6fb6", "reply": "#4f9d69", "quote": "#8e6bbf", "retweet": "#e08a2e"}
@@ -41,8 +41,9 @@ def e(text) -> str:
     return escape("" if text is None else str(text), quote=True)
 
 
-def render_html(report: Report, path=None) -> str:
-    """The report as an HTML string; written to ``path`` (UTF-8) if given."""
+def render_html(report: Report, path=None, force: bool = False, protected=()) -> str:
+    """The report as an HTML string; written to ``path`` (UTF-8) if given, through
+    :func:`app.core.safe_output.write_output` (``force`` and ``protected`` are as there)."""
     r = report
     out = [
         "<!DOCTYPE html>",
@@ -163,7 +164,7 @@ def render_html(report: Report, path=None) -> str:
     out.append("</body></html>")
     text = "\n".join(out)
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        write_output(path, text, force=force, protected=protected)
     return text
 
 

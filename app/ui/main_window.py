@@ -771,7 +771,8 @@ class MainWindow(QMainWindow):
         self.runner.submit(
             "export",
             lambda p: exports.export(
-                ws, what, path, lo, hi, bin_s if what == "series" else None, con=ws.cursor()
+                # the save dialog asked before replacing a file
+                ws, what, path, lo, hi, bin_s if what == "series" else None, con=ws.cursor(), force=True
             ),
             on_result=done,
             on_error=self._error,
@@ -895,9 +896,9 @@ class MainWindow(QMainWindow):
             return
         try:
             if path.lower().endswith(".json") or "JSON" in chosen:
-                notes.export_json(self.ws, path)
+                notes.export_json(self.ws, path, force=True)
             else:
-                notes.export_csv(self.ws, path)
+                notes.export_csv(self.ws, path, force=True)
         except (OSError, UserError) as exc:
             self._error(f"The turning points could not be exported: {exc}")
             return
