@@ -25,24 +25,26 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.core import rollup
-    from app.core.ingest import import_paths
-    from app.core.sentiment import score_missing
+    from app.core.pipeline import import_score_refresh
     from app.core.store import Workspace
 
     mapping = parse_mapping(args.map or [])
     progress = TerminalProgress(enabled=None if not args.json else False)
     with Workspace.open(args.workspace, create=True) as ws:
-        reports = run_with_progress(
-            lambda: import_paths(ws, args.paths, progress, fmt=args.format, mapping=mapping or None),
+        # import, then score whatever lacks scores (also after an interrupted run), then
+        # the timeline's rollups, once for the whole batch
+        result = run_with_progress(
+            lambda: import_score_refresh(
+                ws,
+                args.paths,
+                progress,
+                fmt=args.format,
+                mapping=mapping or None,
+                score=not args.no_sentiment,
+            ),
             progress,
         )
-        scored = 0
-        if not args.no_sentiment and any(r.added for r in reports):
-            scored = run_with_progress(lambda: score_missing(ws, progress), progress)
-        if any(r.added for r in reports):
-            # the timeline's pre-aggregates, once for the whole batch and its scores
-            run_with_progress(lambda: rollup.ensure(ws, progress), progress)
+    reports, scored = result.reports, result.scored
     if args.json:
         print_json({"files": [r.as_dict() for r in reports], "texts_scored": scored})
     else:

@@ -166,7 +166,9 @@ def describe_write_error(exc: OSError, path: Path) -> str:
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         return f"The disk is full: {path} could not be written (nothing was changed). Free some space and try again."
     if code in (errno.EACCES, errno.EPERM):
-        return f"You are not allowed to write {path} (check the folder's permissions, or choose another folder)."
+        return (
+            f"You are not allowed to write {path} (check the folder's permissions, or choose another folder)."
+        )
     if code == errno.EROFS:
         return f"{path} is on a read-only disk; choose another folder."
     if code == errno.ENAMETOOLONG:

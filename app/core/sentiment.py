@@ -9,6 +9,7 @@ a cancelled or interrupted run keeps what it did and the next run scores only wh
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,6 +32,30 @@ def _init_worker() -> None:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     _analyzer = SentimentIntensityAnalyzer()
+
+
+def _init_pool_worker() -> None:
+    """A worker process dies with the process that started it, and leaves Ctrl-C to it."""
+    _die_with_parent()
+    _init_worker()
+
+
+def _die_with_parent() -> None:
+    import signal
+    import threading
+
+    # Ctrl-C reaches the whole process group: the parent cancels and shuts the pool down
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        # the sentinel becomes ready when the parent is gone, however it ended (kill -9 too)
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def score_texts(texts: list[str]) -> list[tuple[float, float, float, float]]:
@@ -102,7 +127,7 @@ def _score_in_pool(reader, store, progress: Progress, workers: int) -> None:
     # spawn: forking a process that runs Qt or DuckDB threads is unsafe
     ctx = multiprocessing.get_context("spawn")
     pending: deque[Future] = deque()
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker) as pool:
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_pool_worker) as pool:
         try:
             exhausted = False
             while pending or not exhausted:

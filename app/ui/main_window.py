@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.core import annotations as notes
-from app.core import chronicle, exports, labels, metrics, overview, rollup, turning_points
+from app.core import chronicle, exports, labels, metrics, overview, turning_points
 from app.core.errors import UserError
 from app.core.metrics import PostFilter
-from app.core.sentiment import missing_count, score_missing
+from app.core.pipeline import score_and_refresh
 from app.core.store import Workspace
 from app.ui.annotation_commands import AddAnnotation, DeleteAnnotation, EditAnnotation
 from app.ui.annotation_dialog import AnnotationDialog
@@ -1051,7 +1051,8 @@ class MainWindow(QMainWindow):
     def _imported(self, reports) -> None:
         if any(r.added for r in reports):
             self.reload(fit=self.span is None)
-            self._start_scoring()
+        # also when nothing was added: an earlier run may have left texts unscored
+        self._start_scoring()
 
     def _start_scoring(self) -> None:
         ws = self.ws
@@ -1059,9 +1060,7 @@ class MainWindow(QMainWindow):
             return
 
         def score(progress):
-            n = score_missing(ws, progress) if missing_count(ws) else 0
-            rollup.ensure(ws, progress)  # the pre-aggregates catch up with the new scores
-            return n
+            return score_and_refresh(ws, progress).scored
 
         def progress(done: float, total: float, message: str) -> None:
             self.score_label.setText("Scoring sentiment…")
