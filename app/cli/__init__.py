@@ -9,6 +9,7 @@
     incident-timeline turning-points WS [--json]
     incident-timeline report WS -o FILE
     incident-timeline export WS --what WHAT -o FILE
+    incident-timeline repair WS
 
 Each command lives in its own module of this package with a ``register(subparsers)`` that
 adds its arguments and sets ``func``. Errors end the program with a one-line message and a
@@ -31,6 +32,7 @@ from app.cli import (
     import_cmd,
     info_cmd,
     open_cmd,
+    repair_cmd,
     report_cmd,
     turning_points_cmd,
 )
@@ -51,6 +53,7 @@ COMMAND_MODULES = (
     turning_points_cmd,
     report_cmd,
     export_cmd,
+    repair_cmd,
     open_cmd,
 )
 
