@@ -176,3 +176,27 @@ def cancel_on_signals(progress: TerminalProgress) -> Iterator[None]:
     finally:
         for sig, previous in saved.items():
             signal.signal(sig, previous)
+
+
+def read_text_file(path: str, what: str) -> str:
+    """A small UTF-8 text file the user names (``--lessons``), or a UserError in words."""
+    from pathlib import Path
+
+    from app.core.errors import UserError
+
+    p = Path(path)
+    if not p.exists():
+        raise UserError(f"there is no file {path} (the {what}).")
+    if not p.is_file():
+        raise UserError(f"{path} (the {what}) is not a regular file.")
+    size = p.stat().st_size
+    if size > 1 << 20:
+        raise UserError(
+            f"{path} (the {what}) is {size / (1 << 20):.0f} MB; a text of at most 1 MB is expected."
+        )
+    try:
+        return p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{path} (the {what}) is not UTF-8 text; save it as UTF-8 and try again.") from None
+    except OSError as exc:
+        raise UserError(f"{path} (the {what}) could not be read: {exc.strerror or exc}.") from None

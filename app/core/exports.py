@@ -123,6 +123,7 @@ def series_rows(ws: Workspace, start: float, end: float, bin_seconds: int | None
     if end <= start:
         return []
     bin_seconds = int(bin_seconds or 3600)
+    metrics.check_bin_count(start, end, bin_seconds, limit=metrics.MAX_BINS)
     s = metrics.binned_series(ws, start, end, bin_seconds, con=con)
     ends = s.bin_ends
     rows = []
