@@ -219,8 +219,17 @@ def big_archive(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("big")
     out = base / "v1_60k.jsonl"
     subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate_archive.py"), "--posts", "60000", "--format", "v1",
-         "-o", str(out), "--quiet"],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "generate_archive.py"),
+            "--posts",
+            "60000",
+            "--format",
+            "v1",
+            "-o",
+            str(out),
+            "--quiet",
+        ],
         check=True,
         capture_output=True,
     )

@@ -60,7 +60,9 @@ def test_missing_folder_and_folder_as_output(env, workspace, command, suffix, ex
 def test_the_lessons_file_is_not_the_output(env, workspace):
     lessons = workspace.with_name("lessons.html")
     lessons.write_text("Answer within the hour.\n", encoding="utf-8")
-    run = env.run("report", str(workspace), "--format", "html", "--lessons", str(lessons), "-o", str(lessons), "--force")
+    run = env.run(
+        "report", str(workspace), "--format", "html", "--lessons", str(lessons), "-o", str(lessons), "--force"
+    )
     assert_worded(run, mentions=("lessons.html",))
     assert lessons.read_text(encoding="utf-8") == "Answer within the hour.\n"
 
@@ -106,7 +108,10 @@ def test_an_input_file_is_not_the_export(env, workspace, tmp_path):
     import subprocess
 
     out = subprocess.run(
-        [sys.executable, "-c", code, str(workspace), str(mine)], env=env.environ(), capture_output=True, text=True
+        [sys.executable, "-c", code, str(workspace), str(mine)],
+        env=env.environ(),
+        capture_output=True,
+        text=True,
     )
     assert out.stdout.count("refused") == 2, out.stdout + out.stderr
     assert mine.read_text() == "keep me" and digest(workspace) == before
