@@ -198,8 +198,6 @@ def _unexpected(exc: BaseException, command: str, argv: list[str]) -> int:
     import traceback
     from datetime import datetime
 
-    from app.core.text_safety import terminal_safe
-
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     text = (
         f"incident-timeline {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
@@ -223,10 +221,8 @@ def _unexpected(exc: BaseException, command: str, argv: list[str]) -> int:
             break
         except OSError:
             log = None
-    what = terminal_safe(f"{type(exc).__name__}: {exc}", keep_newlines=False)[:200]
-    where = f"; the details are in {log}" if log else ""
+    where = f" The details are in {log}; please send that file to whoever supports the app." if log else ""
     return fail(
-        f"something unexpected went wrong in {command} ({what}){where}. "
-        "Please send that file to whoever supports the app.",
+        f"something unexpected went wrong while running “{command}”, and it stopped.{where}",
         EXIT_INTERNAL,
     )
