@@ -443,7 +443,12 @@ def _csv_records(path: Path, text: str) -> list[tuple[str, dict]]:
     try:
         for row in reader:
             row.pop(None, None)  # cells beyond the header
-            out.append((f"line {reader.line_num}", {k: spreadsheet_cell_in(v) for k, v in row.items() if v is not None}))
+            out.append(
+                (
+                    f"line {reader.line_num}",
+                    {k: spreadsheet_cell_in(v) for k, v in row.items() if v is not None},
+                )
+            )
     except csv.Error as exc:
         raise UserError(f"{path.name} could not be read as CSV at line {reader.line_num}: {exc}.") from None
     return out
@@ -633,4 +638,3 @@ def _iso(ts: datetime) -> str:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
-

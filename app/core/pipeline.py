@@ -101,7 +101,9 @@ def _score_and_refresh(ws: Workspace, progress: Progress, score: bool, result: P
             result.scored = score_missing(ws, scoring)
         except Cancelled:
             result.scored = scoring.done
-            raise PipelineCancelled(_score_cancelled(result, scoring.done, missing), "score", result) from None
+            raise PipelineCancelled(
+                _score_cancelled(result, scoring.done, missing), "score", result
+            ) from None
         missing = missing_count(ws) if result.scored < missing else 0
     result.unscored = missing
     try:
@@ -151,7 +153,8 @@ def _import_cancelled(current, kept: list[FileReport]) -> str:
 
 def _score_cancelled(result: PipelineResult, scored: int, missing: int) -> str:
     return (
-        _files_kept(result.reports) + f"Cancelled while scoring sentiment: {scored:,} of {missing:,} texts were "
+        _files_kept(result.reports)
+        + f"Cancelled while scoring sentiment: {scored:,} of {missing:,} texts were "
         "scored and kept; the rest are scored the next time you import into this workspace "
         "(importing the same file again is enough)."
     )

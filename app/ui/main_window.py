@@ -772,7 +772,14 @@ class MainWindow(QMainWindow):
             "export",
             lambda p: exports.export(
                 # the save dialog asked before replacing a file
-                ws, what, path, lo, hi, bin_s if what == "series" else None, con=ws.cursor(), force=True
+                ws,
+                what,
+                path,
+                lo,
+                hi,
+                bin_s if what == "series" else None,
+                con=ws.cursor(),
+                force=True,
             ),
             on_result=done,
             on_error=self._error,
