@@ -7,6 +7,8 @@ moment the early-warning rule would have fired.
 
 from __future__ import annotations
 
+import html
+
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor
@@ -123,7 +125,9 @@ class AnnotationLayer(QObject):
                 item.sigRegionChanged.connect(lambda it, i=a.id: self._dragging(i, it))
                 item.sigRegionChangeFinished.connect(lambda it, i=a.id: self._finished(i, it))
             item.setZValue(15)
-            item.setToolTip(a.label)  # QGraphicsItem tooltips: plain label of our own list
+            # Qt shows a tooltip that looks like markup as rich text: the label (which can hold
+            # handles and text from the data) is escaped inside a paragraph of our own
+            item.setToolTip(f"<p>{html.escape(a.label)}</p>")
             plot.addItem(item, ignoreBounds=True)
             items.append((plot, item))
         mark = pg.InfiniteLine(
