@@ -30,6 +30,9 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / "data"
+sys.path.insert(0, str(ROOT))
+
+from tests.reliability.processes import alive, descendants  # noqa: E402
 
 
 def cli(*args: str, env: dict, check: bool = True, timeout: float = 3600) -> subprocess.CompletedProcess:
@@ -55,28 +58,6 @@ def counts(ws: Path) -> tuple[int, int]:
             "(SELECT 1 FROM sentiment s WHERE s.text_key = p.text_key)"
         ).fetchone()[0]
     return posts, missing
-
-
-def children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    return [int(x) for x in out]
-
-
-def descendants(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        kids = children(todo.pop())
-        out += kids
-        todo += kids
-    return out
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def timed(args: list[str], env: dict) -> float:

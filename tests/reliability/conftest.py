@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT / "tests" / "core"))
 
 from v1_statuses import status  # noqa: E402
 
+from .processes import alive, children  # noqa: E402, F401 - for the tests
+
 EXIT_ERROR, EXIT_INTERNAL, EXIT_CANCELLED = 1, 70, 130
 
 #: post texts that attack whatever shows them: a terminal, a spreadsheet, a report's layout
@@ -243,19 +245,6 @@ def wait_for(predicate, timeout: float = 60.0, step: float = 0.05) -> bool:
             return True
         time.sleep(step)
     return False
-
-
-def children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    return [int(x) for x in out]
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def interrupt(p: subprocess.Popen, sig: int = signal.SIGINT, timeout: float = 120) -> Run:
