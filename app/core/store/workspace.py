@@ -136,6 +136,21 @@ class Workspace:
             raise WorkspaceError(
                 f"{self.path} needs upgrading to the current format and was opened read-only."
             )
+        try:
+            self._apply_migrations(version)
+        except duckdb.Error as exc:
+            what = "set up as a workspace" if version == 0 else "upgraded to this version's format"
+            if is_disk_full(exc):
+                raise WorkspaceError(
+                    f"The disk is full: {self.path} could not be {what}, and was left as it was. "
+                    "Free some space and try again."
+                ) from exc
+            raise WorkspaceError(
+                f"{self.path} could not be {what} ({_first_line(exc)}); it was left as it was."
+            ) from exc
+
+    def _apply_migrations(self, version: int) -> None:
+        con = self.con
         with self.transaction():
             for step in MIGRATIONS[version:]:
                 for statement in step:
