@@ -45,6 +45,7 @@ def _die_with_parent() -> None:
     import threading
 
     # Ctrl-C reaches the whole process group: the parent cancels and shuts the pool down
+    # (app/__init__.py already ignores it from the worker's first import of the app)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is None:

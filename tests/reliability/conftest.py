@@ -11,6 +11,7 @@ fail there).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -86,16 +87,29 @@ class Env:
         return [sys.executable, "-m", "app", *args]
 
     def run(self, *args: str, timeout: float = 300, stdin=None, **extra: str) -> Run:
-        p = subprocess.run(
+        """Run a command to its end. On ``timeout`` its whole process group is killed (the
+        processes it left behind would otherwise hold its output open) and the test fails."""
+        p = subprocess.Popen(
             self.command(*args),
             cwd=self.base,
             env=self.environ(**extra),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             stdin=stdin if stdin is not None else subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
         )
-        return Run(args, p.returncode, p.stdout, p.stderr)
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.communicate()
+            pytest.fail(f"{args[0]} did not finish within {timeout} s (a hang)")
+        finally:
+            # whatever the command left running (it must leave nothing) goes with the test
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(p.pid, signal.SIGKILL)
+        return Run(args, p.returncode, out, err)
 
     def start(self, *args: str, **extra: str) -> subprocess.Popen:
         return subprocess.Popen(
@@ -106,6 +120,7 @@ class Env:
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
             text=True,
+            start_new_session=True,
         )
 
     def logs(self) -> list[Path]:
@@ -248,6 +263,23 @@ def wait_for(predicate, timeout: float = 60.0, step: float = 0.05) -> bool:
 
 
 def interrupt(p: subprocess.Popen, sig: int = signal.SIGINT, timeout: float = 120) -> Run:
-    p.send_signal(sig)
-    out, err = p.communicate(timeout=timeout)
+    """Send ``sig`` to a command started with :meth:`Env.start` and collect its end; what it
+    leaves running is killed with its process group afterwards (so a left-over worker
+    cannot hang the test; the tests check for such workers before this). SIGINT goes to
+    the whole process group, as a terminal's Ctrl-C does; other signals to the command."""
+    if sig == signal.SIGINT:
+        os.killpg(p.pid, sig)
+    else:
+        p.send_signal(sig)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        pytest.fail(f"the command did not end within {timeout} s of the signal")
     return Run(tuple(p.args), p.returncode, out, err)
+
+
+def kill_group(p: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(p.pid, signal.SIGKILL)

@@ -18,6 +18,7 @@ from .conftest import (
     children,
     digest,
     interrupt,
+    kill_group,
     post_count,
     unscored,
     wait_for,
@@ -86,10 +87,11 @@ def test_kill_9_during_scoring(env, workspace, big_archive):
     workers = children(p.pid)
     time.sleep(1.0)
     p.kill()
+    p.wait()
+    gone = wait_for(lambda: not any(alive(w) for w in workers), timeout=10)
+    kill_group(p)
     p.communicate()
-    assert wait_for(lambda: not any(alive(w) for w in workers), timeout=10), (
-        "scoring workers outlived kill -9"
-    )
+    assert gone, "scoring workers outlived kill -9"
     assert post_count(workspace) == count + 60000  # the import was committed before scoring
     assert env.leftovers(), "expected the killed run's temporary folder"
     # the next start (any command) removes it, and an import completes the scores
@@ -104,6 +106,8 @@ def test_kill_9_during_import_then_next_start_cleans(env, workspace, big_archive
     assert wait_for(lambda: _importing(env) or p.poll() is not None)
     time.sleep(0.5)
     p.kill()
+    p.wait()
+    kill_group(p)
     p.communicate()
     assert digest(workspace) == before
     assert_ok(env.run("info", str(workspace)))
