@@ -213,7 +213,7 @@ def machine() -> str:
 CORE_FILES = (
     "app/core/ingest",
     "app/core/store/ingest_sql.py",
-    "app/core/sentiment.py",
+    "app/core/sentiment/scoring.py",
     "app/core/store/sentiment_sql.py",
     "app/core/store/workspace.py",
 )
