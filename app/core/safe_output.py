@@ -48,10 +48,12 @@ def check_output(
     path: str | os.PathLike,
     force: bool = False,
     protected: Iterable[str | os.PathLike] = (),
+    can_force: bool = True,
 ) -> Path:
     """Refuse, in words, an output ``path`` that would destroy something; return it as a Path.
 
-    ``protected`` are the files the job reads (the workspace, the inputs): never replaced."""
+    ``protected`` are the files the job reads (the workspace, the inputs): never replaced.
+    ``can_force`` says whether the command offers ``--force`` (the message mentions it)."""
     path = Path(path)
     name = str(path)
     if not path.name or path.name in (".", ".."):
@@ -78,7 +80,12 @@ def check_output(
                 "Choose another file name."
             )
         if not force:
-            raise OutputRefused(f"{name} already exists; choose another name, or add --force to replace it.")
+            how = (
+                "choose another name, or add --force to replace it"
+                if can_force
+                else "choose another file name"
+            )
+            raise OutputRefused(f"{name} already exists; {how} (nothing was written).")
     return path
 
 
@@ -89,11 +96,14 @@ def write_output(
     protected: Iterable[str | os.PathLike] = (),
     text: bool = True,
     encoding: str = "utf-8",
+    can_force: bool = True,
 ) -> Path:
     """Write ``data`` (bytes, text, or a function that writes to the open file: a text file
     unless ``text`` is false) to ``path``, all or nothing. Returns the path written."""
     text = isinstance(data, str) or (callable(data) and text)
-    with output_file(path, force=force, protected=protected, text=text, encoding=encoding) as f:
+    with output_file(
+        path, force=force, protected=protected, text=text, encoding=encoding, can_force=can_force
+    ) as f:
         if callable(data):
             data(f)
         else:
@@ -108,11 +118,12 @@ def output_file(
     protected: Iterable[str | os.PathLike] = (),
     text: bool = True,
     encoding: str = "utf-8",
+    can_force: bool = True,
 ) -> Iterator[IO]:
     """An open temporary file beside ``path``, renamed onto it when the block ends without
     an exception; on any exception (a cancel included) it is removed and ``path`` is as it
     was."""
-    path = check_output(path, force=force, protected=protected)
+    path = check_output(path, force=force, protected=protected, can_force=can_force)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:80]}.", suffix=".part", dir=path.parent)
     except OSError as exc:
@@ -131,7 +142,7 @@ def output_file(
             yield f
             f.flush()
             os.fsync(f.fileno())
-        _rename_into_place(tmp, path, force)
+        _rename_into_place(tmp, path, force, can_force)
     except OSError as exc:
         _remove(tmp)
         raise UserError(describe_write_error(exc, path)) from exc
@@ -140,7 +151,7 @@ def output_file(
         raise
 
 
-def _rename_into_place(tmp: Path, path: Path, force: bool) -> None:
+def _rename_into_place(tmp: Path, path: Path, force: bool, can_force: bool) -> None:
     with contextlib.suppress(OSError):
         os.chmod(tmp, 0o666 & ~_UMASK)
     if not force:
@@ -148,9 +159,13 @@ def _rename_into_place(tmp: Path, path: Path, force: bool) -> None:
         try:
             os.link(tmp, path)
         except FileExistsError:
+            how = (
+                "choose another name, or add --force to replace it"
+                if can_force
+                else "choose another file name"
+            )
             raise OutputRefused(
-                f"{path} appeared while it was being written; it was left as it is. "
-                "Choose another name, or add --force to replace it."
+                f"{path} appeared while it was being written; it was left as it is: {how}."
             ) from None
         except OSError:
             pass  # a file system without hard links: fall through to the rename

@@ -20,7 +20,7 @@ REQUIRED_FOR_REPAIR = frozenset({"posts", "imports"})
 
 #: tables the app derives from the posts: a repair rebuilds their content
 DERIVED_PREFIXES = ("rollup_",)
-DERIVED_TABLES = frozenset({"sentiment"})
+DERIVED_TABLES = frozenset({"sentiment", "text_language"})
 
 # in the order they were created (a view may read another)
 _OBJECTS = """
@@ -54,7 +54,29 @@ def expected_objects() -> tuple[tuple[str, str, str], ...]:
     finally:
         con.close()
     order = {"sequence": 0, "table": 1, "view": 2}
-    return tuple(sorted(rows, key=lambda r: order[r[0]]))  # stable: creation order within a kind
+    rows = sorted(rows, key=lambda r: order[r[0]])  # stable: creation order within a kind
+    views = [r for r in rows if r[0] == "view"]
+    return tuple([r for r in rows if r[0] != "view"] + _dependencies_first(views))
+
+
+def _dependencies_first(views: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Views ordered so that each comes after the views it reads (a view replaced by a later
+    migration is newer than the views that read it)."""
+    names = {name for _, name, _ in views}
+    reads = {
+        name: {other for other in names if other != name and re.search(rf"\b{re.escape(other)}\b", sql)}
+        for _, name, sql in views
+    }
+    out: list[tuple[str, str, str]] = []
+    placed: set[str] = set()
+    while len(out) < len(views):
+        ready = [v for v in views if v[1] not in placed and reads[v[1]] <= placed]
+        if not ready:  # a cycle cannot be created in SQL; keep the rest as they are
+            ready = [v for v in views if v[1] not in placed]
+        for v in ready:
+            out.append(v)
+            placed.add(v[1])
+    return out
 
 
 def missing_objects(con: duckdb.DuckDBPyConnection) -> list[str]:
