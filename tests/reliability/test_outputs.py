@@ -110,6 +110,7 @@ def test_an_input_file_is_not_the_export(env, workspace, tmp_path):
     out = subprocess.run(
         [sys.executable, "-c", code, str(workspace), str(mine)],
         env=env.environ(),
+        cwd=env.base,
         capture_output=True,
         text=True,
     )
