@@ -26,8 +26,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
-
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / "data"
 sys.path.insert(0, str(ROOT))
@@ -50,14 +48,14 @@ def cli(*args: str, env: dict, check: bool = True, timeout: float = 3600) -> sub
 
 
 def counts(ws: Path) -> tuple[int, int]:
-    """(posts, distinct texts without scores)."""
-    with duckdb.connect(str(ws), read_only=True) as con:
-        posts = con.execute("SELECT count(*) FROM posts").fetchone()[0]
-        missing = con.execute(
-            "SELECT count(DISTINCT text_key) FROM posts p WHERE NOT EXISTS "
-            "(SELECT 1 FROM sentiment s WHERE s.text_key = p.text_key)"
-        ).fetchone()[0]
-    return posts, missing
+    """(posts, texts a scoring run still has to look at), as the app counts them (texts in
+    the sentiment's scope without scores, and texts whose language is not checked yet)."""
+    from app.core.sentiment import missing_count
+    from app.core.store import Workspace
+
+    with Workspace.open(ws, read_only=True) as w:
+        posts = w.cursor().execute("SELECT count(*) FROM posts").fetchone()[0]
+        return posts, missing_count(w)
 
 
 def timed(args: list[str], env: dict) -> float:
@@ -97,6 +95,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--stages", nargs="+", choices=["import", "scoring"], default=["import", "scoring"])
     args = ap.parse_args()
     rng = random.Random(args.seed)
     DATA.mkdir(parents=True, exist_ok=True)
@@ -137,7 +136,10 @@ def main() -> int:
     scored = work / "scored.duckdb"
     shutil.copy(imported, scored)
     t_score = timed(["import", str(scored), str(small)], env)  # imports nothing, scores everything
-    print(f"{args.posts:,} posts: import {t_import:.1f} s, scoring {unscored_after:,} texts {t_score:.1f} s")
+    print(
+        f"{args.posts:,} posts: import {t_import:.1f} s, scoring {unscored_after:,} texts {t_score:.1f} s",
+        flush=True,
+    )
 
     results = {
         "posts": args.posts,
@@ -150,6 +152,8 @@ def main() -> int:
         ("import", base, ["import", "{ws}", str(archive)], t_import),
         ("scoring", imported, ["import", "{ws}", str(small)], t_score),
     ):
+        if stage not in args.stages:
+            continue
         for i in range(args.rounds):
             ws = work / f"{stage}-{i}.duckdb"
             shutil.copy(source, ws)
@@ -183,7 +187,8 @@ def main() -> int:
                 f"({'before' if posts == before else 'after' if posts == after else 'PART'})  unscored {missing:>7,}  "
                 f"workers {r['children']} gone in {r['children_gone_after_s']} s  temp left by kill {r['temp_left_by_kill']}, "
                 f"after next start {len(r['temp_left_after_next_start'])}  re-run {'completes' if r['rerun_ok'] else 'FAILS'}"
-                + ("" if ok else "  <-- FAILED")
+                + ("" if ok else "  <-- FAILED"),
+                flush=True,
             )
             ws.unlink(missing_ok=True)
             Path(str(ws) + ".wal").unlink(missing_ok=True)
