@@ -191,11 +191,13 @@ def post_count(path: Path) -> int:
 
 
 def unscored(path: Path) -> int:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(
-            "SELECT count(DISTINCT text_key) FROM posts p WHERE NOT EXISTS "
-            "(SELECT 1 FROM sentiment s WHERE s.text_key = p.text_key)"
-        ).fetchone()[0]
+    """What a scoring run still has to do, as the app counts it (texts in the sentiment's
+    scope without scores, and texts whose language is not checked yet)."""
+    from app.core.sentiment import missing_count
+    from app.core.store import Workspace
+
+    with Workspace.open(path, read_only=True) as ws:
+        return missing_count(ws)
 
 
 def write_statuses(path: Path, statuses: list[dict]) -> Path:
