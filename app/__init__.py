@@ -4,7 +4,8 @@ import sys as _sys
 
 __version__ = "0.1.0"
 
-if "--multiprocessing-fork" in _sys.argv:
+# orig_argv: the worker's own command line (multiprocessing sets sys.argv to the parent's)
+if "--multiprocessing-fork" in (*getattr(_sys, "orig_argv", ()), *_sys.argv):
     # A worker process (sentiment scoring) started by multiprocessing: the terminal's Ctrl-C
     # reaches the whole process group, and it is the parent's to handle (it cancels the job
     # and stops the workers). Ignored here, at the worker's first import of the app, so that a
