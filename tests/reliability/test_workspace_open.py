@@ -152,7 +152,7 @@ def test_a_workspace_held_by_the_window(env, workspace):
             run = env.run("info", str(workspace))
             return run.returncode != 0 and "window" in run.stderr
 
-        assert wait_for(held, timeout=60, step=0.5), "the window never held the workspace"
+        assert wait_for(held, timeout=180, step=0.5), "the window never held the workspace"
         for name, run in _run_all(env, workspace, workspace):
             message = assert_worded(run, mentions=("window",))
             assert "program number" in message, (name, message)
