@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from app.core import rollup
 from app.core.ingest import ImportCancelled, expand_paths, import_paths
+from app.core.ingest.options import ImportOptions
 from app.core.model import FileReport
 from app.core.progress import Cancelled, NullProgress, Progress, SubProgress
 from app.core.sentiment import missing_count, score_missing
@@ -63,15 +64,23 @@ def import_score_refresh(
     mapping: dict[str, str] | None = None,
     score: bool = True,
     on_file: Callable[[FileReport], None] | None = None,
+    options: ImportOptions | None = None,
 ) -> PipelineResult:
-    """Import ``paths`` (files and folders), then score and refresh as
+    """Import ``paths`` (files and folders; ``fmt``, ``mapping`` and ``options`` as for
+    :func:`~app.core.ingest.import_paths`), then score and refresh as
     :func:`score_and_refresh`. Raises :class:`PipelineCancelled` if cancelled."""
     progress = progress or NullProgress()
     files = expand_paths(paths)
     result = PipelineResult()
     try:
         result.reports = import_paths(
-            ws, files, SubProgress(progress, 0, _IMPORT_SHARE, 1), fmt=fmt, mapping=mapping, on_file=on_file
+            ws,
+            files,
+            SubProgress(progress, 0, _IMPORT_SHARE, 1),
+            fmt=fmt,
+            mapping=mapping,
+            on_file=on_file,
+            options=options,
         )
     except ImportCancelled as exc:
         result.reports = exc.reports
