@@ -100,16 +100,9 @@ class Env:
             start_new_session=True,
         )
         try:
-            out, err = p.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.communicate()
-            pytest.fail(f"{args[0]} did not finish within {timeout} s (a hang)")
+            return collect(p, timeout, f"{args[0]} did not finish within {timeout} s (a hang)")
         finally:
-            # whatever the command left running (it must leave nothing) goes with the test
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(p.pid, signal.SIGKILL)
-        return Run(args, p.returncode, out, err)
+            kill_group(p)  # whatever the command left running (it must leave nothing)
 
     def start(self, *args: str, **extra: str) -> subprocess.Popen:
         return subprocess.Popen(
@@ -273,13 +266,20 @@ def interrupt(p: subprocess.Popen, sig: int = signal.SIGINT, timeout: float = 12
         os.killpg(p.pid, sig)
     else:
         p.send_signal(sig)
+    return collect(p, timeout, f"the command did not end within {timeout} s of the signal")
+
+
+def collect(p: subprocess.Popen, timeout: float, hang: str) -> Run:
+    """The command's end and output; on ``timeout`` its process group is killed (what it
+    left running would hold its output open) and the test fails with ``hang``."""
     try:
         out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
+        kill_group(p)
         p.communicate()
-        pytest.fail(f"the command did not end within {timeout} s of the signal")
-    return Run(tuple(p.args), p.returncode, out, err)
+        pytest.fail(hang)
+    args = tuple(p.args[3:]) if isinstance(p.args, list) else ()
+    return Run(args, p.returncode, out, err)
 
 
 def kill_group(p: subprocess.Popen) -> None:
