@@ -10,7 +10,7 @@ import os
 import duckdb
 import pytest
 
-from .conftest import assert_ok, assert_worded, digest, post_count, unscored, wait_for
+from .conftest import FIXTURES, assert_ok, assert_worded, digest, post_count, unscored, wait_for
 
 COMMANDS = [
     ("info",),
@@ -21,6 +21,10 @@ COMMANDS = [
     ("import", "@FIXTURE"),
     ("repair",),
 ]
+
+
+#: a real archive for ``import``: the workspace is what the cases are about
+INPUT = FIXTURES / "twarc-csv" / "two_tweets.jsonl"
 
 
 def _run_all(env, ws, fixture):
@@ -58,7 +62,7 @@ def test_a_foreign_duckdb_file_is_refused_and_kept(env, tmp_path, case):
     ws = tmp_path / "theirs.duckdb"
     _duckdb(ws, *FOREIGN[case])
     sha = _sha(ws)
-    for _name, run in _run_all(env, ws, tmp_path / "nothing.jsonl"):
+    for _name, run in _run_all(env, ws, INPUT):
         assert_worded(run, mentions=("theirs.duckdb",))
     assert _sha(ws) == sha
 
@@ -82,7 +86,7 @@ def test_a_newer_workspace_is_refused(env, workspace):
 def test_not_a_database_is_refused_and_kept(env, tmp_path, name, content):
     ws = tmp_path / name
     ws.write_bytes(content)
-    for _cmd, run in _run_all(env, ws, tmp_path / "x.jsonl"):
+    for _cmd, run in _run_all(env, ws, INPUT):
         assert_worded(run, mentions=(name,))
     assert ws.read_bytes() == content
 
