@@ -104,7 +104,7 @@ def test_a_folder_or_a_pipe_as_the_workspace(env, tmp_path):
 def test_no_workspace_there(env, tmp_path):
     assert_worded(env.run("info", str(tmp_path / "missing.duckdb")), mentions=("missing.duckdb",))
     assert_worded(
-        env.run("import", str(tmp_path / "no" / "folder.duckdb"), "x.jsonl"), mentions=("does not exist",)
+        env.run("import", str(tmp_path / "no" / "folder.duckdb"), str(INPUT)), mentions=("does not exist",)
     )
 
 
