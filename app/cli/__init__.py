@@ -152,13 +152,12 @@ def _run(args: argparse.Namespace) -> int:
             return fail(_os_error_words(exc))
         raise
     except Exception as exc:
-        import duckdb
-
         from app.core.safe_output import is_disk_full
+        from app.core.store.db import DatabaseError, OutOfMemory
 
-        if isinstance(exc, duckdb.Error) and is_disk_full(exc):
+        if isinstance(exc, DatabaseError) and is_disk_full(exc):
             return fail(_DISK_FULL)
-        if isinstance(exc, duckdb.OutOfMemoryException):
+        if isinstance(exc, OutOfMemory):
             return fail("the workspace ran out of memory for this job; close other programs and try again.")
         raise
 
