@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import duckdb
 
+from app.core.store.db import one_row
 from app.core.store.schema import MIGRATIONS
 
 #: without these the posts cannot be recovered, so a repair cannot help
@@ -120,7 +121,7 @@ def _next_id(con: duckdb.DuckDBPyConnection, sequence: str) -> int:
         return 1
     try:
         # names from the table above, never from the file
-        top = con.execute(f"SELECT max({column}) FROM {table}").fetchone()[0]
+        top = one_row(con.execute(f"SELECT max({column}) FROM {table}"))[0]
     except duckdb.Error:
         return 1
     return int(top or 0) + 1

@@ -458,20 +458,21 @@ def _first_line(exc: BaseException) -> str:
 def _explain_open_error(path: Path, exc: BaseException) -> str:
     text = str(exc)
     if "lock" in text.lower():
-        pid = re.search(r"PID (\d+)", text)
-        role = holder_role(int(pid.group(1))) if pid else None
+        found = re.search(r"PID (\d+)", text)
+        pid = found.group(1) if found else None
+        role = holder_role(int(pid)) if pid else None
         if role == "window":
             return (
                 f"The workspace {path.name} is open in the Incident Timeline window (program number "
-                f"{pid.group(1)}). Close that window, or open another workspace in it (File > Open "
+                f"{pid}). Close that window, or open another workspace in it (File > Open "
                 "workspace…), then try again."
             )
         if role:
             return (
                 f"The workspace {path.name} is in use by another incident-timeline command ({role}, "
-                f"program number {pid.group(1)}). Wait until it has finished, then try again."
+                f"program number {pid}). Wait until it has finished, then try again."
             )
-        who = f" (program number {pid.group(1)})" if pid else ""
+        who = f" (program number {pid})" if pid else ""
         return (
             f"The workspace {path.name} is open in another window or program{who}. "
             "Close it there first, then try again."
