@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QByteArray, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QBrush,
@@ -61,6 +61,8 @@ from app.core.report.content import (
     Report,
     Table,
 )
+from app.core.safe_output import write_output
+from app.core.text_safety import bidi_isolate
 from app.fonts import EMOJI_FAMILY, register_bundled_fonts
 
 DPI = 300
@@ -349,29 +351,29 @@ def _plain(text: str) -> str:
 
 # ---- the renderer -----------------------------------------------------------------------------
 
-_FSI, _PDI = "\u2068", "\u2069"
-
 
 def claim_text(c: Claim) -> str:
-    """A claim's text with its quoted post text bidi-isolated (first strong isolate ... pop)."""
+    """A claim's text with its quoted post text bidi-isolated (balanced, then wrapped in a
+    first-strong isolate, :func:`app.core.text_safety.bidi_isolate`): a right-to-left mark in a
+    post cannot reorder the report's own words."""
     text = c.text
     quotes = sorted((s for s in c.spans if s.what == "quote"), key=lambda s: s.start)
     if not quotes:
         return text
     out, pos = [], 0
     for s in quotes:
-        out += [text[pos : s.start], _FSI, text[s.start : s.end], _PDI]
+        out += [text[pos : s.start], bidi_isolate(text[s.start : s.end])]
         pos = s.end
     out.append(text[pos:])
     return "".join(out)
 
 
 class _Renderer:
-    def __init__(self, report: Report, path: str, progress=None) -> None:
+    def __init__(self, report: Report, target: str | QIODevice, progress=None) -> None:
         self.r = report
-        self.path = str(path)
+        self.path = target if isinstance(target, str) else "memory"
         self.progress = progress
-        self.writer = QPdfWriter(self.path)
+        self.writer = QPdfWriter(target)
         size = QPageSize.PageSizeId.Letter if report.options.paper == "letter" else QPageSize.PageSizeId.A4
         self.writer.setPageLayout(
             QPageLayout(QPageSize(size), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
@@ -466,7 +468,7 @@ class _Renderer:
             rows = [
                 [
                     [
-                        (_FSI + "“" + q.text.strip() + "”" + _PDI, {"size": 9}),
+                        (bidi_isolate("“" + q.text.strip() + "”"), {"size": 9}),
                         ("\n", {}),
                         (claim_text(q.meta), {"size": 7.5, "colour": MUTED}),
                     ]
@@ -599,8 +601,30 @@ class _Renderer:
 _PAGE_SECTIONS = ("timeline", "chronicle", "turning_points", "brand", "appendix")
 
 
-def render_pdf(report: Report, path, progress: Callable | object | None = None) -> int:
+def render_pdf(
+    report: Report,
+    path,
+    progress: Callable | object | None = None,
+    force: bool = False,
+    protected: Iterable = (),
+) -> int:
     """Write ``report`` as a PDF at ``path``; returns the number of pages. ``progress`` is a
-    :class:`app.core.progress.Progress` or a callable (done, total, message)."""
+    :class:`app.core.progress.Progress` or a callable (done, total, message).
+
+    The PDF is drawn in memory and written through :func:`app.core.safe_output.write_output`
+    (QPdfWriter does not report a failed write: a full disk would leave a truncated PDF);
+    ``force`` and ``protected`` are as there."""
+    data, pages = render_pdf_bytes(report, progress)
+    write_output(path, data, force=force, protected=protected)
+    return pages
+
+
+def render_pdf_bytes(report: Report, progress: Callable | object | None = None) -> tuple[bytes, int]:
+    """The report as PDF bytes, and its number of pages."""
     ensure_app()
-    return _Renderer(report, str(path), progress).render()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pages = _Renderer(report, buffer, progress).render()
+    data = bytes(buffer.data())
+    buffer.close()
+    return data, pages

@@ -11,7 +11,7 @@ from pathlib import Path
 import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
-RENDERERS = ("app.report_pdf", "app.report_html")
+RENDERERS = ("app.report_pdf", "app.core.report.html")
 
 
 def test_import_contracts_are_kept():

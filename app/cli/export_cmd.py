@@ -13,6 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="end", metavar="ISO", help="end, excluded (default after the last post)")
     p.add_argument("--bin", type=int, metavar="SECONDS", help="bin width of the series (default 3600)")
     p.add_argument("-o", "--output", required=True, help="a .csv or .json file")
+    p.add_argument("--force", action="store_true", help="replace the output file if it exists")
     p.set_defaults(func=run)
 
 
@@ -22,6 +23,6 @@ def run(args: argparse.Namespace) -> int:
 
     start, end = exports.parse_time(args.start), exports.parse_time(args.end)
     with Workspace.open(args.workspace) as ws:
-        n = exports.export(ws, args.what, args.output, start, end, args.bin)
+        n = exports.export(ws, args.what, args.output, start, end, args.bin, force=args.force)
     print(f"Wrote {n:,} rows to {args.output}")
     return 0

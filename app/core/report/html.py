@@ -9,6 +9,8 @@ cannot reorder the report's own words. No Qt.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from html import escape
 
 from app.core import palette as pal
@@ -24,6 +26,7 @@ from app.core.report.content import (
     Report,
     Table,
 )
+from app.core.safe_output import write_output
 
 CSS = f"""
 body{{font-family:"DejaVu Sans","Noto Sans",Arial,Helvetica,sans-serif;color:{pal.INK};max-width:60em;
@@ -62,8 +65,11 @@ def claim_html(c: Claim) -> str:
     return "".join(out)
 
 
-def render_html(report: Report, path: object = None) -> str:
-    """The report as an HTML string; written to ``path`` (UTF-8) if given."""
+def render_html(
+    report: Report, path: str | os.PathLike | None = None, force: bool = False, protected: Iterable = ()
+) -> str:
+    """The report as an HTML string; written to ``path`` (UTF-8) if given, through
+    :func:`app.core.safe_output.write_output` (``force`` and ``protected`` are as there)."""
     r = report
     out = [
         "<!DOCTYPE html>",
@@ -88,9 +94,7 @@ def render_html(report: Report, path: object = None) -> str:
     out.append("</body></html>")
     html = "\n".join(out)
     if path is not None:
-        from pathlib import Path
-
-        Path(str(path)).write_text(html, encoding="utf-8")
+        write_output(path, html, force=force, protected=protected)
     return html
 
 
