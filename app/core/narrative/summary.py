@@ -203,18 +203,28 @@ def edge_sentence(e: Any, w: Writer) -> Claim:
             d=g["thin_duration"],
             rate=g["busy_rate"],
         )
+    edge = g["edge_posts"]
+    hour = edge.source.get("start") if edge.source is not None else None
+    busiest = g["busiest_hour"].value == edge.value
+    top = (
+        plain(", the most of any hour")
+        if busiest
+        else w.say(" (the busiest hour holds {top})", top=Bare(g["busiest_hour"]))
+    )
     if e.reason == "opens_busy":
         return w.say(
-            "Its first hour already holds {n} (its busiest holds {top}): the collection seems to have started "
-            "with the conversation under way.",
-            n=g["edge_posts"],
-            top=Bare(g["busiest_hour"]),
+            "Its first whole hour, from {t}, already holds {n}{top}: the collection seems to have started with the "
+            "conversation under way.",
+            t=Time(float(hour) if hour is not None else e.time),
+            n=edge,
+            top=top,
         )
     return w.say(
-        "Its last hour still holds {n} (its busiest holds {top}): the collection seems to have stopped with the "
+        "Its last whole hour, from {t}, still holds {n}{top}: the collection seems to have stopped with the "
         "conversation under way.",
-        n=g["edge_posts"],
-        top=Bare(g["busiest_hour"]),
+        t=Time(float(hour) if hour is not None else e.time),
+        n=edge,
+        top=top,
     )
 
 
@@ -362,6 +372,13 @@ def brand_paragraph(f: Facts, w: Writer) -> Claim | None:
     wave = f.wave
     if wave is None or wave.began_before_archive:
         first = f.brand_posts[0]
+        if len(f.brand_posts) == 1:
+            return w.say(
+                "{h} posted once in the archive, {t}: {q}.",
+                h=handles,
+                t=Time(_unix(first.created_at), "on"),
+                q=Quote(first.text),
+            )
         return w.say(
             "{h} posted {n} in the archive, first {t}: {q}.",
             h=handles,

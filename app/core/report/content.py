@@ -445,9 +445,15 @@ class _Builder:
             tz=Name(f.tz),
         )
         blocks: list[Block] = [Chart(charts.render_svg(chart), caption)]
-        caption_tp, lines = turning_point_list(f)
-        blocks.append(Para(caption_tp, "muted"))
-        blocks += [Para(x) for x in lines]
+        _, lines = turning_point_list(f)
+        if lines:
+            # the chart's key: two to a row, so the chart and its key share a page
+            cells = [Cell(x) for x in lines]
+            rows = [
+                cells[i : i + 2] + [Cell(plain(""))] * (2 - len(cells[i : i + 2]))
+                for i in range(0, len(cells), 2)
+            ]
+            blocks.append(Table(None, rows, (50, 50), size=7.5))
         return blocks
 
     # -- chronicle --
