@@ -385,6 +385,7 @@ def helpers() -> SimpleNamespace:
         stream_lines=stream_lines,
         x_js=x_js,
         account_js=account_js,
+        X_PART0=X_PART0,
         POST_COLUMNS=POST_COLUMNS,
         ROOT=ROOT,
     )
@@ -429,3 +430,59 @@ def _one_qapplication(qapp):
     """A QApplication for the whole run, made first: code that renders headless (the PDF
     report) makes a bare QGuiApplication when none exists, and widgets cannot be built on one."""
     return qapp
+
+
+# ---- the end of the run ---------------------------------------------------------------------
+
+#: how long the run waits at its end for threads that tests started to finish (seconds)
+LEFTOVER_THREAD_GRACE_S = float(os.environ.get("INCIDENT_TIMELINE_TEST_THREAD_GRACE", "15"))
+
+
+def _leftover_threads() -> list:
+    import threading
+
+    return [
+        t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()
+    ]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A thread a test left running would keep the interpreter from exiting, and the run would
+    hang after its summary (a CI run that never ends says nothing). Wait a little for such
+    threads, then fail the run naming each one and where it waits."""
+    import sys
+    import time
+    import traceback
+
+    deadline = time.monotonic() + LEFTOVER_THREAD_GRACE_S
+    while _leftover_threads() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _leftover_threads()
+    if not left:
+        return
+    frames = sys._current_frames()
+    lines = [f"{len(left)} thread(s) started by the tests were still running at the end of the run:"]
+    for t in left:
+        lines.append(f"  thread {t.name!r}, waiting in:")
+        stack = frames.get(t.ident) if t.ident is not None else None
+        lines.extend("    " + line.rstrip() for line in traceback.format_stack(stack) if stack is not None)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_sep("=", "threads left running", red=True)
+        reporter.write_line("\n".join(lines))
+    else:
+        print("\n".join(lines), file=sys.stderr)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    session.config._leftover_threads = True
+
+
+def pytest_unconfigure(config):
+    """Leave at once (with the failing status set above) only when a leftover thread would
+    otherwise hold the interpreter for ever; a normal run ends the normal way, so that crashes
+    at teardown are still seen."""
+    if getattr(config, "_leftover_threads", False):
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(int(pytest.ExitCode.TESTS_FAILED))

@@ -120,10 +120,12 @@ def test_a_format_that_does_not_fit(env, workspace, fmt, fixture):
     assert digest(workspace) == before
 
 
-def test_a_full_temporary_folder_is_not_a_damaged_zip(env, workspace, x_archive, small_disk, tmp_path):  # noqa: F811
+def test_a_full_temporary_folder_is_not_a_damaged_zip(
+    env, workspace, x_archive, small_disk, helpers, tmp_path
+):  # noqa: F811
     import copy
 
-    from conftest import X_PART0, x_js
+    X_PART0, x_js = helpers.X_PART0, helpers.x_js
 
     # an archive whose unpacked tweets (~3 MB) cannot fit in the temporary folder
     tweets = []
@@ -218,12 +220,23 @@ def test_a_fifo_input_does_not_hold_the_workspace_for_ever(env, workspace, tmp_p
         except OSError:
             pass
 
-    threading.Timer(5, feed).start()
-    p = subprocess.run(
-        env.command("import", str(workspace), str(fifo)),
-        env=env.environ(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    feeder = threading.Timer(5, feed)
+    feeder.daemon = True
+    feeder.start()
+    try:
+        p = subprocess.run(
+            env.command("import", str(workspace), str(fifo)),
+            env=env.environ(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        # the importer refuses a pipe without opening it, so the feeder's open for writing has
+        # no reader: be that reader, or the feeder waits for ever and the run cannot end
+        feeder.cancel()
+        reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        feeder.join(10)
+        os.close(reader)
+        assert not feeder.is_alive()
     assert "Traceback" not in p.stdout + p.stderr
