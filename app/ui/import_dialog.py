@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -41,6 +42,7 @@ from app.core.ingest.options import ImportOptions
 from app.core.model import FileReport
 from app.core.progress import Progress, SubProgress, check
 from app.core.store.workspace import Workspace
+from app.ui import plain
 from app.ui.column_mapping_dialog import ColumnMappingDialog, ReadingQuestionDialog, read_preview
 from app.ui.tasks import Task, TaskRunner
 
@@ -327,10 +329,43 @@ class ImportDialog(QDialog):
         self.message_label.setText("Stopping… the file being read will not be kept.")
 
     def reject(self) -> None:
-        # Esc or the window's close button: a running import is asked to stop, not waited for.
+        # Esc or the window's close button: a running import stops only if the user says so
+        # (a stray Esc must not throw an import away), and is then not waited for.
         if self.running:
+            if not self._stop_confirmed():
+                return
             self.cancel()
         super().reject()
+
+    def _stop_confirmed(self) -> bool:
+        if self.state == "importing":
+            # files the worker has committed but this window not yet taken in count too
+            finished = sum(1 for item in self.plan if item.status == "imported") + sum(
+                1 for _, report in list(self._finished) if report.ok
+            )
+            if finished == 1:
+                kept = " The file finished before it stays in the workspace."
+            elif finished:
+                kept = f" The {finished} files finished before it stay in the workspace."
+            else:
+                kept = " Nothing has been added to the workspace yet."
+            text = (
+                "The import is still running. If you stop it now, the file being read is not kept "
+                "(the workspace stays as it was before that file)." + kept + "\n\nStop the import?"
+            )
+        else:
+            text = (
+                "The files are still being looked at; nothing has been added to the workspace yet."
+                "\n\nStop the import?"
+            )
+        answer = plain.ask(
+            self,
+            "Stop the import?",
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     # ---- step 1: the first look, then the column mappings ---------------------------------
     def _scanned(self, plan: list[PlannedFile]) -> None:

@@ -429,3 +429,18 @@ def test_a_rise_in_an_archive_shorter_than_a_day_is_flagged(tmp_path):
     for f in rises:
         assert "rhythm_unchecked" in f.flags and f.detail["rhythm"] == "unchecked"
         assert f.importance < f.score
+
+
+def test_the_usual_day_without_each_day_matches_a_median_per_day():
+    """Busy days are compared with the median of every other day, computed for all days from
+    one sort: checked against one median per day, on ties, odd and even counts and one value."""
+    import numpy as np
+
+    from app.core.analysis.volume import medians_without_each
+
+    rng = np.random.default_rng(7)
+    for trial in range(2000):
+        n = int(rng.integers(0, 15))
+        values = rng.integers(0, 4, size=n).astype(float) if trial % 2 else rng.normal(size=n)
+        expected = [float(np.median(np.delete(values, i))) for i in range(n)] if n > 1 else [math.nan] * n
+        assert np.allclose(medians_without_each(values), expected, equal_nan=True), values

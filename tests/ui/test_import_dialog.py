@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QThreadPool, QTimer
-from PySide6.QtWidgets import QDialog, QLabel
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
 from app.core.ingest import import_paths
 from app.ui.column_mapping_dialog import ColumnMappingDialog
@@ -261,7 +261,30 @@ def test_cancel_keeps_the_files_finished_before(qtbot, runner, workspace, big_st
     assert "the file finished before it stays in the workspace" in text
 
 
-def test_closing_the_window_cancels_the_import(qtbot, runner, workspace, big_stream):
+def test_closing_the_window_asks_then_cancels_the_import(qtbot, runner, workspace, big_stream, message_boxes):
+    dialog = make_dialog(qtbot, runner, workspace, [TWITWI_CSV, big_stream])
+    with qtbot.waitSignal(
+        dialog.progress_changed,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda value, message: big_stream.name in dialog.file_label.text(),
+    ):
+        dialog.start()
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    with qtbot.waitSignal(dialog.finished_import, timeout=TIMEOUT_MS) as blocker:
+        dialog.close()
+        assert not dialog.isVisible()  # closed at once, not after the worker stopped
+    [asked] = message_boxes.shown
+    assert asked.title == "Stop the import?" and asked.plain
+    assert "the file being read is not kept" in asked.text
+    assert "The file finished before it stays in the workspace." in asked.text
+    [kept] = blocker.args[0]
+    assert Path(kept.path).name == TWITWI_CSV.name
+    assert counts(workspace) == (4, 1)
+
+
+def test_esc_during_an_import_asks_and_no_keeps_it_running(
+    qtbot, runner, workspace, big_stream, message_boxes
+):
     dialog = make_dialog(qtbot, runner, workspace, [big_stream])
     with qtbot.waitSignal(
         dialog.progress_changed,
@@ -269,11 +292,16 @@ def test_closing_the_window_cancels_the_import(qtbot, runner, workspace, big_str
         check_params_cb=lambda value, message: dialog.state == "importing",
     ):
         dialog.start()
+    message_boxes.answer = QMessageBox.StandardButton.No
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    [asked] = message_boxes.shown
+    assert "Nothing has been added to the workspace yet." in asked.text
+    assert dialog.isVisible() and dialog.running
     with qtbot.waitSignal(dialog.finished_import, timeout=TIMEOUT_MS) as blocker:
-        dialog.close()
-        assert not dialog.isVisible()  # closed at once, not after the worker stopped
-    assert blocker.args[0] == []
-    assert counts(workspace) == (0, 0)
+        pass
+    reports = blocker.args[0]
+    assert dialog.outcome != "cancelled"
+    assert [r.added for r in reports] == [counts(workspace)[0]] and counts(workspace)[0] > 0
 
 
 def test_the_ui_keeps_turning_during_a_long_import(qtbot, runner, workspace, big_stream):

@@ -315,13 +315,22 @@ def find_busy_days(ctx: Context, changes: list[Finding]) -> list[Finding]:
     negative = np.rint(np.nan_to_num(days.neg_share) * scored)
     has_scores = bool(scored[whole].sum() > 0)
     rises = [f.time for f in changes if f.subject == "rise"]
+    # each day is compared with every other whole day; the usual day without it first, for all
+    # days at once, so that an archive spanning years stays quick (only days clearly above it
+    # are looked at closer)
+    usual_posts = medians_without_each(total[whole])
+    usual_negative = medians_without_each(negative[whole]) if has_scores else usual_posts
     out = []
-    for i in whole:
-        others = [int(k) for k in whole if k != i]
+    for j, i in enumerate(whole):
+        posts_above = _above(total[i], usual_posts[j], cfg, 1.0)
+        negative_above = has_scores and _above(negative[i], usual_negative[j], cfg, cfg.busy_day_min_negative)
+        if not (posts_above or negative_above):
+            continue
+        others = np.delete(whole, j)
         unusual = []
-        if _unusual(total[i], total[others], cfg, 1.0):
+        if posts_above and _unusual(total[i], total[others], cfg, 1.0):
             unusual.append("posts")
-        if has_scores and _unusual(negative[i], negative[others], cfg, cfg.busy_day_min_negative):
+        if negative_above and _unusual(negative[i], negative[others], cfg, cfg.busy_day_min_negative):
             unusual.append("negative")
         if not unusual:
             continue
@@ -332,11 +341,34 @@ def find_busy_days(ctx: Context, changes: list[Finding]) -> list[Finding]:
     return out
 
 
+def medians_without_each(values: np.ndarray) -> np.ndarray:
+    """For each position i, the median of all the other values (NaN where there are none):
+    one sort for all of them, instead of a median per position."""
+    n = len(values)
+    if n < 2:
+        return np.full(n, np.nan)
+    order = np.argsort(values, kind="stable")
+    s = np.asarray(values, dtype=np.float64)[order]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    m = n - 1  # how many values remain without the one left out
+
+    def remaining(k: int) -> np.ndarray:
+        # the k-th smallest of the values without the one at each rank
+        return np.where(k < rank, s[k], s[min(k + 1, n - 1)])
+
+    if m % 2:
+        return remaining(m // 2)
+    return (remaining(m // 2 - 1) + remaining(m // 2)) / 2
+
+
+def _above(x: float, usual: float, cfg, minimum: float) -> bool:
+    """The first tests of :func:`_unusual`, given the usual day's value."""
+    return bool(x >= minimum and not math.isnan(usual) and x >= cfg.busy_day_min_ratio * max(usual, 1.0))
+
+
 def _unusual(x: float, others: np.ndarray, cfg, minimum: float) -> bool:
-    if x < minimum or not len(others):
-        return False
-    usual = float(np.median(others))
-    if x < cfg.busy_day_min_ratio * max(usual, 1.0):
+    if not len(others) or not _above(x, float(np.median(others)), cfg, minimum):
         return False
     logs = np.log1p(others)
     spread = 1.4826 * float(np.median(np.abs(logs - np.median(logs))))

@@ -42,9 +42,10 @@ CAVEATS = {
     "collection may have paused.",
     "rhythm_unchecked": "No other day of the archive covers these hours, so it cannot be told apart from "
     "the daily rhythm.",
-    "collected_counts": "The archive does not hold the shares themselves: they are as counted by the "
-    "platform when the posts were collected, so when they came is not known.",
-    "original_not_in_archive": "The archive holds the post's shares, not the post itself.",
+    "collected_counts": "That count is the platform's, taken when the post was collected, so when those "
+    "shares came is not known.",
+    "original_not_in_archive": "The post itself is not in the archive: it is known from the retweets and "
+    "quotes of it that are.",
     "exposure_partial": "Some of these posts carry no follower count; the exposure counts the others only.",
     "responded_outside_archive": "The brand posted after the escalation in posts the archive does not hold "
     "(replies to them are in it).",
@@ -493,16 +494,19 @@ def _amplification_text(f: Finding, w: Writer) -> Claim:
     if "collected_counts" in f.flags:
         out = [
             w.say(
-                "{who}'s post {q}, posted {t}, was shared {n}.",
+                "{who}'s post {q}, posted {t}, had been retweeted or quoted {n} when it was collected.",
                 who=who,
                 q=text,
                 t=Time(f.figures["posted"] if _known(f, "posted") else f.time, "on"),
-                n=_noted(f.figures["shares"], w),
+                n=Figure(_v(f, "shares"), "count", "time", source=f.figures["shares"].source),
             )
         ]
         if _known(f, "shares_in_archive"):
             out.append(
-                w.say("The archive holds {n} of those shares.", n=_bare(f.figures["shares_in_archive"]))
+                w.say(
+                    "The archive itself holds {n} of those retweets and quotes.",
+                    n=_bare(f.figures["shares_in_archive"]),
+                )
             )
         return join(out)
     out = [
