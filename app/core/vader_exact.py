@@ -41,12 +41,24 @@ _PUNCT = string.punctuation
 _SPECIAL = {tuple(k.split(" ")): v for k, v in _vader.SPECIAL_CASES.items() if " " in k}
 _BOOSTER_NGRAMS = {tuple(k.split(" ")): v for k, v in _vader.BOOSTER_DICT.items() if " " in k}
 _SO_THIS = ("so", "this")
+# Markers in ExactVader._fast (see _token)
+_RULE = object()  # outside the lexicon; a rule looks at it when it is before a lexicon word
+_LEX_RULE = object()  # a lexicon word whose value a rule may change wherever it is
+_BUT = object()  # "but": _but_check scales the whole text
 #: Words a rule looks for next to a lexicon word (besides boosters and negations): a word
 #: that is none of these, nor part of an idiom, is "plain".
 _RULE_WORDS = frozenset(
-    ["no", "or", "nor", "kind", "of", "least", "at", "very", "never", "so", "this", "without", "doubt"]
+    ["no", "or", "nor", "kind", "of", "least", "at", "very", "never", "so", "this", "without", "doubt", "but"]
     + [w for k in (*_SPECIAL, *_BOOSTER_NGRAMS) for w in k]
 )
+#: Words that change a lexicon word's value from up to three words before it (besides
+#: boosters and negations): "no", "least", "so"/"this" (the 1.25 rule), and the last word of
+#: an idiom or a booster phrase (an idiom wholly before the word ends in one of the three).
+#: "or"/"nor", "at"/"very" and "doubt" act only beside "no", "least" or "without", which are
+#: here or negations.
+_BEFORE_WORDS = frozenset(["no", "least", "so", "this"] + [k[-1] for k in (*_SPECIAL, *_BOOSTER_NGRAMS)])
+#: Lexicon words a rule treats apart wherever they are: "no", "kind" (of), idiom words.
+_LEX_RULE_WORDS = frozenset(["no", "kind"] + [w for k in (*_SPECIAL, *_BOOSTER_NGRAMS) for w in k])
 
 #: The per-token cache is emptied when it grows past this (a few hundred MB at most).
 _CACHE_LIMIT = 1_000_000
@@ -106,6 +118,9 @@ class ExactVader:
         # characters (a class of all 1,200 emoji is 200 times slower)
         self._emoji_re = re.compile("[^\x00-\x7f]") if all(ord(c) > 0x7F for c in self._emoji_chars) else None
         self._tokens: dict[str, tuple] = {}
+        # per token: its lexicon value if no rule can change it, None for a word outside the
+        # lexicon that no rule looks at, else a marker (_RULE, _LEX_RULE, _BUT)
+        self._fast: dict[str, float | object | None] = {}
         self.exact = True
         self.exact = all(self.scores(t) == self._reference_scores(t) for t in PROBES)
 
@@ -131,12 +146,32 @@ class ExactVader:
         tokens = text.split()
         if not tokens:
             return (0.0, 0.0, 0.0, 0.0)
-        infos = list(map(self._tokens.get, tokens))
-        if None in infos:
-            infos = [f or self._token(t) for f, t in zip(infos, tokens, strict=True)]
+        try:
+            fast = list(map(self._fast.__getitem__, tokens))
+        except KeyError:
+            for t in tokens:
+                if t not in self._fast:
+                    self._token(t)
+            fast = list(map(self._fast.__getitem__, tokens))
+        if (
+            _LEX_RULE not in fast
+            and _BUT not in fast
+            and (
+                _RULE not in fast
+                or not any(
+                    v is not None and v is not _RULE and _RULE in fast[i - 3 if i > 3 else 0 : i]
+                    for i, v in enumerate(fast)
+                )
+            )
+        ):
+            # no rule reaches a lexicon word: each keeps its value, the others are 0
+            values = [v for v in fast if v is not None and v is not _RULE]
+            if not values:
+                return (0.0, 0.0, 1.0, 0.0)
+            return _score_values(values, len(tokens), text)
+        infos = list(map(self._tokens.__getitem__, tokens))
         hits = [i for i, f in enumerate(infos) if f[1] is not None]
         if not hits:
-            # every sentiment is 0: compound 0.0, neu = n / n
             return (0.0, 0.0, 1.0, 0.0)
         return _score_tokens(text, infos, hits)
 
@@ -195,7 +230,17 @@ class ExactVader:
         )
         if len(self._tokens) >= _CACHE_LIMIT:
             self._tokens.clear()
+            self._fast.clear()
         self._tokens[token] = info
+        if lower == "but":
+            self._fast[token] = _BUT
+        elif info[1] is not None:
+            special = info[2] or lower in _LEX_RULE_WORDS or lower in _BEFORE_WORDS
+            self._fast[token] = _LEX_RULE if special or booster is not None or negation else info[1]
+        elif booster is not None or negation or lower in _BEFORE_WORDS:
+            self._fast[token] = _RULE
+        else:
+            self._fast[token] = None
         return info
 
 
@@ -296,7 +341,7 @@ def _score_tokens(text: str, infos: list[tuple], hits: list[int]) -> Scores:
 
     if "but" in lw:
         _but_check(lw.index("but"), sentiments)
-    return _score_valence(sentiments, hits, text)
+    return _score_values([sentiments[i] for i in hits], n, text)
 
 
 def _cap_differential(infos: list[tuple]) -> bool:
@@ -340,11 +385,13 @@ def _but_check(bi: int, sentiments: list) -> None:
             sentiments.insert(si, sentiment * 1.5)
 
 
-def _score_valence(sentiments: list, hits: list[int], text: str) -> Scores:
+def _score_values(values: list, n: int, text: str) -> Scores:
     """score_valence with _punctuation_emphasis and _sift_sentiment_scores, in the same
-    order of float operations. Only the places in ``hits`` can hold a sentiment other than
-    zero (``_but_check`` scales each value where it finds it first), so only they are sifted."""
-    sum_s = float(sum(sentiments))
+    order of float operations, from the sentiments that can be other than 0 (those of the
+    lexicon words, in order) and the number of words ``n``. The other sentiments are 0 (an int,
+    or 0.0 after ``_but_check``): they change neither ``sum()`` (the float sum adds 0.0 and
+    leaves its compensation alone) nor the positive and negative sums, only the neutral count."""
+    sum_s = float(sum(values))
     ep_count = text.count("!")
     if ep_count > 4:
         ep_count = 4
@@ -367,9 +414,8 @@ def _score_valence(sentiments: list, hits: list[int], text: str) -> Scores:
 
     pos_sum = 0.0
     neg_sum = 0.0
-    neu_count = len(sentiments)
-    for i in hits:
-        s = sentiments[i]
+    neu_count = n
+    for s in values:
         if s > 0:
             pos_sum += float(s) + 1
             neu_count -= 1
