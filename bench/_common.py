@@ -217,9 +217,9 @@ def machine() -> str:
 CORE_FILES = (
     "app/core/ingest",
     "app/core/store/ingest_sql.py",
-    "app/core/sentiment.py",
-    "app/core/sentiment",
-    "app/core/vader_exact.py",
+    "app/core/sentiment/scoring.py",
+    "app/core/sentiment/chunks.py",
+    "app/core/sentiment/vader_exact.py",
     "app/core/store/sentiment_sql.py",
     "app/core/store/workspace.py",
 )

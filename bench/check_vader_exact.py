@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Compare app.core.vader_exact with the vaderSentiment package on many texts, bit for bit.
+"""Compare app.core.sentiment.vader_exact with the vaderSentiment package on many texts, bit for bit.
 
     python bench/check_vader_exact.py --texts 1000000 [--seed 1] [--workers 2]
         [--extra FILE ...]
@@ -40,7 +40,7 @@ def _bits(scores: dict) -> list:
 
 
 def compare(texts: list[str]) -> dict:
-    from app.core.vader_exact import ExactVader
+    from app.core.sentiment.vader_exact import ExactVader
 
     exact = ExactVader()
     assert exact.exact, "the scorer fell back to the package: nothing would be compared"

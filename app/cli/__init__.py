@@ -6,6 +6,8 @@
     incident-timeline info WS [--json]
     incident-timeline config WS [--name TEXT] [--timezone ZONE] [--brand HANDLE ...]
     incident-timeline demo [WS] [--no-gui]
+    incident-timeline sentiment WS [--json] [--bin hour|day]
+    incident-timeline labels WS [sample -n N -o FILE | import FILE] [--json]
     incident-timeline turning-points WS [--json]
     incident-timeline report WS -o FILE
     incident-timeline export WS --what WHAT -o FILE
@@ -29,8 +31,10 @@ from app.cli import (
     export_cmd,
     import_cmd,
     info_cmd,
+    labels_cmd,
     open_cmd,
     report_cmd,
+    sentiment_cmd,
     turning_points_cmd,
 )
 from app.cli.common import EXIT_CANCELLED, fail
@@ -41,6 +45,8 @@ COMMAND_MODULES = (
     info_cmd,
     config_cmd,
     demo_cmd,
+    sentiment_cmd,
+    labels_cmd,
     turning_points_cmd,
     report_cmd,
     export_cmd,

@@ -15,10 +15,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from app.core.sentiment import figures
     from app.core.store import Workspace
 
     with Workspace.open(args.workspace, read_only=True) as ws:
         info = ws.info()
+        sentiment = figures(ws)
+    info["sentiment"] = {
+        **sentiment.coverage.as_dict(),
+        "coverage": sentiment.coverage.describe(),
+        "raw": sentiment.raw.as_dict() if sentiment.raw else None,
+        "calibrated": sentiment.calibrated.as_dict() if sentiment.calibrated else None,
+        "not_calibrated": sentiment.not_calibrated or None,
+    }
     if args.json:
         print_json(info)
         return 0
@@ -35,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"Authors:         {info['authors']:,}")
         print(f"Known followers: {info['known_followers_share']:.1%} of posts")
         print(f"Scored:          {info['scored_share']:.1%} of posts")
+        print(f"Sentiment:       {sentiment.coverage.describe()}")
+        if sentiment.coverage.languages:
+            langs = ", ".join(f"{lang} {n:,}" for lang, n in sentiment.coverage.languages[:8])
+            print(f"Languages:       {langs}")
     print(f"Imports:         {len(info['imports'])}")
     for imp in info["imports"]:
         print(

@@ -275,6 +275,10 @@ class Series:
     source: str = field(default="rollup", compare=False)
     #: the last bin's end (a bin spanning a daylight-saving change is not bin_seconds long)
     last_end: float = math.nan
+    #: posts outside the sentiment's scope (app.core.sentiment.scope): in another language
+    #: than English, and without text; ``total - scored`` less these is still to be scored
+    other_language: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    no_text: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def __len__(self) -> int:
         return len(self.t)
@@ -494,6 +498,8 @@ class _Acc:
             cumulative_unique=self.audience_before + np.cumsum(self.audience),
             source=source,
             last_end=float(edges[-1]) if len(edges) else math.nan,
+            other_language=s["other_language"],
+            no_text=s["no_text"],
         )
 
 

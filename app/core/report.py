@@ -2,7 +2,7 @@
 
 :func:`build_report` gathers every section of the post-mortem from the core's own answers
 (:mod:`app.core.metrics`, :mod:`app.core.chronicle`, :mod:`app.core.early_warning`,
-:mod:`app.core.labels`, the workspace's ``info()``), so that a figure in the report is the
+:mod:`app.core.sentiment.labels`, the workspace's ``info()``), so that a figure in the report is the
 figure the window shows: nothing here recounts posts on its own. The renderers
 (``app.report_pdf``, ``app.report_html``) only lay these dataclasses out.
 
@@ -26,8 +26,9 @@ import numpy as np
 
 from app import __version__
 from app.core import chronicle as chron
-from app.core import early_warning, labels, metrics
+from app.core import early_warning, metrics
 from app.core.annotations import category_for, list_annotations
+from app.core.sentiment import labels
 from app.core.store import report_sql as q
 from app.core.store.workspace import Workspace
 

@@ -38,6 +38,8 @@ from app.core.store.workspace import Workspace
 _BUILD_LOCK = threading.Lock()
 _UNIX_EPOCH = datetime(1970, 1, 1)
 _TABLES_SEEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: What a scoring run changes, chunk after chunk.
+_SCORING_KEYS = ("scores", "languages")
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,10 @@ class State:
 
     @property
     def behind_on_scores_only(self) -> bool:
-        """Built from these very posts and settings; only scores have come in since."""
+        """Built from these very posts and settings; only scores (and the language
+        detector's verdicts, which a scoring run brings first) have come in since."""
         return self.built is not None and all(
-            self.built.get(k) == v for k, v in self.stamp.items() if k != "scores"
+            self.built.get(k) == v for k, v in self.stamp.items() if k not in _SCORING_KEYS
         )
 
     def serves_while_scoring(self, factor: float, now: float | None = None) -> bool:
@@ -89,12 +92,13 @@ class State:
 
 def state(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> State:
     con = con or ws.cursor()
-    imports, posts, scores, brand, built, tz = con.execute(q.CURRENT_STATE).fetchone()
+    imports, posts, scores, languages, brand, built, tz = con.execute(q.CURRENT_STATE).fetchone()
     stamp = {
         "version": q.ROLLUP_VERSION,
         "imports": int(imports),
         "posts": int(posts),
         "scores": int(scores),
+        "languages": int(languages),
         "brand": brand_list(brand),
     }
     try:

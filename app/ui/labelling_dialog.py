@@ -1,7 +1,9 @@
-"""Checking the sentiment by hand: label a sample of posts, then see how far VADER agrees.
+"""Checking the sentiment by hand: label a sample of posts, then see how far VADER agrees
+and what the labels correct.
 
 The posts are shown one at a time, as plain text, without VADER's verdict (so it cannot sway
-the reader); every label is saved at once.
+the reader), with their time in the workspace's display time zone; every label is saved at
+once, in the same table the spreadsheet workflow (``incident-timeline labels``) fills.
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import labels
-from app.core.labels import CLASSES
+from app.core import sentiment
+from app.core.label_values import CLASSES
+from app.core.metrics import to_unix
+from app.core.sentiment import labels
 from app.core.store.workspace import Workspace
 from app.ui.tasks import TaskRunner
+from app.ui.timeline.time_axis import format_time
 
 
 class LabellingDialog(QDialog):
@@ -35,6 +40,7 @@ class LabellingDialog(QDialog):
         self.setWindowTitle("Check the sentiment by hand")
         self.resize(720, 520)
         self.runner, self.ws, self.sample_size = runner, ws, sample_size
+        self.zone = ws.timezone
         self.posts: list = []
         self.index = 0
 
@@ -111,7 +117,7 @@ class LabellingDialog(QDialog):
             "label-sample",
             lambda p: labels.sample_for_labelling(ws, n=n, con=ws.cursor()),
             on_result=self._loaded,
-            on_error=lambda m: self.counter.setText(m),
+            on_error=self.counter.setText,
         )
 
     def _loaded(self, posts) -> None:
@@ -143,7 +149,8 @@ class LabellingDialog(QDialog):
             return
         row = self.posts[self.index]
         self.counter.setText(f"Post {self.index + 1} of {len(self.posts)}")
-        self.meta.setText(f"@{row.author_handle or '?'} · {row.created_at:%d %b %Y %H:%M} UTC · {row.kind}")
+        when = format_time(to_unix(row.created_at), self.zone)
+        self.meta.setText(f"@{row.author_handle or '?'} · {when} · {row.kind}")
         self.text.setPlainText(row.text)
         self._set_enabled(True)
 
@@ -169,19 +176,34 @@ class LabellingDialog(QDialog):
     def refresh_agreement(self) -> None:
         ws = self.ws
         self.runner.submit(
-            "agreement", lambda p: labels.agreement(ws, con=ws.cursor()), on_result=self._show_agreement
+            "agreement",
+            lambda p: sentiment.label_summary(ws, con=ws.cursor()),
+            on_result=self._show_agreement,
         )
 
-    def _show_agreement(self, a) -> None:
+    def _show_agreement(self, summary) -> None:
+        a = summary.agreement
         if not a.n:
-            self.summary.setText("No labelled posts with a sentiment score yet.")
+            text = "No labelled posts with a sentiment score yet."
         else:
             kappa = f", Cohen's kappa {a.kappa:.2f}" if a.kappa is not None else ""
-            self.summary.setText(
-                f"VADER agrees with your labels on {a.accuracy:.0%} of {a.n} posts{kappa}. "
+            text = (
+                f"VADER agrees with your labels on {a.accuracy:.0%} of {a.n:,} posts{kappa}. "
                 "Rows: your label; columns: VADER's. The sample holds as many posts of each VADER "
                 "class, so this is VADER's accuracy on the sample, not on the incident as a whole."
             )
+        overall = summary.overall
+        if overall.raw is not None:
+            text += f"\n\nVADER reads {overall.raw.negative:.0%} of the scored posts as negative. "
+            c = overall.calibrated
+            if c is not None:
+                text += (
+                    f"Corrected with your {c.labels:,} labels: {c.shares.negative:.0%} negative "
+                    f"(95% interval {c.low.negative:.0%}–{c.high.negative:.0%})."
+                )
+            else:
+                text += f"Not corrected yet: {overall.not_calibrated}."
+        self.summary.setText(text)
         for r, row in enumerate(a.table()):
             for c, value in enumerate(row):
                 item = QTableWidgetItem(str(value))

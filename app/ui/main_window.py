@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.core import annotations as notes
-from app.core import chronicle, exports, labels, metrics, overview, rollup, turning_points
+from app.core import chronicle, exports, metrics, overview, rollup, sentiment, turning_points
 from app.core.errors import UserError
 from app.core.metrics import PostFilter
-from app.core.sentiment import missing_count, score_missing
+from app.core.sentiment import labels, missing_count, score_missing
+from app.core.sentiment.figures import percent
 from app.core.store import Workspace
 from app.ui.annotation_commands import AddAnnotation, DeleteAnnotation, EditAnnotation
 from app.ui.annotation_dialog import AnnotationDialog
@@ -596,15 +597,25 @@ class MainWindow(QMainWindow):
         def query(progress):
             con = ws.cursor()
             series = metrics.binned_series(ws, start, end, bin_s, flt, con=con)
-            return labels.with_human_labels(ws, series, flt, con=con) if human else series
+            check = sentiment.label_check(ws, con)
+            calibrated = sentiment.calibrated_series(series, check.calibration)
+            if human:
+                series = labels.with_human_labels(ws, series, flt, con=con)
+            return series, calibrated, check
 
-        def done(series) -> None:
+        def done(result) -> None:
+            series, calibrated, check = result
             self.bin_seconds = series.bin_seconds
             self.timeline.set_series(series)
+            note = getattr(check.calibration, "reason", "")
+            coverage = sentiment.Coverage.of_bins(series)
+            tip = f"{coverage.describe()} (posts in view)\n\n{sentiment.blind_spot(check.agreement)}"
+            self.timeline.set_calibrated(calibrated, note, tip, check.calibration.labels)
             self.layer.relayout_labels()
             self.layer.set_suggestions(self.suggestions_panel.pending(), KIND_COLOURS)
             total = int(series.total.sum())
-            self.status_posts.setText(f"{total:,} posts in view")
+            scored = f", sentiment on {percent(coverage.scored, total)} (English only)" if total else ""
+            self.status_posts.setText(f"{total:,} posts in view{scored}")
 
         self.runner.submit("series", query, on_result=done, on_error=self._error)
 
@@ -813,8 +824,8 @@ class MainWindow(QMainWindow):
         dialog = LabellingDialog(self.runner, self.ws, self)
         dialog.start()
         dialog.exec()
-        if self.act_human.isChecked():
-            self._human_labels_toggled()
+        if self.span is not None:  # the labels calibrate the sentiment plot
+            self._range_settled(*self.timeline.visible_range(), self.timeline.plot_width())
 
     def _new_annotation(self, start: float, end: float | None) -> notes.Annotation:
         return notes.Annotation(

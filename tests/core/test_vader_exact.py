@@ -1,4 +1,4 @@
-"""app.core.vader_exact against the vaderSentiment package: the same floats, bit for bit.
+"""app.core.sentiment.vader_exact against the vaderSentiment package: the same floats, bit for bit.
 
 Compared on the package's own sentences (every string in its source: the demo and "tricky"
 sentences, the paragraph, the tags), on every string in every file under tests/fixtures, and on
@@ -24,9 +24,8 @@ from pathlib import Path
 import pytest
 from vaderSentiment import vaderSentiment as vader
 
-from app.core import vader_exact
-from app.core.sentiment import score_texts
-from app.core.vader_exact import ExactVader
+from app.core.sentiment import score_texts, vader_exact
+from app.core.sentiment.vader_exact import ExactVader
 from tests.core.vader_texts import generate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

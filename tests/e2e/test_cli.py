@@ -29,6 +29,15 @@ def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return result
 
 
+def assert_all_scored_in_scope(info: dict) -> None:
+    """Every post of ``info`` is scored but those outside the sentiment's scope."""
+    sentiment = info["sentiment"]
+    assert sentiment["not_scored"]["pending"] == 0
+    assert info["scored_share"] == sentiment["scored"] / info["posts"]
+    out_of_scope = sentiment["not_scored"]["language"] + sentiment["not_scored"]["no_text"]
+    assert sentiment["scored"] + out_of_scope == info["posts"]
+
+
 def test_version():
     assert cli("--version").stdout.startswith("incident-timeline ")
 
@@ -45,7 +54,7 @@ def test_import_info_config_round_trip(tmp_path):
 
     info = json.loads(cli("info", str(ws), "--json").stdout)
     assert info["posts"] == 100
-    assert info["scored_share"] == 1.0
+    assert_all_scored_in_scope(info)
     assert [i["format"] for i in info["imports"]] == ["twitter-v2", "twitter-v2"]
 
     settings = json.loads(
@@ -72,7 +81,8 @@ def test_import_info_config_round_trip(tmp_path):
 
     with duckdb.connect(str(ws), read_only=True) as con:
         assert (
-            con.execute("SELECT count(*) FROM posts_scored WHERE compound IS NOT NULL").fetchone()[0] == 100
+            con.execute("SELECT count(*) FROM posts_scored WHERE compound IS NOT NULL").fetchone()[0]
+            == info["sentiment"]["scored"]
         )
 
 
@@ -129,7 +139,7 @@ def test_demo_builds_the_sample_without_a_window(tmp_path):
     info = json.loads(cli("info", str(ws), "--json").stdout)
     assert info["timezone"] == "America/New_York"
     assert info["brand_handles"] == ["jpmorgan"]
-    assert info["scored_share"] == 1.0
+    assert_all_scored_in_scope(info)
     # building it again adds nothing
     again = json.loads(cli("demo", str(ws), "--no-gui", "--json").stdout)
     assert again["files"][0]["added"] == 0

@@ -124,7 +124,7 @@ def test_dropping_an_archive_opens_the_import(qtbot, tmp_path):
     assert w.ws.info()["posts"] == 100
     dialog.close()
     idle(qtbot, w)
-    assert w.status_posts.text() == "100 posts in view"
+    assert w.status_posts.text().startswith("100 posts in view, sentiment on ")
     w.close()
 
 

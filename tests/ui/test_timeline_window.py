@@ -51,7 +51,7 @@ def test_opens_on_the_whole_incident(window):
     assert bar_total(w) == visible_count(w) == total
     assert "America/New_York" in w.timeline.p_reach.getAxis("bottom").labelText
     assert w.windowTitle().startswith("#AskJPM")
-    assert w.status_posts.text() == f"{total:,} posts in view"
+    assert w.status_posts.text().startswith(f"{total:,} posts in view, sentiment on ")
 
 
 def test_zoom_to_the_escalation_refines_bins(qtbot, window):

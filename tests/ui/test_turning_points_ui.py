@@ -149,7 +149,7 @@ def test_chronicle_is_drafted_edited_and_kept(qtbot, window):
 
 
 def test_labelling_posts_and_agreement(qtbot, window):
-    from app.core import labels
+    from app.core.sentiment import labels
     from app.ui.labelling_dialog import LabellingDialog
 
     w = window
@@ -221,7 +221,7 @@ def test_early_warning_rule_is_set_per_workspace(qtbot, window):
 def test_human_labels_can_override_vader_in_the_plots(qtbot, window):
     import numpy as np
 
-    from app.core import labels
+    from app.core.sentiment import labels
 
     w = window
     before = np.nan_to_num(w.timeline.series.neg_share).copy()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 # the same account and "first post" as the rollups, so both paths agree
 from app.core.store.rollup_sql import ACCOUNT_KEY, FIRST_KEY
+from app.core.store.scope_sql import in_scope, joins, scope_columns
 
 # ---- filters --------------------------------------------------------------------------------
 
@@ -51,7 +52,19 @@ def where(names: list[str] | tuple[str, ...]) -> str:
 _KINDS = ("post", "reply", "quote", "retweet")
 
 #: The numbers per minute or slot, in the order the queries give them.
-COUNT_COLUMNS = (*_KINDS, "total", "scored", "sum_compound", "neg", "neu", "pos", "exposure", "unknown_reach")
+COUNT_COLUMNS = (
+    *_KINDS,
+    "total",
+    "scored",
+    "sum_compound",
+    "neg",
+    "neu",
+    "pos",
+    "exposure",
+    "unknown_reach",
+    "other_language",
+    "no_text",
+)
 
 
 def _named(exprs: list[str]) -> str:
@@ -69,10 +82,13 @@ _FROM_ROLLUP = _named(
         "sum(pos)::BIGINT",
         "sum(exposure)::BIGINT",
         "sum(unknown_reach)::BIGINT",
+        "sum(other_language)::BIGINT",
+        "sum(no_text)::BIGINT",
     ]
 )
 
-# VADER's usual cut-offs, as in the rollup: <= -0.05 negative, >= 0.05 positive.
+# VADER's usual cut-offs, as in the rollup: <= -0.05 negative, >= 0.05 positive. The rows
+# come from posts_scored, whose scores are NULL outside the sentiment's scope.
 _FROM_POSTS = _named(
     [f"count(*) FILTER (WHERE kind = '{k}')" for k in _KINDS]
     + [
@@ -84,6 +100,8 @@ _FROM_POSTS = _named(
         "count(*) FILTER (WHERE compound >= 0.05)",
         "coalesce(sum(author_followers), 0)::BIGINT",
         "count(*) - count(author_followers)",
+        "count(*) FILTER (WHERE not_scored = 'language')",
+        "count(*) FILTER (WHERE not_scored = 'no_text')",
     ]
 )
 
@@ -120,14 +138,20 @@ def minutes_posts(names: list[str]) -> str:
     keep = "MATERIALIZED" if _COSTLY & set(names) else ""
     return f"""
         WITH f AS {keep} (
-            SELECT created_at, kind, author_followers, text_key, {FIRST_KEY} AS first_key,
-                   CASE WHEN coalesce(author_handle, author_id) IS NOT NULL THEN {ACCOUNT_KEY} END
-                       AS account
-            FROM posts WHERE {where(names)}
+            SELECT p.created_at, p.kind, p.author_followers, p.first_key, p.account,
+                   {scope_columns()}
+            FROM (
+                SELECT *, {FIRST_KEY} AS first_key,
+                       CASE WHEN coalesce(author_handle, author_id) IS NOT NULL THEN {ACCOUNT_KEY} END
+                           AS account
+                FROM posts WHERE {where(names)}
+            ) p
+            {joins()}
+            LEFT JOIN sentiment s ON s.text_key = p.text_key
         ),
         counts AS (
             SELECT date_trunc('minute', created_at) AS minute, {_FROM_POSTS}
-            FROM f LEFT JOIN sentiment s ON s.text_key = f.text_key
+            FROM f
             GROUP BY minute
         ),
         firsts AS (
@@ -207,9 +231,11 @@ POST_COLUMNS = (
 #: or the sentiment table (keyed by text: every lookup scans all of it).
 SCORE_SOURCES = {
     "rollup": "rollup_post_scores",
-    "posts": """(
+    "posts": f"""(
         SELECT p.created_at, p.rowid AS post_row, s.compound, s.neg, s.neu, s.pos
         FROM posts p JOIN sentiment s ON s.text_key = p.text_key
+        {joins()}
+        WHERE {in_scope()}
     )""",
 }
 

@@ -4,12 +4,13 @@
 rollups boil the posts down once, after an import or a scoring run, to what the series need:
 
 * ``rollup_minute``: per UTC minute, kind of post and "by a brand account or not", the post
-  count, sentiment counts and sums, and reach (followers summed, and posts of unknown reach).
+  count, sentiment counts and sums (posts in the sentiment's scope only), the posts left out
+  of it (another language, no text), and reach (followers summed, and posts of unknown reach).
 * ``rollup_first``: per UTC minute, set of kinds (a 4-bit mask over ``metrics.KINDS``) and
   brand flag, the accounts whose first post among those kinds falls in that minute and their
   followers at that post (the "unique audience").
 * ``rollup_retweets``: per post, how many retweets of it the workspace holds.
-* ``rollup_post_scores``: each scored post's sentiment by the post's row number in ``posts``
+* ``rollup_post_scores``: each scored post's sentiment (in scope) by the post's row number in ``posts``
   (with its time). ``sentiment`` is keyed by text, so finding the scores of the posts around
   a time means scanning all of it; this copy is found by time like the posts themselves, and
   joined on one integer instead of (platform, id) strings.
@@ -21,8 +22,10 @@ values that go in, and they go in as a parameter.
 
 from __future__ import annotations
 
+from app.core.store.scope_sql import in_scope, joins
+
 #: Bumped when the rollups' meaning or shape changes: an older stamp then reads as stale.
-ROLLUP_VERSION = 1
+ROLLUP_VERSION = 2
 
 #: The rollup tables. They are derived data (dropping them loses nothing) and are created
 #: on first use; a schema migration may create them up front with the same statements.
@@ -39,7 +42,9 @@ CREATE_TABLES = [
         neu           BIGINT    NOT NULL,
         pos           BIGINT    NOT NULL,
         exposure      BIGINT    NOT NULL,
-        unknown_reach BIGINT    NOT NULL
+        unknown_reach BIGINT    NOT NULL,
+        other_language BIGINT   NOT NULL,
+        no_text       BIGINT    NOT NULL
     )
     """,
     """
@@ -87,6 +92,7 @@ CURRENT_STATE = """
     SELECT (SELECT coalesce(max(import_id), 0) FROM imports),
            (SELECT count(*) FROM posts),
            (SELECT count(*) FROM sentiment),
+           (SELECT count(*) FROM text_language),
            (SELECT value FROM meta WHERE key = 'brand_handles'),
            (SELECT value FROM meta WHERE key = 'rollup_stamp'),
            (SELECT value FROM meta WHERE key = 'timezone')
@@ -118,7 +124,9 @@ BUILD_MINUTE = f"""
            count(*) FILTER (WHERE compound > -0.05 AND compound < 0.05),
            count(*) FILTER (WHERE compound >= 0.05),
            coalesce(sum(author_followers), 0),
-           count(*) - count(author_followers)
+           count(*) - count(author_followers),
+           count(*) FILTER (WHERE not_scored = 'language'),
+           count(*) FILTER (WHERE not_scored = 'no_text')
     FROM posts_scored
     GROUP BY ALL
     ORDER BY minute, kind, is_brand
@@ -188,10 +196,12 @@ BUILD_RETWEETS = """
 # only ever appended to, and every append makes the rollups stale. The rows come in the
 # posts' own order (time order within each import) with no sort: that keeps them as prunable
 # by time as the posts, and a sort would double the cost of the build.
-BUILD_POST_SCORES = """
+BUILD_POST_SCORES = f"""
     INSERT INTO rollup_post_scores
     SELECT p.created_at, p.rowid, s.compound, s.neg, s.neu, s.pos
     FROM posts p JOIN sentiment s ON s.text_key = p.text_key
+    {joins()}
+    WHERE {in_scope()}
 """
 
 #: (table, statement, whether it takes the brand handles), in build order.

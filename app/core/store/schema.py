@@ -7,7 +7,7 @@ list below; a workspace records the version it was brought to in ``meta.schema_v
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry brings a workspace from version N-1 to N; entry 0 builds a new workspace.
 MIGRATIONS: list[list[str]] = [
@@ -188,6 +188,79 @@ MIGRATIONS: list[list[str]] = [
             neg        DOUBLE    NOT NULL,
             neu        DOUBLE    NOT NULL,
             pos        DOUBLE    NOT NULL
+        )
+        """,
+    ],
+    # 3 (wip/sentiment): the sentiment's language scope and labels at scale. text_language
+    # holds the language detector's guess for texts whose posts carry no platform language;
+    # posts_scored gains each post's language, where it came from and why it has no score,
+    # and gives scores only to posts in scope (scope_sql.POSTS_SCORED_VIEW, copied here so
+    # this step never changes after the fact). A label may say where it came from.
+    [
+        """
+        CREATE TABLE IF NOT EXISTS text_language (
+            text_key   UHUGEINT NOT NULL,
+            lang       VARCHAR,
+            confidence DOUBLE
+        )
+        """,
+        "ALTER TABLE sentiment_labels ADD COLUMN IF NOT EXISTS source VARCHAR",
+        # rollup_minute counts the posts out of scope too (rollup_sql.ROLLUP_VERSION 2): the
+        # table is derived data, rebuilt on first use, so it is simply made anew
+        "DROP TABLE IF EXISTS rollup_minute",
+        """
+        CREATE TABLE rollup_minute (
+            minute        TIMESTAMP NOT NULL,
+            kind          VARCHAR   NOT NULL,
+            is_brand      BOOLEAN   NOT NULL,
+            posts         BIGINT    NOT NULL,
+            scored        BIGINT    NOT NULL,
+            sum_compound  DOUBLE    NOT NULL,
+            neg           BIGINT    NOT NULL,
+            neu           BIGINT    NOT NULL,
+            pos           BIGINT    NOT NULL,
+            exposure      BIGINT    NOT NULL,
+            unknown_reach BIGINT    NOT NULL,
+            other_language BIGINT   NOT NULL,
+            no_text       BIGINT    NOT NULL
+        )
+        """,
+        """
+        CREATE OR REPLACE VIEW posts_scored AS
+        SELECT * EXCLUDE (given_language, checked, s_compound, s_pos, s_neu, s_neg),
+               CASE WHEN not_scored IS NULL THEN s_compound END AS compound,
+               CASE WHEN not_scored IS NULL THEN s_pos END AS pos,
+               CASE WHEN not_scored IS NULL THEN s_neu END AS neu,
+               CASE WHEN not_scored IS NULL THEN s_neg END AS neg
+        FROM (
+            SELECT *,
+                   coalesce(CASE WHEN trim(text) = '' THEN 'no_text'
+                            WHEN coalesce(language, 'en') <> 'en' THEN 'language' END,
+                            CASE WHEN given_language IS NULL AND NOT checked THEN 'pending'
+                                 WHEN s_compound IS NULL THEN 'pending' END) AS not_scored
+            FROM (
+                SELECT p.*, g.given_language,
+                       coalesce(g.given_language, CASE WHEN d.confidence >= 0.5 THEN d.lang END)
+                           AS language,
+                       CASE WHEN g.given_language IS NOT NULL THEN 'platform'
+                            WHEN d.confidence >= 0.5 THEN 'detected'
+                            WHEN d.text_key IS NOT NULL THEN 'undetermined'
+                            ELSE 'not checked' END AS language_source,
+                       d.text_key IS NOT NULL AS checked,
+                       s.compound AS s_compound, s.pos AS s_pos, s.neu AS s_neu, s.neg AS s_neg
+                FROM posts p
+                LEFT JOIN (
+                    SELECT lang, CASE
+                        WHEN l.lang IS NULL THEN NULL
+                        WHEN lower(trim(l.lang)) IN ('eng', 'english') THEN 'en'
+                        WHEN lower(regexp_extract(trim(l.lang), '^([A-Za-z]{2,3})([-_].*)?$', 1))
+                             IN ('', 'und', 'zxx', 'qme', 'qht', 'qam', 'qct', 'qst', 'art', 'mis', 'mul')
+                             THEN NULL
+                        ELSE lower(regexp_extract(trim(l.lang), '^([A-Za-z]{2,3})([-_].*)?$', 1))
+                    END AS given_language FROM (SELECT DISTINCT lang FROM posts) l
+                ) g ON g.lang = p.lang LEFT JOIN text_language d ON d.text_key = p.text_key
+                LEFT JOIN sentiment s ON s.text_key = p.text_key
+            )
         )
         """,
     ],

@@ -1,20 +1,35 @@
-"""The SQL of sentiment scoring: which texts lack scores, and storing scores."""
+"""The SQL of sentiment scoring: which texts lack scores, and storing scores.
+
+Only texts that at least one post in scope carries are scored (:mod:`scope_sql`): a German
+post's text waits for no score, and a text seen only without a platform language waits for
+the language detector first.
+"""
 
 import numpy as np
 
-MISSING_COUNT = """
-    SELECT count(DISTINCT text_key) FROM posts p
-    WHERE NOT EXISTS (SELECT 1 FROM sentiment s WHERE s.text_key = p.text_key)
+from app.core.store.scope_sql import in_scope, joins
+
+#: VADER's class of a compound score ``{c}``: its usual cut-offs, as the rollups use them.
+VADER_CLASS = """CASE WHEN {c} IS NULL THEN NULL
+                      WHEN {c} <= -0.05 THEN 'negative'
+                      WHEN {c} >= 0.05 THEN 'positive'
+                      ELSE 'neutral' END"""
+
+_MISSING = f"""
+    FROM posts p {joins()}
+    WHERE {in_scope()}
+      AND NOT EXISTS (SELECT 1 FROM sentiment s WHERE s.text_key = p.text_key)
 """
+
+MISSING_COUNT = f"SELECT count(DISTINCT p.text_key) {_MISSING}"
 
 # text_key travels as its two 64-bit halves: DuckDB 2.0 turns a UHUGEINT into text or a
 # Python int at ~40 µs a value (20 s for 500k texts), the halves at ~0.2 µs
-MISSING_TEXTS = """
-    SELECT (text_key >> 64)::UBIGINT, (text_key & 18446744073709551615::UHUGEINT)::UBIGINT,
-           any_value(text)
-    FROM posts p
-    WHERE NOT EXISTS (SELECT 1 FROM sentiment s WHERE s.text_key = p.text_key)
-    GROUP BY text_key
+MISSING_TEXTS = f"""
+    SELECT (p.text_key >> 64)::UBIGINT, (p.text_key & 18446744073709551615::UHUGEINT)::UBIGINT,
+           any_value(p.text)
+    {_MISSING}
+    GROUP BY p.text_key
 """
 
 _INSERT_SCORES = """
@@ -42,3 +57,19 @@ def insert_scores(con, keys: list[tuple[int, int]], scores: list[tuple[float, fl
         con.execute(_INSERT_SCORES)
     finally:
         con.unregister("scores_batch")
+
+
+def totals(where_sql: str, timed: bool) -> str:
+    """The posts of a range (with ``timed``; else the whole archive) and a filter (from
+    metrics_sql.where: constants only), counted per language, reason for no score, whether
+    their language is undetermined, and VADER class -> (language or 'unknown', not_scored,
+    undetermined, vader class, posts). Parameters: start, end (naive UTC timestamps, when
+    ``timed``), then the filter's."""
+    time_filter = "created_at >= ? AND created_at < ?" if timed else "TRUE"
+    return f"""
+        SELECT coalesce(language, 'unknown'), not_scored, language_source = 'undetermined',
+               {VADER_CLASS.format(c="compound")}, count(*)
+        FROM posts_scored
+        WHERE {time_filter} AND {where_sql}
+        GROUP BY ALL
+    """

@@ -266,8 +266,8 @@ class Workspace:
         total, first, last, authors, known, scored = cur.execute(
             """
             SELECT count(*), min(created_at), max(created_at), count(DISTINCT author_handle),
-                   count(author_followers), count(s.text_key)
-            FROM posts p LEFT JOIN sentiment s ON s.text_key = p.text_key
+                   count(author_followers), count(compound)
+            FROM posts_scored
             """
         ).fetchone()
         by_kind = cur.execute(

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from app.core.metrics import KINDS, Series
+from app.core.sentiment.figures import CalibratedSeries
 from app.ui.timeline.time_axis import CompactAxis, ZonedDateAxis
 
 KIND_COLOURS = {"post": "#3b6fb6", "reply": "#4f9d69", "quote": "#8e6bbf", "retweet": "#e08a2e"}
@@ -24,6 +25,12 @@ KIND_LABELS = {"post": "Original posts", "reply": "Replies", "quote": "Quotes", 
 NEGATIVE = QColor("#c8453b")
 POSITIVE = QColor("#3f8f5a")
 MEAN = QColor("#1f2d3d")
+# the calibrated shares: darker than VADER's bars, over a grey band of their interval
+CALIBRATED_NEGATIVE = QColor("#7a1f17")
+CALIBRATED_POSITIVE = QColor("#1f5a33")
+BAND = QColor(60, 60, 60, 70)
+#: bins with fewer scored posts get no calibrated point (their interval spans the plot)
+CALIBRATED_MIN_POSTS = 10
 EXPOSURE = QColor("#5b8bd0")
 CUMULATIVE = QColor("#d06b2c")
 UNIQUE = QColor("#7a4fa3")
@@ -153,15 +160,8 @@ class TimelineView(QWidget):
         self.p_sentiment.addItem(self.pos_bars)
         self.p_sentiment.addItem(self.mean_curve)
         self.p_sentiment.addItem(pg.InfiniteLine(pos=0, angle=0, pen=_pen("#88888888", 1)))
-        _key(
-            self.p_sentiment,
-            [
-                (MEAN.name(), "━", "Mean sentiment (−1 … +1)"),
-                (NEGATIVE.name(), "■", "Share negative (down)"),
-                (POSITIVE.name(), "■", "Share positive (up)"),
-                ("#999999", "", "faint = few posts"),
-            ],
-        )
+        self._build_calibrated()
+        self.set_calibrated(None, "")
 
         # reach: exposure per bin (left axis), cumulative exposure and unique audience (right)
         self.exposure_bars = pg.BarGraphItem(
@@ -214,6 +214,92 @@ class TimelineView(QWidget):
         self._settle.setInterval(SETTLE_MS)
         self._settle.timeout.connect(self._emit_settled)
         layout.addWidget(self.detail, 1)
+
+    # ---- the calibrated shares -------------------------------------------------------------------
+    def _build_calibrated(self) -> None:
+        """The shares corrected by the team's labels: a line per side (negative down,
+        positive up) through the bins, over a band of its 95% interval."""
+        self.calibrated = None
+        self.calibrated_bands: dict[str, pg.BarGraphItem] = {}
+        self.calibrated_curves: dict[str, pg.PlotDataItem] = {}
+        for cls, colour in (("negative", CALIBRATED_NEGATIVE), ("positive", CALIBRATED_POSITIVE)):
+            band = pg.BarGraphItem(x=[], height=[], width=1, brush=pg.mkBrush(BAND), pen=pg.mkPen(None))
+            band.setObjectName(f"calibrated-band-{cls}")
+            band.setZValue(5)
+            curve = pg.PlotDataItem(
+                pen=_pen(colour, 2.5),
+                connect="finite",
+                symbol="o",
+                symbolSize=4,
+                symbolPen=pg.mkPen(None),
+                symbolBrush=pg.mkBrush(colour),
+            )
+            curve.setObjectName(f"calibrated-{cls}")
+            curve.setZValue(6)
+            self.p_sentiment.addItem(band)
+            self.p_sentiment.addItem(curve)
+            self.calibrated_bands[cls] = band
+            self.calibrated_curves[cls] = curve
+
+    def set_calibrated(
+        self, calibrated: CalibratedSeries | None, note: str, tooltip: str = "", labels: int = 0
+    ) -> None:
+        """Draw the calibrated shares of the series on show (``calibrated`` has its arrays),
+        or none: then ``note`` says why, in the tooltip, and the key how many posts are
+        labelled (``labels``); ``tooltip`` is the plot's tooltip."""
+        self.calibrated = calibrated
+        entries = [
+            (MEAN.name(), "━", "Mean (−1 … +1)"),
+            (NEGATIVE.name(), "■", "Negative, VADER (down)"),
+            (POSITIVE.name(), "■", "Positive, VADER (up)"),
+        ]
+        if calibrated is not None:
+            entries.append(
+                (
+                    CALIBRATED_NEGATIVE.name(),
+                    "━●",
+                    f"Calibrated on {calibrated.labels:,} labels (band 95%)",
+                )
+            )
+        else:
+            # the key stays one short line (a long one would widen the plot): the reason
+            # goes to the tooltip
+            entries.append(("#999999", "", f"Not calibrated ({labels:,} label{'s' if labels != 1 else ''})"))
+            entries.append(("#999999", "", "faint = few posts"))
+            if note:
+                tooltip = f"Not calibrated: {note}.\n\n{tooltip}"
+        _key(self.p_sentiment, entries)
+        if calibrated is not None:
+            tooltip += (
+                f"\n\nThe dark lines are the shares corrected by the {calibrated.labels:,} labels, over a "
+                f"grey band of their 95% interval, for bins of {CALIBRATED_MIN_POSTS} or more scored posts."
+            )
+        self.p_sentiment.setToolTip(tooltip)
+        self._draw_calibrated()
+
+    def _draw_calibrated(self) -> None:
+        s, c = self.series, self.calibrated
+        if s is None or c is None or len(c.point[0]) != len(s.t):
+            for band in self.calibrated_bands.values():
+                band.setOpts(x=[], height=[], y0=0)
+            for curve in self.calibrated_curves.values():
+                curve.setData([], [])
+            return
+        x = s.t + s.bin_seconds / 2.0
+        # a bin of a handful of posts has an interval as wide as the plot: its line would
+        # only draw the eye, so the calibrated shares are drawn where a bin has enough posts
+        enough = s.scored >= CALIBRATED_MIN_POSTS
+        for cls, sign in (("negative", -1.0), ("positive", 1.0)):
+            point, low, high = c.share(cls)
+            point = np.where(enough, point, np.nan)
+            shown = np.isfinite(point)
+            self.calibrated_bands[cls].setOpts(
+                x=x[shown],
+                y0=sign * low[shown],
+                height=sign * (high[shown] - low[shown]),
+                width=s.bin_seconds * 0.5,
+            )
+            self.calibrated_curves[cls].setData(x, sign * point)
 
     # ---- time zone and span -----------------------------------------------------------------
     def set_zone(self, zone: str) -> None:
@@ -324,6 +410,7 @@ class TimelineView(QWidget):
                 bar.setOpts(x=[], height=[], y0=0)
             for curve in (self.mean_curve, self.cumulative_curve, self.unique_curve):
                 curve.setData([], [])
+            self._draw_calibrated()
             return
         x = s.t + s.bin_seconds / 2.0
         width = s.bin_seconds * 0.86
@@ -356,6 +443,7 @@ class TimelineView(QWidget):
             brushes=[pg.mkBrush(POSITIVE.red(), POSITIVE.green(), POSITIVE.blue(), a) for a in alpha],
         )
         self.mean_curve.setData(x, s.mean_compound.astype(float))
+        self._draw_calibrated()
 
         exposure = s.exposure.astype(float)
         self.exposure_bars.setOpts(x=x, height=exposure, y0=0, width=width)

@@ -100,9 +100,13 @@ def init_process() -> None:
 
 
 def score_batch(texts: list[str]) -> list[Scores]:
-    """(compound, pos, neu, neg) for each text, with this process's scorer; a module-level
-    function in a module that imports nothing heavy, so it is cheap to run in a worker."""
+    """(compound, pos, neu, neg) for each text, with this process's scorer."""
     return _process_scorer().score_many(texts)
+
+
+def score_chunk(keys: list, texts: list[str]) -> tuple[list, list[Scores]]:
+    """A chunk's keys and its texts' scores: the work :mod:`.chunks` sends to a worker."""
+    return keys, score_batch(texts)
 
 
 class ExactVader:

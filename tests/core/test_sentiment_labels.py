@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from app.core import labels as lb
 from app.core.errors import UserError
 from app.core.ingest import import_paths
+from app.core.sentiment import labels as lb
 from app.core.sentiment import score_missing, score_texts
 from app.core.store import Workspace
 
@@ -79,7 +79,7 @@ def ws(tmp_path):
                 originals.setdefault(cls, s)
     for i, text in enumerate(SARCASM):
         statuses.append(status(str(5000 + i), T0 + 5 * 3600 + 1800 + i, f"wit{i}", text))
-    for i, (cls, s) in enumerate(originals.items()):
+    for i, s in enumerate(originals.values()):
         for r in range(4):
             statuses.append(
                 status(
@@ -190,7 +190,7 @@ def test_labels_are_set_replaced_cleared_and_kept(ws):
 
 
 def test_bad_labels_and_unknown_posts_are_refused(ws):
-    with pytest.raises(UserError, match="not a label"):
+    with pytest.raises(UserError, match="not a sentiment label"):
         lb.set_label(ws, "twitter", "1001", "sarcastic")
     with pytest.raises(UserError, match="no post 42"):
         lb.set_label(ws, "twitter", "42", "negative")
@@ -299,9 +299,9 @@ def test_series_with_human_labels_overriding_vader(tmp_path, fixtures_dir):
     of the same text) from the positive to the negative share of its bin; nothing else moves."""
     import numpy as np
 
-    from app.core import labels as lab
     from app.core import metrics
     from app.core.ingest import import_paths
+    from app.core.sentiment import labels as lab
     from app.core.sentiment import score_missing
     from app.core.store import Workspace
 

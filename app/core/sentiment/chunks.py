@@ -1,0 +1,106 @@
+"""Texts read from the workspace in chunks, worked on in worker processes, and stored in
+order as each chunk comes back: the engine under VADER scoring and language detection.
+
+Every finished chunk is committed at once, so a cancelled or interrupted run keeps what it
+did and the next run picks up only what is missing. Below a few thousand texts the start-up
+of worker processes costs more than it saves, and the work runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from app.core.progress import Progress, check
+
+CHUNK = 2000
+#: Below this many texts the start-up of worker processes costs more than it saves.
+IN_PROCESS_BELOW = 3000
+
+Key = tuple[int, int]  # text_key's high and low 64 bits
+
+
+def idle_cores() -> int:
+    """Cores not already busy (the CPUs less the load average, at least 1): worker processes
+    only help on free cores. On a machine whose cores were all taken by other programs, two
+    scoring workers were ~1.4x slower than this process alone (bench/README.md, scoring)."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # Windows has no load average
+        return cores
+    return max(1, min(cores, round(cores - load)))
+
+
+def split(rows: list[tuple[int, int, str]]) -> tuple[list[Key], list[str]]:
+    """Rows of (key high half, key low half, text) -> (keys, texts)."""
+    return [(hi, lo) for hi, lo, _ in rows], [text for _, _, text in rows]
+
+
+def run(
+    start_reading: Callable[[], Any],
+    work: Callable[[list[Key], list[str]], tuple[list[Key], list]],
+    initializer: Callable[[], None],
+    store: Callable[[list[Key], list], None],
+    total: int,
+    progress: Progress,
+    workers: int,
+    before_retry: Callable[[], None] | None = None,
+) -> None:
+    """``start_reading()`` runs the query and returns a cursor of (hi, lo, text) rows;
+    ``work(keys, texts)`` (a module-level function, so that it can travel to a worker
+    process) returns (keys, results); ``store`` writes them. ``initializer`` prepares a
+    worker process (and this process, when the work stays here). ``before_retry`` runs
+    before the query is run again in this process when worker processes cannot start (a
+    ``store`` that holds results back must write them then)."""
+    reader = start_reading()
+    if total >= IN_PROCESS_BELOW and workers > 1:
+        try:
+            _in_pool(reader, work, initializer, store, progress, workers)
+            return
+        except BrokenProcessPool:
+            # worker processes could not start here (a frozen or embedded interpreter):
+            # do what is still missing in this process instead
+            if before_retry is not None:
+                before_retry()
+            reader = start_reading()
+    initializer()
+    while rows := reader.fetchmany(CHUNK):
+        check(progress)
+        store(*work(*split(rows)))
+
+
+def _in_pool(reader, work, initializer, store, progress: Progress, workers: int) -> None:
+    """Chunks go to worker processes, at most two each in flight, and come back in order."""
+    # spawn: forking a process that runs Qt or DuckDB threads is unsafe
+    ctx = multiprocessing.get_context("spawn")
+    pending: deque[Future] = deque()
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=initializer) as pool:
+        try:
+            exhausted = False
+            while pending or not exhausted:
+                while not exhausted and len(pending) < workers * 2:
+                    rows = reader.fetchmany(CHUNK)
+                    if not rows:
+                        exhausted = True
+                        break
+                    pending.append(pool.submit(work, *split(rows)))
+                if pending:
+                    fut = pending.popleft()
+                    while True:
+                        try:
+                            result = fut.result(timeout=0.1)
+                            break
+                        except FutureTimeout:
+                            check(progress)
+                    store(*result)
+                    check(progress)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
