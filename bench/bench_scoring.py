@@ -86,7 +86,8 @@ def main() -> int:
     args = ap.parse_args()
 
     from app.core.ingest import import_paths
-    from app.core.sentiment import idle_cores, score_missing
+    from app.core.sentiment import score_missing
+    from app.core.sentiment.chunks import idle_cores
     from app.core.store import Workspace
 
     print(machine())
