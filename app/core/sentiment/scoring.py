@@ -9,7 +9,7 @@ score. Only texts that a post in the sentiment's scope carries are scored (Engli
 language no one can tell: :mod:`app.core.sentiment.scope`); a scoring run first has the
 language detector look at the texts that came without a platform language. Work goes to
 worker processes in chunks (:mod:`app.core.sentiment.chunks`) when cores are free; scores
-are committed in batches at least every second, so a cancelled or interrupted run keeps what
+are committed in batches every few seconds, so a cancelled or interrupted run keeps what
 it did and the next run scores only what is missing.
 
 The entry points :func:`score_missing`, :func:`score_texts` and :func:`missing_count` keep
@@ -36,13 +36,13 @@ Scores = tuple[float, float, float, float]
 
 #: Scores are written in batches of about this many texts, or after this many seconds: one
 #: INSERT per 2,000-text chunk cost more than scoring them once scoring became fast.
-WRITE_ROWS = 20_000
-WRITE_SECONDS = 1.0
+WRITE_ROWS = 50_000
+WRITE_SECONDS = 5.0
 
 
 class _Writer:
     """Scores kept until a batch is worth an INSERT (see WRITE_ROWS), each batch committed
-    on its own, so an interrupted run loses at most a second of scoring."""
+    on its own, so an interrupted run loses at most a few seconds of scoring."""
 
     def __init__(self, con, progress: Progress, total: int) -> None:
         self.con, self.progress, self.total = con, progress, total

@@ -157,17 +157,7 @@ class ExactVader:
                 if t not in self._fast:
                     self._token(t)
             fast = list(map(self._fast.__getitem__, tokens))
-        if (
-            _LEX_RULE not in fast
-            and _BUT not in fast
-            and (
-                _RULE not in fast
-                or not any(
-                    v is not None and v is not _RULE and _RULE in fast[i - 3 if i > 3 else 0 : i]
-                    for i, v in enumerate(fast)
-                )
-            )
-        ):
+        if _LEX_RULE not in fast and _BUT not in fast and not _rule_reaches_a_word(fast):
             # no rule reaches a lexicon word: each keeps its value, the others are 0
             values = [v for v in fast if v is not None and v is not _RULE]
             if not values:
@@ -246,6 +236,26 @@ class ExactVader:
         else:
             self._fast[token] = None
         return info
+
+
+def _rule_reaches_a_word(fast: list) -> bool:
+    """Whether a _RULE token stands up to three tokens before a lexicon word's value."""
+    try:
+        i = fast.index(_RULE)
+    except ValueError:
+        return False
+    n = len(fast)
+    while True:
+        for v in fast[i + 1 : i + 4]:
+            if v is not None and v is not _RULE:
+                return True
+        i += 1
+        if i >= n:
+            return False
+        try:
+            i = fast.index(_RULE, i)
+        except ValueError:
+            return False
 
 
 def _score_tokens(text: str, infos: list[tuple], hits: list[int]) -> Scores:
