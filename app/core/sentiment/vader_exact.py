@@ -262,7 +262,7 @@ def _score_tokens(text: str, infos: list[tuple], hits: list[int]) -> Scores:
     """polarity_scores from the tokens on, for a text with lexicon words at ``hits``."""
     n = len(infos)
     lw = [f[0] for f in infos]
-    cap_diff = None  # allcap_differential, computed when a rule asks
+    cap_diff = _cap_differential(infos)
     sentiments: list = [0] * n  # boosters, "kind of" and words outside the lexicon: int 0
 
     for i in hits:
@@ -293,14 +293,8 @@ def _score_tokens(text: str, infos: list[tuple], hits: list[int]) -> Scores:
             or (i > 2 and lw[i - 3] == "no" and lw[i - 1] in ("or", "nor"))
         ):
             valence = f[1] * _N_SCALAR
-        if f[2]:
-            if cap_diff is None:
-                cap_diff = _cap_differential(infos)
-            if cap_diff:
-                if valence > 0:
-                    valence += _C_INCR
-                else:
-                    valence -= _C_INCR
+        if f[2] and cap_diff:
+            valence = _emphasised(valence, valence)
         for start_i in (0, 1, 2):
             if i <= start_i:
                 break
@@ -313,14 +307,8 @@ def _score_tokens(text: str, infos: list[tuple], hits: list[int]) -> Scores:
                 s = g[3]
                 if valence < 0:
                     s *= -1
-                if g[2]:
-                    if cap_diff is None:
-                        cap_diff = _cap_differential(infos)
-                    if cap_diff:
-                        if valence > 0:
-                            s += _C_INCR
-                        else:
-                            s -= _C_INCR
+                if g[2] and cap_diff:
+                    s = _emphasised(s, valence)
             if start_i == 1 and s != 0:
                 s = s * 0.95
             if start_i == 2 and s != 0:
@@ -356,6 +344,12 @@ def _score_tokens(text: str, infos: list[tuple], hits: list[int]) -> Scores:
     if "but" in lw:
         _but_check(lw.index("but"), sentiments)
     return _score_values([sentiments[i] for i in hits], n, text)
+
+
+def _emphasised(x: float, valence: float) -> float:
+    """``x`` with the ALL CAPS emphasis added, away from zero by the valence's sign (0 counts
+    as negative), as sentiment_valence and scalar_inc_dec do."""
+    return x + _C_INCR if valence > 0 else x - _C_INCR
 
 
 def _cap_differential(infos: list[tuple]) -> bool:
