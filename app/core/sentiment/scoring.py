@@ -1,16 +1,15 @@
 """VADER sentiment for every post in scope: each distinct text scored once, on all cores,
 resumably.
 
-Scores are exactly what ``SentimentIntensityAnalyzer().polarity_scores(text)`` returns, computed
-by :mod:`app.core.sentiment.vader_exact` (the same algorithm, bit for bit, ~4-5 times faster
-on posts). Texts
-are keyed by ``posts.text_key`` (an md5 of the text), so the many retweets of one post cost one
-score. Only texts that a post in the sentiment's scope carries are scored (English, or of a
-language no one can tell: :mod:`app.core.sentiment.scope`); a scoring run first has the
-language detector look at the texts that came without a platform language. Work goes to
-worker processes in chunks (:mod:`app.core.sentiment.chunks`) when cores are free; scores
-are committed in batches every few seconds, so a cancelled or interrupted run keeps what
-it did and the next run scores only what is missing.
+Scores are exactly what ``SentimentIntensityAnalyzer().polarity_scores(text)`` returns,
+computed by :mod:`app.core.sentiment.vader_exact` (the same algorithm, bit for bit, 4-5 times
+faster on posts). Texts are keyed by ``posts.text_key`` (an md5 of the text), so the many
+retweets of one post cost one score. Only texts that a post in the sentiment's scope carries
+are scored (English, or of a language no one can tell: :mod:`app.core.sentiment.scope`); a
+scoring run first has the language detector look at the texts that came without a platform
+language. Work goes to worker processes in chunks (:mod:`app.core.sentiment.chunks`) when
+cores are free; scores are committed in batches every few seconds, so a cancelled or
+interrupted run keeps what it did and the next run scores only what is missing.
 
 The entry points :func:`score_missing`, :func:`score_texts` and :func:`missing_count` keep
 their signatures: other code and a faster implementation of VADER rely on them.
