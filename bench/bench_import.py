@@ -94,7 +94,7 @@ def child_import(path: str, db: str) -> dict:
         "seconds": secs,
         "added": rep.added,
         "read": rep.read,
-        "duplicates": rep.duplicates,
+        "already_in_workspace": rep.already_in_workspace,
         "rejected": rep.rejected,
         "error": rep.error,
         "posts": posts,

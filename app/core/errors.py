@@ -29,3 +29,16 @@ class NeedsColumnMapping(ImportFailed):
     def __init__(self, path: str, problem: str, columns: tuple[str, ...]) -> None:
         super().__init__(path, problem)
         self.columns = columns
+
+
+class NeedsChoice(ImportFailed):
+    """A file the app can read only once the user answers a question about it: which sheet of
+    a workbook (``kind="sheet"``), which time zone its zone-less times are in
+    (``"timezone"``), or whether 03/04/2015 is day or month first (``"date_order"``).
+    ``options`` are the answers to offer (sheet names), ``example`` a value from the file."""
+
+    def __init__(
+        self, path: str, problem: str, kind: str, options: tuple[str, ...] = (), example: str = ""
+    ) -> None:
+        super().__init__(path, problem)
+        self.kind, self.options, self.example = kind, options, example

@@ -1,27 +1,29 @@
-"""Asking the user which column of an unfamiliar CSV file holds which piece of a post.
+"""Asking the user what the importer cannot tell by itself.
 
-When a CSV's columns are not ones the app knows (twarc-csv, twitwi/minet), the importer needs
-a column mapping (post field -> column name). This dialog shows the file's first rows and one
-choice per field, pre-filled with a guess from the column names, and lets the user go on only
-once the three fields a post cannot do without (id, time, text) are chosen.
+:class:`ColumnMappingDialog`: which column of an unfamiliar table (CSV, TSV, a workbook's sheet)
+holds which piece of a post, shown over the file's first rows and pre-filled with a guess from
+the column names; and, for the same file, which time zone its zone-less times are in (the
+workspace's display zone by default) and how 03/04/2015 reads.
+
+:class:`ReadingQuestionDialog`: one question about a file the app otherwise reads by itself (a
+listening tool's export without zones, a column of ambiguous dates, a workbook with several
+sheets), with an example from the file.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import gzip
-import io
-import re
 from pathlib import Path
+from zoneinfo import available_timezones
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHeaderView,
     QLabel,
     QScrollArea,
@@ -32,259 +34,62 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.ingest.csv_export import REQUIRED
-from app.core.store.ingest_sql import MAPPABLE_FIELDS
-
-NOT_IN_FILE = "(not in this file)"
-
-#: What the user reads for each field, in the order the choices are shown.
-FIELD_NAMES: dict[str, str] = {
-    "post_id": "Post id",
-    "created_at": "Time",
-    "text": "Text",
-    "author_handle": "Author handle",
-    "author_name": "Author name",
-    "author_id": "Author id",
-    "author_followers": "Author followers",
-    "kind": "Kind (post / retweet / reply / quote)",
-    "lang": "Language",
-    "retweet_count": "Retweets",
-    "like_count": "Likes",
-    "reply_count": "Replies",
-    "quote_count": "Quotes",
-    "hashtags": "Hashtags",
-    "mentions": "Mentions",
-    "urls": "Links",
-    "ref_post_id": "Points to post id",
-    "ref_author_handle": "Points to author",
-    "ref_text": "Text of the quoted post",
-    "platform": "Platform (twitter, bluesky, …)",
-}
-
-#: Column names that surely mean a field, after :func:`_norm` (first match wins).
-_EXACT: dict[str, tuple[str, ...]] = {
-    "post_id": ("id", "id_str", "tweet_id", "post_id", "status_id", "tweetid", "postid", "message_id"),
-    "created_at": (
-        "created_at",
-        "timestamp_utc",
-        "timestamp",
-        "date",
-        "time",
-        "datetime",
-        "date_time",
-        "created",
-        "created_time",
-        "posted_at",
-        "published_at",
-        "publish_date",
-        "date_created",
-        "tweet_date",
-        "post_date",
-        "createdat",
-    ),
-    "text": (
-        "text",
-        "full_text",
-        "body",
-        "message",
-        "content",
-        "tweet_text",
-        "post_text",
-        "text_content",
-        "message_text",
-        "tweet",
-        "post",
-    ),
-    "author_handle": (
-        "screen_name",
-        "user_screen_name",
-        "username",
-        "user_username",
-        "author_username",
-        "handle",
-        "author_handle",
-        "user_handle",
-        "user",
-        "author",
-        "account",
-        "author_screen_name",
-        "from_user",
-    ),
-    "author_name": (
-        "user_name",
-        "author_name",
-        "name",
-        "display_name",
-        "user_display_name",
-        "author_display_name",
-        "full_name",
-    ),
-    "author_id": ("user_id", "author_id", "user_id_str", "account_id", "from_user_id"),
-    "author_followers": (
-        "followers",
-        "followers_count",
-        "user_followers",
-        "author_followers",
-        "follower_count",
-        "user_followers_count",
-        "author_followers_count",
-        "audience",
-    ),
-    "kind": ("kind", "type", "post_type", "tweet_type", "message_type"),
-    "lang": ("lang", "language", "language_code", "lang_code"),
-    "retweet_count": (
-        "retweets",
-        "retweet_count",
-        "rts",
-        "rt_count",
-        "reposts",
-        "repost_count",
-        "shares",
-        "share_count",
-    ),
-    "like_count": (
-        "likes",
-        "like_count",
-        "favorites",
-        "favourites",
-        "favorite_count",
-        "favourite_count",
-        "favs",
-        "hearts",
-    ),
-    "reply_count": ("replies", "reply_count", "comments", "comment_count"),
-    "quote_count": ("quotes", "quote_count", "quote_tweets"),
-    "hashtags": ("hashtags", "hashtag", "tags"),
-    "mentions": ("mentions", "user_mentions", "mentioned_names", "mentioned_users"),
-    "urls": ("urls", "links", "expanded_urls", "link"),
-    "ref_post_id": (
-        "ref_post_id",
-        "in_reply_to_status_id",
-        "in_reply_to_status_id_str",
-        "in_reply_to",
-        "reply_to_id",
-        "parent_id",
-        "retweeted_id",
-        "retweeted_status_id",
-        "quoted_id",
-        "quoted_status_id",
-        "to_tweetid",
-    ),
-    "ref_author_handle": (
-        "ref_author_handle",
-        "in_reply_to_screen_name",
-        "in_reply_to_user",
-        "reply_to_user",
-        "retweeted_user",
-        "quoted_user",
-        "to_username",
-    ),
-    "ref_text": ("ref_text", "quoted_text", "quoted_status_text"),
-    "platform": ("platform", "network", "social_network", "site", "source_network"),
-}
-
-#: Words that, within a longer column name ("Tweet Date (UTC)"), point to a field; the more
-#: telling words come first, so "User Followers" is a follower count, not a handle.
-_WORDS: list[tuple[str, frozenset[str]]] = [
-    ("author_followers", frozenset({"followers", "follower"})),
-    ("retweet_count", frozenset({"retweets", "reposts", "shares"})),
-    ("like_count", frozenset({"likes", "favorites", "favourites"})),
-    ("reply_count", frozenset({"replies"})),
-    ("quote_count", frozenset({"quotes"})),
-    ("hashtags", frozenset({"hashtags", "hashtag"})),
-    ("mentions", frozenset({"mentions"})),
-    ("urls", frozenset({"urls", "links"})),
-    ("lang", frozenset({"lang", "language"})),
-    ("created_at", frozenset({"date", "time", "timestamp", "created", "datetime", "posted", "published"})),
-    ("text", frozenset({"text", "body", "message", "content"})),
-    ("author_handle", frozenset({"handle", "screen", "username"})),
-]
-
-
-def _word_field(words: set[str]) -> str | None:
-    if "id" in words:
-        # an id is the post's only when the name says so ("Tweet ID"; not "User ID")
-        return "post_id" if words & {"tweet", "post", "status"} and not words & {"user", "author"} else None
-    for field, hints in _WORDS:
-        if words & hints:
-            return field
-    if words & {"user", "author", "account"} and "name" not in words:
-        return "author_handle"
-    return None
-
+from app.core.ingest.guess import FIELD_NAMES, guess_mapping
+from app.core.ingest.options import ImportOptions
+from app.core.ingest.preview import preview as read_table_preview
+from app.core.ingest.tabular import REQUIRED
+from app.core.store.ingest_table_sql import MAPPABLE_FIELDS
 
 PREVIEW_CELL_CHARS = 200
 
+NOT_IN_FILE = "(not in this file)"
 
-def _norm(name: str) -> str:
-    """``"Tweet ID"``, ``"tweetId"``, ``"tweet-id"`` -> ``"tweet_id"``."""
-    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name.strip())
-    return re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
-
-
-def guess_mapping(columns: list[str] | tuple[str, ...]) -> dict[str, str]:
-    """A first guess of field -> column from the column names (each column used once)."""
-    normed = {col: _norm(col) for col in columns}
-    used: set[str] = set()
-    guess: dict[str, str] = {}
-    fields = [f for f in FIELD_NAMES if f in MAPPABLE_FIELDS]
-    for field in fields:
-        for candidate in _EXACT.get(field, ()):
-            col = next((c for c in columns if c not in used and normed[c] == candidate), None)
-            if col is not None:
-                guess[field] = col
-                used.add(col)
-                break
-    # Then longer names, by the words in them.
-    for col in columns:
-        if col in used:
-            continue
-        field = _word_field(set(normed[col].split("_")))
-        if field is not None and field not in guess and field in fields:
-            guess[field] = col
-            used.add(col)
-    return guess
+#: The choices for 03/04/2015, as (text, ImportOptions.dayfirst).
+ORDER_CHOICES = [
+    ("Tell from the dates (ask me if they cannot tell)", None),
+    ("Day first: 03/04/2015 is 3 April 2015", True),
+    ("Month first: 03/04/2015 is March 4, 2015", False),
+]
 
 
-def read_preview(path: Path, limit: int = 20) -> tuple[list[str], list[list[str]]]:
-    """The header and first ``limit`` rows of a CSV file (plain or gzip), as text.
+def read_preview(path: Path, limit: int = 20, sheet: str | None = None) -> tuple[list[str], list[list[str]]]:
+    """The header and first ``limit`` rows of a table file, as the importer reads them."""
+    return read_table_preview(Path(path), sheet=sheet, limit=limit)
 
-    The delimiter is sniffed on the header line, as the importer does, so the columns match
-    the names a mapping must use. Undecodable bytes are shown replaced, never fatal: this is
-    only a preview.
-    """
-    with open(path, "rb") as raw:
-        magic = raw.read(2)
-    opener = gzip.open if magic == b"\x1f\x8b" else open
-    with opener(path, "rb") as fh:
-        # 1 MB is plenty for a header and twenty rows of posts
-        head = fh.read(1 << 20)
-    text = codecs.getincrementaldecoder("utf-8-sig")(errors="replace").decode(head, final=False)
-    if not text.strip():
-        return [], []
-    first = text.splitlines()[0]
-    try:
-        dialect = csv.Sniffer().sniff(first, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        columns = [c.strip() for c in next(reader)]
-    except (StopIteration, csv.Error):
-        return [], []
-    rows: list[list[str]] = []
-    try:
-        for row in reader:
-            if len(rows) >= limit:
-                break
-            rows.append(row)
-    except csv.Error:
-        pass  # a row cut off at the 1 MB mark: the rows before it are enough
-    return columns, rows
+
+def plain_label(text: str = "", wrap: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    return label
+
+
+def zone_combo(current: str) -> QComboBox:
+    """An editable choice of every IANA zone, with completion, set to ``current``."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    zones = sorted(available_timezones())
+    combo.addItems(zones)
+    combo.setCurrentText(current if current in zones else "UTC")
+    completer = QCompleter(combo.model(), combo)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    combo.setCompleter(completer)
+    return combo
+
+
+def order_combo(current: bool | None = None) -> QComboBox:
+    combo = QComboBox()
+    for text, value in ORDER_CHOICES:
+        combo.addItem(text, value)
+    combo.setCurrentIndex(next(i for i, (_, v) in enumerate(ORDER_CHOICES) if v is current))
+    return combo
 
 
 class ColumnMappingDialog(QDialog):
-    """One choice per post field over a CSV's columns; :meth:`mapping` is the result."""
+    """One choice per post field over a table's columns; :meth:`mapping` and :meth:`options`
+    are the result."""
 
     def __init__(
         self,
@@ -292,20 +97,19 @@ class ColumnMappingDialog(QDialog):
         columns: list[str],
         preview_rows: list[list[str]],
         parent: QWidget | None = None,
+        default_zone: str = "UTC",
     ) -> None:
         super().__init__(parent)
         self.path = Path(path)
         self.columns = list(columns)
         self.setWindowTitle("Which column holds what?")
-        self.resize(900, 640)
+        self.resize(920, 700)
 
-        intro = QLabel(
-            f"The columns of “{self.path.name}” are not ones the app knows. Say which column "
-            "holds each piece of a post. The post id, the time and the text are needed; "
-            "choose “(not in this file)” for anything the file does not have."
+        intro = plain_label(
+            f"The columns of “{self.path.name}” are not ones the app knows. Say which column holds "
+            "each piece of a post: the post id (or the post's address), the time and the text are "
+            "needed; choose “(not in this file)” for anything the file does not have."
         )
-        intro.setTextFormat(Qt.TextFormat.PlainText)
-        intro.setWordWrap(True)
 
         self.preview = QTableWidget(len(preview_rows), len(self.columns))
         self.preview.setHorizontalHeaderLabels(self.columns)
@@ -335,23 +139,27 @@ class ColumnMappingDialog(QDialog):
             if field in guess:
                 combo.setCurrentIndex(combo.findData(guess[field]))
             combo.currentIndexChanged.connect(self._update)
-            label = QLabel(FIELD_NAMES.get(field, field) + (" *" if field in REQUIRED else ""))
-            label.setTextFormat(Qt.TextFormat.PlainText)
+            needed = field in REQUIRED or field == "post_url"
+            label = plain_label(FIELD_NAMES.get(field, field) + (" *" if needed else ""), wrap=False)
             form.addRow(label, combo)
             self.combos[field] = combo
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_host)
 
+        times = QGroupBox("How to read the times")
+        times_form = QFormLayout(times)
+        self.zone_combo = zone_combo(default_zone)
+        self.order_combo = order_combo()
+        times_form.addRow(plain_label("Times written without a zone are in", wrap=False), self.zone_combo)
+        times_form.addRow(plain_label("Dates like 03/04/2015", wrap=False), self.order_combo)
+
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.preview)
         split.addWidget(scroll)
         split.setSizes([220, 400])
 
-        self.hint = QLabel()
-        self.hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.hint.setWordWrap(True)
-
+        self.hint = plain_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -362,6 +170,7 @@ class ColumnMappingDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(split, 1)
+        layout.addWidget(times)
         layout.addWidget(self.hint)
         layout.addWidget(self.buttons)
         self._update()
@@ -384,15 +193,24 @@ class ColumnMappingDialog(QDialog):
         """field -> column for every field the user matched to a column."""
         return {f: c.currentData() for f, c in self.combos.items() if c.currentData() is not None}
 
+    def options(self) -> ImportOptions:
+        """How to read the times: the zone and the order of day and month."""
+        return ImportOptions(
+            timezone=self.zone_combo.currentText().strip() or None, dayfirst=self.order_combo.currentData()
+        )
+
     def missing(self) -> list[str]:
         chosen = self.mapping()
-        return [f for f in REQUIRED if f not in chosen]
+        return [f for f in REQUIRED if f not in chosen and not (f == "post_id" and "post_url" in chosen)]
 
     def _update(self) -> None:
         missing = self.missing()
         self.ok_button.setEnabled(not missing)
         if missing:
-            names = [FIELD_NAMES.get(f, f).lower() for f in missing]
+            names = [
+                "post id (or the post's address)" if f == "post_id" else FIELD_NAMES.get(f, f).lower()
+                for f in missing
+            ]
             self.hint.setText("Still needed: the column that holds the " + _and(names) + ".")
             self.hint.setStyleSheet("color: #b00020;")
         else:
@@ -403,6 +221,90 @@ class ColumnMappingDialog(QDialog):
         if self.missing():
             return
         super().accept()
+
+
+class ReadingQuestionDialog(QDialog):
+    """One question about how to read a file: ``kind`` is ``timezone``, ``date_order`` or
+    ``sheet`` (see :class:`app.core.model.Question`); :meth:`options` is the answer, added to
+    ``known`` (what was answered before for the file)."""
+
+    def __init__(
+        self,
+        path: Path,
+        kind: str,
+        problem: str,
+        example: str = "",
+        sheets: tuple[str, ...] = (),
+        default_zone: str = "UTC",
+        known: ImportOptions | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.path, self.kind = Path(path), kind
+        self.known = known or ImportOptions()
+        self.setWindowTitle(
+            {
+                "timezone": "Which time zone?",
+                "date_order": "Day or month first?",
+                "sheet": "Which sheet?",
+            }.get(kind, "A question about the file")
+        )
+        self.resize(620, 260)
+        layout = QVBoxLayout(self)
+        layout.addWidget(plain_label(f"“{self.path.name}”: " + _sentence(problem)))
+        form = QFormLayout()
+        self.zone_combo: QComboBox | None = None
+        self.order_combo: QComboBox | None = None
+        self.sheet_combo: QComboBox | None = None
+        if kind == "timezone":
+            if example:
+                form.addRow(plain_label("For example"), plain_label(f"“{example}”"))
+            self.zone_combo = zone_combo(default_zone)
+            form.addRow(plain_label("These times are in", wrap=False), self.zone_combo)
+            layout.addWidget(
+                plain_label(
+                    "Exports write times in the zone chosen when exporting (often the zone of the "
+                    "account that exported them). The timeline shows them in the workspace's zone."
+                )
+            )
+        elif kind == "date_order":
+            if example:
+                form.addRow(plain_label("For example"), plain_label(f"“{example}”"))
+            self.order_combo = order_combo(True)
+            self.order_combo.removeItem(0)  # "tell from the dates" is what could not be done
+            form.addRow(plain_label("Read the dates"), self.order_combo)
+        elif kind == "sheet":
+            self.sheet_combo = QComboBox()
+            self.sheet_combo.addItems(list(sheets))
+            form.addRow(plain_label("Import the posts of sheet"), self.sheet_combo)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Skip this file")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def options(self) -> ImportOptions:
+        o = self.known
+        if self.zone_combo is not None:
+            o = ImportOptions(self.zone_combo.currentText().strip() or "UTC", o.dayfirst, o.sheet)
+        if self.order_combo is not None:
+            o = ImportOptions(o.timezone, self.order_combo.currentData(), o.sheet)
+        if self.sheet_combo is not None:
+            o = ImportOptions(o.timezone, o.dayfirst, self.sheet_combo.currentText())
+        return o
+
+
+def _sentence(problem: str) -> str:
+    """The core's message without its command-line advice ("Say which: --dayfirst …")."""
+    for cut in (" Say which", " (--sheet", ": say which to import"):
+        if cut in problem:
+            problem = problem.split(cut)[0].rstrip(" .:") + "."
+    return problem[:1].upper() + problem[1:]
 
 
 def _and(items: list[str]) -> str:

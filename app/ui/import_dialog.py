@@ -34,13 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import ImportFailed, NeedsColumnMapping
+from app.core.errors import ImportFailed, NeedsChoice, NeedsColumnMapping
 from app.core.ingest import detect, expand_paths, import_file
 from app.core.ingest.importer import FOLDER_SUFFIXES
+from app.core.ingest.options import ImportOptions
 from app.core.model import FileReport
 from app.core.progress import Progress, SubProgress, check
 from app.core.store.workspace import Workspace
-from app.ui.column_mapping_dialog import ColumnMappingDialog, read_preview
+from app.ui.column_mapping_dialog import ColumnMappingDialog, ReadingQuestionDialog, read_preview
 from app.ui.tasks import Task, TaskRunner
 
 SCAN_KIND = "import-scan"
@@ -48,12 +49,34 @@ IMPORT_KIND = "import"
 BAR_MAX = 1000
 
 SKIPPED_NO_MAPPING = "skipped: no column mapping given."
+SKIPPED_NO_ANSWER = "skipped: the question about it was not answered."
+
+#: Questions an import can ask after its first try (the file is then imported again).
+READING_QUESTIONS = ("timezone", "date_order", "sheet")
 
 # Tags a progress message with the file it is about ("2\x1fReading"): the runner relays only
 # (done, total, message), and the message may say anything, but never this separator first.
 _TAG = "\x1f"
 
-COLUMNS = ("File", "Format", "Added", "Already in the workspace", "Rejected", "Problem")
+COLUMNS = (
+    "File",
+    "Format",
+    "Read",
+    "Added",
+    "Already in the workspace",
+    "Repeated in the file",
+    "Conflicts",
+    "Rejected",
+    "Problem",
+)
+_COUNTS = {
+    "Read": "read",
+    "Added": "added",
+    "Already in the workspace": "already_in_workspace",
+    "Repeated in the file": "duplicates_in_file",
+    "Conflicts": "conflicts",
+    "Rejected": "rejected",
+}
 
 
 @dataclass
@@ -62,10 +85,18 @@ class PlannedFile:
 
     path: Path
     size: int
-    #: the CSV's columns, when it needs a column mapping
+    #: the table's columns, when it needs a column mapping
     columns: tuple[str, ...] | None = None
     preview: list[list[str]] = field(default_factory=list)
     mapping: dict[str, str] | None = None
+    #: a workbook's sheets with tables, when there are several to choose from, and for each
+    #: the columns needing a mapping (None: a format the app knows) and their first rows
+    sheets: tuple[str, ...] = ()
+    per_sheet: dict[str, tuple[tuple[str, ...] | None, list[list[str]]]] = field(default_factory=dict)
+    #: the answers given about the file (zone, day/month order, sheet)
+    options: ImportOptions = field(default_factory=ImportOptions)
+    #: how many times a question was asked after an import try (a guard against asking for ever)
+    asked: int = 0
     report: FileReport | None = None
     #: waiting | imported | skipped | cancelled | failed | not started
     status: str = "waiting"
@@ -96,12 +127,28 @@ def _size(path: Path) -> int:
         return 1
 
 
-def _needs_mapping(exc: ImportFailed) -> bool:
-    return isinstance(exc, NeedsColumnMapping)
+def _mapping_needed(path: Path, sheet: str | None = None) -> tuple[tuple[str, ...], list[list[str]]] | None:
+    """The columns and first rows of a table the app does not know, or None."""
+    try:
+        detect(path, sheet=sheet)
+    except NeedsColumnMapping as exc:
+        try:
+            columns = detect(path, has_mapping=True, sheet=sheet).columns
+        except ImportFailed:
+            return None  # import_file will say what is wrong with it
+        try:
+            _, rows = read_preview(path, sheet=sheet)
+        except (OSError, EOFError, ValueError):
+            rows = []
+        return tuple(columns or exc.columns), rows
+    except ImportFailed:
+        return None
+    return None
 
 
 def scan_files(paths: list[Path], progress: Progress) -> list[PlannedFile]:
-    """Worker side of step 1: expand folders, and find the CSVs that need a column mapping.
+    """Worker side of step 1: expand folders, and find what must be asked before importing:
+    a column mapping for unfamiliar tables, the sheet of a workbook with several.
 
     Other problems (an empty file, not an archive) are left to ``import_file``, which reports
     them in the same words as the command line does.
@@ -114,25 +161,25 @@ def scan_files(paths: list[Path], progress: Progress) -> list[PlannedFile]:
         item = PlannedFile(path, _size(path))
         try:
             detect(path)
-        except ImportFailed as exc:
-            if _needs_mapping(exc):
-                try:
-                    # the columns exactly as the importer will check the mapping against them
-                    item.columns = detect(path, has_mapping=True).columns
-                except ImportFailed:
-                    item.columns = None  # import_file will say what is wrong with it
-                if item.columns is not None:
-                    try:
-                        _, item.preview = read_preview(path)
-                    except (OSError, EOFError, ValueError):
-                        item.preview = []
+        except NeedsChoice as exc:
+            if exc.kind == "sheet":
+                item.sheets = tuple(exc.options)
+                for sheet in item.sheets:
+                    needed = _mapping_needed(path, sheet)
+                    item.per_sheet[sheet] = (needed[0], needed[1]) if needed else (None, [])
+        except NeedsColumnMapping:
+            needed = _mapping_needed(path)
+            if needed:
+                item.columns, item.preview = needed
+        except ImportFailed:
+            pass
         plan.append(item)
     return plan
 
 
 def import_planned(
     ws: Workspace,
-    jobs: list[tuple[int, Path, int, dict[str, str] | None]],
+    jobs: list[tuple[int, Path, int, dict[str, str] | None, ImportOptions]],
     finished: list[tuple[int, FileReport]],
     progress: Progress,
 ) -> list[tuple[int, FileReport]]:
@@ -141,14 +188,14 @@ def import_planned(
     ``finished`` is filled as files complete, so that after a cancel the UI still knows which
     files were kept (the runner's cancel signal carries no result).
     """
-    total = float(sum(size for _, _, size, _ in jobs)) or 1.0
+    total = float(sum(job[2] for job in jobs)) or 1.0
     start = 0.0
-    for index, path, size, mapping in jobs:
+    for index, path, size, mapping, options in jobs:
         check(progress)
         tagged = _Tagged(progress, index)
         sub = SubProgress(tagged, start, start + size, total)
         sub.report(0, 1, "Reading")
-        report = import_file(ws, path, sub, mapping=mapping)
+        report = import_file(ws, path, sub, mapping=mapping, options=options)
         finished.append((index, report))
         start += size
     return finished
@@ -291,44 +338,70 @@ class ImportDialog(QDialog):
         if not plan:
             self._finish("empty")
             return
-        if any(item.columns is not None for item in plan):
+        if any(item.columns is not None or item.sheets for item in plan):
             self.state = "mapping"
-            # out of the signal's delivery: the mapping dialogs run their own event loops
-            QTimer.singleShot(0, self._ask_mappings)
+            # out of the signal's delivery: the dialogs run their own event loops
+            QTimer.singleShot(0, self._ask_before_import)
         else:
             self._start_import()
 
-    def _ask_mappings(self) -> None:
+    def _ask_before_import(self) -> None:
         # A folder of exports from one tool has the same columns in every file: ask once.
-        answers: dict[tuple[str, ...], dict[str, str] | None] = {}
+        answers: dict[tuple[str, ...], tuple[dict[str, str], ImportOptions] | None] = {}
         for item in self.plan:
-            if item.columns is None:
-                continue
             if self._cancel_requested:
                 break
-            if item.columns not in answers:
-                dialog = ColumnMappingDialog(item.path, list(item.columns), item.preview, self)
+            if item.sheets:
+                dialog = ReadingQuestionDialog(
+                    item.path,
+                    "sheet",
+                    f"the workbook has {len(item.sheets)} sheets with tables. Which one holds the posts?",
+                    sheets=item.sheets,
+                    parent=self,
+                )
                 accepted = dialog.exec() == QDialog.DialogCode.Accepted
-                answers[item.columns] = dialog.mapping() if accepted else None
                 dialog.deleteLater()
-            mapping = answers[item.columns]
-            if mapping:
-                item.mapping = mapping
+                if not accepted:
+                    self._skip(item, SKIPPED_NO_ANSWER)
+                    continue
+                item.options = dialog.options()
+                item.columns, item.preview = item.per_sheet.get(item.options.sheet or "", (None, []))
+            if item.columns is None:
+                continue
+            if item.columns not in answers:
+                dialog = ColumnMappingDialog(
+                    item.path, list(item.columns), item.preview, self, default_zone=self.ws.timezone
+                )
+                accepted = dialog.exec() == QDialog.DialogCode.Accepted
+                answers[item.columns] = (dialog.mapping(), dialog.options()) if accepted else None
+                dialog.deleteLater()
+            answer = answers[item.columns]
+            if answer:
+                item.mapping = answer[0]
+                item.options = ImportOptions(answer[1].timezone, answer[1].dayfirst, item.options.sheet)
             else:
-                item.status, item.problem = "skipped", SKIPPED_NO_MAPPING
-                item.report = FileReport(path=str(item.path), error=SKIPPED_NO_MAPPING)
+                self._skip(item, SKIPPED_NO_MAPPING)
         if self._cancel_requested:
             self._finish("cancelled")
         else:
             self._start_import()
 
+    def _skip(self, item: PlannedFile, why: str) -> None:
+        item.status, item.problem = "skipped", why
+        item.report = FileReport(path=str(item.path), error=why)
+
     # ---- step 2: the import ----------------------------------------------------------------
     def _start_import(self) -> None:
-        jobs = [(i, item.path, item.size, item.mapping) for i, item in enumerate(self.plan) if item.to_import]
+        jobs = [
+            (i, item.path, item.size, item.mapping, item.options)
+            for i, item in enumerate(self.plan)
+            if item.to_import
+        ]
         if not jobs:
             self._finish("done")
             return
         self.state = "importing"
+        self.progress_bar.setValue(0)
         self.title_label.setText(
             f"Importing {len(jobs)} file{'s' if len(jobs) != 1 else ''} into {self.ws.path.name}"
         )
@@ -336,12 +409,67 @@ class ImportDialog(QDialog):
         self._task = self.runner.submit(
             IMPORT_KIND,
             lambda progress: import_planned(ws, jobs, finished, progress),
-            on_result=lambda _: self._finish("done"),
+            on_result=lambda _: self._round_done(),
             on_error=self._failed,
             on_progress=self._progress,
             on_cancelled=lambda: self._finish("cancelled"),
         )
         self._watch_end(self._task)
+
+    def _round_done(self) -> None:
+        """One pass over the files ended: files that asked a question (which zone, which
+        order, which sheet) are asked now and imported again; the others are done."""
+        if self.state != "importing":
+            return
+        self._apply_finished()
+        ask = [
+            item
+            for item in self.plan
+            if item.status == "failed"
+            and item.report is not None
+            and item.report.needs is not None
+            and item.report.needs.kind in READING_QUESTIONS
+            and item.asked < 4
+        ]
+        if not ask or self._cancel_requested:
+            self._finish("done")
+            return
+        self.state = "mapping"
+        QTimer.singleShot(0, lambda: self._ask_reading_questions(ask))
+
+    def _ask_reading_questions(self, items: list[PlannedFile]) -> None:
+        for item in items:
+            needs = item.report.needs if item.report else None
+            if needs is None or self._cancel_requested:
+                continue
+            item.asked += 1
+            dialog = ReadingQuestionDialog(
+                item.path,
+                needs.kind,
+                item.report.error or "",
+                example=needs.example,
+                sheets=needs.options,
+                default_zone=self.ws.timezone,
+                known=item.options,
+                parent=self,
+            )
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            dialog.deleteLater()
+            if accepted:
+                item.options = dialog.options()
+                item.status, item.problem, item.report = "waiting", "", None
+        if self._cancel_requested:
+            self._finish("cancelled")
+        else:
+            self.state = "importing"
+            self._start_import()
+
+    def _apply_finished(self) -> None:
+        for index, report in self._finished:
+            self.plan[index].report = report
+            self.plan[index].status = "imported" if report.ok else "failed"
+            self.plan[index].problem = report.error or ""
+        self._finished.clear()
 
     def _watch_end(self, task: Task) -> None:
         """Conclude even if the runner drops this task's answer (a newer task of the same kind
@@ -381,10 +509,7 @@ class ImportDialog(QDialog):
         phase = self.state
         self.state = "done"
         self._task = None
-        for index, report in list(self._finished):
-            self.plan[index].report = report
-            self.plan[index].status = "imported" if report.ok else "failed"
-            self.plan[index].problem = report.error or ""
+        self._apply_finished()
         waiting = [item for item in self.plan if item.to_import]
         if outcome == "cancelled" and not waiting and phase == "importing":
             # the cancel came after the last file was committed: nothing was undone
@@ -425,19 +550,20 @@ class ImportDialog(QDialog):
         for row, item in enumerate(self.plan):
             rep = item.report
             imported = rep is not None and rep.ok
-            cells = [
-                item.path.name,
-                (rep.format_label or "") if rep is not None else "",
-                f"{rep.added:,}" if imported else "",
-                f"{rep.duplicates:,}" if imported else "",
-                f"{rep.rejected:,}" if imported else "",
-                item.problem or (_note(rep) if rep is not None else ""),
-            ]
-            for col, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
+            cells = {
+                "File": item.path.name,
+                "Format": (rep.format_label or "") if rep is not None else "",
+                "Problem": item.problem or (_note(rep) if rep is not None else ""),
+            }
+            for column, attr in _COUNTS.items():
+                cells[column] = f"{getattr(rep, attr):,}" if imported else ""
+            for col, name in enumerate(COLUMNS):
+                cell = QTableWidgetItem(cells[name])
                 cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                if col in (2, 3, 4):
+                if name in _COUNTS:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if name == "Problem" and rep is not None and rep.ok and (rep.warnings or rep.timezone):
+                    cell.setToolTip(_plain_tooltip(rep))
                 self.table.setItem(row, col, cell)
         self.details.setPlainText("\n\n".join(_details(item) for item in self.plan))
         for w in (self.totals_label, self.table, self.details_label, self.details):
@@ -482,12 +608,35 @@ class ImportDialog(QDialog):
         return text + "."
 
 
+def import_file_filter() -> str:
+    """The file chooser's filter: every kind of file the importer reads, then all files."""
+    patterns = " ".join(f"*{suffix}" for suffix in FOLDER_SUFFIXES)
+    return f"Archives and exports ({patterns});;All files (*)"
+
+
 def _note(report: FileReport) -> str:
+    notes = []
     if report.seen_before and not report.added:
-        return f"this file was already imported (import #{report.seen_before})."
+        notes.append(f"this file was already imported (import #{report.seen_before})")
     if report.rejected:
-        return "some records could not be read: see the details below."
-    return ""
+        notes.append("some records could not be read: see the details below")
+    if report.conflicts:
+        notes.append("some posts appear twice with different texts: see the details")
+    if report.warnings:
+        notes.append(report.warnings[0])
+    if report.timezone:
+        notes.append(f"times without a zone read as {report.timezone}")
+    return "; ".join(notes) + ("." if notes else "")
+
+
+def _plain_tooltip(report: FileReport) -> str:
+    # a tooltip is rich text when it looks like markup: escape the file's words
+    from html import escape
+
+    lines = [*report.warnings]
+    if report.timezone:
+        lines.append(f"Times without a zone were read as {report.timezone} time.")
+    return "<br>".join(escape(line) for line in lines)
 
 
 def _details(item: PlannedFile) -> str:

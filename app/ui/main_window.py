@@ -1026,12 +1026,14 @@ class MainWindow(QMainWindow):
 
     # ---- import and scoring ---------------------------------------------------------------------
     def import_files(self) -> None:
+        from app.ui.import_dialog import import_file_filter
+
         start = str(self.settings.last_import_folder or Path.home())
         paths, _ = QFileDialog.getOpenFileNames(
             self,
             "Import archive files",
             start,
-            "Archives (*.json *.jsonl *.ndjson *.js *.csv *.tsv *.gz *.zip *.txt);;All files (*)",
+            import_file_filter(),
         )
         if paths:
             self.settings.last_import_folder = Path(paths[0]).parent

@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
+from app.core.ingest.options import ImportOptions
+
 TWITWI = "twitwi/tweet-export.csv"
 
 
@@ -128,11 +130,16 @@ def test_custom_csv_with_mapping(workspace, helpers, tmp_path):
             ["1764987654321098757", "not a date", "this row has no readable time", "x", "1", "", "", ""],
         ],
     )
-    report = helpers.import_one(workspace, path, mapping=MAPPING)
+    report = helpers.import_one(workspace, path, mapping=MAPPING, options=ImportOptions(timezone="UTC"))
     assert report.error is None, report.error
+    assert report.timezone == "UTC" and report.counts_add_up()
     assert report.format == "csv-mapped"
     assert (report.read, report.added, report.rejected) == (4, 3, 1)
-    assert [(r.reason, r.lines) for r in report.rejections] == [("no readable date", (4,))]
+    # the position is the file's line (the header is line 1), and the value is quoted
+    assert [(r.reason, r.lines, r.values) for r in report.rejections] == [
+        ("a date in a form the app does not read", (5,), ("not a date",))
+    ]
+    assert "line 5: “not a date”" in report.summary()
 
     posts = helpers.posts_by_id(workspace)
     assert set(posts) == {"1764987654321098753", "1764987654321098755", "9007199254740993"}

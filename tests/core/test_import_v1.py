@@ -46,7 +46,7 @@ def search_ws(workspace, fixtures_dir, helpers):
 def test_search_response_imports_all_statuses(search_ws, search_raw):
     ws, report = search_ws
     assert report.format == "twitter-v1"
-    assert (report.read, report.added, report.duplicates, report.rejected) == (100, 100, 0, 0)
+    assert (report.read, report.added, report.already_in_workspace, report.rejected) == (100, 100, 0, 0)
     assert report.skipped == {} and report.rejections == []
     assert len(report.sha256) == 64
     ids = {r[0] for r in ws.con.execute("SELECT post_id FROM posts").fetchall()}
@@ -155,7 +155,7 @@ def test_stream_uses_extended_full_text_and_counts_the_duplicate(workspace, fixt
     raw = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     report = helpers.import_one(workspace, path)
     assert report.error is None
-    assert (report.read, report.added, report.duplicates, report.rejected) == (72, 71, 1, 0)
+    assert (report.read, report.added, report.duplicates_in_file, report.rejected) == (72, 71, 1, 0)
     dup = "972473017333899264"
     assert sum(s["id_str"] == dup for s in raw) == 2
     assert workspace.con.execute("SELECT count(*) FROM posts WHERE post_id = ?", [dup]).fetchone()[0] == 1
@@ -209,8 +209,9 @@ def test_stream_notices_are_skipped_not_rejected(workspace, fixtures_dir, helper
     report = helpers.import_one(workspace, path)
     assert report.error is None
     assert report.skipped == {"deletion notices": deletes, "rate-limit notices": limits}
-    assert (report.added, report.duplicates, report.rejected) == (71, 1, 0)
-    assert report.read == 72 + deletes + limits
+    assert (report.added, report.duplicates_in_file, report.rejected) == (71, 1, 0)
+    # notices are not posts: counted apart, not read as posts
+    assert report.read == 72 and report.counts_add_up()
     assert workspace.con.execute("SELECT count(*) FROM posts").fetchone()[0] == 71
     info = workspace.info()["imports"][0]
     assert info["skipped"] == report.skipped and info["rows_skipped"] == deletes + limits
@@ -242,6 +243,10 @@ def test_gzip_imports_the_same_rows(new_workspace, fixtures_dir, helpers, tmp_pa
     plain = helpers.import_one(plain_ws, src)
     packed = helpers.import_one(gz_ws, gz)
     assert packed.error is None, packed.error
-    assert (packed.read, packed.added, packed.duplicates) == (plain.read, plain.added, plain.duplicates)
+    assert (packed.read, packed.added, packed.duplicates_in_file) == (
+        plain.read,
+        plain.added,
+        plain.duplicates_in_file,
+    )
     assert helpers.post_rows(gz_ws) == helpers.post_rows(plain_ws)
     assert len(helpers.post_rows(gz_ws)) == plain.added > 0

@@ -45,7 +45,7 @@ def test_flat_and_noflat_import_identical_rows(new_workspace, fixtures_dir, help
     noflat = helpers.import_one(noflat_ws, fixtures_dir / NOFLAT)
     for r in (flat, noflat):
         assert r.error is None and r.format == "twitter-v2"
-        assert (r.read, r.added, r.duplicates, r.rejected) == (100, 100, 0, 0)
+        assert (r.read, r.added, r.already_in_workspace, r.rejected) == (100, 100, 0, 0)
     rows = helpers.post_rows(flat_ws)
     assert len(rows) == 100
     assert rows == helpers.post_rows(noflat_ws)
@@ -174,7 +174,7 @@ def test_stream_with_truncated_last_line(workspace, fixtures_dir, helpers):
     ids = {r[0] for r in workspace.con.execute("SELECT post_id FROM posts").fetchall()}
     assert ids == {obj["data"]["id"] for obj in good}
     stored = workspace.info()["imports"][0]["rejections"]
-    assert stored == [{"reason": report.rejections[0].reason, "count": 1, "lines": [8]}]
+    assert stored == [{"reason": report.rejections[0].reason, "count": 1, "lines": [8], "values": []}]
 
 
 def test_edited_tweet_imports_its_latest_version_once(workspace, fixtures_dir, helpers):

@@ -205,3 +205,29 @@ def test_a_failed_migration_leaves_the_workspace_at_version_1(tmp_path, monkeypa
         assert ws.meta()["schema_version"] == str(schema.SCHEMA_VERSION)
         assert len(annotations.list_annotations(ws)) == 1
         assert json.loads(ws.meta()["brand_handles"]) == []
+
+
+def test_a_version_2_workspace_gains_the_import_columns(tmp_path, fixtures_dir):
+    """The import step (wip/ingest): posts gain post_url, vendor_sentiment and vendor_reach (NULL for
+    the posts already there), imports gain the finer counts; the data stays."""
+    from app.core.ingest import import_paths
+
+    path = tmp_path / "v2.duckdb"
+    con = duckdb.connect(str(path))
+    for step in schema.MIGRATIONS[:2]:
+        for statement in step:
+            con.execute(statement)
+    con.executemany("INSERT INTO meta VALUES (?, ?)", [[k, v] for k, v in schema.DEFAULT_META.items()])
+    con.execute("INSERT INTO meta VALUES ('schema_version', '2')")
+    con.close()
+    with Workspace.open(path) as ws:
+        assert ws.meta()["schema_version"] == str(schema.SCHEMA_VERSION)
+        cols = {r[0] for r in ws.con.execute("SELECT column_name FROM (DESCRIBE posts)").fetchall()}
+        assert {"post_url", "vendor_sentiment", "vendor_reach"} <= cols
+        (report,) = import_paths(ws, [fixtures_dir / "twarc-csv" / "flat.jsonl"])
+        assert report.added == 100
+        row = ws.con.execute(
+            "SELECT rows_read, rows_added, rows_duplicate, rows_duplicate_in_file, rows_conflict, rows_rejected "
+            "FROM imports"
+        ).fetchone()
+        assert row == (100, 100, 0, 0, 0, 0)

@@ -56,8 +56,17 @@ def test_posts_columns_are_the_public_contract(workspace):
         "urls",
         "text_key",
         "import_id",
+        # schema step 3 (wip/ingest): what the other sources carry
+        "post_url",
+        "vendor_sentiment",
+        "vendor_reach",
     ]
     types = dict(cols)
+    assert (types["post_url"], types["vendor_sentiment"], types["vendor_reach"]) == (
+        "VARCHAR",
+        "VARCHAR",
+        "BIGINT",
+    )
     assert types["created_at"] == "TIMESTAMP" and types["post_id"] == "VARCHAR"
     assert types["hashtags"] == types["mentions"] == types["urls"] == "VARCHAR[]"
 

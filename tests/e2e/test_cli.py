@@ -50,7 +50,7 @@ def test_import_info_config_round_trip(tmp_path):
     assert report["texts_scored"] > 0
 
     again = json.loads(cli("import", str(ws), str(FIXTURES / "twarc-csv" / "flat.jsonl"), "--json").stdout)
-    assert again["files"][0]["added"] == 0 and again["files"][0]["duplicates"] == 100
+    assert again["files"][0]["added"] == 0 and again["files"][0]["already_in_workspace"] == 100
 
     info = json.loads(cli("info", str(ws), "--json").stdout)
     assert info["posts"] == 100
@@ -122,6 +122,8 @@ def test_csv_mapping_from_the_command_line(tmp_path):
         "Who=author_handle",
         "--map",
         "Body=text",
+        "--timezone",
+        "UTC",
         "--json",
     ).stdout
     assert json.loads(out)["files"][0]["added"] == 1
@@ -129,7 +131,8 @@ def test_csv_mapping_from_the_command_line(tmp_path):
         row = con.execute(
             "SELECT post_id, author_handle, hashtags, created_at::VARCHAR FROM posts"
         ).fetchone()
-    assert row == ("1400000000000000001", "someone", [], "2013-11-13 21:03:07")
+    # no hashtag column: the hashtags come from the text
+    assert row == ("1400000000000000001", "someone", ["AskJPM"], "2013-11-13 21:03:07")
 
 
 def test_demo_builds_the_sample_without_a_window(tmp_path):

@@ -77,8 +77,11 @@ def test_two_real_files_show_their_counts(qtbot, runner, workspace):
     assert rows[0] | {"Problem": ""} == {
         "File": STREAM.name,
         "Format": "Twitter API v1.1",
+        "Read": "72",
         "Added": "71",
-        "Already in the workspace": "1",
+        "Already in the workspace": "0",
+        "Repeated in the file": "1",
+        "Conflicts": "0",
         "Rejected": "0",
         "Problem": "",
     }
@@ -91,14 +94,18 @@ def test_two_real_files_show_their_counts(qtbot, runner, workspace):
     # read-only results
     assert not (dialog.table.item(0, 0).flags() & Qt.ItemFlag.ItemIsEditable)
     assert dialog.details.isReadOnly()
-    assert "71 added, 1 already in the workspace" in dialog.details.toPlainText()
+    assert (
+        "72 read, 71 added, 0 already in the workspace, 1 repeated in the file"
+        in dialog.details.toPlainText()
+    )
     qtbot.waitUntil(lambda: not runner.is_busy(IMPORT_KIND), timeout=5000)
 
     # the same files again: nothing added, and the table says why
     again = make_dialog(qtbot, runner, workspace, [STREAM])
     [report] = run_to_end(qtbot, again)
-    assert report.added == 0 and report.duplicates == 72
-    assert table_rows(again)[0]["Already in the workspace"] == "72"
+    assert report.added == 0 and (report.already_in_workspace, report.duplicates_in_file) == (71, 1)
+    assert table_rows(again)[0]["Already in the workspace"] == "71"
+    assert table_rows(again)[0]["Repeated in the file"] == "1"
     assert "already imported" in table_rows(again)[0]["Problem"]
     assert again.totals_label.text() == "0 posts added from 1 file."
 
@@ -171,7 +178,7 @@ def test_an_unknown_csv_asks_for_a_column_mapping(qtbot, runner, workspace, tmp_
     assert asked == [(path, ["Ref", "Posted", "Body", "Account", "Fans"], 3, "Still waiting, @Acme")]
     assert [r.added for r in reports] == [3, 4]
     assert reports[0].format == "csv-mapped"
-    assert table_rows(dialog)[0]["Format"] == "CSV with a column mapping"
+    assert table_rows(dialog)[0]["Format"] == "Table with a column mapping"
     with workspace.cursor() as cur:
         rows = cur.execute(
             "SELECT post_id, author_handle, author_followers, text FROM posts "

@@ -3,6 +3,11 @@
 :func:`import_paths` takes files and folders, detects each file's format, stages its records
 with the format's module and adds the new posts. A file that fails, or an import the user
 cancels, leaves the workspace exactly as it was before that file.
+
+Every format ends the same way here: posts dated outside 2006 … the moment of the import are
+rejected, copies of one post inside the file are told apart (a repeat, or a conflict: same id,
+other text or author), the new posts are added and the report's counts add up:
+``read = added + already_in_workspace + duplicates_in_file + conflicts + rejected``.
 """
 
 from __future__ import annotations
@@ -11,18 +16,21 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
+import re
 import threading
 from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
-from app.core.errors import ImportFailed
-from app.core.ingest import csv_export, twitter_v1, twitter_v2, x_archive
-from app.core.ingest.detect import FORMATS, TWEETS_JS, Detected, detect
+from app.core.errors import ImportFailed, NeedsChoice, NeedsColumnMapping
+from app.core.ingest import bluesky, listening, mastodon, tabular, twitter_v1, twitter_v2, x_archive
+from app.core.ingest.detect import FORMATS, TWEETS_JS, Detected, check_readable, detect
+from app.core.ingest.options import ImportOptions
+from app.core.ingest.sources import import_folder
 from app.core.ingest.staging import STAGE, StageContext
-from app.core.model import FileReport, Rejection
+from app.core.model import Conflict, FileReport, Question, Rejection
 from app.core.progress import Cancelled, NullProgress, Progress, SubProgress, check
 from app.core.store import ingest_sql as q
 from app.core.store.workspace import Workspace
@@ -31,14 +39,41 @@ _STAGERS: dict[str, Callable[[StageContext], None]] = {
     "twitter-v1": twitter_v1.stage,
     "twitter-v2": twitter_v2.stage,
     "x-archive": x_archive.stage,
-    "csv-twarc": csv_export.stage,
-    "csv-twitwi": csv_export.stage,
-    "csv-mapped": csv_export.stage,
+    "mastodon": mastodon.stage,
+    "bluesky": bluesky.stage,
+    **{fmt: tabular.stage for fmt in FORMATS if fmt.startswith(("csv-", "listening-"))},
 }
 assert set(_STAGERS) == set(FORMATS)
 
+#: Conflicting copies (one id, other texts) beyond this share of a table's posts mean its ids
+#: were damaged (a spreadsheet rounding them), not that the source repeated itself.
+DAMAGED_ID_SHARE = 0.05
+
 #: File endings taken from a folder; anything else there (notes, images) is passed over.
-FOLDER_SUFFIXES = (".json", ".jsonl", ".ndjson", ".jsonlines", ".js", ".csv", ".tsv", ".gz", ".zip", ".txt")
+FOLDER_SUFFIXES = (
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".jsonlines",
+    ".js",
+    ".csv",
+    ".tsv",
+    ".tab",
+    ".txt",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".ods",
+    ".gz",
+    ".xz",
+    ".bz2",
+    ".zst",
+    ".zip",
+    ".car",
+)
+
+#: The parts of an unpacked Mastodon archive that are not its posts (outbox.json is).
+_MASTODON_OTHERS = {"actor.json", "likes.json", "bookmarks.json"}
 
 
 class ImportCancelled(Cancelled):
@@ -49,9 +84,24 @@ class ImportCancelled(Cancelled):
         self.reports = reports
 
 
+def check_inputs(paths: Iterable[str | os.PathLike]) -> list[ImportFailed]:
+    """What is wrong with the paths given, found at once and without reading any of them:
+    missing, unreadable, or not a file or folder (a FIFO or a device would block for ever)."""
+    problems = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            continue
+        try:
+            check_readable(p)
+        except ImportFailed as exc:
+            problems.append(exc)
+    return problems
+
+
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """Files as given; folders walked in name order, keeping likely archive files (for an
-    unpacked X archive, only its tweets files)."""
+    unpacked X archive, only its tweets files; for a Mastodon archive, its outbox) and
+    passing over anything that is not a regular file."""
     out: list[Path] = []
     for p in map(Path, paths):
         if not p.is_dir():
@@ -59,11 +109,17 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
             continue
         for root, dirs, files in os.walk(p):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            mastodon_folder = "outbox.json" in files
             for name in sorted(files):
-                if name.startswith(".") or not name.lower().endswith(FOLDER_SUFFIXES):
+                low = name.lower()
+                if name.startswith(".") or not low.endswith(FOLDER_SUFFIXES):
                     continue
-                if name.lower().endswith(".js") and not TWEETS_JS.match(name):
+                if low.endswith(".js") and not TWEETS_JS.match(name):
                     continue
+                if mastodon_folder and low in _MASTODON_OTHERS:
+                    continue
+                if not (Path(root) / name).is_file():
+                    continue  # a FIFO, a socket or a device
                 out.append(Path(root) / name)
     return out
 
@@ -75,6 +131,7 @@ def import_paths(
     fmt: str | None = None,
     mapping: dict[str, str] | None = None,
     on_file: Callable[[FileReport], None] | None = None,
+    options: ImportOptions | None = None,
 ) -> list[FileReport]:
     """Import files and folders; return one report per file, failures included.
 
@@ -89,7 +146,7 @@ def import_paths(
     for path, size in zip(files, sizes, strict=False):
         sub = SubProgress(progress, done, done + size, total)
         try:
-            report = import_file(ws, path, sub, fmt=fmt, mapping=mapping)
+            report = import_file(ws, path, sub, fmt=fmt, mapping=mapping, options=options)
         except Cancelled:
             raise ImportCancelled(reports) from None
         reports.append(report)
@@ -134,29 +191,64 @@ def import_file(
     progress: Progress | None = None,
     fmt: str | None = None,
     mapping: dict[str, str] | None = None,
+    options: ImportOptions | None = None,
 ) -> FileReport:
-    """Import one file in one transaction. A failure is returned as a report with ``error``;
-    a cancel raises :class:`Cancelled`; either way the workspace is as it was."""
+    """Import one file in one transaction. A failure is returned as a report with ``error``
+    (and ``needs`` when a question must be answered first); a cancel raises
+    :class:`Cancelled`; either way the workspace is as it was."""
     progress = progress or NullProgress()
+    options = options or ImportOptions()
     path = Path(path)
     report = FileReport(path=str(path))
     hasher: _Hasher | None = None
     try:
-        det = detect(path, forced=fmt, has_mapping=bool(mapping))
+        det, mapping = _detect_with_mapping(path, fmt, mapping or {}, options)
         report.format, report.format_label = det.format, det.label
         hasher = _Hasher(path)
         hasher.start()
-        _import(ws, path, det, progress, mapping or {}, report, hasher)
+        _import(ws, path, det, progress, mapping, options, report, hasher)
+    except NeedsColumnMapping as exc:
+        report.error = exc.problem
+        report.needs = Question("mapping", columns=tuple(exc.columns))
+    except NeedsChoice as exc:
+        report.error = exc.problem
+        report.needs = Question(exc.kind, options=tuple(exc.options), example=exc.example)
     except ImportFailed as exc:
         report.error = exc.problem
     except duckdb.Error as exc:
         report.error = explain_read_error(exc, report.format_label)
+    except RecursionError:
+        report.error = "the JSON is nested hundreds of levels deep: it is not an archive of posts."
     finally:
         if hasher is not None:
             hasher.stop.set()
     if report.error:
-        report.added = report.duplicates = 0
+        # nothing of the file was kept: what was read and rejected is still told
+        report.added = report.already_in_workspace = report.duplicates_in_file = report.conflicts = 0
+        report.import_id = None
     return report
+
+
+def _detect_with_mapping(
+    path: Path, fmt: str | None, mapping: dict[str, str], options: ImportOptions
+) -> tuple[Detected, dict[str, str]]:
+    """The file's format, and the part of the user's mapping that is about it: in a batch,
+    ``--map`` options name one file's columns, and a file the app knows (a listening tool's
+    export, twitwi's CSV) whose columns they are not keeps its own mapping."""
+    if not mapping:
+        return detect(path, forced=fmt, sheet=options.sheet), {}
+    try:
+        known = detect(path, forced=fmt, sheet=options.sheet)
+    except NeedsColumnMapping:
+        known = None
+    if known is not None and known.format != "csv-mapped":
+        if not known.is_table:
+            return known, {}
+        mine = {f: c for f, c in mapping.items() if c in known.columns}
+        if len(mine) < len(mapping):
+            # another file's columns: keep the format's own mapping, with what fits on top
+            return known, mine if known.format in listening.VENDORS else {}
+    return detect(path, forced=fmt, has_mapping=True, sheet=options.sheet), mapping
 
 
 def _import(
@@ -165,24 +257,42 @@ def _import(
     det: Detected,
     progress: Progress,
     mapping: dict[str, str],
+    options: ImportOptions,
     report: FileReport,
     hasher: _Hasher,
 ) -> None:
     con = ws.con
-    with tempfile.TemporaryDirectory(prefix="itx-import-") as tmp, ws.transaction(con):
-        con.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    with import_folder() as tmp, ws.transaction(con):
+        con.execute(q.drop(STAGE))
         import_id = con.execute(q.INSERT_IMPORT, [str(path), _size(path), det.format]).fetchone()[0]
-        ctx = StageContext(ws, con, path, det, SubProgress(progress, 0, 0.85, 1), Path(tmp), mapping)
+        stage_progress = SubProgress(progress, 0, 0.85, 1)
+        ctx = StageContext(ws, con, path, det, stage_progress, tmp, mapping, options, report)
         try:
             _STAGERS[det.format](ctx)
+            ws.run(
+                q.reject_implausible_dates(STAGE),
+                [started],
+                progress=stage_progress,
+                con=con,
+                message="Checking dates",
+            )
             counts = con.execute(q.verdict_counts(STAGE)).fetchall()
-            kept = sum(n for verdict, n, _ in counts if verdict is None)
-            if not counts:
+            _fill_counts(report, counts)
+            if report.read == 0:
                 raise ImportFailed(str(path), "the file holds no posts.")
-            if all(v is not None and v.startswith("reject:") for v, _, _ in counts):
-                first = max(counts, key=lambda c: c[1])[0]
+            if report.rejected == report.read:
+                first = report.rejections[0].reason
                 raise ImportFailed(
-                    str(path), f"no post in it could be read as {det.label} (every record: {first[7:]})."
+                    str(path), f"no post in it could be read as {det.label} (every record: {first})."
+                )
+            _count_copies(con, report)
+            if det.is_table and report.conflicts >= 5 and report.conflicts > DAMAGED_ID_SHARE * report.read:
+                raise tabular.DamagedIds(
+                    str(path),
+                    f"{report.conflicts:,} of its {report.read:,} rows share a post id with a row of "
+                    "another text or author: far more than chance, so the ids were probably damaged "
+                    f"by a spreadsheet. Nothing was imported. {tabular.SPREADSHEET_HELP}",
                 )
             added = ws.run(
                 q.finish_insert(STAGE),
@@ -191,21 +301,25 @@ def _import(
                 con=con,
                 message="Adding posts",
             ).fetchone()[0]
+            if "human_label" in _stage_columns(con):
+                report.labels = con.execute(q.keep_labels(STAGE), [f"import {path.name}"]).fetchone()[0]
         finally:
-            with contextlib.suppress(duckdb.Error):
-                con.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            for table in (STAGE, q.COPIES):
+                with contextlib.suppress(duckdb.Error):
+                    con.execute(q.drop(table))
         hasher.join()
         report.import_id = import_id
         report.sha256 = hasher.digest
-        report.rejections = sorted(
-            (Rejection(v[7:], n, tuple(lines)) for v, n, lines in counts if v and v.startswith("reject:")),
-            key=lambda r: -r.count,
-        )
-        report.skipped = {v[5:]: n for v, n, _ in counts if v and v.startswith("skip:")}
-        report.read = sum(n for _, n, _ in counts)
         report.added = added
-        report.duplicates = kept - added
-        report.rejected = sum(r.count for r in report.rejections)
+        report.already_in_workspace = (
+            report.read - report.rejected - report.duplicates_in_file - report.conflicts - added
+        )
+        implausible = sum(r.count for r in report.rejections if r.reason == q.IMPLAUSIBLE_DATE)
+        if implausible:
+            report.warnings.append(
+                f"{implausible:,} post{' was' if implausible == 1 else 's were'} dated before 2006 or after "
+                "the import and set aside, so that they do not stretch the timeline"
+            )
         check(progress)  # the last moment a cancel can still undo the file
         seen = ws.imported_file(hasher.digest) if hasher.digest else None
         report.seen_before = seen[0] if seen else None
@@ -215,27 +329,74 @@ def _import(
                 report.sha256,
                 report.read,
                 report.added,
-                report.duplicates,
+                report.already_in_workspace,
+                report.duplicates_in_file,
+                report.conflicts,
                 report.rejected,
                 sum(report.skipped.values()),
                 json.dumps([r.as_dict() for r in report.rejections]),
                 json.dumps(report.skipped),
+                json.dumps([c.as_dict() for c in report.conflict_ids]),
+                json.dumps(report.warnings),
+                report.timezone,
+                report.labels,
                 import_id,
             ],
         )
     progress.report(1, 1, f"Imported {path.name}")
 
 
+def _stage_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute(q.stage_columns(STAGE)).fetchall()}
+
+
+def _fill_counts(report: FileReport, counts: list[tuple]) -> None:
+    rejections = []
+    for verdict, n, lines, values, has_values in counts:
+        if verdict and verdict.startswith("reject:"):
+            rejections.append(Rejection(verdict[7:], n, tuple(lines), tuple(values) if has_values else ()))
+    report.rejections = sorted(rejections, key=lambda r: -r.count)
+    report.skipped = {**report.skipped, **{v[5:]: n for v, n, *_ in counts if v and v.startswith("skip:")}}
+    report.rejected = sum(r.count for r in report.rejections)
+    report.read = sum(n for v, n, *_ in counts if v is None or v.startswith("reject:"))
+
+
+def _count_copies(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
+    if not con.execute(q.has_repeated_ids(STAGE)).fetchone()[0]:
+        return
+    con.execute(q.find_copies(STAGE))
+    report.duplicates_in_file, report.conflicts = con.execute(q.COPY_COUNTS).fetchone()
+    report.conflict_ids = [Conflict(pid, tuple(lines)) for pid, lines in con.execute(q.CONFLICTS).fetchall()]
+
+
 def explain_read_error(exc: BaseException, label: str | None) -> str:
     """A DuckDB reader's error, in a PR analyst's words."""
     text = str(exc)
     low = text.lower()
-    if "unicode" in low or "utf-8" in low or "utf8" in low:
+    # the reader's error quotes the offending line: look for words in its own lines only
+    head = " ".join(line for line in low.splitlines()[:3] if not line.startswith("original line"))
+    size = re.search(r"maximum line size of (\d+) bytes exceeded\. actual size: ?(\d+)", low)
+    if size:
+        line = re.search(r"csv error on line: (\d+)", low)
+        where = f"line {line.group(1)}" if line else "a line"
+        limit, actual = (int(g) / (1 << 20) for g in size.groups())
+        return (
+            f"{where} of the file is {actual:,.0f} MB long, more than the {limit:,.0f} MB a record may "
+            "be: the file is damaged, or it is not an archive of posts."
+        )
+    if "unicode" in head or "utf-8" in head or "utf8" in head:
         return "the file is not UTF-8 text; save it as UTF-8 and import it again."
-    if any(w in low for w in ("gzip", "zlib", "inflate", "compressed", "decompress")):
-        return "the compressed (.gz) file is damaged or cut short; download or copy it again."
-    if "maximum_object_size" in low or "max_line_size" in low:
-        return "a record in the file is larger than 256 MB; the file is probably damaged."
+    if any(w in head for w in ("gzip", "zlib", "inflate", "compressed", "decompress", "zstd")):
+        return "the compressed file is damaged or cut short; download or copy it again."
+    if "no space left" in head or "disk is full" in head or "out of disk" in head:
+        return "the disk (or its temporary folder) is full; free some space and import again."
+    if "does not support a full read" in low:
+        return (
+            "a line of the file is longer than 128 MB, the most a record may be: the file is "
+            "damaged, or it is not an archive of posts."
+        )
+    if "maximum_object_size" in low or "max_line_size" in low or "maximum line size" in low:
+        return "a record in the file is larger than the reader's limit; the file is probably damaged or not an archive of posts."
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     what = f" as {label}" if label else ""
     return f"the file could not be read{what} ({first})."

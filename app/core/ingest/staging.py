@@ -1,7 +1,8 @@
 """What a format module gets to stage one file, and the record sources shared by formats.
 
 A format module's ``stage(ctx)`` fills the temp table :data:`STAGE` with one row per record
-(see :mod:`app.core.store.ingest_sql`). The import around it owns the transaction.
+(see :mod:`app.core.store.ingest_sql`): the posts columns, ``line_no``, ``verdict`` and
+``raw_value`` (the value a rejection quotes). The import around it owns the transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from typing import Any
 import duckdb
 
 from app.core.ingest.detect import Detected
+from app.core.ingest.options import ImportOptions
+from app.core.ingest.sources import decompressed_copy
+from app.core.model import FileReport
 from app.core.progress import Progress
 from app.core.store import ingest_sql as q
 from app.core.store.workspace import Workspace
@@ -29,8 +33,11 @@ class StageContext:
     progress: Progress
     tmpdir: Path
     mapping: dict[str, str] = field(default_factory=dict)
+    options: ImportOptions = field(default_factory=ImportOptions)
+    #: the file's report, for what a stager learns on the way (zone used, warnings)
+    report: FileReport | None = None
 
-    def run(self, sql: str, params: list[Any], message: str = "Reading") -> None:
+    def run(self, sql: str, params: list[Any] | dict[str, Any], message: str = "Reading") -> None:
         self.ws.run(sql, params, progress=self.progress, con=self.con, message=message)
 
 
@@ -42,8 +49,19 @@ _SOURCES = {
 }
 
 
+def readable(ctx: StageContext) -> tuple[str, str]:
+    """(path, compression) DuckDB can read: .xz / .bz2 / UTF-16 are unpacked to the temp folder."""
+    det = ctx.detected
+    if det.compression in ("xz", "bz2") or det.encoding == "utf-16":
+        return str(decompressed_copy(ctx.path, det.compression, det.encoding, ctx.tmpdir)), "none"
+    return str(ctx.path), det.compression
+
+
 def record_source(ctx: StageContext, path: Path | list[str] | None = None) -> tuple[str, list[Any]]:
     """The query yielding ``line_no, line`` for the file's layout, with its parameters."""
-    target = path if path is not None else ctx.path
-    target = [str(p) for p in target] if isinstance(target, list) else str(target)
-    return _SOURCES[ctx.detected.layout], [target, ctx.detected.compression]
+    if path is None:
+        target, compression = readable(ctx)
+    else:
+        target = [str(p) for p in path] if isinstance(path, list) else str(path)
+        compression = ctx.detected.compression
+    return _SOURCES[ctx.detected.layout], [target, compression]

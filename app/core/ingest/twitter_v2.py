@@ -24,4 +24,4 @@ def stage(ctx: StageContext) -> None:
             message="Matching authors",
         )
     finally:
-        ctx.con.execute(f"DROP TABLE IF EXISTS {_LINES}")
+        ctx.con.execute(q.drop(_LINES))

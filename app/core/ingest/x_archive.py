@@ -8,16 +8,17 @@ carries no follower counts, so those stay unknown.
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import shutil
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO
 
 from app.core.errors import ImportFailed
-from app.core.ingest.detect import TWEETS_JS
+from app.core.ingest.detect import TWEETS_JS, damaged_compression, decompression_errors, open_decompressed
+from app.core.ingest.sources import read_sibling, write_temp
 from app.core.ingest.staging import STAGE, StageContext
 from app.core.progress import check
 from app.core.store import ingest_sql as q
@@ -59,26 +60,41 @@ def stage(ctx: StageContext) -> None:
     if ctx.detected.layout == "x-zip":
         try:
             with zipfile.ZipFile(ctx.path) as zf:
-                names = sorted((n for n in zf.namelist() if TWEETS_JS.match(Path(n).name)), key=_part_key)
-                accounts = [n for n in zf.namelist() if Path(n).name == "account.js"]
+                infos = zf.infolist()
+                names = sorted(
+                    (i.filename for i in infos if not i.is_dir() and TWEETS_JS.match(Path(i.filename).name)),
+                    key=_part_key,
+                )
+                accounts = [i for i in infos if not i.is_dir() and Path(i.filename).name == "account.js"]
                 if accounts:
                     account_js = zf.read(accounts[0])
                 for i, name in enumerate(names):
                     check(ctx.progress)
                     out = ctx.tmpdir / f"part{i}.json"
-                    with zf.open(name) as src, open(out, "wb") as dst:
-                        _strip_prefix(src, dst)
+                    with zf.open(name) as src:
+                        _copy_out(ctx, src, out)
                     parts.append(out)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise ImportFailed(str(ctx.path), f"the zip file is damaged ({exc}).") from None
+        except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+            raise ImportFailed(
+                str(ctx.path), f"the zip file is damaged or cut short ({exc}); download the archive again."
+            ) from None
+        except OSError as exc:
+            raise ImportFailed(
+                str(ctx.path), f"the zip file could not be read ({exc.strerror or exc})."
+            ) from None
     else:
-        sibling = ctx.path.with_name("account.js")
-        if sibling.exists():
-            account_js = sibling.read_bytes()
+        account_js = read_sibling(ctx.path, "account.js")
+        if account_js is None and ctx.report is not None:
+            ctx.report.warnings.append(
+                f"{ctx.path.with_name('account.js')} is missing or not a readable file: the posts' author is unknown "
+                "(import the archive's .zip, or its whole folder, to have it)"
+            )
         out = ctx.tmpdir / "part0.json"
-        opener = gzip.open if ctx.detected.compression == "gzip" else open
-        with opener(ctx.path, "rb") as src, open(out, "wb") as dst:
-            _strip_prefix(src, dst)
+        try:
+            with open_decompressed(ctx.path, ctx.detected.compression) as src:
+                _copy_out(ctx, src, out)
+        except decompression_errors():
+            raise damaged_compression(ctx.path, ctx.detected.compression) from None
         parts.append(out)
     author_id, handle, name = _account(account_js)
     source = q.ARRAY_ELEMENTS
@@ -87,3 +103,9 @@ def stage(ctx: StageContext) -> None:
         # the account's fields come first: they stand before the source in the query text
         [author_id, handle, name, [str(p) for p in parts], "none"],
     )
+
+
+def _copy_out(ctx: StageContext, src: IO[bytes], out: Path) -> None:
+    """Copy a tweets file, less its JavaScript prefix, to the temp folder: a full temp folder
+    is said as such, not taken for a damaged archive."""
+    write_temp(ctx.path, out, lambda dst: _strip_prefix(src, dst))

@@ -40,7 +40,17 @@ POST_COLUMNS = [
     "hashtags",
     "mentions",
     "urls",
+    "post_url",
+    "vendor_sentiment",
+    "vendor_reach",
 ]
+
+#: What a staging query may leave out: fields the format never carries.
+_UNKNOWN = {
+    "post_url": "NULL::VARCHAR",
+    "vendor_sentiment": "NULL::VARCHAR",
+    "vendor_reach": "NULL::BIGINT",
+}
 
 # A byte that never occurs in a JSON text (control characters must be escaped there), so
 # read_csv with it as the delimiter hands over each line whole.
@@ -48,12 +58,16 @@ _NO_DELIMITER = chr(1)
 
 #: One row per line of a text file (gzip or plain): ``line_no``, ``line``. Parameters: path,
 #: compression ('gzip' or 'none').
-LINES = f"""
+_LINES = """
     SELECT row_number() OVER () AS line_no, line
-    FROM read_csv(?, columns = {{'line': 'VARCHAR'}}, delim = '{_NO_DELIMITER}', quote = '',
+    FROM read_csv(?, columns = {{'line': 'VARCHAR'}}, delim = '{delim}', quote = '',
                   escape = '', header = false, auto_detect = false, strict_mode = false,
-                  max_line_size = 33554432, buffer_size = 67108864, compression = ?)
+                  max_line_size = {size}, buffer_size = {buffer}, compression = ?)
 """
+# Lines up to 128 MB. With a smaller limit DuckDB 2.0 drops a longer line silently in some
+# files (the last one, with strict_mode off) instead of failing: a post lost without a word.
+# The larger buffers cost about 200 MB of peak memory whatever the file's size (bench/README.md).
+LINES = _LINES.format(delim=_NO_DELIMITER, size=134217728, buffer=134217728)
 
 #: One row per element of a JSON array file: ``line_no`` (the element's number), ``line``.
 #: Parameters: path (or a list of paths), compression.
@@ -105,17 +119,39 @@ def _verdict(extra_skips: str = "") -> str:
             WHEN rec IS NULL THEN 'reject:not valid JSON (the line is cut off or damaged)'
             {extra_skips}
             WHEN post_id IS NULL OR post_id = '' THEN 'reject:no post id'
-            WHEN created_at IS NULL THEN 'reject:no readable date'
+            WHEN created_at IS NULL THEN 'reject:' || {_time_problem("raw_time")}
             WHEN text IS NULL THEN 'reject:no text'
         END
     """
 
 
-def _select_posts(fields: dict[str, str]) -> str:
-    return ",\n".join(f"{fields[c]} AS {c}" for c in POST_COLUMNS)
+def _time_problem(raw: str) -> str:
+    return f"""CASE WHEN {raw} IS NULL OR trim({raw}) = '' THEN 'no date'
+                    WHEN regexp_matches({raw}, '[+-][0-9]{{2}}:?[0-9]{{2}}')
+                         AND NOT regexp_matches({raw}, '[+-](0[0-9]|1[0-4]):?[0-5][0-9]')
+                        THEN 'an impossible UTC offset'
+                    ELSE 'a date the app cannot read' END"""
 
 
-def _shape(obj: object) -> str:
+def iso_time(raw: str) -> str:
+    """ISO 8601 with its offset as UTC; NULL for an offset no place has."""
+    return f"""CASE WHEN NOT regexp_matches({raw}, '[+-][0-9]{{2}}:?[0-9]{{2}}$')
+                         OR regexp_matches({raw}, '[+-](0[0-9]|1[0-4]):?[0-5][0-9]$')
+                    THEN TRY_CAST({raw} AS TIMESTAMPTZ)::TIMESTAMP END"""
+
+
+def twitter_time(raw: str) -> str:
+    """Twitter's ``Wed Oct 10 20:19:24 +0000 2018`` as UTC; NULL for an offset no place has
+    (strptime alone would take ``+9999`` as 99 hours 99 minutes)."""
+    return f"""CASE WHEN regexp_matches({raw}, ' [+-](0[0-9]|1[0-4])[0-5][0-9] ')
+                    THEN try_strptime({raw}, '%a %b %d %H:%M:%S %z %Y')::TIMESTAMP END"""
+
+
+def select_posts(fields: dict[str, str]) -> str:
+    return ",\n".join(f"{fields.get(c, _UNKNOWN.get(c))} AS {c}" for c in POST_COLUMNS)
+
+
+def shape(obj: object) -> str:
     """A struct shape for from_json, as a SQL string literal (constants of this module only)."""
     return "'" + json.dumps(obj).replace("'", "''") + "'"
 
@@ -196,7 +232,7 @@ def _v1_fields() -> dict[str, str]:
     return {
         "platform": "'twitter'",
         "post_id": _v1_id("rec"),
-        "created_at": "try_strptime(rec.created_at, '%a %b %d %H:%M:%S %z %Y')::TIMESTAMP",
+        "created_at": twitter_time("rec.created_at"),
         "author_id": "coalesce(rec.user.id_str, rec.user.id)",
         "author_handle": "rec.user.screen_name",
         "author_name": "rec.user.name",
@@ -238,14 +274,14 @@ def stage_v1(source: str) -> str:
                           rec.warning, rec.event, rec.friends) IS NOT NULL
                 THEN 'skip:other stream messages'
         ''')
-    } AS verdict, * EXCLUDE (line_no, line, rec, is_rt)
+    } AS verdict, CASE WHEN created_at IS NULL AND post_id IS NOT NULL AND post_id <> '' THEN raw_time END AS raw_value, * EXCLUDE (line_no, line, rec, is_rt)
         FROM (
-            SELECT line_no, line, rec, is_rt, {_select_posts(_v1_fields())}
+            SELECT line_no, line, rec, is_rt, rec.created_at AS raw_time, {select_posts(_v1_fields())}
             FROM (
                 SELECT line_no, line, rec,
                        coalesce(rec.retweeted_status.id_str, rec.retweeted_status.id) IS NOT NULL AS is_rt
                 FROM (
-                    SELECT line_no, line, try(from_json(line, {_shape(_V1_RECORD)})) AS rec
+                    SELECT line_no, line, try(from_json(line, {shape(_V1_RECORD)})) AS rec
                     FROM ({source}) WHERE line IS NOT NULL AND trim(line) <> ''
                 )
             )
@@ -268,7 +304,7 @@ _ARCHIVE_TWEET = {
     "in_reply_to_screen_name": "VARCHAR",
     "entities": _V1_ENTITIES,
 }
-_RT_PREFIX = r"'^RT @([A-Za-z0-9_]+): '"
+RT_PREFIX = r"'^RT @([A-Za-z0-9_]+): '"
 
 
 def stage_x_archive(source: str) -> str:
@@ -279,19 +315,19 @@ def stage_x_archive(source: str) -> str:
     fields = {
         "platform": "'twitter'",
         "post_id": _v1_id("rec"),
-        "created_at": "try_strptime(rec.created_at, '%a %b %d %H:%M:%S %z %Y')::TIMESTAMP",
+        "created_at": twitter_time("rec.created_at"),
         "author_id": "?::VARCHAR",
         "author_handle": "?::VARCHAR",
         "author_name": "?::VARCHAR",
         "author_followers": "NULL::BIGINT",
         # The archive keeps a retweet only in its cut "RT @x: ..." form: the prefix goes, the
         # cut text is all there is.
-        "text": _unescape(f"CASE WHEN {is_rt} THEN regexp_replace({full}, {_RT_PREFIX}, '') ELSE {full} END"),
+        "text": _unescape(f"CASE WHEN {is_rt} THEN regexp_replace({full}, {RT_PREFIX}, '') ELSE {full} END"),
         "kind": f"""CASE WHEN {is_rt} THEN 'retweet'
                          WHEN rec.in_reply_to_status_id_str IS NOT NULL THEN 'reply'
                          ELSE 'post' END""",
         "ref_post_id": f"CASE WHEN NOT {is_rt} THEN rec.in_reply_to_status_id_str END",
-        "ref_author_handle": f"""CASE WHEN {is_rt} THEN regexp_extract({full}, {_RT_PREFIX}, 1)
+        "ref_author_handle": f"""CASE WHEN {is_rt} THEN regexp_extract({full}, {RT_PREFIX}, 1)
                                       ELSE rec.in_reply_to_screen_name END""",
         "ref_text": "NULL::VARCHAR",
         "lang": "rec.lang",
@@ -304,13 +340,13 @@ def stage_x_archive(source: str) -> str:
         "urls": _pluck("rec.entities.urls", "expanded_url"),
     }
     return f"""
-        SELECT line_no, {_verdict()} AS verdict, * EXCLUDE (line_no, line, rec)
+        SELECT line_no, {_verdict()} AS verdict, CASE WHEN created_at IS NULL AND post_id IS NOT NULL AND post_id <> '' THEN raw_time END AS raw_value, * EXCLUDE (line_no, line, rec)
         FROM (
-            SELECT line_no, line, rec, {_select_posts(fields)}
+            SELECT line_no, line, rec, rec.created_at AS raw_time, {select_posts(fields)}
             FROM (
                 SELECT line_no, line,
                        try(from_json(coalesce(json_extract(line, '$.tweet'), line::JSON),
-                                     {_shape(_ARCHIVE_TWEET)})) AS rec
+                                     {shape(_ARCHIVE_TWEET)})) AS rec
                 FROM ({source}) WHERE line IS NOT NULL
             )
         )
@@ -369,7 +405,7 @@ _V2_LINE = {
 def stage_v2_lines(source: str) -> str:
     """Per line: its tweets (a page's ``data`` list, a stream's ``data`` object, or the line
     itself when twarc2 flattened it), and the users and referenced tweets it carries."""
-    tweet, tweets = _shape(_V2_TWEET), _shape([_V2_TWEET])
+    tweet, tweets = shape(_V2_TWEET), shape([_V2_TWEET])
     return f"""
         SELECT line_no, line, rec,
                CASE WHEN rec IS NULL THEN NULL
@@ -380,7 +416,7 @@ def stage_v2_lines(source: str) -> str:
                coalesce(rec.includes.users, []) AS inc_users,
                coalesce(rec.includes.tweets, []) AS inc_tweets
         FROM (
-            SELECT line_no, line, try(from_json(line, {_shape(_V2_LINE)})) AS rec
+            SELECT line_no, line, try(from_json(line, {shape(_V2_LINE)})) AS rec
             FROM ({source}) WHERE line IS NOT NULL AND trim(line) <> ''
         )
     """
@@ -412,7 +448,7 @@ def stage_v2(lines_table: str) -> str:
     fields = {
         "platform": "'twitter'",
         "post_id": f"{tw}.id",
-        "created_at": f"TRY_CAST({tw}.created_at AS TIMESTAMPTZ)::TIMESTAMP",
+        "created_at": iso_time(f"{tw}.created_at"),
         "author_id": f"{tw}.author_id",
         "author_handle": "au.username",
         "author_name": "au.name",
@@ -474,11 +510,12 @@ def stage_v2(lines_table: str) -> str:
         )
         SELECT line_no,
                CASE WHEN post_id IS NULL OR post_id = '' THEN 'reject:no post id'
-                    WHEN created_at IS NULL THEN 'reject:no readable date'
+                    WHEN created_at IS NULL THEN 'reject:' || {_time_problem("raw_time")}
                     WHEN text IS NULL THEN 'reject:no text' END AS verdict,
+               CASE WHEN created_at IS NULL AND post_id IS NOT NULL AND post_id <> '' THEN raw_time END AS raw_value,
                * EXCLUDE (line_no)
         FROM (
-            SELECT t.line_no, {_select_posts(fields)}
+            SELECT t.line_no, {tw}.created_at AS raw_time, {select_posts(fields)}
             FROM keyed t
             LEFT JOIN refs ref ON ref.line_no = t.line_no AND ref.id = t.ref_id
             LEFT JOIN users au ON au.line_no = t.line_no AND au.id = {tw}.author_id
@@ -502,221 +539,78 @@ def stage_v2_rejected_lines(lines_table: str) -> str:
     """
 
 
-# ---- CSV exports ---------------------------------------------------------------------------
+# ---- finishing an import (every format) ----------------------------------------------------
 
-#: The CSV reader's own record of rows it could not parse (read_csv's store_rejects).
-CSV_REJECTS_TABLE = "itx_csv_reject_errors"
-CSV_SCANS_TABLE = "itx_csv_reject_scans"
-
-#: Every cell as text (ids stay exact), rows the reader cannot parse set aside with their
-#: line numbers. Parameters: path, compression.
-CSV_ROWS = f"""
-    SELECT row_number() OVER () AS line_no, *
-    FROM read_csv(?, header = true, all_varchar = true, compression = ?,
-                  ignore_errors = true, store_rejects = true,
-                  rejects_table = '{CSV_REJECTS_TABLE}', rejects_scan = '{CSV_SCANS_TABLE}',
-                  max_line_size = 268435456)
-"""
-
-CSV_REJECTS = f"""
-    SELECT line, error_type FROM {CSV_REJECTS_TABLE} ORDER BY line
-"""
+#: The earliest time a post is believed: Twitter opened in March 2006; anything earlier is a
+#: damaged or placeholder date (1970, year 1) that would stretch every time axis.
+EARLIEST_PLAUSIBLE = "2006-01-01"
+IMPLAUSIBLE_DATE = "a date before 2006 or after the import (the date is damaged or a placeholder)"
 
 
-def quote_ident(name: str) -> str:
-    """A column name as a SQL identifier: the one safe way to put a user's column in a query."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def parse_time(expr: str) -> str:
-    """ISO 8601 (no zone = UTC), Unix seconds or milliseconds, or Twitter's v1.1 form."""
-    num = f"TRY_CAST({expr} AS DOUBLE)"
-    return f"""coalesce(
-        TRY_CAST({expr} AS TIMESTAMPTZ)::TIMESTAMP,
-        try(to_timestamp(CASE WHEN {num} > 100000000000 THEN {num} / 1000 ELSE {num} END))::TIMESTAMP,
-        try_strptime({expr}, '%a %b %d %H:%M:%S %z %Y')::TIMESTAMP)"""
-
-
-def _blank(expr: str) -> str:
-    return f"nullif(trim({expr}), '')"
-
-
-def _split(expr: str, pattern: str, strip: str = "") -> str:
-    items = f"regexp_split_to_array({_blank(expr)}, '{pattern}')"
-    if strip:
-        items = f"list_transform({items}, lambda v: ltrim(trim(v), '{strip}'))"
-    return f"coalesce(list_filter({items}, lambda v: v IS NOT NULL AND trim(v) <> ''), [])"
-
-
-def _kind_and_refs(
-    retweet: str | None,
-    quote: str | None,
-    reply: str | None,
-    rt_user: str | None,
-    qt_user: str | None,
-    re_user: str | None,
-) -> dict[str, str]:
-    """kind, ref_post_id and ref_author_handle from a CSV's three "points to" columns."""
-    cases = [
-        (c, k, u)
-        for c, k, u in ((retweet, "retweet", rt_user), (quote, "quote", qt_user), (reply, "reply", re_user))
-        if c
-    ]
-    kind = (
-        "CASE "
-        + " ".join(f"WHEN {_blank(c)} IS NOT NULL THEN '{k}'" for c, k, _ in cases)
-        + " ELSE 'post' END"
-    )
-    ref = "CASE " + " ".join(f"WHEN {_blank(c)} IS NOT NULL THEN {_blank(c)}" for c, _, _ in cases) + " END"
-    user = (
-        "CASE "
-        + " ".join(f"WHEN {_blank(c)} IS NOT NULL THEN {_blank(u) if u else 'NULL'}" for c, _, u in cases)
-        + " END"
-    )
-    if not cases:
-        return {"kind": "'post'", "ref_post_id": "NULL::VARCHAR", "ref_author_handle": "NULL::VARCHAR"}
-    return {"kind": kind, "ref_post_id": ref, "ref_author_handle": user}
-
-
-def _json_strings(expr: str, strip: str = "") -> str:
-    """A cell holding a JSON list of strings (twarc-csv: ``["#tag", ...]``) -> a list."""
-    items = f"try(from_json({_blank(expr)}, '[\"VARCHAR\"]'))"
-    if strip:
-        items = f"list_transform({items}, lambda v: ltrim(v, '{strip}'))"
-    return f"coalesce(list_filter({items}, lambda v: v IS NOT NULL AND v <> ''), [])"
-
-
-def twarc_csv_fields() -> dict[str, str]:
-    """twarc-csv's columns (twarc2 csv): v2 field paths joined with dots."""
-    q = quote_ident
-    return {
-        "platform": "'twitter'",
-        "post_id": q("id"),
-        "created_at": parse_time(q("created_at")),
-        "author_id": q("author_id"),
-        "author_handle": q("author.username"),
-        "author_name": q("author.name"),
-        "author_followers": _count(q("author.public_metrics.followers_count")),
-        # twarc-csv writes the API's text HTML-escaped, a retweet's expanded, and every
-        # newline as the two characters \\n
-        "text": _unescape(f"replace({q('text')}, '\\n', chr(10))"),
-        **_kind_and_refs(
-            q("referenced_tweets.retweeted.id"),
-            q("referenced_tweets.quoted.id"),
-            q("referenced_tweets.replied_to.id"),
-            q("retweeted_username"),
-            q("quoted_username"),
-            q("in_reply_to_username"),
-        ),
-        "ref_text": "NULL::VARCHAR",
-        "lang": q("lang"),
-        "retweet_count": _count(q("public_metrics.retweet_count")),
-        "like_count": _count(q("public_metrics.like_count")),
-        "reply_count": _count(q("public_metrics.reply_count")),
-        "quote_count": _count(q("public_metrics.quote_count")),
-        "hashtags": _json_strings(q("entities.hashtags"), "#"),
-        "mentions": _json_strings(q("entities.mentions"), "@"),
-        "urls": _json_strings(q("entities.urls")),
-    }
-
-
-def twitwi_csv_fields() -> dict[str, str]:
-    """The flat tweet CSV of twitwi / minet / gazouilloire (``timestamp_utc``, ``user_*``)."""
-    q = quote_ident
-    refs = _kind_and_refs(
-        q("retweeted_id"),
-        q("quoted_id"),
-        q("to_tweetid"),
-        q("retweeted_user"),
-        q("quoted_user"),
-        q("to_username"),
-    )
-    return {
-        "platform": "'twitter'",
-        "post_id": q("id"),
-        "created_at": parse_time(q("timestamp_utc")),
-        "author_id": q("user_id"),
-        "author_handle": q("user_screen_name"),
-        "author_name": q("user_name"),
-        "author_followers": _count(q("user_followers")),
-        # twitwi already decodes entities and writes a retweet as "RT @x: " + its full text
-        "text": f"""CASE WHEN {_blank(q("retweeted_id"))} IS NOT NULL
-                         THEN regexp_replace({q("text")}, {_RT_PREFIX}, '') ELSE {q("text")} END""",
-        **refs,
-        "ref_text": "NULL::VARCHAR",
-        "lang": q("lang"),
-        "retweet_count": _count(q("retweet_count")),
-        "like_count": _count(q("like_count")),
-        "reply_count": _count(q("reply_count")),
-        "quote_count": "NULL::BIGINT",
-        "hashtags": _split(q("hashtags"), r"\|"),
-        "mentions": _split(q("mentioned_names"), r"\|"),
-        "urls": _split(q("links"), r"\|"),
-    }
-
-
-#: The posts fields a user can map a CSV column onto (``--map column=field``).
-MAPPABLE_FIELDS = list(POST_COLUMNS)
-_KIND_WORDS = {
-    "post": "post",
-    "original": "post",
-    "tweet": "post",
-    "retweet": "retweet",
-    "rt": "retweet",
-    "repost": "retweet",
-    "share": "retweet",
-    "quote": "quote",
-    "reply": "reply",
-    "comment": "reply",
-}
-
-
-def mapped_csv_fields(mapping: dict[str, str]) -> dict[str, str]:
-    """Fields from a user's column mapping (field -> column); unmapped ones are NULL."""
-    col = {f: quote_ident(c) for f, c in mapping.items()}
-    fields: dict[str, str] = {}
-    for f in POST_COLUMNS:
-        c = col.get(f)
-        if f == "platform":
-            fields[f] = f"coalesce(lower({_blank(c)}), 'twitter')" if c else "'twitter'"
-        elif c is None:
-            fields[f] = {
-                "hashtags": "[]::VARCHAR[]",
-                "mentions": "[]::VARCHAR[]",
-                "urls": "[]::VARCHAR[]",
-                "kind": "'post'",
-            }.get(f, "NULL")
-        elif f == "created_at":
-            fields[f] = parse_time(c)
-        elif f in ("author_followers", "retweet_count", "like_count", "reply_count", "quote_count"):
-            fields[f] = f"TRY_CAST(TRY_CAST({_blank(c)} AS DOUBLE) AS BIGINT)"
-        elif f == "kind":
-            words = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _KIND_WORDS.items())
-            fields[f] = f"coalesce(CASE lower(trim({c})) {words} END, 'post')"
-        elif f in ("hashtags", "mentions"):
-            fields[f] = _split(c, r"[|,;\s]+", strip="#@")
-        elif f == "urls":
-            fields[f] = _split(c, r"[|,;\s]+")
-        elif f == "author_handle":
-            fields[f] = f"ltrim({_blank(c)}, '@')"
-        else:
-            fields[f] = f"{_blank(c)}::VARCHAR"
-    return fields
-
-
-def stage_csv(source: str, fields: dict[str, str]) -> str:
-    """Stage CSV rows from ``source`` (a query yielding ``line_no`` and the CSV's columns)."""
+def reject_implausible_dates(stage_table: str) -> str:
+    """Posts dated before 2006 or after the import began (parameter: that moment, UTC) are
+    rejected, quoting their date: never stored to stretch the time axis."""
     return f"""
-        SELECT line_no,
-               CASE WHEN post_id IS NULL OR post_id = '' THEN 'reject:no post id'
-                    WHEN created_at IS NULL THEN 'reject:no readable date'
-                    WHEN text IS NULL THEN 'reject:no text' END AS verdict,
-               * EXCLUDE (line_no)
-        FROM (SELECT line_no, {_select_posts(fields)} FROM ({source}))
+        UPDATE {stage_table}
+        SET verdict = 'reject:{IMPLAUSIBLE_DATE}',
+            raw_value = coalesce(raw_time, strftime(created_at, '%Y-%m-%d %H:%M:%S'))
+        WHERE verdict IS NULL
+          AND (created_at < TIMESTAMP '{EARLIEST_PLAUSIBLE}' OR created_at > ?::TIMESTAMP)
     """
 
 
-# ---- finishing an import (every format) ----------------------------------------------------
+def drop(table: str) -> str:
+    """Drop one of the import's own temp tables (a name of this package, never user text)."""
+    return f"DROP TABLE IF EXISTS {table}"
+
+
+def stage_columns(stage_table: str) -> str:
+    return f"SELECT column_name FROM (DESCRIBE {stage_table})"
+
+
+def has_repeated_ids(stage_table: str) -> str:
+    return f"""
+        SELECT count(*) > count(DISTINCT (platform, post_id)) FROM {stage_table} WHERE verdict IS NULL
+    """
+
+
+COPIES = "itx_copies"
+
+
+def find_copies(stage_table: str) -> str:
+    """The copies of a post beyond the one kept (the last in the file): ``same`` when they
+    match it in text and author (a repeat), else a conflict."""
+    return f"""
+        CREATE TEMP TABLE {COPIES} AS
+        SELECT line_no, platform, post_id,
+               text IS NOT DISTINCT FROM kept_text AND author_handle IS NOT DISTINCT FROM kept_author AS same
+        FROM (
+            SELECT line_no, platform, post_id, text, author_handle,
+                   row_number() OVER w AS copy,
+                   first_value(text) OVER w AS kept_text,
+                   first_value(author_handle) OVER w AS kept_author
+            FROM {stage_table} WHERE verdict IS NULL
+            WINDOW w AS (PARTITION BY platform, post_id ORDER BY line_no DESC)
+        )
+        WHERE copy > 1
+    """
+
+
+COPY_COUNTS = f"SELECT count(*) FILTER (same), count(*) FILTER (NOT same) FROM {COPIES}"
+
+#: The first conflicting ids, each with the positions of its copies that were not kept.
+CONFLICTS = f"""
+    SELECT post_id, list(line_no ORDER BY line_no)[1:10]
+    FROM {COPIES} WHERE NOT same GROUP BY post_id ORDER BY min(line_no) LIMIT 20
+"""
+
+
+def kept_posts(stage_table: str) -> str:
+    """One row per post of the file: its last copy."""
+    return f"""
+        SELECT * FROM {stage_table} WHERE verdict IS NULL
+        QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY line_no DESC) = 1
+    """
 
 
 def finish_insert(stage_table: str) -> str:
@@ -727,10 +621,7 @@ def finish_insert(stage_table: str) -> str:
     return f"""
         INSERT INTO posts ({cols}, text_key, import_id)
         SELECT {cols}, md5_number(text)::UHUGEINT, ?
-        FROM (
-            SELECT * FROM {stage_table} WHERE verdict IS NULL
-            QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY line_no DESC) = 1
-        ) s
+        FROM ({kept_posts(stage_table)}) s
         WHERE NOT EXISTS (
             SELECT 1 FROM posts p WHERE p.platform = s.platform AND p.post_id = s.post_id
         )
@@ -738,10 +629,27 @@ def finish_insert(stage_table: str) -> str:
     """
 
 
-def verdict_counts(stage_table: str) -> str:
-    """Per verdict (NULL = kept): how many, and the first line numbers."""
+def keep_labels(stage_table: str) -> str:
+    """The file's human sentiment labels into ``sentiment_labels`` (a label given again
+    replaces the one before): the posts they label are in the workspace by now. Parameter:
+    where they came from (``import FILE``)."""
     return f"""
-        SELECT verdict, count(*), list(line_no ORDER BY line_no)[1:10]
+        INSERT INTO sentiment_labels (platform, post_id, label, labelled_at, source)
+        SELECT platform, post_id, human_label, now() AT TIME ZONE 'UTC', ?::VARCHAR
+        FROM ({kept_posts(stage_table)}) WHERE human_label IS NOT NULL
+        ON CONFLICT (platform, post_id) DO UPDATE SET label = excluded.label,
+                                                     labelled_at = excluded.labelled_at,
+                                                     source = excluded.source
+    """
+
+
+def verdict_counts(stage_table: str) -> str:
+    """Per verdict (NULL = kept): how many, the first positions, and the offending values
+    there (NULL where no one value was to blame)."""
+    return f"""
+        SELECT verdict, count(*), list(line_no ORDER BY line_no)[1:10],
+               list(coalesce(raw_value, '') ORDER BY line_no)[1:10],
+               bool_or(raw_value IS NOT NULL)
         FROM {stage_table} GROUP BY verdict
     """
 
@@ -754,7 +662,8 @@ INSERT_IMPORT = """
 
 FINISH_IMPORT = """
     UPDATE imports SET sha256 = ?, finished_at = now() AT TIME ZONE 'UTC', rows_read = ?,
-           rows_added = ?, rows_duplicate = ?, rows_rejected = ?, rows_skipped = ?,
-           rejections = ?, skipped = ?
+           rows_added = ?, rows_duplicate = ?, rows_duplicate_in_file = ?, rows_conflict = ?,
+           rows_rejected = ?, rows_skipped = ?, rejections = ?, skipped = ?, conflicts = ?,
+           warnings = ?, timezone = ?, labels_kept = ?
     WHERE import_id = ?
 """

@@ -124,12 +124,9 @@ def labelled_texts(vendor_column: bool) -> str:
     """
 
 
-#: Whether the posts table has the vendor's sentiment column (added by a later import format).
-HAS_VENDOR_COLUMN = """
-    SELECT count(*) > 0 FROM duckdb_columns()
-    WHERE database_name = current_database() AND schema_name = 'main'
-          AND table_name = 'posts' AND column_name = 'vendor_sentiment'
-"""
+#: Whether the archive has a vendor's sentiment: ``posts.vendor_sentiment`` (schema step 4,
+#: from a listening tool's export) holds a value for some post.
+HAS_VENDOR_COLUMN = "SELECT count(vendor_sentiment) > 0 FROM posts"
 
 #: Distinct scored texts in scope per VADER class: the population the labelled sample is
 #: drawn from, class by class.

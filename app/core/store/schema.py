@@ -7,7 +7,7 @@ list below; a workspace records the version it was brought to in ``meta.schema_v
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each entry brings a workspace from version N-1 to N; entry 0 builds a new workspace.
 MIGRATIONS: list[list[str]] = [
@@ -263,6 +263,20 @@ MIGRATIONS: list[list[str]] = [
             )
         )
         """,
+    ],
+    # 4 (wip/ingest): what the other sources carry (a post's address, a listening tool's own
+    # sentiment and reach estimate) and an import's finer counts (copies repeated inside the
+    # file, conflicting copies, warnings, the zone zone-less times were read in).
+    [
+        "ALTER TABLE posts ADD COLUMN post_url VARCHAR",
+        "ALTER TABLE posts ADD COLUMN vendor_sentiment VARCHAR",
+        "ALTER TABLE posts ADD COLUMN vendor_reach BIGINT",
+        "ALTER TABLE imports ADD COLUMN rows_duplicate_in_file BIGINT",
+        "ALTER TABLE imports ADD COLUMN rows_conflict BIGINT",
+        "ALTER TABLE imports ADD COLUMN conflicts JSON",
+        "ALTER TABLE imports ADD COLUMN warnings JSON",
+        "ALTER TABLE imports ADD COLUMN timezone VARCHAR",
+        "ALTER TABLE imports ADD COLUMN labels_kept BIGINT",
     ],
 ]
 
