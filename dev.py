@@ -3,6 +3,10 @@
 
     python3 dev.py run     set everything up, then open the app on the bundled sample incident
     python3 dev.py test    set everything up, then run the whole test suite
+    python3 dev.py check   set everything up, then run the static checks: ruff (lint and format),
+                           mypy (the core and the CLI) and import-linter (the layers' contracts)
+    python3 dev.py bundle  set everything up, then build the one-folder bundle (PyInstaller) in
+                           dist/incident-timeline/ (its tests are in the suite: tests/e2e/test_bundle.py)
     python3 dev.py setup   only set up (system packages, .venv, the app and its test tools)
 
 System packages (the Qt runtime libraries, fonts, python3-venv) are installed with apt-get when
@@ -45,6 +49,16 @@ APT_PACKAGES = [
     "libxcb-xkb1",
     "libx11-xcb1",
     "fonts-dejavu-core",
+    # Chinese, Japanese and Korean text in the window and the PDF (the PDF's CJK check needs it)
+    "fonts-noto-cjk",
+]
+
+# The static checks, each a command of the venv's tools (pyproject.toml holds their settings).
+CHECKS = [
+    ("ruff lint", ["ruff", "check", "."]),
+    ("ruff format", ["ruff", "format", "--check", "."]),
+    ("mypy", ["mypy"]),
+    ("import contracts", ["lint-imports", "--no-cache"]),
 ]
 
 
@@ -56,12 +70,14 @@ def missing_apt_packages() -> list[str]:
     if not shutil.which("dpkg-query"):
         return []  # not Debian/Ubuntu: the user knows their system's packages
     wanted = list(APT_PACKAGES)
-    probe = subprocess.run([sys.executable, "-c", "import ensurepip, venv"], capture_output=True)
+    probe = subprocess.run([sys.executable, "-c", "import ensurepip, venv"], capture_output=True, check=False)
     if probe.returncode != 0:
         wanted.append("python3-venv")
     missing = []
     for pkg in wanted:
-        out = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True)
+        out = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True, check=False
+        )
         if "install ok installed" not in out.stdout:
             missing.append(pkg)
     return missing
@@ -83,27 +99,45 @@ def ensure_system_packages() -> None:
         sys.exit(1)
 
 
-def ensure_venv() -> None:
+def ensure_venv(extras: tuple[str, ...] = ("test", "lint")) -> None:
+    """The app (editable) and the tools of ``extras`` (pyproject.toml's optional dependencies)
+    in .venv, installed again whenever pyproject.toml or the extras change."""
     if not PY.exists():
         say("creating .venv")
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     stamp = VENV / ".installed"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest:
+    installed = stamp.read_text().split() if stamp.exists() else []
+    if installed[:1] == [digest] and set(extras) <= set(installed[1:]):
         return
-    say("installing the app and its test tools into .venv (first run takes a minute)")
+    wanted = sorted(set(extras) | (set(installed[1:]) if installed[:1] == [digest] else set()))
+    say(f"installing the app and its {', '.join(wanted)} tools into .venv (first run takes a minute)")
     pip = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
-    stamp.write_text(digest)
+    subprocess.run([*pip, "-e", f"{ROOT}[{','.join(wanted)}]"], check=True)
+    stamp.write_text(" ".join([digest, *wanted]))
 
 
 def setup() -> None:
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 - dev.py runs on any python3 and says when it is too old
         say(f"Python 3.10 or newer is needed; this is {sys.version.split()[0]}.")
         sys.exit(1)
     ensure_system_packages()
     ensure_venv()
+
+
+def check() -> int:
+    """Run every static check, each to the end; 1 if any failed."""
+    failed = []
+    for name, (tool, *args) in CHECKS:
+        say(f"{name}: {tool} {' '.join(args)}")
+        if subprocess.call([str(BIN / tool), *args], cwd=ROOT) != 0:
+            failed.append(name)
+    if failed:
+        say(f"FAILED: {', '.join(failed)}")
+        return 1
+    say("all checks passed")
+    return 0
 
 
 def main(argv: list[str]) -> int:
@@ -114,6 +148,13 @@ def main(argv: list[str]) -> int:
     if command == "run":
         setup()
         return subprocess.call([str(PY), "-m", "app", "demo", *rest])
+    if command == "check":
+        setup()
+        return check()
+    if command == "bundle":
+        setup()
+        ensure_venv(("test", "lint", "bundle"))
+        return subprocess.call([str(PY), str(ROOT / "packaging" / "build.py"), *rest], cwd=ROOT)
     if command == "test":
         setup()
         env = dict(os.environ)

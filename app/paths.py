@@ -26,6 +26,12 @@ def bundled(name: str) -> Path:
     raise FileNotFoundError(f"The app's {name} folder is missing from this installation.")
 
 
+def bundled_fonts() -> list[Path]:
+    """The font files in ``resources/fonts`` (see :mod:`app.fonts`), in name order."""
+    folder = bundled("resources") / "fonts"
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".ttf", ".otf"))
+
+
 def sample_archive() -> Path:
     return bundled("sample_data") / "askjpm_sample.jsonl.gz"
 

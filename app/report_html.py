@@ -15,11 +15,9 @@ from zoneinfo import ZoneInfo
 
 from app.core.metrics import KINDS
 from app.core.report import SECTION_TITLES, Report
+from app.palette import CUMULATIVE, KIND_COLOURS, KIND_LABELS, NEGATIVE, POSITIVE, UNIQUE
+from app.palette import CURSOR as TP
 
-# the window's colours (app/ui/timeline/plots.py), repeated so this module needs no Qt
-KIND_COLOURS = {"post": "#3b6fb6", "reply": "#4f9d69", "quote": "#8e6bbf", "retweet": "#e08a2e"}
-KIND_LABELS = {"post": "Original posts", "reply": "Replies", "quote": "Quotes", "retweet": "Retweets"}
-NEGATIVE, POSITIVE, CUMULATIVE, UNIQUE, TP = "#c8453b", "#3f8f5a", "#d06b2c", "#7a4fa3", "#d62f6f"
 MIN_SCORED = 5
 
 CSS = """

@@ -16,7 +16,7 @@ import math
 import os
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
@@ -37,6 +37,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
     QTextFrameFormat,
     QTextLength,
     QTextOption,
@@ -45,21 +46,8 @@ from PySide6.QtGui import (
 
 from app.core.metrics import KINDS
 from app.core.report import SECTION_TITLES, Report
-
-# The window's colours, so that the printed charts read like the screen's.
-KIND_COLOURS = {"post": "#3b6fb6", "reply": "#4f9d69", "quote": "#8e6bbf", "retweet": "#e08a2e"}
-KIND_LABELS = {"post": "Original posts", "reply": "Replies", "quote": "Quotes", "retweet": "Retweets"}
-NEGATIVE, POSITIVE = "#c8453b", "#3f8f5a"
-CUMULATIVE, UNIQUE = "#d06b2c", "#7a4fa3"
-try:  # the same constants as the window's plots, when the UI package is at hand
-    from app.ui.timeline import plots as _plots
-
-    KIND_COLOURS = dict(_plots.KIND_COLOURS)
-    KIND_LABELS = dict(_plots.KIND_LABELS)
-    NEGATIVE, POSITIVE = _plots.NEGATIVE.name(), _plots.POSITIVE.name()
-    CUMULATIVE, UNIQUE = _plots.CUMULATIVE.name(), _plots.UNIQUE.name()
-except Exception:  # noqa: BLE001 - a headless install without pyqtgraph still prints
-    pass
+from app.fonts import EMOJI_FAMILY, register_bundled_fonts
+from app.palette import CUMULATIVE, KIND_COLOURS, KIND_LABELS, NEGATIVE, POSITIVE, UNIQUE
 
 INK = "#1f2d3d"
 MUTED = "#5f6b7a"
@@ -79,6 +67,7 @@ SANS = [
     "Helvetica",
     "Noto Sans CJK JP",
     "Noto Sans CJK SC",
+    EMOJI_FAMILY,  # bundled (app/fonts.py): vector emoji that print and copy as text
     "Noto Color Emoji",
     "Symbola",
 ]
@@ -106,6 +95,7 @@ def ensure_app() -> QGuiApplication:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication([])
+    register_bundled_fonts()
     return app
 
 
@@ -298,8 +288,6 @@ class _Doc:
                     )
         self.cur.movePosition(QTextCursor.MoveOperation.End)
 
-
-from PySide6.QtGui import QTextFormat  # noqa: E402 - the enum lives on QTextFormat
 
 QTextFormat_PageBreak_AlwaysBefore = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
 
@@ -967,7 +955,7 @@ def _span_text(seconds: int) -> str:
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or "UTC")
-    except Exception:  # noqa: BLE001
+    except (ZoneInfoNotFoundError, ValueError):  # an unknown or malformed name: UTC
         return ZoneInfo("UTC")
 
 

@@ -30,10 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import machine  # bench/, the script's folder, is on sys.path
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-sys.path.insert(0, str(BENCH))
-from _common import machine  # noqa: E402
 
 
 def bundle_size(folder: Path) -> dict:

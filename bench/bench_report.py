@@ -12,6 +12,7 @@ the report's bin (the cheapest thing the timeline window does), and the first (c
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import statistics
@@ -20,27 +21,31 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from _common import DATA  # _common also puts the repository on sys.path
+
+from app.core import metrics
+from app.core.report import ReportOptions, build_report, report_bin
+from app.core.sample import build_sample
+from app.core.store import Workspace
+from app.paths import sample_archive
+from app.report_html import render_html
+from app.report_pdf import render_pdf
+
+# Qt reads this when the renderer makes its application, not at import
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.core import metrics  # noqa: E402
-from app.core.report import ReportOptions, build_report, report_bin  # noqa: E402
-from app.core.sample import build_sample  # noqa: E402
-from app.core.store import Workspace  # noqa: E402
-from app.paths import sample_archive  # noqa: E402
-from app.report_html import render_html  # noqa: E402
-from app.report_pdf import render_pdf  # noqa: E402
-
-MILLION = BENCH / "data" / "queries_1000000.duckdb"
+MILLION = DATA / "queries_1000000.duckdb"
 
 
 def _timed(fn) -> float:
+    return _timed_result(fn)[0]
+
+
+def _timed_result(fn):
+    """(seconds, what ``fn()`` returned)."""
     t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
+    result = fn()
+    return time.perf_counter() - t, result
 
 
 def bench(label: str, path: Path, runs: int, out: Path) -> None:
@@ -55,13 +60,14 @@ def bench(label: str, path: Path, runs: int, out: Path) -> None:
             metrics.clear_caches()
             base.append(_timed(lambda: metrics.binned_series(ws, span[0], span[1] + 1, b)))
             metrics.clear_caches()
-            holder = {}
-            build.append(_timed(lambda: holder.setdefault("r", build_report(ws, ReportOptions()))))
-            pdf.append(_timed(lambda: holder.setdefault("n", render_pdf(holder["r"], out / "r.pdf"))))
-            html.append(_timed(lambda: render_html(holder["r"], out / "r.html")))
+            seconds, report = _timed_result(lambda: build_report(ws, ReportOptions()))
+            build.append(seconds)
+            seconds, pages = _timed_result(functools.partial(render_pdf, report, out / "r.pdf"))
+            pdf.append(seconds)
+            html.append(_timed(functools.partial(render_html, report, out / "r.html")))
             total.append(build[-1] + pdf[-1])
         med = statistics.median
-        print(f"{label}: {posts:,} posts, {holder['n']} pages, bin {b} s")
+        print(f"{label}: {posts:,} posts, {pages} pages, bin {b} s")
         print(f"  baseline binned_series (cold cache) {med(base) * 1000:8.1f} ms")
         print(f"  build_report, first call            {cold * 1000:8.1f} ms")
         print(f"  build_report                        {med(build) * 1000:8.1f} ms")
@@ -78,8 +84,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--skip-1m", action="store_true")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
         sample = tmp / "sample.duckdb"
         build_sample(sample, sample_archive())
         bench("sample", sample, args.runs, tmp)

@@ -897,7 +897,7 @@ class Accounts:
     def __init__(self, seed: int, count: int, start_ms: int) -> None:
         self.seed, self.count, self.start_ms = seed, count, start_ms
 
-    @lru_cache(maxsize=50_000)  # noqa: B019 - one instance per run
+    @lru_cache(maxsize=50_000)  # noqa: B019 - one Accounts per run: the cache outlives nothing
     def get(self, idx: int) -> dict:
         if idx == 0:
             return {
@@ -971,7 +971,7 @@ class Accounts:
             "protected": False,
         }
 
-    @lru_cache(maxsize=50_000)  # noqa: B019
+    @lru_cache(maxsize=50_000)  # noqa: B019 - as above
     def v1_json(self, idx: int) -> str:
         a = self.get(idx)
         img = f"http://pbs.twimg.com/profile_images/{a['img'][:12]}/{a['img']}_normal.jpg"
@@ -1021,7 +1021,7 @@ class Accounts:
             ensure_ascii=False,
         )
 
-    @lru_cache(maxsize=50_000)  # noqa: B019
+    @lru_cache(maxsize=50_000)  # noqa: B019 - as above
     def v2_user(self, idx: int) -> dict:
         a = self.get(idx)
         return {

@@ -13,6 +13,7 @@ extra: `pip install -e .[bundle]`.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -40,9 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clean", action="store_true", help="start from an empty build/ and dist/")
     args = parser.parse_args(argv)
 
-    try:
-        import PyInstaller  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("PyInstaller") is None:
         say("PyInstaller is missing: pip install -e .[bundle]  (or: pip install pyinstaller)")
         return 1
     if args.clean:
@@ -51,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     icons = [sys.executable, str(ROOT / "resources" / "make_icons.py")]
-    if subprocess.run([*icons, "--check"], cwd=ROOT, env=env, capture_output=True).returncode != 0:
+    if subprocess.run([*icons, "--check"], cwd=ROOT, env=env, capture_output=True, check=False).returncode:
         say("rendering the icons from resources/incident-timeline.svg")
         subprocess.run(icons, cwd=ROOT, env=env, check=True)
 

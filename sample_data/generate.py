@@ -623,24 +623,24 @@ class Accounts:
 
     def _handle(self, first: str, last: str) -> str:
         rng = self.rng
-        f = re.sub(r"[^A-Za-z]", "", first) or rng.choice(_ROMAJI)
-        l = re.sub(r"[^A-Za-z]", "", last) or rng.choice(_ROMAJI)
+        given = re.sub(r"[^A-Za-z]", "", first) or rng.choice(_ROMAJI)
+        family = re.sub(r"[^A-Za-z]", "", last) or rng.choice(_ROMAJI)
         for _ in range(50):
             r = rng.random()
             if r < 0.22:
-                h = f + l
+                h = given + family
             elif r < 0.38:
-                h = f"{f}_{l}"
+                h = f"{given}_{family}"
             elif r < 0.55:
-                h = f + l + str(rng.randrange(1, 100))
+                h = given + family + str(rng.randrange(1, 100))
             elif r < 0.65:
-                h = f[0] + l + str(rng.choice(("", rng.randrange(1, 1000))))
+                h = given[0] + family + str(rng.choice(("", rng.randrange(1, 1000))))
             elif r < 0.75:
-                h = f + "_" + l[0] + str(rng.randrange(10, 99))
+                h = given + "_" + family[0] + str(rng.randrange(10, 99))
             elif r < 0.88:
                 h = rng.choice(_WORDS) + rng.choice(_WORDS) + str(rng.choice(("", rng.randrange(1, 100))))
             else:
-                h = rng.choice(_WORDS) + "_" + f + str(rng.choice(("", rng.randrange(60, 99))))
+                h = rng.choice(_WORDS) + "_" + given + str(rng.choice(("", rng.randrange(60, 99))))
             style = rng.random()
             h = h.lower() if style < 0.55 else (h if style < 0.9 else h.capitalize())
             h = h[:15]
@@ -2039,10 +2039,11 @@ class Generator:
         )
 
         # 11-13 from 16:00: the anchors of the storm.
-        for label, when, text, n_rt, handle, _, _ in HOSTILE_ANCHORS:
+        for label, when, template, n_rt, handle, _, _ in HOSTILE_ANCHORS:
             t = self.new_text()
-            if "{url}" in text:
-                text = text.format(url=t.link("http://other98.com/dont-negotiate"))
+            text = template
+            if "{url}" in template:
+                text = template.format(url=t.link("http://other98.com/dont-negotiate"))
             self.post(
                 self.at(*when),
                 acc.get(handle),
@@ -2078,12 +2079,13 @@ class Generator:
             label="economist",
         )
         urls_used: dict[str, int] = {}
-        for handle, when, text, n_rt in ACTIVIST_POSTS:
+        for handle, when, template, n_rt in ACTIVIST_POSTS:
             t = self.new_text()
-            if "{url}" in text:
+            text = template
+            if "{url}" in template:
                 i = urls_used.get(handle, 0)
                 urls_used[handle] = i + 1
-                text = text.format(url=t.link(ACTIVIST_URLS[handle][i]))
+                text = template.format(url=t.link(ACTIVIST_URLS[handle][i]))
             self.post(
                 self.at(*when),
                 acc.get(handle),
@@ -2772,11 +2774,13 @@ def generate(path: str | os.PathLike = DEFAULT_OUT, seed: int = DEFAULT_SEED) ->
     writer = Writer(gen)
     tmp = path.with_name(path.name + ".tmp")
     lines = 0
-    with open(tmp, "wb") as raw:
-        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz:
-            for obj in writer.lines():
-                gz.write(dumps(obj).encode("ascii") + b"\n")
-                lines += 1
+    with (
+        open(tmp, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz,
+    ):
+        for obj in writer.lines():
+            gz.write(dumps(obj).encode("ascii") + b"\n")
+            lines += 1
     os.replace(tmp, path)
     kinds: dict[str, int] = {}
     categories: dict[str, int] = {}

@@ -1,16 +1,14 @@
-"""Shared fixtures: the real archive files, fresh workspaces, a built X account archive, and
-helpers to compare a workspace before and after an import.
+"""Shared fixtures: the real archive files, fresh workspaces, the sample incident's workspace
+(built once per run), a built X account archive, the fonts a test needs, and helpers to compare
+a workspace before and after an import.
 """
 
 from __future__ import annotations
 
-import os
-
-# the tests run without a screen unless told otherwise
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
+import hashlib
 import json
-import sys
+import os
+import shutil
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,13 +16,15 @@ from types import SimpleNamespace
 
 import pytest
 
+from app.core.ingest import import_paths
+from app.core.sample import build_sample
+from app.core.store import Workspace
+from app.paths import sample_archive
+
+# the tests run without a screen unless told otherwise (Qt reads it when the application is made)
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from app.core.ingest import import_paths  # noqa: E402
-from app.core.store import Workspace  # noqa: E402
-
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 #: posts columns compared between two imports of the same data (import_id differs)
@@ -109,6 +109,33 @@ def dump(ws: Workspace) -> dict:
     ):
         out[table] = con.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
     return out
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def sample_workspace(tmp_path_factory) -> Path:
+    """The bundled sample incident (#AskJPM) imported, scored and rolled up: built once per
+    run and shared, so it must not change. Open it read-only, or take ``sample_copy``; the
+    session checks at its end that the file is as it was built."""
+    path = tmp_path_factory.mktemp("sample") / "askjpm.duckdb"
+    reports = build_sample(path, sample_archive())
+    assert all(r.ok for r in reports), [r.error for r in reports]
+    built = _sha256(path)
+    yield path
+    assert _sha256(path) == built, (
+        "a test changed the shared sample workspace: use the sample_copy fixture to change one"
+    )
+
+
+@pytest.fixture
+def sample_copy(sample_workspace, tmp_path) -> Path:
+    """A copy of the sample workspace of the test's own, free to change."""
+    path = tmp_path / "askjpm.duckdb"
+    shutil.copy(sample_workspace, path)
+    return path
 
 
 # ---- generated files ------------------------------------------------------------------------
@@ -363,27 +390,42 @@ def helpers() -> SimpleNamespace:
     )
 
 
+# ---- fonts ------------------------------------------------------------------------------------
+
+#: the Debian package that brings a font for each writing system a test may need
+FONT_PACKAGES = {
+    "Japanese": "fonts-noto-cjk",
+    "SimplifiedChinese": "fonts-noto-cjk",
+    "Korean": "fonts-noto-cjk",
+}
+
+
+class Fonts:
+    """The fonts Qt finds here. A test that needs one for a script calls ``require``, which
+    skips the test with the reason (shown in pytest's summary) when none is installed."""
+
+    def has(self, writing_system: str) -> bool:
+        from PySide6.QtGui import QFontDatabase
+
+        wanted = QFontDatabase.WritingSystem[writing_system]
+        return any(wanted in QFontDatabase.writingSystems(f) for f in QFontDatabase.families())
+
+    def require(self, writing_system: str) -> None:
+        if not self.has(writing_system):
+            package = FONT_PACKAGES.get(writing_system, "a font for it")
+            pytest.skip(
+                f"no font for {writing_system} text is installed here "
+                f"(Debian/Ubuntu: {package}, which `python3 dev.py setup` installs as root)"
+            )
+
+
+@pytest.fixture(scope="session")
+def fonts(qapp) -> Fonts:
+    return Fonts()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _one_qapplication(qapp):
     """A QApplication for the whole run, made first: code that renders headless (the PDF
     report) makes a bare QGuiApplication when none exists, and widgets cannot be built on one."""
     return qapp
-
-
-_exit_status = 0
-
-
-def pytest_sessionfinish(session, exitstatus):
-    global _exit_status
-    _exit_status = int(exitstatus)
-
-
-def pytest_unconfigure(config):
-    """Leave without the interpreter's teardown once pytest has reported: at teardown DuckDB's
-    bindings (nanobind) list every wrapper still alive, dozens of lines after the summary that
-    say nothing about the tests. The exit status is pytest's own."""
-    if os.environ.get("INCIDENT_TIMELINE_TEST_TEARDOWN") == "full":
-        return
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(_exit_status)

@@ -160,9 +160,9 @@ def add(ws: Workspace, a: Annotation) -> Annotation:
 
 def update(ws: Workspace, a: Annotation) -> Annotation:
     """Save the changes to a stored annotation (found by its id); ``updated_at`` becomes now."""
+    a = check(a)
     if a.id is None:
         raise UserError("This annotation has not been saved yet, so it cannot be changed.")
-    a = check(a)
     row = ws.cursor().execute(q.UPDATE, [*_values(a), _now(), int(a.id)]).fetchone()
     if row is None:
         raise UserError(f"The annotation “{a.label}” is no longer in the workspace (it was deleted).")
@@ -176,9 +176,9 @@ def delete(ws: Workspace, annotation_id: int) -> None:
 
 def restore(ws: Workspace, a: Annotation) -> Annotation:
     """Put a deleted annotation back with its id and times (undoing a delete)."""
+    a = check(a)
     if a.id is None:
         raise UserError("Only an annotation that was saved before can be restored.")
-    a = check(a)
     con = ws.cursor()
     if con.execute(q.GET, [int(a.id)]).fetchone() is not None:
         raise UserError(f"The annotation “{a.label}” is already in the workspace.")
@@ -306,8 +306,8 @@ def export_csv(ws: Workspace, path: str | os.PathLike) -> int:
     writer.writerow(FILE_COLUMNS)
     for r in rows:
         ev = r["evidence"]
-        r = {**r, "evidence": "" if ev is None else _dumps(ev)}
-        writer.writerow(["" if r[c] is None else _cell_out(str(r[c])) for c in FILE_COLUMNS])
+        cells = {**r, "evidence": "" if ev is None else _dumps(ev)}
+        writer.writerow(["" if cells[c] is None else _cell_out(str(cells[c])) for c in FILE_COLUMNS])
     _write_atomically(Path(path), buf.getvalue().encode("utf-8-sig"))
     return len(rows)
 
@@ -384,6 +384,7 @@ def import_file(ws: Workspace, path: str | os.PathLike) -> ImportSummary:
                 continue
             if a.updated_at is not None and have.updated_at is not None and a.updated_at > have.updated_at:
                 merged = replace(have, note=a.note, category=a.category, colour=a.colour)
+                assert have.id is not None  # read from the workspace, so it has its id
                 row = con.execute(q.UPDATE, [*_values(merged), _naive(a.updated_at), int(have.id)]).fetchone()
                 known[key] = _from_row(row)
                 summary.updated += 1
@@ -556,7 +557,8 @@ def _values(a: Annotation) -> list:
     ]
 
 
-def _from_row(row: tuple) -> Annotation:
+def _from_row(row: tuple | None) -> Annotation:
+    assert row is not None, "INSERT/UPDATE ... RETURNING gives the row it wrote"
     id_, starts, ends, label, category, note, colour, origin, evidence, created, updated = row
     category = category or "other"
     return Annotation(

@@ -60,9 +60,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 import numpy as np
@@ -397,10 +397,10 @@ def _cuts(ctx: _Context, points: list[_Point], brand: list[_BrandPost]) -> list[
 def _tidy(ctx: _Context, cuts: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
     """Drop empty spans and give a span without posts to its neighbour, so that the phases
     stay contiguous and each has posts."""
-    spans = [[n, a, b] for n, a, b in cuts if b > a]
+    spans: list[list[Any]] = [[n, a, b] for n, a, b in cuts if b > a]
     i = 0
     while i < len(spans) and len(spans) > 1:
-        n, a, b = spans[i]
+        _, a, b = spans[i]
         if ctx.sums(a, b)["posts"] == 0:
             if i > 0:
                 spans[i - 1][2] = b
@@ -460,6 +460,8 @@ def draft(
     if not phase_list:
         return []
     span = metrics.incident_span(ws, con)
+    if span is None:  # phases exist only where posts do
+        return []
     ctx = _Context.build(ws, span, con)
     w = _Writer(ws, ctx, list(phase_list), _brand_posts(ws, con))
     return [
@@ -501,6 +503,7 @@ class _Writer:
 
     def _latency(self, t: float) -> str:
         # between the minutes the reader sees: 4:00 pm to 11:26:41 pm is 7 hours 26 minutes
+        assert self.escalation_start is not None, "a response is timed from the escalation"
         return _duration(_floor_minute(t) - self.escalation_start)
 
     def paragraph(self, p: Phase) -> str:
@@ -569,11 +572,12 @@ class _Writer:
         # the strongest of each kind first, so that one busy kind does not crowd out the rest
         ranked = sorted(chosen, key=lambda x: (-x[1], x[0].time))
         seen: set = set()
-        first_of_kind = [
-            x
-            for x in ranked
-            if (x[0].kind or x[0].category) not in seen and not seen.add(x[0].kind or x[0].category)
-        ]
+        first_of_kind = []
+        for x in ranked:
+            kind = x[0].kind or x[0].category
+            if kind not in seen:
+                seen.add(kind)
+                first_of_kind.append(x)
         rest = [x for x in ranked if all(x is not y for y in first_of_kind)]
         shown = sorted((first_of_kind + rest)[:TURNING_POINTS_SHOWN], key=lambda x: x[0].time)
         items = [f"{clock.at(pt.time)}, {pt.label.strip().rstrip('.')}" for pt, _ in shown]
@@ -684,7 +688,7 @@ class _Writer:
             f"hour: {_n(p.posts, 'post')}{_negative(p)}, with an exposure of {_big(p.exposure)}."
         ]
         fr = self.first_response
-        if fr is not None:
+        if fr is not None and self.escalation_start is not None:  # the one implies the other
             t, post, tp = fr
             latency = self._latency(t)
             if p.start <= t < p.end and post is not None:
@@ -793,8 +797,8 @@ class _Clock:
     def __init__(self, zone: ZoneInfo, with_year: bool = False) -> None:
         self.zone = zone
         self.with_year = with_year
-        self.day = None
-        self.abbr = None
+        self.day: date | None = None
+        self.abbr: str | None = None
 
     def at(self, t: float) -> str:
         d = datetime.fromtimestamp(t, timezone.utc).astimezone(self.zone)
@@ -952,7 +956,7 @@ def _floor_minute(t: float) -> float:
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or "UTC")
-    except Exception:  # noqa: BLE001 - a damaged setting must not stop the chronicle
+    except (ZoneInfoNotFoundError, ValueError):  # a damaged setting must not stop the chronicle
         return ZoneInfo("UTC")
 
 

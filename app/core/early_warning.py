@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -113,7 +114,7 @@ def load_rule(ws: Workspace) -> AlertRule:
     except ValueError:
         saved = {}
     known = {f.name: f.type for f in fields(AlertRule)}
-    kept = {}
+    kept: dict[str, Any] = {}  # checked against EDITABLE's bounds below
     for key, value in saved.items() if isinstance(saved, dict) else ():
         if key in EDITABLE and isinstance(value, (int, float)) and not isinstance(value, bool):
             _, lo, hi = EDITABLE[key]

@@ -15,12 +15,12 @@ import math
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-
-import duckdb
+from typing import Any
 
 from app.core import chronicle, metrics
 from app.core.annotations import category_for
 from app.core.errors import UserError
+from app.core.store.db import Connection
 from app.core.store.workspace import Workspace
 
 WHATS = ("series", "turning-points", "posts")
@@ -82,7 +82,7 @@ def export(
     start: float | None = None,
     end: float | None = None,
     bin_seconds: int | None = None,
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
 ) -> int:
     """Write ``what`` (series, turning-points, posts) to ``path``; returns the rows written.
     ``start``/``end`` (Unix seconds) default to the incident's span."""
@@ -117,7 +117,7 @@ def series_rows(ws: Workspace, start: float, end: float, bin_seconds: int | None
     ends = s.bin_ends
     rows = []
     for i in range(len(s)):
-        row = {"bin_start_utc": _iso(float(s.t[i])), "bin_end_utc": _iso(float(ends[i]))}
+        row: dict[str, Any] = {"bin_start_utc": _iso(float(s.t[i])), "bin_end_utc": _iso(float(ends[i]))}
         for k in metrics.KINDS:
             row[f"volume_{k}"] = int(s.volume[k][i])
         row.update(

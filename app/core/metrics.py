@@ -26,13 +26,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import duckdb
 import numpy as np
 
-from app.core import rollup
+from app.core import account_types, changes, rollup, text_query
 from app.core.store import metrics_sql as q
+from app.core.store.db import Connection, one_row
+from app.core.store.text_query_sql import compile_query
 from app.core.store.workspace import Workspace
 
 KINDS = ("post", "reply", "quote", "retweet")
@@ -55,7 +56,14 @@ _EARLIEST, _LATEST = datetime(1, 1, 1), datetime(9999, 12, 31)
 @dataclass(frozen=True)
 class PostFilter:
     """Which posts count. Every field set narrows the posts (they are ANDed); defaults
-    narrow nothing. Handles and hashtags may be typed with their ``@`` / ``#``."""
+    narrow nothing. Handles and hashtags may be typed with their ``@`` / ``#``.
+
+    ``text`` is a query of :mod:`app.core.text_query` (``refund AND (delay OR cancel) -bot``);
+    a query that cannot be read raises :class:`~app.core.text_query.QueryError`.
+    ``author_spread`` widens ``author`` to the retweets and quotes of the author's posts.
+    ``tag`` keeps the posts tagged as evidence with that tag (:data:`ANY_TAG`: with any).
+    ``domain`` keeps posts linking to that web domain or its subdomains. ``brand`` and
+    ``press`` keep (``only``) or leave out (``exclude``) the brand's and the press's accounts."""
 
     text: str = ""
     hashtag: str = ""
@@ -64,20 +72,32 @@ class PostFilter:
     lang: str = ""
     min_followers: int | None = None
     brand: str = "all"
+    author_spread: bool = False
+    tag: str = ""
+    domain: str = ""
+    press: str = "all"
 
     def __post_init__(self) -> None:
         kinds = frozenset(self.kinds)
         unknown = kinds - set(KINDS)
         if unknown:
             raise ValueError(f"unknown kind(s) of post: {', '.join(sorted(unknown))}")
-        if self.brand not in BRAND_CHOICES:
-            raise ValueError(f"brand must be one of {', '.join(BRAND_CHOICES)}, not {self.brand!r}")
+        for name in ("brand", "press"):
+            if getattr(self, name) not in BRAND_CHOICES:
+                raise ValueError(
+                    f"{name} must be one of {', '.join(BRAND_CHOICES)}, not {getattr(self, name)!r}"
+                )
         object.__setattr__(self, "kinds", kinds)
+        object.__setattr__(self, "text", self.text.strip())
         object.__setattr__(self, "hashtag", self.hashtag.strip().lstrip("#"))
         object.__setattr__(self, "author", self.author.strip().lstrip("@"))
         object.__setattr__(self, "lang", self.lang.strip())
+        object.__setattr__(self, "tag", self.tag.strip())
+        object.__setattr__(self, "domain", _domain(self.domain))
+        object.__setattr__(self, "author_spread", bool(self.author_spread))
         if self.min_followers is not None:
             object.__setattr__(self, "min_followers", int(self.min_followers))
+        text_query.parse(self.text)  # a query that cannot be read never reaches the SQL
 
     @property
     def kinds_restricted(self) -> bool:
@@ -93,21 +113,40 @@ class PostFilter:
             or self.lang
             or self.min_followers is not None
             or self.brand != "all"
+            or self.tag
+            or self.domain
+            or self.press != "all"
         )
 
     def uses_rollups(self) -> bool:
         """Whether the rollups can answer for this filter (they keep kinds and brand apart)."""
-        return not (self.text or self.hashtag or self.author or self.lang or self.min_followers is not None)
+        return not (
+            self.text
+            or self.hashtag
+            or self.author
+            or self.lang
+            or self.min_followers is not None
+            or self.tag
+            or self.domain
+            or self.press != "all"
+        )
+
+    def uses_tags(self) -> bool:
+        """Whether the filter depends on the evidence tags (which change as the user tags)."""
+        return bool(self.tag)
 
     def describe(self) -> str:
         """In plain English for the status bar; '' when the filter is empty."""
         parts = []
         if self.text:
-            parts.append(f"text contains “{self.text}”")
+            if text_query.is_plain(text_query.parse(self.text)):
+                parts.append(f"text contains “{text_query.terms(text_query.parse(self.text))[0].text}”")
+            else:
+                parts.append(f"text matches “{self.text}”")
         if self.hashtag:
             parts.append(f"hashtag #{self.hashtag}")
         if self.author:
-            parts.append(f"by @{self.author}")
+            parts.append(f"by @{self.author} or sharing it" if self.author_spread else f"by @{self.author}")
         if self.kinds_restricted:
             chosen = [k for k in KINDS if k in self.kinds]
             left_out = [k for k in KINDS if k not in self.kinds]
@@ -123,6 +162,16 @@ class PostFilter:
             parts.append("brand accounts only")
         elif self.brand == "exclude":
             parts.append("brand accounts excluded")
+        if self.press == "only":
+            parts.append("press accounts only")
+        elif self.press == "exclude":
+            parts.append("press accounts excluded")
+        if self.tag == ANY_TAG:
+            parts.append("tagged posts")
+        elif self.tag:
+            parts.append(f"tagged “{self.tag}”")
+        if self.domain:
+            parts.append(f"linking to {self.domain}")
         return "; ".join(parts)
 
     def kinds_mask(self) -> int:
@@ -131,20 +180,26 @@ class PostFilter:
             return 15
         return sum(1 << i for i, k in enumerate(KINDS) if k in self.kinds)
 
-    def sql(self, brand_handles: list[str]) -> tuple[list[str], list]:
-        """The filter as names of fragments of :data:`metrics_sql.FILTERS` and their
-        parameters, in order."""
-        names: list[str] = []
+    def sql(self, brand_handles: list[str]) -> tuple[list, list]:
+        """The filter as names of fragments of :data:`metrics_sql.FILTERS` (or fragments the
+        store built, for the text query) and their parameters, in order."""
+        names: list = []
         params: list = []
-        if self.text:
-            names.append("text")
-            params.append("(?i)" + _re2_literal(self.text))
+        query = text_query.parse(self.text)
+        if query is not None:
+            fragment = compile_query(query)
+            names.append(fragment)
+            params.extend(fragment.params)
         if self.hashtag:
             names.append("hashtag")
             params.append(self.hashtag)
         if self.author:
-            names.append("author")
-            params.append(self.author)
+            if self.author_spread:
+                names.append("author_spread")
+                params.extend([self.author, self.author])
+            else:
+                names.append("author")
+                params.append(self.author)
         if self.kinds_restricted:
             names.append("kinds")
             params.append(sorted(self.kinds))
@@ -157,14 +212,31 @@ class PostFilter:
         if self.brand != "all":
             names.append("brand_only" if self.brand == "only" else "brand_exclude")
             params.append([h.lower() for h in brand_handles])
+        if self.press != "all":
+            names.append("press_only" if self.press == "only" else "press_exclude")
+            params.append(sorted(account_types.press_handles()))
+        if self.tag == ANY_TAG:
+            names.append("any_tag")
+        elif self.tag:
+            names.append("tag")
+            params.append(self.tag)
+        if self.domain:
+            names.append("domain")
+            params.extend([self.domain, self.domain])
         return names, params
 
 
-def _re2_literal(text: str) -> str:
-    """``text`` as an RE2 pattern matching exactly it: every ASCII character but letters,
-    digits and space as a \\x{..} escape, which RE2 reads the same whatever the character
-    (Python's re.escape writes escapes RE2 rejects, such as a backslash before a newline)."""
-    return "".join(c if c.isalnum() or c == " " or ord(c) > 127 else f"\\x{{{ord(c):x}}}" for c in text)
+#: :attr:`PostFilter.tag` for "tagged with anything"
+ANY_TAG = "*"
+
+
+def _domain(text: str) -> str:
+    """``https://www.Example.com/x`` or ``example.com`` -> ``example.com``."""
+    d = text.strip().lower()
+    if "://" in d:
+        d = d.split("://", 1)[1]
+    d = d.split("/", 1)[0].split("?", 1)[0]
+    return d[4:] if d.startswith("www.") else d
 
 
 def _and(words: list[str]) -> str:
@@ -190,12 +262,14 @@ def choose_bin(span_seconds: float, pixels: int, min_px_per_bin: float = 3.0) ->
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or "UTC")
-    except Exception:  # noqa: BLE001 - a damaged setting must not break the timeline
+    except (ZoneInfoNotFoundError, ValueError):  # a damaged setting must not break the timeline
         return ZoneInfo("UTC")
 
 
 def _offset(zone: ZoneInfo, u: int) -> int:
-    return int(datetime.fromtimestamp(u, zone).utcoffset().total_seconds())
+    offset = datetime.fromtimestamp(u, zone).utcoffset()
+    assert offset is not None  # an aware time always has one
+    return int(offset.total_seconds())
 
 
 # Sampling the offset this often finds every daylight-saving change (they are months apart).
@@ -289,13 +363,13 @@ class Series:
         return np.append(self.t[1:], self.last_end) if len(self.t) else self.t.copy()
 
 
-def incident_span(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> tuple[float, float] | None:
+def incident_span(ws: Workspace, con: Connection | None = None) -> tuple[float, float] | None:
     """(first, last) post time as Unix seconds (UTC); ``None`` if there are no posts."""
     con = con or ws.cursor()
     st = _usable_rollups(ws, con)
     if st is not None:
         return st.span
-    first, last = con.execute(q.SPAN).fetchone()
+    first, last = one_row(con.execute(q.SPAN))
     if first is None:
         return None
     return to_unix(first), to_unix(last)
@@ -307,7 +381,7 @@ def binned_series(
     end: float,
     bin_seconds: int,
     flt: PostFilter = PostFilter(),
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
 ) -> Series:
     """The series over bins covering [start, end) (Unix seconds, UTC); ``start`` is floored
     to a bin boundary of the workspace's time zone.
@@ -377,7 +451,9 @@ def _minutes_key(ws: Workspace, data: tuple | None, flt: PostFilter) -> tuple:
     """``data`` names what the numbers were taken from: the rollups' build stamp, or the
     workspace's stamp when they were taken from the posts."""
     what = ("rollup-able", flt.kinds_mask(), flt.brand) if flt.uses_rollups() else flt
-    return (str(ws.path), data, what)
+    # the tags are the user's, edited at any time: their counter says which version was read
+    tags = changes.generation(ws.path, "tags") if flt.uses_tags() else 0
+    return (str(ws.path), data, what, tags)
 
 
 def _cached_minutes(ws: Workspace, st: rollup.State, flt: PostFilter) -> _Minutes | None:
@@ -425,7 +501,7 @@ def _fill_from_posts(con, acc: _Acc, edges: np.ndarray, flt: PostFilter, brand: 
     cols = con.execute(q.slots_posts(names), [origin_ms, step_ms, start, end, *params]).fetchnumpy()
     slots = np.asarray(cols["slot"]).astype(np.int64)
     acc.add({c: np.asarray(cols[c]) for c in q.COUNT_COLUMNS}, _slot_bins(slots, edges, step))
-    acc.exposure_before = int(con.execute(q.exposure_before_posts(names), [start, *params]).fetchone()[0])
+    acc.exposure_before = int(one_row(con.execute(q.exposure_before_posts(names), [start, *params]))[0])
     rows = con.execute(q.firsts_slots_posts(names), [start, origin_ms, step_ms, *params, end]).fetchall()
     if rows:
         slots = np.array([r[0] for r in rows], np.int64)
@@ -460,11 +536,11 @@ class _Acc:
             return
         for c, target in self.sums.items():
             values = cols[c]
+            sums = np.bincount(bins, weights=values, minlength=self.n)
             if target.dtype == np.int64:
                 # integer sums through bincount's float weights stay exact below 2**53
-                target += np.rint(np.bincount(bins, weights=values, minlength=self.n)).astype(np.int64)
-            else:
-                target += np.bincount(bins, weights=values, minlength=self.n)
+                sums = np.rint(sums).astype(np.int64)
+            np.add(target, sums, out=target)
 
     def add_audience(self, audience: np.ndarray, bins: np.ndarray) -> None:
         if len(bins):
@@ -561,11 +637,13 @@ def posts_around(
     sort: str = "time",
     descending: bool = False,
     limit: int = 500,
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
+    offset: int = 0,
 ) -> tuple[list[PostRow], int]:
     """The posts in [t - half_window, t + half_window] (Unix seconds, both ends included),
-    sorted; returns (at most ``limit`` rows, how many posts the window holds in all).
-    Unknown followers and unscored posts sort last whichever the direction."""
+    sorted; returns (at most ``limit`` rows after the first ``offset``, how many posts the
+    window holds in all). Unknown followers and unscored posts sort last whichever the
+    direction; ties go by time then id, so pages follow each other exactly."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     con = con or ws.cursor()
@@ -575,16 +653,19 @@ def posts_around(
     a, b = t - abs(half_window), t + abs(half_window)
     names, params = flt.sql(st.stamp["brand"])
     whole = [to_timestamp(a), to_timestamp(b)]
+    offset = max(0, int(offset))
     if limit > 0:
         if sort == "time":
-            a, b = _narrow_for_time(ws, st, flt, a, b, int(limit), bool(descending))
+            a, b = _narrow_for_time(ws, st, flt, a, b, int(limit) + offset, bool(descending))
         rows = con.execute(
             q.posts_between(names, sort, bool(descending), scores),
-            q.posts_between_params(sort, to_timestamp(a), to_timestamp(b), params, int(limit), *whole),
+            q.posts_between_params(
+                sort, to_timestamp(a), to_timestamp(b), params, int(limit), whole[0], whole[1], offset=offset
+            ),
         ).fetchall()
         if rows:
             return [PostRow.from_row(r[:-1]) for r in rows], int(rows[0][-1])
-    total = con.execute(q.count_between(names), [*whole, *params]).fetchone()[0]
+    total = one_row(con.execute(q.count_between(names), [*whole, *params]))[0]
     return [], int(total)
 
 
@@ -619,9 +700,7 @@ _TWITTER_EPOCH_MS = 1288834974657
 _SNOWFLAKE_MIN = 1 << 40
 
 
-def get_post(
-    ws: Workspace, platform: str, post_id: str, con: duckdb.DuckDBPyConnection | None = None
-) -> PostRow | None:
+def get_post(ws: Workspace, platform: str, post_id: str, con: Connection | None = None) -> PostRow | None:
     con = con or ws.cursor()
     sql = q.get_post("rollup" if _usable_rollups(ws, con) is not None else "posts")
     windows = [(_EARLIEST, _LATEST)]
@@ -637,7 +716,7 @@ def get_post(
     return None
 
 
-def original_of(ws: Workspace, row: PostRow, con: duckdb.DuckDBPyConnection | None = None) -> PostRow | None:
+def original_of(ws: Workspace, row: PostRow, con: Connection | None = None) -> PostRow | None:
     """The post that ``row`` retweets, quotes or replies to, if the workspace has it."""
     if not row.ref_post_id:
         return None
@@ -677,7 +756,7 @@ def top_amplifiers(
     end: float,
     flt: PostFilter = PostFilter(),
     limit: int = 20,
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
 ) -> list[Amplifier]:
     """Accounts ranked by the exposure they contributed in [start, end). ``followers`` is
     the latest known count in the range."""

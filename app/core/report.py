@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 import numpy as np
@@ -566,7 +566,7 @@ def _turning_points(points: list, accepted: bool, zone: ZoneInfo) -> tuple[list[
 
 
 def _time(p: Any) -> float:
-    return float(getattr(p, "starts_at", None) if hasattr(p, "starts_at") else p.time)
+    return float(p.starts_at if hasattr(p, "starts_at") else p.time)
 
 
 def _tp_row(n: int, p: Any, accepted: bool, zone: ZoneInfo) -> TurningPoint:
@@ -605,14 +605,15 @@ def _evidence(ev: dict) -> list[tuple[str, str]]:
                 )
             continue
         if isinstance(v, bool):
-            v = "yes" if v else "no"
+            text = "yes" if v else "no"
         elif isinstance(v, float):
             if not math.isfinite(v):
                 continue
-            v = f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+            text = f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
         elif isinstance(v, int):
-            v = f"{v:,}"
-        text = str(v)
+            text = f"{v:,}"
+        else:
+            text = str(v)
         if len(text) > 60 or _ISO.match(text):  # raw timestamps repeat the time column
             continue
         out.append((k.replace("_", " "), text))
@@ -719,5 +720,5 @@ def _floor_minute(t: float) -> float:
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name or "UTC")
-    except Exception:  # noqa: BLE001 - a damaged setting must not stop the report
+    except (ZoneInfoNotFoundError, ValueError):  # a damaged setting must not stop the report
         return ZoneInfo("UTC")

@@ -27,10 +27,9 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
-import duckdb
-
 from app.core.progress import NullProgress, Progress, SubProgress
 from app.core.store import rollup_sql as q
+from app.core.store.db import Connection, TransactionConflict, one_row
 from app.core.store.workspace import Workspace
 
 # One build at a time per process: two worker threads finding the rollups stale at once
@@ -66,7 +65,7 @@ class State:
     def serves_while_scoring(self, factor: float, now: float | None = None) -> bool:
         """Whether rollups behind on scores only are recent enough to serve: for ``factor``
         times as long as their build took."""
-        if factor <= 0 or not self.behind_on_scores_only:
+        if factor <= 0 or self.built is None or not self.behind_on_scores_only:
             return False
         now = time.time() if now is None else now
         return now - float(self.built.get("built_at", 0)) < factor * float(self.built.get("build_s", 0))
@@ -84,15 +83,15 @@ class State:
     @property
     def span(self) -> tuple[float, float] | None:
         """The incident's first and last post time (Unix seconds), as of the last build."""
-        if not self.behind_on_scores_only or self.built.get("span") is None:
+        if self.built is None or not self.behind_on_scores_only or self.built.get("span") is None:
             return None
         first, last = self.built["span"]
         return float(first), float(last)
 
 
-def state(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> State:
+def state(ws: Workspace, con: Connection | None = None) -> State:
     con = con or ws.cursor()
-    imports, posts, scores, languages, brand, built, tz = con.execute(q.CURRENT_STATE).fetchone()
+    imports, posts, scores, languages, brand, built, tz = one_row(con.execute(q.CURRENT_STATE))
     stamp = {
         "version": q.ROLLUP_VERSION,
         "imports": int(imports),
@@ -110,14 +109,14 @@ def state(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> State:
     return State(stamp, built_stamp, tz or "UTC")
 
 
-def is_fresh(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> bool:
+def is_fresh(ws: Workspace, con: Connection | None = None) -> bool:
     return state(ws, con).fresh
 
 
 def ensure(
     ws: Workspace,
     progress: Progress | None = None,
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
     scores_lag_factor: float = 0.0,
 ) -> State | None:
     """Rebuild the rollups if they are stale; return the state of rollups fit to use, or
@@ -138,15 +137,13 @@ def ensure(
             return st
         try:
             return rebuild(ws, progress, con)
-        except duckdb.TransactionException:
+        except TransactionConflict:
             # another thread wrote to the same rows meanwhile: answer from the posts this
             # time, the next call builds again
             return None
 
 
-def rebuild(
-    ws: Workspace, progress: Progress | None = None, con: duckdb.DuckDBPyConnection | None = None
-) -> State:
+def rebuild(ws: Workspace, progress: Progress | None = None, con: Connection | None = None) -> State:
     """Rebuild every rollup table in one transaction (a cancel leaves the old ones)."""
     progress = progress or NullProgress()
     con = con or ws.cursor()
@@ -167,7 +164,7 @@ def rebuild(
                 con=con,
                 message="Preparing the timeline",
             )
-        first, last = con.execute(q.SPAN).fetchone()
+        first, last = one_row(con.execute(q.SPAN))
         built = dict(st.stamp)
         built["span"] = [_epoch(first), _epoch(last)] if first is not None and last is not None else None
         built["built_at"] = time.time()
@@ -177,18 +174,18 @@ def rebuild(
     return State(st.stamp, built, st.timezone)
 
 
-def invalidate(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> None:
+def invalidate(ws: Workspace, con: Connection | None = None) -> None:
     """Forget the stamp so that the next use rebuilds (the stamp catches every change the
     app makes by itself; this is for changes made behind its back)."""
     (con or ws.cursor()).execute(q.CLEAR_STAMP)
 
 
-def _tables_present(ws: Workspace, con: duckdb.DuckDBPyConnection) -> bool:
+def _tables_present(ws: Workspace, con: Connection) -> bool:
     # Once there, the tables stay for as long as this program has the workspace open (no
     # other program can open it meanwhile), so the catalog is asked once per workspace.
     if _TABLES_SEEN.get(ws):
         return True
-    present = con.execute(q.TABLES_PRESENT).fetchone()[0] == len(q.TABLES)
+    present = one_row(con.execute(q.TABLES_PRESENT))[0] == len(q.TABLES)
     if present:
         _TABLES_SEEN[ws] = True
     return present

@@ -8,23 +8,26 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
-    QSpinBox,
     QVBoxLayout,
 )
 
 from app.core import early_warning
 from app.core.early_warning import EDITABLE, AlertRule
 from app.core.store.workspace import Workspace
+from app.ui.widgets import WheelSafeDoubleSpinBox, WheelSafeSpinBox
 
 
 class AlertRuleDialog(QDialog):
-    def __init__(self, ws: Workspace, parent=None) -> None:
+    """The rule's fields; OK saves it (through ``runner``, off the UI thread, when given) and
+    closes once it is saved."""
+
+    def __init__(self, ws: Workspace, parent=None, runner=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Early-warning rule")
         self.ws = ws
+        self.runner = runner
         rule = early_warning.load_rule(ws)
         intro = QLabel(
             "A simple alert, measured after the fact: when would it first have fired, and how long "
@@ -37,11 +40,11 @@ class AlertRuleDialog(QDialog):
         for name, (label, lo, hi) in EDITABLE.items():
             value = getattr(rule, name)
             if name == "min_posts":
-                box = QSpinBox()
+                box = WheelSafeSpinBox()
                 box.setRange(int(lo), int(hi))
                 box.setValue(int(value))
             else:
-                box = QDoubleSpinBox()
+                box = WheelSafeDoubleSpinBox()
                 if name == "neg_points":
                     box.setRange(lo * 100, hi * 100)
                     box.setDecimals(0)
@@ -64,6 +67,7 @@ class AlertRuleDialog(QDialog):
             | QDialogButtonBox.StandardButton.Cancel
             | QDialogButtonBox.StandardButton.RestoreDefaults
         )
+        self.buttons = buttons
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self._defaults)
@@ -87,5 +91,17 @@ class AlertRuleDialog(QDialog):
             box.setValue(v * 100 if name == "neg_points" else v)
 
     def _save(self) -> None:
-        early_warning.save_rule(self.ws, self.rule())
-        self.accept()
+        rule, ws = self.rule(), self.ws
+        if self.runner is None:
+            early_warning.save_rule(ws, rule)
+            self.accept()
+            return
+        self.buttons.setEnabled(False)
+
+        def failed(message: str) -> None:
+            self.buttons.setEnabled(True)
+            self.summary.setText(message)
+
+        self.runner.write(
+            lambda _p: early_warning.save_rule(ws, rule), on_result=lambda _r: self.accept(), on_error=failed
+        )

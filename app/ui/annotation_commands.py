@@ -1,7 +1,11 @@
-"""Undoable changes to the turning points: every change is written to the workspace at once.
+"""Undoable changes to the turning points: every change is written to the workspace at once,
+off the UI thread.
 
-Each command applies itself through the core (:mod:`app.core.annotations`) and then asks the
-window to redraw; undo applies the inverse, so a crash at any moment loses nothing.
+Each command hands its write to ``write(fn, done)`` (the window's :meth:`TaskRunner.write`,
+which runs writes one after another in the order asked) and redraws when it is done; undo
+writes the inverse. Because writes run in order on one thread, an undo asked before its
+command's write finished still finds what that write stored (the id of a new turning point).
+A crash at any moment loses nothing that was done.
 """
 
 from __future__ import annotations
@@ -14,30 +18,42 @@ from app.core import annotations as core
 from app.core.annotations import Annotation
 from app.core.store.workspace import Workspace
 
+#: runs a write off the UI thread, then calls ``done`` on the UI thread
+Writer = Callable[[Callable[[], object], Callable[[], None]], None]
+
 
 class _Command(QUndoCommand):
-    def __init__(self, ws: Workspace, changed: Callable[[], None], text: str) -> None:
+    def __init__(self, ws: Workspace, write: Writer, changed: Callable[[], None], text: str) -> None:
         super().__init__(text)
-        self.ws, self.changed = ws, changed
+        self.ws, self.write, self.changed = ws, write, changed
+
+    def _run(self, fn: Callable[[], object]) -> None:
+        self.write(fn, self.changed)
 
 
 class AddAnnotation(_Command):
-    def __init__(self, ws: Workspace, annotation: Annotation, changed: Callable[[], None]) -> None:
-        super().__init__(ws, changed, f"Add “{annotation.label}”")
+    def __init__(
+        self, ws: Workspace, annotation: Annotation, write: Writer, changed: Callable[[], None]
+    ) -> None:
+        super().__init__(ws, write, changed, f"Add “{annotation.label}”")
         self.annotation = annotation
         self.saved: Annotation | None = None
 
     def redo(self) -> None:
+        self._run(self._add)
+
+    def _add(self) -> None:
         # the first time it gets its id; after an undo it comes back with the same one
         self.saved = (
             core.add(self.ws, self.annotation) if self.saved is None else core.restore(self.ws, self.saved)
         )
-        self.changed()
 
     def undo(self) -> None:
+        self._run(self._remove)
+
+    def _remove(self) -> None:
         if self.saved is not None and self.saved.id is not None:
             core.delete(self.ws, self.saved.id)
-        self.changed()
 
 
 class EditAnnotation(_Command):
@@ -46,30 +62,29 @@ class EditAnnotation(_Command):
         ws: Workspace,
         before: Annotation,
         after: Annotation,
+        write: Writer,
         changed: Callable[[], None],
         text: str = "",
     ) -> None:
-        super().__init__(ws, changed, text or f"Edit “{after.label}”")
+        super().__init__(ws, write, changed, text or f"Edit “{after.label}”")
         self.before, self.after = before, after
 
     def redo(self) -> None:
-        core.update(self.ws, self.after)
-        self.changed()
+        self._run(lambda: core.update(self.ws, self.after))
 
     def undo(self) -> None:
-        core.update(self.ws, self.before)
-        self.changed()
+        self._run(lambda: core.update(self.ws, self.before))
 
 
 class DeleteAnnotation(_Command):
-    def __init__(self, ws: Workspace, annotation: Annotation, changed: Callable[[], None]) -> None:
-        super().__init__(ws, changed, f"Delete “{annotation.label}”")
+    def __init__(
+        self, ws: Workspace, annotation: Annotation, write: Writer, changed: Callable[[], None]
+    ) -> None:
+        super().__init__(ws, write, changed, f"Delete “{annotation.label}”")
         self.annotation = annotation
 
     def redo(self) -> None:
-        core.delete(self.ws, self.annotation.id)
-        self.changed()
+        self._run(lambda: core.delete(self.ws, self.annotation.id))
 
     def undo(self) -> None:
-        core.restore(self.ws, self.annotation)
-        self.changed()
+        self._run(lambda: core.restore(self.ws, self.annotation))

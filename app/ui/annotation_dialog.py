@@ -42,6 +42,7 @@ class AnnotationDialog(QDialog):
 
         form = QFormLayout()
         self.label = QLineEdit(annotation.label)
+        self.label.setMaxLength(200)
         self.label.setPlaceholderText("What happened, in a few words")
         self.category = QComboBox()
         for c in CATEGORIES:
@@ -61,21 +62,31 @@ class AnnotationDialog(QDialog):
         self.is_range.toggled.connect(self.ends.setEnabled)
         ends_row = QHBoxLayout()
         ends_row.addWidget(self.is_range)
-        ends_row.addWidget(self.ends, 1)
+        ends_row.addWidget(self._with_day(self.ends), 1)
         self.colour_button = QPushButton()
         self.colour_button.clicked.connect(self._choose_colour)
         self._show_colour()
 
         form.addRow("Label", self.label)
         form.addRow("Category", self.category)
-        form.addRow(f"Time ({zone})", self.starts)
+        form.addRow(f"Time ({zone})", self._with_day(self.starts))
         form.addRow("", _wrap(ends_row))
         form.addRow("Colour", self.colour_button)
         form.addRow("Note", self.note)
         if annotation.origin == "suggested":
-            origin = QLabel("Suggested by the app and accepted; its evidence is kept with it.")
+            origin = QLabel(
+                "Suggested by the app and accepted; its evidence is kept with it, and it is "
+                "anchored to that moment on the plots (change its time here if it must move)."
+            )
             origin.setWordWrap(True)
             form.addRow("", origin)
+        attached = len((annotation.evidence or {}).get("attached_posts") or [])
+        if attached:
+            posts = QLabel(
+                f"{attached} post{'s' if attached != 1 else ''} attached as evidence (see the Turning points tab)."
+            )
+            posts.setWordWrap(True)
+            form.addRow("Evidence", posts)
 
         self.error = QLabel("")
         self.error.setStyleSheet("color: #c8453b")
@@ -93,12 +104,28 @@ class AnnotationDialog(QDialog):
         self._result: Annotation | None = None
 
     def _time_edit(self, t: float) -> QDateTimeEdit:
+        # fixed-width numeric sections only: typing over "Wed 13 Nov" (a day name, a day of
+        # one or two digits) scrambles the date; the weekday is shown beside the box instead
         edit = QDateTimeEdit()
         edit.setTimeZone(QTimeZone(self.zone.encode()))
-        edit.setDisplayFormat("ddd d MMM yyyy HH:mm:ss")
+        edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
         edit.setCalendarPopup(True)
         edit.setDateTime(QDateTime.fromSecsSinceEpoch(round(t), QTimeZone(self.zone.encode())))
         return edit
+
+    def _with_day(self, edit: QDateTimeEdit) -> QWidget:
+        day = QLabel()
+        day.setTextFormat(Qt.TextFormat.PlainText)
+
+        def show() -> None:
+            day.setText(edit.dateTime().toTimeZone(QTimeZone(self.zone.encode())).toString("dddd"))
+
+        edit.dateTimeChanged.connect(show)
+        show()
+        row = QHBoxLayout()
+        row.addWidget(edit, 1)
+        row.addWidget(day)
+        return _wrap(row)
 
     def _category_changed(self) -> None:
         if not self._colour_chosen:

@@ -46,6 +46,7 @@ class _PhaseEditor(QWidget):
         go.setEnabled(paragraph.start is not None)
         go.clicked.connect(lambda: jump(paragraph.start))
         self.reset_button = QPushButton("Back to the draft")
+        self.reset_button.setToolTip("Replace your text with the app's draft of this phase")
         self.reset_button.setEnabled(paragraph.edited and bool(paragraph.draft_text))
         self.reset_button.clicked.connect(lambda: self._reset(paragraph.phase_name))
         head = QHBoxLayout()
@@ -66,13 +67,17 @@ class _PhaseEditor(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.text)
 
+    def draft(self) -> str:
+        """The app's draft of this phase: kept apart once edited, the text itself before."""
+        return self.paragraph.draft_text if self.paragraph.edited else self.paragraph.text
+
     def save_now(self) -> None:
         self._timer.stop()
         text = self.text.toPlainText()
-        if text != self.paragraph.text:
+        if text != self.paragraph.text and (text != self.draft() or self.paragraph.edited):
             self._save(self.paragraph.phase_name, text)
             self.state.setText("edited by you")
-            self.reset_button.setEnabled(bool(self.paragraph.draft_text))
+            self.reset_button.setEnabled(bool(self.draft()))
 
 
 class ChroniclePanel(QWidget):

@@ -39,6 +39,7 @@ from app.core.ingest.options import ImportOptions
 from app.core.ingest.preview import preview as read_table_preview
 from app.core.ingest.tabular import REQUIRED
 from app.core.store.ingest_table_sql import MAPPABLE_FIELDS
+from app.ui.widgets import WheelSafeComboBox
 
 PREVIEW_CELL_CHARS = 200
 
@@ -66,7 +67,7 @@ def plain_label(text: str = "", wrap: bool = True) -> QLabel:
 
 def zone_combo(current: str) -> QComboBox:
     """An editable choice of every IANA zone, with completion, set to ``current``."""
-    combo = QComboBox()
+    combo = WheelSafeComboBox()
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     zones = sorted(available_timezones())
@@ -80,7 +81,7 @@ def zone_combo(current: str) -> QComboBox:
 
 
 def order_combo(current: bool | None = None) -> QComboBox:
-    combo = QComboBox()
+    combo = WheelSafeComboBox()
     for text, value in ORDER_CHOICES:
         combo.addItem(text, value)
     combo.setCurrentIndex(next(i for i, (_, v) in enumerate(ORDER_CHOICES) if v is current))
@@ -132,7 +133,7 @@ class ColumnMappingDialog(QDialog):
         fields = [f for f in FIELD_NAMES if f in MAPPABLE_FIELDS]
         fields += [f for f in MAPPABLE_FIELDS if f not in FIELD_NAMES]  # fields added later
         for field in fields:
-            combo = QComboBox()
+            combo = WheelSafeComboBox()  # the wheel scrolls the form, not the choices
             combo.addItem(NOT_IN_FILE, None)
             for col in self.columns:
                 combo.addItem(col, col)

@@ -1,12 +1,17 @@
 """The posts around the cursor: a table model, its view, and the pane that shows one post whole.
 
 Rows come from the core (:func:`app.core.metrics.posts_around`), fetched off the UI thread by
-the main window. Post text is untrusted and only ever shown as plain text.
+the main window, a page at a time: the model asks for the next page (``more_wanted``) when
+the view scrolls near its end, so every post of the cursor's window can be reached however
+many there are. Post text is untrusted and only ever shown as plain text.
+
+The first column shows the user's evidence: ★ for a starred post, then its other tags; the
+context menu and the keys S (star), T (tag) and C (comment) mark the selected posts.
 """
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
@@ -16,7 +21,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -24,14 +29,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.evidence import STAR
 from app.core.metrics import PostRow
+from app.ui import plain
 
 KIND_NAMES = {"post": "Original", "reply": "Reply", "quote": "Quote", "retweet": "Retweet"}
 
-COLUMNS = ("Time", "Author", "Followers", "Kind", "Sentiment", "Retweets", "Likes", "Text")
-TEXT_COLUMN = 7
+COLUMNS = ("Tags", "Time", "Author", "Followers", "Kind", "Sentiment", "Retweets", "Likes", "Text")
+TAGS_COLUMN = 0
+TIME_COLUMN = 1
+AUTHOR_COLUMN = 2
+TEXT_COLUMN = 8
 #: the columns whose order the store can sort by across the whole window (not just the rows shown)
-SERVER_SORTS = {0: "time", 2: "exposure", 4: "sentiment", 5: "engagement", 6: "engagement"}
+SERVER_SORTS = {1: "time", 3: "exposure", 5: "sentiment", 6: "engagement", 7: "engagement"}
+#: when the table is narrow, these columns give way to the text first (their numbers stay in
+#: the pane below and in the copied rows)
+GIVE_WAY = (7, 4, 6, 3)
+#: the text column keeps at least this many pixels before columns give way
+TEXT_MIN_PX = 170
+PAGE = 500
+
+PostKey = tuple[str, str]
 
 
 def sentiment_word(compound: float | None) -> str:
@@ -48,86 +66,162 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def key_of(row: PostRow) -> PostKey:
+    return (row.platform, row.post_id)
+
+
+def tags_text(tags: tuple[str, ...]) -> str:
+    star = "★" if STAR in tags else ""
+    others = ", ".join(t for t in tags if t != STAR)
+    return (star + (" " if star and others else "") + others).strip()
+
+
 class PostsModel(QAbstractTableModel):
+    #: the view wants the rows after the first ``offset`` (the next page)
+    more_wanted = Signal(int)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.rows: list[PostRow] = []
+        self.total = 0
         self.zone = ZoneInfo("UTC")
+        self.tags: dict[PostKey, tuple[str, ...]] = {}
+        self.comments: dict[PostKey, str] = {}
+        #: what the rows answer (the session's key of the posts view); a page for another
+        #: key is dropped
+        self.key: tuple | None = None
+        self._asked: int | None = None
 
     def set_zone(self, zone: str) -> None:
         self.zone = ZoneInfo(zone)
         if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
 
-    def set_rows(self, rows: list[PostRow]) -> None:
+    def set_rows(self, rows: list[PostRow], total: int | None = None, key: tuple | None = None) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self.total = len(self.rows) if total is None else int(total)
+        self.key = key
+        self._asked = None
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+    def append_rows(self, rows: list[PostRow], key: tuple | None, offset: int) -> None:
+        """A later page: kept only if it answers the same question and follows the rows."""
+        if key != self.key or offset != len(self.rows):
+            return
+        self._asked = None
+        if not rows:
+            self.total = len(self.rows)  # the window shrank meanwhile: nothing more to ask
+            return
+        first = len(self.rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self.rows.extend(rows)
+        self.endInsertRows()
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+    def set_evidence(self, tags: dict[PostKey, tuple[str, ...]], comments: dict[PostKey, str]) -> None:
+        self.tags, self.comments = dict(tags), dict(comments)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
+
+    # ---- paging ---------------------------------------------------------------------------------
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> bool:
+        if parent is not None and parent.isValid():
+            return False
+        return len(self.rows) < self.total and self._asked is None
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> None:
+        if not self.canFetchMore(parent):
+            return
+        self._asked = len(self.rows)
+        self.more_wanted.emit(len(self.rows))
+
+    # ---- the table ------------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            if section in SERVER_SORTS:
-                return "Click to sort all the posts in the window by this column"
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.ToolTipRole and section in SERVER_SORTS:
+            return "Click to sort all the posts in the window by this column"
+        if horizontal and role == Qt.ItemDataRole.ToolTipRole and section == TAGS_COLUMN:
+            return "★ starred, and your tags (S stars, T tags, C comments the selected posts)"
         return None
 
     def local_time(self, row: PostRow) -> str:
         return row.created_at.replace(tzinfo=timezone.utc).astimezone(self.zone).strftime("%H:%M:%S")
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if not index.isValid() or index.row() >= len(self.rows):
             return None
         row = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return self.local_time(row)
-            if col == 1:
-                return "@" + (row.author_handle or "?")
-            if col == 2:
-                return "unknown" if row.author_followers is None else f"{row.author_followers:,}"
-            if col == 3:
-                return KIND_NAMES.get(row.kind, row.kind)
-            if col == 4:
-                return "—" if row.compound is None else f"{row.compound:+.2f}"
-            if col == 5:
-                return "" if row.retweet_count is None else f"{row.retweet_count:,}"
-            if col == 6:
-                return "" if row.like_count is None else f"{row.like_count:,}"
-            if col == TEXT_COLUMN:
-                return one_line(row.text)
+            return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
-            # a tooltip is rendered as rich text whenever it looks like markup: escape it and
-            # mark it as rich text, so a post's markup is always shown literally
+            # a tooltip is rendered as rich text whenever it looks like markup: escaped, so
+            # that a post's markup is always shown literally
             if col == TEXT_COLUMN:
-                return "<qt>" + html.escape(row.text).replace("\n", "<br>") + "</qt>"
-            if col == 1:
-                return "<qt>" + html.escape(row.author_name or "") + "</qt>"
-            if col == 0:
+                return plain.tooltip(row.text)
+            if col == AUTHOR_COLUMN:
+                return plain.tooltip(row.author_name or "")
+            if col == TAGS_COLUMN:
+                key = key_of(row)
+                tags, comment = self.tags.get(key, ()), self.comments.get(key, "")
+                lines = [f"Tags: {', '.join(tags)}"] if tags else []
+                if comment:
+                    lines.append(f"Comment: {comment}")
+                return plain.tooltip("\n".join(lines)) if lines else None
+            if col == TIME_COLUMN:
                 return (
                     row.created_at.replace(tzinfo=timezone.utc)
                     .astimezone(self.zone)
                     .strftime("%a %d %b %Y %H:%M:%S %Z")
                 )
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 4, 5, 6):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (3, 5, 6, 7):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 4 and row.compound is not None:
-            word = sentiment_word(row.compound)
-            if word == "negative":
-                return QBrush(QColor("#c8453b"))
-            if word == "positive":
-                return QBrush(QColor("#3f8f5a"))
-        if role == Qt.ItemDataRole.FontRole and col == 3 and row.kind == "post":
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == 5 and row.compound is not None:
+                word = sentiment_word(row.compound)
+                if word == "negative":
+                    return QBrush(QColor("#d0574d"))
+                if word == "positive":
+                    return QBrush(QColor("#3f9a5f"))
+            if col == TAGS_COLUMN:
+                return QBrush(QColor("#c98a00"))
+        if role == Qt.ItemDataRole.FontRole and col == 4 and row.kind == "post":
             f = QFont()
             f.setBold(True)
             return f
+        return None
+
+    def _display(self, row: PostRow, col: int) -> str | None:
+        if col == TAGS_COLUMN:
+            key = key_of(row)
+            text = tags_text(self.tags.get(key, ()))
+            return text + (" ✎" if self.comments.get(key) else "")
+        if col == TIME_COLUMN:
+            return self.local_time(row)
+        if col == AUTHOR_COLUMN:
+            return "@" + (row.author_handle or "?")
+        if col == 3:
+            return "unknown" if row.author_followers is None else f"{row.author_followers:,}"
+        if col == 4:
+            return KIND_NAMES.get(row.kind, row.kind)
+        if col == 5:
+            return "—" if row.compound is None else f"{row.compound:+.2f}"
+        if col == 6:
+            return "" if row.retweet_count is None else f"{row.retweet_count:,}"
+        if col == 7:
+            return "" if row.like_count is None else f"{row.like_count:,}"
+        if col == TEXT_COLUMN:
+            return one_line(row.text)
         return None
 
     def as_tsv(self, rows: list[int]) -> str:
@@ -142,6 +236,7 @@ class PostsModel(QAbstractTableModel):
             "sentiment",
             "retweets",
             "likes",
+            "tags",
             "text",
         ]
         out = ["\t".join(head)]
@@ -159,6 +254,7 @@ class PostsModel(QAbstractTableModel):
                         "" if r.compound is None else f"{r.compound:.4f}",
                         "" if r.retweet_count is None else str(r.retweet_count),
                         "" if r.like_count is None else str(r.like_count),
+                        ", ".join(self.tags.get(key_of(r), ())),
                         one_line(r.text),
                     ]
                 )
@@ -167,9 +263,17 @@ class PostsModel(QAbstractTableModel):
 
 
 class PostsView(QTableView):
-    """The table. Sorting a column asks the window to re-query (``sort_requested``)."""
+    """The table. Sorting a column asks the window to re-query (``sort_requested``); the
+    context menu offers the evidence actions the window put in :attr:`evidence_actions` and
+    the turning points :attr:`turning_points` lists, to attach the selected posts to."""
 
     sort_requested = Signal(str, bool)
+    #: attach the selected posts to the turning point with this id
+    attach_requested = Signal(int)
+    #: narrow the filter: ("author" | "spread", handle)
+    filter_requested = Signal(str, str)
+    #: take a tag off the selected posts: (keys, tag)
+    untag_requested = Signal(list, str)
 
     def __init__(self, model: PostsModel, parent=None) -> None:
         super().__init__(parent)
@@ -180,32 +284,60 @@ class PostsView(QTableView):
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(22)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+        self.evidence_actions: list = []
+        self.turning_points: Callable[[], list] = list
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(36)
+        header.setMinimumSectionSize(24)
         # wide enough for the header and a typical value, measured in the font in use
         fm = self.fontMetrics()
         samples = {
-            0: "00:00:00",
-            1: "@handle_12345",
-            2: "123,456",
-            3: "Original",
-            4: "+0.00",
-            5: "1,234",
+            TAGS_COLUMN: "★ tag",
+            TIME_COLUMN: "00:00:00",
+            AUTHOR_COLUMN: "@handle_1234",
+            3: "123,456",
+            4: "Original",
+            5: "+0.00",
             6: "1,234",
+            7: "1,234",
         }
         for col, sample in samples.items():
             self.setColumnWidth(
-                col, max(fm.horizontalAdvance(sample), fm.horizontalAdvance(COLUMNS[col])) + 16
+                col, max(fm.horizontalAdvance(sample), fm.horizontalAdvance(COLUMNS[col])) + 14
             )
+        self._widths = {c: self.columnWidth(c) for c in samples}
         header.setSortIndicatorShown(True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicator(TIME_COLUMN, Qt.SortOrder.AscendingOrder)
         header.sectionClicked.connect(self._header_clicked)
-        self._sort = (0, False)
+        self._sort = (TIME_COLUMN, False)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Hide the columns that would squeeze the text below :data:`TEXT_MIN_PX` (in the order
+        of :data:`GIVE_WAY`), and bring them back when there is room."""
+        room = self.viewport().width() - TEXT_MIN_PX
+        hidden = set()
+        used = sum(self._widths.values())
+        for col in GIVE_WAY:
+            if used <= room:
+                break
+            hidden.add(col)
+            used -= self._widths[col]
+        for col in self._widths:
+            if self.isColumnHidden(col) != (col in hidden):
+                self.setColumnHidden(col, col in hidden)
+                if col not in hidden:
+                    self.setColumnWidth(col, self._widths[col])
 
     def _header_clicked(self, col: int) -> None:
         if col not in SERVER_SORTS:
@@ -214,7 +346,7 @@ class PostsView(QTableView):
                 self._sort[0], Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
             )
             return
-        descending = not self._sort[1] if self._sort[0] == col else col != 0
+        descending = not self._sort[1] if self._sort[0] == col else col != TIME_COLUMN
         self._sort = (col, descending)
         self.horizontalHeader().setSortIndicator(
             col, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
@@ -223,6 +355,10 @@ class PostsView(QTableView):
 
     def selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.selectionModel().selectedRows()})
+
+    def selected_keys(self) -> list[PostKey]:
+        rows = self.model().rows
+        return [key_of(rows[i]) for i in self.selected_rows() if i < len(rows)]
 
     def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Copy):
@@ -235,6 +371,52 @@ class PostsView(QTableView):
         if rows:
             QGuiApplication.clipboard().setText(self.model().as_tsv(rows))
 
+    def _menu(self, pos) -> None:
+        index = self.indexAt(pos)
+        if index.isValid() and index.row() not in self.selected_rows():
+            self.selectRow(index.row())
+        keys = self.selected_keys()
+        if not keys:
+            return
+        menu = QMenu(self)
+        for action in self.evidence_actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        model: PostsModel = self.model()
+        tags = sorted({t for k in keys for t in model.tags.get(k, ())})
+        if tags:
+            untag = menu.addMenu("Remove tag")
+            for tag in tags:
+                act = untag.addAction(("★ the star" if tag == STAR else tag).replace("&", "&&"))
+                act.triggered.connect(
+                    lambda _=False, t=tag: self.untag_requested.emit(
+                        [k for k in keys if t in model.tags.get(k, ())], t
+                    )
+                )
+        attach = menu.addMenu("Attach to turning point")
+        points = self.turning_points()
+        if not points:
+            none = attach.addAction("No turning point yet: mark one first (M)")
+            none.setEnabled(False)
+        for a in points:
+            act = attach.addAction(a.label.replace("&", "&&"))
+            act.triggered.connect(lambda _=False, i=a.id: self.attach_requested.emit(i))
+        row = self.model().rows[self.selected_rows()[0]]
+        if row.author_handle:
+            menu.addSeparator()
+            handle = row.author_handle
+            by = menu.addAction(f"Only posts by @{handle}".replace("&", "&&"))
+            by.triggered.connect(lambda: self.filter_requested.emit("author", handle))
+            spread = menu.addAction(f"@{handle} and the shares of their posts".replace("&", "&&"))
+            spread.triggered.connect(lambda: self.filter_requested.emit("spread", handle))
+        menu.addSeparator()
+        copy = menu.addAction("Copy")
+        copy.triggered.connect(self.copy_selection)
+        menu.popup(self.viewport().mapToGlobal(pos))
+        self._last_menu = menu
+
 
 class PostDetail(QWidget):
     """One post whole, as plain text, with what it points to, and a button to open it online."""
@@ -244,31 +426,38 @@ class PostDetail(QWidget):
         self.row: PostRow | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.heading = QLabel("Select a post to read it whole.")
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.heading.setWordWrap(True)
+        self.heading = plain.label("Select a post to read it whole.", wrap=True)
         f = self.heading.font()
         f.setBold(True)
         self.heading.setFont(f)
         self.body = QPlainTextEdit()
         self.body.setObjectName("post-detail")
         self.body.setReadOnly(True)
+        self.body.setMinimumHeight(60)
         buttons = QHBoxLayout()
+        self.evidence_label = plain.label("", wrap=True)
+        self.evidence_label.setStyleSheet("color: #c98a00")
         self.open_button = QPushButton("Open post in browser")
         self.open_button.setToolTip("Opens the post on the platform's website (needs the internet)")
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self._open)
-        buttons.addStretch(1)
+        buttons.addWidget(self.evidence_label, 1)
         buttons.addWidget(self.open_button)
         layout.addWidget(self.heading)
         layout.addWidget(self.body, 1)
         layout.addLayout(buttons)
+        #: how a link is opened (replaced in tests); returns whether a browser took it
+        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
+        self.last_message = ""
 
-    def show_post(self, row: PostRow | None, original: PostRow | None, when: str) -> None:
+    def show_post(
+        self, row: PostRow | None, original: PostRow | None, when: str, tags=(), comment: str = ""
+    ) -> None:
         self.row = row
         if row is None:
             self.heading.setText("Select a post to read it whole.")
             self.body.setPlainText("")
+            self.evidence_label.setText("")
             self.open_button.setEnabled(False)
             return
         followers = (
@@ -315,10 +504,25 @@ class PostDetail(QWidget):
                 else f"{original.author_followers:,} followers"
             )
             lines += ["", f"The original, by @{original.author_handle} ({ofoll}):", original.text]
+        if comment:
+            lines += ["", f"Your comment: {comment}"]
         lines += ["", f"Post id {row.post_id} ({row.platform})"]
         self.body.setPlainText("\n".join(lines))
+        self.evidence_label.setText(("Tags: " + ", ".join(tags)) if tags else "")
         self.open_button.setEnabled(bool(row.url))
 
     def _open(self) -> None:
-        if self.row is not None and self.row.url:
-            QDesktopServices.openUrl(QUrl(self.row.url))
+        if self.row is None or not self.row.url:
+            return
+        url = self.row.url
+        if self.open_url(QUrl(url)):
+            self.last_message = ""
+            return
+        # no browser took it (none installed, or none allowed offline): say so, and keep
+        # the address at hand
+        QGuiApplication.clipboard().setText(url)
+        self.last_message = (
+            f"No web browser could be opened on this computer. The post's address is copied, "
+            f"to paste where you can reach the internet:\n{url}"
+        )
+        plain.inform(self, "Open post in browser", self.last_message)

@@ -123,6 +123,13 @@ def _run_window(
     for kind in ("warning", "critical", "information", "question"):
         setattr(QMessageBox, kind, no_modal(kind))
 
+    def no_exec(box) -> int:
+        boxes.append(f"{box.windowTitle()}: {box.text()}")
+        _say(f"message box: {box.windowTitle()}: {box.text()}")
+        return int(QMessageBox.StandardButton.Cancel)
+
+    QMessageBox.exec = no_exec
+
     t_open = time.perf_counter()
     try:
         opened = window.open_workspace(workspace)
@@ -139,7 +146,7 @@ def _run_window(
     outcome: dict[str, object] = {}
 
     def drawn() -> bool:
-        return window.ws is not None and not window.runner._current and window.timeline.series is not None
+        return window.ws is not None and window.is_idle() and window.timeline.series is not None
 
     def poll() -> None:
         if "series_s" not in outcome and window.timeline.series is not None:
@@ -155,8 +162,12 @@ def _run_window(
                 outcome["error"] = "the window rendered an empty image"
             else:
                 outcome["size"] = (image.width(), image.height())
+                # read now: quitting closes the window, which closes its workspace
+                series = window.timeline.series
+                outcome["bins"] = len(series.t)
+                outcome["posts"] = int(series.total.sum())
         elif time.perf_counter() - t_open > timeout_s:
-            busy = ", ".join(sorted(window.runner._current)) or "none"
+            busy = ", ".join(window.runner.busy_kinds()) or "none"
             outcome["error"] = (
                 f"timed out after {timeout_s:.0f} s waiting for the sample to be drawn "
                 f"(tasks still running: {busy}; series set: {window.timeline.series is not None})"
@@ -176,12 +187,12 @@ def _run_window(
     if "series_s" in outcome:
         timings["until_series_s"] = float(outcome["series_s"])
 
-    series = window.timeline.series
-    bins = len(series.t) if series is not None else 0
-    posts = int(series.total.sum()) if series is not None else 0
+    bins = int(outcome.get("bins", 0))
+    posts = int(outcome.get("posts", 0))
     t = time.perf_counter()
-    window.close()
-    window.deleteLater()
+    from app.ui.application import dispose
+
+    dispose(window)
     timings["close_s"] = time.perf_counter() - t
     timings["total_s"] = time.perf_counter() - t0
     if started_at_age is not None:

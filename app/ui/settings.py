@@ -8,6 +8,8 @@ user's habits on this computer, not facts about an incident.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,6 +30,9 @@ KEY_STATE = "window/state"
 KEY_CURSOR_WINDOW_MINUTES = "timeline/cursor_window_minutes"
 KEY_PLAYBACK_SPEED = "timeline/playback_speed"
 KEY_LAST_IMPORT_FOLDER = "import/last_folder"
+KEY_THEME = "view/theme"
+KEY_TOUR_SHOWN = "help/tour_shown"
+KEY_REOPEN = "workspaces/reopen_last"
 
 DEFAULT_CURSOR_WINDOW_MINUTES = 15
 #: seconds of incident time played per second of real time
@@ -157,6 +162,56 @@ class AppSettings:
     @last_import_folder.setter
     def last_import_folder(self, folder: str | Path | None) -> None:
         self.set_value(KEY_LAST_IMPORT_FOLDER, str(folder) if folder else "")
+
+    @property
+    def theme(self) -> str:
+        theme = self.value(KEY_THEME, "system", str)
+        return theme if theme in ("system", "light", "dark") else "system"
+
+    @theme.setter
+    def theme(self, theme: str) -> None:
+        self.set_value(KEY_THEME, theme)
+
+    @property
+    def tour_shown(self) -> bool:
+        return self.value(KEY_TOUR_SHOWN, False, bool)
+
+    @tour_shown.setter
+    def tour_shown(self, shown: bool) -> None:
+        self.set_value(KEY_TOUR_SHOWN, bool(shown))
+
+    @property
+    def reopen_last(self) -> bool:
+        """Whether the window opens the last workspace when started without one."""
+        return self.value(KEY_REOPEN, True, bool)
+
+    @reopen_last.setter
+    def reopen_last(self, on: bool) -> None:
+        self.set_value(KEY_REOPEN, bool(on))
+
+    # ---- where the user was in each workspace ------------------------------------------
+    def _place_key(self, path: str | Path) -> str:
+        return "places/" + hashlib.sha1(_canonical(path).encode("utf-8")).hexdigest()[:16]
+
+    def save_place(self, path: str | Path, cursor: float | None, view: tuple[float, float] | None) -> None:
+        """The cursor and the visible range in a workspace, to go back to them next time."""
+        self.set_value(
+            self._place_key(path),
+            json.dumps({"cursor": cursor, "view": list(view) if view else None}),
+        )
+
+    def place(self, path: str | Path) -> tuple[float | None, tuple[float, float] | None]:
+        raw = self.value(self._place_key(path), "", str)
+        try:
+            data = json.loads(raw) if raw else {}
+            cursor = data.get("cursor")
+            view = data.get("view")
+            return (
+                float(cursor) if cursor is not None else None,
+                (float(view[0]), float(view[1])) if view and len(view) == 2 else None,
+            )
+        except (ValueError, TypeError, AttributeError):
+            return None, None
 
 
 def _canonical(path: str | Path) -> str:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.errors import UserError
-from app.core.store.workspace import Workspace
+from app.core.store.workspace import Workspace, check_timezone, normalise_handle
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +44,11 @@ class WorkspaceSettingsDialog(QDialog):
 
     changed = Signal()
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, runner=None) -> None:
         super().__init__(parent)
         self.ws = ws
+        #: writes go through it, off the UI thread, when given
+        self.runner = runner
         self.setWindowTitle("Incident settings")
         self.setMinimumWidth(480)
         meta = ws.meta()
@@ -112,18 +114,49 @@ class WorkspaceSettingsDialog(QDialog):
         self.error_label.setVisible(bool(message))
 
     def accept(self) -> None:
+        values = self.values()
         try:
-            self.ws.configure(**self.values())
+            # the values are checked here, at once; the write itself leaves the UI thread
+            check(values)
         except UserError as exc:
             self.show_error(str(exc))
             return
-        except Exception as exc:  # noqa: BLE001 - the database refused; say so and keep the form
+        if self.runner is None:
+            self._write(values)
+            self._saved()
+            return
+        self.buttons.setEnabled(False)
+        self.runner.write(
+            lambda _p: self._write(values), on_result=lambda _r: self._saved(), on_error=self._failed
+        )
+
+    def _write(self, values: dict) -> None:
+        try:
+            self.ws.configure(**values)
+        except UserError:
+            raise
+        except Exception as exc:  # the database refused: say so and keep the form
             log.warning("saving the incident settings failed: %s", exc)
-            self.show_error(
+            raise UserError(
                 "The settings could not be saved just now: the workspace is busy (an import "
                 "may be running) or could not be written. Try again in a moment."
-            )
-            return
+            ) from exc
+
+    def _failed(self, message: str) -> None:
+        self.buttons.setEnabled(True)
+        self.show_error(message)
+
+    def _saved(self) -> None:
         self.show_error("")
         self.changed.emit()
         super().accept()
+
+
+def check(values: dict) -> None:
+    """What ``Workspace.configure`` would refuse, said before anything is written."""
+    if values.get("name") is not None and not values["name"].strip():
+        raise UserError("The incident name cannot be empty.")
+    if values.get("timezone") is not None:
+        check_timezone(values["timezone"])
+    for h in values.get("brand_handles") or []:
+        normalise_handle(h)

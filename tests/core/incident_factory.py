@@ -212,8 +212,8 @@ class Builder:
         for s0, c in zip(starts, counts, strict=False):
             if not c:
                 continue
-            for t in np.sort(s0 + self.rng.uniform(0, slot, c)):
-                t = float(t)
+            for at in np.sort(s0 + self.rng.uniform(0, slot, c)):
+                t = float(at)
                 u = self.rng.uniform()
                 recent = [o for o in self.originals[-200:] if 0 < t - o["_t"] < 3 * HOUR]
 
@@ -263,8 +263,8 @@ class Builder:
         """Write the archive next to ``path`` and import it into a new workspace there."""
         lines = []
         for s in sorted(self.statuses, key=lambda s: (s["_t"], s["id_str"])):
-            s = {k: v for k, v in s.items() if k != "_t"}
-            lines.append(json.dumps(s, ensure_ascii=False))
+            status = {k: v for k, v in s.items() if k != "_t"}
+            lines.append(json.dumps(status, ensure_ascii=False))
         archive = path.with_suffix(".jsonl")
         archive.write_text("\n".join(lines) + "\n", encoding="utf-8")
         with Workspace.open(path, create=True) as ws:

@@ -501,7 +501,7 @@ def test_an_import_that_fails_midway_keeps_nothing(ws, other, tmp_path, monkeypa
         return real(row)
 
     monkeypatch.setattr(an, "_from_row", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         an.import_file(other, path)
     monkeypatch.undo()
     assert an.list_annotations(other) == []

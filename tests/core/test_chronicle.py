@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import shutil
 import zlib
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -20,13 +19,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from app import paths
 from app.core import annotations as an
 from app.core import chronicle as ch
-from app.core import metrics, rollup
+from app.core import metrics
 from app.core.errors import UserError
 from app.core.ingest import import_paths
-from app.core.sample import build_sample
 from app.core.sentiment import score_missing
 from app.core.store import Workspace
 
@@ -41,22 +38,10 @@ def est(day: int, hour: int, minute: int = 0) -> float:
 # ---- the sample incident --------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def sample_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sample") / "askjpm.duckdb"
-    reports = build_sample(path, paths.sample_archive())
-    assert all(r.ok for r in reports)
-    with Workspace.open(path) as ws:
-        rollup.ensure(ws)
-    return path
-
-
 @pytest.fixture
-def sample(sample_file, tmp_path):
+def sample(sample_copy):
     """A copy of the sample workspace of the test's own (edits change it)."""
-    path = tmp_path / "askjpm.duckdb"
-    shutil.copy(sample_file, path)
-    ws = Workspace.open(path)
+    ws = Workspace.open(sample_copy)
     yield ws
     ws.close()
 
@@ -164,12 +149,10 @@ def test_the_sample_reads_as_the_chronicle_tells_it(sample, sample_phases):
     assert all("  " not in t and ".”." not in t for t in text.values())
 
 
-def test_the_draft_is_deterministic(sample, sample_file, tmp_path):
+def test_the_draft_is_deterministic(sample, sample_workspace):
     first = ch.draft(sample)
     assert ch.draft(sample) == first
-    path = tmp_path / "again.duckdb"
-    shutil.copy(sample_file, path)
-    with Workspace.open(path) as again:
+    with Workspace.open(sample_workspace, read_only=True) as again:
         metrics.clear_caches()
         assert ch.draft(again) == first
 

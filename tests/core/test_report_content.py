@@ -10,22 +10,14 @@ import numpy as np
 import pytest
 
 from app.core import chronicle, early_warning, exports, metrics
+from app.core.errors import UserError
 from app.core.report import SECTIONS, ReportOptions, build_report
-from app.core.sample import build_sample
 from app.core.store import Workspace
-from app.paths import sample_archive
 
 
 @pytest.fixture(scope="module")
-def sample_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    build_sample(path, sample_archive())
-    return path
-
-
-@pytest.fixture(scope="module")
-def ws(sample_path):
-    w = Workspace.open(sample_path)
+def ws(sample_workspace):
+    w = Workspace.open(sample_workspace, read_only=True)
     yield w
     w.close()
 
@@ -105,9 +97,9 @@ def test_cover_method_appendix(ws, report):
 def test_sections_and_options_checked(ws):
     r = build_report(ws, ReportOptions(sections=frozenset({"summary", "appendix"})))
     assert r.sections == ["summary", "appendix"]  # no lessons without text
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="nonsense"):
         ReportOptions(sections=frozenset({"nonsense"}))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="paper must be a4 or letter"):
         ReportOptions(paper="a3")
 
 
@@ -129,5 +121,5 @@ def test_exports(ws, tmp_path, report):
     assert first[1] == "post_id" and row[1].isdigit() and len(row[1]) >= 18
     n = exports.export(ws, "turning-points", tmp_path / "t.csv")
     assert n == len(chronicle.default_turning_points(ws))
-    with pytest.raises(Exception):
+    with pytest.raises(UserError, match=r"Export to a \.csv or \.json file"):
         exports.export(ws, "posts", tmp_path / "p.txt")

@@ -582,7 +582,7 @@ def test_threads_finding_them_stale_at_once_rebuild_once(small):
     def work():
         try:
             results.append(day(ws, m.PostFilter(kinds=frozenset({"post"}))).total.tolist())
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - any failure in a worker thread is asserted on below
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(6)]

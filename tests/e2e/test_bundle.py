@@ -13,8 +13,10 @@ INCIDENT_TIMELINE_BUNDLE may name another bundle folder (default: dist/incident-
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -60,10 +62,16 @@ def test_version():
     assert ok(bundle("--version")).strip() == f"incident-timeline {__version__}"
 
 
-def test_demo_builds_and_scores_the_sample(workspace):
+def test_demo_builds_and_scores_the_sample(workspace, sample_workspace):
+    """The bundle imports and scores the sample as the source does (the posts in other
+    languages than English stay unscored, there as here)."""
+    from app.core.store import Workspace
+
     info = json.loads(ok(bundle("info", str(workspace), "--json")))
     assert info["posts"] == 25441
-    assert info["scored_share"] == 1.0
+    with Workspace.open(sample_workspace, read_only=True) as ws:
+        assert info["scored_share"] == ws.info()["scored_share"]
+    assert 0.9 < info["scored_share"] < 1  # the sample holds a few posts in other languages
     assert info["incident_name"].startswith("#AskJPM")
 
 
@@ -85,27 +93,54 @@ def test_window_draws_the_sample_without_a_screen(workspace):
     assert "drew 25,441 posts" in out
 
 
-def test_sentiment_workers_start_in_the_frozen_app(tmp_path):
+def test_sentiment_workers_start_in_the_frozen_app(workspace, sample_workspace):
     """The spawn pool re-runs the bundle's executable; freeze_support must turn it into a worker.
     Scores made in the bundle (by the pool: over 3,000 distinct texts) equal those from source."""
-    ws = tmp_path / "pool.duckdb"
-    ok(bundle("demo", "--no-gui", str(ws)))
     import duckdb
 
-    from app.core.sample import build_sample
-    from app.paths import sample_archive
-
-    src = tmp_path / "source.duckdb"
-    build_sample(src, sample_archive())
     con = duckdb.connect()
-    con.execute(f"ATTACH '{ws}' AS b (READ_ONLY)")
-    con.execute(f"ATTACH '{src}' AS s (READ_ONLY)")
+    con.execute(f"ATTACH '{workspace}' AS b (READ_ONLY)")
+    con.execute(f"ATTACH '{sample_workspace}' AS s (READ_ONLY)")
     n = con.execute("SELECT count(*) FROM b.sentiment").fetchone()[0]
     assert n > 3000  # enough texts for the worker pool, not the in-process path
     diff = con.execute(
         "SELECT count(*) FROM (SELECT * FROM b.sentiment EXCEPT SELECT * FROM s.sentiment)"
     ).fetchone()[0]
     assert diff == 0
+
+
+def _trim():
+    """packaging/trim.py, by path (a top-level ``packaging`` is the PyPI package of that name)."""
+    spec = importlib.util.spec_from_file_location("bundle_trim", ROOT / "packaging" / "trim.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _needed(binary: Path) -> list[str]:
+    """The shared libraries an ELF file asks the loader for (its DT_NEEDED entries)."""
+    out = subprocess.run(["objdump", "-p", str(binary)], capture_output=True, text=True, check=False)
+    return [line.split()[1] for line in out.stdout.splitlines() if line.strip().startswith("NEEDED")]
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or shutil.which("objdump") is None,
+    reason="reads ELF files with objdump (binutils), on Linux",
+)
+def test_nothing_kept_needs_what_was_left_out():
+    """The libraries and plugins the spec drops from what PyInstaller collected are wanted by
+    nothing that stays: every library a kept binary needs is in the bundle, or is not one of
+    those the spec left out (then it is the system's, as libc or libGL are)."""
+    trim = _trim()
+    binaries = [p for p in BUNDLE.rglob("*") if p.is_file() and ".so" in p.name] + [EXE]
+    present = {p.name for p in binaries}
+    missing = sorted(
+        f"{p.relative_to(BUNDLE)} needs {lib}"
+        for p in binaries
+        for lib in _needed(p)
+        if lib not in present and trim.dropped(lib)
+    )
+    assert not missing, "\n".join(missing)
 
 
 def test_bundle_is_lean():

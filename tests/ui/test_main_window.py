@@ -9,7 +9,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QMessageBox
 
 from app.core.ingest import import_paths
 from app.core.store import Workspace
@@ -27,21 +26,20 @@ def make_window(qtbot, tmp_path) -> MainWindow:
 
 
 def idle(qtbot, w):
-    qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=20000)
+    qtbot.waitUntil(w.is_idle, timeout=20000)
 
 
-def test_a_file_that_is_not_a_workspace_is_explained(qtbot, tmp_path, monkeypatch):
+def test_a_file_that_is_not_a_workspace_is_explained(qtbot, tmp_path, message_boxes):
     bad = tmp_path / "notes.duckdb"
     bad.write_text("not a database", encoding="utf-8")
-    shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
     w = make_window(qtbot, tmp_path)
     assert not w.open_workspace(bad)
-    assert shown and "not an Incident Timeline workspace" in shown[0]
+    shown = message_boxes.shown
+    assert shown and "not an Incident Timeline workspace" in shown[0].text and shown[0].plain
     assert not w.act_import.isEnabled()
 
 
-def test_a_workspace_open_elsewhere_is_explained(qtbot, tmp_path, monkeypatch):
+def test_a_workspace_open_elsewhere_is_explained(qtbot, tmp_path, message_boxes):
     path = tmp_path / "held.duckdb"
     Workspace.open(path, create=True).close()
     holder = subprocess.Popen(
@@ -61,34 +59,33 @@ def test_a_workspace_open_elsewhere_is_explained(qtbot, tmp_path, monkeypatch):
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
-        shown = []
-        monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
         w = make_window(qtbot, tmp_path)
         assert not w.open_workspace(path)
+        shown = message_boxes.texts()
         assert shown and "open in another window or program" in shown[0]
     finally:
         holder.stdin.close()
         holder.wait(10)
 
 
-def test_empty_workspace_says_what_to_do(qtbot, tmp_path):
+def test_empty_workspace_says_what_to_do(qtbot, tmp_path, wait_idle):
     path = tmp_path / "empty.duckdb"
     Workspace.open(path, create=True).close()
     w = make_window(qtbot, tmp_path)
     assert w.open_workspace(path)
-    idle(qtbot, w)
+    wait_idle(w)
     assert "File > Import" in w.posts_heading.text()
     assert w.act_import.isEnabled()
     w.close()
 
 
-def test_recent_workspaces_and_window_state_are_remembered(qtbot, tmp_path):
+def test_recent_workspaces_and_window_state_are_remembered(qtbot, tmp_path, wait_idle):
     path = tmp_path / "w.duckdb"
     with Workspace.open(path, create=True) as ws:
         import_paths(ws, [FIXTURES / "twarc-csv" / "noflat.jsonl"])
     w = make_window(qtbot, tmp_path)
     assert w.open_workspace(path)
-    idle(qtbot, w)
+    wait_idle(w)
     w.resize(1500, 950)
     w.window_box.setCurrentIndex(w.window_box.findData(60))
     w.close()
@@ -99,12 +96,12 @@ def test_recent_workspaces_and_window_state_are_remembered(qtbot, tmp_path):
     again.close()
 
 
-def test_dropping_an_archive_opens_the_import(qtbot, tmp_path):
+def test_dropping_an_archive_opens_the_import(qtbot, tmp_path, wait_idle):
     path = tmp_path / "w.duckdb"
     Workspace.open(path, create=True).close()
     w = make_window(qtbot, tmp_path)
     assert w.open_workspace(path)
-    idle(qtbot, w)
+    wait_idle(w)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(FIXTURES / "twarc-csv" / "noflat.jsonl"))])
     opened = []
@@ -120,17 +117,16 @@ def test_dropping_an_archive_opens_the_import(qtbot, tmp_path):
     w.dropEvent(event)
     dialog = opened[0]
     qtbot.waitUntil(lambda: dialog.outcome == "done", timeout=20000)
-    idle(qtbot, w)
+    wait_idle(w)
     assert w.ws.info()["posts"] == 100
     dialog.close()
-    idle(qtbot, w)
+    wait_idle(w)
     assert w.status_posts.text().startswith("100 posts in view, sentiment on ")
     w.close()
 
 
-def test_about_names_the_versions(qtbot, tmp_path, monkeypatch):
-    texts = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: texts.append(self.text()))
+def test_about_names_the_versions(qtbot, tmp_path, message_boxes):
     w = make_window(qtbot, tmp_path)
     w.about()
+    texts = message_boxes.texts()
     assert texts and all(name in texts[0] for name in ("Qt ", "DuckDB ", "pyqtgraph ", "vaderSentiment "))

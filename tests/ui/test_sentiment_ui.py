@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.ui.conftest import wait_idle
-
 
 def label_like_a_team(ws, n: int) -> int:
     """Label ``n`` posts of the labelling sample: VADER's class, except that every third post
@@ -41,11 +39,11 @@ def test_without_labels_the_plot_claims_no_calibration_and_says_why(qtbot, windo
     assert "(English only)" in w.status_posts.text() and "sentiment on" in w.status_posts.text()
 
 
-def test_after_labelling_the_plot_shows_the_calibrated_shares_with_their_band(qtbot, window):
+def test_after_labelling_the_plot_shows_the_calibrated_shares_with_their_band(qtbot, window, wait_idle):
     w = window
     assert label_like_a_team(w.ws, 180) == 180
-    w._range_settled(*w.timeline.visible_range(), w.timeline.plot_width())
-    wait_idle(qtbot, w)
+    w.session.bump("labels")  # what the labelling dialog does when it closes
+    wait_idle(w)
     assert "Calibrated on 180 labels (band 95%)" in key_text(w)
     assert "for bins of 10 or more scored posts" in w.timeline.p_sentiment.toolTip()
     assert "Negative, VADER (down)" in key_text(w)
@@ -72,7 +70,7 @@ def test_after_labelling_the_plot_shows_the_calibrated_shares_with_their_band(qt
     assert "agrees with the team's labels on" in tip and "of 180 labelled posts" in tip
 
 
-def test_the_labelling_dialog_shows_times_in_the_display_zone(qtbot, window):
+def test_the_labelling_dialog_shows_times_in_the_display_zone(qtbot, window, wait_idle):
     from app.core.metrics import to_unix
     from app.ui.labelling_dialog import LabellingDialog
     from app.ui.timeline.time_axis import format_time
@@ -92,4 +90,4 @@ def test_the_labelling_dialog_shows_times_in_the_display_zone(qtbot, window):
     qtbot.waitUntil(lambda: "negative" in dialog.summary.text(), timeout=20000)
     assert "Not corrected yet: only 1 labelled post in scope" in dialog.summary.text()
     dialog.close()
-    wait_idle(qtbot, w)
+    wait_idle(w)

@@ -13,7 +13,7 @@ from app.ui.annotation_dialog import AnnotationDialog
 
 
 def idle(qtbot, w, timeout=30000):
-    qtbot.waitUntil(lambda: not w.runner._current and not w.timeline._settle.isActive(), timeout=timeout)
+    qtbot.waitUntil(w.is_idle, timeout=timeout)
 
 
 def stored(w) -> list[notes.Annotation]:
@@ -31,60 +31,60 @@ def fill_dialog(monkeypatch, label: str, category: str = "escalation", note: str
     monkeypatch.setattr(AnnotationDialog, "exec", fake_exec)
 
 
-def test_mark_at_cursor_undo_redo(qtbot, window, monkeypatch):
+def test_mark_at_cursor_undo_redo(qtbot, window, monkeypatch, wait_idle):
     w = window
     w.set_cursor(w.span[0] + 86400 * 6)
     fill_dialog(monkeypatch, "Escalation <b>starts</b>", note="Within an hour, all was lost.")
     w.add_point()
-    idle(qtbot, w)
+    wait_idle(w)
     rows = stored(w)
     assert [(a.label, a.category, a.ends_at, a.origin) for a in rows] == [
         ("Escalation <b>starts</b>", "escalation", None, "manual")
     ]
     assert rows[0].starts_at == pytest.approx(w.cursor_t)
     assert w.notes_panel.table.rowCount() == 1
-    assert w.notes_panel.table.item(0, 2).text() == "Escalation <b>starts</b>"  # plain text
+    assert w.notes_panel.table.item(0, 1).text() == "Escalation <b>starts</b>"  # plain text
     assert len(w.layer._items[rows[0].id]) == 4  # three plots and the overview
 
     w.undo_stack.undo()
-    idle(qtbot, w)
+    wait_idle(w)
     assert stored(w) == [] and w.notes_panel.table.rowCount() == 0
     w.undo_stack.redo()
-    idle(qtbot, w)
+    wait_idle(w)
     again = stored(w)
     assert len(again) == 1 and again[0].id == rows[0].id
 
 
-def test_stretch_drag_and_delete(qtbot, window, monkeypatch):
+def test_stretch_drag_and_delete(qtbot, window, monkeypatch, wait_idle):
     w = window
     w.set_cursor(w.span[0] + 86400 * 6)
     fill_dialog(monkeypatch, "Press pickup", category="press")
     w.add_range()
-    idle(qtbot, w)
+    wait_idle(w)
     (a,) = stored(w)
     assert a.ends_at is not None and a.ends_at > a.starts_at
     # what the plot emits when the user lets go of a dragged band
     w.layer.moved.emit(a.id, a.starts_at + 600, a.ends_at + 600)
-    idle(qtbot, w)
+    wait_idle(w)
     (moved,) = stored(w)
     assert moved.starts_at == pytest.approx(a.starts_at + 600) and moved.ends_at == pytest.approx(
         a.ends_at + 600
     )
     w.delete_annotation(a.id)
-    idle(qtbot, w)
+    wait_idle(w)
     assert stored(w) == []
     w.undo_stack.undo()  # back, with its id
-    idle(qtbot, w)
+    wait_idle(w)
     assert [x.id for x in stored(w)] == [a.id]
     w.undo_stack.undo()  # the move undone
-    idle(qtbot, w)
+    wait_idle(w)
     assert stored(w)[0].starts_at == pytest.approx(a.starts_at)
 
 
-def test_suggestions_are_listed_accepted_and_dismissed(qtbot, window):
+def test_suggestions_are_listed_accepted_and_dismissed(qtbot, window, wait_idle):
     w = window
     qtbot.waitUntil(lambda: bool(w.suggestions), timeout=30000)
-    idle(qtbot, w)
+    wait_idle(w)
     panel = w.suggestions_panel
     pending = panel.pending()
     assert pending and panel.table.rowCount() == len(pending)
@@ -92,23 +92,28 @@ def test_suggestions_are_listed_accepted_and_dismissed(qtbot, window):
     assert {"volume_change", "brand_action", "press_pickup"} <= kinds
     first, second = pending[0], pending[1]
     w.accept_suggestion(first)
-    idle(qtbot, w)
+    wait_idle(w)
     (a,) = stored(w)
     assert a.origin == "suggested" and a.evidence["suggestion_key"] == first.key()
     assert first.key() not in {s.key() for s in panel.pending()}
     w.dismiss_suggestion(second)
-    assert second.key() not in {s.key() for s in panel.pending()}
+    assert second.key() not in {s.key() for s in panel.pending()}  # at once, on screen
+    idle(qtbot, w)  # and in the workspace once the write is done
     assert second.key() in notes.dismissed_keys(w.ws)
     w.restore_suggestion(second)
     assert second.key() in {s.key() for s in panel.pending()}
+    idle(qtbot, w)
+    assert second.key() not in notes.dismissed_keys(w.ws)
 
 
-def test_export_then_import_into_another_workspace(qtbot, window, tmp_path, monkeypatch, sample_workspace):
+def test_export_then_import_into_another_workspace(
+    qtbot, window, tmp_path, monkeypatch, sample_workspace, wait_idle
+):
     w = window
     w.set_cursor(w.span[0] + 86400 * 6)
     fill_dialog(monkeypatch, "Cancellation", category="brand response")
     w.add_point()
-    idle(qtbot, w)
+    wait_idle(w)
     out = tmp_path / "tp.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "JSON (*.json)"))
     w.export_annotations()
@@ -116,39 +121,42 @@ def test_export_then_import_into_another_workspace(qtbot, window, tmp_path, monk
     other = tmp_path / "other.duckdb"
     shutil.copy(sample_workspace, other)
     assert w.open_workspace(other)
-    idle(qtbot, w)
+    wait_idle(w)
     assert stored(w) == []
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(out), ""))
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     w.import_annotations()
-    idle(qtbot, w)
+    wait_idle(w)
     assert [a.label for a in stored(w)] == ["Cancellation"]
 
 
-def test_chronicle_is_drafted_edited_and_kept(qtbot, window):
+def test_chronicle_is_drafted_edited_and_kept(qtbot, window, wait_idle):
     from app.core import chronicle
 
     w = window
     qtbot.waitUntil(lambda: bool(w.chronicle_panel.editors), timeout=30000)
-    idle(qtbot, w)
+    wait_idle(w)
     editors = {e.paragraph.phase_name: e for e in w.chronicle_panel.editors}
     assert {"escalation", "peak"} <= set(editors)
     drafted = editors["peak"].text.toPlainText()
     assert "posts" in drafted
     editors["peak"].text.setPlainText("Our own words about the peak.")
     editors["peak"].save_now()
-    assert chronicle.edited(w.ws) == {"peak": "Our own words about the peak."}
-    w.refresh_chronicle()
     idle(qtbot, w)
+    assert chronicle.edited(w.ws) == {"peak": "Our own words about the peak."}
+    # an edited paragraph can go back to the draft at once (it could not before a redraft)
+    assert editors["peak"].reset_button.isEnabled()
+    w.refresh_chronicle()
+    wait_idle(w)
     peak = next(e for e in w.chronicle_panel.editors if e.paragraph.phase_name == "peak")
     assert peak.text.toPlainText() == "Our own words about the peak." and peak.paragraph.edited
     peak.reset_button.click()
-    idle(qtbot, w)
+    wait_idle(w)
     peak = next(e for e in w.chronicle_panel.editors if e.paragraph.phase_name == "peak")
     assert peak.text.toPlainText() == drafted and chronicle.edited(w.ws) == {}
 
 
-def test_labelling_posts_and_agreement(qtbot, window):
+def test_labelling_posts_and_agreement(qtbot, window, wait_idle):
     from app.core.sentiment import labels
     from app.ui.labelling_dialog import LabellingDialog
 
@@ -170,7 +178,7 @@ def test_labelling_posts_and_agreement(qtbot, window):
     assert total == 3
     assert "3 posts" in dialog.summary.text()
     dialog.close()
-    idle(qtbot, w)
+    wait_idle(w)
 
 
 def test_export_post_mortem_from_the_window(qtbot, window, tmp_path):
@@ -208,6 +216,7 @@ def test_early_warning_rule_is_set_per_workspace(qtbot, window):
     dialog.fields["min_posts"].setValue(40)
     assert "20 points" in dialog.summary.text() and "40 scored posts" in dialog.summary.text()
     dialog._save()
+    idle(qtbot, w)
     rule = early_warning.load_rule(w.ws)
     assert rule.neg_points == pytest.approx(0.2) and rule.min_posts == 40
     again = AlertRuleDialog(w.ws, w)
@@ -215,10 +224,11 @@ def test_early_warning_rule_is_set_per_workspace(qtbot, window):
     assert again.fields["min_posts"].value() == 40
     again._defaults()
     again._save()
+    idle(qtbot, w)
     assert early_warning.load_rule(w.ws) == early_warning.AlertRule()
 
 
-def test_human_labels_can_override_vader_in_the_plots(qtbot, window):
+def test_human_labels_can_override_vader_in_the_plots(qtbot, window, wait_idle):
     import numpy as np
 
     from app.core.sentiment import labels
@@ -235,15 +245,15 @@ def test_human_labels_can_override_vader_in_the_plots(qtbot, window):
     )
     labels.set_label(w.ws, platform, post_id, "negative")
     w.act_human.trigger()
-    idle(qtbot, w)
+    wait_idle(w)
     after = np.nan_to_num(w.timeline.series.neg_share)
     assert after.sum() > before.sum()
     w.act_human.trigger()
-    idle(qtbot, w)
+    wait_idle(w)
     assert np.allclose(np.nan_to_num(w.timeline.series.neg_share), before)
 
 
-def test_export_the_posts_and_series_in_view(qtbot, window, tmp_path, monkeypatch):
+def test_export_the_posts_and_series_in_view(qtbot, window, tmp_path, monkeypatch, wait_idle):
     import csv
     import json
     from datetime import datetime, timezone
@@ -251,7 +261,7 @@ def test_export_the_posts_and_series_in_view(qtbot, window, tmp_path, monkeypatc
     w = window
     start = datetime(2013, 11, 13, 21, 0, tzinfo=timezone.utc).timestamp()
     w.timeline.set_range(start, start + 3600)
-    idle(qtbot, w)
+    wait_idle(w)
     lo, hi = w.timeline.visible_range()
     out = tmp_path / "posts.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))

@@ -22,8 +22,6 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
-
 from app.core.errors import ImportFailed, NeedsChoice, NeedsColumnMapping
 from app.core.ingest import bluesky, listening, mastodon, tabular, twitter_v1, twitter_v2, x_archive
 from app.core.ingest.detect import FORMATS, TWEETS_JS, Detected, check_readable, detect
@@ -33,6 +31,7 @@ from app.core.ingest.staging import STAGE, StageContext
 from app.core.model import Conflict, FileReport, Question, Rejection
 from app.core.progress import Cancelled, NullProgress, Progress, SubProgress, check
 from app.core.store import ingest_sql as q
+from app.core.store.db import Connection, DatabaseError, one_row
 from app.core.store.workspace import Workspace
 
 _STAGERS: dict[str, Callable[[StageContext], None]] = {
@@ -169,7 +168,8 @@ class _Hasher(threading.Thread):
 
     def __init__(self, path: Path) -> None:
         super().__init__(name="sha256", daemon=True)
-        self.path, self.digest, self.stop = path, None, threading.Event()
+        self.path, self.stop = path, threading.Event()
+        self.digest: str | None = None
 
     def run(self) -> None:
         h = hashlib.sha256()
@@ -215,7 +215,7 @@ def import_file(
         report.needs = Question(exc.kind, options=tuple(exc.options), example=exc.example)
     except ImportFailed as exc:
         report.error = exc.problem
-    except duckdb.Error as exc:
+    except DatabaseError as exc:
         report.error = explain_read_error(exc, report.format_label)
     except RecursionError:
         report.error = "the JSON is nested hundreds of levels deep: it is not an archive of posts."
@@ -265,7 +265,7 @@ def _import(
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     with import_folder() as tmp, ws.transaction(con):
         con.execute(q.drop(STAGE))
-        import_id = con.execute(q.INSERT_IMPORT, [str(path), _size(path), det.format]).fetchone()[0]
+        import_id = one_row(con.execute(q.INSERT_IMPORT, [str(path), _size(path), det.format]))[0]
         stage_progress = SubProgress(progress, 0, 0.85, 1)
         ctx = StageContext(ws, con, path, det, stage_progress, tmp, mapping, options, report)
         try:
@@ -294,18 +294,20 @@ def _import(
                     "another text or author: far more than chance, so the ids were probably damaged "
                     f"by a spreadsheet. Nothing was imported. {tabular.SPREADSHEET_HELP}",
                 )
-            added = ws.run(
-                q.finish_insert(STAGE),
-                [import_id],
-                progress=SubProgress(progress, 0.85, 0.97, 1),
-                con=con,
-                message="Adding posts",
-            ).fetchone()[0]
+            added = one_row(
+                ws.run(
+                    q.finish_insert(STAGE),
+                    [import_id],
+                    progress=SubProgress(progress, 0.85, 0.97, 1),
+                    con=con,
+                    message="Adding posts",
+                )
+            )[0]
             if "human_label" in _stage_columns(con):
-                report.labels = con.execute(q.keep_labels(STAGE), [f"import {path.name}"]).fetchone()[0]
+                report.labels = one_row(con.execute(q.keep_labels(STAGE), [f"import {path.name}"]))[0]
         finally:
             for table in (STAGE, q.COPIES):
-                with contextlib.suppress(duckdb.Error):
+                with contextlib.suppress(DatabaseError):
                     con.execute(q.drop(table))
         hasher.join()
         report.import_id = import_id
@@ -346,7 +348,7 @@ def _import(
     progress.report(1, 1, f"Imported {path.name}")
 
 
-def _stage_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+def _stage_columns(con: Connection) -> set[str]:
     return {r[0] for r in con.execute(q.stage_columns(STAGE)).fetchall()}
 
 
@@ -361,11 +363,11 @@ def _fill_counts(report: FileReport, counts: list[tuple]) -> None:
     report.read = sum(n for v, n, *_ in counts if v is None or v.startswith("reject:"))
 
 
-def _count_copies(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
-    if not con.execute(q.has_repeated_ids(STAGE)).fetchone()[0]:
+def _count_copies(con: Connection, report: FileReport) -> None:
+    if not one_row(con.execute(q.has_repeated_ids(STAGE)))[0]:
         return
     con.execute(q.find_copies(STAGE))
-    report.duplicates_in_file, report.conflicts = con.execute(q.COPY_COUNTS).fetchone()
+    report.duplicates_in_file, report.conflicts = one_row(con.execute(q.COPY_COUNTS))
     report.conflict_ids = [Conflict(pid, tuple(lines)) for pid, lines in con.execute(q.CONFLICTS).fetchall()]
 
 

@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from app.core.ingest.detect import Detected
 from app.core.ingest.options import ImportOptions
 from app.core.ingest.sources import decompressed_copy
 from app.core.model import FileReport
 from app.core.progress import Progress
 from app.core.store import ingest_sql as q
+from app.core.store.db import Connection
 from app.core.store.workspace import Workspace
 
 STAGE = "itx_stage"
@@ -27,7 +26,7 @@ STAGE = "itx_stage"
 @dataclass
 class StageContext:
     ws: Workspace
-    con: duckdb.DuckDBPyConnection
+    con: Connection
     path: Path
     detected: Detected
     progress: Progress

@@ -11,14 +11,13 @@ from __future__ import annotations
 import contextlib
 import re
 
-import duckdb
-
 from app.core.errors import ImportFailed
 from app.core.ingest import dates, listening, workbook
 from app.core.ingest.sources import decompressed_copy
 from app.core.ingest.staging import STAGE, StageContext
 from app.core.label_values import parse_label
 from app.core.store import ingest_table_sql as q
+from app.core.store.db import BinderError, DatabaseError
 from app.core.store.ingest_sql import drop
 from app.core.store.ingest_text_sql import date_survey
 
@@ -151,13 +150,13 @@ def stage(ctx: StageContext) -> None:
                     for line, kind in bad
                 ],
             )
-    except duckdb.BinderException as exc:
+    except BinderError as exc:
         raise ImportFailed(
             str(ctx.path), f"a column the format needs is missing ({_first_line(exc)})."
         ) from None
     finally:
         for table in (q.REJECTS_TABLE, q.SCANS_TABLE, q.RAW, q.ROWS, q.LABEL_MAP, q.VENDOR_SENTIMENT_MAP):
-            with contextlib.suppress(duckdb.Error):
+            with contextlib.suppress(DatabaseError):
                 con.execute(drop(table))
 
 

@@ -68,10 +68,10 @@ def stage(ctx: StageContext) -> None:
                 accounts = [i for i in infos if not i.is_dir() and Path(i.filename).name == "account.js"]
                 if accounts:
                     account_js = zf.read(accounts[0])
-                for i, name in enumerate(names):
+                for i, member in enumerate(names):
                     check(ctx.progress)
                     out = ctx.tmpdir / f"part{i}.json"
-                    with zf.open(name) as src:
+                    with zf.open(member) as src:
                         _copy_out(ctx, src, out)
                     parts.append(out)
         except (zipfile.BadZipFile, EOFError, zlib.error) as exc:

@@ -44,8 +44,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
 from app.core.label_values import CLASSES
 from app.core.sentiment.calibration import Calibration, NotCalibrated
 from app.core.sentiment.figures import (
@@ -65,6 +63,7 @@ from app.core.sentiment.figures import (
 )
 from app.core.sentiment.labels import Agreement
 from app.core.sentiment.scoring import missing_count, score_missing, score_texts
+from app.core.store.db import Connection
 from app.core.store.workspace import Workspace
 
 
@@ -83,7 +82,7 @@ class LabelSummary:
     overall: SentimentFigures
 
 
-def label_summary(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> LabelSummary:
+def label_summary(ws: Workspace, con: Connection | None = None) -> LabelSummary:
     from app.core.sentiment import labels as lb
 
     con = con or ws.cursor()

@@ -90,7 +90,8 @@ def _in_pool(reader, work, initializer, store, progress: Progress, workers: int)
                     if not rows:
                         exhausted = True
                         break
-                    pending.append(pool.submit(work, *split(rows)))
+                    keys, texts = split(rows)
+                    pending.append(pool.submit(work, keys, texts))
                 if pending:
                     fut = pending.popleft()
                     while True:

@@ -26,7 +26,6 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import duckdb
 import numpy as np
 
 from app.core import metrics
@@ -36,6 +35,7 @@ from app.core.sentiment import calibration as cal
 from app.core.sentiment import labels as lb
 from app.core.store import labels_sql
 from app.core.store import sentiment_sql as q
+from app.core.store.db import Connection, one_row
 from app.core.store.metrics_sql import where
 from app.core.store.workspace import Workspace
 
@@ -205,11 +205,11 @@ _cache: OrderedDict[tuple, LabelCheck] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def label_check(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> LabelCheck:
+def label_check(ws: Workspace, con: Connection | None = None) -> LabelCheck:
     """VADER's agreement with the labels and its calibration, for the labels, scores and
     posts as they are now (kept until any of them changes)."""
     con = con or ws.cursor()
-    key = (str(ws.path), tuple(con.execute(labels_sql.LABELS_STAMP).fetchone()))
+    key = (str(ws.path), one_row(con.execute(labels_sql.LABELS_STAMP)))
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None:
@@ -242,9 +242,7 @@ def blind_spot(agreement: lb.Agreement) -> str:
     return text
 
 
-def calibrate(
-    ws: Workspace, con: duckdb.DuckDBPyConnection | None = None
-) -> cal.Calibration | cal.NotCalibrated:
+def calibrate(ws: Workspace, con: Connection | None = None) -> cal.Calibration | cal.NotCalibrated:
     """VADER's error rates on the labelled texts (or why there are none), as of now."""
     return label_check(ws, con).calibration
 
@@ -257,7 +255,7 @@ def figures(
     start: float | None = None,
     end: float | None = None,
     flt: PostFilter | None = None,
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
 ) -> SentimentFigures:
     """The sentiment of the posts in [start, end) (Unix seconds UTC; both None: the whole
     archive) that pass ``flt``."""
@@ -308,7 +306,7 @@ def binned_figures(
     end: float,
     bin_seconds: int,
     flt: PostFilter | None = None,
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
 ) -> list[SentimentFigures]:
     """One :class:`SentimentFigures` per bin covering [start, end), bins aligned in the
     display time zone as the timeline's are (a day starts at local midnight)."""

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
-import duckdb
 import numpy as np
 
 from app.core import metrics
@@ -30,6 +29,7 @@ from app.core.errors import UserError
 from app.core.label_values import CLASSES, parse_label
 from app.core.metrics import PostRow
 from app.core.store import labels_sql as q
+from app.core.store.db import Connection, one_row
 from app.core.store.metrics_sql import where
 from app.core.store.workspace import Workspace
 
@@ -72,7 +72,7 @@ def set_labels(
     ws: Workspace,
     rows: Iterable[tuple[str, str, str]],
     source: str,
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
 ) -> int:
     """Keep many labels at once, in one transaction: (platform, post id, class) rows whose
     posts exist and whose classes are already read (one of :data:`CLASSES`). Returns how
@@ -94,7 +94,7 @@ def clear_label(ws: Workspace, platform: str, post_id: str) -> None:
     ws.cursor().execute(q.CLEAR_LABEL, [platform, str(post_id)])
 
 
-def labels(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> dict[tuple[str, str], str]:
+def labels(ws: Workspace, con: Connection | None = None) -> dict[tuple[str, str], str]:
     """Every label, by (platform, post id)."""
     return {(p, i): lab for p, i, lab in (con or ws.cursor()).execute(q.LABELS).fetchall()}
 
@@ -103,7 +103,7 @@ def labels(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> dict[
 
 
 def sample_for_labelling(
-    ws: Workspace, n: int = 50, seed: int = 0, con: duckdb.DuckDBPyConnection | None = None
+    ws: Workspace, n: int = 50, seed: int = 0, con: Connection | None = None
 ) -> list[PostRow]:
     """Up to ``n`` scored posts in the sentiment's scope to label, in time order: one per
     distinct text, no text that is labelled already, spread evenly over periods of the
@@ -282,25 +282,25 @@ def _vendor_class(value: str | None) -> str | None:
         return None  # a value the vendor's column should not hold: not counted
 
 
-def labelled_texts(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> LabelledTexts:
+def labelled_texts(ws: Workspace, con: Connection | None = None) -> LabelledTexts:
     con = con or ws.cursor()
-    vendor_column = bool(con.execute(q.HAS_VENDOR_COLUMN).fetchone()[0])
+    vendor_column = bool(one_row(con.execute(q.HAS_VENDOR_COLUMN))[0])
     rows = con.execute(q.labelled_texts(vendor_column)).fetchall()
     return LabelledTexts(tuple((r[0], r[1], r[2], r[3], int(r[4])) for r in rows), vendor_column)
 
 
-def agreement(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> Agreement:
+def agreement(ws: Workspace, con: Connection | None = None) -> Agreement:
     """VADER against the human labels, over the labelled texts it scored."""
     return labelled_texts(ws, con).vader()
 
 
-def vendor_agreement(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> Agreement | None:
+def vendor_agreement(ws: Workspace, con: Connection | None = None) -> Agreement | None:
     """The vendor's sentiment (``posts.vendor_sentiment``) against the human labels; None
     when the workspace has no such column."""
     return labelled_texts(ws, con).vendor()
 
 
-def texts_per_vader_class(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> dict[str, int]:
+def texts_per_vader_class(ws: Workspace, con: Connection | None = None) -> dict[str, int]:
     """Distinct scored texts in scope per VADER class (all three keys)."""
     counts = dict.fromkeys(CLASSES, 0)
     for cls, n in (con or ws.cursor()).execute(q.TEXTS_PER_VADER_CLASS).fetchall():
@@ -316,7 +316,7 @@ def with_human_labels(
     ws: Workspace,
     series: metrics.Series,
     flt: metrics.PostFilter | None = None,
-    con: duckdb.DuckDBPyConnection | None = None,
+    con: Connection | None = None,
 ) -> metrics.Series:
     """The series with each labelled post counted in the class a person gave it rather than
     VADER's (shares of negative, neutral and positive posts; the mean score stays VADER's,

@@ -29,12 +29,11 @@ import functools
 import html
 import re
 
-import duckdb
-
 from app.core.progress import NullProgress, Progress
 from app.core.sentiment import chunks
 from app.core.sentiment.chunks import Key
 from app.core.store import scope_sql as q
+from app.core.store.db import Connection, one_row
 from app.core.store.scope_sql import MIN_CONFIDENCE, NO_LANGUAGE  # noqa: F401 - part of this API
 from app.core.store.workspace import Workspace
 
@@ -92,9 +91,9 @@ def _detect_chunk(keys: list[Key], texts: list[str]) -> tuple[list[Key], list]:
     return keys, detect_languages(texts)
 
 
-def unchecked_count(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) -> int:
+def unchecked_count(ws: Workspace, con: Connection | None = None) -> int:
     """Distinct texts without a platform language that the detector has not seen yet."""
-    return (con or ws.cursor()).execute(q.UNCHECKED_COUNT).fetchone()[0]
+    return one_row((con or ws.cursor()).execute(q.UNCHECKED_COUNT))[0]
 
 
 def detect_missing(

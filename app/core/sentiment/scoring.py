@@ -23,6 +23,7 @@ from app.core.progress import NullProgress, Progress
 from app.core.sentiment import chunks, scope, vader_exact
 from app.core.sentiment.chunks import Key
 from app.core.store import sentiment_sql as q
+from app.core.store.db import one_row
 from app.core.store.workspace import Workspace
 
 
@@ -70,7 +71,7 @@ def missing_count(ws: Workspace) -> int:
     """How many texts a scoring run still has to look at: texts in scope without a score,
     and texts whose language the detector has not checked yet."""
     con = ws.cursor()
-    return con.execute(q.MISSING_COUNT).fetchone()[0] + scope.unchecked_count(ws, con)
+    return one_row(con.execute(q.MISSING_COUNT))[0] + scope.unchecked_count(ws, con)
 
 
 def score_missing(ws: Workspace, progress: Progress | None = None, workers: int | None = None) -> int:
@@ -82,7 +83,7 @@ def score_missing(ws: Workspace, progress: Progress | None = None, workers: int 
     unchecked = scope.unchecked_count(ws, reader)
     if unchecked:
         scope.detect_missing(ws, progress, workers, total=unchecked)
-    total = reader.execute(q.MISSING_COUNT).fetchone()[0]
+    total = one_row(reader.execute(q.MISSING_COUNT))[0]
     if total == 0:
         progress.report(1, 1, "Sentiment is up to date")
         return 0

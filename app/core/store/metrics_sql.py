@@ -17,6 +17,13 @@ from __future__ import annotations
 # the same account and "first post" as the rollups, so both paths agree
 from app.core.store.rollup_sql import ACCOUNT_KEY, FIRST_KEY
 from app.core.store.scope_sql import in_scope, joins, scope_columns
+from app.core.store.text_query_sql import Fragment
+
+#: The host of a URL, lower case, without "www.": ``{url}`` is the column or lambda variable.
+URL_HOST = (
+    "regexp_replace(lower(regexp_extract({url}, '^[a-zA-Z][a-zA-Z0-9+.-]*://([^/:?#@]+@)?([^/:?#]+)', 2)), "
+    "'^www[0-9]*\\.', '')"
+)
 
 # ---- filters --------------------------------------------------------------------------------
 
@@ -34,12 +41,26 @@ FILTERS = {
     # IN a subquery: half the cost of list_contains on a busy window (measured)
     "brand_only": "coalesce(lower(author_handle) IN (SELECT unnest(?::VARCHAR[])), false)",
     "brand_exclude": "NOT coalesce(lower(author_handle) IN (SELECT unnest(?::VARCHAR[])), false)",
+    "press_only": "coalesce(lower(author_handle) IN (SELECT unnest(?::VARCHAR[])), false)",
+    "press_exclude": "NOT coalesce(lower(author_handle) IN (SELECT unnest(?::VARCHAR[])), false)",
+    # an author's own posts and the retweets and quotes of them: how far the author spread
+    "author_spread": (
+        "lower(author_handle) = lower(?) "
+        "OR (kind IN ('retweet', 'quote') AND lower(ref_author_handle) = lower(?))"
+    ),
+    # posts the user tagged (evidence): with one tag, or with any
+    "tag": "(platform, post_id) IN (SELECT platform, post_id FROM post_tags WHERE tag = ?)",
+    "any_tag": "(platform, post_id) IN (SELECT platform, post_id FROM post_tags)",
+    # a link to the domain or to one of its subdomains (www.example.com counts for example.com)
+    "domain": f"len(list_filter(urls, lambda u: {URL_HOST.format(url='u')} = lower(?) "
+    f"OR {URL_HOST.format(url='u')} LIKE '%.' || lower(?))) > 0",
 }
 
 
 def where(names: list[str] | tuple[str, ...]) -> str:
-    """The conjunction of the named filter fragments ("TRUE" for none)."""
-    return " AND ".join(f"({FILTERS[n]})" for n in names) or "TRUE"
+    """The conjunction of the named filter fragments ("TRUE" for none). A name may also be a
+    :class:`~app.core.store.text_query_sql.Fragment`, SQL the store built itself."""
+    return " AND ".join(f"({n if isinstance(n, Fragment) else FILTERS[n]})" for n in names) or "TRUE"
 
 
 # ---- binned series ------------------------------------------------------------------------
@@ -268,7 +289,8 @@ def count_between(names: list[str]) -> str:
 
 
 def posts_between(names: list[str], sort: str, descending: bool, scores: str) -> str:
-    """The first ``limit`` posts of a window in the given order, with their scores.
+    """The first ``limit`` posts of a window in the given order (after ``offset`` of them),
+    with their scores.
 
     The order is found on the few columns it needs, and only the posts kept are then read
     whole, by row id: reading every column of every post of a busy window would cost ten
@@ -283,13 +305,13 @@ def posts_between(names: list[str], sort: str, descending: bool, scores: str) ->
             FROM (SELECT rowid AS post_row, created_at, post_id FROM posts
                   WHERE created_at BETWEEN ? AND ? AND {where(names)})
             LEFT JOIN (SELECT post_row, created_at, compound FROM {window_scores}) {_SCORES_KEY}
-            ORDER BY {order} LIMIT ?
+            ORDER BY {order} LIMIT ? OFFSET ?
         """
     else:
         keys = f"""
             SELECT rowid AS rid FROM posts
             WHERE created_at BETWEEN ? AND ? AND {where(names)}
-            ORDER BY {order} LIMIT ?
+            ORDER BY {order} LIMIT ? OFFSET ?
         """
     return f"""
         SELECT {POST_COLUMNS}, ({count_between(names)}) AS total
@@ -300,13 +322,16 @@ def posts_between(names: list[str], sort: str, descending: bool, scores: str) ->
     """
 
 
-def posts_between_params(sort: str, lo, hi, filter_params: list, limit: int, whole_lo, whole_hi) -> list:
+def posts_between_params(
+    sort: str, lo, hi, filter_params: list, limit: int, whole_lo, whole_hi, offset: int = 0
+) -> list:
     """The parameters of :func:`posts_between`, in the order its text wants them: [lo, hi]
-    is the window the rows are taken from, [whole_lo, whole_hi] the one counted."""
+    is the window the rows are taken from, [whole_lo, whole_hi] the one counted; ``offset``
+    rows of the order are skipped (the table's later pages)."""
     total = [whole_lo, whole_hi, *filter_params]
     if sort == "sentiment":
-        return [*total, lo, hi, *filter_params, lo, hi, limit, lo, hi]
-    return [*total, lo, hi, *filter_params, limit, lo, hi]
+        return [*total, lo, hi, *filter_params, lo, hi, limit, offset, lo, hi]
+    return [*total, lo, hi, *filter_params, limit, offset, lo, hi]
 
 
 def get_post(scores: str) -> str:

@@ -7,7 +7,7 @@ list below; a workspace records the version it was brought to in ``meta.schema_v
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Each entry brings a workspace from version N-1 to N; entry 0 builds a new workspace.
 MIGRATIONS: list[list[str]] = [
@@ -277,6 +277,42 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE imports ADD COLUMN warnings JSON",
         "ALTER TABLE imports ADD COLUMN timezone VARCHAR",
         "ALTER TABLE imports ADD COLUMN labels_kept BIGINT",
+    ],
+    # 5 (wip/ui): the user's evidence (posts tagged and commented on) and saved views.
+    [
+        # A tag is a word the user puts on a post; "starred" is the star. A post is known by
+        # (platform, post_id), like everywhere in the workspace.
+        """
+        CREATE TABLE post_tags (
+            platform  VARCHAR   NOT NULL,
+            post_id   VARCHAR   NOT NULL,
+            tag       VARCHAR   NOT NULL,
+            tagged_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (platform, post_id, tag)
+        )
+        """,
+        """
+        CREATE TABLE post_comments (
+            platform   VARCHAR   NOT NULL,
+            post_id    VARCHAR   NOT NULL,
+            comment    VARCHAR   NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (platform, post_id)
+        )
+        """,
+        # A named view of the incident: a filter (JSON, the filter bar's fields), the time
+        # range shown and the cursor.
+        """
+        CREATE TABLE saved_views (
+            name       VARCHAR   PRIMARY KEY,
+            filter     JSON      NOT NULL,
+            starts_at  TIMESTAMP NOT NULL,
+            ends_at    TIMESTAMP NOT NULL,
+            cursor_at  TIMESTAMP,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        )
+        """,
     ],
 ]
 

@@ -22,6 +22,7 @@ import duckdb
 
 from app.core.errors import UserError, WorkspaceError
 from app.core.progress import Cancelled, NullProgress, Progress
+from app.core.store.db import one_row
 from app.core.store.schema import DEFAULT_META, MIGRATIONS, SCHEMA_VERSION
 
 _HANDLE = re.compile(r"^@?([A-Za-z0-9_.\-]{1,100})$")
@@ -51,7 +52,7 @@ class Workspace:
         if not path.exists():
             if not create:
                 raise WorkspaceError(f"There is no workspace at {path}.")
-            if path.parent and not path.parent.exists():
+            if not path.parent.exists():
                 raise WorkspaceError(f"The folder {path.parent} does not exist.")
         elif path.is_dir():
             raise WorkspaceError(f"{path} is a folder, not a workspace file.")
@@ -80,9 +81,9 @@ class Workspace:
     def _migrate(self, new: bool) -> None:
         con = self.con
         if new:
-            tables = con.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
-            ).fetchone()[0]
+            tables = one_row(
+                con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'")
+            )[0]
             if tables:
                 raise WorkspaceError(
                     f"{self.path} is a DuckDB database but not an Incident Timeline workspace."
@@ -187,7 +188,7 @@ class Workspace:
                 pct = con.query_progress()
             except duckdb.Error:
                 pct = -1
-            if pct is not None and pct >= 0:
+            if pct >= 0:
                 progress.report(pct, 100.0, message)
         if interrupted or (progress.cancelled() and "error" in outcome):
             raise Cancelled()
@@ -263,13 +264,15 @@ class Workspace:
     def info(self) -> dict[str, Any]:
         """A summary of the workspace, as plain data (the CLI's ``info``)."""
         cur = self.con.cursor()
-        total, first, last, authors, known, scored = cur.execute(
-            """
-            SELECT count(*), min(created_at), max(created_at), count(DISTINCT author_handle),
-                   count(author_followers), count(compound)
-            FROM posts_scored
-            """
-        ).fetchone()
+        total, first, last, authors, known, scored = one_row(
+            cur.execute(
+                """
+                SELECT count(*), min(created_at), max(created_at), count(DISTINCT author_handle),
+                       count(author_followers), count(compound)
+                FROM posts_scored
+                """
+            )
+        )
         by_kind = cur.execute(
             "SELECT platform, kind, count(*) FROM posts GROUP BY ALL ORDER BY 1, 2"
         ).fetchall()
@@ -352,10 +355,12 @@ def check_timezone(name: str) -> str:
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
-            [name],
-        ).fetchone()[0]
+        one_row(
+            con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
+                [name],
+            )
+        )[0]
     )
 
 

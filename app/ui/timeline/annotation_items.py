@@ -1,5 +1,16 @@
 """Turning points drawn on the timeline: a line (a moment) or a shaded band (a stretch of time)
-on every plot, labelled on the top one, draggable to adjust, double-click to edit.
+on every plot, named at the top of the volume plot, double-click to edit.
+
+A turning point written by hand can be dragged to adjust it. One accepted from a suggestion
+is anchored to its evidence (a post, a change in the series) and does not move with a stray
+drag: change its time in its dialog if it must.
+
+Names are laid out in rows above the data, never over each other or over the cursor's time
+(which has the top row to itself, with the suggestions' markers): each name goes in the first
+row where it fits; a name that would run off the right edge is written to the left of its
+line; one that fits nowhere is shortened, and left out (its line keeps its tooltip) if even
+that does not fit. A turning point scrolled out of view shows no name at all. The rows in use
+decide how much room the volume plot keeps free at its top (``TimelineView.set_headroom``).
 
 Also the pending suggestions, as small markers along the top of the volume plot, and the
 moment the early-warning rule would have fired.
@@ -8,16 +19,27 @@ moment the early-warning rule would have fired.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor
 
 from app.core.annotations import Annotation
+from app.ui import plain
+from app.ui.timeline.plots import LABEL_ROW_PX, TimelineView
+
+#: rows of names below the cursor's row; beyond, names are shortened or left out
+MAX_ROWS = 4
+GAP_PX = 8
 
 
 def _qcolor(hex_colour: str, alpha: int = 255) -> QColor:
     c = QColor(hex_colour or "#d62f6f")
     c.setAlpha(alpha)
     return c
+
+
+def anchored(a: Annotation) -> bool:
+    """Whether a turning point is tied to its evidence (accepted from a suggestion)."""
+    return a.origin == "suggested"
 
 
 class _Clickable:
@@ -55,20 +77,27 @@ class AnnotationLayer(QObject):
     #: a suggestion marker was clicked: its key
     suggestion_clicked = Signal(str)
 
-    def __init__(self, plots: list[pg.PlotItem], overview: pg.PlotItem, label_plot: pg.PlotItem) -> None:
+    def __init__(self, timeline: TimelineView) -> None:
         super().__init__()
-        self.plots = plots
-        self.overview = overview
-        self.label_plot = label_plot
+        self.timeline = timeline
+        self.plots = list(timeline.plots)
+        self.overview = timeline.overview.getPlotItem()
+        self.label_plot = timeline.p_volume
         self._items: dict[int, list] = {}
         self._labels: dict[int, pg.TextItem] = {}
         self._annotations: dict[int, Annotation] = {}
+        self._fill = QColor(timeline.colours.label_fill)
+        self._tips: dict[str, str] = {}
+        self._suggestions: list = []
+        self._colours: dict[str, str] = {}
+        self._laying_out = False
+        self._row_px = float(LABEL_ROW_PX)
         self.suggestion_marks = pg.ScatterPlotItem(
-            size=11, symbol="t", pen=pg.mkPen("#555555"), hoverable=True
+            size=11, symbol="t", pen=pg.mkPen("#555555"), hoverable=True, tip=self._marker_tip
         )
         self.suggestion_marks.setZValue(25)
         self.suggestion_marks.sigClicked.connect(self._marker_clicked)
-        label_plot.addItem(self.suggestion_marks, ignoreBounds=True)
+        self.label_plot.addItem(self.suggestion_marks, ignoreBounds=True)
         self.alert_line = pg.InfiniteLine(
             angle=90,
             movable=False,
@@ -77,7 +106,8 @@ class AnnotationLayer(QObject):
             labelOpts={"position": 0.12, "color": "#b8860b"},
         )
         self.alert_line.setVisible(False)
-        plots[1].addItem(self.alert_line, ignoreBounds=True)
+        self.plots[1].addItem(self.alert_line, ignoreBounds=True)
+        timeline.layout_changed.connect(self.relayout_labels)
 
     # ---- annotations ------------------------------------------------------------------------
     def set_annotations(self, annotations: list[Annotation]) -> None:
@@ -86,6 +116,13 @@ class AnnotationLayer(QObject):
         self._annotations = {a.id: a for a in annotations if a.id is not None}
         for a in self._annotations.values():
             self._add(a)
+        self.relayout_labels()
+
+    def set_label_fill(self, colour: QColor) -> None:
+        self._fill = QColor(colour)
+        for label in self._labels.values():
+            label.fill = pg.mkBrush(self._fill)
+            label.update()
 
     def _remove(self, ann_id: int) -> None:
         for plot, item in self._items.pop(ann_id, []):
@@ -97,6 +134,12 @@ class AnnotationLayer(QObject):
     def _add(self, a: Annotation) -> None:
         items = []
         colour = a.colour or "#d62f6f"
+        movable = not anchored(a)
+        tip = plain.tooltip(
+            a.label
+            + (f"\n{a.note}" if a.note else "")
+            + ("\n(accepted from a suggestion: anchored to its evidence)" if not movable else "")
+        )
         for plot in self.plots:
             if a.ends_at is None:
                 item = _Line(
@@ -104,7 +147,7 @@ class AnnotationLayer(QObject):
                     a.id,
                     pos=a.starts_at,
                     angle=90,
-                    movable=True,
+                    movable=movable,
                     pen=pg.mkPen(_qcolor(colour), width=2, style=Qt.PenStyle.DashLine),
                     hoverPen=pg.mkPen(_qcolor(colour), width=4),
                 )
@@ -115,7 +158,7 @@ class AnnotationLayer(QObject):
                     self,
                     a.id,
                     values=(a.starts_at, a.ends_at),
-                    movable=True,
+                    movable=movable,
                     brush=pg.mkBrush(_qcolor(colour, 45)),
                     hoverBrush=pg.mkBrush(_qcolor(colour, 80)),
                     pen=pg.mkPen(_qcolor(colour, 160)),
@@ -123,7 +166,7 @@ class AnnotationLayer(QObject):
                 item.sigRegionChanged.connect(lambda it, i=a.id: self._dragging(i, it))
                 item.sigRegionChangeFinished.connect(lambda it, i=a.id: self._finished(i, it))
             item.setZValue(15)
-            item.setToolTip(a.label)  # QGraphicsItem tooltips: plain label of our own list
+            item.setToolTip(tip)
             plot.addItem(item, ignoreBounds=True)
             items.append((plot, item))
         mark = pg.InfiniteLine(
@@ -132,29 +175,106 @@ class AnnotationLayer(QObject):
         self.overview.addItem(mark, ignoreBounds=True)
         items.append((self.overview, mark))
         self._items[a.id] = items
-        label = pg.TextItem(
-            text=a.label, color=_qcolor(colour), anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 190)
-        )
+        # pyqtgraph's TextItem draws plain text (setPlainText): a name from the data stays text
+        label = pg.TextItem(text=a.label, color=_qcolor(colour), anchor=(0, 0), fill=pg.mkBrush(self._fill))
+        label.setToolTip(tip)
         label.setZValue(26)
+        label.full_text = a.label
         self.label_plot.addItem(label, ignoreBounds=True)
         self._labels[a.id] = label
-        self._place_label(a.id, a.starts_at)
 
-    def _place_label(self, ann_id: int, x: float) -> None:
-        label = self._labels.get(ann_id)
-        if label is None:
-            return
-        top = self.label_plot.vb.viewRange()[1][1]
-        # stagger labels so neighbours do not print over each other
-        order = sorted(self._annotations, key=lambda i: self._annotations[i].starts_at)
-        step = (top - self.label_plot.vb.viewRange()[1][0]) * 0.085
-        level = order.index(ann_id) % 4 if ann_id in order else 0
-        label.setPos(x, top - step * (level + 0.6))
+    def labels(self) -> dict[int, pg.TextItem]:
+        return dict(self._labels)
 
+    # ---- laying the names out ------------------------------------------------------------------
     def relayout_labels(self) -> None:
-        for ann_id, a in self._annotations.items():
-            self._place_label(ann_id, a.starts_at)
+        """Place every name in the first row where it fits (see the module's docstring)."""
+        if self._laying_out:
+            return
+        self._laying_out = True
+        try:
+            self._relayout()
+        finally:
+            self._laying_out = False
 
+    def _relayout(self) -> None:
+        tl = self.timeline
+        vb = self.label_plot.vb
+        width = float(vb.width())
+        if width <= 0 or tl.span is None:
+            for label in self._labels.values():
+                label.hide()
+            return
+        lo, hi = tl.visible_range()
+        self._row_px = self.row_height()
+        # the names take at most the top half of the plot, the cursor's row included: the
+        # data keeps the rest (a short plot has fewer rows, and more names shortened or left out)
+        fits = int((float(vb.height()) * 0.5 - 6) // self._row_px) - 1
+        rows: list[list[tuple[float, float]]] = [[] for _ in range(max(1, min(MAX_ROWS, fits)))]
+        placed: list[tuple[pg.TextItem, int, float, bool]] = []
+        order = sorted(self._annotations.values(), key=lambda a: (a.starts_at, a.id))
+        for a in order:
+            label = self._labels.get(a.id)
+            if label is None:
+                continue
+            if not lo <= a.starts_at <= hi:
+                label.hide()  # scrolled out: no fragment of its name at the edge
+                continue
+            px = tl.x_to_pixels(a.starts_at)
+            spot = self._find_spot(label, a.label, px, width, rows)
+            if spot is None:
+                label.hide()
+                continue
+            row, left, right, to_right = spot
+            rows[row].append((left, right))
+            placed.append((label, row, px, to_right))
+        used = 1 + max((row + 1 for _, row, _, _ in placed), default=0)
+        tl.set_headroom(used * self._row_px + 4)
+        # the y range may have changed with the headroom: positions are taken after it
+        for label, row, px, to_right in placed:
+            label.setAnchor((0, 0) if to_right else (1, 0))
+            x = tl.pixels_to_x(px + 3 if to_right else px - 3)
+            label.setPos(x, tl.y_for_pixels_from_top((row + 1) * self._row_px + 2))
+            label.show()
+        self._place_markers()
+
+    def row_height(self) -> float:
+        """A row of names is as tall as a name's box (the font decides), the cursor's too."""
+        boxes = [self.timeline.cursor_label, *self._labels.values()]
+        return max(float(LABEL_ROW_PX), *(b.boundingRect().height() + 1 for b in boxes))
+
+    def _find_spot(self, label: pg.TextItem, text: str, px: float, width: float, rows) -> tuple | None:
+        """(row, left, right, written to the right of the line) for the longest form of the
+        name that fits, shortening it if need be; None if nothing fits."""
+        candidates = [text]
+        for keep in (32, 20, 12):
+            if len(text) > keep:
+                candidates.append(text[: keep - 1].rstrip() + "…")
+        for shown in candidates:
+            label.setText(shown)
+            w = label.textItem.boundingRect().width()
+            sides = [(px + 3, px + 3 + w, True), (px - 3 - w, px - 3, False)]
+            # to the right of the line unless it would run off the plot
+            if sides[0][1] > width - 2:
+                sides.reverse()
+            for left, right, to_right in sides:
+                if left < 0 or right > width:
+                    continue
+                for r, taken in enumerate(rows):
+                    if all(right + GAP_PX <= a or left >= b + GAP_PX for a, b in taken):
+                        return r, left, right, to_right
+        label.setText(text)
+        return None
+
+    def label_rects(self) -> dict[int, QRectF]:
+        """The visible names' rectangles in scene coordinates (for tests)."""
+        return {
+            i: label.mapRectToScene(label.boundingRect())
+            for i, label in self._labels.items()
+            if label.isVisible()
+        }
+
+    # ---- dragging -----------------------------------------------------------------------------
     def _positions(self, item) -> tuple[float, float | None]:
         if isinstance(item, pg.LinearRegionItem):
             lo, hi = item.getRegion()
@@ -172,12 +292,14 @@ class AnnotationLayer(QObject):
             elif isinstance(item, pg.InfiniteLine):
                 item.setValue(start)
             item.blockSignals(False)
-        self._place_label(ann_id, start)
 
     def _finished(self, ann_id: int, source) -> None:
         start, end = self._positions(source)
         a = self._annotations.get(ann_id)
         if a is None:
+            return
+        if anchored(a):
+            self._put_back(a)  # should it ever move (a programmatic drag), it goes back
             return
         if abs(start - a.starts_at) < 0.5 and (
             end is None or a.ends_at is None or abs(end - a.ends_at) < 0.5
@@ -185,24 +307,44 @@ class AnnotationLayer(QObject):
             return
         self.moved.emit(ann_id, start, end)
 
+    def _put_back(self, a: Annotation) -> None:
+        for _plot, item in self._items.get(a.id, []):
+            item.blockSignals(True)
+            if isinstance(item, pg.LinearRegionItem) and a.ends_at is not None:
+                item.setRegion((a.starts_at, a.ends_at))
+            elif isinstance(item, pg.InfiniteLine):
+                item.setValue(a.starts_at)
+            item.blockSignals(False)
+
     # ---- suggestions and the early warning -------------------------------------------------------
-    def set_suggestions(self, suggestions: list, colours: dict[str, str]) -> None:
+    def set_suggestions(
+        self, suggestions: list, colours: dict[str, str], tips: dict[str, str] | None = None
+    ) -> None:
         """Pending (not yet accepted or dismissed) suggestions as markers along the top."""
-        if not suggestions:
+        self._suggestions = list(suggestions)
+        self._colours = dict(colours)
+        self._tips = dict(tips or {})
+        self._place_markers()
+
+    def _place_markers(self) -> None:
+        if not self._suggestions or self.timeline.span is None:
             self.suggestion_marks.setData([])
             return
-        top = self.label_plot.vb.viewRange()[1][1]
+        y = self.timeline.y_for_pixels_from_top(self._row_px / 2)
         self.suggestion_marks.setData(
             [
                 {
-                    "pos": (s.time, top * 0.985),
+                    "pos": (s.time, y),
                     "data": s.key(),
-                    "brush": pg.mkBrush(colours.get(s.kind, "#888888")),
+                    "brush": pg.mkBrush(self._colours.get(s.kind, "#888888")),
                     "symbol": "t",
                 }
-                for s in suggestions
+                for s in self._suggestions
             ]
         )
+
+    def _marker_tip(self, x=None, y=None, data=None, **_kwargs) -> str:
+        return plain.tooltip(self._tips.get(data, "Suggested turning point") + "\n(click to review it)")
 
     def set_alert(self, t: float | None) -> None:
         self.alert_line.setVisible(t is not None)

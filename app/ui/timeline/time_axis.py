@@ -18,6 +18,7 @@ class ZonedDateAxis(pg.DateAxisItem):
 
     def __init__(self, zone: str = "UTC", **kwargs) -> None:
         super().__init__(**kwargs)
+        self.enableAutoSIPrefix(False)
         self.set_zone(zone)
 
     def set_zone(self, zone: str) -> None:
@@ -34,16 +35,23 @@ class ZonedDateAxis(pg.DateAxisItem):
         return super().tickValues(minVal, maxVal, size)
 
     def tickStrings(self, values, scale, spacing):
-        """Days as ``Wed 13``, hours as ``16:00`` (a local midnight names its day)."""
+        """Labels that say what the spacing means: years as ``2014``, months as ``Nov 2013``,
+        days as ``Wed 13`` over a week or two and ``13 Nov`` beyond, hours as ``16:00`` (a
+        local midnight names its day)."""
         out = []
+        span = (max(values) - min(values)) if len(values) > 1 else spacing
         for v in values:
             try:
                 local = datetime.fromtimestamp(v, timezone.utc).astimezone(self.zone)
             except (OverflowError, OSError, ValueError):
                 out.append("")
                 continue
-            if spacing >= 86400:
-                out.append(f"{local:%a} {local.day}")
+            if spacing >= 360 * 86400:
+                out.append(f"{local:%Y}")
+            elif spacing >= 27 * 86400:
+                out.append(f"{local:%b %Y}" if local.month == 1 or v == values[0] else f"{local:%b}")
+            elif spacing >= 86400:
+                out.append(f"{local:%a} {local.day}" if span <= 16 * 86400 else f"{local.day} {local:%b}")
             elif local.hour == 0 and local.minute == 0 and spacing >= 3600:
                 out.append(f"{local:%a} {local.day} {local:%b}")
             elif spacing >= 60:
@@ -54,10 +62,33 @@ class ZonedDateAxis(pg.DateAxisItem):
 
 
 class CompactAxis(pg.AxisItem):
-    """Counts of people as 250k, 1.5M: readable at a glance, unlike 1.5e+06."""
+    """Counts of people as 250k, 1.5M: readable at a glance, unlike 1.5e+06 or "×1e+09"."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.enableAutoSIPrefix(False)
 
     def tickStrings(self, values, scale, spacing):
         return [compact_number(v * scale) for v in values]
+
+
+class CountAxis(CompactAxis):
+    """Counts of posts: whole numbers only (no 0.1 steps when a bin holds one post)."""
+
+    def tickSpacing(self, minVal, maxVal, size):
+        # levels of (spacing, offset): no spacing under one post
+        out: list[tuple[float, float]] = []
+        for spacing, offset in super().tickSpacing(minVal, maxVal, size):
+            level = (max(1.0, float(spacing)), float(offset))
+            if level not in out:
+                out.append(level)
+        return out
+
+    def tickValues(self, minVal, maxVal, size):
+        return [
+            (spacing, [v for v in values if float(v).is_integer()])
+            for spacing, values in super().tickValues(minVal, maxVal, size)
+        ]
 
 
 def compact_number(v: float) -> str:
@@ -96,3 +127,10 @@ def format_duration(seconds: float) -> str:
     if seconds % 60 == 0:
         return f"{seconds // 60} min"
     return f"{seconds} s"
+
+
+def per_bin(seconds: float) -> str:
+    """What one bin is, after "per": ``hour``, ``15 min``, ``day``."""
+    seconds = round(seconds)
+    named = {60: "minute", 3600: "hour", 86400: "day"}
+    return named.get(seconds, format_duration(seconds))
