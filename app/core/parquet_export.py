@@ -28,6 +28,7 @@ from pathlib import Path
 from app import __version__
 from app.core.errors import UserError
 from app.core.progress import NullProgress, Progress, check
+from app.core.store import one_row
 from app.core.store import parquet_sql as q
 from app.core.store.workspace import Workspace
 
@@ -103,7 +104,7 @@ def export_parquet(
                 con=con,
                 message=f"Writing {table} as Parquet",
             )
-            rows = con.execute(q.count_rows(table)).fetchone()[0]
+            rows = one_row(con.execute(q.count_rows(table)))[0]
             pattern = str(target / "*" / "*.parquet") if by_day else str(target)
             if by_day and not rows:
                 target.mkdir(exist_ok=True)  # COPY writes no folder for no rows

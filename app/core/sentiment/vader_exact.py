@@ -140,8 +140,8 @@ class ExactVader:
         score = self.scores if self.exact else self._reference_scores
         return [score(t) for t in texts]
 
-    def scores(self, text: str) -> Scores:
-        """(compound, pos, neu, neg) of one text."""
+    def scores(self, text: object) -> Scores:
+        """(compound, pos, neu, neg) of one text (anything but a str goes to the package)."""
         if not isinstance(text, str) or not self.exact:
             return self._reference_scores(text)
         if not text.isascii() and not self._emoji_chars.isdisjoint(text):
@@ -405,7 +405,7 @@ def _score_values(values: list, n: int, text: str) -> Scores:
         ep_count = 4
     ep_amplifier = ep_count * 0.292
     qm_count = text.count("?")
-    qm_amplifier = 0
+    qm_amplifier: float = 0  # an int 0, as in the package
     if qm_count > 1:
         qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
     punct_emph_amplifier = ep_amplifier + qm_amplifier
