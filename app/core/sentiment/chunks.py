@@ -52,15 +52,18 @@ def run(
     progress: Progress,
     workers: int,
     before_retry: Callable[[], None] | None = None,
+    in_process_below: int | None = None,
 ) -> None:
     """``start_reading()`` runs the query and returns a cursor of (hi, lo, text) rows;
     ``work(keys, texts)`` (a module-level function, so that it can travel to a worker
     process) returns (keys, results); ``store`` writes them. ``initializer`` prepares a
     worker process (and this process, when the work stays here). ``before_retry`` runs
     before the query is run again in this process when worker processes cannot start (a
-    ``store`` that holds results back must write them then)."""
+    ``store`` that holds results back must write them then). Below ``in_process_below``
+    texts (default :data:`IN_PROCESS_BELOW`) the work stays in this process."""
     reader = start_reading()
-    if total >= IN_PROCESS_BELOW and workers > 1:
+    below = IN_PROCESS_BELOW if in_process_below is None else in_process_below
+    if total >= below and workers > 1:
         try:
             _in_pool(reader, work, initializer, store, progress, workers)
             return

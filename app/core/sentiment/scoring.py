@@ -34,6 +34,11 @@ def score_texts(texts: list[str]) -> list[tuple[float, float, float, float]]:
 
 Scores = tuple[float, float, float, float]
 
+#: Below this many texts scoring stays in this process. Two spawned workers cost ~1.2 s of
+#: CPU to start (each imports the sentiment package) and scored 91,684 texts no faster than
+#: this process alone, with 1.6 times its CPU (bench/README.md, round 2).
+IN_PROCESS_BELOW = 100_000
+
 #: Scores are written in batches of about this many texts, or after this many seconds: one
 #: INSERT per 2,000-text chunk cost more than scoring them once scoring became fast.
 WRITE_ROWS = 50_000
@@ -99,6 +104,7 @@ def score_missing(ws: Workspace, progress: Progress | None = None, workers: int 
             progress,
             workers,
             before_retry=writer.flush,
+            in_process_below=IN_PROCESS_BELOW,
         )
     finally:
         # what was scored is kept, also when the run is cancelled or fails
