@@ -47,3 +47,16 @@ def user_data_dir() -> Path:
     path = base / "incident-timeline"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def user_log_dir() -> Path:
+    """The per-user folder where an unexpected error's details are written."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local")) / "incident-timeline"
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Logs" / "incident-timeline"
+    else:
+        base = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state")) / "incident-timeline"
+    path = base / "logs" if sys.platform != "darwin" else base
+    path.mkdir(parents=True, exist_ok=True)
+    return path

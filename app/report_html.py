@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta, timezone
 from html import escape
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from app.core.metrics import KINDS
 from app.core.report import SECTION_TITLES, Report
+from app.core.safe_output import write_output
 from app.palette import CUMULATIVE, KIND_COLOURS, KIND_LABELS, NEGATIVE, POSITIVE, UNIQUE
 from app.palette import CURSOR as TP
 
@@ -39,8 +39,9 @@ def e(text) -> str:
     return escape("" if text is None else str(text), quote=True)
 
 
-def render_html(report: Report, path=None) -> str:
-    """The report as an HTML string; written to ``path`` (UTF-8) if given."""
+def render_html(report: Report, path=None, force: bool = False, protected=()) -> str:
+    """The report as an HTML string; written to ``path`` (UTF-8) if given, through
+    :func:`app.core.safe_output.write_output` (``force`` and ``protected`` are as there)."""
     r = report
     out = [
         "<!DOCTYPE html>",
@@ -161,7 +162,7 @@ def render_html(report: Report, path=None) -> str:
     out.append("</body></html>")
     text = "\n".join(out)
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        write_output(path, text, force=force, protected=protected)
     return text
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QBrush,
@@ -46,6 +46,7 @@ from PySide6.QtGui import (
 
 from app.core.metrics import KINDS
 from app.core.report import SECTION_TITLES, Report
+from app.core.safe_output import write_output
 from app.fonts import EMOJI_FAMILY, register_bundled_fonts
 from app.palette import CUMULATIVE, KIND_COLOURS, KIND_LABELS, NEGATIVE, POSITIVE, UNIQUE
 
@@ -302,12 +303,12 @@ def _plain(text: str) -> str:
 
 
 class _Renderer:
-    def __init__(self, report: Report, path: str, progress=None) -> None:
+    def __init__(self, report: Report, target: str | QIODevice, progress=None) -> None:
         self.r = report
-        self.path = str(path)
+        self.path = target if isinstance(target, str) else "memory"
         self.progress = progress
         self.zone = _zone(report.timezone)
-        self.writer = QPdfWriter(self.path)
+        self.writer = QPdfWriter(target)
         size = QPageSize.PageSizeId.Letter if report.options.paper == "letter" else QPageSize.PageSizeId.A4
         self.writer.setPageLayout(
             QPageLayout(QPageSize(size), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
@@ -959,8 +960,30 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def render_pdf(report: Report, path, progress: Callable | object | None = None) -> int:
+def render_pdf(
+    report: Report,
+    path,
+    progress: Callable | object | None = None,
+    force: bool = False,
+    protected: Iterable = (),
+) -> int:
     """Write ``report`` as a PDF at ``path``; returns the number of pages. ``progress`` is a
-    :class:`app.core.progress.Progress` or a callable (done, total, message)."""
+    :class:`app.core.progress.Progress` or a callable (done, total, message).
+
+    The PDF is drawn in memory and written through :func:`app.core.safe_output.write_output`
+    (QPdfWriter does not report a failed write: a full disk would leave a truncated PDF);
+    ``force`` and ``protected`` are as there."""
+    data, pages = render_pdf_bytes(report, progress)
+    write_output(path, data, force=force, protected=protected)
+    return pages
+
+
+def render_pdf_bytes(report: Report, progress: Callable | object | None = None) -> tuple[bytes, int]:
+    """The report as PDF bytes, and its number of pages."""
     ensure_app()
-    return _Renderer(report, str(path), progress).render()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pages = _Renderer(report, buffer, progress).render()
+    data = bytes(buffer.data())
+    buffer.close()
+    return data, pages

@@ -11,10 +11,12 @@
     incident-timeline turning-points WS [--json]
     incident-timeline report WS -o FILE
     incident-timeline export WS --what WHAT -o FILE
+    incident-timeline repair WS
 
 Each command lives in its own module of this package with a ``register(subparsers)`` that
 adds its arguments and sets ``func``. Errors end the program with a one-line message and a
-non-zero exit status.
+non-zero exit status (see :mod:`app.cli.common` for the statuses); an error nobody foresaw
+prints one line saying where its full details were written, never a Python traceback.
 """
 
 from __future__ import annotations
@@ -33,11 +35,18 @@ from app.cli import (
     info_cmd,
     labels_cmd,
     open_cmd,
+    repair_cmd,
     report_cmd,
     sentiment_cmd,
     turning_points_cmd,
 )
-from app.cli.common import EXIT_CANCELLED, fail
+from app.cli.common import (
+    EXIT_BROKEN_PIPE,
+    EXIT_CANCELLED,
+    EXIT_INTERNAL,
+    SafeStream,
+    fail,
+)
 
 #: the modules whose ``register`` adds a subcommand, in the order ``--help`` lists them
 COMMAND_MODULES = (
@@ -50,6 +59,7 @@ COMMAND_MODULES = (
     turning_points_cmd,
     report_cmd,
     export_cmd,
+    repair_cmd,
     open_cmd,
 )
 
@@ -86,10 +96,31 @@ def command_names(parser: argparse.ArgumentParser) -> set[str]:
 def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    if argv and not argv[0].startswith("-") and argv[0] not in command_names(parser):
-        argv = ["open", *argv]  # `incident-timeline incident.duckdb`
-    args = parser.parse_args(argv)
+    if not isinstance(sys.stdout, SafeStream):
+        sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    command = "the app"
+    try:
+        parser = build_parser()
+        if argv and not argv[0].startswith("-") and argv[0] not in command_names(parser):
+            argv = ["open", *argv]  # `incident-timeline incident.duckdb`
+        args = parser.parse_args(argv)
+        command = args.command or ("self-test" if args.self_test is not None else "open")
+        _housekeeping("window" if command in ("open", "self-test") else command)
+        status = _run(args)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        return _reader_gone()
+    except KeyboardInterrupt:
+        print("incident-timeline: cancelled.", file=sys.stderr)
+        return EXIT_CANCELLED
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the last net: one line and a log, never a traceback
+        return _unexpected(exc, command, argv)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.self_test is not None:
         try:
             from app.ui.self_test import run as self_test
@@ -104,9 +135,99 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except Cancelled as exc:
-        print(f"incident-timeline: {exc}", file=sys.stderr)
-        return EXIT_CANCELLED
+        return fail(str(exc), EXIT_CANCELLED)
     except UserError as exc:
         return fail(str(exc))
-    except KeyboardInterrupt:
-        return EXIT_CANCELLED
+    except MemoryError:
+        return fail(
+            "the computer ran out of memory for this job; close other programs, or work on a "
+            "shorter time range, and try again."
+        )
+    except OSError as exc:
+        from app.core.safe_output import is_disk_full
+
+        if is_disk_full(exc):
+            return fail(_DISK_FULL)
+        if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)) and exc.filename:
+            return fail(_os_error_words(exc))
+        raise
+    except Exception as exc:
+        from app.core.safe_output import is_disk_full
+        from app.core.store.db import DatabaseError, OutOfMemory
+
+        if isinstance(exc, DatabaseError) and is_disk_full(exc):
+            return fail(_DISK_FULL)
+        if isinstance(exc, OutOfMemory):
+            return fail("the workspace ran out of memory for this job; close other programs and try again.")
+        raise
+
+
+_DISK_FULL = (
+    "the disk is full: the command stopped and what it was writing was undone. Free some space and try again."
+)
+
+
+def _os_error_words(exc: OSError) -> str:
+    name = exc.filename
+    if isinstance(exc, FileNotFoundError):
+        return f"there is no file or folder {name}."
+    if isinstance(exc, PermissionError):
+        return f"you are not allowed to read or write {name}."
+    return f"{name} is a folder; a file was expected."
+
+
+def _housekeeping(role: str) -> None:
+    """This run's own temporary folder, and the removal of those killed runs left behind."""
+    from app.core import housekeeping
+
+    role = "".join(c for c in role.lower() if c.isalpha()) or "cli"
+    housekeeping.claim_temp_root(role)
+    housekeeping.clean_stale_temp_roots()
+
+
+def _reader_gone() -> int:
+    """The program reading our output closed it (``| head -1``): stop quietly, as cat does."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+def _unexpected(exc: BaseException, command: str, argv: list[str]) -> int:
+    """One line on the terminal; the traceback, the command and the versions in a log file."""
+    import platform
+    import traceback
+    from datetime import datetime
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = (
+        f"incident-timeline {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
+        f"command: {argv!r}\n\n" + "".join(traceback.format_exception(exc))
+    )
+    import os
+
+    from app.core.housekeeping import system_temp_dir
+
+    log = None
+    try:
+        from app.paths import user_log_dir
+
+        folders = [user_log_dir(), system_temp_dir()]
+    except OSError:
+        folders = [system_temp_dir()]
+    for folder in folders:
+        try:
+            log = folder / f"error-{stamp}-{os.getpid()}.log"
+            log.write_text(text, encoding="utf-8")
+            break
+        except OSError:
+            log = None
+    where = f" The details are in {log}; please send that file to whoever supports the app." if log else ""
+    return fail(
+        f"something unexpected went wrong while running “{command}”, and it stopped.{where}",
+        EXIT_INTERNAL,
+    )

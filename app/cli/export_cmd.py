@@ -26,7 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "times in UTC; see docs/scale.md)",
     )
     p.add_argument(
-        "--force", action="store_true", help="with --parquet: replace an earlier Parquet export there"
+        "--force",
+        action="store_true",
+        help="replace the output file if it exists (with --parquet: an earlier Parquet export there)",
     )
     p.set_defaults(func=run)
 
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         return fail("say what to export: --what WHAT -o FILE, or --parquet DIR for every table.")
     start, end = exports.parse_time(args.start), exports.parse_time(args.end)
     with Workspace.open(args.workspace) as ws:
-        n = exports.export(ws, args.what, args.output, start, end, args.bin)
+        n = exports.export(ws, args.what, args.output, start, end, args.bin, force=args.force)
     print(f"Wrote {n:,} rows to {args.output}")
     return 0
 

@@ -44,12 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.core import rollup
-    from app.core.ingest import import_paths
     from app.core.ingest.detect import resolve_format
     from app.core.ingest.importer import check_inputs
     from app.core.ingest.options import ImportOptions
-    from app.core.sentiment import score_missing
+    from app.core.pipeline import PipelineCancelled, import_score_refresh
     from app.core.store import Workspace
     from app.core.store.workspace import check_timezone
 
@@ -71,19 +69,27 @@ def run(args: argparse.Namespace) -> int:
     kept = False
     try:
         with Workspace.open(ws_path, create=True) as ws:
-            reports = run_with_progress(
-                lambda: import_paths(
-                    ws, args.paths, progress, fmt=fmt, mapping=mapping or None, options=options
+            # import, then score whatever lacks scores (also after an interrupted run), then
+            # the timeline's rollups, once for the whole batch (app/core/pipeline.py)
+            result = run_with_progress(
+                lambda: import_score_refresh(
+                    ws,
+                    args.paths,
+                    progress,
+                    fmt=fmt,
+                    mapping=mapping or None,
+                    score=not args.no_sentiment,
+                    options=options,
                 ),
                 progress,
             )
+            reports, scored = result.reports, result.scored
             kept = any(r.import_id for r in reports)
-            scored = 0
-            if not args.no_sentiment and any(r.added for r in reports):
-                scored = run_with_progress(lambda: score_missing(ws, progress), progress)
-            if any(r.added for r in reports):
-                # the timeline's pre-aggregates, once for the whole batch and its scores
-                run_with_progress(lambda: rollup.ensure(ws, progress), progress)
+    except PipelineCancelled as exc:
+        kept = any(r.import_id for r in exc.result.reports)
+        if created and not kept:
+            _remove_workspace(ws_path)
+        raise
     except BaseException:
         if created and not kept:
             _remove_workspace(ws_path)

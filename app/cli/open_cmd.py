@@ -15,6 +15,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.workspace:
+        path = Path(args.workspace)
+        if not path.exists():
+            from app.cli import COMMAND_MODULES
+
+            names = ", ".join(
+                m.__name__.rsplit(".", 1)[-1].removesuffix("_cmd").replace("_", "-") for m in COMMAND_MODULES
+            )
+            return fail(
+                f"there is no workspace {path}, and “{args.workspace}” is not a command "
+                f"(the commands are: {names}; --help says more)."
+            )
+        if not path.is_file():
+            return fail(f"{path} is not a workspace file.")
     return open_window(Path(args.workspace) if args.workspace else None)
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from app.cli.common import TerminalProgress, fail, run_with_progress
+from app.cli.common import TerminalProgress, fail, read_text_file, run_with_progress
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lessons", metavar="FILE", help="a text file with the team's lessons learned")
     p.add_argument("--paper", choices=["a4", "letter"], default="a4")
     p.add_argument("--format", choices=["pdf", "html"], default="pdf")
+    p.add_argument("--force", action="store_true", help="replace the output file if it exists")
     p.set_defaults(func=run)
 
 
@@ -31,12 +31,17 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from app.core.report import SECTIONS, ReportOptions, build_report
+    from app.core.safe_output import check_output
     from app.core.store import Workspace
 
     sections = frozenset(args.sections) if args.sections else frozenset(SECTIONS)
-    lessons = ""
-    if args.lessons:
-        lessons = Path(args.lessons).read_text(encoding="utf-8")
+    unknown = sorted(sections - set(SECTIONS))
+    if unknown:
+        return fail(f"there is no section {', '.join(unknown)}; the sections are: {' '.join(SECTIONS)}.")
+    lessons = read_text_file(args.lessons, "lessons learned") if args.lessons else ""
+    protected = [args.workspace, *([args.lessons] if args.lessons else [])]
+    # refused now, before the analysis, and again when the file is written
+    check_output(args.output, force=args.force, protected=protected)
     try:
         options = ReportOptions(
             title=args.title, author=args.author or "", sections=sections, lessons=lessons, paper=args.paper
@@ -50,13 +55,13 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "html":
         from app.report_html import render_html
 
-        render_html(report, args.output)
+        render_html(report, args.output, force=args.force, protected=protected)
         print(f"Wrote {args.output}")
         return 0
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from app.report_pdf import render_pdf
 
-    pages = render_pdf(report, args.output)
+    pages = render_pdf(report, args.output, force=args.force, protected=protected)
     print(f"Wrote {args.output} ({pages} pages)")
     return 0

@@ -34,8 +34,10 @@ from typing import Any
 import duckdb
 
 from app.core.errors import UserError
+from app.core.safe_output import write_output
 from app.core.store import annotations_sql as q
 from app.core.store.workspace import Workspace
+from app.core.text_safety import spreadsheet_cell, spreadsheet_cell_in
 
 CATEGORIES = ("trigger", "escalation", "amplification", "press", "brand response", "resolution", "other")
 
@@ -296,7 +298,7 @@ def dismissed_keys(ws: Workspace, con: duckdb.DuckDBPyConnection | None = None) 
 # ---- files --------------------------------------------------------------------------------------
 
 
-def export_csv(ws: Workspace, path: str | os.PathLike) -> int:
+def export_csv(ws: Workspace, path: str | os.PathLike, force: bool = False) -> int:
     """Write every annotation to a CSV file (UTF-8 with a byte-order mark, which spreadsheet
     programs need to read it as UTF-8); return how many. Times are ISO 8601 UTC; evidence is
     JSON text."""
@@ -307,12 +309,12 @@ def export_csv(ws: Workspace, path: str | os.PathLike) -> int:
     for r in rows:
         ev = r["evidence"]
         cells = {**r, "evidence": "" if ev is None else _dumps(ev)}
-        writer.writerow(["" if cells[c] is None else _cell_out(str(cells[c])) for c in FILE_COLUMNS])
-    _write_atomically(Path(path), buf.getvalue().encode("utf-8-sig"))
+        writer.writerow(["" if cells[c] is None else spreadsheet_cell(str(cells[c])) for c in FILE_COLUMNS])
+    write_output(path, buf.getvalue().encode("utf-8-sig"), force=force, protected=[ws.path])
     return len(rows)
 
 
-def export_json(ws: Workspace, path: str | os.PathLike) -> int:
+def export_json(ws: Workspace, path: str | os.PathLike, force: bool = False) -> int:
     """Write every annotation to a JSON file; return how many."""
     rows = [_record(a) for a in list_annotations(ws)]
     doc = {
@@ -323,7 +325,7 @@ def export_json(ws: Workspace, path: str | os.PathLike) -> int:
         "annotations": rows,
     }
     text = json.dumps(doc, ensure_ascii=False, indent=2, default=_jsonable) + "\n"
-    _write_atomically(Path(path), text.encode("utf-8"))
+    write_output(path, text.encode("utf-8"), force=force, protected=[ws.path])
     return len(rows)
 
 
@@ -442,7 +444,12 @@ def _csv_records(path: Path, text: str) -> list[tuple[str, dict]]:
     try:
         for row in reader:
             row.pop(None, None)  # cells beyond the header
-            out.append((f"line {reader.line_num}", {k: _cell_in(v) for k, v in row.items() if v is not None}))
+            out.append(
+                (
+                    f"line {reader.line_num}",
+                    {k: spreadsheet_cell_in(v) for k, v in row.items() if v is not None},
+                )
+            )
     except csv.Error as exc:
         raise UserError(f"{path.name} could not be read as CSV at line {reader.line_num}: {exc}.") from None
     return out
@@ -510,21 +517,6 @@ def _parse_time(v: Any, name: str) -> float | None:
     if d.tzinfo is not None:
         d = d.astimezone(timezone.utc).replace(tzinfo=None)
     return _secs(d)
-
-
-# Spreadsheet programs run a cell starting with = + - @ (or a tab or return) as a formula:
-# such cells are written with a leading ' and read back without it. A cell that already
-# starts with quotes before such a character gets one more, so reading undoes exactly this.
-_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
-_QUOTED = re.compile(r"^'+[=+\-@\t\r]")
-
-
-def _cell_out(s: str) -> str:
-    return "'" + s if _FORMULA.match(s) else s
-
-
-def _cell_in(s: str) -> str:
-    return s[1:] if _QUOTED.match(s) else s
 
 
 def _record(a: Annotation) -> dict:
@@ -648,14 +640,3 @@ def _iso(ts: datetime) -> str:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """A crash or a full disk leaves the old file (or none), never half of the new one."""
-    tmp = path.with_name(path.name + ".part")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"{path} could not be written: {exc.strerror or exc}.") from exc

@@ -56,7 +56,7 @@ def analysis_bin(span_seconds: float, max_bins: int = DEFAULT_MAX_BINS) -> int:
     for b in metrics.NICE_BINS:
         if span_seconds / b <= max_bins:
             return b
-    return metrics.NICE_BINS[-1]
+    return metrics.wide_bin(span_seconds, max_bins)
 
 
 @dataclass(frozen=True)

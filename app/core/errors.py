@@ -31,6 +31,30 @@ class NeedsColumnMapping(ImportFailed):
         self.columns = columns
 
 
+class WorkspaceDamaged(WorkspaceError):
+    """A workspace of ours with tables or views missing. ``repairable`` when the posts are
+    there, so ``incident-timeline repair`` can rebuild the rest."""
+
+    def __init__(self, path, missing: list[str]) -> None:
+        from app.core.store.integrity import REQUIRED_FOR_REPAIR
+
+        self.path, self.missing = path, missing
+        self.repairable = not (set(missing) & REQUIRED_FOR_REPAIR)
+        names = ", ".join(missing[:6]) + ("…" if len(missing) > 6 else "")
+        if self.repairable:
+            advice = (
+                f"Its posts are intact: run  incident-timeline repair {path}  to rebuild what is "
+                "missing (the timeline's summaries and the sentiment scores are rebuilt from the posts)."
+            )
+        else:
+            advice = (
+                "Its posts cannot be recovered from it: import the archive files again into a new workspace."
+            )
+        super().__init__(
+            f"The workspace {path} is damaged: {names} {'is' if len(missing) == 1 else 'are'} missing. {advice}"
+        )
+
+
 class NeedsChoice(ImportFailed):
     """A file the app can read only once the user answers a question about it: which sheet of
     a workbook (``kind="sheet"``), which time zone its zone-less times are in

@@ -20,8 +20,10 @@ from typing import Any
 from app.core import chronicle, metrics
 from app.core.annotations import category_for
 from app.core.errors import UserError
+from app.core.safe_output import check_output, write_output
 from app.core.store.db import Connection
 from app.core.store.workspace import Workspace
+from app.core.text_safety import spreadsheet_cell
 
 WHATS = ("series", "turning-points", "posts")
 
@@ -83,9 +85,11 @@ def export(
     end: float | None = None,
     bin_seconds: int | None = None,
     con: Connection | None = None,
+    force: bool = False,
 ) -> int:
     """Write ``what`` (series, turning-points, posts) to ``path``; returns the rows written.
-    ``start``/``end`` (Unix seconds) default to the incident's span."""
+    ``start``/``end`` (Unix seconds) default to the incident's span. An existing file is
+    replaced only with ``force``; the workspace never is (see :mod:`app.core.safe_output`)."""
     con = con or ws.cursor()
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -93,6 +97,12 @@ def export(
         raise UserError(f"Export to a .csv or .json file, not “{path.name}”.")
     if what not in WHATS:
         raise UserError(f"Export one of {', '.join(WHATS)}, not “{what}”.")
+    if bin_seconds is not None and (what != "series" or int(bin_seconds) <= 0):
+        if what != "series":
+            raise UserError("--bin applies to the series only.")
+        raise UserError(f"The bin width must be a whole number of seconds above zero, not {bin_seconds}.")
+    # refused before the (possibly long) queries, and again when the file is renamed into place
+    check_output(path, force=force, protected=[ws.path])
     span = metrics.incident_span(ws, con)
     a = start if start is not None else (span[0] if span else 0.0)
     b = end if end is not None else (span[1] + 1 if span else 0.0)
@@ -105,7 +115,7 @@ def export(
         )
     else:
         columns, rows = POST_COLUMNS, post_rows(ws, a, b, con)
-    _write(path, fmt, columns, rows)
+    _write(path, fmt, columns, rows, force, ws.path)
     return len(rows)
 
 
@@ -113,6 +123,7 @@ def series_rows(ws: Workspace, start: float, end: float, bin_seconds: int | None
     if end <= start:
         return []
     bin_seconds = int(bin_seconds or 3600)
+    metrics.check_bin_count(start, end, bin_seconds, limit=metrics.MAX_BINS)
     s = metrics.binned_series(ws, start, end, bin_seconds, con=con)
     ends = s.bin_ends
     rows = []
@@ -201,10 +212,8 @@ def post_rows(ws: Workspace, start: float, end: float, con=None) -> list[dict]:
     ]
 
 
-def _write(path: Path, fmt: str, columns, rows: list[dict]) -> None:
-    tmp = path.with_name(path.name + ".part")
-    # written aside and renamed, so a failed export never leaves half a file under the name
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
+def _write(path: Path, fmt: str, columns, rows: list[dict], force: bool, workspace: Path) -> None:
+    def write(f) -> None:
         if fmt == "json":
             json.dump(rows, f, ensure_ascii=False, indent=1, default=str)
         else:
@@ -212,16 +221,20 @@ def _write(path: Path, fmt: str, columns, rows: list[dict]) -> None:
             w.writerow(columns)
             for row in rows:
                 w.writerow([_cell(row.get(c)) for c in columns])
-    os.replace(tmp, path)
+
+    write_output(path, write, force=force, protected=[workspace])
 
 
 def _cell(v):
+    """A CSV cell: text defused for spreadsheets (the JSON export keeps it exact)."""
     if v is None:
         return ""
     if isinstance(v, list):
-        return " ".join(str(x) for x in v)
+        return spreadsheet_cell(" ".join(str(x) for x in v))
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, str):
+        return spreadsheet_cell(v)
     return v
 
 

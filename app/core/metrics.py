@@ -38,6 +38,14 @@ from app.core.store.workspace import Workspace
 
 KINDS = ("post", "reply", "quote", "retweet")
 NICE_BINS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400)
+
+#: A series asked for by the user (an export) has at most this many bins: a spreadsheet
+#: holds about a million rows. Asking for more is refused in words (:func:`check_bin_count`).
+MAX_BINS = 1_000_000
+#: No series is ever cut into more bins than this: 22 years of minutes (every post since
+#: 2006, minute by minute, ~1.5 GB of arrays). Beyond it the arrays would take the machine's
+#: memory: a span like that means a post with a wrong date (1970, 9999) in the workspace.
+HARD_MAX_BINS = 12_000_000
 SORTS = ("time", "exposure", "engagement", "sentiment")
 BRAND_CHOICES = ("all", "only", "exclude")
 
@@ -255,7 +263,54 @@ def choose_bin(span_seconds: float, pixels: int, min_px_per_bin: float = 3.0) ->
     for b in NICE_BINS:
         if b >= need:
             return b
-    return NICE_BINS[-1]
+    return wide_bin(span_seconds, max(1, int(max(pixels, 1) / max(min_px_per_bin, 1e-9))))
+
+
+def wide_bin(span_seconds: float, max_bins: int) -> int:
+    """Whole days, as few as cut ``span_seconds`` into at most ``max_bins`` bins (and never
+    more than :data:`MAX_BINS`): the bin for a span longer than any of :data:`NICE_BINS`
+    serves (a workspace with a wrong date years away must not make millions of bins)."""
+    max_bins = max(1, min(int(max_bins), HARD_MAX_BINS))
+    if not math.isfinite(span_seconds) or span_seconds <= 0:
+        return NICE_BINS[-1]
+    return max(1, math.ceil(span_seconds / max_bins / 86400)) * 86400
+
+
+def check_bin_count(start: float, end: float, bin_seconds: int, limit: int = HARD_MAX_BINS) -> None:
+    """Refuse in words a series of more than ``limit`` bins (or a bin of no width)."""
+    from app.core.errors import UserError
+
+    if int(bin_seconds) <= 0:
+        raise UserError(f"The bin width must be a whole number of seconds above zero, not {bin_seconds}.")
+    if not (math.isfinite(start) and math.isfinite(end)) or end <= start:
+        return
+    n = (end - start) / int(bin_seconds)
+    if n > limit:
+        least = math.ceil((end - start) / limit)
+        span = _seconds_words(int(end - start))
+        text = (
+            f"Bins of {_seconds_words(int(bin_seconds))} from {_day(start)} to {_day(end)} ({span}) would make "
+            f"{n:,.0f} of them; at most {limit:,} are made. Choose bins of at least {least:,} seconds, or a "
+            "shorter time range."
+        )
+        if end - start > 20 * 365 * 86400:
+            text += " (A span of decades usually means that some posts carry a wrong date.)"
+        raise UserError(text)
+
+
+def _day(t: float) -> str:
+    try:
+        return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d")
+    except (ValueError, OverflowError, OSError):
+        return "a date out of range"
+
+
+def _seconds_words(seconds: int) -> str:
+    for unit, size in (("year", 365 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size * (2 if unit == "year" else 1):
+            n = seconds / size
+            return f"{n:,.0f} {unit}s" if round(n) != 1 else f"1 {unit}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
 @lru_cache(maxsize=64)
@@ -274,15 +329,21 @@ def _offset(zone: ZoneInfo, u: int) -> int:
 
 # Sampling the offset this often finds every daylight-saving change (they are months apart).
 _OFFSET_PROBE = 6 * 3600
+# the seconds Python's datetime can place in any zone (years 1 to 9999, a day inside)
+_FIRST_SECOND = -62135596800 + 86400
+_LAST_SECOND = 253402300799 - 86400
 
 
 def _offset_pieces(zone: ZoneInfo, lo: int, hi: int) -> list[tuple[int, int, int]]:
     """(from, to, UTC offset) pieces covering [lo, hi), split where the offset changes."""
+    lo, hi = max(lo, _FIRST_SECOND), min(hi, _LAST_SECOND)
+    # a span of centuries (a wrong date) is probed more coarsely: at most ~200k probes
+    probe = max(_OFFSET_PROBE, (hi - lo) // 200_000)
     pieces = []
     a, off_a = lo, _offset(zone, lo)
     u = lo
     while u < hi:
-        v = min(u + _OFFSET_PROBE, hi)
+        v = min(u + probe, hi)
         off_v = _offset(zone, v)
         if off_v != off_a:
             # the change lies in (u, v]: find its exact second
@@ -310,6 +371,7 @@ def bin_edges(start: float, end: float, bin_seconds: int, tz: str = "UTC") -> np
         raise ValueError("bin_seconds must be positive")
     if not (math.isfinite(start) and math.isfinite(end)) or end <= start:
         return np.empty(0, dtype=np.int64)
+    check_bin_count(start, end, bin_seconds)
     zone = _zone(tz)
     margin = bin_seconds + 2 * 86400
     lo, hi = math.floor(start) - margin, math.ceil(end) + margin

@@ -28,6 +28,7 @@ from pathlib import Path
 from app import __version__
 from app.core.errors import UserError
 from app.core.progress import NullProgress, Progress, check
+from app.core.safe_output import _UMASK, describe_write_error
 from app.core.store import one_row
 from app.core.store import parquet_sql as q
 from app.core.store.workspace import Workspace
@@ -35,14 +36,6 @@ from app.core.store.workspace import Workspace
 MANIFEST = "manifest.json"
 
 
-def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-#: read once, at import: os.umask can only be read by setting it, which is not thread-safe
-_UMASK = _read_umask()
 FORMAT = "incident-timeline-parquet"
 
 
@@ -85,7 +78,7 @@ def export_parquet(
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name[:80]}.", suffix=".part", dir=folder.parent))
     except OSError as exc:
-        raise UserError(f"Could not write in {folder.parent}: {exc.strerror or exc}.") from exc
+        raise UserError(describe_write_error(exc, folder)) from exc
     with contextlib.suppress(OSError):
         os.chmod(tmp, 0o777 & ~_UMASK)  # mkdtemp's folder is private; the export is not
     result = ParquetExport(folder)

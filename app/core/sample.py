@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.core import rollup
-from app.core.ingest import import_paths
 from app.core.model import FileReport
-from app.core.progress import NullProgress, Progress, SubProgress
-from app.core.sentiment import score_missing
+from app.core.pipeline import import_score_refresh
+from app.core.progress import NullProgress, Progress
 from app.core.store.workspace import Workspace
 
 SAMPLE_NAME = "#AskJPM Twitter Q&A, November 2013 (reconstruction)"
@@ -22,13 +20,7 @@ def build_sample(
     """Create (or complete) the sample workspace: import, name it, score it."""
     progress = progress or NullProgress()
     with Workspace.open(workspace, create=True) as ws:
-        reports = import_paths(ws, [archive], SubProgress(progress, 0, 0.5, 1))
-        failed = [r for r in reports if r.error]
-        if failed:
-            return reports
         if ws.incident_name == "Untitled incident":
+            # before the import: the rollups are built once, for the brand's accounts
             ws.configure(name=SAMPLE_NAME, timezone=SAMPLE_TIMEZONE, brand_handles=SAMPLE_BRAND)
-        if score:
-            score_missing(ws, SubProgress(progress, 0.5, 0.9, 1))
-        rollup.ensure(ws, SubProgress(progress, 0.9, 1, 1))
-    return reports
+        return import_score_refresh(ws, [archive], progress, score=score).reports

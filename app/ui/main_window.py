@@ -45,7 +45,6 @@ from app.core import (
     exports,
     metrics,
     overview,
-    rollup,
     saved_views,
     sentiment,
     summary,
@@ -53,8 +52,9 @@ from app.core import (
 )
 from app.core.errors import UserError
 from app.core.metrics import PostFilter
+from app.core.pipeline import score_and_refresh
 from app.core.sample import SAMPLE_NAME
-from app.core.sentiment import labels, missing_count, score_missing
+from app.core.sentiment import labels
 from app.core.sentiment.figures import percent
 from app.core.store import Workspace
 from app.ui import plain, theme
@@ -1389,9 +1389,9 @@ class MainWindow(QMainWindow):
             return
         try:
             if path.lower().endswith(".json") or "JSON" in chosen:
-                notes.export_json(self.ws, path)
+                notes.export_json(self.ws, path, force=True)  # the save dialog asked
             else:
-                notes.export_csv(self.ws, path)
+                notes.export_csv(self.ws, path, force=True)
         except (OSError, UserError) as exc:
             self._error(f"The turning points could not be exported: {exc}")
             return
@@ -1748,7 +1748,15 @@ class MainWindow(QMainWindow):
         self.runner.submit(
             "export",
             lambda p: exports.export(
-                ws, what, path, lo, hi, bin_s if what == "series" else None, con=p.cursor(ws)
+                # the save dialog asked before replacing a file
+                ws,
+                what,
+                path,
+                lo,
+                hi,
+                bin_s if what == "series" else None,
+                con=p.cursor(ws),
+                force=True,
             ),
             on_result=done,
             on_error=self._error,
@@ -1818,7 +1826,8 @@ class MainWindow(QMainWindow):
     def _imported(self, reports) -> None:
         if any(r.added for r in reports):
             self.session.bump("data")
-            self._start_scoring()
+        # also when nothing was added: an earlier run may have left texts unscored
+        self._start_scoring()
 
     def _start_scoring(self) -> None:
         ws = self.ws
@@ -1826,9 +1835,7 @@ class MainWindow(QMainWindow):
             return
 
         def score(progress):
-            n = score_missing(ws, progress) if missing_count(ws) else 0
-            rollup.ensure(ws, progress)  # the pre-aggregates catch up with the new scores
-            return n
+            return score_and_refresh(ws, progress).scored
 
         def progress(done: float, total: float, message: str) -> None:
             self.score_label.setText("Scoring sentiment…")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.errors import UserError
 from app.core.report import SECTION_TITLES, SECTIONS, ReportOptions, build_report
 from app.core.store.workspace import Workspace
 from app.ui.settings import AppSettings
@@ -174,12 +175,16 @@ class ReportDialog(QDialog):
                 if fmt == "html":
                     from app.report_html import render_html
 
-                    render_html(report, path)
+                    # the save dialog asked before replacing a file
+                    render_html(report, path, force=True, protected=[ws.path])
                     pages = None
                 else:
                     from app.report_pdf import render_pdf
 
-                    pages = render_pdf(report, path)
+                    pages = render_pdf(report, path, force=True, protected=[ws.path])
+            except UserError as exc:
+                failed(str(exc))
+                return
             except OSError as exc:
                 failed(f"The file could not be written: {exc}")
                 return

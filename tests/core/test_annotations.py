@@ -397,7 +397,7 @@ def test_merging_updates_older_versions_and_keeps_newer_ones(ws, other, tmp_path
     assert got["Storm begins"].updated_at == b_storm.updated_at
     assert got["Press"] == a_press
     # and back: B takes A's newer "Press" note; nothing is duplicated either way
-    an.export_json(ws, path)
+    an.export_json(ws, path, force=True)
     back = an.import_file(other, path)
     assert (back.added, back.updated) == (0, 1)
     assert sorted(a.note for a in an.list_annotations(other)) == sorted(
@@ -513,6 +513,9 @@ def test_export_leaves_no_half_written_file(ws, tmp_path):
     path.write_text("old content", encoding="utf-8")
     with pytest.raises(UserError):
         an.export_csv(ws, tmp_path / "missing-folder" / "notes.csv")
-    an.export_csv(ws, path)
+    with pytest.raises(UserError, match="already exists"):
+        an.export_csv(ws, path)
+    assert path.read_text(encoding="utf-8") == "old content"
+    an.export_csv(ws, path, force=True)
     assert not list(tmp_path.glob("*.part"))
     assert "old content" not in path.read_text(encoding="utf-8-sig")

@@ -194,7 +194,7 @@ def test_a_failed_migration_leaves_the_workspace_at_version_1(tmp_path, monkeypa
     make_v1(path)
     broken = [schema.MIGRATIONS[0], [*schema.MIGRATIONS[1], "CREATE TABLE meta (oops INTEGER)"]]
     monkeypatch.setattr(workspace_module, "MIGRATIONS", broken)
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(WorkspaceError, match="could not be upgraded"):
         Workspace.open(path)
     con = duckdb.connect(str(path), read_only=True)
     assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("1",)

@@ -9,6 +9,7 @@ of worker processes costs more than it saves, and the work runs in this process.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 from collections import deque
 from collections.abc import Callable
@@ -79,12 +80,35 @@ def run(
         store(*work(*split(rows)))
 
 
+def _start_worker(initializer: Callable[[], None]) -> None:
+    """A worker process dies with the process that started it, and leaves Ctrl-C to it."""
+    import os
+    import signal
+    import threading
+
+    # Ctrl-C reaches the whole process group: the parent cancels and shuts the pool down
+    # (app/__init__.py already ignores it from the worker's first import of the app)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+
+        def watch() -> None:
+            # the sentinel is ready once the parent is gone, however it ended (kill -9 too)
+            multiprocessing.connection.wait([parent.sentinel])
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    initializer()
+
+
 def _in_pool(reader, work, initializer, store, progress: Progress, workers: int) -> None:
     """Chunks go to worker processes, at most two each in flight, and come back in order."""
     # spawn: forking a process that runs Qt or DuckDB threads is unsafe
     ctx = multiprocessing.get_context("spawn")
     pending: deque[Future] = deque()
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=initializer) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_start_worker, initargs=(initializer,)
+    ) as pool:
         try:
             exhausted = False
             while pending or not exhausted:

@@ -21,7 +21,6 @@ import csv
 import io
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import timezone
 from pathlib import Path
@@ -29,9 +28,11 @@ from zoneinfo import ZoneInfo
 
 from app.core.errors import UserError
 from app.core.label_values import parse_label
+from app.core.safe_output import check_output, write_output
 from app.core.sentiment import labels as lb
 from app.core.store import labels_sql as q
 from app.core.store.workspace import Workspace
+from app.core.text_safety import spreadsheet_cell
 
 SAMPLE_COLUMNS = ("post_id", "platform", "time", "author", "text", "label")
 #: Headers that name the id and the label column (compared without case, spaces or _).
@@ -40,7 +41,6 @@ LABEL_HEADERS = ("label", "human_label", "sentiment", "your_label")
 #: How many offending lines a report quotes per problem.
 QUOTED = 5
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ROUNDED_ID = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 
 
@@ -50,11 +50,7 @@ _ROUNDED_ID = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 def write_sample(ws: Workspace, path: str | os.PathLike, n: int = 300, seed: int = 0) -> int:
     """Write up to ``n`` unlabelled posts to label (see :func:`labels.sample_for_labelling`)
     to a new CSV at ``path``; return how many. Never overwrites a file."""
-    path = Path(path)
-    if path.exists():
-        raise UserError(f"{path} already exists; choose another file name (nothing was written).")
-    if not path.parent.is_dir():
-        raise UserError(f"The folder {path.parent} does not exist.")
+    path = check_output(path, protected=[ws.path], can_force=False)
     if n <= 0:
         raise UserError("The sample needs at least one post (-n 1 or more).")
     zone_name = ws.timezone
@@ -70,39 +66,13 @@ def write_sample(ws: Workspace, path: str | os.PathLike, n: int = 300, seed: int
                 r.post_id,
                 r.platform,
                 local.isoformat(sep=" "),
-                _as_text(r.author_handle or r.author_name or ""),
-                _as_text(r.text),
+                spreadsheet_cell(r.author_handle or r.author_name or ""),
+                spreadsheet_cell(r.text),
                 "",
             ]
         )
-    _write_new(path, ("\ufeff" + out.getvalue()).encode("utf-8"))
+    write_output(path, ("\ufeff" + out.getvalue()).encode("utf-8"), protected=[ws.path], can_force=False)
     return len(rows)
-
-
-def _as_text(value: str) -> str:
-    """A cell a spreadsheet shows as the text it is, never runs as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` only if no file is there, all or nothing: a temporary file
-    beside it, then a link that fails if the name was taken meanwhile."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise UserError(
-                f"{path} already exists; choose another file name (nothing was written)."
-            ) from None
-        except OSError:
-            # a file system without hard links: an exclusive create, then the bytes
-            with open(path, "xb") as fh:
-                fh.write(data)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def _zone(name: str):

@@ -20,6 +20,8 @@ DatabaseError = duckdb.Error
 BinderError = duckdb.BinderException
 #: Another transaction changed what this one read; the work can be tried again.
 TransactionConflict = duckdb.TransactionException
+#: DuckDB ran out of the memory it may use.
+OutOfMemory = duckdb.OutOfMemoryException
 
 
 def one_row(result: Connection) -> tuple[Any, ...]:

@@ -20,8 +20,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import duckdb
 
-from app.core.errors import UserError, WorkspaceError
+from app.core.errors import UserError, WorkspaceDamaged, WorkspaceError
+from app.core.housekeeping import holder_role
 from app.core.progress import Cancelled, NullProgress, Progress
+from app.core.safe_output import is_disk_full
+from app.core.store import integrity
 from app.core.store.db import one_row
 from app.core.store.schema import DEFAULT_META, MIGRATIONS, SCHEMA_VERSION
 
@@ -46,8 +49,18 @@ class Workspace:
 
     # ---- opening -------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike, create: bool = False, read_only: bool = False) -> Workspace:
-        """Open (and with ``create``, make) a workspace; raise :class:`WorkspaceError` in words."""
+    def open(
+        cls,
+        path: str | os.PathLike,
+        create: bool = False,
+        read_only: bool = False,
+        allow_damaged: bool = False,
+    ) -> Workspace:
+        """Open (and with ``create``, make) a workspace; raise :class:`WorkspaceError` in words.
+
+        A workspace of ours with a table or view missing raises :class:`WorkspaceDamaged`
+        (naming what is missing and whether ``repair`` can rebuild it) unless
+        ``allow_damaged`` (for the repair itself)."""
         path = Path(path)
         if not path.exists():
             if not create:
@@ -56,6 +69,10 @@ class Workspace:
                 raise WorkspaceError(f"The folder {path.parent} does not exist.")
         elif path.is_dir():
             raise WorkspaceError(f"{path} is a folder, not a workspace file.")
+        elif not path.is_file():
+            raise WorkspaceError(
+                f"{path} is not a regular file (a pipe or a device), so it is not a workspace."
+            )
         elif create is False and path.stat().st_size == 0:
             raise WorkspaceError(f"{path} is empty: it is not an Incident Timeline workspace.")
         try:
@@ -72,18 +89,34 @@ class Workspace:
             con.execute("SET enable_progress_bar = true")
             con.execute("SET enable_progress_bar_print = false")
             ws = cls(path, con, read_only)
-            ws._migrate(new=not _has_table(con, "meta"))
+            ws._migrate(new=not _has_table(con, "meta"), allow_damaged=allow_damaged)
+            if not allow_damaged:
+                ws._check_complete()
+        except duckdb.Error as exc:
+            con.close()
+            raise WorkspaceError(f"{path} could not be opened as a workspace: {_first_line(exc)}") from exc
         except BaseException:
             con.close()
             raise
         return ws
 
-    def _migrate(self, new: bool) -> None:
+    def _migrate(self, new: bool, allow_damaged: bool = False) -> None:
         con = self.con
         if new:
             tables = one_row(
                 con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'")
             )[0]
+            if tables and _has_table(con, "posts") and _has_table(con, "imports"):
+                # ours, with its settings table lost: the posts can still be saved
+                if not allow_damaged or self.read_only:
+                    raise WorkspaceDamaged(self.path, ["meta"])
+                with self.transaction():
+                    con.execute(MIGRATIONS[0][0])
+                    con.executemany(
+                        "INSERT INTO meta VALUES (?, ?)", [[k, v] for k, v in DEFAULT_META.items()]
+                    )
+                    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+                return
             if tables:
                 raise WorkspaceError(
                     f"{self.path} is a DuckDB database but not an Incident Timeline workspace."
@@ -92,12 +125,7 @@ class Workspace:
                 raise WorkspaceError(f"{self.path} is empty and was opened read-only.")
             version = 0
         else:
-            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if row is None:
-                raise WorkspaceError(
-                    f"{self.path} is a DuckDB database but not an Incident Timeline workspace."
-                )
-            version = int(row[0])
+            version = self._schema_version()
         if version > SCHEMA_VERSION:
             raise WorkspaceError(
                 f"{self.path} was made by a newer version of Incident Timeline Explorer "
@@ -109,6 +137,21 @@ class Workspace:
             raise WorkspaceError(
                 f"{self.path} needs upgrading to the current format and was opened read-only."
             )
+        try:
+            self._apply_migrations(version)
+        except duckdb.Error as exc:
+            what = "set up as a workspace" if version == 0 else "upgraded to this version's format"
+            if is_disk_full(exc):
+                raise WorkspaceError(
+                    f"The disk is full: {self.path} could not be {what}, and was left as it was. "
+                    "Free some space and try again."
+                ) from exc
+            raise WorkspaceError(
+                f"{self.path} could not be {what} ({_first_line(exc)}); it was left as it was."
+            ) from exc
+
+    def _apply_migrations(self, version: int) -> None:
+        con = self.con
         with self.transaction():
             for step in MIGRATIONS[version:]:
                 for statement in step:
@@ -118,6 +161,50 @@ class Workspace:
                 con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             else:
                 con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+
+    def _schema_version(self) -> int:
+        """The format version in ``meta``; a ``meta`` of another program's is refused."""
+        foreign = WorkspaceError(
+            f"{self.path} is a DuckDB database made by another program, not an Incident Timeline "
+            "workspace; it was left as it is."
+        )
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.Error:
+            raise foreign from None  # a meta table without our key and value columns
+        if row is None or row[0] is None:
+            raise foreign
+        text = str(row[0]).strip()
+        if not text.isdigit():
+            raise WorkspaceError(
+                f"{self.path} says its format is “{text[:40]}”, which is not a version of an Incident "
+                "Timeline workspace: it was made by another program, and was left as it is."
+            )
+        return int(text)
+
+    def _check_complete(self) -> None:
+        missing = self.missing_objects()
+        if missing:
+            raise WorkspaceDamaged(self.path, missing)
+
+    def missing_objects(self) -> list[str]:
+        """The tables and views of a complete workspace that this one lacks (the rollups
+        aside: they are rebuilt whenever they are missing or stale)."""
+        return [
+            n for n in integrity.missing_objects(self.con) if not n.startswith(integrity.DERIVED_PREFIXES)
+        ]
+
+    def recreate_missing(self) -> list[str]:
+        """Create (empty) every table, view and sequence this workspace lacks, in one
+        transaction; return their names."""
+        missing = integrity.missing_objects(self.con)
+        if not missing:
+            return []
+        statements = integrity.recreate_statements(missing, self.con)
+        with self.transaction() as con:
+            for statement in statements:
+                con.execute(statement)
+        return missing
 
     def close(self) -> None:
         with contextlib.suppress(duckdb.Error):
@@ -371,12 +458,27 @@ def _first_line(exc: BaseException) -> str:
 def _explain_open_error(path: Path, exc: BaseException) -> str:
     text = str(exc)
     if "lock" in text.lower():
-        pid = re.search(r"PID (\d+)", text)
-        who = f" (program number {pid.group(1)})" if pid else ""
+        found = re.search(r"PID (\d+)", text)
+        pid = found.group(1) if found else None
+        role = holder_role(int(pid)) if pid else None
+        if role == "window":
+            return (
+                f"The workspace {path.name} is open in the Incident Timeline window (program number "
+                f"{pid}). Close that window, or open another workspace in it (File > Open "
+                "workspace…), then try again."
+            )
+        if role:
+            return (
+                f"The workspace {path.name} is in use by another incident-timeline command ({role}, "
+                f"program number {pid}). Wait until it has finished, then try again."
+            )
+        who = f" (program number {pid})" if pid else ""
         return (
             f"The workspace {path.name} is open in another window or program{who}. "
             "Close it there first, then try again."
         )
+    if is_disk_full(exc):
+        return f"The disk is full: the workspace {path.name} cannot be opened. Free some space and try again."
     if "not a valid DuckDB database" in text or "database file" in text.lower():
         return f"{path} is not an Incident Timeline workspace (it is not a DuckDB database file)."
     return f"{path} could not be opened: {_first_line(exc)}"

@@ -1,0 +1,58 @@
+"""Each run's temporary folder: kept while the run lives, removed once it is gone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from app.core import housekeeping
+
+CLAIM = (
+    "import sys, time\n"
+    "from app.core import housekeeping\n"
+    "root = housekeeping.claim_temp_root(sys.argv[1])\n"
+    "import tempfile; tempfile.mkdtemp(prefix='itx-import-')\n"
+    "print(root, flush=True)\n"
+    "time.sleep(60)\n"
+)
+
+
+def _start(tmp_path, role: str) -> tuple[subprocess.Popen, str]:
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    env.pop("ITX_SYSTEM_TMPDIR", None)
+    p = subprocess.Popen([sys.executable, "-c", CLAIM, role], env=env, stdout=subprocess.PIPE, text=True)
+    return p, p.stdout.readline().strip()
+
+
+def test_a_live_run_is_kept_and_a_killed_one_removed(tmp_path):
+    live, live_root = _start(tmp_path, "window")
+    dead, dead_root = _start(tmp_path, "import")
+    try:
+        dead.kill()
+        dead.wait()
+        assert os.path.isdir(dead_root) and os.path.isdir(live_root)
+        removed = housekeeping.clean_stale_temp_roots(tmp_path)
+        assert [str(p) for p in removed] == [dead_root]
+        assert os.path.isdir(live_root) and not os.path.exists(dead_root)
+        assert housekeeping.holder_role(live.pid, tmp_path) == "window"
+        assert housekeeping.holder_role(dead.pid, tmp_path) is None
+    finally:
+        live.kill()
+        live.wait()
+    assert housekeeping.clean_stale_temp_roots(tmp_path) == [tmp_path / os.path.basename(live_root)]
+
+
+def test_old_folders_of_earlier_versions(tmp_path):
+    old = tmp_path / "itx-import-abc"
+    old.mkdir()
+    recent = tmp_path / "itx-import-def"
+    recent.mkdir()
+    other = tmp_path / "itx-shots-xyz"
+    other.mkdir()
+    day_ago = time.time() - 2 * 86400
+    os.utime(old, (day_ago, day_ago))
+    os.utime(other, (day_ago, day_ago))
+    assert housekeeping.clean_stale_temp_roots(tmp_path) == [old]
+    assert recent.exists() and other.exists()

@@ -1,0 +1,136 @@
+"""Signals: Ctrl-C (SIGINT) and a polite kill (SIGTERM) cancel cleanly and say what was
+kept; kill -9 loses nothing committed, leaves no scoring worker behind, and its temporary
+folder goes at the next start; importing again completes the scores."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import time
+
+import pytest
+
+from .conftest import (
+    EXIT_CANCELLED,
+    alive,
+    assert_ok,
+    assert_worded,
+    children,
+    digest,
+    interrupt,
+    kill_group,
+    post_count,
+    unscored,
+    wait_for,
+)
+
+
+def _importing(env) -> bool:
+    """An import is under way: the importer's staging folder exists in the run's folder."""
+    return any(p.name.startswith("itx-import-") for p in env.tmp.rglob("itx-import-*"))
+
+
+def _scoring(p) -> bool:
+    # the worker processes (and the resource tracker) are the command's children
+    return len(children(p.pid)) >= 2
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_cancel_during_import_keeps_nothing_of_the_file(env, workspace, big_archive, sig):
+    before, count = digest(workspace), post_count(workspace)
+    p = env.start("import", str(workspace), str(big_archive))
+    assert wait_for(lambda: _importing(env) or p.poll() is not None)
+    time.sleep(0.5)
+    run = interrupt(p, sig)
+    message = assert_worded(run, EXIT_CANCELLED, mentions=(f"nothing of {big_archive}",))
+    assert "KeyError" not in run.output and "terminate called" not in run.output, message
+    assert digest(workspace) == before and post_count(workspace) == count
+    assert env.leftovers() == [], "the run left temporary folders"
+
+
+def test_cancel_during_import_into_a_new_workspace(env, tmp_path, big_archive):
+    ws = tmp_path / "new.duckdb"
+    p = env.start("import", str(ws), str(big_archive))
+    assert wait_for(lambda: _importing(env) or p.poll() is not None)
+    time.sleep(0.5)
+    run = interrupt(p)
+    assert_worded(run, EXIT_CANCELLED, mentions=("Cancelled: nothing of",))
+    if ws.exists():
+        assert post_count(ws) == 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_cancel_during_scoring_keeps_the_posts_and_rerun_completes(env, workspace, big_archive, sig):
+    p = env.start("import", str(workspace), str(big_archive))
+    assert wait_for(lambda: _scoring(p) or p.poll() is not None, timeout=120)
+    workers = children(p.pid)
+    time.sleep(1.0)
+    run = interrupt(p, sig)
+    assert_worded(run, EXIT_CANCELLED, mentions=("scoring",))
+    assert wait_for(lambda: not any(alive(w) for w in workers), timeout=10), (
+        "scoring workers outlived the command"
+    )
+    assert post_count(workspace) > 60000 - 1, "the imported posts were not kept"
+    left = unscored(workspace)
+    assert left > 0
+    # the README's promise: importing again scores whatever is missing
+    again = env.run("import", str(workspace), str(big_archive), "--json")
+    assert_ok(again)
+    assert unscored(workspace) == 0
+    assert json.loads(again.stdout)["texts_scored"] > 0
+
+
+def test_kill_9_during_scoring(env, workspace, big_archive):
+    count = post_count(workspace)
+    p = env.start("import", str(workspace), str(big_archive))
+    assert wait_for(lambda: _scoring(p) or p.poll() is not None, timeout=120)
+    workers = children(p.pid)
+    time.sleep(1.0)
+    p.kill()
+    p.wait()
+    gone = wait_for(lambda: not any(alive(w) for w in workers), timeout=10)
+    kill_group(p)
+    p.communicate()
+    assert gone, "scoring workers outlived kill -9"
+    assert post_count(workspace) == count + 60000  # the import was committed before scoring
+    assert env.leftovers(), "expected the killed run's temporary folder"
+    # the next start (any command) removes it, and an import completes the scores
+    assert_ok(env.run("import", str(workspace), str(big_archive)))
+    assert env.leftovers() == []
+    assert unscored(workspace) == 0
+
+
+def test_kill_9_during_import_then_next_start_cleans(env, workspace, big_archive):
+    before = digest(workspace)
+    p = env.start("import", str(workspace), str(big_archive))
+    assert wait_for(lambda: _importing(env) or p.poll() is not None)
+    time.sleep(0.5)
+    p.kill()
+    p.wait()
+    kill_group(p)
+    p.communicate()
+    assert digest(workspace) == before
+    assert_ok(env.run("info", str(workspace)))
+    assert env.leftovers() == [], "a killed run's temporary folders were not removed at the next start"
+
+
+def test_ctrl_c_of_a_short_command_is_quiet(env, workspace):
+    p = env.start("report", str(workspace), "-o", str(workspace.with_name("r.pdf")))
+    time.sleep(1.5)
+    run = interrupt(p)
+    assert "Traceback" not in run.output
+    assert run.returncode in (0, EXIT_CANCELLED), run.output
+
+
+def test_a_live_runs_temp_folder_is_kept(env, workspace, big_archive):
+    """Another command's start never takes a live run's folder for a stale one."""
+    other = workspace.with_name("other.duckdb")
+    shutil.copy(workspace, other)
+    p = env.start("import", str(workspace), str(big_archive), "--no-sentiment")
+    assert wait_for(lambda: _importing(env) or p.poll() is not None)
+    assert_ok(env.run("info", str(other)))
+    assert _importing(env), "the live import's staging folder was removed by another command"
+    _, err = p.communicate(timeout=300)
+    assert p.returncode == 0, err
+    assert env.leftovers() == []
