@@ -87,7 +87,6 @@ def main() -> int:
 
     from app.core.ingest import import_paths
     from app.core.sentiment import score_missing
-    from app.core.sentiment.chunks import idle_cores
     from app.core.store import Workspace
 
     print(machine())
@@ -125,7 +124,7 @@ def main() -> int:
         )
         ws.con.execute("DELETE FROM sentiment")
         ws.con.execute("CHECKPOINT")
-        chosen = args.workers or idle_cores()
+        chosen = args.workers or os.cpu_count() or 1
         t, c = time.perf_counter(), cpu_seconds()
         n = score_missing(ws, workers=args.workers)
         secs, cpu = time.perf_counter() - t, cpu_seconds() - c

@@ -6,7 +6,7 @@ import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from app.core.progress import Cancelled, CancelToken
-from app.core.sentiment import chunks, missing_count, score_missing, scoring
+from app.core.sentiment import chunks, missing_count, score_missing
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +143,6 @@ def test_cancel_part_way_keeps_finished_chunks_and_a_rerun_completes(
     assert total == 3000
     monkeypatch.setattr(chunks, "CHUNK", 200)
     monkeypatch.setattr(chunks, "IN_PROCESS_BELOW", 500)
-    monkeypatch.setattr(scoring, "IN_PROCESS_BELOW", 500)
     # watch the worker pool: it must really run (not fall back to scoring in this process)
     outcomes: list[str] = []
     real_pool = chunks._in_pool

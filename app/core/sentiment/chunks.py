@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
-import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,18 +26,6 @@ IN_PROCESS_BELOW = 3000
 Key = tuple[int, int]  # text_key's high and low 64 bits
 
 
-def idle_cores() -> int:
-    """Cores not already busy (the CPUs less the load average, at least 1): worker processes
-    only help on free cores. On a machine whose cores were all taken by other programs, two
-    scoring workers were ~1.4x slower than this process alone (bench/README.md, scoring)."""
-    cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # Windows has no load average
-        return cores
-    return max(1, min(cores, round(cores - load)))
-
-
 def split(rows: list[tuple[int, int, str]]) -> tuple[list[Key], list[str]]:
     """Rows of (key high half, key low half, text) -> (keys, texts)."""
     return [(hi, lo) for hi, lo, _ in rows], [text for _, _, text in rows]
@@ -53,18 +40,15 @@ def run(
     progress: Progress,
     workers: int,
     before_retry: Callable[[], None] | None = None,
-    in_process_below: int | None = None,
 ) -> None:
     """``start_reading()`` runs the query and returns a cursor of (hi, lo, text) rows;
     ``work(keys, texts)`` (a module-level function, so that it can travel to a worker
     process) returns (keys, results); ``store`` writes them. ``initializer`` prepares a
     worker process (and this process, when the work stays here). ``before_retry`` runs
     before the query is run again in this process when worker processes cannot start (a
-    ``store`` that holds results back must write them then). Below ``in_process_below``
-    texts (default :data:`IN_PROCESS_BELOW`) the work stays in this process."""
+    ``store`` that holds results back must write them then)."""
     reader = start_reading()
-    below = IN_PROCESS_BELOW if in_process_below is None else in_process_below
-    if total >= below and workers > 1:
+    if total >= IN_PROCESS_BELOW and workers > 1:
         try:
             _in_pool(reader, work, initializer, store, progress, workers)
             return

@@ -7,8 +7,7 @@ faster on posts). Texts are keyed by ``posts.text_key`` (an md5 of the text), so
 retweets of one post cost one score. Only texts that a post in the sentiment's scope carries
 are scored (English, or of a language no one can tell: :mod:`app.core.sentiment.scope`); a
 scoring run first has the language detector look at the texts that came without a platform
-language. Work goes to worker processes in chunks (:mod:`app.core.sentiment.chunks`) when
-cores are free; scores are committed in batches every few seconds, so a cancelled or
+language. Work goes to worker processes in chunks (:mod:`app.core.sentiment.chunks`); scores are committed in batches every few seconds, so a cancelled or
 interrupted run keeps what it did and the next run scores only what is missing.
 
 The entry points :func:`score_missing`, :func:`score_texts` and :func:`missing_count` keep
@@ -17,6 +16,7 @@ their signatures: other code and a faster implementation of VADER rely on them.
 
 from __future__ import annotations
 
+import os
 import time
 
 from app.core.progress import NullProgress, Progress
@@ -33,11 +33,6 @@ def score_texts(texts: list[str]) -> list[tuple[float, float, float, float]]:
 
 
 Scores = tuple[float, float, float, float]
-
-#: Below this many texts scoring stays in this process. Two spawned workers cost ~1.2 s of
-#: CPU to start (each imports the sentiment package) and scored 91,684 texts no faster than
-#: this process alone, with 1.6 times its CPU (bench/README.md, round 2).
-IN_PROCESS_BELOW = 100_000
 
 #: Scores are written in batches of about this many texts, or after this many seconds: one
 #: INSERT per 2,000-text chunk cost more than scoring them once scoring became fast.
@@ -83,7 +78,7 @@ def score_missing(ws: Workspace, progress: Progress | None = None, workers: int 
     """Check the language of texts that came without one, then score every text in scope
     that has no scores yet; return how many texts were scored."""
     progress = progress or NullProgress()
-    workers = workers or chunks.idle_cores()
+    workers = workers or os.cpu_count() or 1
     reader = ws.cursor()
     unchecked = scope.unchecked_count(ws, reader)
     if unchecked:
@@ -104,7 +99,6 @@ def score_missing(ws: Workspace, progress: Progress | None = None, workers: int 
             progress,
             workers,
             before_retry=writer.flush,
-            in_process_below=IN_PROCESS_BELOW,
         )
     finally:
         # what was scored is kept, also when the run is cancelled or fails
