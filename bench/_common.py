@@ -17,6 +17,10 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 DATA = BENCH / "data"
+OUT = BENCH / "out"
+# both are git-ignored, so a fresh clone has neither: every script imports this module first
+DATA.mkdir(parents=True, exist_ok=True)
+OUT.mkdir(parents=True, exist_ok=True)
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -214,6 +218,8 @@ CORE_FILES = (
     "app/core/ingest",
     "app/core/store/ingest_sql.py",
     "app/core/sentiment/scoring.py",
+    "app/core/sentiment/chunks.py",
+    "app/core/sentiment/vader_exact.py",
     "app/core/store/sentiment_sql.py",
     "app/core/store/workspace.py",
 )

@@ -65,7 +65,8 @@ def test_cancel_during_scoring_keeps_the_posts_and_rerun_completes(env, workspac
     p = env.start("import", str(workspace), str(big_archive))
     assert wait_for(lambda: _scoring(p) or p.poll() is not None, timeout=120)
     workers = children(p.pid)
-    time.sleep(1.0)
+    # the workers score a text in ~15 us (exact VADER): a second would see the end of it
+    time.sleep(0.2)
     run = interrupt(p, sig)
     assert_worded(run, EXIT_CANCELLED, mentions=("scoring",))
     assert wait_for(lambda: not any(alive(w) for w in workers), timeout=10), (
@@ -86,7 +87,8 @@ def test_kill_9_during_scoring(env, workspace, big_archive):
     p = env.start("import", str(workspace), str(big_archive))
     assert wait_for(lambda: _scoring(p) or p.poll() is not None, timeout=120)
     workers = children(p.pid)
-    time.sleep(1.0)
+    # the workers score a text in ~15 us (exact VADER): a second would see the end of it
+    time.sleep(0.2)
     p.kill()
     p.wait()
     gone = wait_for(lambda: not any(alive(w) for w in workers), timeout=10)

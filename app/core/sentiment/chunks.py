@@ -39,11 +39,14 @@ def run(
     total: int,
     progress: Progress,
     workers: int,
+    before_retry: Callable[[], None] | None = None,
 ) -> None:
     """``start_reading()`` runs the query and returns a cursor of (hi, lo, text) rows;
     ``work(keys, texts)`` (a module-level function, so that it can travel to a worker
     process) returns (keys, results); ``store`` writes them. ``initializer`` prepares a
-    worker process (and this process, when the work stays here)."""
+    worker process (and this process, when the work stays here). ``before_retry`` runs
+    before the query is run again in this process when worker processes cannot start (a
+    ``store`` that holds results back must write them then)."""
     reader = start_reading()
     if total >= IN_PROCESS_BELOW and workers > 1:
         try:
@@ -52,6 +55,8 @@ def run(
         except BrokenProcessPool:
             # worker processes could not start here (a frozen or embedded interpreter):
             # do what is still missing in this process instead
+            if before_retry is not None:
+                before_retry()
             reader = start_reading()
     initializer()
     while rows := reader.fetchmany(CHUNK):

