@@ -121,8 +121,8 @@ def test_a_format_that_does_not_fit(env, workspace, fmt, fixture):
 
 
 def test_a_full_temporary_folder_is_not_a_damaged_zip(
-    env, workspace, x_archive, small_disk, helpers, tmp_path
-):  # noqa: F811
+    env, workspace, x_archive, small_disk, helpers, tmp_path  # noqa: F811 - the fixture imported above
+):
     import copy
 
     X_PART0, x_js = helpers.X_PART0, helpers.x_js
