@@ -121,7 +121,12 @@ def test_a_format_that_does_not_fit(env, workspace, fmt, fixture):
 
 
 def test_a_full_temporary_folder_is_not_a_damaged_zip(
-    env, workspace, x_archive, small_disk, helpers, tmp_path  # noqa: F811 - the fixture imported above
+    env,
+    workspace,
+    x_archive,
+    small_disk,  # noqa: F811 - the fixture imported above
+    helpers,
+    tmp_path,
 ):
     import copy
 
