@@ -31,6 +31,11 @@ def _importing(env) -> bool:
     return any(p.name.startswith("itx-import-") for p in env.tmp.rglob("itx-import-*"))
 
 
+#: this archive's ~27k texts are scored in one process by default; these tests are about the
+#: worker processes a large archive's scoring starts, so they start them from 3,000 texts
+WITH_WORKERS = {"INCIDENT_TIMELINE_SCORING_WORKERS_FROM": "3000"}
+
+
 def _scoring(p) -> bool:
     # the worker processes (and the resource tracker) are the command's children
     return len(children(p.pid)) >= 2
@@ -62,7 +67,7 @@ def test_cancel_during_import_into_a_new_workspace(env, tmp_path, big_archive):
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_cancel_during_scoring_keeps_the_posts_and_rerun_completes(env, workspace, big_archive, sig):
-    p = env.start("import", str(workspace), str(big_archive))
+    p = env.start("import", str(workspace), str(big_archive), **WITH_WORKERS)
     assert wait_for(lambda: _scoring(p) or p.poll() is not None, timeout=120)
     workers = children(p.pid)
     # the workers score a text in ~15 us (exact VADER): a second would see the end of it
@@ -84,7 +89,7 @@ def test_cancel_during_scoring_keeps_the_posts_and_rerun_completes(env, workspac
 
 def test_kill_9_during_scoring(env, workspace, big_archive):
     count = post_count(workspace)
-    p = env.start("import", str(workspace), str(big_archive))
+    p = env.start("import", str(workspace), str(big_archive), **WITH_WORKERS)
     assert wait_for(lambda: _scoring(p) or p.poll() is not None, timeout=120)
     workers = children(p.pid)
     # the workers score a text in ~15 us (exact VADER): a second would see the end of it

@@ -67,6 +67,19 @@ class _Writer:
         self.since = time.monotonic()
 
 
+#: Below this many texts scoring stays in one process: the exact scorer does ~50,000 texts a
+#: second, and two spawned workers (each importing the package, DuckDB and numpy) were no
+#: faster at 92,000 texts while costing 1.6x the CPU (bench/README.md, round 2).
+WORKERS_FROM = 100_000
+
+
+def workers_from() -> int:
+    """:data:`WORKERS_FROM`, or ``INCIDENT_TIMELINE_SCORING_WORKERS_FROM`` when set (the
+    reliability tests use it to interrupt worker processes on a small archive)."""
+    value = os.environ.get("INCIDENT_TIMELINE_SCORING_WORKERS_FROM", "")
+    return int(value) if value.isdigit() else WORKERS_FROM
+
+
 def missing_count(ws: Workspace) -> int:
     """How many texts a scoring run still has to look at: texts in scope without a score,
     and texts whose language the detector has not checked yet."""
@@ -78,15 +91,17 @@ def score_missing(ws: Workspace, progress: Progress | None = None, workers: int 
     """Check the language of texts that came without one, then score every text in scope
     that has no scores yet; return how many texts were scored."""
     progress = progress or NullProgress()
-    workers = workers or os.cpu_count() or 1
+    cores = os.cpu_count() or 1
     reader = ws.cursor()
     unchecked = scope.unchecked_count(ws, reader)
     if unchecked:
-        scope.detect_missing(ws, progress, workers, total=unchecked)
+        scope.detect_missing(ws, progress, workers or cores, total=unchecked)
     total = one_row(reader.execute(q.MISSING_COUNT))[0]
     if total == 0:
         progress.report(1, 1, "Sentiment is up to date")
         return 0
+    if workers is None:
+        workers = cores if total >= workers_from() else 1
     writer = _Writer(ws.cursor(), progress, total)
     progress.report(0, total, f"Scoring sentiment of {total:,} texts")
     try:
