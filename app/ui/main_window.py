@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QSplitter,
+    QTabBar,
     QToolBar,
     QVBoxLayout,
     QWhatsThis,
@@ -733,6 +734,21 @@ class MainWindow(QMainWindow):
         frame = self.frameGeometry()
         if frame.width() > avail.width() or frame.height() > avail.height() or not avail.intersects(frame):
             self._size_to_screen()
+
+    def childEvent(self, event) -> None:
+        super().childEvent(event)
+        if event.polished() and isinstance(event.child(), QTabBar):
+            # the tab bar of tabified panels is made by Qt when they are laid out (and again
+            # when the user moves them): set it up once it is whole (polished, not just added)
+            QTimer.singleShot(0, self._whole_tab_names)
+
+    def _whole_tab_names(self) -> None:
+        """Panels' tabs show their whole names, with scroll arrows when they do not fit: at
+        1280 wide seven names cut to "In …" and "Evid…" said nothing."""
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
+            bar.setExpanding(False)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -252,3 +252,19 @@ def test_reach_of_an_archive_without_followers_is_said_unknown(qtbot, tmp_path, 
     assert "Reach unknown" in w.timeline.reach_note.toPlainText() and w.timeline.reach_note.isVisible()
     assert "unknown followers" in w.status_posts.text()
     w.close()
+
+
+def test_at_1280_by_800_the_panels_tabs_show_whole_names(qtbot, laptop):
+    """Seven panels share the right-hand tabs: each tab shows its whole name (the bar scrolls
+    instead of cutting them to "In …"), and every panel can be reached by its tab."""
+    from PySide6.QtWidgets import QTabBar
+
+    [bar] = [b for b in laptop.findChildren(QTabBar) if b.count() >= 7]
+    names = [bar.tabText(i) for i in range(bar.count())]
+    assert set(names) >= {"Turning points", "The incident", "In view", "Saved views", "Evidence"}
+    metrics = bar.fontMetrics()
+    for i, name in enumerate(names):
+        assert bar.tabRect(i).width() >= metrics.horizontalAdvance(name), name
+    for i in range(bar.count()):
+        bar.setCurrentIndex(i)
+        qtbot.waitUntil(lambda i=i: bar.tabRect(i).intersects(bar.rect()))
