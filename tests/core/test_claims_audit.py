@@ -128,3 +128,22 @@ def test_a_report_with_the_teams_labels_gives_the_raw_and_the_corrected_share(tm
     assert "Corrected with the 500 posts the team labelled, the negative share is" in text
     assert "95% interval" in text
     assert "VADER agrees with the team's labels on" in text
+
+
+def test_an_archive_in_another_language_says_nothing_is_scored(tmp_path, fixtures_dir):
+    """A real export written in French: no share is printed, the summary says why, and every
+    figure it does print is true."""
+    from app.core.ingest import import_paths
+
+    clear_cache()
+    with Workspace.open(tmp_path / "fr.duckdb", create=True) as ws:
+        import_paths(ws, [fixtures_dir / "twitwi" / "tweet-export.csv"])
+        report = build_report(ws)
+        problems = audit_claims(report.claims(), Recompute(ws.cursor(), ws.brand_handles, ws.timezone))
+    assert not problems, "\n".join(problems[:10])
+    text = report.text()
+    assert (
+        "No post of the archive is scored for sentiment: VADER reads English only, and 4 of its 4 posts are in "
+        "other languages." in text
+    )
+    assert "% of the archive's" not in text and "negative share" not in text.lower().split("method")[0]

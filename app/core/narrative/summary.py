@@ -442,6 +442,8 @@ def sentiment_paragraph(f: Facts, w: Writer) -> Claim | None:
         figures = f.wave_sentiment
     else:
         s = f.sentiment
+        if s is not None and s.raw is None:
+            return unscored_claim(s, w)
         if s is None or s.raw is None:
             return None
         scored_src = Source.of("scored")
@@ -519,6 +521,26 @@ def coverage_claim(s: Any, w: Writer) -> Claim | None:
         )
     parts.append(plain(")."))
     return join(parts, sep="")
+
+
+def unscored_claim(s: Any, w: Writer) -> Claim | None:
+    """When no post is scored: say so, and why, rather than leave sentiment out unsaid."""
+    cov = s.coverage
+    if not cov.posts:
+        return None
+    rng = {"start": s.start, "end": s.end}
+    other = cov.not_scored.get("language", 0)
+    if other:
+        return w.say(
+            "No post of the archive is scored for sentiment: VADER reads English only, and {n} of its {posts} "
+            "are in other languages.",
+            n=Bare(Figure(other, "count", source=Source.of("not_scored", reason="language", **rng))),
+            posts=Figure(cov.posts, "count", "post", source=Source.of("posts", **rng)),
+        )
+    return w.say(
+        "None of the archive's {posts} is scored for sentiment yet.",
+        posts=Figure(cov.posts, "count", "post", source=Source.of("posts", **rng)),
+    )
 
 
 def limits_claim(f: Facts, w: Writer) -> Claim:
