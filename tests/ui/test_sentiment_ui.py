@@ -46,7 +46,7 @@ def test_after_labelling_the_plot_shows_the_calibrated_shares_with_their_band(qt
     wait_idle(w)
     assert "Calibrated on 180 labels (band 95%)" in key_text(w)
     assert "for bins of 10 or more scored posts" in w.timeline.p_sentiment.toolTip()
-    assert "Negative, VADER (down)" in key_text(w)
+    assert "Negative (VADER)" in key_text(w)
     calibrated = w.timeline.calibrated
     assert calibrated is not None and calibrated.labels == 180
     x, y = w.timeline.calibrated_curves["negative"].getData()

@@ -342,9 +342,9 @@ class TimelineView(QWidget):
     def _sentiment_key(self) -> None:
         c = self.colours
         entries = [
-            (c.mean.name(), "━", "Mean (−1 … +1)"),
-            (NEGATIVE.name(), "■", "Negative, VADER (down)"),
-            (POSITIVE.name(), "■", "Positive, VADER (up)"),
+            (c.mean.name(), "━", "Mean"),
+            (NEGATIVE.name(), "■", "Negative (VADER)"),
+            (POSITIVE.name(), "■", "Positive (VADER)"),
         ]
         calibrated = getattr(self, "calibrated", None)
         if calibrated is not None:
@@ -370,6 +370,12 @@ class TimelineView(QWidget):
         self.calibrated = calibrated
         self._calibrated_labels = labels
         self._sentiment_key()
+        # the key stays short enough for a laptop's width; how to read the plot is said here
+        tooltip = (
+            "The line is the mean VADER score of the scored posts in each bin (−1 … +1); the bars are the "
+            "shares of negative posts (drawn down) and positive posts (up); faint bars have few scored posts."
+            + (f"\n\n{tooltip}" if tooltip else "")
+        )
         if calibrated is None and note:
             tooltip = f"Not calibrated: {note}.\n\n{tooltip}"
         if calibrated is not None:
