@@ -164,11 +164,6 @@ def test_a_50mb_line_among_good_lines(env, workspace, tmp_path):
     assert "Traceback" not in run.output
 
 
-@pytest.mark.xfail(
-    reason="ingest branch: 2 ragged rows appended to the 4-row twitwi export report 114 rejections; not "
-    "yet looked into (the test or the count)",
-    strict=False,
-)
 def test_ragged_csv_rows_are_counted_exactly(env, workspace, tmp_path):
     import csv
 
@@ -184,7 +179,33 @@ def test_ragged_csv_rows_are_counted_exactly(env, workspace, tmp_path):
         w.writerow(["just one cell"])
     run = env.run("import", str(workspace), str(f), "--json")
     report = json.loads(run.stdout)["files"][0]
+    # the reader stores an error per missing cell (56 and 58 here): counted once a row
     assert report["rejected"] == 2, report
+    assert report["read"] == 6 and report["added"] == 4, report
+    [why] = report["rejections"]
+    assert why["count"] == 2 and why["lines"] == [6, 7], why
+
+
+def test_a_ragged_row_before_a_bad_date_keeps_the_line_numbers_true(env, workspace, tmp_path):
+    import csv
+
+    from .conftest import FIXTURES
+
+    with open(FIXTURES / "twitwi" / "tweet-export.csv", newline="", encoding="utf-8") as src:
+        header, *rows = list(csv.reader(src))
+    bad = list(rows[3])
+    for column in ("timestamp_utc", "local_time"):
+        bad[header.index(column)] = "not a time"
+    f = tmp_path / "middle.csv"
+    with open(f, "w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([header, rows[0], ["one", "two"], rows[1], bad])
+    report = json.loads(env.run("import", str(workspace), str(f), "--json").stdout)["files"][0]
+    assert (report["read"], report["added"], report["rejected"]) == (4, 2, 2), report
+    lines = {r["reason"]: r["lines"] for r in report["rejections"]}
+    assert lines == {
+        "a row that could not be read (missing columns)": [3],
+        "a date in a form the app does not read": [5],
+    }, report
 
 
 def test_a_failed_first_import_leaves_no_workspace(env, tmp_path):

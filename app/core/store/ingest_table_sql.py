@@ -66,8 +66,9 @@ def read_rows(delimiter: str, skip: int, encoding: str) -> str:
     """
 
 
-#: The rows the CSV reader could not parse: their record number (header = 1) and why.
-READER_REJECTS = f"SELECT line, error_type FROM {REJECTS_TABLE} ORDER BY line"
+#: The rows the CSV reader could not parse: their record number (header = 1) and why, once a
+#: row (the reader stores an error per missing or extra cell: a short row is many errors).
+READER_REJECTS = f"SELECT line, min(error_type) FROM {REJECTS_TABLE} GROUP BY line ORDER BY line"
 
 #: A row's position in the file for the user: the reader's record number of each kept row
 #: comes back by counting the rejected records before it. Parameter ``$first`` is the number
