@@ -93,7 +93,9 @@ class Tour(QFrame):
         self.setObjectName("tour")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        self.setStyleSheet("#tour { border: 2px solid #d62f6f; border-radius: 6px; }")
+        self.setStyleSheet(
+            "#tour { background-color: palette(window); border: 2px solid #d62f6f; border-radius: 6px; }"
+        )
         self.steps = steps
         self.index = 0
         self.title = plain.label("")

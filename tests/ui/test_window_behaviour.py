@@ -338,6 +338,23 @@ def test_help_lists_the_keys_explains_the_plots_and_tours_the_sample(
     assert w.open_workspace(path)
     idle(qtbot, w)
     assert w.tour is not None and w.tour.isVisible() and w.settings.tour_shown
+    # the card is opaque: the plots under it do not show through its words (they did, as its
+    # style sheet drew a border and no background)
+    card = w.tour
+    inside = card.mapTo(w, card.rect().topRight()) + QPoint(-8, 8)
+    shown = w.grab().toImage().pixelColor(inside)
+    wanted = card.palette().window().color()
+    assert (
+        max(
+            abs(shown.red() - wanted.red()),
+            abs(shown.green() - wanted.green()),
+            abs(shown.blue() - wanted.blue()),
+        )
+        <= 8
+    ), (
+        shown.name(),
+        wanted.name(),
+    )
     titles = []
     for _ in range(len(w.tour.steps)):
         titles.append(w.tour.title.text())
