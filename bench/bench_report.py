@@ -5,8 +5,9 @@ on the bundled sample and on the 1M-post workspace (target: under 5 s).
 
 The 1M workspace (bench/data/queries_1000000.duckdb, from bench_queries.py) is copied to a
 temporary file first and never modified. Each figure is the median of ``--runs`` runs,
-printed with a baseline measured in the same run: one binned_series over the whole span at
-the report's bin (the cheapest thing the timeline window does), and the first (cold) build.
+printed with baselines measured in the same run: a bare ``SELECT count(*) FROM posts``, one
+binned_series over the whole span at the report's bin (the cheapest thing the timeline window
+does), and the first (cold) build.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from app.report_pdf import render_pdf
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 MILLION = DATA / "queries_1000000.duckdb"
+# the bench's own SQL (a baseline), not the app's
+COUNT_POSTS = "SELECT count(*) FROM posts"
 
 
 def _timed(fn) -> float:
@@ -58,20 +61,22 @@ def bench(label: str, path: Path, runs: int, out: Path) -> None:
         metrics.clear_caches()
         clear_cache()
         cold = _timed(lambda: build_report(ws, ReportOptions()))
-        base, build, pdf, html, total = [], [], [], [], []
+        base, build, pdf, html, total, count = [], [], [], [], [], []
         for _ in range(runs):
+            count.append(_timed(lambda: ws.cursor().execute(COUNT_POSTS).fetchall()))
             metrics.clear_caches()
             base.append(_timed(lambda: metrics.binned_series(ws, span[0], span[1] + 1, b)))
             metrics.clear_caches()
             clear_cache()  # the facts are computed anew each run, as on a first export
             seconds, report = _timed_result(lambda: build_report(ws, ReportOptions()))
             build.append(seconds)
-            seconds, pages = _timed_result(functools.partial(render_pdf, report, out / "r.pdf"))
+            seconds, pages = _timed_result(functools.partial(render_pdf, report, out / "r.pdf", force=True))
             pdf.append(seconds)
-            html.append(_timed(functools.partial(render_html, report, out / "r.html")))
+            html.append(_timed(functools.partial(render_html, report, out / "r.html", force=True)))
             total.append(build[-1] + pdf[-1])
         med = statistics.median
         print(f"{label}: {posts:,} posts, {pages} pages, bin {b} s")
+        print(f"  baseline bare count(*) of posts     {med(count) * 1000:8.1f} ms")
         print(f"  baseline binned_series (cold cache) {med(base) * 1000:8.1f} ms")
         print(f"  build_report, first call            {cold * 1000:8.1f} ms")
         print(f"  build_report                        {med(build) * 1000:8.1f} ms")
@@ -79,6 +84,11 @@ def bench(label: str, path: Path, runs: int, out: Path) -> None:
         print(f"  render_html                         {med(html) * 1000:8.1f} ms")
         print(
             f"  PDF export (build + render)         {med(total) * 1000:8.1f} ms  (median of {runs})",
+            flush=True,
+        )
+        print(
+            f"  ratios: export / count(*) {med(total) / med(count):,.0f}, "
+            f"export / binned_series {med(total) / med(base):.1f}; load average {os.getloadavg()[0]:.1f}",
             flush=True,
         )
 

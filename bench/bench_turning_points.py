@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How long the suggested turning points take on a large workspace (app.core.turning_points).
+"""How long the suggested turning points take on a large workspace (app.core.analysis.suggest).
 
     python bench/bench_turning_points.py --posts 1000000
     python bench/bench_turning_points.py --posts 1000000 --runs 5 --json bench/out/turning_points_1m.json
@@ -9,7 +9,7 @@ builds: generate_archive.py's v1.1 archive, imported and scored, brand @Northwin
 America/New_York), so the original is never modified; if it is missing, it is built the same
 way first. Times, as medians over ``--runs`` calls:
 
-* ``suggest()`` with the default settings, on a warm workspace (rollups built, the binned
+* ``suggest.find()`` (every detector) with the default settings, on a warm workspace (rollups built, the binned
   series' per-minute numbers cached, as in the window after the timeline was drawn), and its
   first call after the metrics caches are cleared;
 * each of its stages, from the progress reports it makes as it goes;
@@ -37,7 +37,7 @@ from _common import BENCH, DATA, machine
 
 from app.core import metrics as m
 from app.core import rollup
-from app.core import turning_points as tp
+from app.core.analysis import suggest as tp
 from app.core.early_warning import analysis_bin
 from app.core.store.workspace import Workspace
 
@@ -152,19 +152,19 @@ def main(argv: list[str] | None = None) -> int:
             ),
         )
 
-        found = tp.suggest(ws, con=con)  # warm: plans, files, caches
+        found = tp.find(ws, con=con)  # warm: plans, files, caches
         results["suggestions"] = len(found)
         results["by_kind"] = dict(Counter(s.kind for s in found))
         record(
             "suggest(), first call (metrics caches cleared)",
-            timed(lambda: tp.suggest(ws, con=con), args.runs, setup=m.clear_caches),
+            timed(lambda: tp.find(ws, con=con), args.runs, setup=m.clear_caches),
         )
 
         stage_runs: list[dict[str, float]] = []
 
         def one() -> None:
             clock = StageClock()
-            tp.suggest(ws, progress=clock, con=con)
+            tp.find(ws, progress=clock, con=con)
             stage_runs.append(clock.stages(time.perf_counter()))
 
         record("suggest(), warm", timed(one, args.runs))
