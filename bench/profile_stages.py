@@ -50,7 +50,7 @@ def child(name: str, path: str, db: Path) -> dict:
 
     con = _con(db)
     out: dict = {}
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     if name == "v1-as-is":
         con.execute(f"CREATE TEMP TABLE itx_stage AS {q.stage_v1(q.LINES)}", [path, "none"])
     elif name == "v1-no-line-numbers":
@@ -63,7 +63,7 @@ def child(name: str, path: str, db: Path) -> dict:
             [path, "none"],
         )
     elif name == "v2-one-pass-parse":
-        shape = q._shape({"data": [q._V2_TWEET], "includes": {"users": [q._V2_USER], "tweets": [q._V2_REF]}})
+        shape = q.shape({"data": [q._V2_TWEET], "includes": {"users": [q._V2_USER], "tweets": [q._V2_REF]}})
         con.execute(
             f"""CREATE TEMP TABLE l AS SELECT line_no, r.data AS tweets,
                                coalesce(r.includes.users, []) AS inc_users,
@@ -88,6 +88,7 @@ def child(name: str, path: str, db: Path) -> dict:
     else:
         raise SystemExit(f"unknown experiment {name}")
     out["seconds"] = time.perf_counter() - t
+    out["cpu"] = time.process_time() - c
     mem = con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0]
     out["duckdb_memory_gb_after"] = (mem or 0) / 1e9
     con.close()
@@ -102,13 +103,15 @@ def compare(names: list[str], arg: str, runs: int, me: str) -> None:
         for n in names:
             res[n].append(run_child([me, "--child", n, "--path", arg, "--db", str(db)]))
     base = median([r["seconds"] for r in res[names[0]]])
+    base_cpu = median([r["cpu"] for r in res[names[0]]])
     for n in names:
         s = median([r["seconds"] for r in res[n]])
         rss = median([r["sampled_peak_rss_mb"] for r in res[n]])
         kept = median([r["duckdb_memory_gb_after"] for r in res[n]])
         each = ", ".join("{:.1f}".format(r["seconds"]) for r in res[n])
+        cpu = median([r["cpu"] for r in res[n]])
         print(
-            f"  {n:32s} {s:7.2f} s  ({s / base:4.2f}x)  peak RSS {rss:7,.0f} MB  "
+            f"  {n:32s} {s:7.2f} s  ({s / base:4.2f}x)  CPU {cpu:7.2f} s ({cpu / base_cpu:4.2f}x)  peak RSS {rss:7,.0f} MB  "
             f"DuckDB memory after {kept:5.2f} GB   runs: {each}",
             flush=True,
         )

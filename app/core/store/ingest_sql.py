@@ -393,31 +393,50 @@ _V2_TWEET = {
     "note_tweet": {"text": "VARCHAR", "entities": _V2_ENTITIES},
     "author": _V2_USER,
 }
+#: A line as one parse reads it: a page's ``data`` list; the tweet fields of a flattened
+#: tweet at the top level; the includes. A stream object's ``data`` (an object, not a list)
+#: does not fit the list and comes out NULL: only such lines are parsed a second time.
 _V2_LINE = {
-    "data": "JSON",
+    **_V2_TWEET,
+    "data": [_V2_TWEET],
     "includes": {"users": [_V2_USER], "tweets": [_V2_REF]},
     "errors": "JSON",
-    "id": "VARCHAR",
-    "text": "VARCHAR",
 }
+
+
+def _v2_flattened(rec: str) -> str:
+    """The top-level fields of a parsed line, as the tweet they are when twarc2 flattened it."""
+    return "{" + ", ".join(f"'{k}': {rec}.{k}" for k in _V2_TWEET) + "}"
 
 
 def stage_v2_lines(source: str) -> str:
     """Per line: its tweets (a page's ``data`` list, a stream's ``data`` object, or the line
-    itself when twarc2 flattened it), and the users and referenced tweets it carries."""
-    tweet, tweets = shape(_V2_TWEET), shape([_V2_TWEET])
+    itself when twarc2 flattened it), the users and referenced tweets it carries, and for a
+    line with no tweets why (``verdict``). Each line is parsed once into this shape (pages,
+    the bulk of a file); only a stream object's line is parsed again. The raw line is not
+    kept: a page can be megabytes."""
+    tweet = shape(_V2_TWEET)
     return f"""
-        SELECT line_no, line, rec,
-               CASE WHEN rec IS NULL THEN NULL
-                    WHEN json_type(rec.data) = 'ARRAY' THEN from_json(rec.data, {tweets})
-                    WHEN json_type(rec.data) = 'OBJECT' THEN [from_json(rec.data, {tweet})]
-                    WHEN rec.id IS NOT NULL THEN [from_json(line, {tweet})]
-                    ELSE [] END AS tweets,
-               coalesce(rec.includes.users, []) AS inc_users,
-               coalesce(rec.includes.tweets, []) AS inc_tweets
+        SELECT line_no, tweets, inc_users, inc_tweets,
+               CASE WHEN rec IS NULL AND json_valid(line)
+                        THEN 'reject:not a post record'
+                    WHEN rec IS NULL THEN 'reject:not valid JSON (the line is cut off or damaged)'
+                    WHEN len(tweets) = 0 THEN 'skip:pages with no posts (only errors or empty)'
+               END AS verdict
         FROM (
-            SELECT line_no, line, try(from_json(line, {shape(_V2_LINE)})) AS rec
-            FROM ({source}) WHERE line IS NOT NULL AND trim(line) <> ''
+            SELECT line_no, line, rec,
+                   CASE WHEN rec IS NULL THEN NULL
+                        WHEN rec.data IS NOT NULL THEN rec.data
+                        WHEN json_type(line, '$.data') = 'OBJECT'
+                            THEN [from_json(json_extract(line, '$.data'), {tweet})]
+                        WHEN rec.id IS NOT NULL THEN [{_v2_flattened("rec")}]
+                        ELSE [] END AS tweets,
+                   coalesce(rec.includes.users, []) AS inc_users,
+                   coalesce(rec.includes.tweets, []) AS inc_tweets
+            FROM (
+                SELECT line_no, line, try(from_json(line, {shape(_V2_LINE)})) AS rec
+                FROM ({source}) WHERE line IS NOT NULL AND trim(line) <> ''
+            )
         )
     """
 
@@ -472,7 +491,7 @@ def stage_v2(lines_table: str) -> str:
     return f"""
         WITH
         tweets AS (
-            SELECT line_no, unnest(tweets) AS tw FROM {lines_table} WHERE rec IS NOT NULL
+            SELECT line_no, unnest(tweets) AS tw FROM {lines_table} WHERE verdict IS NULL
         ),
         -- a line's users: its includes, and the authors twarc2 copied inline when flattening
         users AS (
@@ -529,14 +548,7 @@ def stage_v2(lines_table: str) -> str:
 def stage_v2_rejected_lines(lines_table: str) -> str:
     """The lines of a v2 file that hold no tweets: damaged lines are rejections, pages with
     only errors (a deleted or suspended account) are skipped."""
-    return f"""
-        SELECT line_no,
-               CASE WHEN rec IS NULL AND json_valid(line) THEN 'reject:not a post record'
-                    WHEN rec IS NULL THEN 'reject:not valid JSON (the line is cut off or damaged)'
-                    ELSE 'skip:pages with no posts (only errors or empty)' END AS verdict
-        FROM {lines_table}
-        WHERE rec IS NULL OR len(tweets) = 0
-    """
+    return f"SELECT line_no, verdict FROM {lines_table} WHERE verdict IS NOT NULL"
 
 
 # ---- finishing an import (every format) ----------------------------------------------------
