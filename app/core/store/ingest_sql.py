@@ -94,6 +94,14 @@ SEARCH_STATUSES = """
 """
 
 
+def non_blank(line: str) -> str:
+    """``line`` holds more than whitespace: ``trim(line) <> ''``, but trim (which copies the
+    string: megabytes for a v2 page) is evaluated only on lines that start with whitespace or
+    a control character; a JSON record starts with a printable ASCII character."""
+    return f"""CASE WHEN {line} IS NULL THEN false WHEN ascii({line}) BETWEEN 33 AND 126 THEN true
+                    ELSE trim({line}) <> '' END"""
+
+
 def _unescape(expr: str) -> str:
     """Decode the three entities Twitter escapes, once: ``&amp;lt;`` stays ``&lt;``."""
     return f"replace(replace(replace({expr}, '&lt;', '<'), '&gt;', '>'), '&amp;', '&')"
@@ -282,7 +290,7 @@ def stage_v1(source: str) -> str:
                        coalesce(rec.retweeted_status.id_str, rec.retweeted_status.id) IS NOT NULL AS is_rt
                 FROM (
                     SELECT line_no, line, try(from_json(line, {shape(_V1_RECORD)})) AS rec
-                    FROM ({source}) WHERE line IS NOT NULL AND trim(line) <> ''
+                    FROM ({source}) WHERE {non_blank("line")}
                 )
             )
         )
@@ -435,7 +443,7 @@ def stage_v2_lines(source: str) -> str:
                    coalesce(rec.includes.tweets, []) AS inc_tweets
             FROM (
                 SELECT line_no, line, try(from_json(line, {shape(_V2_LINE)})) AS rec
-                FROM ({source}) WHERE line IS NOT NULL AND trim(line) <> ''
+                FROM ({source}) WHERE {non_blank("line")}
             )
         )
     """
