@@ -196,3 +196,23 @@ def test_cancel_in_the_first_pass_leaves_nothing_behind(workspace, fixtures_dir,
     report = helpers.import_one(workspace, path)
     assert (report.error, report.added) == (None, 20_000)
     assert workspace.con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"{}", b"{}\n", b"{}\n{}", b"{}\n\n{}\n", b"{}\r\n{}\r\n", b"\n", b"\n\n", b"{}\n\n", b"{} \r{}\n", b"\r\n"],
+)
+def test_lines_counted_on_the_way_are_the_line_readers(content, tmp_path):
+    import duckdb
+
+    from app.core.store import ingest_sql as q
+
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(content)
+    hasher = importer._Hasher(path)
+    hasher.start()
+    counted = hasher.lines()
+    if b"\r" in content.replace(b"\r\n", b""):
+        assert counted is None
+    else:
+        assert counted == duckdb.connect().execute(q.COUNT_LINES, [str(path), "none"]).fetchone()[0]

@@ -171,12 +171,15 @@ def _size(path: Path) -> int:
 
 
 class _Hasher(threading.Thread):
-    """Computes a file's sha256 beside the import (hashlib lets go of the GIL)."""
+    """Computes a file's sha256 beside the import (hashlib lets go of the GIL), and on the
+    way counts its lines for the first pass (:func:`app.core.ingest.staging.first_pass`)."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(name="sha256", daemon=True)
         self.path, self.stop = path, threading.Event()
         self.digest: str | None = None
+        self._newlines = self._returns = self._crlf = 0
+        self._last = b""
 
     def run(self) -> None:
         h = hashlib.sha256()
@@ -188,8 +191,21 @@ class _Hasher(threading.Thread):
                         self.digest = h.hexdigest()
                         return
                     h.update(chunk)
+                    self._newlines += chunk.count(b"\n")
+                    self._returns += chunk.count(b"\r")
+                    self._crlf += chunk.count(b"\r\n")
+                    self._last = chunk[-1:]
         except OSError:
             self.digest = None
+
+    def lines(self) -> int | None:
+        """The file's lines as DuckDB's line reader counts them (blank ones included), once
+        the whole file is read; None when unsure: a carriage return that does not end a line
+        (or one split between two reads)."""
+        self.join()
+        if self.digest is None or self._returns != self._crlf:
+            return None
+        return self._newlines + (1 if self._last not in (b"", b"\n") else 0)
 
 
 def import_file(
@@ -273,6 +289,8 @@ def _import(
     stage_progress = SubProgress(progress, 0, 0.85, 1)
     with import_folder() as tmp, _dropping_stage(con):
         ctx = StageContext(ws, con, path, det, stage_progress, tmp, mapping, options, report)
+        if det.compression == "none":
+            ctx.counted_lines = hasher.lines
         con.execute(q.drop(STAGE))
         prestaged = det.format in _PRESTAGERS and _PRESTAGERS[det.format](ctx)
         with ws.transaction(con):
@@ -324,7 +342,7 @@ def _stage_and_add(
     if report.rejected == report.read:
         first = report.rejections[0].reason
         raise ImportFailed(str(path), f"no post in it could be read as {det.label} (every record: {first}).")
-    _count_copies(con, report)
+    repeated = _count_copies(con, report)
     if det.is_table and report.conflicts >= 5 and report.conflicts > DAMAGED_ID_SHARE * report.read:
         raise tabular.DamagedIds(
             str(path),
@@ -334,7 +352,7 @@ def _stage_and_add(
         )
     added = one_row(
         ws.run(
-            q.finish_insert(STAGE),
+            q.finish_insert(STAGE, repeated),
             [import_id],
             progress=SubProgress(progress, 0.85, 0.97, 1),
             con=con,
@@ -396,12 +414,14 @@ def _fill_counts(report: FileReport, counts: list[tuple]) -> None:
     report.read = sum(n for v, n, *_ in counts if v is None or v.startswith("reject:"))
 
 
-def _count_copies(con: Connection, report: FileReport) -> None:
+def _count_copies(con: Connection, report: FileReport) -> bool:
+    """Count the copies of a post in the file; False when it holds each post once."""
     if not one_row(con.execute(q.has_repeated_ids(STAGE)))[0]:
-        return
+        return False
     con.execute(q.find_copies(STAGE))
     report.duplicates_in_file, report.conflicts = one_row(con.execute(q.COPY_COUNTS))
     report.conflict_ids = [Conflict(pid, tuple(lines)) for pid, lines in con.execute(q.CONFLICTS).fetchall()]
+    return True
 
 
 def explain_read_error(exc: BaseException, label: str | None) -> str:

@@ -36,6 +36,8 @@ class StageContext:
     options: ImportOptions = field(default_factory=ImportOptions)
     #: the file's report, for what a stager learns on the way (zone used, warnings)
     report: FileReport | None = None
+    #: how many lines the file has, when counted on the way (None: not known)
+    counted_lines: Callable[[], int | None] = lambda: None
 
     def run(self, sql: str, params: list[Any] | dict[str, Any], message: str = "Reading") -> None:
         self.ws.run(sql, params, progress=self.progress, con=self.con, message=message)
@@ -106,7 +108,11 @@ def first_pass(
                 raise Cancelled() from None
             return False
         rows = one_row(con.execute(q.count_rows(records)))[0]
-        lines = one_row(ctx.ws.run(q.COUNT_LINES, [str(ctx.path), ctx.detected.compression], ctx.progress))[0]
+        lines = ctx.counted_lines()
+        if lines is None:
+            lines = one_row(
+                ctx.ws.run(q.COUNT_LINES, [str(ctx.path), ctx.detected.compression], ctx.progress)
+            )[0]
         if rows != lines:
             return False
         con.execute(q.number_by_position(records))

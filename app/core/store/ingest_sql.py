@@ -695,15 +695,18 @@ CONFLICTS = f"""
 """
 
 
-def kept_posts(stage_table: str) -> str:
-    """One row per post of the file: its last copy."""
+def kept_posts(stage_table: str, repeated: bool = True) -> str:
+    """One row per post of the file: its last copy (``repeated`` False: the file holds each
+    post once, and the window that picks the last copy is left out)."""
+    if not repeated:
+        return f"SELECT * FROM {stage_table} WHERE verdict IS NULL"
     return f"""
         SELECT * FROM {stage_table} WHERE verdict IS NULL
         QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY line_no DESC) = 1
     """
 
 
-def finish_insert(stage_table: str) -> str:
+def finish_insert(stage_table: str, repeated: bool = True) -> str:
     """Add the staged posts the workspace does not have yet, in time order so that range
     scans prune well; a post seen twice in one file keeps its last (most recent) copy.
     Parameter: the import id."""
@@ -711,7 +714,7 @@ def finish_insert(stage_table: str) -> str:
     return f"""
         INSERT INTO posts ({cols}, text_key, import_id)
         SELECT {cols}, md5_number(text)::UHUGEINT, ?
-        FROM ({kept_posts(stage_table)}) s
+        FROM ({kept_posts(stage_table, repeated)}) s
         WHERE NOT EXISTS (
             SELECT 1 FROM posts p WHERE p.platform = s.platform AND p.post_id = s.post_id
         )
