@@ -192,8 +192,9 @@ class _Hasher(threading.Thread):
                         return
                     h.update(chunk)
                     self._newlines += chunk.count(b"\n")
-                    self._returns += chunk.count(b"\r")
-                    self._crlf += chunk.count(b"\r\n")
+                    if b"\r" in chunk:  # rare outside Windows files: not counted otherwise
+                        self._returns += chunk.count(b"\r")
+                        self._crlf += chunk.count(b"\r\n")
                     self._last = chunk[-1:]
         except OSError:
             self.digest = None
