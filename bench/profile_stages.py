@@ -6,12 +6,11 @@
 Reads the core's SQL from ``app.core.store`` (it changes nothing there) and times, each in a
 fresh child process (peak RSS sampled), alternating ``--runs`` times:
 
-  v1    the v1.1 staging query as the importer runs it, and the same query with the line
-        numbers taken out (``row_number() OVER ()`` over the raw lines) to show their cost;
-  v2    the v2 page parse as the importer runs it (``from_json`` of the page with ``data`` as
-        JSON, then ``from_json`` of ``data`` again), and a one-pass ``from_json`` of the page
-        to its final shape; and the size of the ``itx_v2_lines`` table with and without its
-        ``line`` column;
+  v1    the v1.1 staging query line by line (the importer's second path), the same with the
+        line numbers taken out (``row_number() OVER ()`` over the raw lines), and with the
+        records read by DuckDB's JSON reader (the importer's first pass);
+  v2    the v2 lines table line by line and from the JSON reader (as the importer makes it),
+        a bare one-pass ``from_json`` of the page, and of its ``data`` alone;
   keys  reading ``posts.text_key`` (UHUGEINT) as text the way sentiment scoring does
         (``text_key::VARCHAR``), against ``hex(text_key)`` and two UBIGINT halves.
 
@@ -52,11 +51,18 @@ def child(name: str, path: str, db: Path) -> dict:
     out: dict = {}
     t, c = time.perf_counter(), time.process_time()
     if name == "v1-as-is":
-        con.execute(f"CREATE TEMP TABLE itx_stage AS {q.stage_v1(q.LINES)}", [path, "none"])
+        con.execute(f"CREATE TEMP TABLE itx_stage AS {q.stage_v1(q.v1_records(q.LINES))}", [path, "none"])
     elif name == "v1-no-line-numbers":
-        con.execute(f"CREATE TEMP TABLE itx_stage AS {q.stage_v1(_no_line_numbers(q.LINES))}", [path, "none"])
+        con.execute(
+            f"CREATE TEMP TABLE itx_stage AS {q.stage_v1(q.v1_records(_no_line_numbers(q.LINES)))}",
+            [path, "none"],
+        )
+    elif name == "v1-json-reader":
+        con.execute(f"CREATE TEMP TABLE itx_stage AS {q.stage_v1(q.V1_JSON_READER)}", [path, "none"])
     elif name == "v2-lines-as-is":
-        con.execute(f"CREATE TEMP TABLE l AS {q.stage_v2_lines(q.LINES)}", [path, "none"])
+        con.execute(f"CREATE TEMP TABLE l AS {q.stage_v2_lines(q.v2_records(q.LINES))}", [path, "none"])
+    elif name == "v2-lines-json-reader":
+        con.execute(f"CREATE TEMP TABLE l AS {q.stage_v2_lines(q.V2_JSON_READER)}", [path, "none"])
     elif name == "v2-data-only":
         shape = q.shape({"data": [q._V2_TWEET], "includes": {"users": [q._V2_USER], "tweets": [q._V2_REF]}})
         con.execute(
@@ -141,11 +147,16 @@ def main() -> int:
     if "v1" in only:
         path = ensure_archive(args.posts, "v1")
         print(f"v1.1 staging query ({args.posts:,} posts):")
-        compare(["v1-as-is", "v1-no-line-numbers"], str(path), args.runs, me)
+        compare(["v1-as-is", "v1-no-line-numbers", "v1-json-reader"], str(path), args.runs, me)
     if "v2" in only:
         path = ensure_archive(args.posts, "v2")
         print(f"v2 page parse, itx_v2_lines ({args.posts:,} posts):")
-        compare(["v2-lines-as-is", "v2-one-pass-parse", "v2-data-only"], str(path), args.runs, me)
+        compare(
+            ["v2-lines-as-is", "v2-lines-json-reader", "v2-one-pass-parse", "v2-data-only"],
+            str(path),
+            args.runs,
+            me,
+        )
     if "keys" in only:
         print(f"reading {args.keys:,} UHUGEINT text keys as text:")
         compare(["keys-varchar", "keys-hex", "keys-halves"], str(args.keys), args.runs, me)

@@ -200,7 +200,19 @@ def test_cancel_in_the_first_pass_leaves_nothing_behind(workspace, fixtures_dir,
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"{}", b"{}\n", b"{}\n{}", b"{}\n\n{}\n", b"{}\r\n{}\r\n", b"\n", b"\n\n", b"{}\n\n", b"{} \r{}\n", b"\r\n"],
+    [
+        b"",
+        b"{}",
+        b"{}\n",
+        b"{}\n{}",
+        b"{}\n\n{}\n",
+        b"{}\r\n{}\r\n",
+        b"\n",
+        b"\n\n",
+        b"{}\n\n",
+        b"{} \r{}\n",
+        b"\r\n",
+    ],
 )
 def test_lines_counted_on_the_way_are_the_line_readers(content, tmp_path):
     import duckdb
