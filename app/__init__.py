@@ -13,3 +13,47 @@ if "--multiprocessing-fork" in (*getattr(_sys, "orig_argv", ()), *_sys.argv):
     import signal as _signal
 
     _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
+
+
+#: the exit status of a command cancelled by Ctrl-C (as app.cli.common.EXIT_CANCELLED)
+_EXIT_CANCELLED = 130
+
+
+def _left_at_startup(signum, frame) -> None:
+    # nothing has been written yet: leave at once, in words (a KeyboardInterrupt raised inside
+    # an extension's start-up, PySide6's above all, ends in a traceback or a fatal error)
+    import os
+
+    try:
+        _sys.stderr.write("incident-timeline: cancelled.\n")
+        _sys.stderr.flush()
+    finally:
+        os._exit(_EXIT_CANCELLED)
+
+
+def hold_ctrl_c_until_started() -> None:
+    """Until :func:`release_ctrl_c`, Ctrl-C ends the command quietly at once: the command line
+    calls it before its imports, while nothing has been written."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and (
+        signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    ):
+        signal.signal(signal.SIGINT, _left_at_startup)
+
+
+def release_ctrl_c() -> None:
+    """Ctrl-C raises KeyboardInterrupt again (which the commands turn into a clean cancel)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and (
+        signal.getsignal(signal.SIGINT) is _left_at_startup
+    ):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+if _sys.argv and _sys.argv[0].rsplit("/", 1)[-1].rsplit("\\", 1)[-1].startswith("incident-timeline"):
+    # the installed command or the bundle: held before anything heavy is imported
+    hold_ctrl_c_until_started()

@@ -2,6 +2,11 @@
 
 import sys
 
-from app.cli import main
+import app
+
+# before the command line's imports: a Ctrl-C while they load ends the command quietly
+app.hold_ctrl_c_until_started()
+
+from app.cli import main  # noqa: E402 - after the handler above, on purpose
 
 sys.exit(main())

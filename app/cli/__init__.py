@@ -23,11 +23,12 @@ prints one line saying where its full details were written, never a Python trace
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import sys
 from pathlib import Path
 
-from app import __version__
+from app import __version__, release_ctrl_c
 from app.cli import (
     config_cmd,
     demo_cmd,
@@ -109,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         command = args.command or ("self-test" if args.self_test is not None else "open")
         _housekeeping("window" if command in ("open", "self-test") else command)
+        if command in QT_COMMANDS:
+            _load_qt()
+        release_ctrl_c()
         status = _run(args)
         sys.stdout.flush()
         return status
@@ -121,6 +125,17 @@ def main(argv: list[str] | None = None) -> int:
         raise
     except BaseException as exc:  # noqa: BLE001 - the last net: one line and a log, never a traceback
         return _unexpected(exc, command, argv)
+
+
+#: the commands that load Qt (the window, the PDF report): loaded while Ctrl-C still ends the
+#: run quietly, since PySide6 interrupted during its own start-up prints a traceback and aborts
+QT_COMMANDS = frozenset({"open", "self-test", "report", "demo"})
+
+
+def _load_qt() -> None:
+    # when missing, the command itself says so, in words
+    with contextlib.suppress(ImportError):
+        import PySide6.QtCore  # noqa: F401
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
+import signal
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any
 
 from app.core.progress import Progress, check
@@ -64,6 +66,23 @@ def run(
         store(*work(*split(rows)))
 
 
+@contextmanager
+def _ctrl_c_blocked_for_new_workers() -> Iterator[None]:
+    """A worker process is started by ``submit``: it starts with Ctrl-C blocked, since a blocked
+    signal stays blocked through fork and exec. Ctrl-C reaches the whole process group, and a
+    worker still loading Python would otherwise print a KeyboardInterrupt traceback before it
+    can ignore it. Blocked in this thread only: the process's other threads still take it."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:  # Windows: no process groups, no signal masks
+        yield
+        return
+    previous = mask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, previous)
+
+
 def _start_worker(initializer: Callable[[], None]) -> None:
     """A worker process dies with the process that started it, and leaves Ctrl-C to it."""
     import os
@@ -102,7 +121,8 @@ def _in_pool(reader, work, initializer, store, progress: Progress, workers: int)
                         exhausted = True
                         break
                     keys, texts = split(rows)
-                    pending.append(pool.submit(work, keys, texts))
+                    with _ctrl_c_blocked_for_new_workers():
+                        pending.append(pool.submit(work, keys, texts))
                 if pending:
                     fut = pending.popleft()
                     while True:
