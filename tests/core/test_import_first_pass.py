@@ -11,7 +11,7 @@ import pytest
 
 from app.core.ingest import ImportCancelled, import_paths, importer
 from app.core.ingest.detect import detect
-from app.core.progress import CancelToken
+from tests.core.test_import_bad_input import CancelWhileReading
 
 JSON_LINES_FORMATS = ("twitter-v1", "twitter-v2")
 
@@ -171,26 +171,12 @@ def test_odd_lines_store_the_same_either_way(
     _same_either_way(monkeypatch, new_workspace, path, helpers, watched)
 
 
-class _CancelInFirstPass(CancelToken):
-    """Asks to stop while the first pass reads the file."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.checks = 0
-
-    def cancelled(self) -> bool:
-        self.checks += 1
-        if self.checks == 2:
-            self.cancel()
-        return super().cancelled()
-
-
 def test_cancel_in_the_first_pass_leaves_nothing_behind(workspace, fixtures_dir, tmp_path, helpers):
     path = helpers.write_v1_stream(tmp_path / "stream.jsonl", 20_000)
     helpers.import_one(workspace, fixtures_dir / "twarc-csv/flat.jsonl")
     before = helpers.dump(workspace)
     with pytest.raises(ImportCancelled):
-        import_paths(workspace, [path], progress=_CancelInFirstPass())
+        import_paths(workspace, [path], progress=CancelWhileReading())  # in the first pass
     assert helpers.dump(workspace) == before
     assert workspace.con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()[0] == 0
     report = helpers.import_one(workspace, path)
