@@ -16,7 +16,8 @@ page cache, then alternates, ``--runs`` times each, each run in a fresh child pr
             looked up in the page's ``includes``); the stricter baseline of issue 14;
   importer  ``import_paths(ws, [path])`` into a fresh workspace.
 
-Prints posts/s of each (medians), the ratios importer/baseline (round 1's target >= 0.7) and
+Prints posts/s of each (medians), wall and CPU time (the child's process time, DuckDB's
+threads included), the ratios importer/baseline (round 1's target >= 0.7) and
 importer/fair (issue 14's target >= 0.6), peak RSS, and for the importer how long each SQL
 statement took (the core is watched, not changed).
 """
@@ -115,12 +116,12 @@ def child_baseline(path: str, db: str) -> dict:
 
     con = duckdb.connect(db)
     con.execute("SET enable_progress_bar = false")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     con.execute(f"CREATE TABLE t AS SELECT * FROM read_json('{path}', format = 'newline_delimited')")
-    secs = time.perf_counter() - t
+    secs, cpu = time.perf_counter() - t, time.process_time() - c
     rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
     con.close()
-    return {"seconds": secs, "rows": rows, "db_bytes": Path(db).stat().st_size}
+    return {"seconds": secs, "cpu": cpu, "rows": rows, "db_bytes": Path(db).stat().st_size}
 
 
 def child_fair(path: str, db: str) -> dict:
@@ -129,12 +130,12 @@ def child_fair(path: str, db: str) -> dict:
     con = duckdb.connect(db)
     con.execute("SET enable_progress_bar = false")
     sql = FAIR_V2 if "/v2_" in path else FAIR_V1
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     con.execute(sql, [path])
-    secs = time.perf_counter() - t
+    secs, cpu = time.perf_counter() - t, time.process_time() - c
     rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
     con.close()
-    return {"seconds": secs, "rows": rows, "db_bytes": Path(db).stat().st_size}
+    return {"seconds": secs, "cpu": cpu, "rows": rows, "db_bytes": Path(db).stat().st_size}
 
 
 def child_import(path: str, db: str) -> dict:
@@ -163,9 +164,9 @@ def child_import(path: str, db: str) -> dict:
     importer.detect, importer._Hasher = timed_detect, TimedHasher
     ws = Workspace.open(db, create=True)
     ws.con = TimedConnection(ws.con, timings)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     reports = import_paths(ws, [path])
-    secs = time.perf_counter() - t
+    secs, cpu = time.perf_counter() - t, time.process_time() - c
     rep = reports[0]
     posts = ws.con.execute("SELECT count(*) FROM posts").fetchone()[0]
     ws.close()
@@ -175,6 +176,7 @@ def child_import(path: str, db: str) -> dict:
     stages.update(waits)
     return {
         "seconds": secs,
+        "cpu": cpu,
         "added": rep.added,
         "read": rep.read,
         "already_in_workspace": rep.already_in_workspace,
@@ -239,7 +241,7 @@ def main() -> int:
                     + "]"
                 )
             print(
-                f"run {run} {kind:8s}: {r['seconds']:7.1f} s  {rate:9,.0f} posts/s  "
+                f"run {run} {kind:8s}: {r['seconds']:7.1f} s (CPU {r['cpu']:6.1f} s)  {rate:9,.0f} posts/s  "
                 f"peak RSS {r['sampled_peak_rss_mb']:,.0f} MB  db {r['db_bytes'] / 1e6:,.0f} MB  "
                 f"load {os.getloadavg()[0]:.1f}{extra}",
                 flush=True,
@@ -281,6 +283,14 @@ def main() -> int:
         f"{'MEETS' if f / i >= FAIR_TARGET else 'BELOW'}); per run triple: "
         f"{', '.join(f'{x:.2f}' for x in fair_pairs)}"
     )
+    fc, ic = median([r["cpu"] for r in results["fair"]]), median([r["cpu"] for r in results["import"]])
+    fair_cpu_pairs = [
+        rf["cpu"] / ri["cpu"] for rf, ri in zip(results["fair"], results["import"], strict=True)
+    ]
+    print(
+        f"CPU time: fair median {fc:.1f} s, importer median {ic:.1f} s; ratio importer/fair (CPU): "
+        f"{fc / ic:.2f}; per run: {', '.join(f'{x:.2f}' for x in fair_cpu_pairs)}"
+    )
     verdict = "MEETS" if ratio >= TARGET else "BELOW"
     print(
         f"ratio importer/baseline: {ratio:.2f}  (target >= {TARGET}: {verdict}); per run pair: "
@@ -296,6 +306,8 @@ def main() -> int:
                     "ratio": ratio,
                     "fair_ratio": f / i,
                     "fair_pair_ratios": fair_pairs,
+                    "fair_cpu_ratio": fc / ic,
+                    "fair_cpu_pair_ratios": fair_cpu_pairs,
                     "pair_ratios": pairs,
                 },
                 indent=1,

@@ -6,12 +6,11 @@
 Reads the core's SQL from ``app.core.store`` (it changes nothing there) and times, each in a
 fresh child process (peak RSS sampled), alternating ``--runs`` times:
 
-  v1    the v1.1 staging query as the importer runs it, and the same query with the line
-        numbers taken out (``row_number() OVER ()`` over the raw lines) to show their cost;
-  v2    the v2 page parse as the importer runs it (``from_json`` of the page with ``data`` as
-        JSON, then ``from_json`` of ``data`` again), and a one-pass ``from_json`` of the page
-        to its final shape; and the size of the ``itx_v2_lines`` table with and without its
-        ``line`` column;
+  v1    the v1.1 staging query line by line (the importer's second path), the same with the
+        line numbers taken out (``row_number() OVER ()`` over the raw lines), and with the
+        records read by DuckDB's JSON reader (the importer's first pass);
+  v2    the v2 lines table line by line and from the JSON reader (as the importer makes it),
+        a bare one-pass ``from_json`` of the page, and of its ``data`` alone;
   keys  reading ``posts.text_key`` (UHUGEINT) as text the way sentiment scoring does
         (``text_key::VARCHAR``), against ``hex(text_key)`` and two UBIGINT halves.
 
@@ -50,20 +49,29 @@ def child(name: str, path: str, db: Path) -> dict:
 
     con = _con(db)
     out: dict = {}
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     if name == "v1-as-is":
-        con.execute(f"CREATE TEMP TABLE itx_stage AS {q.stage_v1(q.LINES)}", [path, "none"])
+        con.execute(f"CREATE TEMP TABLE itx_stage AS {q.stage_v1(q.v1_records(q.LINES))}", [path, "none"])
     elif name == "v1-no-line-numbers":
-        con.execute(f"CREATE TEMP TABLE itx_stage AS {q.stage_v1(_no_line_numbers(q.LINES))}", [path, "none"])
-    elif name == "v2-lines-as-is":
-        con.execute(f"CREATE TEMP TABLE l AS {q.stage_v2_lines(q.LINES)}", [path, "none"])
-    elif name == "v2-lines-without-line-column":
         con.execute(
-            f"CREATE TEMP TABLE l AS SELECT * EXCLUDE (line) FROM ({q.stage_v2_lines(q.LINES)})",
+            f"CREATE TEMP TABLE itx_stage AS {q.stage_v1(q.v1_records(_no_line_numbers(q.LINES)))}",
+            [path, "none"],
+        )
+    elif name == "v1-json-reader":
+        con.execute(f"CREATE TEMP TABLE itx_stage AS {q.stage_v1(q.V1_JSON_READER)}", [path, "none"])
+    elif name == "v2-lines-as-is":
+        con.execute(f"CREATE TEMP TABLE l AS {q.stage_v2_lines(q.v2_records(q.LINES))}", [path, "none"])
+    elif name == "v2-lines-json-reader":
+        con.execute(f"CREATE TEMP TABLE l AS {q.stage_v2_lines(q.V2_JSON_READER)}", [path, "none"])
+    elif name == "v2-data-only":
+        shape = q.shape({"data": [q._V2_TWEET], "includes": {"users": [q._V2_USER], "tweets": [q._V2_REF]}})
+        con.execute(
+            f"""CREATE TEMP TABLE l AS SELECT line_no, r.data AS tweets FROM
+                (SELECT line_no, try(from_json(line, {shape})) AS r FROM ({q.LINES}))""",
             [path, "none"],
         )
     elif name == "v2-one-pass-parse":
-        shape = q._shape({"data": [q._V2_TWEET], "includes": {"users": [q._V2_USER], "tweets": [q._V2_REF]}})
+        shape = q.shape({"data": [q._V2_TWEET], "includes": {"users": [q._V2_USER], "tweets": [q._V2_REF]}})
         con.execute(
             f"""CREATE TEMP TABLE l AS SELECT line_no, r.data AS tweets,
                                coalesce(r.includes.users, []) AS inc_users,
@@ -88,6 +96,7 @@ def child(name: str, path: str, db: Path) -> dict:
     else:
         raise SystemExit(f"unknown experiment {name}")
     out["seconds"] = time.perf_counter() - t
+    out["cpu"] = time.process_time() - c
     mem = con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0]
     out["duckdb_memory_gb_after"] = (mem or 0) / 1e9
     con.close()
@@ -102,13 +111,15 @@ def compare(names: list[str], arg: str, runs: int, me: str) -> None:
         for n in names:
             res[n].append(run_child([me, "--child", n, "--path", arg, "--db", str(db)]))
     base = median([r["seconds"] for r in res[names[0]]])
+    base_cpu = median([r["cpu"] for r in res[names[0]]])
     for n in names:
         s = median([r["seconds"] for r in res[n]])
         rss = median([r["sampled_peak_rss_mb"] for r in res[n]])
         kept = median([r["duckdb_memory_gb_after"] for r in res[n]])
         each = ", ".join("{:.1f}".format(r["seconds"]) for r in res[n])
+        cpu = median([r["cpu"] for r in res[n]])
         print(
-            f"  {n:32s} {s:7.2f} s  ({s / base:4.2f}x)  peak RSS {rss:7,.0f} MB  "
+            f"  {n:32s} {s:7.2f} s  ({s / base:4.2f}x)  CPU {cpu:7.2f} s ({cpu / base_cpu:4.2f}x)  peak RSS {rss:7,.0f} MB  "
             f"DuckDB memory after {kept:5.2f} GB   runs: {each}",
             flush=True,
         )
@@ -136,12 +147,15 @@ def main() -> int:
     if "v1" in only:
         path = ensure_archive(args.posts, "v1")
         print(f"v1.1 staging query ({args.posts:,} posts):")
-        compare(["v1-as-is", "v1-no-line-numbers"], str(path), args.runs, me)
+        compare(["v1-as-is", "v1-no-line-numbers", "v1-json-reader"], str(path), args.runs, me)
     if "v2" in only:
         path = ensure_archive(args.posts, "v2")
         print(f"v2 page parse, itx_v2_lines ({args.posts:,} posts):")
         compare(
-            ["v2-lines-as-is", "v2-lines-without-line-column", "v2-one-pass-parse"], str(path), args.runs, me
+            ["v2-lines-as-is", "v2-lines-json-reader", "v2-one-pass-parse", "v2-data-only"],
+            str(path),
+            args.runs,
+            me,
         )
     if "keys" in only:
         print(f"reading {args.keys:,} UHUGEINT text keys as text:")

@@ -18,7 +18,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -43,6 +43,13 @@ _STAGERS: dict[str, Callable[[StageContext], None]] = {
     **{fmt: tabular.stage for fmt in FORMATS if fmt.startswith(("csv-", "listening-"))},
 }
 assert set(_STAGERS) == set(FORMATS)
+
+#: Formats with a faster first pass, tried before the import's transaction: it stages the
+#: file (True) or leaves nothing behind (False) and the format's stager does it.
+_PRESTAGERS: dict[str, Callable[[StageContext], bool]] = {
+    "twitter-v1": twitter_v1.prestage,
+    "twitter-v2": twitter_v2.prestage,
+}
 
 #: Conflicting copies (one id, other texts) beyond this share of a table's posts mean its ids
 #: were damaged (a spreadsheet rounding them), not that the source repeated itself.
@@ -164,12 +171,15 @@ def _size(path: Path) -> int:
 
 
 class _Hasher(threading.Thread):
-    """Computes a file's sha256 beside the import (hashlib lets go of the GIL)."""
+    """Computes a file's sha256 beside the import (hashlib lets go of the GIL), and on the
+    way counts its lines for the first pass (:func:`app.core.ingest.staging.first_pass`)."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(name="sha256", daemon=True)
         self.path, self.stop = path, threading.Event()
         self.digest: str | None = None
+        self._newlines = self._returns = self._crlf = 0
+        self._last = b""
 
     def run(self) -> None:
         h = hashlib.sha256()
@@ -181,8 +191,22 @@ class _Hasher(threading.Thread):
                         self.digest = h.hexdigest()
                         return
                     h.update(chunk)
+                    self._newlines += chunk.count(b"\n")
+                    if b"\r" in chunk:  # rare outside Windows files: not counted otherwise
+                        self._returns += chunk.count(b"\r")
+                        self._crlf += chunk.count(b"\r\n")
+                    self._last = chunk[-1:]
         except OSError:
             self.digest = None
+
+    def lines(self) -> int | None:
+        """The file's lines as DuckDB's line reader counts them (blank ones included), once
+        the whole file is read; None when unsure: a carriage return that does not end a line
+        (or one split between two reads)."""
+        self.join()
+        if self.digest is None or self._returns != self._crlf:
+            return None
+        return self._newlines + (1 if self._last not in (b"", b"\n") else 0)
 
 
 def import_file(
@@ -263,89 +287,117 @@ def _import(
 ) -> None:
     con = ws.con
     started = datetime.now(timezone.utc).replace(tzinfo=None)
-    with import_folder() as tmp, ws.transaction(con):
-        con.execute(q.drop(STAGE))
-        import_id = one_row(con.execute(q.INSERT_IMPORT, [str(path), _size(path), det.format]))[0]
-        stage_progress = SubProgress(progress, 0, 0.85, 1)
+    stage_progress = SubProgress(progress, 0, 0.85, 1)
+    with import_folder() as tmp, _dropping_stage(con):
         ctx = StageContext(ws, con, path, det, stage_progress, tmp, mapping, options, report)
-        try:
-            _STAGERS[det.format](ctx)
-            ws.run(
-                q.reject_implausible_dates(STAGE),
-                [started],
-                progress=stage_progress,
-                con=con,
-                message="Checking dates",
-            )
-            counts = con.execute(q.verdict_counts(STAGE)).fetchall()
-            _fill_counts(report, counts)
-            if report.read == 0:
-                raise ImportFailed(str(path), "the file holds no posts.")
-            if report.rejected == report.read:
-                first = report.rejections[0].reason
-                raise ImportFailed(
-                    str(path), f"no post in it could be read as {det.label} (every record: {first})."
-                )
-            _count_copies(con, report)
-            if det.is_table and report.conflicts >= 5 and report.conflicts > DAMAGED_ID_SHARE * report.read:
-                raise tabular.DamagedIds(
-                    str(path),
-                    f"{report.conflicts:,} of its {report.read:,} rows share a post id with a row of "
-                    "another text or author: far more than chance, so the ids were probably damaged "
-                    f"by a spreadsheet. Nothing was imported. {tabular.SPREADSHEET_HELP}",
-                )
-            added = one_row(
-                ws.run(
-                    q.finish_insert(STAGE),
-                    [import_id],
-                    progress=SubProgress(progress, 0.85, 0.97, 1),
-                    con=con,
-                    message="Adding posts",
-                )
-            )[0]
-            if "human_label" in _stage_columns(con):
-                report.labels = one_row(con.execute(q.keep_labels(STAGE), [f"import {path.name}"]))[0]
-        finally:
-            for table in (STAGE, q.COPIES):
-                with contextlib.suppress(DatabaseError):
-                    con.execute(q.drop(table))
-        hasher.join()
-        report.import_id = import_id
-        report.sha256 = hasher.digest
-        report.added = added
-        report.already_in_workspace = (
-            report.read - report.rejected - report.duplicates_in_file - report.conflicts - added
-        )
-        implausible = sum(r.count for r in report.rejections if r.reason == q.IMPLAUSIBLE_DATE)
-        if implausible:
-            report.warnings.append(
-                f"{implausible:,} post{' was' if implausible == 1 else 's were'} dated before 2006 or after "
-                "the import and set aside, so that they do not stretch the timeline"
-            )
-        check(progress)  # the last moment a cancel can still undo the file
-        seen = ws.imported_file(hasher.digest) if hasher.digest else None
-        report.seen_before = seen[0] if seen else None
-        con.execute(
-            q.FINISH_IMPORT,
-            [
-                report.sha256,
-                report.read,
-                report.added,
-                report.already_in_workspace,
-                report.duplicates_in_file,
-                report.conflicts,
-                report.rejected,
-                sum(report.skipped.values()),
-                json.dumps([r.as_dict() for r in report.rejections]),
-                json.dumps(report.skipped),
-                json.dumps([c.as_dict() for c in report.conflict_ids]),
-                json.dumps(report.warnings),
-                report.timezone,
-                report.labels,
-                import_id,
-            ],
-        )
+        if det.compression == "none":
+            ctx.counted_lines = hasher.lines
+        con.execute(q.drop(STAGE))
+        prestaged = det.format in _PRESTAGERS and _PRESTAGERS[det.format](ctx)
+        with ws.transaction(con):
+            _stage_and_add(ws, con, path, det, ctx, prestaged, started, progress, report, hasher)
     progress.report(1, 1, f"Imported {path.name}")
+
+
+@contextlib.contextmanager
+def _dropping_stage(con: Connection) -> Iterator[None]:
+    """The import's temp tables dropped when it ends: a table staged before the transaction
+    outlives a rollback (which undoes the transaction's own DROP)."""
+    try:
+        yield
+    finally:
+        for table in (STAGE, q.COPIES):
+            with contextlib.suppress(DatabaseError):
+                con.execute(q.drop(table))
+
+
+def _stage_and_add(
+    ws: Workspace,
+    con: Connection,
+    path: Path,
+    det: Detected,
+    ctx: StageContext,
+    prestaged: bool,
+    started: datetime,
+    progress: Progress,
+    report: FileReport,
+    hasher: _Hasher,
+) -> None:
+    """The file's part of the import's transaction: stage it (unless it was already),
+    count, add the new posts and record the import."""
+    stage_progress = ctx.progress
+    import_id = one_row(con.execute(q.INSERT_IMPORT, [str(path), _size(path), det.format]))[0]
+    if not prestaged:
+        _STAGERS[det.format](ctx)
+    ws.run(
+        q.reject_implausible_dates(STAGE),
+        [started],
+        progress=stage_progress,
+        con=con,
+        message="Checking dates",
+    )
+    counts = con.execute(q.verdict_counts(STAGE)).fetchall()
+    _fill_counts(report, counts)
+    if report.read == 0:
+        raise ImportFailed(str(path), "the file holds no posts.")
+    if report.rejected == report.read:
+        first = report.rejections[0].reason
+        raise ImportFailed(str(path), f"no post in it could be read as {det.label} (every record: {first}).")
+    repeated = _count_copies(con, report)
+    if det.is_table and report.conflicts >= 5 and report.conflicts > DAMAGED_ID_SHARE * report.read:
+        raise tabular.DamagedIds(
+            str(path),
+            f"{report.conflicts:,} of its {report.read:,} rows share a post id with a row of "
+            "another text or author: far more than chance, so the ids were probably damaged "
+            f"by a spreadsheet. Nothing was imported. {tabular.SPREADSHEET_HELP}",
+        )
+    added = one_row(
+        ws.run(
+            q.finish_insert(STAGE, repeated),
+            [import_id],
+            progress=SubProgress(progress, 0.85, 0.97, 1),
+            con=con,
+            message="Adding posts",
+        )
+    )[0]
+    if "human_label" in _stage_columns(con):
+        report.labels = one_row(con.execute(q.keep_labels(STAGE), [f"import {path.name}"]))[0]
+    hasher.join()
+    report.import_id = import_id
+    report.sha256 = hasher.digest
+    report.added = added
+    report.already_in_workspace = (
+        report.read - report.rejected - report.duplicates_in_file - report.conflicts - added
+    )
+    implausible = sum(r.count for r in report.rejections if r.reason == q.IMPLAUSIBLE_DATE)
+    if implausible:
+        report.warnings.append(
+            f"{implausible:,} post{' was' if implausible == 1 else 's were'} dated before 2006 or after "
+            "the import and set aside, so that they do not stretch the timeline"
+        )
+    check(progress)  # the last moment a cancel can still undo the file
+    seen = ws.imported_file(hasher.digest) if hasher.digest else None
+    report.seen_before = seen[0] if seen else None
+    con.execute(
+        q.FINISH_IMPORT,
+        [
+            report.sha256,
+            report.read,
+            report.added,
+            report.already_in_workspace,
+            report.duplicates_in_file,
+            report.conflicts,
+            report.rejected,
+            sum(report.skipped.values()),
+            json.dumps([r.as_dict() for r in report.rejections]),
+            json.dumps(report.skipped),
+            json.dumps([c.as_dict() for c in report.conflict_ids]),
+            json.dumps(report.warnings),
+            report.timezone,
+            report.labels,
+            import_id,
+        ],
+    )
 
 
 def _stage_columns(con: Connection) -> set[str]:
@@ -363,12 +415,14 @@ def _fill_counts(report: FileReport, counts: list[tuple]) -> None:
     report.read = sum(n for v, n, *_ in counts if v is None or v.startswith("reject:"))
 
 
-def _count_copies(con: Connection, report: FileReport) -> None:
+def _count_copies(con: Connection, report: FileReport) -> bool:
+    """Count the copies of a post in the file; False when it holds each post once."""
     if not one_row(con.execute(q.has_repeated_ids(STAGE)))[0]:
-        return
+        return False
     con.execute(q.find_copies(STAGE))
     report.duplicates_in_file, report.conflicts = one_row(con.execute(q.COPY_COUNTS))
     report.conflict_ids = [Conflict(pid, tuple(lines)) for pid, lines in con.execute(q.CONFLICTS).fetchall()]
+    return True
 
 
 def explain_read_error(exc: BaseException, label: str | None) -> str:

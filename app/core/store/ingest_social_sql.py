@@ -12,7 +12,7 @@ Neither source carries follower counts: they stay unknown (NULL).
 
 from __future__ import annotations
 
-from app.core.store.ingest_sql import iso_time, select_posts, shape
+from app.core.store.ingest_sql import iso_time, non_blank, select_posts, shape
 from app.core.store.ingest_text_sql import hashtags_from, html_to_text, urls_from
 
 # ---- Mastodon ----------------------------------------------------------------------------------
@@ -243,7 +243,7 @@ def stage_bluesky(source: str) -> str:
                             ELSE struct_pack({_POST_FROM_ITEM}) END AS p
                 FROM (
                     SELECT line_no, line, try(from_json(line, {shape(_BSKY_ITEM)})) AS it
-                    FROM ({source}) WHERE line IS NOT NULL AND trim(line) <> ''
+                    FROM ({source}) WHERE {non_blank("line")}
                 )
             )
         )

@@ -59,7 +59,7 @@ _NO_DELIMITER = chr(1)
 #: One row per line of a text file (gzip or plain): ``line_no``, ``line``. Parameters: path,
 #: compression ('gzip' or 'none').
 _LINES = """
-    SELECT row_number() OVER () AS line_no, line
+    SELECT <select>
     FROM read_csv(?, columns = {{'line': 'VARCHAR'}}, delim = '{delim}', quote = '',
                   escape = '', header = false, auto_detect = false, strict_mode = false,
                   max_line_size = {size}, buffer_size = {buffer}, compression = ?)
@@ -67,7 +67,8 @@ _LINES = """
 # Lines up to 128 MB. With a smaller limit DuckDB 2.0 drops a longer line silently in some
 # files (the last one, with strict_mode off) instead of failing: a post lost without a word.
 # The larger buffers cost about 200 MB of peak memory whatever the file's size (bench/README.md).
-LINES = _LINES.format(delim=_NO_DELIMITER, size=134217728, buffer=134217728)
+_LINES_READER = _LINES.format(delim=_NO_DELIMITER, size=134217728, buffer=134217728)
+LINES = _LINES_READER.replace("<select>", "row_number() OVER () AS line_no, line")
 
 #: One row per element of a JSON array file: ``line_no`` (the element's number), ``line``.
 #: Parameters: path (or a list of paths), compression.
@@ -92,6 +93,68 @@ SEARCH_STATUSES = """
         FROM read_json_objects(?, format = 'auto', compression = ?, maximum_object_size = 1073741824)
     )
 """
+
+
+def duck_type(obj: object) -> str:
+    """A struct shape (as :func:`shape` takes it) as a DuckDB type name."""
+    if isinstance(obj, str):
+        return obj
+    if isinstance(obj, list):
+        return duck_type(obj[0]) + "[]"
+    assert isinstance(obj, dict)
+    return "STRUCT(" + ", ".join(f'"{k}" {duck_type(v)}' for k, v in obj.items()) + ")"
+
+
+def json_reader(record_shape: dict) -> str:
+    """``line_no`` (NULL: numbered afterwards, see :func:`number_by_position`), ``line``
+    (NULL) and ``rec``: each line of a JSON-lines file read by DuckDB's JSON reader straight
+    into ``record_shape``, the type :func:`parse_lines` gives it. Faster than parsing each
+    line's text (the reader parses in place, and no line is numbered while reading), but
+    strict: a damaged line, or a value that does not fit the shape, fails the whole read, and
+    blank lines are passed over. So it is tried first and only kept when it read every line
+    with no rejection (``app.core.ingest.staging.first_pass``). Parameters: path, compression."""
+    columns = ", ".join(f"'{k}': '{duck_type(v)}'" for k, v in record_shape.items())
+    return f"""
+        SELECT NULL::BIGINT AS line_no, NULL::VARCHAR AS line, r AS rec
+        FROM read_json(?, format = 'newline_delimited', compression = ?,
+                       maximum_object_size = 134217728, columns = {{{columns}}}) r
+    """
+
+
+def parse_lines(source: str, record_shape: dict) -> str:
+    """``line_no``, ``line`` and ``rec``: each non-blank record of ``source`` parsed into
+    ``record_shape`` (NULL when it is not valid JSON)."""
+    return f"""
+        SELECT line_no, line, try(from_json(line, {shape(record_shape)})) AS rec
+        FROM ({source}) WHERE {non_blank("line")}
+    """
+
+
+def number_by_position(table: str) -> str:
+    """Number the rows of a table made from :func:`json_reader`'s rows in file order (a
+    trusted temp name): DuckDB keeps a read's order when it fills a table, as
+    ``row_number() OVER ()`` over the lines relies on too, so row ids follow the lines."""
+    return f"UPDATE {table} SET line_no = rowid - (SELECT min(rowid) FROM {table}) + 1"
+
+
+#: How many lines a file has, blank ones included. Parameters: path, compression.
+COUNT_LINES = _LINES_READER.replace("<select>", "count(*)")
+
+
+def count_rows(table: str) -> str:
+    return f"SELECT count(*) FROM {table}"
+
+
+def has_rejections(stage_table: str) -> str:
+    return f"SELECT count(*) > 0 FROM {stage_table} WHERE starts_with(verdict, 'reject:')"
+
+
+def non_blank(line: str) -> str:
+    """``line`` holds more than whitespace: ``trim(line) <> ''``, but trim (which copies the
+    string: megabytes for a v2 page) is evaluated only on lines that start with whitespace or
+    a control character; a JSON record starts with a printable ASCII character."""
+    return f"""CASE WHEN {line} IS NULL THEN false WHEN ascii({line}) BETWEEN 33 AND 126 THEN true
+                    ELSE trim({line}) <> '' END"""
 
 
 def _unescape(expr: str) -> str:
@@ -263,8 +326,14 @@ def _v1_fields() -> dict[str, str]:
     }
 
 
-def stage_v1(source: str) -> str:
-    """Stage v1.1 statuses from ``source`` (a query yielding ``line_no, line``)."""
+def v1_records(source: str) -> str:
+    """``line_no, line, rec`` for :func:`stage_v1` from ``source`` (``line_no, line``)."""
+    return parse_lines(source, _V1_RECORD)
+
+
+def stage_v1(records: str) -> str:
+    """Stage v1.1 statuses from ``records`` (a query yielding ``line_no, line, rec``: see
+    :func:`v1_records`, :data:`V1_JSON_READER`)."""
     return f"""
         SELECT line_no, {
         _verdict('''
@@ -280,13 +349,14 @@ def stage_v1(source: str) -> str:
             FROM (
                 SELECT line_no, line, rec,
                        coalesce(rec.retweeted_status.id_str, rec.retweeted_status.id) IS NOT NULL AS is_rt
-                FROM (
-                    SELECT line_no, line, try(from_json(line, {shape(_V1_RECORD)})) AS rec
-                    FROM ({source}) WHERE line IS NOT NULL AND trim(line) <> ''
-                )
+                FROM ({records})
             )
         )
     """
+
+
+#: :func:`stage_v1`'s records read by DuckDB's JSON reader (see :func:`json_reader`).
+V1_JSON_READER = json_reader(_V1_RECORD)
 
 
 # ---- X account archive (tweets.js) ---------------------------------------------------------
@@ -393,33 +463,60 @@ _V2_TWEET = {
     "note_tweet": {"text": "VARCHAR", "entities": _V2_ENTITIES},
     "author": _V2_USER,
 }
+#: A line as one parse reads it: a page's ``data`` list; the tweet fields of a flattened
+#: tweet at the top level; the includes. A stream object's ``data`` (an object, not a list)
+#: does not fit the list and comes out NULL: only such lines are parsed a second time.
 _V2_LINE = {
-    "data": "JSON",
+    **_V2_TWEET,
+    "data": [_V2_TWEET],
     "includes": {"users": [_V2_USER], "tweets": [_V2_REF]},
     "errors": "JSON",
-    "id": "VARCHAR",
-    "text": "VARCHAR",
 }
 
 
-def stage_v2_lines(source: str) -> str:
-    """Per line: its tweets (a page's ``data`` list, a stream's ``data`` object, or the line
-    itself when twarc2 flattened it), and the users and referenced tweets it carries."""
-    tweet, tweets = shape(_V2_TWEET), shape([_V2_TWEET])
+def _v2_flattened(rec: str) -> str:
+    """The top-level fields of a parsed line, as the tweet they are when twarc2 flattened it."""
+    return "{" + ", ".join(f"'{k}': {rec}.{k}" for k in _V2_TWEET) + "}"
+
+
+def v2_records(source: str) -> str:
+    """``line_no, line, rec`` for :func:`stage_v2_lines` from ``source`` (``line_no, line``)."""
+    return parse_lines(source, _V2_LINE)
+
+
+def stage_v2_lines(records: str) -> str:
+    """Per line of ``records`` (``line_no, line, rec``: see :func:`v2_records`,
+    :data:`V2_JSON_READER`): its tweets (a page's ``data`` list, a stream's ``data`` object,
+    or the line itself when twarc2 flattened it), the users and referenced tweets it carries, and for a
+    line with no tweets why (``verdict``). Each line is parsed once into this shape (pages,
+    the bulk of a file); only a stream object's line is parsed again. The raw line is not
+    kept: a page can be megabytes."""
+    tweet = shape(_V2_TWEET)
     return f"""
-        SELECT line_no, line, rec,
-               CASE WHEN rec IS NULL THEN NULL
-                    WHEN json_type(rec.data) = 'ARRAY' THEN from_json(rec.data, {tweets})
-                    WHEN json_type(rec.data) = 'OBJECT' THEN [from_json(rec.data, {tweet})]
-                    WHEN rec.id IS NOT NULL THEN [from_json(line, {tweet})]
-                    ELSE [] END AS tweets,
-               coalesce(rec.includes.users, []) AS inc_users,
-               coalesce(rec.includes.tweets, []) AS inc_tweets
+        SELECT line_no, tweets, inc_users, inc_tweets,
+               CASE WHEN rec IS NULL AND json_valid(line)
+                        THEN 'reject:not a post record'
+                    WHEN rec IS NULL THEN 'reject:not valid JSON (the line is cut off or damaged)'
+                    WHEN len(tweets) = 0 THEN 'skip:pages with no posts (only errors or empty)'
+               END AS verdict
         FROM (
-            SELECT line_no, line, try(from_json(line, {shape(_V2_LINE)})) AS rec
-            FROM ({source}) WHERE line IS NOT NULL AND trim(line) <> ''
+            SELECT line_no, line, rec,
+                   CASE WHEN rec IS NULL THEN NULL
+                        WHEN rec.data IS NOT NULL THEN rec.data
+                        WHEN json_type(line, '$.data') = 'OBJECT'
+                            THEN [from_json(json_extract(line, '$.data'), {tweet})]
+                        WHEN rec.id IS NOT NULL THEN [{_v2_flattened("rec")}]
+                        ELSE [] END AS tweets,
+                   coalesce(rec.includes.users, []) AS inc_users,
+                   coalesce(rec.includes.tweets, []) AS inc_tweets
+            FROM ({records})
         )
     """
+
+
+#: :func:`stage_v2_lines`'s records read by DuckDB's JSON reader (see :func:`json_reader`);
+#: a stream object's ``data`` fails it (an object where the shape has a list).
+V2_JSON_READER = json_reader(_V2_LINE)
 
 
 def stage_v2(lines_table: str) -> str:
@@ -472,7 +569,7 @@ def stage_v2(lines_table: str) -> str:
     return f"""
         WITH
         tweets AS (
-            SELECT line_no, unnest(tweets) AS tw FROM {lines_table} WHERE rec IS NOT NULL
+            SELECT line_no, unnest(tweets) AS tw FROM {lines_table} WHERE verdict IS NULL
         ),
         -- a line's users: its includes, and the authors twarc2 copied inline when flattening
         users AS (
@@ -529,14 +626,7 @@ def stage_v2(lines_table: str) -> str:
 def stage_v2_rejected_lines(lines_table: str) -> str:
     """The lines of a v2 file that hold no tweets: damaged lines are rejections, pages with
     only errors (a deleted or suspended account) are skipped."""
-    return f"""
-        SELECT line_no,
-               CASE WHEN rec IS NULL AND json_valid(line) THEN 'reject:not a post record'
-                    WHEN rec IS NULL THEN 'reject:not valid JSON (the line is cut off or damaged)'
-                    ELSE 'skip:pages with no posts (only errors or empty)' END AS verdict
-        FROM {lines_table}
-        WHERE rec IS NULL OR len(tweets) = 0
-    """
+    return f"SELECT line_no, verdict FROM {lines_table} WHERE verdict IS NOT NULL"
 
 
 # ---- finishing an import (every format) ----------------------------------------------------
@@ -605,15 +695,18 @@ CONFLICTS = f"""
 """
 
 
-def kept_posts(stage_table: str) -> str:
-    """One row per post of the file: its last copy."""
+def kept_posts(stage_table: str, repeated: bool = True) -> str:
+    """One row per post of the file: its last copy (``repeated`` False: the file holds each
+    post once, and the window that picks the last copy is left out)."""
+    if not repeated:
+        return f"SELECT * FROM {stage_table} WHERE verdict IS NULL"
     return f"""
         SELECT * FROM {stage_table} WHERE verdict IS NULL
         QUALIFY row_number() OVER (PARTITION BY platform, post_id ORDER BY line_no DESC) = 1
     """
 
 
-def finish_insert(stage_table: str) -> str:
+def finish_insert(stage_table: str, repeated: bool = True) -> str:
     """Add the staged posts the workspace does not have yet, in time order so that range
     scans prune well; a post seen twice in one file keeps its last (most recent) copy.
     Parameter: the import id."""
@@ -621,7 +714,7 @@ def finish_insert(stage_table: str) -> str:
     return f"""
         INSERT INTO posts ({cols}, text_key, import_id)
         SELECT {cols}, md5_number(text)::UHUGEINT, ?
-        FROM ({kept_posts(stage_table)}) s
+        FROM ({kept_posts(stage_table, repeated)}) s
         WHERE NOT EXISTS (
             SELECT 1 FROM posts p WHERE p.platform = s.platform AND p.post_id = s.post_id
         )
