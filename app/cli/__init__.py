@@ -119,12 +119,28 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return _reader_gone()
     except KeyboardInterrupt:
-        print("incident-timeline: cancelled.", file=sys.stderr)
-        return EXIT_CANCELLED
+        return _cancelled()
     except SystemExit:
         raise
     except BaseException as exc:  # noqa: BLE001 - the last net: one line and a log, never a traceback
+        if _interrupted(exc):
+            return _cancelled()
         return _unexpected(exc, command, argv)
+
+
+def _cancelled() -> int:
+    print("incident-timeline: cancelled.", file=sys.stderr)
+    return EXIT_CANCELLED
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """A Ctrl-C that reached a DuckDB statement in the main thread, which DuckDB reports as
+    its own error rather than as a KeyboardInterrupt."""
+    try:
+        from app.core.store.db import is_interrupted
+    except ImportError:
+        return False
+    return is_interrupted(exc)
 
 
 #: the commands that load Qt (the window, the PDF report): loaded while Ctrl-C still ends the

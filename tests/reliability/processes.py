@@ -27,3 +27,26 @@ def alive(pid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def holds_lock(pid: int, path) -> bool:
+    """Process ``pid`` holds a lock on the file ``path`` (as DuckDB does on an open workspace),
+    read from /proc/locks: looking must not take the lock, or the process being watched could
+    find its file in use by the watcher."""
+    import os
+
+    st = os.stat(path)
+    inode = st.st_ino
+    try:
+        with open("/proc/locks") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return False
+    for line in lines:
+        fields = line.split()
+        if "->" in fields:  # a process waiting for a lock, not holding one
+            continue
+        # "1: POSIX  ADVISORY  WRITE 1234 fd:01:5678 0 EOF"
+        if len(fields) >= 6 and fields[4] == str(pid) and fields[5].rsplit(":", 1)[-1] == str(inode):
+            return True
+    return False

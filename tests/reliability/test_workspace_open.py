@@ -10,7 +10,8 @@ import os
 import duckdb
 import pytest
 
-from .conftest import FIXTURES, assert_ok, assert_worded, digest, post_count, unscored, wait_for
+from .conftest import FIXTURES, assert_ok, assert_worded, collect, digest, post_count, unscored, wait_for
+from .processes import holds_lock
 
 COMMANDS = [
     ("info",),
@@ -151,12 +152,12 @@ def test_a_workspace_held_by_the_window(env, workspace):
     before = digest(workspace)
     window = env.start(str(workspace))
     try:
-        # the window holds the workspace once it has opened it
-        def held() -> bool:
-            run = env.run("info", str(workspace))
-            return run.returncode != 0 and "window" in run.stderr
-
-        assert wait_for(held, timeout=180, step=0.5), "the window never held the workspace"
+        # watched without opening the workspace: a command that held it for a moment while the
+        # window started would make the window say, rightly, that the workspace is in use
+        assert wait_for(
+            lambda: holds_lock(window.pid, workspace) or window.poll() is not None, timeout=180, step=0.2
+        ), "the window never held the workspace"
+        assert window.poll() is None, collect(window, 30, "the window did not end").output
         for name, run in _run_all(env, workspace, workspace):
             message = assert_worded(run, mentions=("window",))
             assert "program number" in message, (name, message)

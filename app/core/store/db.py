@@ -24,6 +24,15 @@ TransactionConflict = duckdb.TransactionException
 OutOfMemory = duckdb.OutOfMemoryException
 
 
+def is_interrupted(exc: BaseException) -> bool:
+    """``exc`` is a query stopped by Ctrl-C: DuckDB takes the interrupt that arrives while it
+    runs a statement and raises its own error in place of the KeyboardInterrupt."""
+    if isinstance(exc, duckdb.InterruptException):
+        return True
+    # the Python client's own words when a signal stops a statement (a plain RuntimeError)
+    return type(exc) is RuntimeError and str(exc) == "Query interrupted"
+
+
 def one_row(result: Connection) -> tuple[Any, ...]:
     """The row of a query that always returns exactly one (an aggregate such as ``count(*)``,
     an ``INSERT ... RETURNING`` of one row): ``one_row(con.execute(sql))[0]``."""
