@@ -261,7 +261,6 @@ def _build(ws: Workspace, con: Any, progress: Progress) -> Facts:
     from app.core.analysis import accounts, amplification, brand, coverage, early_warning, suggest, terms
     from app.core.analysis.context import Context
     from app.core.analysis.settings import Settings
-    from app.core.store import brand_sql
 
     meta = ws.meta()
     tz = meta.get("timezone") or "UTC"
@@ -286,7 +285,7 @@ def _build(ws: Workspace, con: Any, progress: Progress) -> Facts:
     progress.report(1, steps, "Cutting the phases")
     points = [_point_of(a) for a in accepted] if accepted else [_point_of(f) for f in findings]
     hours = ctx.series_at(_HOUR)
-    brand_rows = brand_sql.brand_posts(con, [h.lower() for h in handles]) if handles else []
+    brand_rows = ctx.brand_posts()
     brand_times = [metrics.to_unix(b.created_at) for b in brand_rows]
     the_cut = phase_rules.cut(hours.t, hours.total, first, last, points, brand_times, None)
     spans = _tidy_by_posts(ws, con, the_cut.phases)

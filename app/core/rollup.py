@@ -91,14 +91,15 @@ class State:
 
 def state(ws: Workspace, con: Connection | None = None) -> State:
     con = con or ws.cursor()
-    imports, posts, scores, languages, brand, built, tz = one_row(con.execute(q.CURRENT_STATE))
+    now = dict(con.execute(q.CURRENT_STATE).fetchall())
+    built, tz = now.get("rollup_stamp"), now.get("timezone")
     stamp = {
         "version": q.ROLLUP_VERSION,
-        "imports": int(imports),
-        "posts": int(posts),
-        "scores": int(scores),
-        "languages": int(languages),
-        "brand": brand_list(brand),
+        "imports": int(now["imports"]),
+        "posts": int(now["posts"]),
+        "scores": int(now["scores"]),
+        "languages": int(now["languages"]),
+        "brand": brand_list(now.get("brand_handles")),
     }
     try:
         built_stamp = json.loads(built) if built else None

@@ -386,6 +386,18 @@ def test_posts_around_rows_carry_their_scores(incident):
     assert any(r.compound is None for r in got) and any(r.compound is not None for r in got)
 
 
+def test_post_scores_are_stored_in_time_order(incident):
+    """A post's scores are found by its time (a window of seconds): stored out of order, every
+    lookup would read every row group of the rollup."""
+    m.posts_around(incident, T0 + 50000, 600, limit=10)  # builds the rollups
+    times = [
+        r[0]
+        for r in incident.con.execute("SELECT created_at FROM rollup_post_scores ORDER BY rowid").fetchall()
+    ]
+    assert len(times) > 1000
+    assert times == sorted(times)
+
+
 AMPLIFIERS_SQL = """
     WITH p AS (SELECT * FROM posts WHERE created_at >= make_timestamp((? * 1000000)::BIGINT)
                                      AND created_at < make_timestamp((? * 1000000)::BIGINT) AND {where}),

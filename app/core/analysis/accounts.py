@@ -299,11 +299,16 @@ def follower_coverage(ctx: Context) -> FollowerCoverage:
 def followers(ctx: Context, accounts: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Figure]:
     """{(platform, handle as given): its followers Figure} by the one rule."""
     asked = list(accounts)
-    rows = q.followers(ctx.con, asked)
+    # kept for the run: the phases, the amplifiers and the influencers ask for many of the
+    # same accounts, and each lookup scans every post
+    known: dict[tuple[str, str], q.AccountFollowers] = ctx.memo.setdefault("followers", {})
+    missing = [(p, h) for p, h in asked if h and (p, h.lower()) not in known]
+    if missing:
+        known.update(q.followers(ctx.con, missing))
     has_counts = follower_coverage(ctx).any
     out = {}
     for platform, handle in asked:
-        row = rows.get((platform, handle.lower()), q.AccountFollowers(None, 0))
+        row = known.get((platform, handle.lower()), q.AccountFollowers(None, 0))
         out[(platform, handle)] = fig.followers(platform, handle, row.followers, row.posts, has_counts)
     return out
 

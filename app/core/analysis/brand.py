@@ -117,7 +117,7 @@ def find(ctx: Context, others: list[Finding]) -> list[Finding]:
     )
     out = []
     responded = False
-    for b in brand_sql.brand_posts(ctx.con, ctx.brand):
+    for b in ctx.brand_posts():
         t = accounts_sql.unix(b.created_at)
         post = {"post_id": b.post_id, "platform": b.platform}
         posted = fig.moment(t, Source.of("post_time", **post))
@@ -220,7 +220,7 @@ def visibility(ctx: Context, others: Iterable[Finding] = ()) -> BrandVisibility:
             (),
             unknown="no brand account is set for this workspace, so what the brand did cannot be told",
         )
-    posts = brand_sql.brand_posts(ctx.con, handles)
+    posts = ctx.brand_posts()
     traces = brand_sql.brand_traces(ctx.con, handles)
     by = {"handles": handles}
     figures: dict[str, Figure] = {

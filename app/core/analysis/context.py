@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from app.core import metrics, rollup
 from app.core.analysis.settings import Settings
 from app.core.early_warning import analysis_bin
+from app.core.store import brand_sql
 from app.core.store.workspace import Workspace
 
 #: kinds of post that are a voice of their own (a retweet repeats another's)
@@ -80,6 +81,13 @@ class Context:
                 con=self.con,
             )
         return self._retweetless
+
+    def brand_posts(self) -> list[brand_sql.BrandPost]:
+        """Every post by the brand's accounts, in time order (kept for the run: the brand
+        response, its visibility and the phases all read them)."""
+        if "brand_posts" not in self.memo:
+            self.memo["brand_posts"] = brand_sql.brand_posts(self.con, self.brand) if self.brand else []
+        return self.memo["brand_posts"]
 
     def series_at(self, bin_seconds: int, flt: metrics.PostFilter | None = None) -> metrics.Series:
         """The whole archive binned at another width (answered from the rollups; kept for
