@@ -214,3 +214,67 @@ def test_lines_counted_on_the_way_are_the_line_readers(content, tmp_path):
         assert counted is None
     else:
         assert counted == duckdb.connect().execute(q.COUNT_LINES, [str(path), "none"]).fetchone()[0]
+
+
+_CONTENTS = [b"", b"{}", b"{}\n", b"{}\n{}", b"{}\n\n{}\n", b"{}\r\n{}\r\n", b"\n\n", b"{}\n\n", b"\r\n"]
+
+
+@pytest.mark.parametrize("content", _CONTENTS)
+@pytest.mark.parametrize("members", [1, 2, 3])
+def test_lines_of_a_gzip_file_counted_on_the_way_are_the_line_readers(content, members, tmp_path):
+    """The gzip file's contents, whole or cut into members at any point, counted as DuckDB's
+    line reader counts them."""
+    import duckdb
+
+    from app.core.store import ingest_sql as q
+
+    cuts = sorted({len(content) * k // members for k in range(1, members)})
+    parts = [content[a:b] for a, b in zip([0, *cuts], [*cuts, len(content)], strict=True)]
+    path = tmp_path / "f.jsonl.gz"
+    path.write_bytes(b"".join(gzip.compress(p) for p in parts))
+    hasher = importer._Hasher(path, gzip=True)
+    hasher.start()
+    assert hasher.lines() == duckdb.connect().execute(q.COUNT_LINES, [str(path), "gzip"]).fetchone()[0]
+
+
+def test_a_large_gzip_file_is_counted_piece_by_piece(tmp_path):
+    # 48 MB of lines in a file of a few hundred kB: inflated 16 MB at a time
+    line = b'{"text": "' + b"x" * 500 + b'"}\n'
+    count = 48 * (1 << 20) // len(line)
+    path = tmp_path / "big.jsonl.gz"
+    path.write_bytes(gzip.compress(line * count, compresslevel=9))
+    hasher = importer._Hasher(path, gzip=True)
+    hasher.start()
+    assert hasher.lines() == count
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda z: z[:-5],  # cut short
+        lambda z: z + b"\0" * 16,  # padding after the last member
+        lambda z: z[:20] + bytes([z[20] ^ 0xFF]) + z[21:],  # a damaged byte
+    ],
+)
+def test_a_damaged_gzip_file_is_counted_by_duckdb_instead(damage, tmp_path):
+    path = tmp_path / "f.jsonl.gz"
+    path.write_bytes(damage(gzip.compress(b"{}\n" * 1000)))
+    hasher = importer._Hasher(path, gzip=True)
+    hasher.start()
+    assert hasher.lines() is None
+
+
+def test_a_line_end_split_between_two_reads_is_one(tmp_path):
+    import duckdb
+
+    from app.core.store import ingest_sql as q
+
+    first = b"{}\r\n" * 1000
+    filler = b"x" * ((1 << 22) - len(first) - 1)  # the file is read 4 MiB at a time
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(first + filler + b"\r\n{}\r\n")
+    hasher = importer._Hasher(path)
+    hasher.start()
+    assert (
+        hasher.lines() == duckdb.connect().execute(q.COUNT_LINES, [str(path), "none"]).fetchone()[0] == 1002
+    )

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -172,14 +173,17 @@ def _size(path: Path) -> int:
 
 class _Hasher(threading.Thread):
     """Computes a file's sha256 beside the import (hashlib lets go of the GIL), and on the
-    way counts its lines for the first pass (:func:`app.core.ingest.staging.first_pass`)."""
+    way counts its lines for the first pass (:func:`app.core.ingest.staging.first_pass`): of a
+    gzip file, the lines of what it holds (zlib lets go of the GIL too), which DuckDB would
+    otherwise count by reading the whole file again (a quarter of a 1M-post import)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, gzip: bool = False) -> None:
         super().__init__(name="sha256", daemon=True)
         self.path, self.stop = path, threading.Event()
         self.digest: str | None = None
         self._newlines = self._returns = self._crlf = 0
         self._last = b""
+        self._inflate = _Inflater() if gzip else None
 
     def run(self) -> None:
         h = hashlib.sha256()
@@ -191,22 +195,67 @@ class _Hasher(threading.Thread):
                         self.digest = h.hexdigest()
                         return
                     h.update(chunk)
-                    self._newlines += chunk.count(b"\n")
-                    if b"\r" in chunk:  # rare outside Windows files: not counted otherwise
-                        self._returns += chunk.count(b"\r")
-                        self._crlf += chunk.count(b"\r\n")
-                    self._last = chunk[-1:]
+                    if self._inflate is None:
+                        self._count(chunk)
+                    elif self._inflate.ok:
+                        for piece in self._inflate.feed(chunk):
+                            self._count(piece)
         except OSError:
             self.digest = None
 
+    def _count(self, data: bytes) -> None:
+        if not data:
+            return
+        self._newlines += data.count(b"\n")
+        if b"\r" in data:  # rare outside Windows files: not counted otherwise
+            self._returns += data.count(b"\r")
+            self._crlf += data.count(b"\r\n")
+        if self._last == b"\r" and data[:1] == b"\n":  # a line end split between two reads
+            self._crlf += 1
+        self._last = data[-1:]
+
     def lines(self) -> int | None:
         """The file's lines as DuckDB's line reader counts them (blank ones included), once
-        the whole file is read; None when unsure: a carriage return that does not end a line
-        (or one split between two reads)."""
+        the whole file is read; None when unsure: a carriage return that does not end a line,
+        or a gzip stream that does not end cleanly."""
         self.join()
         if self.digest is None or self._returns != self._crlf:
             return None
+        if self._inflate is not None and not self._inflate.complete():
+            return None
         return self._newlines + (1 if self._last not in (b"", b"\n") else 0)
+
+
+class _Inflater:
+    """A gzip file's contents, piece by piece, member after member (``gzip -c a b`` makes a
+    file of two); ``ok`` turns false on anything zlib cannot read."""
+
+    #: most bytes handed out at once, so that a highly compressed file cannot fill the memory
+    PIECE = 1 << 24
+
+    def __init__(self) -> None:
+        self._z = zlib.decompressobj(wbits=31)
+        self.ok = True
+        self._members = 0
+        self._fresh = True  # the current decompressor has been given nothing yet
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        try:
+            while data and self.ok:
+                self._fresh = False
+                yield self._z.decompress(data, self.PIECE)
+                data = self._z.unconsumed_tail
+                if self._z.eof:
+                    self._members += 1
+                    data = self._z.unused_data + data
+                    self._z = zlib.decompressobj(wbits=31)
+                    self._fresh = True
+        except zlib.error:
+            self.ok = False
+
+    def complete(self) -> bool:
+        """The file ended where a member ended: what was counted is all it holds."""
+        return self.ok and self._members > 0 and self._fresh
 
 
 def import_file(
@@ -228,7 +277,7 @@ def import_file(
     try:
         det, mapping = _detect_with_mapping(path, fmt, mapping or {}, options)
         report.format, report.format_label = det.format, det.label
-        hasher = _Hasher(path)
+        hasher = _Hasher(path, gzip=det.compression == "gzip")
         hasher.start()
         _import(ws, path, det, progress, mapping, options, report, hasher)
     except NeedsColumnMapping as exc:
@@ -290,7 +339,7 @@ def _import(
     stage_progress = SubProgress(progress, 0, 0.85, 1)
     with import_folder() as tmp, _dropping_stage(con):
         ctx = StageContext(ws, con, path, det, stage_progress, tmp, mapping, options, report)
-        if det.compression == "none":
+        if det.compression in ("none", "gzip"):
             ctx.counted_lines = hasher.lines
         con.execute(q.drop(STAGE))
         prestaged = det.format in _PRESTAGERS and _PRESTAGERS[det.format](ctx)
