@@ -29,6 +29,7 @@ _CHILD = f"""
 import sys, duckdb
 from app.core.store.db import is_interrupted
 con = duckdb.connect()
+con.execute("SET enable_progress_bar_print = false")  # as the workspace sets it
 print("running", flush=True)
 try:
     con.execute({_LONG!r}).fetchall()
