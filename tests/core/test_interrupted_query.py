@@ -1,5 +1,6 @@
-"""A Ctrl-C that stops a DuckDB statement is told apart from a fault: DuckDB reports it as its
-own error (not a KeyboardInterrupt), and the command line must still say "cancelled"."""
+"""A Ctrl-C that stops a DuckDB statement is told apart from a fault: DuckDB often reports it as
+its own error rather than as a KeyboardInterrupt, and the command line must still say
+"cancelled"."""
 
 from __future__ import annotations
 

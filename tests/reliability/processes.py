@@ -3,6 +3,7 @@ bench/kill9.py."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 
@@ -33,10 +34,7 @@ def holds_lock(pid: int, path) -> bool:
     """Process ``pid`` holds a lock on the file ``path`` (as DuckDB does on an open workspace),
     read from /proc/locks: looking must not take the lock, or the process being watched could
     find its file in use by the watcher."""
-    import os
-
-    st = os.stat(path)
-    inode = st.st_ino
+    inode = os.stat(path).st_ino
     try:
         with open("/proc/locks") as f:
             lines = f.read().splitlines()

@@ -87,11 +87,10 @@ TABLES_PRESENT = f"""
 """
 
 #: What the rollups depend on, the stamp they were built from, and the display time zone
-#: (which the series need too). posts only grow by imports and sentiment only by scoring
-#: runs, so these counts change whenever either does. One statement: it runs before every
-#: timeline query.
-#: What the rollups depend on, one (name, value) row each: asked before every timeline query,
-#: so it is one UNION ALL of plain scans (half the time of the same as scalar subqueries).
+#: (which the series need too), one (name, value) row each. posts only grow by imports and
+#: sentiment only by scoring runs, so these counts change whenever either does. It runs
+#: before every timeline query: one UNION ALL of plain scans, half the time of the same as
+#: scalar subqueries.
 CURRENT_STATE = """
     SELECT 'imports', coalesce(max(import_id), 0)::VARCHAR FROM imports
     UNION ALL SELECT 'posts', count(*)::VARCHAR FROM posts
