@@ -522,7 +522,9 @@ _minutes_lock = threading.Lock()
 
 
 def _usable_rollups(ws: Workspace, con) -> rollup.State | None:
-    return rollup.ensure(ws, con=con, scores_lag_factor=SCORES_LAG_FACTOR)
+    # cached: the check runs before every query of the timeline (the cursor's, several a
+    # second while it is dragged); it is made again after any write (app.core.rollup)
+    return rollup.ensure(ws, con=con, scores_lag_factor=SCORES_LAG_FACTOR, cached=True)
 
 
 def clear_caches() -> None:
@@ -749,7 +751,10 @@ def posts_around(
             ),
         ).fetchall()
         if rows:
-            return [PostRow.from_row(r[:-1]) for r in rows], int(rows[0][-1])
+            total = int(rows[0][-1])
+            if sort == "sentiment":
+                return [PostRow.from_row(r[:-1]) for r in rows], total
+            return _with_scores(con, scores, [r[:-1] for r in rows]), total
     total = one_row(con.execute(q.count_between(names), [*whole, *params]))[0]
     return [], int(total)
 
@@ -787,7 +792,7 @@ _SNOWFLAKE_MIN = 1 << 40
 
 def get_post(ws: Workspace, platform: str, post_id: str, con: Connection | None = None) -> PostRow | None:
     con = con or ws.cursor()
-    sql = q.get_post("rollup" if _usable_rollups(ws, con) is not None else "posts")
+    scores = "rollup" if _usable_rollups(ws, con) is not None else "posts"
     windows = [(_EARLIEST, _LATEST)]
     near = _snowflake_time(platform, post_id)
     if near is not None:
@@ -795,10 +800,24 @@ def get_post(ws: Workspace, platform: str, post_id: str, con: Connection | None 
         # the whole table is the fallback (an id that does not carry its time after all)
         windows.insert(0, (to_timestamp(near - 2), to_timestamp(near + 2)))
     for lo, hi in windows:
-        row = con.execute(sql, [lo, hi, platform, post_id, lo, hi]).fetchone()
+        row = con.execute(q.GET_POST, [lo, hi, platform, post_id]).fetchone()
         if row is not None:
-            return PostRow.from_row(row)
+            return _with_scores(con, scores, [row])[0]
     return None
+
+
+def _with_scores(con: Connection, scores: str, rows: list[tuple]) -> list[PostRow]:
+    """PostRows from rows of ``UNSCORED_COLUMNS`` (the row number last), with their scores
+    (``None`` for a post out of the sentiment's scope or not scored yet)."""
+    times = [r[2] for r in rows]
+    found = {
+        r[0]: r[1:]
+        for r in con.execute(
+            q.scores_of_rows(scores), [min(times), max(times), [r[-1] for r in rows]]
+        ).fetchall()
+    }
+    none = (None, None, None, None)
+    return [PostRow.from_row((*r[:9], *found.get(r[-1], none), *r[9:-1])) for r in rows]
 
 
 def original_of(ws: Workspace, row: PostRow, con: Connection | None = None) -> PostRow | None:

@@ -9,6 +9,7 @@ left unscored (a second file imported after scoring, interleaved in time with th
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -386,6 +387,50 @@ def test_posts_around_rows_carry_their_scores(incident):
     assert any(r.compound is None for r in got) and any(r.compound is not None for r in got)
 
 
+# Every column of a PostRow, in its order, from the plain view (test text, not the app's).
+ROW_SQL = """
+    SELECT platform, post_id, created_at, author_id, author_handle, author_name, author_followers,
+           kind, text, compound, neg, neu, pos, retweet_count, like_count, reply_count, quote_count,
+           ref_post_id, ref_author_handle, ref_text, lang, hashtags, mentions, urls
+    FROM posts_scored
+"""
+
+
+def _plain_rows(ws) -> dict[tuple[str, str], tuple]:
+    rows = {}
+    for r in ws.con.execute(ROW_SQL).fetchall():
+        rows[(r[0], r[1])] = (*r[:21], *(list(v or []) for v in r[21:]))
+    return rows
+
+
+@pytest.mark.parametrize("sort", m.SORTS)
+def test_posts_around_and_get_post_rows_match_straightforward_sql(incident, sort):
+    """Every value of every row, not only the order: the posts are read whole apart from
+    their scores and put together again (ties in time, unknown followers, a quarter of the
+    posts unscored, two files interleaved in time)."""
+    plain = _plain_rows(incident)
+    rng = random.Random(100 + m.SORTS.index(sort))
+    for i in range(6):
+        flt, where = FILTERS[(3 * i) % len(FILTERS)]
+        t = rng.uniform(T0, T0 + SPAN)
+        half = rng.choice((60, 900, 3600))
+        desc = bool(i % 2)
+        limit, offset = rng.choice((5, 50, 500)), rng.choice((0, 0, 7, 60))
+        if i % 2:
+            m.binned_series(incident, T0, T0 + SPAN, 3600, flt)
+        rows = incident.con.execute(WINDOW_SQL.format(where=where), [t - half, t + half]).fetchall()
+        got, total = m.posts_around(
+            incident, t, half, flt, sort=sort, descending=desc, limit=limit, offset=offset
+        )
+        assert total == len(rows)
+        assert [r.post_id for r in got] == expected_order(rows, sort, desc)[offset : offset + limit]
+        for r in got:
+            assert dataclasses.astuple(r) == plain[(r.platform, r.post_id)], r.post_id
+        for r in got[:5]:
+            assert m.get_post(incident, r.platform, r.post_id) == r
+    assert any(v[9] is None for v in plain.values()) and any(v[6] is None for v in plain.values())
+
+
 def test_post_scores_are_stored_in_time_order(incident):
     """A post's scores are found by its time (a window of seconds): stored out of order, every
     lookup would read every row group of the rollup."""
@@ -543,6 +588,40 @@ def test_invalidate_and_ensure(small):
     rollup.invalidate(ws)
     assert not rollup.is_fresh(ws)
     assert rollup.ensure(ws).fresh
+
+
+def test_the_timeline_checks_again_only_after_a_write(small, monkeypatch):
+    """The timeline's queries use the last check of the rollups' freshness until something
+    is written (import, scores, settings, a rebuild) or it is STATE_TTL old."""
+    ws, tmp = small
+    calls = []
+    real = rollup.state
+    monkeypatch.setattr(rollup, "state", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(m, "SCORES_LAG_FACTOR", 0.0)
+    assert day(ws).total.tolist() == [2]  # checks, rebuilds (its commit is a write), ...
+    day(ws)  # ... checks once more, then answers from that check
+    n = len(calls)
+    for _ in range(3):
+        m.posts_around(ws, T0, 60)
+        m.get_post(ws, "twitter", "1")
+        day(ws)
+    assert len(calls) == n
+    # a write through the app: the next query checks, sees it and rebuilds
+    p = tmp / "two.jsonl"
+    p.write_text(json.dumps(status("3", T0 + 30, "bo", "awful wait", 7)) + "\n")
+    assert import_paths(ws, [p])[0].ok
+    assert day(ws).total.tolist() == [3] and len(calls) > n
+    score_missing(ws)
+    assert day(ws).scored.tolist() == [3]
+    assert all(r.compound is not None for r in m.posts_around(ws, T0, 60)[0])
+    ws.configure(brand_handles=["@northwindbank"])
+    assert day(ws, m.PostFilter(brand="only")).exposure.tolist() == [5000]
+    rollup.invalidate(ws)
+    assert day(ws).total.tolist() == [3] and rollup.is_fresh(ws)
+    # a change made behind the app's back is seen once the check is STATE_TTL old
+    ws.con.execute("DELETE FROM meta WHERE key = 'rollup_stamp'")
+    monkeypatch.setattr(rollup, "STATE_TTL", 0.0)
+    assert day(ws).total.tolist() == [3] and rollup.is_fresh(ws)
 
 
 def test_dropped_tables_are_rebuilt(small):
