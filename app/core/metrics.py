@@ -20,6 +20,7 @@ Reach words, as the app uses them:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from collections import OrderedDict
@@ -710,10 +711,17 @@ class PostRow:
 
     @classmethod
     def from_row(cls, row: tuple) -> PostRow:
-        values = list(row)
-        for i in (21, 22, 23):
-            values[i] = list(values[i] or [])
-        return cls(*values)
+        # filled in place: a frozen dataclass's __init__ sets each of the 24 fields through
+        # object.__setattr__, a third of the time of turning the cursor's 500 rows into posts
+        post = object.__new__(cls)
+        fields = dict(zip(_POST_FIELDS, row, strict=True))
+        for name in ("hashtags", "mentions", "urls"):
+            fields[name] = list(fields[name] or [])
+        post.__dict__.update(fields)
+        return post
+
+
+_POST_FIELDS = tuple(f.name for f in dataclasses.fields(PostRow))
 
 
 def posts_around(

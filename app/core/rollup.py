@@ -142,15 +142,6 @@ def _checked_state(ws: Workspace, con: Connection) -> State:
     return st
 
 
-def forget_checks(ws: Workspace | None = None) -> None:
-    """Drop the cached checks (of one workspace, or all): for tests and benchmarks."""
-    with _CHECKED_LOCK:
-        if ws is None:
-            _CHECKED.clear()
-        else:
-            _CHECKED.pop(ws, None)
-
-
 def is_fresh(ws: Workspace, con: Connection | None = None) -> bool:
     return state(ws, con).fresh
 
