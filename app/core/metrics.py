@@ -801,6 +801,9 @@ _SNOWFLAKE_MIN = 1 << 40
 def get_post(ws: Workspace, platform: str, post_id: str, con: Connection | None = None) -> PostRow | None:
     con = con or ws.cursor()
     scores = "rollup" if _usable_rollups(ws, con) is not None else "posts"
+    if rollup.has_post_id_index(ws, con):
+        row = con.execute(q.GET_POST_BY_ID, [post_id, platform]).fetchone()
+        return _with_scores(con, scores, [row])[0] if row is not None else None
     windows = [(_EARLIEST, _LATEST)]
     near = _snowflake_time(platform, post_id)
     if near is not None:
@@ -817,13 +820,14 @@ def get_post(ws: Workspace, platform: str, post_id: str, con: Connection | None 
 def _with_scores(con: Connection, scores: str, rows: list[tuple]) -> list[PostRow]:
     """PostRows from rows of ``UNSCORED_COLUMNS`` (the row number last), with their scores
     (``None`` for a post out of the sentiment's scope or not scored yet)."""
-    times = [r[2] for r in rows]
-    found = {
-        r[0]: r[1:]
-        for r in con.execute(
+    if len(rows) == 1:
+        got = con.execute(q.scores_of_row(scores), [rows[0][2], rows[0][-1]]).fetchall()
+    else:
+        times = [r[2] for r in rows]
+        got = con.execute(
             q.scores_of_rows(scores), [min(times), max(times), [r[-1] for r in rows]]
         ).fetchall()
-    }
+    found = {r[0]: r[1:] for r in got}
     none = (None, None, None, None)
     return [PostRow.from_row((*r[:9], *found.get(r[-1], none), *r[9:-1])) for r in rows]
 

@@ -47,6 +47,7 @@ from app.core.store.workspace import Workspace
 _BUILD_LOCK = threading.Lock()
 _UNIX_EPOCH = datetime(1970, 1, 1)
 _TABLES_SEEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_INDEX_SEEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 #: What a scoring run changes, chunk after chunk.
 _SCORING_KEYS = ("scores", "languages")
 #: How long a cached check (``ensure(cached=True)``) is trusted at most, even with no write
@@ -216,6 +217,17 @@ def invalidate(ws: Workspace, con: Connection | None = None) -> None:
     app makes by itself; this is for changes made behind its back)."""
     (con or ws.cursor()).execute(q.CLEAR_STAMP)
     changes.bump(ws.path, changes.DATA)
+
+
+def has_post_id_index(ws: Workspace, con: Connection | None = None) -> bool:
+    """Whether ``posts`` has its id index (see ``rollup_sql.POST_ID_INDEX``). Once there it
+    stays (nothing drops it), so the catalog is asked until it is seen."""
+    if _INDEX_SEEN.get(ws):
+        return True
+    present = one_row((con or ws.cursor()).execute(q.HAS_POST_ID_INDEX))[0] > 0
+    if present:
+        _INDEX_SEEN[ws] = True
+    return present
 
 
 def _tables_present(ws: Workspace, con: Connection) -> bool:

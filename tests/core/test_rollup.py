@@ -426,9 +426,33 @@ def test_posts_around_and_get_post_rows_match_straightforward_sql(incident, sort
         assert [r.post_id for r in got] == expected_order(rows, sort, desc)[offset : offset + limit]
         for r in got:
             assert dataclasses.astuple(r) == plain[(r.platform, r.post_id)], r.post_id
-        for r in got[:5]:
+        for r in got[:30]:
             assert m.get_post(incident, r.platform, r.post_id) == r
     assert any(v[9] is None for v in plain.values()) and any(v[6] is None for v in plain.values())
+
+
+def test_get_post_by_the_id_index_and_by_time_agree(incident, tmp_path):
+    """The rollups' build makes the posts' id index; a lookup goes by it when it is there,
+    by time (the snowflake's, then the whole table) when it is not: the same answers."""
+    m.posts_around(incident, T0, 60)  # builds the rollups
+    assert rollup.has_post_id_index(incident)
+    plain = _plain_rows(incident)
+    keys = [*random.Random(3).sample(sorted(plain), 60), ("twitter", "404"), ("bluesky", "1")]
+    by_index = [m.get_post(incident, p, i) for p, i in keys]
+    copy = tmp_path / "no_index.duckdb"
+    incident.con.execute("CHECKPOINT")
+    copy.write_bytes(incident.path.read_bytes())
+    with Workspace.open(copy) as other:
+        other.con.execute("DROP INDEX posts_post_id")
+        assert not rollup.has_post_id_index(other)
+        by_time = [m.get_post(other, p, i) for p, i in keys]
+    assert by_index == by_time
+    assert by_index[-2:] == [None, None]
+    for (p, i), r in zip(keys[:-2], by_index[:-2], strict=True):
+        assert dataclasses.astuple(r) == plain[(p, i)]
+    assert any(r.compound is None for r in by_index[:-2]) and any(
+        r.compound is not None for r in by_index[:-2]
+    )
 
 
 def test_post_scores_are_stored_in_time_order(incident):
@@ -622,6 +646,18 @@ def test_the_timeline_checks_again_only_after_a_write(small, monkeypatch):
     ws.con.execute("DELETE FROM meta WHERE key = 'rollup_stamp'")
     monkeypatch.setattr(rollup, "STATE_TTL", 0.0)
     assert day(ws).total.tolist() == [3] and rollup.is_fresh(ws)
+
+
+def test_posts_imported_after_the_id_index_are_found(small):
+    ws, tmp = small
+    assert m.get_post(ws, "twitter", "1").author_handle == "ann"  # builds the rollups and the index
+    assert rollup.has_post_id_index(ws)
+    p = tmp / "later.jsonl"
+    p.write_text(json.dumps(status("77", T0 + 5, "di", "still waiting", 9)) + "\n")
+    assert import_paths(ws, [p])[0].ok
+    assert m.get_post(ws, "twitter", "77").author_handle == "di"
+    assert m.get_post(ws, "twitter", "1").author_handle == "ann"
+    assert m.get_post(ws, "twitter", "78") is None
 
 
 def test_dropped_tables_are_rebuilt(small):

@@ -382,12 +382,28 @@ def scores_of_rows(scores: str) -> str:
     """
 
 
+def scores_of_row(scores: str) -> str:
+    """The same for one post (half the time of a list of one). Parameters: its time, its row
+    number."""
+    return f"""
+        SELECT post_row, compound, neg, neu, pos FROM {SCORE_SOURCES[scores]}
+        WHERE created_at = ? AND post_row = ?
+    """
+
+
 #: One post by id, looked for within a time window (pass the widest window when its time
 #: is not known), without its scores (:func:`scores_of_rows` brings them, as for
 #: :func:`posts_between`). Parameters: from, to, platform, post id.
 GET_POST = f"""
     SELECT {UNSCORED_COLUMNS} FROM posts
     WHERE created_at BETWEEN ? AND ? AND platform = ? AND post_id = ? LIMIT 1
+"""
+
+#: The same by id alone, for a workspace with the posts' id index (rollup_sql.POST_ID_INDEX):
+#: DuckDB then scans the index (a time condition beside the id would make it scan the table).
+#: Parameters: post id, platform.
+GET_POST_BY_ID = f"""
+    SELECT {UNSCORED_COLUMNS} FROM posts WHERE post_id = ? AND platform = ?
 """
 
 

@@ -205,10 +205,29 @@ BUILD_POST_SCORES = f"""
     ORDER BY p.created_at, p.rowid
 """
 
+#: An index on the posts' ids, made with the first rollups (so the first import does not pay
+#: for it) and kept: posts are only appended to, and each import's insert keeps it up to date.
+#: Looking up one post by id (metrics.get_post) then reads each of its columns' values alone
+#: (DuckDB's index fetch) instead of decompressing a 2,048-row vector of every column: at
+#: 10M posts 1.0-1.8 ms against 4 ms. Its price, measured at 10M: 3.7 s to make, +0.5 GB on
+#: disk (0.63 GB without), and appending 1M posts takes 1.6-2.0 s instead of 0.9-1.1 s.
+#: Not unique: the importer keeps (platform, post_id) unique, and a unique index would check.
+POST_ID_INDEX = "CREATE INDEX IF NOT EXISTS posts_post_id ON posts (post_id)"
+
 #: (table, statement, whether it takes the brand handles), in build order.
 BUILD = [
     ("rollup_minute", BUILD_MINUTE, True),
     ("rollup_first", BUILD_FIRST, True),
     ("rollup_retweets", BUILD_RETWEETS, False),
     ("rollup_post_scores", BUILD_POST_SCORES, False),
+    ("posts", POST_ID_INDEX, False),  # made once, kept after
 ]
+
+
+#: Whether that index is there (a workspace whose rollups were last built before it, or a
+#: read-only one, may lack it: lookups then go by time).
+HAS_POST_ID_INDEX = """
+    SELECT count(*) FROM duckdb_indexes()
+    WHERE database_name = current_database() AND schema_name = 'main'
+          AND table_name = 'posts' AND index_name = 'posts_post_id'
+"""
