@@ -15,6 +15,8 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
   (with its time). ``sentiment`` is keyed by text, so finding the scores of the posts around
   a time means scanning all of it; this copy is found by time like the posts themselves, and
   joined on one integer instead of (platform, id) strings.
+* ``posts_post_id``: not a table but an index on ``posts (post_id)``, made by the first build
+  and kept (see :data:`POST_ID_INDEX`): looking up one post reads it alone.
 
 Whether the rollups describe the current posts is told by a stamp kept in ``meta``
 (``rollup_stamp``); :mod:`app.core.rollup` compares and rebuilds. Brand handles are the only
