@@ -762,7 +762,9 @@ def posts_around(
             total = int(rows[0][-1])
             if sort == "sentiment":
                 return [PostRow.from_row(r[:-1]) for r in rows], total
-            return _with_scores(con, scores, [r[:-1] for r in rows]), total
+            # in time order and unfiltered, the rows are every post of their span
+            whole_span = sort == "time" and not names
+            return _with_scores(con, scores, [r[:-1] for r in rows], whole_span), total
     total = one_row(con.execute(q.count_between(names), [*whole, *params]))[0]
     return [], int(total)
 
@@ -817,13 +819,17 @@ def get_post(ws: Workspace, platform: str, post_id: str, con: Connection | None 
     return None
 
 
-def _with_scores(con: Connection, scores: str, rows: list[tuple]) -> list[PostRow]:
+def _with_scores(con: Connection, scores: str, rows: list[tuple], whole_span: bool = False) -> list[PostRow]:
     """PostRows from rows of ``UNSCORED_COLUMNS`` (the row number last), with their scores
-    (``None`` for a post out of the sentiment's scope or not scored yet)."""
+    (``None`` for a post out of the sentiment's scope or not scored yet). ``whole_span``:
+    the rows are all the posts between their first and last time (a few more, posts of the
+    same instant, do no harm: each row takes its own row number's)."""
+    times = [r[2] for r in rows]
     if len(rows) == 1:
         got = con.execute(q.scores_of_row(scores), [rows[0][2], rows[0][-1]]).fetchall()
+    elif whole_span:
+        got = con.execute(q.scores_in_span(scores), [min(times), max(times)]).fetchall()
     else:
-        times = [r[2] for r in rows]
         got = con.execute(
             q.scores_of_rows(scores), [min(times), max(times), [r[-1] for r in rows]]
         ).fetchall()

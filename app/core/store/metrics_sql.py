@@ -382,6 +382,16 @@ def scores_of_rows(scores: str) -> str:
     """
 
 
+def scores_in_span(scores: str) -> str:
+    """The scores of every post between two times, for rows that are all the posts of that
+    span (the first posts of a window in time order, unfiltered): half the time of naming
+    them. Parameters: from, to. Columns: as :func:`scores_of_rows`."""
+    return f"""
+        SELECT post_row, compound, neg, neu, pos FROM {SCORE_SOURCES[scores]}
+        WHERE created_at BETWEEN ? AND ?
+    """
+
+
 def scores_of_row(scores: str) -> str:
     """The same for one post (half the time of a list of one). Parameters: its time, its row
     number."""
