@@ -455,6 +455,30 @@ def test_get_post_by_the_id_index_and_by_time_agree(incident, tmp_path):
     )
 
 
+def test_pages_of_posts_of_one_instant_carry_their_own_scores(tmp_path):
+    """Posts of the same second, some scored and some not (a second file), paged through in
+    time order: each page's scores are read by its time span, which also holds the posts of
+    the neighbouring pages."""
+    ws = Workspace.open(tmp_path / "ties.duckdb", create=True)
+    words = ["great", "awful", "fine", "terrible", "lovely", "bad", "good", "sad"]
+    first = [status(str(100 + i), T0 + 60, f"u{i}", f"{words[i]} service {i}", i) for i in range(0, 8, 2)]
+    later = [status(str(100 + i), T0 + 60, f"u{i}", f"{words[i]} day {i}", None) for i in range(1, 8, 2)]
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("".join(json.dumps(x) + "\n" for x in first))
+    b.write_text("".join(json.dumps(x) + "\n" for x in later))
+    assert import_paths(ws, [a])[0].ok
+    score_missing(ws)
+    assert import_paths(ws, [b])[0].ok
+    plain = _plain_rows(ws)
+    for desc in (False, True):
+        pages = [m.posts_around(ws, T0 + 60, 30, descending=desc, limit=3, offset=o)[0] for o in (0, 3, 6)]
+        got = [r for page in pages for r in page]
+        assert [r.post_id for r in got] == sorted((str(100 + i) for i in range(8)), reverse=desc)
+        assert [dataclasses.astuple(r) for r in got] == [plain[(r.platform, r.post_id)] for r in got]
+        assert {r.compound is None for r in got} == {True, False}
+    ws.close()
+
+
 def test_post_scores_are_stored_in_time_order(incident):
     """A post's scores are found by its time (a window of seconds): stored out of order, every
     lookup would read every row group of the rollup."""
