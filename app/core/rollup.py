@@ -192,7 +192,7 @@ def rebuild(ws: Workspace, progress: Progress | None = None, con: Connection | N
             con.execute(q.DROP[table])
         for ddl in q.CREATE_TABLES:
             con.execute(ddl)
-        steps = len(q.BUILD)
+        steps = len(q.BUILD) + 1
         for i, (_table, sql, needs_brand) in enumerate(q.BUILD):
             ws.run(
                 sql,
@@ -201,6 +201,14 @@ def rebuild(ws: Workspace, progress: Progress | None = None, con: Connection | N
                 con=con,
                 message="Preparing the timeline",
             )
+        # the posts' id index: made by the first build, kept after (rollup_sql.POST_ID_INDEX)
+        ws.run(
+            q.POST_ID_INDEX,
+            [],
+            progress=SubProgress(progress, steps - 1, steps, steps),
+            con=con,
+            message="Preparing the timeline",
+        )
         first, last = one_row(con.execute(q.SPAN))
         built = dict(st.stamp)
         built["span"] = [_epoch(first), _epoch(last)] if first is not None and last is not None else None

@@ -222,7 +222,6 @@ BUILD = [
     ("rollup_first", BUILD_FIRST, True),
     ("rollup_retweets", BUILD_RETWEETS, False),
     ("rollup_post_scores", BUILD_POST_SCORES, False),
-    ("posts", POST_ID_INDEX, False),  # made once, kept after
 ]
 
 
