@@ -151,7 +151,7 @@ def evidence(ctx: Context) -> SharesBasis:
 
 def _evidence(ctx: Context) -> SharesBasis:
     excluded = _excluded(ctx)
-    e = shares_sql.evidence(ctx.con, excluded)
+    e = shares_sql.evidence(ctx.con, excluded, rollups=ctx.rolled)
     archive = fig.count(
         e.archive_shares,
         "retweets and quotes",
@@ -198,7 +198,7 @@ def most_shared_posts(
         return SharedPosts("none", start, end, (), ev.unknown)
     a, b = _range(ctx, start, end)
     excluded = _excluded(ctx)
-    rows = shares_sql.top_posts(ctx.con, a, b, excluded, limit, ev.basis)
+    rows = shares_sql.top_posts(ctx.con, a, b, excluded, limit, ev.basis, rollups=ctx.rolled)
     follow = acc.followers(ctx, {(r.platform, r.author) for r in rows if r.author})
     roles = acc.roles(ctx)
     posts = tuple(_shared_post(r, ev.basis, excluded, start, end, follow, roles) for r in rows)
@@ -314,7 +314,7 @@ def accounts_by_shares(
         return SharedAccounts("none", start, end, (), ev.unknown)
     a, b = _range(ctx, start, end)
     excluded = _excluded(ctx)
-    rows = shares_sql.top_accounts(ctx.con, a, b, excluded, limit, ev.basis)
+    rows = shares_sql.top_accounts(ctx.con, a, b, excluded, limit, ev.basis, rollups=ctx.rolled)
     follow = acc.followers(ctx, [(r.platform, r.handle) for r in rows])
     roles = acc.roles(ctx)
     out = []
@@ -402,11 +402,17 @@ def _bursts(ctx: Context) -> list[Finding]:
     window = max(60.0, cfg.amplification_window_minutes * 60)
     excluded = _excluded(ctx)
     found = shares_sql.bursts(
-        ctx.con, window, 4, int(cfg.amplification_min_shares), int(cfg.amplification_max), excluded
+        ctx.con,
+        window,
+        4,
+        int(cfg.amplification_min_shares),
+        int(cfg.amplification_max),
+        excluded,
+        rollups=ctx.rolled,
     )
     roles = acc.roles(ctx)
     details = shares_sql.posts_shares(
-        ctx.con, [(b.platform, b.post_id, b.start, b.end) for b in found], excluded
+        ctx.con, [(b.platform, b.post_id, b.start, b.end) for b in found], excluded, rollups=ctx.rolled
     )
     in_windows = shares_sql.posts_in_windows(ctx.con, [(b.start, b.end) for b in found])
     follow = acc.followers(ctx, {(r.platform, r.author) for r in details.values() if r.author})
@@ -486,7 +492,13 @@ def _collected_findings(ctx: Context) -> list[Finding]:
     cfg = ctx.settings
     excluded = _excluded(ctx)
     rows = shares_sql.top_posts(
-        ctx.con, ctx.start, ctx.last + 1, excluded, int(cfg.amplification_max) * 2, "collected"
+        ctx.con,
+        ctx.start,
+        ctx.last + 1,
+        excluded,
+        int(cfg.amplification_max) * 2,
+        "collected",
+        rollups=ctx.rolled,
     )
     roles = acc.roles(ctx)
     follow = acc.followers(ctx, {(r.platform, r.author) for r in rows if r.author})

@@ -39,15 +39,44 @@ def lower_all(handles: Iterable[str]) -> list[str]:
     return sorted({h.strip().lstrip("@").lower() for h in handles if h and h.strip().lstrip("@")})
 
 
+# ---- every account's totals -----------------------------------------------------------------
+
+#: Per account (platform, lower-case handle) of the posts that carry a handle: its handle and
+#: name as on its latest post, its posts in all and of each kind, its followers by the one
+#: rule, and how many of its posts carry a count (``known``). Kept as the ``rollup_accounts``
+#: table (built with the other rollups, see :mod:`app.core.store.rollup_sql`); the queries
+#: below read it there, or compute it from the posts when the rollups cannot be used.
+ACCOUNT_TOTALS = """
+    SELECT platform, lower(author_handle) AS handle_key,
+           arg_max(author_handle, created_at) AS handle,
+           arg_max(author_name, created_at) AS name,
+           count(*) AS posts,
+           count(*) FILTER (WHERE kind = 'post') AS originals,
+           count(*) FILTER (WHERE kind = 'reply') AS replies,
+           count(*) FILTER (WHERE kind = 'quote') AS quotes,
+           count(*) FILTER (WHERE kind = 'retweet') AS retweets,
+           max(author_followers) AS followers,
+           count(author_followers) AS known
+    FROM posts WHERE author_handle IS NOT NULL
+    GROUP BY ALL
+"""
+
+
+def account_totals(rollups: bool) -> str:
+    """Where the queries read :data:`ACCOUNT_TOTALS` from: the rollup table when the rollups
+    describe the posts as they are (a GROUP BY of every post saved, 0.2 s a query at 1M
+    posts), else the aggregate itself."""
+    return "rollup_accounts" if rollups else f"({ACCOUNT_TOTALS})"
+
+
 # ---- followers ------------------------------------------------------------------------------
 
 #: The highest follower count seen per account, and how many posts it has. Parameters:
 #: platforms, handles (lower case, VARCHAR[], parallel).
 FOLLOWERS = """
     WITH k AS (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle)
-    SELECT k.platform, k.handle, max(p.author_followers), count(p.platform)
-    FROM k LEFT JOIN posts p ON p.platform = k.platform AND lower(p.author_handle) = k.handle
-    GROUP BY ALL
+    SELECT k.platform, k.handle, a.followers, coalesce(a.posts, 0)
+    FROM k LEFT JOIN {accounts} a ON a.platform = k.platform AND a.handle_key = k.handle
 """
 
 
@@ -60,13 +89,17 @@ class AccountFollowers:
     posts: int
 
 
-def followers(con: Any, accounts: Iterable[tuple[str, str]]) -> dict[tuple[str, str], AccountFollowers]:
+def followers(
+    con: Any, accounts: Iterable[tuple[str, str]], rollups: bool = False
+) -> dict[tuple[str, str], AccountFollowers]:
     """{(platform, handle lower case): its :class:`AccountFollowers`} for every account asked
-    (an account without posts in the archive: ``AccountFollowers(None, 0)``)."""
+    (an account without posts in the archive: ``AccountFollowers(None, 0)``). ``rollups``:
+    whether the rollup tables may be read (see :func:`account_totals`)."""
     keys = sorted({(p, h.lower()) for p, h in accounts if h})
     if not keys:
         return {}
-    rows = con.execute(FOLLOWERS, [[p for p, _ in keys], [h for _, h in keys]]).fetchall()
+    sql = FOLLOWERS.format(accounts=account_totals(rollups))
+    rows = con.execute(sql, [[p for p, _ in keys], [h for _, h in keys]]).fetchall()
     out = {k: AccountFollowers(None, 0) for k in keys}
     for platform, handle, top, posts in rows:
         out[(platform, handle)] = AccountFollowers(None if top is None else int(top), int(posts))
@@ -84,17 +117,14 @@ class FollowerCoverage:
 
 
 COVERAGE = """
-    WITH a AS (
-        SELECT platform, lower(author_handle) AS handle, count(author_followers) AS known
-        FROM posts WHERE author_handle IS NOT NULL GROUP BY ALL
-    )
     SELECT (SELECT count(*) FROM posts), (SELECT count(author_followers) FROM posts),
-           (SELECT count(*) FROM a), (SELECT count(*) FROM a WHERE known > 0)
+           (SELECT count(*) FROM {accounts}), (SELECT count(*) FROM {accounts} WHERE known > 0)
 """
 
 
-def follower_coverage(con: Any) -> FollowerCoverage:
-    return FollowerCoverage(*(int(x) for x in con.execute(COVERAGE).fetchone()))
+def follower_coverage(con: Any, rollups: bool = False) -> FollowerCoverage:
+    sql = COVERAGE.format(accounts=account_totals(rollups))
+    return FollowerCoverage(*(int(x) for x in con.execute(sql).fetchone()))
 
 
 @dataclass(frozen=True)
@@ -109,18 +139,14 @@ class Audience:
 
 #: Parameter: the quantile (0..1).
 AUDIENCE = """
-    WITH acc AS (
-        SELECT max(author_followers) AS followers
-        FROM posts
-        WHERE author_followers IS NOT NULL AND author_handle IS NOT NULL
-        GROUP BY platform, lower(author_handle)
-    )
-    SELECT count(*), median(followers)::DOUBLE, quantile_cont(followers, ?)::DOUBLE FROM acc
+    SELECT count(*), median(followers)::DOUBLE, quantile_cont(followers, ?)::DOUBLE
+    FROM {accounts} WHERE followers IS NOT NULL
 """
 
 
-def audience(con: Any, quantile: float) -> Audience:
-    n, median, at = con.execute(AUDIENCE, [float(quantile)]).fetchone()
+def audience(con: Any, quantile: float, rollups: bool = False) -> Audience:
+    sql = AUDIENCE.format(accounts=account_totals(rollups))
+    n, median, at = con.execute(sql, [float(quantile)]).fetchone()
     return Audience(int(n), median, at)
 
 
@@ -187,21 +213,9 @@ class ActivityThresholds:
 #: reply share, window (seconds), then rate posts, min repeats, min timed replies, min
 #: posts and reply share again.
 ACTIVITY = f"""
-    WITH agg AS MATERIALIZED (
-        SELECT platform, lower(author_handle) AS handle_key,
-               arg_max(author_handle, created_at) AS handle,
-               arg_max(author_name, created_at) AS name,
-               count(*) AS posts,
-               count(*) FILTER (WHERE kind = 'post') AS originals,
-               count(*) FILTER (WHERE kind = 'reply') AS replies,
-               count(*) FILTER (WHERE kind = 'quote') AS quotes,
-               count(*) FILTER (WHERE kind = 'retweet') AS retweets,
-               max(author_followers) AS followers
-        FROM posts WHERE author_handle IS NOT NULL
-        GROUP BY ALL
-    ),
-    cand AS MATERIALIZED (
-        SELECT * FROM agg
+    WITH cand AS MATERIALIZED (
+        SELECT platform, handle_key, handle, name, posts, originals, replies, quotes, retweets, followers
+        FROM {{accounts}}
         WHERE handle_key IN (SELECT unnest(?::VARCHAR[]))
            OR posts >= ? OR posts - retweets >= ? OR replies >= ?
            OR (posts >= ? AND replies >= ? * posts)
@@ -268,7 +282,9 @@ ACTIVITY = f"""
 """
 
 
-def activity(con: Any, at: ActivityThresholds, named: Sequence[str] = ()) -> list[AccountActivity]:
+def activity(
+    con: Any, at: ActivityThresholds, named: Sequence[str] = (), rollups: bool = False
+) -> list[AccountActivity]:
     """The activity of the accounts that could show a signal of automation under ``at``, and
     of the ``named`` ones (lower-case handles) that post in the archive. A measure not taken
     for an account (it could not reach that signal's threshold) reads 0 (or None)."""
@@ -286,7 +302,8 @@ def activity(con: Any, at: ActivityThresholds, named: Sequence[str] = ()) -> lis
         int(at.min_posts),
         float(at.reply_share),
     ]
-    return [_activity(r) for r in con.execute(ACTIVITY, params).fetchall()]
+    sql = ACTIVITY.format(accounts=account_totals(rollups))
+    return [_activity(r) for r in con.execute(sql, params).fetchall()]
 
 
 def _activity(r: tuple) -> AccountActivity:
@@ -345,12 +362,9 @@ class Influencer:
 #: excluded sharers (lower case), window (seconds), limit.
 INFLUENCERS = """
     WITH big AS (
-        SELECT platform, lower(author_handle) AS account
-        FROM posts
-        WHERE author_handle IS NOT NULL
-              AND lower(author_handle) NOT IN (SELECT unnest($2::VARCHAR[]))
-        GROUP BY ALL
-        HAVING max(author_followers) >= $1
+        SELECT platform, handle_key AS account
+        FROM {accounts}
+        WHERE followers >= $1 AND handle_key NOT IN (SELECT unnest($2::VARCHAR[]))
     ),
     own AS MATERIALIZED (
         SELECT p.rowid AS post_row, p.platform, lower(p.author_handle) AS account, p.post_id,
@@ -408,13 +422,20 @@ INFLUENCERS = """
 
 
 def influencers(
-    con: Any, threshold: float, leave_out: Sequence[str], window: float, exclude: Sequence[str], limit: int
+    con: Any,
+    threshold: float,
+    leave_out: Sequence[str],
+    window: float,
+    exclude: Sequence[str],
+    limit: int,
+    rollups: bool = False,
 ) -> list[Influencer]:
     """The accounts whose followers reach ``threshold``, but those in ``leave_out``, that
     brought the most exposure in the ``window`` seconds after their first post (at most
     ``limit``, most first)."""
     rows = con.execute(
-        INFLUENCERS, [float(threshold), lower_all(leave_out), float(window), lower_all(exclude), int(limit)]
+        INFLUENCERS.format(accounts=account_totals(rollups)),
+        [float(threshold), lower_all(leave_out), float(window), lower_all(exclude), int(limit)],
     ).fetchall()
     return [
         Influencer(

@@ -11,6 +11,13 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
   follower count (the "unique audience"): the highest seen for the account in the archive,
   the one rule every figure about an account's followers follows.
 * ``rollup_retweets``: per post, how many retweets of it the workspace holds.
+* ``rollup_accounts``: per account (platform, lower-case handle), its totals
+  (:data:`app.core.store.accounts_sql.ACCOUNT_TOTALS`): the analysis reads every account's
+  counts and followers many times in one run.
+* ``rollup_shares`` and ``rollup_shared``: every share (retweet or quote naming its
+  original) with its accounts' handles in lower case, in time order; and per post shared, its
+  author, text and highest retweet count as its shares tell them
+  (:data:`app.core.store.shares_sql.SHARES`, :data:`~app.core.store.shares_sql.SHARED`).
 * ``rollup_post_scores``: each scored post's sentiment (in scope) by the post's row number in ``posts``
   (with its time). ``sentiment`` is keyed by text, so finding the scores of the posts around
   a time means scanning all of it; this copy is found by time like the posts themselves, and
@@ -23,11 +30,13 @@ values that go in, and they go in as a parameter.
 
 from __future__ import annotations
 
+from app.core.store.accounts_sql import ACCOUNT_TOTALS
 from app.core.store.scope_sql import in_scope, joins
+from app.core.store.shares_sql import SHARED, SHARES
 
 #: Bumped when the rollups' meaning, shape or order changes: an older stamp then reads as stale
-#: (4: rollup_post_scores in time order).
-ROLLUP_VERSION = 4
+#: (4: rollup_post_scores in time order; 5: rollup_accounts, rollup_shares, rollup_shared).
+ROLLUP_VERSION = 5
 
 #: The rollup tables. They are derived data (dropping them loses nothing) and are created
 #: on first use; a schema migration may create them up front with the same statements.
@@ -66,6 +75,44 @@ CREATE_TABLES = [
     )
     """,
     """
+    CREATE TABLE IF NOT EXISTS rollup_accounts (
+        platform   VARCHAR NOT NULL,
+        handle_key VARCHAR NOT NULL,
+        handle     VARCHAR NOT NULL,
+        name       VARCHAR,
+        posts      BIGINT  NOT NULL,
+        originals  BIGINT  NOT NULL,
+        replies    BIGINT  NOT NULL,
+        quotes     BIGINT  NOT NULL,
+        retweets   BIGINT  NOT NULL,
+        followers  BIGINT,
+        known      BIGINT  NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS rollup_shares (
+        created_at        TIMESTAMP NOT NULL,
+        platform          VARCHAR   NOT NULL,
+        post_id           VARCHAR   NOT NULL,
+        ref_post_id       VARCHAR   NOT NULL,
+        kind              VARCHAR   NOT NULL,
+        author_handle     VARCHAR,
+        author_key        VARCHAR,
+        ref_author_handle VARCHAR,
+        ref_author_key    VARCHAR,
+        author_followers  BIGINT
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS rollup_shared (
+        platform VARCHAR NOT NULL,
+        post_id  VARCHAR NOT NULL,
+        author   VARCHAR,
+        text     VARCHAR,
+        rc       BIGINT
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS rollup_post_scores (
         created_at TIMESTAMP NOT NULL,
         post_row   BIGINT    NOT NULL,
@@ -77,7 +124,15 @@ CREATE_TABLES = [
     """,
 ]
 
-TABLES = ("rollup_minute", "rollup_first", "rollup_retweets", "rollup_post_scores")
+TABLES = (
+    "rollup_minute",
+    "rollup_first",
+    "rollup_retweets",
+    "rollup_accounts",
+    "rollup_shares",
+    "rollup_shared",
+    "rollup_post_scores",
+)
 
 #: How many of the rollup tables exist (a read-only workspace may predate them).
 TABLES_PRESENT = f"""
@@ -192,6 +247,25 @@ BUILD_RETWEETS = """
     ORDER BY platform, ref_post_id
 """
 
+BUILD_ACCOUNTS = f"""
+    INSERT INTO rollup_accounts
+    {ACCOUNT_TOTALS}
+    ORDER BY platform, handle_key
+"""
+
+# in time order, so that the zone maps of created_at keep a range query to its row groups
+BUILD_SHARES = f"""
+    INSERT INTO rollup_shares
+    {SHARES}
+    ORDER BY created_at, platform, post_id
+"""
+
+BUILD_SHARED = f"""
+    INSERT INTO rollup_shared
+    {SHARED}
+    ORDER BY platform, post_id
+"""
+
 # post_row is the row number DuckDB gives each row of posts (rowid): stable because posts are
 # only ever appended to, and every append makes the rollups stale. The rows are written in
 # time order: the join's output is not in the posts' order, and without the sort each lookup of
@@ -210,5 +284,8 @@ BUILD = [
     ("rollup_minute", BUILD_MINUTE, True),
     ("rollup_first", BUILD_FIRST, True),
     ("rollup_retweets", BUILD_RETWEETS, False),
+    ("rollup_accounts", BUILD_ACCOUNTS, False),
+    ("rollup_shares", BUILD_SHARES, False),
+    ("rollup_shared", BUILD_SHARED, False),
     ("rollup_post_scores", BUILD_POST_SCORES, False),
 ]

@@ -14,6 +14,13 @@ Two kinds of evidence, never mixed in one figure:
   quotes are its own row's ``quote_count`` (a retweet's ``quote_count`` is its own, 0). These
   counts cover the post's whole life up to its collection, not a time range.
 
+The shares are read from two rollup tables when the rollups describe the posts as they are
+(``rollups=True``; :mod:`app.core.store.rollup_sql` builds them with the others), else from the
+posts by the same statements (:data:`SHARES`, :data:`SHARED`): ``rollup_shares`` holds every
+share with its accounts' handles already in lower case, in time order, so that a range reads
+only its own row groups; ``rollup_shared`` holds, per post shared, its author and text as the
+shares tell them and the highest retweet count its retweets carried.
+
 Every value travels as a ``?`` parameter; functions return dataclass rows.
 """
 
@@ -26,21 +33,50 @@ from typing import Any
 
 from app.core.store.accounts_sql import EARLIEST, LATEST, lower_all, ts
 
+#: Every share the archive holds: a retweet or quote naming its original, with its author's
+#: and its original's author's handles in lower case (``author_key``, ``ref_author_key``).
+SHARES = """
+    SELECT created_at, platform, post_id, ref_post_id, kind, author_handle,
+           lower(author_handle) AS author_key, ref_author_handle,
+           lower(ref_author_handle) AS ref_author_key, author_followers
+    FROM posts WHERE kind IN ('retweet', 'quote') AND ref_post_id IS NOT NULL
+"""
+
+#: Per post shared: its author and text as its shares tell them (the latest share's; a
+#: retweet's text is the original's, a quote names it in ``ref_text``), and the highest
+#: retweet count its retweets carried (``rc``, NULL when none did).
+SHARED = """
+    SELECT platform, ref_post_id AS post_id,
+           arg_max(ref_author_handle, created_at) AS author,
+           coalesce(arg_max(text, created_at) FILTER (WHERE kind = 'retweet'),
+                    arg_max(ref_text, created_at)) AS text,
+           max(retweet_count) FILTER (WHERE kind = 'retweet') AS rc
+    FROM posts WHERE kind IN ('retweet', 'quote') AND ref_post_id IS NOT NULL
+    GROUP BY ALL
+"""
+
+
+def _sources(sql: str, rollups: bool) -> str:
+    """``sql`` reading ``{shares}`` and ``{shared}`` from the rollup tables, or (when the
+    rollups cannot be used) from the posts by the statements that build them."""
+    shares, shared = ("rollup_shares", "rollup_shared") if rollups else (f"({SHARES})", f"({SHARED})")
+    return sql.replace("{shares}", shares).replace("{shared}", shared)
+
+
 _NOT_EXCLUDED = """
-    NOT coalesce(lower({p}author_handle) = lower({p}ref_author_handle), false)
-    AND NOT coalesce(lower({p}author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
-    AND NOT coalesce(lower({p}ref_author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
+    NOT coalesce({p}author_key = {p}ref_author_key, false)
+    AND NOT coalesce({p}author_key IN (SELECT unnest(?::VARCHAR[])), false)
+    AND NOT coalesce({p}ref_author_key IN (SELECT unnest(?::VARCHAR[])), false)
 """
 
 
 def _shares_where(prefix: str = "") -> str:
-    """The shares counted in [from, to): retweets and quotes naming their original, not by
-    its author, not by an excluded account, not of an excluded account's post. Parameters:
-    from, to, excluded handles, excluded handles (both lower case, VARCHAR[])."""
+    """Of ``{shares}``, those counted in [from, to): not by the original's author, not by an
+    excluded account, not of an excluded account's post. Parameters: from, to, excluded
+    handles, excluded handles (both lower case, VARCHAR[])."""
     p = prefix
     return f"""
-        {p}kind IN ('retweet', 'quote') AND {p}ref_post_id IS NOT NULL
-        AND {p}created_at >= ? AND {p}created_at < ?
+        {p}created_at >= ? AND {p}created_at < ?
         AND {_NOT_EXCLUDED.format(p=p)}
     """
 
@@ -48,11 +84,7 @@ def _shares_where(prefix: str = "") -> str:
 def _shares_untimed(prefix: str) -> str:
     """:func:`_shares_where` without the time range (each candidate brings its own window).
     Parameters: excluded handles, excluded handles."""
-    p = prefix
-    return f"""
-        {p}kind IN ('retweet', 'quote') AND {p}ref_post_id IS NOT NULL
-        AND {_NOT_EXCLUDED.format(p=p)}
-    """
+    return _NOT_EXCLUDED.format(p=prefix)
 
 
 #: The collected retweet count of each post: the highest seen on its own row and on the
@@ -63,8 +95,7 @@ _COLLECTED = """
         SELECT platform, post_id, retweet_count FROM posts
         WHERE kind <> 'retweet' AND retweet_count IS NOT NULL
         UNION ALL
-        SELECT platform, ref_post_id, retweet_count FROM posts
-        WHERE kind = 'retweet' AND ref_post_id IS NOT NULL AND retweet_count IS NOT NULL
+        SELECT platform, post_id, rc FROM {shared} WHERE rc IS NOT NULL
     )
     GROUP BY ALL
 """
@@ -92,7 +123,7 @@ class ShareEvidence:
 EVIDENCE = f"""
     WITH c AS MATERIALIZED ({_COLLECTED})
     SELECT
-        (SELECT count(*) FROM posts WHERE {_shares_where()}),
+        (SELECT count(*) FROM {{shares}} WHERE {_shares_where()}),
         (SELECT count(*) FROM c WHERE rc > 0),
         (SELECT coalesce(sum(rc), 0) FROM c WHERE rc > 0),
         (SELECT count(*) FROM posts r SEMI JOIN (SELECT * FROM c WHERE rc > 0) c
@@ -102,9 +133,9 @@ EVIDENCE = f"""
 """
 
 
-def evidence(con: Any, exclude: Sequence[str]) -> ShareEvidence:
+def evidence(con: Any, exclude: Sequence[str], rollups: bool = False) -> ShareEvidence:
     ex = lower_all(exclude)
-    row = con.execute(EVIDENCE, [EARLIEST, LATEST, ex, ex]).fetchone()
+    row = con.execute(_sources(EVIDENCE, rollups), [EARLIEST, LATEST, ex, ex]).fetchone()
     return ShareEvidence(*(int(x) for x in row))
 
 
@@ -167,7 +198,7 @@ def _details(candidates: str) -> str:
             SELECT p.platform, p.ref_post_id AS post_id, count(*) AS shares,
                    count(*) FILTER (WHERE p.kind = 'retweet') AS retweets,
                    count(*) FILTER (WHERE p.kind = 'quote') AS quotes,
-                   count(DISTINCT lower(p.author_handle)) AS sharers,
+                   count(DISTINCT p.author_key) AS sharers,
                    sum(p.author_followers) AS share_exposure,
                    count(p.author_followers) AS shares_known,
                    min(p.created_at) AS first_share, max(p.created_at) AS last_share,
@@ -175,7 +206,7 @@ def _details(candidates: str) -> str:
                        AS top_handles,
                    list(p.post_id ORDER BY p.author_followers DESC NULLS LAST, p.created_at, p.post_id)[1:5]
                        AS top_ids
-            FROM posts p
+            FROM {{shares}} p
             JOIN cand c ON c.platform = p.platform AND c.post_id = p.ref_post_id
                  AND p.created_at >= c.lo AND p.created_at < c.hi
             WHERE {_shares_untimed("p.")}
@@ -183,24 +214,16 @@ def _details(candidates: str) -> str:
         ),
         refs AS (
             -- the author and text of originals the archive does not hold, from any share
-            SELECT p.platform, p.ref_post_id AS post_id,
-                   arg_max(p.ref_author_handle, p.created_at) AS author,
-                   coalesce(arg_max(p.text, p.created_at) FILTER (WHERE p.kind = 'retweet'),
-                            arg_max(p.ref_text, p.created_at)) AS text
-            FROM posts p
-            SEMI JOIN cand c ON c.platform = p.platform AND c.post_id = p.ref_post_id
-            WHERE p.kind IN ('retweet', 'quote')
-            GROUP BY ALL
+            SELECT r.platform, r.post_id, r.author, r.text, r.rc
+            FROM {{shared}} r SEMI JOIN cand c USING (platform, post_id)
         ),
         coll AS (
-            SELECT platform, post_id, max(retweet_count) AS rc
+            SELECT platform, post_id, max(rc) AS rc
             FROM (
-                SELECT o.platform, o.post_id, o.retweet_count FROM posts o
+                SELECT o.platform, o.post_id, o.retweet_count AS rc FROM posts o
                 SEMI JOIN cand c USING (platform, post_id) WHERE o.kind <> 'retweet'
                 UNION ALL
-                SELECT r.platform, r.ref_post_id, r.retweet_count FROM posts r
-                SEMI JOIN cand c ON c.platform = r.platform AND c.post_id = r.ref_post_id
-                WHERE r.kind = 'retweet'
+                SELECT platform, post_id, rc FROM refs
             )
             GROUP BY ALL
         ),
@@ -226,7 +249,7 @@ def _details(candidates: str) -> str:
 _TOP_IN_ARCHIVE = f"""
     ranked AS (
         SELECT platform, ref_post_id AS post_id, count(*) AS n, min(created_at) AS first_at
-        FROM posts WHERE {_shares_where()}
+        FROM {{shares}} WHERE {_shares_where()}
         GROUP BY ALL
     ),
     cand AS (
@@ -284,7 +307,7 @@ _TOP_COLLECTED = f"""
 
 
 def top_posts(
-    con: Any, start: float, end: float, exclude: Sequence[str], limit: int, basis: str
+    con: Any, start: float, end: float, exclude: Sequence[str], limit: int, basis: str, rollups: bool = False
 ) -> list[SharedPost]:
     """The most shared posts of [start, end) on ``basis`` ("archive": most shares in the
     archive within the range; "collected": highest collected counts among the range's
@@ -297,7 +320,7 @@ def top_posts(
         sql, params = _details(_TOP_COLLECTED), [lo, hi, ex, lo, hi, ex, lo, hi, int(limit)]
     else:
         raise ValueError(f"unknown basis {basis!r}")
-    rows = [_shared(r) for r in con.execute(sql, [*params, ex, ex]).fetchall()]
+    rows = [_shared(r) for r in con.execute(_sources(sql, rollups), [*params, ex, ex]).fetchall()]
     key = (
         (lambda p: (-p.shares, p.first_share or datetime.max, p.post_id))
         if basis == "archive"
@@ -307,7 +330,7 @@ def top_posts(
 
 
 def posts_shares(
-    con: Any, posts: Sequence[tuple[str, str, float, float]], exclude: Sequence[str]
+    con: Any, posts: Sequence[tuple[str, str, float, float]], exclude: Sequence[str], rollups: bool = False
 ) -> dict[tuple[str, str], SharedPost]:
     """:class:`SharedPost` rows for the given (platform, post_id, start, end) posts, each one's
     shares counted in its own [start, end)."""
@@ -324,7 +347,7 @@ def posts_shares(
         [ts(p[2]) for p in posts],
         [ts(p[3]) for p in posts],
     ]
-    rows = con.execute(_details(cand), [*params, ex, ex]).fetchall()
+    rows = con.execute(_sources(_details(cand), rollups), [*params, ex, ex]).fetchall()
     return {(r[0], r[1]): _shared(r) for r in rows}
 
 
@@ -382,9 +405,9 @@ class SharedAccount:
 #: Archive basis. Parameters: from, to, excluded, excluded, limit, from, to.
 _ACCOUNTS_IN_ARCHIVE = f"""
     WITH s AS (
-        SELECT platform, lower(ref_author_handle) AS handle_key, ref_author_handle AS handle, created_at,
+        SELECT platform, ref_author_key AS handle_key, ref_author_handle AS handle, created_at,
                ref_post_id, kind, author_followers
-        FROM posts WHERE {_shares_where()} AND ref_author_handle IS NOT NULL
+        FROM {{shares}} WHERE {_shares_where()} AND ref_author_handle IS NOT NULL
     ),
     per_post AS (
         SELECT platform, handle_key, ref_post_id, count(*) AS n FROM s GROUP BY ALL
@@ -417,14 +440,16 @@ _ACCOUNTS_IN_ARCHIVE = f"""
 
 
 def top_accounts(
-    con: Any, start: float, end: float, exclude: Sequence[str], limit: int, basis: str
+    con: Any, start: float, end: float, exclude: Sequence[str], limit: int, basis: str, rollups: bool = False
 ) -> list[SharedAccount]:
     """The accounts whose posts were shared most in [start, end) on ``basis``; excluded
     accounts neither count as sharers nor appear."""
     ex = lower_all(exclude)
     lo, hi = ts(start), ts(end)
     if basis == "archive":
-        rows = con.execute(_ACCOUNTS_IN_ARCHIVE, [lo, hi, ex, ex, int(limit), lo, hi]).fetchall()
+        rows = con.execute(
+            _sources(_ACCOUNTS_IN_ARCHIVE, rollups), [lo, hi, ex, ex, int(limit), lo, hi]
+        ).fetchall()
         return [
             SharedAccount(
                 platform=r[0],
@@ -526,7 +551,7 @@ def own_posts(
 #: candidates for :data:`_BURSTS`. Parameters: from, to, excluded, excluded, minimum.
 _BURST_CANDIDATES = f"""
     SELECT platform, ref_post_id, count(*) AS total
-    FROM posts WHERE {_shares_where()}
+    FROM {{shares}} WHERE {_shares_where()}
     GROUP BY ALL HAVING count(*) >= ?
     ORDER BY total DESC, platform, ref_post_id
 """
@@ -539,7 +564,7 @@ _BURST_CANDIDATES = f"""
 _BURSTS = f"""
     WITH s AS (
         SELECT platform, ref_post_id, epoch_ms(created_at) // ? AS slot, count(*) AS n
-        FROM posts
+        FROM {{shares}}
         SEMI JOIN (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS ref_post_id) c
              USING (platform, ref_post_id)
         WHERE {_shares_where()}
@@ -573,7 +598,13 @@ class Burst:
 
 
 def bursts(
-    con: Any, window: float, parts: int, minimum: int, keep: int, exclude: Sequence[str]
+    con: Any,
+    window: float,
+    parts: int,
+    minimum: int,
+    keep: int,
+    exclude: Sequence[str],
+    rollups: bool = False,
 ) -> list[Burst]:
     """The ``keep`` posts with the most shares within one window of ``window`` seconds
     (sliding in steps of window / ``parts``), those with at least ``minimum`` shares in it,
@@ -582,7 +613,7 @@ def bursts(
         return []
     ex = lower_all(exclude)
     everything = [EARLIEST, LATEST, ex, ex]
-    candidates = con.execute(_BURST_CANDIDATES, [*everything, int(minimum)]).fetchall()
+    candidates = con.execute(_sources(_BURST_CANDIDATES, rollups), [*everything, int(minimum)]).fetchall()
     total_of = {(p, i): int(n) for p, i, n in candidates}
     slot = round(window / parts)
     # A burst never exceeds its post's total: the most shared posts are counted slot by slot
@@ -592,7 +623,7 @@ def bursts(
     while candidates:
         top = candidates[:take]
         rows = con.execute(
-            _BURSTS,
+            _sources(_BURSTS, rollups),
             [
                 slot * 1000,
                 [p for p, _, _ in top],
