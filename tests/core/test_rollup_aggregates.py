@@ -11,6 +11,7 @@ answers from the posts, with the same findings.
 from __future__ import annotations
 
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from app.core.analysis import accounts, amplification, influence
 from app.core.analysis.context import Context
 from app.core.analysis.settings import Settings
 from app.core.ingest import import_paths
-from app.core.store import accounts_sql, shares_sql
+from app.core.store import accounts_sql, press_sql, shares_sql
 from app.core.store.workspace import Workspace
 from tests.core import incident_factory as factory
 
@@ -107,6 +108,7 @@ def test_account_queries_answer_the_same_from_the_rollups(workspaces, name):
         assert got[("twitter", "nobody_posts_here")] == accounts_sql.AccountFollowers(None, 0)
         assert any(v.posts for v in got.values())
         assert both(accounts_sql.follower_coverage, con).accounts > 0
+        assert both(press_sql.own_voice_accounts, con) > 0
         for q in (0.5, 0.9, 0.99):
             both(accounts_sql.audience, con, q)
         # thresholds low enough that every measure runs on many accounts
@@ -189,3 +191,29 @@ def test_stale_rollups_of_a_read_only_workspace_give_the_same_findings(workspace
         rolled, stale = _findings(ws)
         assert not rolled
         assert stale == fresh
+
+
+@pytest.mark.parametrize("name", ["protest", "mention_only", "search", "twitwi"])
+def test_the_shares_of_many_ranges_are_those_of_each_range(workspaces, name):
+    """The report asks for every phase and the wave (which overlaps them) in one query: each
+    range's answer is the one it gets alone, a range asked twice included."""
+    with Workspace.open(workspaces[name]) as ws:
+        con = ws.cursor()
+        start, end = _span(con)
+        cuts = [start + (end - start) * f for f in (0, 0.2, 0.45, 0.7, 1)]
+        ranges = [
+            *pairwise(cuts),
+            (cuts[1], cuts[3]),
+            (cuts[0], cuts[1]),
+            (start, end),
+        ]
+        excluded = _busiest_sharers(con, 2)
+        for basis in ("archive", "collected"):
+            for rollups in (True, False):
+                posts = shares_sql.top_posts_of(con, ranges, excluded, 3, basis, rollups)
+                people = shares_sql.top_accounts_of(con, ranges, excluded, 3, basis, rollups)
+                assert len(posts) == len(people) == len(ranges)
+                for (a, b), p, q in zip(ranges, posts, people, strict=True):
+                    assert p == shares_sql.top_posts(con, a, b, excluded, 3, basis, rollups)
+                    assert q == shares_sql.top_accounts(con, a, b, excluded, 3, basis, rollups)
+        assert shares_sql.top_posts_of(con, [], excluded, 3, "archive") == []

@@ -116,12 +116,12 @@ def of(ctx: Context) -> IncidentTerms:
     """The incident's terms (memoised per run)."""
     hit = ctx.memo.get("terms")
     if hit is None:
-        hit = ctx.memo["terms"] = measure(ctx.con, ctx.brand, ctx.settings)
+        hit = ctx.memo["terms"] = measure(ctx.con, ctx.brand, ctx.settings, rollups=ctx.rolled)
     return hit
 
 
-def measure(con, brand: Sequence[str], settings) -> IncidentTerms:
-    total = q.own_voice_accounts(con)
+def measure(con, brand: Sequence[str], settings, rollups: bool = False) -> IncidentTerms:
+    total = q.own_voice_accounts(con, rollups)
     accounts = fig.count(total, "accounts", Source.of("own_voice_accounts"))
     floor = max(int(settings.terms_min_accounts), int(-(-settings.terms_min_share * total // 1)))
     limit = int(settings.terms_max)

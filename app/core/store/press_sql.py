@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.core.store.accounts_sql import lower_all
+from app.core.store.accounts_sql import account_totals, lower_all
 
 # ---- the incident's terms -------------------------------------------------------------------
 
@@ -33,14 +33,11 @@ class TermUse:
 
 
 #: The accounts that post in their own voice (retweets left out).
-OWN_VOICE_ACCOUNTS = """
-    SELECT count(DISTINCT (platform, lower(author_handle))) FROM posts
-    WHERE kind <> 'retweet' AND author_handle IS NOT NULL
-"""
+OWN_VOICE_ACCOUNTS = "SELECT count(*) FROM {accounts} WHERE posts > retweets"
 
 
-def own_voice_accounts(con: Any) -> int:
-    return int(con.execute(OWN_VOICE_ACCOUNTS).fetchone()[0])
+def own_voice_accounts(con: Any, rollups: bool = False) -> int:
+    return int(con.execute(OWN_VOICE_ACCOUNTS.format(accounts=account_totals(rollups))).fetchone()[0])
 
 
 def _term_uses(column: str, only: bool) -> str:
