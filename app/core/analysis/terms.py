@@ -135,11 +135,9 @@ def measure(con, brand: Sequence[str], settings, rollups: bool = False) -> Incid
         for u in q.term_uses(con, "hashtags", floor, limit)
     )
     brand_keys = [press_list.clean_handle(b) for b in brand if b]
-    used = (
-        {u.term: u for u in q.term_uses(con, "mentions", 1, len(brand_keys), only=brand_keys)}
-        if brand_keys
-        else {}
-    )
+    # the most mentioned handles, and the brand's however often, in one pass
+    mentions = q.term_uses(con, "mentions", floor, limit + len(brand_keys), also=brand_keys)
+    used = {u.term: u for u in mentions if u.term in brand_keys}
     handles = [
         Term(
             b,
@@ -150,8 +148,8 @@ def measure(con, brand: Sequence[str], settings, rollups: bool = False) -> Incid
         )
         for b in brand_keys
     ]
-    for u in q.term_uses(con, "mentions", floor, limit + len(brand_keys)):
-        if u.term not in brand_keys and len(handles) < limit + len(brand_keys):
+    for u in mentions:
+        if u.in_top and u.term not in brand_keys and len(handles) < limit + len(brand_keys):
             handles.append(
                 Term(
                     u.term,

@@ -30,6 +30,8 @@ class TermUse:
     term: str
     written: str
     accounts: int
+    #: among the most used (else only asked for by name)
+    in_top: bool = True
 
 
 #: The accounts that post in their own voice (retweets left out).
@@ -40,9 +42,8 @@ def own_voice_accounts(con: Any, rollups: bool = False) -> int:
     return int(con.execute(OWN_VOICE_ACCOUNTS.format(accounts=account_totals(rollups))).fetchone()[0])
 
 
-def _term_uses(column: str, only: bool) -> str:
+def _term_uses(column: str) -> str:
     # ``column`` is one of two constants below, never user text
-    pick = "AND lower(item) IN (SELECT unnest(?::VARCHAR[]))" if only else ""
     return f"""
         WITH raw AS MATERIALIZED (
             SELECT platform, lower(author_handle) AS account, unnest({column}) AS item FROM posts
@@ -50,39 +51,39 @@ def _term_uses(column: str, only: bool) -> str:
         ),
         u AS (
             SELECT DISTINCT platform, account, lower(item) AS term FROM raw
-            WHERE item IS NOT NULL AND trim(item) <> '' {pick}
+            WHERE item IS NOT NULL AND trim(item) <> ''
         ),
+        counted AS (SELECT term, count(*) AS accounts FROM u GROUP BY term),
         top AS (
-            SELECT term, count(*) AS accounts FROM u GROUP BY term
-            HAVING count(*) >= ?
+            SELECT term FROM counted WHERE accounts >= ?
             ORDER BY accounts DESC, term
             LIMIT ?
         ),
+        chosen AS (
+            SELECT term, accounts, term IN (SELECT term FROM top) AS in_top FROM counted
+            WHERE term IN (SELECT term FROM top) OR term IN (SELECT unnest(?::VARCHAR[]))
+        ),
         written AS (
             SELECT lower(item) AS term, mode(item) AS written FROM raw
-            WHERE lower(item) IN (SELECT term FROM top) GROUP BY 1
+            WHERE lower(item) IN (SELECT term FROM chosen) GROUP BY 1
         )
-        SELECT top.term, written.written, top.accounts FROM top JOIN written USING (term)
-        ORDER BY top.accounts DESC, top.term
+        SELECT chosen.term, written.written, chosen.accounts, chosen.in_top FROM chosen JOIN written USING (term)
+        ORDER BY chosen.accounts DESC, chosen.term
     """
 
 
-TERM_USES = {
-    (what, only): _term_uses(what, only) for what in ("hashtags", "mentions") for only in (False, True)
-}
+TERM_USES = {what: _term_uses(what) for what in ("hashtags", "mentions")}
 
 
-def term_uses(
-    con: Any, what: str, min_accounts: int, limit: int, only: Sequence[str] | None = None
-) -> list[TermUse]:
+def term_uses(con: Any, what: str, min_accounts: int, limit: int, also: Sequence[str] = ()) -> list[TermUse]:
     """The hashtags (``what`` = "hashtags") or mentioned handles ("mentions") used by at
-    least ``min_accounts`` accounts in posts of their own, most used first; with ``only``,
-    just those terms (lower case)."""
-    params: list = [sorted({t.lower() for t in only})] if only is not None else []
+    least ``min_accounts`` accounts in posts of their own, at most ``limit``, most used first
+    (``in_top``), and, in the same pass, those of ``also`` (lower case) that any account used
+    (``in_top`` False unless they are among the first)."""
     rows = con.execute(
-        TERM_USES[(what, only is not None)], [*params, int(min_accounts), int(limit)]
+        TERM_USES[what], [int(min_accounts), int(limit), sorted({t.lower() for t in also})]
     ).fetchall()
-    return [TermUse(t, w.lstrip("#@"), int(n)) for t, w, n in rows]
+    return [TermUse(t, w.lstrip("#@"), int(n), bool(top)) for t, w, n, top in rows]
 
 
 # ---- the press accounts' posts --------------------------------------------------------------
