@@ -133,6 +133,8 @@ TABLES = (
     "rollup_shared",
     "rollup_post_scores",
 )
+#: Each table's CREATE statement, by name.
+CREATE = dict(zip(TABLES, CREATE_TABLES, strict=True))
 
 #: How many of the rollup tables exist (a read-only workspace may predate them).
 TABLES_PRESENT = f"""
@@ -279,13 +281,14 @@ BUILD_POST_SCORES = f"""
     ORDER BY p.created_at, p.rowid
 """
 
-#: (table, statement, whether it takes the brand handles), in build order.
+#: (table, statement, whether it takes the brand handles, whether it reads the scores or the
+#: languages), in build order.
 BUILD = [
-    ("rollup_minute", BUILD_MINUTE, True),
-    ("rollup_first", BUILD_FIRST, True),
-    ("rollup_retweets", BUILD_RETWEETS, False),
-    ("rollup_accounts", BUILD_ACCOUNTS, False),
-    ("rollup_shares", BUILD_SHARES, False),
-    ("rollup_shared", BUILD_SHARED, False),
-    ("rollup_post_scores", BUILD_POST_SCORES, False),
+    ("rollup_minute", BUILD_MINUTE, True, True),
+    ("rollup_first", BUILD_FIRST, True, False),
+    ("rollup_retweets", BUILD_RETWEETS, False, False),
+    ("rollup_accounts", BUILD_ACCOUNTS, False, False),
+    ("rollup_shares", BUILD_SHARES, False, False),
+    ("rollup_shared", BUILD_SHARED, False, False),
+    ("rollup_post_scores", BUILD_POST_SCORES, False, True),
 ]
