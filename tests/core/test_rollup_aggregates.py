@@ -1,5 +1,5 @@
-"""The per-account and per-share rollups (``rollup_accounts``, ``rollup_shares``,
-``rollup_shared``) answer the analysis exactly as the posts do.
+"""The per-account and per-share rollups (``rollup_accounts``, ``rollup_texts``,
+``rollup_shares``, ``rollup_shared``) answer the analysis exactly as the posts do.
 
 Each query of :mod:`app.core.store.accounts_sql` and :mod:`app.core.store.shares_sql` that can
 read them is run both ways (``rollups=True`` reads the tables, ``rollups=False`` computes the
@@ -87,6 +87,7 @@ def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
         con = ws.cursor()
         for table, sql in (
             ("rollup_accounts", accounts_sql.ACCOUNT_TOTALS),
+            ("rollup_texts", accounts_sql.TOP_TEXTS),
             ("rollup_shares", shares_sql.SHARES),
             ("rollup_shared", shares_sql.SHARED),
         ):
@@ -185,7 +186,7 @@ def test_stale_rollups_of_a_read_only_workspace_give_the_same_findings(workspace
         assert rolled and fresh
         # made stale behind the app's back: the tables stay, the stamp says nothing
         rollup.invalidate(ws)
-        for table in ("rollup_accounts", "rollup_shares", "rollup_shared"):
+        for table in ("rollup_accounts", "rollup_texts", "rollup_shares", "rollup_shared"):
             ws.cursor().execute(f"DELETE FROM {table}")
     with Workspace.open(path, read_only=True) as ws:
         rolled, stale = _findings(ws)

@@ -14,6 +14,8 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
 * ``rollup_accounts``: per account (platform, lower-case handle), its totals
   (:data:`app.core.store.accounts_sql.ACCOUNT_TOTALS`): the analysis reads every account's
   counts and followers many times in one run.
+* ``rollup_texts``: per account, its most repeated text
+  (:data:`app.core.store.accounts_sql.TOP_TEXTS`), a sign of an automated account.
 * ``rollup_shares`` and ``rollup_shared``: every share (retweet or quote naming its
   original) with its accounts' handles in lower case, in time order; and per post shared, its
   author, text and highest retweet count as its shares tell them
@@ -30,12 +32,13 @@ values that go in, and they go in as a parameter.
 
 from __future__ import annotations
 
-from app.core.store.accounts_sql import ACCOUNT_TOTALS
+from app.core.store.accounts_sql import ACCOUNT_TOTALS, TOP_TEXTS
 from app.core.store.scope_sql import in_scope, joins
 from app.core.store.shares_sql import SHARED, SHARES
 
 #: Bumped when the rollups' meaning, shape or order changes: an older stamp then reads as stale
-#: (4: rollup_post_scores in time order; 5: rollup_accounts, rollup_shares, rollup_shared).
+#: (4: rollup_post_scores in time order; 5: rollup_accounts, rollup_texts, rollup_shares,
+#: rollup_shared).
 ROLLUP_VERSION = 5
 
 #: The rollup tables. They are derived data (dropping them loses nothing) and are created
@@ -90,6 +93,15 @@ CREATE_TABLES = [
     )
     """,
     """
+    CREATE TABLE IF NOT EXISTS rollup_texts (
+        platform       VARCHAR NOT NULL,
+        handle_key     VARCHAR NOT NULL,
+        distinct_texts BIGINT  NOT NULL,
+        top_text       VARCHAR,
+        top_text_posts BIGINT
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS rollup_shares (
         created_at        TIMESTAMP NOT NULL,
         platform          VARCHAR   NOT NULL,
@@ -129,6 +141,7 @@ TABLES = (
     "rollup_first",
     "rollup_retweets",
     "rollup_accounts",
+    "rollup_texts",
     "rollup_shares",
     "rollup_shared",
     "rollup_post_scores",
@@ -256,6 +269,12 @@ BUILD_ACCOUNTS = f"""
 """
 
 # in time order, so that the zone maps of created_at keep a range query to its row groups
+BUILD_TEXTS = f"""
+    INSERT INTO rollup_texts
+    {TOP_TEXTS}
+    ORDER BY platform, handle_key
+"""
+
 BUILD_SHARES = f"""
     INSERT INTO rollup_shares
     {SHARES}
@@ -288,6 +307,7 @@ BUILD = [
     ("rollup_first", BUILD_FIRST, True, False),
     ("rollup_retweets", BUILD_RETWEETS, False, False),
     ("rollup_accounts", BUILD_ACCOUNTS, False, False),
+    ("rollup_texts", BUILD_TEXTS, False, False),
     ("rollup_shares", BUILD_SHARES, False, False),
     ("rollup_shared", BUILD_SHARED, False, False),
     ("rollup_post_scores", BUILD_POST_SCORES, False, True),
