@@ -154,7 +154,8 @@ def rebuild(ws: Workspace, progress: Progress | None = None, con: Connection | N
         st = state(ws, con)
         brand = st.stamp["brand"]
         # a scoring run leaves the posts as they were: the tables of accounts and shares stay
-        build = [b for b in q.BUILD if b[3]] if st.behind_on_scores_only else q.BUILD
+        # (rollups asked to rebuild while fresh are rebuilt whole)
+        build = [b for b in q.BUILD if b[3]] if st.behind_on_scores_only and not st.fresh else q.BUILD
         for table, *_ in build:
             con.execute(q.DROP[table])
             con.execute(q.CREATE[table])

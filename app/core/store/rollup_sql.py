@@ -278,7 +278,7 @@ BUILD_TEXTS = f"""
 BUILD_SHARES = f"""
     INSERT INTO rollup_shares
     {SHARES}
-    ORDER BY created_at, platform, post_id
+    ORDER BY created_at
 """
 
 BUILD_SHARED = f"""
