@@ -259,7 +259,7 @@ ACTIVITY = """
            OR regexp_matches(handle, '(?i)(^|_)bot(_|[0-9]*$)') OR regexp_matches(handle, '[a-z0-9]Bot([0-9]*|_[A-Za-z0-9_]*)$')
     ),
     own AS MATERIALIZED (
-        SELECT p.platform, lower(p.author_handle) AS handle_key, p.created_at, p.kind, p.text,
+        SELECT p.platform, lower(p.author_handle) AS handle_key, p.created_at, p.kind,
                p.ref_post_id, p.ref_author_handle
         FROM posts p
         SEMI JOIN cand c ON c.platform = p.platform AND c.handle_key = lower(p.author_handle)
@@ -327,6 +327,14 @@ ACTIVITY = """
 """
 
 
+#: The candidates' posts with their texts (kept out of ``own``: with the rollups, the texts
+#: are read from ``rollup_texts``).
+_CANDIDATES_TEXTS = """(
+    SELECT p.platform, lower(p.author_handle) AS handle_key, p.kind, p.text FROM posts p
+    SEMI JOIN cand c ON c.platform = p.platform AND c.handle_key = lower(p.author_handle)
+)"""
+
+
 def activity(
     con: Any, at: ActivityThresholds, named: Sequence[str] = (), rollups: bool = False
 ) -> list[AccountActivity]:
@@ -350,7 +358,7 @@ def activity(
         float(at.reply_share),
     ]
     # without the rollups, the texts of the candidates only (the accounts that post most)
-    texts = "rollup_texts" if rollups else f"({top_texts('own')})"
+    texts = "rollup_texts" if rollups else f"({top_texts(_CANDIDATES_TEXTS)})"
     sql = ACTIVITY.format(accounts=account_totals(rollups), top_texts=texts)
     return [_activity(r) for r in con.execute(sql, params).fetchall()]
 
