@@ -1,5 +1,6 @@
 """The per-account and per-share rollups (``rollup_accounts``, ``rollup_texts``,
-``rollup_shares``, ``rollup_shared``) answer the analysis exactly as the posts do.
+``rollup_terms``, ``rollup_shares``, ``rollup_shared``) answer the analysis exactly as the
+posts do.
 
 Each query of :mod:`app.core.store.accounts_sql` and :mod:`app.core.store.shares_sql` that can
 read them is run both ways (``rollups=True`` reads the tables, ``rollups=False`` computes the
@@ -88,6 +89,7 @@ def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
         for table, sql in (
             ("rollup_accounts", accounts_sql.ACCOUNT_TOTALS),
             ("rollup_texts", accounts_sql.TOP_TEXTS),
+            ("rollup_terms", press_sql.TERM_ITEMS),
             ("rollup_shares", shares_sql.SHARES),
             ("rollup_shared", shares_sql.SHARED),
         ):
@@ -110,6 +112,9 @@ def test_account_queries_answer_the_same_from_the_rollups(workspaces, name):
         assert any(v.posts for v in got.values())
         assert both(accounts_sql.follower_coverage, con).accounts > 0
         assert both(press_sql.own_voice_accounts, con) > 0
+        for what in ("hashtags", "mentions"):
+            for floor, limit in ((1, 50), (2, 5)):
+                both(press_sql.term_uses, con, what, floor, limit, also=[h.lower() for _, h in handles[:3]])
         for q in (0.5, 0.9, 0.99):
             both(accounts_sql.audience, con, q)
         # thresholds low enough that every measure runs on many accounts
@@ -186,7 +191,7 @@ def test_stale_rollups_of_a_read_only_workspace_give_the_same_findings(workspace
         assert rolled and fresh
         # made stale behind the app's back: the tables stay, the stamp says nothing
         rollup.invalidate(ws)
-        for table in ("rollup_accounts", "rollup_texts", "rollup_shares", "rollup_shared"):
+        for table in ("rollup_accounts", "rollup_texts", "rollup_terms", "rollup_shares", "rollup_shared"):
             ws.cursor().execute(f"DELETE FROM {table}")
     with Workspace.open(path, read_only=True) as ws:
         rolled, stale = _findings(ws)

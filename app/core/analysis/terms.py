@@ -132,11 +132,11 @@ def measure(con, brand: Sequence[str], settings, rollups: bool = False) -> Incid
             "hashtag",
             fig.count(u.accounts, "accounts", Source.of("term_accounts", hashtag=u.term)),
         )
-        for u in q.term_uses(con, "hashtags", floor, limit)
+        for u in q.term_uses(con, "hashtags", floor, limit, rollups=rollups)
     )
     brand_keys = [press_list.clean_handle(b) for b in brand if b]
     # the most mentioned handles, and the brand's however often, in one pass
-    mentions = q.term_uses(con, "mentions", floor, limit + len(brand_keys), also=brand_keys)
+    mentions = q.term_uses(con, "mentions", floor, limit + len(brand_keys), also=brand_keys, rollups=rollups)
     used = {u.term: u for u in mentions if u.term in brand_keys}
     handles = [
         Term(

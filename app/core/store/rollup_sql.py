@@ -16,6 +16,8 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
   counts and followers many times in one run.
 * ``rollup_texts``: per account, its most repeated text
   (:data:`app.core.store.accounts_sql.TOP_TEXTS`), a sign of an automated account.
+* ``rollup_terms``: per account, the hashtags and handles it used in posts of its own, as
+  written and how often (:data:`app.core.store.press_sql.TERM_ITEMS`).
 * ``rollup_shares`` and ``rollup_shared``: every share (retweet or quote naming its
   original) with its accounts' handles in lower case, in time order; and per post shared, its
   author, text and highest retweet count as its shares tell them
@@ -33,12 +35,13 @@ values that go in, and they go in as a parameter.
 from __future__ import annotations
 
 from app.core.store.accounts_sql import ACCOUNT_TOTALS, TOP_TEXTS
+from app.core.store.press_sql import TERM_ITEMS
 from app.core.store.scope_sql import in_scope, joins
 from app.core.store.shares_sql import SHARED, SHARES
 
 #: Bumped when the rollups' meaning, shape or order changes: an older stamp then reads as stale
-#: (4: rollup_post_scores in time order; 5: rollup_accounts, rollup_texts, rollup_shares,
-#: rollup_shared).
+#: (4: rollup_post_scores in time order; 5: rollup_accounts, rollup_texts, rollup_terms,
+#: rollup_shares, rollup_shared).
 ROLLUP_VERSION = 5
 
 #: The rollup tables. They are derived data (dropping them loses nothing) and are created
@@ -102,6 +105,16 @@ CREATE_TABLES = [
     )
     """,
     """
+    CREATE TABLE IF NOT EXISTS rollup_terms (
+        what     VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        account  VARCHAR NOT NULL,
+        term     VARCHAR NOT NULL,
+        written  VARCHAR NOT NULL,
+        n        BIGINT  NOT NULL
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS rollup_shares (
         created_at        TIMESTAMP NOT NULL,
         platform          VARCHAR   NOT NULL,
@@ -142,6 +155,7 @@ TABLES = (
     "rollup_retweets",
     "rollup_accounts",
     "rollup_texts",
+    "rollup_terms",
     "rollup_shares",
     "rollup_shared",
     "rollup_post_scores",
@@ -275,6 +289,12 @@ BUILD_TEXTS = f"""
     ORDER BY platform, handle_key
 """
 
+BUILD_TERMS = f"""
+    INSERT INTO rollup_terms
+    {TERM_ITEMS}
+    ORDER BY what, term
+"""
+
 BUILD_SHARES = f"""
     INSERT INTO rollup_shares
     {SHARES}
@@ -308,6 +328,7 @@ BUILD = [
     ("rollup_retweets", BUILD_RETWEETS, False, False),
     ("rollup_accounts", BUILD_ACCOUNTS, False, False),
     ("rollup_texts", BUILD_TEXTS, False, False),
+    ("rollup_terms", BUILD_TERMS, False, False),
     ("rollup_shares", BUILD_SHARES, False, False),
     ("rollup_shared", BUILD_SHARED, False, False),
     ("rollup_post_scores", BUILD_POST_SCORES, False, True),
