@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from app.core.store.derived import fill, source
+
 _EPOCH = datetime(1970, 1, 1)
 #: bounds that hold every post, for queries that take a time range
 EARLIEST, LATEST = datetime(1, 1, 1), datetime(9999, 12, 31)
@@ -63,10 +65,9 @@ ACCOUNT_TOTALS = """
 
 
 def account_totals(rollups: bool) -> str:
-    """Where the queries read :data:`ACCOUNT_TOTALS` from: the rollup table when the rollups
-    describe the posts as they are (a GROUP BY of every post saved, 0.2 s a query at 1M
-    posts), else the aggregate itself."""
-    return "rollup_accounts" if rollups else f"({ACCOUNT_TOTALS})"
+    """Where the queries read :data:`ACCOUNT_TOTALS` from (see :mod:`app.core.store.derived`):
+    the rollup saves a GROUP BY of every post, 0.2 s a query at 1M posts."""
+    return source(rollups, "rollup_accounts", ACCOUNT_TOTALS)
 
 
 # ---- followers ------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ def followers(
     keys = sorted({(p, h.lower()) for p, h in accounts if h})
     if not keys:
         return {}
-    sql = FOLLOWERS.format(accounts=account_totals(rollups))
+    sql = fill(FOLLOWERS, accounts=account_totals(rollups))
     rows = con.execute(sql, [[p for p, _ in keys], [h for _, h in keys]]).fetchall()
     out = {k: AccountFollowers(None, 0) for k in keys}
     for platform, handle, top, posts in rows:
@@ -123,7 +124,7 @@ COVERAGE = """
 
 
 def follower_coverage(con: Any, rollups: bool = False) -> FollowerCoverage:
-    sql = COVERAGE.format(accounts=account_totals(rollups))
+    sql = fill(COVERAGE, accounts=account_totals(rollups))
     return FollowerCoverage(*(int(x) for x in con.execute(sql).fetchone()))
 
 
@@ -145,7 +146,7 @@ AUDIENCE = """
 
 
 def audience(con: Any, quantile: float, rollups: bool = False) -> Audience:
-    sql = AUDIENCE.format(accounts=account_totals(rollups))
+    sql = fill(AUDIENCE, accounts=account_totals(rollups))
     n, median, at = con.execute(sql, [float(quantile)]).fetchone()
     return Audience(int(n), median, at)
 
@@ -358,8 +359,8 @@ def activity(
         float(at.reply_share),
     ]
     # without the rollups, the texts of the candidates only (the accounts that post most)
-    texts = "rollup_texts" if rollups else f"({top_texts(_CANDIDATES_TEXTS)})"
-    sql = ACTIVITY.format(accounts=account_totals(rollups), top_texts=texts)
+    texts = source(rollups, "rollup_texts", top_texts(_CANDIDATES_TEXTS))
+    sql = fill(ACTIVITY, accounts=account_totals(rollups), top_texts=texts)
     return [_activity(r) for r in con.execute(sql, params).fetchall()]
 
 
@@ -491,7 +492,7 @@ def influencers(
     brought the most exposure in the ``window`` seconds after their first post (at most
     ``limit``, most first)."""
     rows = con.execute(
-        INFLUENCERS.format(accounts=account_totals(rollups)),
+        fill(INFLUENCERS, accounts=account_totals(rollups)),
         [float(threshold), lower_all(leave_out), float(window), lower_all(exclude), int(limit)],
     ).fetchall()
     return [

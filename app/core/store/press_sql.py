@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from app.core.store.accounts_sql import account_totals, lower_all
+from app.core.store.derived import fill, source
 
 # ---- the incident's terms -------------------------------------------------------------------
 
@@ -39,7 +40,7 @@ OWN_VOICE_ACCOUNTS = "SELECT count(*) FROM {accounts} WHERE posts > retweets"
 
 
 def own_voice_accounts(con: Any, rollups: bool = False) -> int:
-    return int(con.execute(OWN_VOICE_ACCOUNTS.format(accounts=account_totals(rollups))).fetchone()[0])
+    return int(con.execute(fill(OWN_VOICE_ACCOUNTS, accounts=account_totals(rollups))).fetchone()[0])
 
 
 def term_items(column: str) -> str:
@@ -98,9 +99,7 @@ def _term_uses(items: str) -> str:
 #: (column, whether from the rollups) -> the statement; the column's name is a constant.
 TERM_USES = {
     (what, rolled): _term_uses(
-        f"(SELECT * EXCLUDE (what) FROM rollup_terms WHERE what = '{what}')"
-        if rolled
-        else f"({term_items(what)})"
+        source(rolled, f"(SELECT * EXCLUDE (what) FROM rollup_terms WHERE what = '{what}')", term_items(what))
     )
     for what in ("hashtags", "mentions")
     for rolled in (False, True)

@@ -32,6 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from app.core.store.accounts_sql import EARLIEST, LATEST, lower_all, ts
+from app.core.store.derived import fill, source
 
 #: Every share the archive holds: a retweet or quote naming its original, with its author's
 #: and its original's author's handles in lower case (``author_key``, ``ref_author_key``).
@@ -57,10 +58,12 @@ SHARED = """
 
 
 def _sources(sql: str, rollups: bool) -> str:
-    """``sql`` reading ``{shares}`` and ``{shared}`` from the rollup tables, or (when the
-    rollups cannot be used) from the posts by the statements that build them."""
-    shares, shared = ("rollup_shares", "rollup_shared") if rollups else (f"({SHARES})", f"({SHARED})")
-    return sql.replace("{shares}", shares).replace("{shared}", shared)
+    """``sql`` reading ``{shares}`` and ``{shared}`` (see :mod:`app.core.store.derived`)."""
+    return fill(
+        sql,
+        shares=source(rollups, "rollup_shares", SHARES),
+        shared=source(rollups, "rollup_shared", SHARED),
+    )
 
 
 _NOT_EXCLUDED = """
