@@ -221,19 +221,19 @@ def _details(candidates: str) -> str:
             SELECT r.platform, r.post_id, r.author, r.text, r.rc
             FROM {{shared}} r SEMI JOIN cand c USING (platform, post_id)
         ),
+        own AS MATERIALIZED (
+            SELECT o.platform, o.post_id, o.author_handle, o.created_at, o.text, o.kind, o.quote_count,
+                   o.retweet_count
+            FROM posts o SEMI JOIN cand c USING (platform, post_id)
+        ),
         coll AS (
             SELECT platform, post_id, max(rc) AS rc
             FROM (
-                SELECT o.platform, o.post_id, o.retweet_count AS rc FROM posts o
-                SEMI JOIN cand c USING (platform, post_id) WHERE o.kind <> 'retweet'
+                SELECT platform, post_id, retweet_count AS rc FROM own WHERE kind <> 'retweet'
                 UNION ALL
                 SELECT platform, post_id, rc FROM refs
             )
             GROUP BY ALL
-        ),
-        own AS (
-            SELECT o.platform, o.post_id, o.author_handle, o.created_at, o.text, o.kind, o.quote_count
-            FROM posts o SEMI JOIN cand c USING (platform, post_id)
         )
         SELECT c.platform, c.post_id, coalesce(o.author_handle, r.author), o.created_at,
                coalesce(o.text, r.text, ''), o.kind, o.post_id IS NOT NULL,
