@@ -276,36 +276,19 @@ BUILD_RETWEETS = """
     ORDER BY platform, ref_post_id
 """
 
-BUILD_ACCOUNTS = f"""
-    INSERT INTO rollup_accounts
-    {ACCOUNT_TOTALS}
-    ORDER BY platform, handle_key
-"""
 
+def _insert(table: str, statement: str, order: str) -> str:
+    """Fill the rollup ``table`` with the rows of ``statement`` (a derived table's own
+    statement, which the queries also run on the posts when the rollups cannot be used)."""
+    return f"INSERT INTO {table} {statement} ORDER BY {order}"
+
+
+BUILD_ACCOUNTS = _insert("rollup_accounts", ACCOUNT_TOTALS, "platform, handle_key")
+BUILD_TEXTS = _insert("rollup_texts", TOP_TEXTS, "platform, handle_key")
+BUILD_TERMS = _insert("rollup_terms", TERM_ITEMS, "what, term")
 # in time order, so that the zone maps of created_at keep a range query to its row groups
-BUILD_TEXTS = f"""
-    INSERT INTO rollup_texts
-    {TOP_TEXTS}
-    ORDER BY platform, handle_key
-"""
-
-BUILD_TERMS = f"""
-    INSERT INTO rollup_terms
-    {TERM_ITEMS}
-    ORDER BY what, term
-"""
-
-BUILD_SHARES = f"""
-    INSERT INTO rollup_shares
-    {SHARES}
-    ORDER BY created_at
-"""
-
-BUILD_SHARED = f"""
-    INSERT INTO rollup_shared
-    {SHARED}
-    ORDER BY platform, post_id
-"""
+BUILD_SHARES = _insert("rollup_shares", SHARES, "created_at")
+BUILD_SHARED = _insert("rollup_shared", SHARED, "platform, post_id")
 
 # post_row is the row number DuckDB gives each row of posts (rowid): stable because posts are
 # only ever appended to, and every append makes the rollups stale. The rows are written in
