@@ -1,5 +1,5 @@
 """Export time of the post-mortem: build the report's content and render it (PDF and HTML),
-on the bundled sample and on the 1M-post workspace (target: under 5 s).
+on the bundled sample and on the 1M-post workspace (issue 14: 2 s at 1M).
 
     python bench/bench_report.py [--runs 3] [--skip-1m]
 
@@ -7,7 +7,9 @@ The 1M workspace (bench/data/queries_1000000.duckdb, from bench_queries.py) is c
 temporary file first and never modified. Each figure is the median of ``--runs`` runs,
 printed with baselines measured in the same run: a bare ``SELECT count(*) FROM posts``, one
 binned_series over the whole span at the report's bin (the cheapest thing the timeline window
-does), and the first (cold) build.
+does), and the first (cold) build. Beside it, the export as the window makes it: the window
+computes the facts for its chronicle and facts panel once the workspace opens, so an export
+from it renders facts already at hand.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def bench(label: str, path: Path, runs: int, out: Path) -> None:
         metrics.clear_caches()
         clear_cache()
         cold = _timed(lambda: build_report(ws, ReportOptions()))
-        base, build, pdf, html, total, count = [], [], [], [], [], []
+        base, build, pdf, html, total, count, warm = [], [], [], [], [], [], []
         for _ in range(runs):
             count.append(_timed(lambda: ws.cursor().execute(COUNT_POSTS).fetchall()))
             metrics.clear_caches()
@@ -74,6 +76,9 @@ def bench(label: str, path: Path, runs: int, out: Path) -> None:
             pdf.append(seconds)
             html.append(_timed(functools.partial(render_html, report, out / "r.html", force=True)))
             total.append(build[-1] + pdf[-1])
+            # from the window: its chronicle and facts panel computed the facts already
+            seconds, report = _timed_result(lambda: build_report(ws, ReportOptions()))
+            warm.append(seconds + _timed(functools.partial(render_pdf, report, out / "r.pdf", force=True)))
         med = statistics.median
         print(f"{label}: {posts:,} posts, {pages} pages, bin {b} s")
         print(f"  baseline bare count(*) of posts     {med(count) * 1000:8.1f} ms")
@@ -86,6 +91,7 @@ def bench(label: str, path: Path, runs: int, out: Path) -> None:
             f"  PDF export (build + render)         {med(total) * 1000:8.1f} ms  (median of {runs})",
             flush=True,
         )
+        print(f"  PDF export, facts already computed  {med(warm) * 1000:8.1f} ms  (as from the window)")
         print(
             f"  ratios: export / count(*) {med(total) / med(count):,.0f}, "
             f"export / binned_series {med(total) / med(base):.1f}; load average {os.getloadavg()[0]:.1f}",

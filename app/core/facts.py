@@ -296,24 +296,19 @@ def _build(ws: Workspace, con: Any, progress: Progress) -> Facts:
     wave = _wave(ws, con, the_cut.wave, first, zone, known) if the_cut.wave else None
     check(progress)
     progress.report(3, steps, "Finding who carried it")
-    phase_facts = [
-        _with_shares(
-            p,
-            amplification.most_shared_posts(ctx, p.a, p.b, SHARED_SHOWN),
-            amplification.accounts_by_shares(ctx, p.a, p.b, SHARED_SHOWN),
-        )
-        for p in phase_facts
-    ]
+    # every phase's and the wave's, in one query each
+    ranges = [(p.a, p.b) for p in phase_facts] + ([(wave.range.a, wave.range.b)] if wave is not None else [])
+    posts = amplification.most_shared_posts_of(ctx, ranges, SHARED_SHOWN)
+    people = amplification.accounts_by_shares_of(ctx, ranges, SHARED_SHOWN)
+    phase_facts = [_with_shares(p, posts[i], people[i]) for i, p in enumerate(phase_facts)]
     if wave is not None:
-        wave = _with_shares(
-            wave,
-            amplification.most_shared_posts(ctx, wave.range.a, wave.range.b, SHARED_SHOWN),
-            amplification.accounts_by_shares(ctx, wave.range.a, wave.range.b, SHARED_SHOWN),
-        )
+        wave = _with_shares(wave, posts[-1], people[-1])
     check(progress)
     progress.report(4, steps, "Reading the sentiment")
-    whole = sentiment.figures(ws, con=con)
-    in_wave = sentiment.figures(ws, wave.range.a, wave.range.b, con=con) if wave is not None else None
+    whole, *in_waves = sentiment.figures_of(
+        ws, [(None, None)] + ([(wave.range.a, wave.range.b)] if wave is not None else []), con=con
+    )
+    in_wave = in_waves[0] if in_waves else None
     check(progress)
     progress.report(5, steps, "Numbering the turning points")
     tps = _turning_points(accepted, findings)

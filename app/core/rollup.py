@@ -1,7 +1,7 @@
 """Rollups: the posts boiled down once so that the timeline can re-query on every zoom.
 
 The tables (see :mod:`app.core.store.rollup_sql`) are derived data. They are rebuilt whole
-when the workspace changes under them: a stamp in ``meta.rollup_stamp`` records what they were
+when the workspace changes under them (after a scoring run, only those that read the scores): a stamp in ``meta.rollup_stamp`` records what they were
 built from (the last import, how many posts and scores, the brand accounts), and
 :func:`ensure` compares it with the workspace as it is now. A full rebuild keeps them simple
 and always right: posts imported later can be earlier in time (changing who posted first),
@@ -181,19 +181,22 @@ def ensure(
 
 
 def rebuild(ws: Workspace, progress: Progress | None = None, con: Connection | None = None) -> State:
-    """Rebuild every rollup table in one transaction (a cancel leaves the old ones)."""
+    """Rebuild the rollup tables in one transaction (a cancel leaves the old ones): every one,
+    or, when only scores (and languages) came in since the last build, those that read them."""
     progress = progress or NullProgress()
     con = con or ws.cursor()
     began = time.time()
     with ws.transaction(con):
         st = state(ws, con)
         brand = st.stamp["brand"]
-        for table in q.TABLES:
+        # a scoring run leaves the posts as they were: the tables of accounts and shares stay
+        # (rollups asked to rebuild while fresh are rebuilt whole)
+        build = [b for b in q.BUILD if b[3]] if st.behind_on_scores_only and not st.fresh else q.BUILD
+        for table, *_ in build:
             con.execute(q.DROP[table])
-        for ddl in q.CREATE_TABLES:
-            con.execute(ddl)
-        steps = len(q.BUILD) + 1
-        for i, (_table, sql, needs_brand) in enumerate(q.BUILD):
+            con.execute(q.CREATE[table])
+        steps = len(build) + 1
+        for i, (_table, sql, needs_brand, _scores) in enumerate(build):
             ws.run(
                 sql,
                 [brand] if needs_brand else [],

@@ -18,14 +18,16 @@ from pathlib import Path
 import pytest
 
 from app.cli import main as cli_main
-from app.core import press_list
+from app.core import press_list, rollup
 from app.core.analysis import influence, press, terms
 from app.core.analysis.context import Context
 from app.core.analysis.figures import NO_FOLLOWER_COUNTS
 from app.core.analysis.settings import Settings
 from app.core.errors import UserError
+from app.core.ingest import import_paths
 from app.core.model import Figure, Source
 from app.core.sample import build_sample
+from app.core.store import press_sql
 from app.core.store.workspace import Workspace
 from app.paths import sample_archive
 from tests.core import incident_factory as factory
@@ -87,6 +89,53 @@ def test_terms_of_a_hashtag_protest(ctx_of):
     for x in (*t.hashtags, *t.handles, t):
         fig = x.accounts
         source_audit.check(ctx.con, fig, posts, f"term {getattr(x, 'text', 'accounts')}")
+
+
+def test_the_most_mentioned_and_the_handles_asked_come_from_one_pass(tmp_path):
+    """``term_uses`` lists the most used terms above a floor and, in the same pass, the handles
+    asked by name however little used (a retweet is no use of its own)."""
+    uses = {"big": 10, "mid": 5, "Small": 3, "rare": 1, "Tie": 2}
+    lines, i = [], 0
+    for term, n in uses.items():
+        for a in range(n):
+            i += 1
+            written = term.lower() if (term in ("Small", "Tie") and a == 0) else term
+            lines.append(_mentioning(i, f"u{a}", written))
+    i += 1
+    lines.append(_mentioning(i, "u7", "rare", retweet=True))
+    (tmp_path / "m.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Workspace.open(tmp_path / "m.duckdb", create=True) as ws:
+        assert all(r.ok for r in import_paths(ws, [tmp_path / "m.jsonl"]))
+        assert rollup.ensure(ws) is not None
+        con = ws.cursor()
+        got = press_sql.term_uses(con, "mentions", 3, 2, also=["RARE", "nobody_uses_this", "mid"])
+        assert [(u.term, u.accounts, u.in_top) for u in got] == [
+            ("big", 10, True),
+            ("mid", 5, True),
+            ("rare", 1, False),
+        ]
+        for rollups in (False, True):
+            assert press_sql.term_uses(con, "mentions", 2, 5, rollups=rollups) == [
+                press_sql.TermUse("big", "big", 10),
+                press_sql.TermUse("mid", "mid", 5),
+                press_sql.TermUse("small", "Small", 3),
+                # written "tie" once and "Tie" once: the first in byte order
+                press_sql.TermUse("tie", "Tie", 2),
+            ]
+
+
+def _mentioning(i: int, handle: str, term: str, retweet: bool = False) -> str:
+    s = {
+        "created_at": "Mon Nov 08 12:00:00 +0000 2021",
+        "id_str": str(5000 + i),
+        "text": f"hello @{term}",
+        "user": {"id_str": str(100 + int(handle[1:])), "screen_name": handle, "followers_count": 3},
+        "entities": {"hashtags": [], "user_mentions": [{"screen_name": term}], "urls": []},
+    }
+    if retweet:
+        s["retweeted_status"] = {**s, "id_str": "4999", "user": {"id_str": "99", "screen_name": "orig"}}
+        s["text"] = "RT @orig: " + s["text"]
+    return json.dumps(s)
 
 
 def _terms(hashtags=(), handles=(), extra=()) -> terms.IncidentTerms:

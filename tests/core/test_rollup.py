@@ -579,6 +579,51 @@ def test_scoring_makes_them_stale(small, monkeypatch):
     assert all(r.compound is not None for r in around)
 
 
+def _table_ids(ws) -> dict[str, int]:
+    return dict(ws.con.execute("SELECT table_name, table_oid FROM duckdb_tables()").fetchall())
+
+
+def _contents(ws) -> dict[str, list]:
+    return {t: ws.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in rollup_sql.TABLES}
+
+
+def test_after_scoring_only_the_tables_that_read_scores_are_rebuilt(small, tmp_path):
+    ws, _ = small
+    rollup.ensure(ws)
+    before = _table_ids(ws)
+    score_missing(ws)
+    assert rollup.state(ws).behind_on_scores_only
+    rollup.rebuild(ws)
+    after = _table_ids(ws)
+    scored = {b[0] for b in rollup_sql.BUILD if b[3]}
+    assert scored == {"rollup_minute", "rollup_post_scores"}
+    for table in rollup_sql.TABLES:
+        assert (after[table] != before[table]) == (table in scored), table
+    assert rollup.is_fresh(ws)
+    partial = _contents(ws)
+    assert partial["rollup_post_scores"] and partial["rollup_accounts"]
+    # the same as a build of every table
+    rollup.invalidate(ws)
+    rollup.rebuild(ws)
+    assert all(after[t] != i for t, i in _table_ids(ws).items() if t in rollup_sql.TABLES)
+    assert _contents(ws) == partial
+
+
+def test_an_import_after_scoring_rebuilds_every_table(small):
+    ws, tmp = small
+    rollup.ensure(ws)
+    score_missing(ws)
+    p = tmp / "more.jsonl"
+    p.write_text(json.dumps(status("9", T0 + 40, "cy", "fine", 3)) + "\n")
+    assert import_paths(ws, [p])[0].ok
+    before = _table_ids(ws)
+    assert not rollup.state(ws).behind_on_scores_only
+    rollup.ensure(ws)
+    after = _table_ids(ws)
+    assert all(after[t] != before[t] for t in rollup_sql.TABLES)
+    assert ws.con.execute("SELECT sum(posts) FROM rollup_accounts").fetchone()[0] == 3
+
+
 def test_while_scores_come_in_recent_rollups_are_served_as_they_are(small, monkeypatch):
     ws, _ = small
     monkeypatch.setattr(m, "SCORES_LAG_FACTOR", 1e9)  # "the last build was moments ago"

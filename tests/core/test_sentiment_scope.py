@@ -17,7 +17,7 @@ import pytest
 
 from app.core import metrics, rollup
 from app.core.ingest import import_paths
-from app.core.sentiment import binned_figures, figures, missing_count, scope, score_missing
+from app.core.sentiment import binned_figures, figures, figures_of, missing_count, scope, score_missing
 from app.core.store import Workspace, schema, scope_sql
 
 T0 = 1636329600  # Mon 2021-11-08 00:00 UTC
@@ -265,3 +265,25 @@ def test_a_workspace_of_the_previous_version_loses_the_scores_of_german_posts_fr
         s = metrics.binned_series(ws, T0, T0 + 60, 60)
         assert (int(s.total[0]), int(s.scored[0]), int(s.other_language[0])) == (3, 1, 2)
         assert np.isclose(s.neg_share[0], 1.0)
+
+
+def test_the_figures_of_many_ranges_are_each_ranges_own(mixed):
+    """The report reads the whole archive's and the wave's figures in one pass: each range's
+    are those it gets alone (open ends, overlaps, a range asked twice, one with no post)."""
+    score_missing(mixed, workers=1)
+    ranges = [
+        (None, None),
+        (T0 + 3600, T0 + 7200),
+        (T0, T0 + 3 * 3600),
+        (T0 + 3600, T0 + 7200),
+        (None, T0 + 1800),
+        (T0 + 7200, None),
+        (T0 + 30 * 3600, T0 + 31 * 3600),
+    ]
+    for flt in (metrics.PostFilter(), metrics.PostFilter(lang="de"), metrics.PostFilter(kinds=("post",))):
+        together = figures_of(mixed, ranges, flt)
+        alone = [figures(mixed, a, b, flt) for a, b in ranges]
+        assert together == alone
+    posts = [f.coverage.posts for f in figures_of(mixed, ranges)]
+    assert posts == [52, 13, 39, 13, 13, 26, 0]
+    assert figures_of(mixed, []) == []

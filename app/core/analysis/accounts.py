@@ -192,7 +192,7 @@ def _recognise(ctx: Context) -> list[AutomatedAccount]:
     )
     has_counts = follower_coverage(ctx).any
     out = []
-    for a in q.activity(ctx.con, at, sorted(set(listed) - never)):
+    for a in q.activity(ctx.con, at, sorted(set(listed) - never), rollups=ctx.rolled):
         key = a.handle_key
         if key in never:
             continue
@@ -281,7 +281,7 @@ def follower_coverage(ctx: Context) -> FollowerCoverage:
     """How much of the archive carries follower counts (memoised per run)."""
     hit = ctx.memo.get("follower_coverage")
     if hit is None:
-        c = q.follower_coverage(ctx.con)
+        c = q.follower_coverage(ctx.con, rollups=ctx.rolled)
         posts = fig.count(c.posts, "posts", fig.posts_source())
         known = fig.count(c.posts_with_followers, "posts", Source.of("followers_known"))
         hit = ctx.memo["follower_coverage"] = FollowerCoverage(
@@ -300,11 +300,11 @@ def followers(ctx: Context, accounts: Iterable[tuple[str, str]]) -> dict[tuple[s
     """{(platform, handle as given): its followers Figure} by the one rule."""
     asked = list(accounts)
     # kept for the run: the phases, the amplifiers and the influencers ask for many of the
-    # same accounts, and each lookup scans every post
+    # same accounts, and without the rollups each lookup scans every post
     known: dict[tuple[str, str], q.AccountFollowers] = ctx.memo.setdefault("followers", {})
     missing = [(p, h) for p, h in asked if h and (p, h.lower()) not in known]
     if missing:
-        known.update(q.followers(ctx.con, missing))
+        known.update(q.followers(ctx.con, missing, rollups=ctx.rolled))
     has_counts = follower_coverage(ctx).any
     out = {}
     for platform, handle in asked:

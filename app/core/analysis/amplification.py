@@ -74,7 +74,7 @@ Detail keys: ``author`` (handle or None), ``role``, ``text``, ``platform``, ``ba
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,7 +151,7 @@ def evidence(ctx: Context) -> SharesBasis:
 
 def _evidence(ctx: Context) -> SharesBasis:
     excluded = _excluded(ctx)
-    e = shares_sql.evidence(ctx.con, excluded)
+    e = shares_sql.evidence(ctx.con, excluded, rollups=ctx.rolled)
     archive = fig.count(
         e.archive_shares,
         "retweets and quotes",
@@ -193,21 +193,34 @@ def most_shared_posts(
     ctx: Context, start: float | None = None, end: float | None = None, limit: int = 5
 ) -> SharedPosts:
     """The most shared posts of [start, end) (see the module's notes)."""
+    return most_shared_posts_of(ctx, [(start, end)], limit)[0]
+
+
+Range = tuple[float | None, float | None]
+
+
+def most_shared_posts_of(ctx: Context, ranges: Sequence[Range], limit: int = 5) -> list[SharedPosts]:
+    """:func:`most_shared_posts` of each range, from one query (the report asks for every
+    phase)."""
     ev = evidence(ctx)
     if ev.basis == "none":
-        return SharedPosts("none", start, end, (), ev.unknown)
-    a, b = _range(ctx, start, end)
+        return [SharedPosts("none", start, end, (), ev.unknown) for start, end in ranges]
     excluded = _excluded(ctx)
-    rows = shares_sql.top_posts(ctx.con, a, b, excluded, limit, ev.basis)
-    follow = acc.followers(ctx, {(r.platform, r.author) for r in rows if r.author})
-    roles = acc.roles(ctx)
-    posts = tuple(_shared_post(r, ev.basis, excluded, start, end, follow, roles) for r in rows)
-    unknown = (
-        ""
-        if posts
-        else "no post of this time was shared" + (" in this archive" if ev.basis == "archive" else "")
+    found = shares_sql.top_posts_of(
+        ctx.con, [_range(ctx, a, b) for a, b in ranges], excluded, limit, ev.basis, rollups=ctx.rolled
     )
-    return SharedPosts(ev.basis, start, end, posts, unknown)
+    follow = acc.followers(ctx, {(r.platform, r.author) for rows in found for r in rows if r.author})
+    roles = acc.roles(ctx)
+    out = []
+    for (start, end), rows in zip(ranges, found, strict=True):
+        posts = tuple(_shared_post(r, ev.basis, excluded, start, end, follow, roles) for r in rows)
+        unknown = (
+            ""
+            if posts
+            else "no post of this time was shared" + (" in this archive" if ev.basis == "archive" else "")
+        )
+        out.append(SharedPosts(ev.basis, start, end, posts, unknown))
+    return out
 
 
 def _shared_post(
@@ -309,20 +322,42 @@ def accounts_by_shares(
     ctx: Context, start: float | None = None, end: float | None = None, limit: int = 5
 ) -> SharedAccounts:
     """The accounts whose posts were shared most in [start, end) (see the module's notes)."""
+    return accounts_by_shares_of(ctx, [(start, end)], limit)[0]
+
+
+def accounts_by_shares_of(ctx: Context, ranges: Sequence[Range], limit: int = 5) -> list[SharedAccounts]:
+    """:func:`accounts_by_shares` of each range, from one query (the report asks for every
+    phase)."""
     ev = evidence(ctx)
     if ev.basis == "none":
-        return SharedAccounts("none", start, end, (), ev.unknown)
-    a, b = _range(ctx, start, end)
+        return [SharedAccounts("none", start, end, (), ev.unknown) for start, end in ranges]
     excluded = _excluded(ctx)
-    rows = shares_sql.top_accounts(ctx.con, a, b, excluded, limit, ev.basis)
-    follow = acc.followers(ctx, [(r.platform, r.handle) for r in rows])
+    found = shares_sql.top_accounts_of(
+        ctx.con, [_range(ctx, a, b) for a, b in ranges], excluded, limit, ev.basis, rollups=ctx.rolled
+    )
+    follow = acc.followers(ctx, [(r.platform, r.handle) for rows in found for r in rows])
     roles = acc.roles(ctx)
+    return [
+        _shared_accounts(ev.basis, excluded, start, end, rows, follow, roles)
+        for (start, end), rows in zip(ranges, found, strict=True)
+    ]
+
+
+def _shared_accounts(
+    basis: str,
+    excluded: tuple[str, ...],
+    start: float | None,
+    end: float | None,
+    rows: list[shares_sql.SharedAccount],
+    follow: dict[tuple[str, str], Figure],
+    roles: acc.Roles,
+) -> SharedAccounts:
     out = []
     rng = {"start": start, "end": end}
     for r in rows:
         who = {"handle": r.handle_key, "platform": r.platform}
         by = {"author": r.handle_key, "platform": r.platform, **rng}
-        if ev.basis == "archive":
+        if basis == "archive":
             shares = fig.count(
                 r.shares,
                 "retweets and quotes",
@@ -353,7 +388,7 @@ def accounts_by_shares(
             "posts": fig.count(r.posts, "posts", fig.posts_source(**by)),
             "exposure": _own_exposure(r.posts, r.exposure, Source.of("exposure", **by)),
         }
-        if ev.basis == "archive":
+        if basis == "archive":
             figures["share_exposure"] = _share_exposure(
                 r.shares, r.share_exposure, Source.of("share_exposure", exclude=excluded, **who, **rng)
             )
@@ -371,9 +406,9 @@ def accounts_by_shares(
         ""
         if out
         else "no account's posts were shared in this time"
-        + (" in this archive" if ev.basis == "archive" else "")
+        + (" in this archive" if basis == "archive" else "")
     )
-    return SharedAccounts(ev.basis, start, end, tuple(out), unknown)
+    return SharedAccounts(basis, start, end, tuple(out), unknown)
 
 
 def _own_exposure(posts: int, exposure: int | None, source: Source) -> Figure:
@@ -402,11 +437,17 @@ def _bursts(ctx: Context) -> list[Finding]:
     window = max(60.0, cfg.amplification_window_minutes * 60)
     excluded = _excluded(ctx)
     found = shares_sql.bursts(
-        ctx.con, window, 4, int(cfg.amplification_min_shares), int(cfg.amplification_max), excluded
+        ctx.con,
+        window,
+        4,
+        int(cfg.amplification_min_shares),
+        int(cfg.amplification_max),
+        excluded,
+        rollups=ctx.rolled,
     )
     roles = acc.roles(ctx)
     details = shares_sql.posts_shares(
-        ctx.con, [(b.platform, b.post_id, b.start, b.end) for b in found], excluded
+        ctx.con, [(b.platform, b.post_id, b.start, b.end) for b in found], excluded, rollups=ctx.rolled
     )
     in_windows = shares_sql.posts_in_windows(ctx.con, [(b.start, b.end) for b in found])
     follow = acc.followers(ctx, {(r.platform, r.author) for r in details.values() if r.author})
@@ -486,7 +527,13 @@ def _collected_findings(ctx: Context) -> list[Finding]:
     cfg = ctx.settings
     excluded = _excluded(ctx)
     rows = shares_sql.top_posts(
-        ctx.con, ctx.start, ctx.last + 1, excluded, int(cfg.amplification_max) * 2, "collected"
+        ctx.con,
+        ctx.start,
+        ctx.last + 1,
+        excluded,
+        int(cfg.amplification_max) * 2,
+        "collected",
+        rollups=ctx.rolled,
     )
     roles = acc.roles(ctx)
     follow = acc.followers(ctx, {(r.platform, r.author) for r in rows if r.author})

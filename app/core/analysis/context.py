@@ -69,6 +69,14 @@ class Context:
         return rollup.ensure(self.ws, con=self.con, scores_lag_factor=metrics.SCORES_LAG_FACTOR) is not None
 
     @property
+    def rolled(self) -> bool:
+        """Whether the queries of this run may read the rollup tables (asked once per run;
+        the tables they read hold no scores, so rollups behind on scores only serve)."""
+        if "rollups" not in self.memo:
+            self.memo["rollups"] = self.rollups_usable()
+        return bool(self.memo["rollups"])
+
+    @property
     def retweetless(self) -> metrics.Series:
         """The series without retweets (a cascade repeats one voice)."""
         if self._retweetless is None:

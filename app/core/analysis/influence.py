@@ -48,7 +48,7 @@ from app.core.store import accounts_sql as q
 
 def find(ctx: Context) -> list[Finding]:
     cfg = ctx.settings
-    aud = q.audience(ctx.con, 1 - cfg.influencer_top_share)
+    aud = q.audience(ctx.con, 1 - cfg.influencer_top_share, rollups=ctx.rolled)
     if not aud.accounts or aud.median is None:
         return []
     median = max(float(aud.median), 1.0)
@@ -57,7 +57,13 @@ def find(ctx: Context) -> list[Finding]:
     leave_out = sorted(roles.brand | roles.press | roles.automated)
     window = cfg.influencer_window_hours * 3600
     rows = q.influencers(
-        ctx.con, threshold, leave_out, window, sorted(roles.automated), int(cfg.influencer_max)
+        ctx.con,
+        threshold,
+        leave_out,
+        window,
+        sorted(roles.automated),
+        int(cfg.influencer_max),
+        rollups=ctx.rolled,
     )
     median_fig = Figure(float(aud.median), "count", "followers", "", Source.of("median_followers"))
     window_fig = fig.setting(window, "seconds", name="influencer_window_hours")

@@ -189,7 +189,9 @@ def _finding(ctx: Context, press: plist.PressList, outlet: str, p: _Pickup, firs
     figures: dict[str, Figure] = {"posted": fig.moment(p.t, Source.of("post_time", **post))}
     followers_value: int | None = None
     if p.via == "account" and p.handle:
-        row = accounts_sql.followers(ctx.con, [(p.platform, p.handle)])[(p.platform, p.handle.lower())]
+        row = accounts_sql.followers(ctx.con, [(p.platform, p.handle)], rollups=ctx.rolled)[
+            (p.platform, p.handle.lower())
+        ]
         figures["followers"] = fig.followers(
             p.platform, p.handle, row.followers, row.posts, acc.follower_coverage(ctx).any
         )

@@ -116,12 +116,12 @@ def of(ctx: Context) -> IncidentTerms:
     """The incident's terms (memoised per run)."""
     hit = ctx.memo.get("terms")
     if hit is None:
-        hit = ctx.memo["terms"] = measure(ctx.con, ctx.brand, ctx.settings)
+        hit = ctx.memo["terms"] = measure(ctx.con, ctx.brand, ctx.settings, rollups=ctx.rolled)
     return hit
 
 
-def measure(con, brand: Sequence[str], settings) -> IncidentTerms:
-    total = q.own_voice_accounts(con)
+def measure(con, brand: Sequence[str], settings, rollups: bool = False) -> IncidentTerms:
+    total = q.own_voice_accounts(con, rollups)
     accounts = fig.count(total, "accounts", Source.of("own_voice_accounts"))
     floor = max(int(settings.terms_min_accounts), int(-(-settings.terms_min_share * total // 1)))
     limit = int(settings.terms_max)
@@ -132,14 +132,12 @@ def measure(con, brand: Sequence[str], settings) -> IncidentTerms:
             "hashtag",
             fig.count(u.accounts, "accounts", Source.of("term_accounts", hashtag=u.term)),
         )
-        for u in q.term_uses(con, "hashtags", floor, limit)
+        for u in q.term_uses(con, "hashtags", floor, limit, rollups=rollups)
     )
     brand_keys = [press_list.clean_handle(b) for b in brand if b]
-    used = (
-        {u.term: u for u in q.term_uses(con, "mentions", 1, len(brand_keys), only=brand_keys)}
-        if brand_keys
-        else {}
-    )
+    # the most mentioned handles, and the brand's however often, in one pass
+    mentions = q.term_uses(con, "mentions", floor, limit + len(brand_keys), also=brand_keys, rollups=rollups)
+    used = {u.term: u for u in mentions if u.term in brand_keys}
     handles = [
         Term(
             b,
@@ -150,8 +148,8 @@ def measure(con, brand: Sequence[str], settings) -> IncidentTerms:
         )
         for b in brand_keys
     ]
-    for u in q.term_uses(con, "mentions", floor, limit + len(brand_keys)):
-        if u.term not in brand_keys and len(handles) < limit + len(brand_keys):
+    for u in mentions:
+        if u.in_top and u.term not in brand_keys and len(handles) < limit + len(brand_keys):
             handles.append(
                 Term(
                     u.term,

@@ -901,11 +901,11 @@ class _Builder:
 
     # -- appendix --
     def appendix(self) -> list[Block]:
-        info = self.ws.info()
+        imports = self.ws.imports()
         blocks: list[Block] = [Heading("Imported files", 2)]
-        if info["imports"]:
+        if imports:
             rows = []
-            for i in info["imports"]:
+            for i in imports:
                 w = Writer(self.zone)
 
                 def n(key: str, what: str, imp=i, w=w) -> Cell:
@@ -959,7 +959,7 @@ class _Builder:
                                 mono=True,
                             ),
                         ]
-                        for i in info["imports"]
+                        for i in imports
                     ],
                     (25, 75),
                     size=7,

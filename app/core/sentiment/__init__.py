@@ -59,6 +59,7 @@ from app.core.sentiment.figures import (
     calibrate,
     calibrated_series,
     figures,
+    figures_of,
     label_check,
 )
 from app.core.sentiment.labels import Agreement
@@ -114,6 +115,7 @@ __all__ = [
     "calibrate",
     "calibrated_series",
     "figures",
+    "figures_of",
     "label_check",
     "label_summary",
     "missing_count",

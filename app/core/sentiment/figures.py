@@ -259,19 +259,65 @@ def figures(
 ) -> SentimentFigures:
     """The sentiment of the posts in [start, end) (Unix seconds UTC; both None: the whole
     archive) that pass ``flt``."""
+    return figures_of(ws, [(start, end)], flt, con)[0]
+
+
+#: the bounds of every post, for a range left open
+_EARLIEST, _LATEST = -62135596800, 253402300799
+
+
+def figures_of(
+    ws: Workspace,
+    ranges: list[tuple[float | None, float | None]],
+    flt: PostFilter | None = None,
+    con: Connection | None = None,
+) -> list[SentimentFigures]:
+    """:func:`figures` of each range, from one pass over the posts (the report reads the
+    whole archive's and the main wave's)."""
+    if not ranges:
+        return []
     con = con or ws.cursor()
     flt = flt or PostFilter()
     names, params = flt.sql(ws.brand_handles)
-    timed = start is not None or end is not None
-    if timed:
-        lo = metrics.to_timestamp(start) if start is not None else metrics.to_timestamp(-62135596800)
-        hi = metrics.to_timestamp(end) if end is not None else metrics.to_timestamp(253402300799)
-        params = [lo, hi, *params]
-    rows = con.execute(q.totals(where(names), timed), params).fetchall()
+    bounds = [
+        (
+            metrics.to_timestamp(_EARLIEST if a is None else a),
+            metrics.to_timestamp(_LATEST if b is None else b),
+        )
+        for a, b in ranges
+    ]
+    unique = list(dict.fromkeys(bounds))
+    scan = [min(lo for lo, _ in unique), max(hi for _, hi in unique)]
+    rows = con.execute(
+        q.totals(where(names)), [[lo for lo, _ in unique], [hi for _, hi in unique], *scan, *params]
+    )
+    by_range: dict[tuple, list[tuple]] = {k: [] for k in unique}
+    for lo, hi, *row in rows.fetchall():
+        by_range[(lo, hi)].append(tuple(row))
+    coverages, raw = [], np.zeros((len(ranges), 3), dtype=np.int64)
+    for i, key in enumerate(bounds):
+        coverages.append(_coverage(by_range[key], raw[i]))
+    calibrated, why = _calibrated(calibrate(ws, con), raw, None)
+    return [
+        SentimentFigures(
+            start=a,
+            end=b,
+            coverage=coverages[i],
+            raw=ClassShares.of(raw[i] / raw[i].sum()) if raw[i].sum() else None,
+            calibrated=calibrated[i],
+            not_calibrated=why[i],
+            filter=flt.describe(),
+        )
+        for i, (a, b) in enumerate(ranges)
+    ]
+
+
+def _coverage(rows: list[tuple], raw: np.ndarray) -> Coverage:
+    """The coverage of one range's rows of :func:`app.core.store.sentiment_sql.totals`; its
+    VADER classes counted into ``raw``."""
     posts = undetermined = 0
     not_scored = dict.fromkeys(NOT_SCORED_REASONS, 0)
     languages: dict[str, int] = {}
-    raw = np.zeros(3, dtype=np.int64)
     for lang, reason, undecided, vader, n in rows:
         posts += n
         languages[lang] = languages.get(lang, 0) + n
@@ -281,22 +327,12 @@ def figures(
             raw[CLASSES.index(vader)] += n
             if undecided:
                 undetermined += n
-    coverage = Coverage(
+    return Coverage(
         posts=posts,
         scored=int(raw.sum()),
         not_scored=not_scored,
         undetermined=undetermined,
         languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
-    )
-    calibrated, why = _calibrated(calibrate(ws, con), raw[None, :], None)
-    return SentimentFigures(
-        start=start,
-        end=end,
-        coverage=coverage,
-        raw=ClassShares.of(raw / raw.sum()) if raw.sum() else None,
-        calibrated=calibrated[0],
-        not_calibrated=why[0],
-        filter=flt.describe(),
     )
 
 

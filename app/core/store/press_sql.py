@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.core.store.accounts_sql import lower_all
+from app.core.store.accounts_sql import account_totals, lower_all
+from app.core.store.derived import fill, source
 
 # ---- the incident's terms -------------------------------------------------------------------
 
@@ -30,62 +31,92 @@ class TermUse:
     term: str
     written: str
     accounts: int
+    #: among the most used (else only asked for by name)
+    in_top: bool = True
 
 
 #: The accounts that post in their own voice (retweets left out).
-OWN_VOICE_ACCOUNTS = """
-    SELECT count(DISTINCT (platform, lower(author_handle))) FROM posts
-    WHERE kind <> 'retweet' AND author_handle IS NOT NULL
-"""
+OWN_VOICE_ACCOUNTS = "SELECT count(*) FROM {accounts} WHERE posts > retweets"
 
 
-def own_voice_accounts(con: Any) -> int:
-    return int(con.execute(OWN_VOICE_ACCOUNTS).fetchone()[0])
+def own_voice_accounts(con: Any, rollups: bool = False) -> int:
+    return int(con.execute(fill(OWN_VOICE_ACCOUNTS, accounts=account_totals(rollups))).fetchone()[0])
 
 
-def _term_uses(column: str, only: bool) -> str:
-    # ``column`` is one of two constants below, never user text
-    pick = "AND lower(item) IN (SELECT unnest(?::VARCHAR[]))" if only else ""
+def term_items(column: str) -> str:
+    """Per account and term (a hashtag or handle in lower case) of the ``column`` ("hashtags"
+    or "mentions", a constant) of its own posts (retweets left out): each way it was written
+    and how many times. Blank items are left out."""
     return f"""
-        WITH raw AS MATERIALIZED (
+        SELECT platform, account, lower(item) AS term, item AS written, count(*) AS n
+        FROM (
             SELECT platform, lower(author_handle) AS account, unnest({column}) AS item FROM posts
             WHERE kind <> 'retweet' AND author_handle IS NOT NULL AND len({column}) > 0
-        ),
-        u AS (
-            SELECT DISTINCT platform, account, lower(item) AS term FROM raw
-            WHERE item IS NOT NULL AND trim(item) <> '' {pick}
-        ),
-        top AS (
-            SELECT term, count(*) AS accounts FROM u GROUP BY term
-            HAVING count(*) >= ?
-            ORDER BY accounts DESC, term
-            LIMIT ?
-        ),
-        written AS (
-            SELECT lower(item) AS term, mode(item) AS written FROM raw
-            WHERE lower(item) IN (SELECT term FROM top) GROUP BY 1
         )
-        SELECT top.term, written.written, top.accounts FROM top JOIN written USING (term)
-        ORDER BY top.accounts DESC, top.term
+        WHERE item IS NOT NULL AND trim(item) <> ''
+        GROUP BY ALL
     """
 
 
+#: Both columns' items (:func:`term_items`) with the column's name (``what``), kept as the
+#: ``rollup_terms`` table (unnesting every post's hashtags and mentions was most of the terms'
+#: cost).
+TERM_ITEMS = " UNION ALL ".join(
+    f"SELECT '{what}' AS what, * FROM ({term_items(what)})" for what in ("hashtags", "mentions")
+)
+
+
+def _term_uses(items: str) -> str:
+    """The terms of ``items`` (a FROM clause with the columns of :func:`term_items`); see
+    :func:`term_uses`. Each term is shown as most often written (ties: the first in byte
+    order, so "AskJPM" before "askjpm")."""
+    return f"""
+        WITH raw AS MATERIALIZED (SELECT * FROM {items}),
+        u AS (SELECT DISTINCT platform, account, term FROM raw),
+        counted AS (SELECT term, count(*) AS accounts FROM u GROUP BY term),
+        top AS (
+            SELECT term FROM counted WHERE accounts >= ?
+            ORDER BY accounts DESC, term
+            LIMIT ?
+        ),
+        chosen AS (
+            SELECT term, accounts, term IN (SELECT term FROM top) AS in_top FROM counted
+            WHERE term IN (SELECT term FROM top) OR term IN (SELECT unnest(?::VARCHAR[]))
+        ),
+        written AS (
+            SELECT term, arg_min(written, (-n, written)) AS written
+            FROM (
+                SELECT term, written, sum(n) AS n FROM raw
+                WHERE term IN (SELECT term FROM chosen) GROUP BY ALL
+            )
+            GROUP BY term
+        )
+        SELECT chosen.term, written.written, chosen.accounts, chosen.in_top FROM chosen JOIN written USING (term)
+        ORDER BY chosen.accounts DESC, chosen.term
+    """
+
+
+#: (column, whether from the rollups) -> the statement; the column's name is a constant.
 TERM_USES = {
-    (what, only): _term_uses(what, only) for what in ("hashtags", "mentions") for only in (False, True)
+    (what, rolled): _term_uses(
+        source(rolled, f"(SELECT * EXCLUDE (what) FROM rollup_terms WHERE what = '{what}')", term_items(what))
+    )
+    for what in ("hashtags", "mentions")
+    for rolled in (False, True)
 }
 
 
 def term_uses(
-    con: Any, what: str, min_accounts: int, limit: int, only: Sequence[str] | None = None
+    con: Any, what: str, min_accounts: int, limit: int, also: Sequence[str] = (), rollups: bool = False
 ) -> list[TermUse]:
     """The hashtags (``what`` = "hashtags") or mentioned handles ("mentions") used by at
-    least ``min_accounts`` accounts in posts of their own, most used first; with ``only``,
-    just those terms (lower case)."""
-    params: list = [sorted({t.lower() for t in only})] if only is not None else []
+    least ``min_accounts`` accounts in posts of their own, at most ``limit``, most used first
+    (``in_top``), and, in the same pass, those of ``also`` (lower case) that any account used
+    (``in_top`` False unless they are among the first)."""
     rows = con.execute(
-        TERM_USES[(what, only is not None)], [*params, int(min_accounts), int(limit)]
+        TERM_USES[(what, rollups)], [int(min_accounts), int(limit), sorted({t.lower() for t in also})]
     ).fetchall()
-    return [TermUse(t, w.lstrip("#@"), int(n)) for t, w, n in rows]
+    return [TermUse(t, w.lstrip("#@"), int(n), bool(top)) for t, w, n, top in rows]
 
 
 # ---- the press accounts' posts --------------------------------------------------------------

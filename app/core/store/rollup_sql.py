@@ -11,6 +11,17 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
   follower count (the "unique audience"): the highest seen for the account in the archive,
   the one rule every figure about an account's followers follows.
 * ``rollup_retweets``: per post, how many retweets of it the workspace holds.
+* ``rollup_accounts``: per account (platform, lower-case handle), its totals
+  (:data:`app.core.store.accounts_sql.ACCOUNT_TOTALS`): the analysis reads every account's
+  counts and followers many times in one run.
+* ``rollup_texts``: per account, its most repeated text
+  (:data:`app.core.store.accounts_sql.TOP_TEXTS`), a sign of an automated account.
+* ``rollup_terms``: per account, the hashtags and handles it used in posts of its own, as
+  written and how often (:data:`app.core.store.press_sql.TERM_ITEMS`).
+* ``rollup_shares`` and ``rollup_shared``: every share (retweet or quote naming its
+  original) with its accounts' handles in lower case, in time order; and per post shared, its
+  author, text and highest retweet count as its shares tell them
+  (:data:`app.core.store.shares_sql.SHARES`, :data:`~app.core.store.shares_sql.SHARED`).
 * ``rollup_post_scores``: each scored post's sentiment (in scope) by the post's row number in ``posts``
   (with its time). ``sentiment`` is keyed by text, so finding the scores of the posts around
   a time means scanning all of it; this copy is found by time like the posts themselves, and
@@ -25,11 +36,15 @@ values that go in, and they go in as a parameter.
 
 from __future__ import annotations
 
+from app.core.store.accounts_sql import ACCOUNT_TOTALS, TOP_TEXTS
+from app.core.store.press_sql import TERM_ITEMS
 from app.core.store.scope_sql import in_scope, joins
+from app.core.store.shares_sql import SHARED, SHARES
 
 #: Bumped when the rollups' meaning, shape or order changes: an older stamp then reads as stale
-#: (4: rollup_post_scores in time order).
-ROLLUP_VERSION = 4
+#: (4: rollup_post_scores in time order; 5: rollup_accounts, rollup_texts, rollup_terms,
+#: rollup_shares, rollup_shared).
+ROLLUP_VERSION = 5
 
 #: The rollup tables. They are derived data (dropping them loses nothing) and are created
 #: on first use; a schema migration may create them up front with the same statements.
@@ -68,6 +83,63 @@ CREATE_TABLES = [
     )
     """,
     """
+    CREATE TABLE IF NOT EXISTS rollup_accounts (
+        platform   VARCHAR NOT NULL,
+        handle_key VARCHAR NOT NULL,
+        handle     VARCHAR NOT NULL,
+        name       VARCHAR,
+        posts      BIGINT  NOT NULL,
+        originals  BIGINT  NOT NULL,
+        replies    BIGINT  NOT NULL,
+        quotes     BIGINT  NOT NULL,
+        retweets   BIGINT  NOT NULL,
+        followers  BIGINT,
+        known      BIGINT  NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS rollup_texts (
+        platform       VARCHAR NOT NULL,
+        handle_key     VARCHAR NOT NULL,
+        distinct_texts BIGINT  NOT NULL,
+        top_text       VARCHAR,
+        top_text_posts BIGINT
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS rollup_terms (
+        what     VARCHAR NOT NULL,
+        platform VARCHAR NOT NULL,
+        account  VARCHAR NOT NULL,
+        term     VARCHAR NOT NULL,
+        written  VARCHAR NOT NULL,
+        n        BIGINT  NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS rollup_shares (
+        created_at        TIMESTAMP NOT NULL,
+        platform          VARCHAR   NOT NULL,
+        post_id           VARCHAR   NOT NULL,
+        ref_post_id       VARCHAR   NOT NULL,
+        kind              VARCHAR   NOT NULL,
+        author_handle     VARCHAR,
+        author_key        VARCHAR,
+        ref_author_handle VARCHAR,
+        ref_author_key    VARCHAR,
+        author_followers  BIGINT
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS rollup_shared (
+        platform VARCHAR NOT NULL,
+        post_id  VARCHAR NOT NULL,
+        author   VARCHAR,
+        text     VARCHAR,
+        rc       BIGINT
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS rollup_post_scores (
         created_at TIMESTAMP NOT NULL,
         post_row   BIGINT    NOT NULL,
@@ -79,7 +151,19 @@ CREATE_TABLES = [
     """,
 ]
 
-TABLES = ("rollup_minute", "rollup_first", "rollup_retweets", "rollup_post_scores")
+TABLES = (
+    "rollup_minute",
+    "rollup_first",
+    "rollup_retweets",
+    "rollup_accounts",
+    "rollup_texts",
+    "rollup_terms",
+    "rollup_shares",
+    "rollup_shared",
+    "rollup_post_scores",
+)
+#: Each table's CREATE statement, by name.
+CREATE = dict(zip(TABLES, CREATE_TABLES, strict=True))
 
 #: How many of the rollup tables exist (a read-only workspace may predate them).
 TABLES_PRESENT = f"""
@@ -194,6 +278,20 @@ BUILD_RETWEETS = """
     ORDER BY platform, ref_post_id
 """
 
+
+def _insert(table: str, statement: str, order: str) -> str:
+    """Fill the rollup ``table`` with the rows of ``statement`` (a derived table's own
+    statement, which the queries also run on the posts when the rollups cannot be used)."""
+    return f"INSERT INTO {table} {statement} ORDER BY {order}"
+
+
+BUILD_ACCOUNTS = _insert("rollup_accounts", ACCOUNT_TOTALS, "platform, handle_key")
+BUILD_TEXTS = _insert("rollup_texts", TOP_TEXTS, "platform, handle_key")
+BUILD_TERMS = _insert("rollup_terms", TERM_ITEMS, "what, term")
+# in time order, so that the zone maps of created_at keep a range query to its row groups
+BUILD_SHARES = _insert("rollup_shares", SHARES, "created_at")
+BUILD_SHARED = _insert("rollup_shared", SHARED, "platform, post_id")
+
 # post_row is the row number DuckDB gives each row of posts (rowid): stable because posts are
 # only ever appended to, and every append makes the rollups stale. The rows are written in
 # time order: the join's output is not in the posts' order, and without the sort each lookup of
@@ -216,12 +314,18 @@ BUILD_POST_SCORES = f"""
 #: Not unique: the importer keeps (platform, post_id) unique, and a unique index would check.
 POST_ID_INDEX = "CREATE INDEX IF NOT EXISTS posts_post_id ON posts (post_id)"
 
-#: (table, statement, whether it takes the brand handles), in build order.
+#: (table, statement, whether it takes the brand handles, whether it reads the scores or the
+#: languages), in build order.
 BUILD = [
-    ("rollup_minute", BUILD_MINUTE, True),
-    ("rollup_first", BUILD_FIRST, True),
-    ("rollup_retweets", BUILD_RETWEETS, False),
-    ("rollup_post_scores", BUILD_POST_SCORES, False),
+    ("rollup_minute", BUILD_MINUTE, True, True),
+    ("rollup_first", BUILD_FIRST, True, False),
+    ("rollup_retweets", BUILD_RETWEETS, False, False),
+    ("rollup_accounts", BUILD_ACCOUNTS, False, False),
+    ("rollup_texts", BUILD_TEXTS, False, False),
+    ("rollup_terms", BUILD_TERMS, False, False),
+    ("rollup_shares", BUILD_SHARES, False, False),
+    ("rollup_shared", BUILD_SHARED, False, False),
+    ("rollup_post_scores", BUILD_POST_SCORES, False, True),
 ]
 
 

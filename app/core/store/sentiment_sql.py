@@ -59,17 +59,18 @@ def insert_scores(con, keys: list[tuple[int, int]], scores: list[tuple[float, fl
         con.unregister("scores_batch")
 
 
-def totals(where_sql: str, timed: bool) -> str:
-    """The posts of a range (with ``timed``; else the whole archive) and a filter (from
-    metrics_sql.where: constants only), counted per language, reason for no score, whether
-    their language is undetermined, and VADER class -> (language or 'unknown', not_scored,
-    undetermined, vader class, posts). Parameters: start, end (naive UTC timestamps, when
-    ``timed``), then the filter's."""
-    time_filter = "created_at >= ? AND created_at < ?" if timed else "TRUE"
+def totals(where_sql: str) -> str:
+    """The posts of each of a few ranges and a filter (from metrics_sql.where: constants
+    only), counted per language, reason for no score, whether their language is undetermined,
+    and VADER class -> (range's from, range's to, language or 'unknown', not_scored,
+    undetermined, vader class, posts), from one pass over the posts. Parameters: froms, tos
+    (naive UTC TIMESTAMP[], parallel), the earliest from and the latest to (which keep the
+    scan to the ranges' row groups), then the filter's."""
     return f"""
-        SELECT coalesce(language, 'unknown'), not_scored, language_source = 'undetermined',
+        WITH r AS (SELECT unnest(?::TIMESTAMP[]) AS lo, unnest(?::TIMESTAMP[]) AS hi)
+        SELECT r.lo, r.hi, coalesce(language, 'unknown'), not_scored, language_source = 'undetermined',
                {VADER_CLASS.format(c="compound")}, count(*)
-        FROM posts_scored
-        WHERE {time_filter} AND {where_sql}
+        FROM posts_scored p JOIN r ON p.created_at >= r.lo AND p.created_at < r.hi
+        WHERE p.created_at >= ? AND p.created_at < ? AND {where_sql}
         GROUP BY ALL
     """

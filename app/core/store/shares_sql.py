@@ -14,6 +14,13 @@ Two kinds of evidence, never mixed in one figure:
   quotes are its own row's ``quote_count`` (a retweet's ``quote_count`` is its own, 0). These
   counts cover the post's whole life up to its collection, not a time range.
 
+The shares are read from two rollup tables when the rollups describe the posts as they are
+(``rollups=True``; :mod:`app.core.store.rollup_sql` builds them with the others), else from the
+posts by the same statements (:data:`SHARES`, :data:`SHARED`): ``rollup_shares`` holds every
+share with its accounts' handles already in lower case, in time order, so that a range reads
+only its own row groups; ``rollup_shared`` holds, per post shared, its author and text as the
+shares tell them and the highest retweet count its retweets carried.
+
 Every value travels as a ``?`` parameter; functions return dataclass rows.
 """
 
@@ -25,22 +32,54 @@ from datetime import datetime
 from typing import Any
 
 from app.core.store.accounts_sql import EARLIEST, LATEST, lower_all, ts
+from app.core.store.derived import fill, source
+
+#: Every share the archive holds: a retweet or quote naming its original, with its author's
+#: and its original's author's handles in lower case (``author_key``, ``ref_author_key``).
+SHARES = """
+    SELECT created_at, platform, post_id, ref_post_id, kind, author_handle,
+           lower(author_handle) AS author_key, ref_author_handle,
+           lower(ref_author_handle) AS ref_author_key, author_followers
+    FROM posts WHERE kind IN ('retweet', 'quote') AND ref_post_id IS NOT NULL
+"""
+
+#: Per post shared: its author and text as its shares tell them (the latest share's; a
+#: retweet's text is the original's, a quote names it in ``ref_text``), and the highest
+#: retweet count its retweets carried (``rc``, NULL when none did).
+SHARED = """
+    SELECT platform, ref_post_id AS post_id,
+           arg_max(ref_author_handle, created_at) AS author,
+           coalesce(arg_max(text, created_at) FILTER (WHERE kind = 'retweet'),
+                    arg_max(ref_text, created_at)) AS text,
+           max(retweet_count) FILTER (WHERE kind = 'retweet') AS rc
+    FROM posts WHERE kind IN ('retweet', 'quote') AND ref_post_id IS NOT NULL
+    GROUP BY ALL
+"""
+
+
+def _sources(sql: str, rollups: bool) -> str:
+    """``sql`` reading ``{shares}`` and ``{shared}`` (see :mod:`app.core.store.derived`)."""
+    return fill(
+        sql,
+        shares=source(rollups, "rollup_shares", SHARES),
+        shared=source(rollups, "rollup_shared", SHARED),
+    )
+
 
 _NOT_EXCLUDED = """
-    NOT coalesce(lower({p}author_handle) = lower({p}ref_author_handle), false)
-    AND NOT coalesce(lower({p}author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
-    AND NOT coalesce(lower({p}ref_author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
+    NOT coalesce({p}author_key = {p}ref_author_key, false)
+    AND NOT coalesce({p}author_key IN (SELECT unnest(?::VARCHAR[])), false)
+    AND NOT coalesce({p}ref_author_key IN (SELECT unnest(?::VARCHAR[])), false)
 """
 
 
 def _shares_where(prefix: str = "") -> str:
-    """The shares counted in [from, to): retweets and quotes naming their original, not by
-    its author, not by an excluded account, not of an excluded account's post. Parameters:
-    from, to, excluded handles, excluded handles (both lower case, VARCHAR[])."""
+    """Of ``{shares}``, those counted in [from, to): not by the original's author, not by an
+    excluded account, not of an excluded account's post. Parameters: from, to, excluded
+    handles, excluded handles (both lower case, VARCHAR[])."""
     p = prefix
     return f"""
-        {p}kind IN ('retweet', 'quote') AND {p}ref_post_id IS NOT NULL
-        AND {p}created_at >= ? AND {p}created_at < ?
+        {p}created_at >= ? AND {p}created_at < ?
         AND {_NOT_EXCLUDED.format(p=p)}
     """
 
@@ -48,11 +87,7 @@ def _shares_where(prefix: str = "") -> str:
 def _shares_untimed(prefix: str) -> str:
     """:func:`_shares_where` without the time range (each candidate brings its own window).
     Parameters: excluded handles, excluded handles."""
-    p = prefix
-    return f"""
-        {p}kind IN ('retweet', 'quote') AND {p}ref_post_id IS NOT NULL
-        AND {_NOT_EXCLUDED.format(p=p)}
-    """
+    return _NOT_EXCLUDED.format(p=prefix)
 
 
 #: The collected retweet count of each post: the highest seen on its own row and on the
@@ -63,8 +98,7 @@ _COLLECTED = """
         SELECT platform, post_id, retweet_count FROM posts
         WHERE kind <> 'retweet' AND retweet_count IS NOT NULL
         UNION ALL
-        SELECT platform, ref_post_id, retweet_count FROM posts
-        WHERE kind = 'retweet' AND ref_post_id IS NOT NULL AND retweet_count IS NOT NULL
+        SELECT platform, post_id, rc FROM {shared} WHERE rc IS NOT NULL
     )
     GROUP BY ALL
 """
@@ -92,7 +126,7 @@ class ShareEvidence:
 EVIDENCE = f"""
     WITH c AS MATERIALIZED ({_COLLECTED})
     SELECT
-        (SELECT count(*) FROM posts WHERE {_shares_where()}),
+        (SELECT count(*) FROM {{shares}} WHERE {_shares_where()}),
         (SELECT count(*) FROM c WHERE rc > 0),
         (SELECT coalesce(sum(rc), 0) FROM c WHERE rc > 0),
         (SELECT count(*) FROM posts r SEMI JOIN (SELECT * FROM c WHERE rc > 0) c
@@ -102,9 +136,9 @@ EVIDENCE = f"""
 """
 
 
-def evidence(con: Any, exclude: Sequence[str]) -> ShareEvidence:
+def evidence(con: Any, exclude: Sequence[str], rollups: bool = False) -> ShareEvidence:
     ex = lower_all(exclude)
-    row = con.execute(EVIDENCE, [EARLIEST, LATEST, ex, ex]).fetchone()
+    row = con.execute(_sources(EVIDENCE, rollups), [EARLIEST, LATEST, ex, ex]).fetchone()
     return ShareEvidence(*(int(x) for x in row))
 
 
@@ -158,16 +192,17 @@ class SharedPost:
 
 
 def _details(candidates: str) -> str:
-    """Everything :class:`SharedPost` holds, for the ``cand`` rows (platform, post_id, lo, hi)
-    the ``candidates`` CTEs choose (their parameters first), with each one's shares in
-    [lo, hi) (parameters after: excluded, excluded)."""
+    """Everything :class:`SharedPost` holds, then its range, for the ``cand`` rows (platform,
+    post_id, lo, hi) the ``candidates`` CTEs choose (their parameters first), with each one's
+    shares in [lo, hi) (parameters after: excluded, excluded). A post may be a candidate of
+    several ranges."""
     return f"""
         WITH {candidates},
         s AS (
-            SELECT p.platform, p.ref_post_id AS post_id, count(*) AS shares,
+            SELECT c.lo, c.hi, p.platform, p.ref_post_id AS post_id, count(*) AS shares,
                    count(*) FILTER (WHERE p.kind = 'retweet') AS retweets,
                    count(*) FILTER (WHERE p.kind = 'quote') AS quotes,
-                   count(DISTINCT lower(p.author_handle)) AS sharers,
+                   count(DISTINCT p.author_key) AS sharers,
                    sum(p.author_followers) AS share_exposure,
                    count(p.author_followers) AS shares_known,
                    min(p.created_at) AS first_share, max(p.created_at) AS last_share,
@@ -175,7 +210,7 @@ def _details(candidates: str) -> str:
                        AS top_handles,
                    list(p.post_id ORDER BY p.author_followers DESC NULLS LAST, p.created_at, p.post_id)[1:5]
                        AS top_ids
-            FROM posts p
+            FROM {{shares}} p
             JOIN cand c ON c.platform = p.platform AND c.post_id = p.ref_post_id
                  AND p.created_at >= c.lo AND p.created_at < c.hi
             WHERE {_shares_untimed("p.")}
@@ -183,78 +218,78 @@ def _details(candidates: str) -> str:
         ),
         refs AS (
             -- the author and text of originals the archive does not hold, from any share
-            SELECT p.platform, p.ref_post_id AS post_id,
-                   arg_max(p.ref_author_handle, p.created_at) AS author,
-                   coalesce(arg_max(p.text, p.created_at) FILTER (WHERE p.kind = 'retweet'),
-                            arg_max(p.ref_text, p.created_at)) AS text
-            FROM posts p
-            SEMI JOIN cand c ON c.platform = p.platform AND c.post_id = p.ref_post_id
-            WHERE p.kind IN ('retweet', 'quote')
-            GROUP BY ALL
+            SELECT r.platform, r.post_id, r.author, r.text, r.rc
+            FROM {{shared}} r SEMI JOIN cand c USING (platform, post_id)
+        ),
+        own AS MATERIALIZED (
+            SELECT o.platform, o.post_id, o.author_handle, o.created_at, o.text, o.kind, o.quote_count,
+                   o.retweet_count
+            FROM posts o SEMI JOIN cand c USING (platform, post_id)
         ),
         coll AS (
-            SELECT platform, post_id, max(retweet_count) AS rc
+            SELECT platform, post_id, max(rc) AS rc
             FROM (
-                SELECT o.platform, o.post_id, o.retweet_count FROM posts o
-                SEMI JOIN cand c USING (platform, post_id) WHERE o.kind <> 'retweet'
+                SELECT platform, post_id, retweet_count AS rc FROM own WHERE kind <> 'retweet'
                 UNION ALL
-                SELECT r.platform, r.ref_post_id, r.retweet_count FROM posts r
-                SEMI JOIN cand c ON c.platform = r.platform AND c.post_id = r.ref_post_id
-                WHERE r.kind = 'retweet'
+                SELECT platform, post_id, rc FROM refs
             )
             GROUP BY ALL
-        ),
-        own AS (
-            SELECT o.platform, o.post_id, o.author_handle, o.created_at, o.text, o.kind, o.quote_count
-            FROM posts o SEMI JOIN cand c USING (platform, post_id)
         )
         SELECT c.platform, c.post_id, coalesce(o.author_handle, r.author), o.created_at,
                coalesce(o.text, r.text, ''), o.kind, o.post_id IS NOT NULL,
                coalesce(s.shares, 0), coalesce(s.retweets, 0), coalesce(s.quotes, 0),
                coalesce(s.sharers, 0), s.share_exposure, coalesce(s.shares_known, 0),
-               s.first_share, s.last_share, k.rc, o.quote_count, s.top_handles, s.top_ids
+               s.first_share, s.last_share, k.rc, o.quote_count, s.top_handles, s.top_ids, c.lo, c.hi
         FROM cand c
         LEFT JOIN own o USING (platform, post_id)
         LEFT JOIN refs r USING (platform, post_id)
-        LEFT JOIN s USING (platform, post_id)
+        LEFT JOIN s USING (platform, post_id, lo, hi)
         LEFT JOIN coll k USING (platform, post_id)
     """
 
 
-#: Archive basis: the posts with the most shares in [from, to). Parameters: from, to,
-#: excluded, excluded, from, to, limit.
+#: The ranges asked, [lo, hi) each. Parameters: froms, tos (TIMESTAMP[], parallel).
+_RANGES = "r AS (SELECT unnest(?::TIMESTAMP[]) AS lo, unnest(?::TIMESTAMP[]) AS hi)"
+
+
+#: Archive basis: the posts with the most shares in each range. Parameters: those of
+#: :data:`_RANGES`, excluded, excluded, limit.
 _TOP_IN_ARCHIVE = f"""
+    {_RANGES},
     ranked AS (
-        SELECT platform, ref_post_id AS post_id, count(*) AS n, min(created_at) AS first_at
-        FROM posts WHERE {_shares_where()}
+        SELECT r.lo, r.hi, p.platform, p.ref_post_id AS post_id, count(*) AS n, min(p.created_at) AS first_at
+        FROM {{shares}} p JOIN r ON p.created_at >= r.lo AND p.created_at < r.hi
+        WHERE {_shares_untimed("p.")}
         GROUP BY ALL
     ),
     cand AS (
-        SELECT platform, post_id, ?::TIMESTAMP AS lo, ?::TIMESTAMP AS hi
-        FROM ranked ORDER BY n DESC, first_at, post_id LIMIT ?
+        SELECT platform, post_id, lo, hi FROM ranked
+        QUALIFY row_number() OVER (PARTITION BY lo, hi ORDER BY n DESC, first_at, post_id) <= ?
     )
 """
 
-#: Collected basis: the posts of [from, to) (posted then, or, when the archive does not
-#: hold them, shared then) not written by an excluded account, each with its author and its
-#: collected shares ``n`` (NULL when no count was recorded). Parameters: from, to, excluded,
-#: from, to, excluded.
-_COLLECTED_SCORED = """
+#: Collected basis: the posts of each range (posted then, or, when the archive does not hold
+#: them, shared then) not written by an excluded account, each with its author and its
+#: collected shares ``n`` (NULL when no count was recorded; a post's count is the same in
+#: every range). Parameters: those of :data:`_RANGES`, excluded, excluded.
+_COLLECTED_SCORED = f"""
+    {_RANGES},
     posted AS (
-        SELECT platform, post_id, author_handle AS author FROM posts
-        WHERE created_at >= ? AND created_at < ? AND kind <> 'retweet'
-              AND NOT coalesce(lower(author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
+        SELECT r.lo, r.hi, p.platform, p.post_id, p.author_handle AS author
+        FROM posts p JOIN r ON p.created_at >= r.lo AND p.created_at < r.hi
+        WHERE p.kind <> 'retweet'
+              AND NOT coalesce(lower(p.author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
     ),
     shared_only AS (
-        SELECT p.platform, p.ref_post_id AS post_id, arg_max(p.ref_author_handle, p.created_at) AS author
-        FROM posts p
+        SELECT r.lo, r.hi, p.platform, p.ref_post_id AS post_id,
+               arg_max(p.ref_author_handle, p.created_at) AS author
+        FROM posts p JOIN r ON p.created_at >= r.lo AND p.created_at < r.hi
         WHERE p.kind IN ('retweet', 'quote') AND p.ref_post_id IS NOT NULL
-              AND p.created_at >= ? AND p.created_at < ?
               AND NOT coalesce(lower(p.ref_author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
               AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.platform = p.platform AND o.post_id = p.ref_post_id)
         GROUP BY ALL
     ),
-    -- disjoint: the posts the archive holds, and those it does not
+    -- disjoint within a range: the posts the archive holds, and those it does not
     pool AS (SELECT * FROM posted UNION ALL SELECT * FROM shared_only),
     scored AS (
         SELECT x.platform, x.post_id,
@@ -272,42 +307,65 @@ _COLLECTED_SCORED = """
     )
 """
 
-#: Collected basis, posts: the highest collected shares first. Parameters: those of
-#: :data:`_COLLECTED_SCORED`, then from, to and the limit.
+#: Collected basis, posts: the highest collected shares first, per range. Parameters: those
+#: of :data:`_COLLECTED_SCORED`, then the limit.
 _TOP_COLLECTED = f"""
     {_COLLECTED_SCORED},
     cand AS (
-        SELECT platform, post_id, ?::TIMESTAMP AS lo, ?::TIMESTAMP AS hi
-        FROM scored WHERE n > 0 ORDER BY n DESC, post_id LIMIT ?
+        SELECT p.platform, p.post_id, p.lo, p.hi
+        FROM pool p JOIN scored s USING (platform, post_id)
+        WHERE s.n > 0
+        QUALIFY row_number() OVER (PARTITION BY p.lo, p.hi ORDER BY s.n DESC, p.post_id) <= ?
     )
 """
 
 
+def _ranges(ranges: Sequence[tuple[float, float]]) -> tuple[list[tuple[datetime, datetime]], list]:
+    """The ranges as timestamps, and the parameters of :data:`_RANGES` (each range once: a
+    range asked twice would count its shares twice)."""
+    keys = [(ts(a), ts(b)) for a, b in ranges]
+    unique = list(dict.fromkeys(keys))
+    return keys, [[k[0] for k in unique], [k[1] for k in unique]]
+
+
 def top_posts(
-    con: Any, start: float, end: float, exclude: Sequence[str], limit: int, basis: str
+    con: Any, start: float, end: float, exclude: Sequence[str], limit: int, basis: str, rollups: bool = False
 ) -> list[SharedPost]:
     """The most shared posts of [start, end) on ``basis`` ("archive": most shares in the
     archive within the range; "collected": highest collected counts among the range's
     posts), most shared first (ties: the earlier, then by id)."""
-    ex = lower_all(exclude)
-    lo, hi = ts(start), ts(end)
-    if basis == "archive":
-        sql, params = _details(_TOP_IN_ARCHIVE), [lo, hi, ex, ex, lo, hi, int(limit)]
-    elif basis == "collected":
-        sql, params = _details(_TOP_COLLECTED), [lo, hi, ex, lo, hi, ex, lo, hi, int(limit)]
-    else:
+    return top_posts_of(con, [(start, end)], exclude, limit, basis, rollups)[0]
+
+
+def top_posts_of(
+    con: Any,
+    ranges: Sequence[tuple[float, float]],
+    exclude: Sequence[str],
+    limit: int,
+    basis: str,
+    rollups: bool = False,
+) -> list[list[SharedPost]]:
+    """:func:`top_posts` of each range, in one statement (the report asks for every phase)."""
+    if basis not in ("archive", "collected"):
         raise ValueError(f"unknown basis {basis!r}")
-    rows = [_shared(r) for r in con.execute(sql, [*params, ex, ex]).fetchall()]
+    if not ranges:
+        return []
+    ex = lower_all(exclude)
+    keys, params = _ranges(ranges)
+    sql = _details(_TOP_IN_ARCHIVE if basis == "archive" else _TOP_COLLECTED)
+    found: dict[tuple[datetime, datetime], list[SharedPost]] = {k: [] for k in keys}
+    for r in con.execute(_sources(sql, rollups), [*params, ex, ex, int(limit), ex, ex]).fetchall():
+        found[(r[19], r[20])].append(_shared(r))
     key = (
         (lambda p: (-p.shares, p.first_share or datetime.max, p.post_id))
         if basis == "archive"
         else (lambda p: (-(p.shares_collected or 0), p.post_id))
     )
-    return sorted(rows, key=key)
+    return [sorted(found[k], key=key) for k in keys]
 
 
 def posts_shares(
-    con: Any, posts: Sequence[tuple[str, str, float, float]], exclude: Sequence[str]
+    con: Any, posts: Sequence[tuple[str, str, float, float]], exclude: Sequence[str], rollups: bool = False
 ) -> dict[tuple[str, str], SharedPost]:
     """:class:`SharedPost` rows for the given (platform, post_id, start, end) posts, each one's
     shares counted in its own [start, end)."""
@@ -324,7 +382,7 @@ def posts_shares(
         [ts(p[2]) for p in posts],
         [ts(p[3]) for p in posts],
     ]
-    rows = con.execute(_details(cand), [*params, ex, ex]).fetchall()
+    rows = con.execute(_sources(_details(cand), rollups), [*params, ex, ex]).fetchall()
     return {(r[0], r[1]): _shared(r) for r in rows}
 
 
@@ -379,78 +437,98 @@ class SharedAccount:
     top_posts: tuple[str, ...]
 
 
-#: Archive basis. Parameters: from, to, excluded, excluded, limit, from, to.
+#: Archive basis, per range (its bounds last). Parameters: those of :data:`_RANGES`,
+#: excluded, excluded, limit.
 _ACCOUNTS_IN_ARCHIVE = f"""
-    WITH s AS (
-        SELECT platform, lower(ref_author_handle) AS handle_key, ref_author_handle AS handle, created_at,
-               ref_post_id, kind, author_followers
-        FROM posts WHERE {_shares_where()} AND ref_author_handle IS NOT NULL
+    WITH {_RANGES},
+    s AS (
+        SELECT r.lo, r.hi, p.platform, p.ref_author_key AS handle_key, p.ref_author_handle AS handle,
+               p.created_at, p.ref_post_id, p.kind, p.author_followers
+        FROM {{shares}} p JOIN r ON p.created_at >= r.lo AND p.created_at < r.hi
+        WHERE {_shares_untimed("p.")} AND p.ref_author_handle IS NOT NULL
     ),
     per_post AS (
-        SELECT platform, handle_key, ref_post_id, count(*) AS n FROM s GROUP BY ALL
+        SELECT lo, hi, platform, handle_key, ref_post_id, count(*) AS n FROM s GROUP BY ALL
     ),
     acc AS (
-        SELECT platform, handle_key, arg_max(handle, created_at) AS handle, count(*) AS shares,
+        SELECT lo, hi, platform, handle_key, arg_max(handle, created_at) AS handle, count(*) AS shares,
                count(*) FILTER (WHERE kind = 'retweet') AS retweets,
                count(*) FILTER (WHERE kind = 'quote') AS quotes,
                count(DISTINCT ref_post_id) AS posts_shared,
                sum(author_followers) AS share_exposure, count(author_followers) AS shares_known
-        FROM s GROUP BY ALL
-        ORDER BY shares DESC, handle_key LIMIT ?
+        FROM s GROUP BY lo, hi, platform, handle_key
+        QUALIFY row_number() OVER (PARTITION BY lo, hi ORDER BY shares DESC, handle_key) <= ?
     ),
     tops AS (
-        SELECT platform, handle_key, list(ref_post_id ORDER BY n DESC, ref_post_id)[1:3] AS top
-        FROM per_post SEMI JOIN acc USING (platform, handle_key) GROUP BY ALL
+        SELECT lo, hi, platform, handle_key, list(ref_post_id ORDER BY n DESC, ref_post_id)[1:3] AS top
+        FROM per_post SEMI JOIN acc USING (lo, hi, platform, handle_key) GROUP BY ALL
     ),
     own AS (
-        SELECT p.platform, lower(p.author_handle) AS handle_key, count(*) AS posts,
+        SELECT a.lo, a.hi, p.platform, a.handle_key, count(*) AS posts,
                sum(p.author_followers) AS exposure, count(p.author_followers) AS known
-        FROM posts p SEMI JOIN acc a ON a.platform = p.platform AND a.handle_key = lower(p.author_handle)
-        WHERE p.created_at >= ? AND p.created_at < ?
+        FROM posts p JOIN acc a ON a.platform = p.platform AND a.handle_key = lower(p.author_handle)
+             AND p.created_at >= a.lo AND p.created_at < a.hi
         GROUP BY ALL
     )
     SELECT a.platform, a.handle_key, a.handle, a.shares, a.retweets, a.quotes, a.posts_shared,
-           a.share_exposure, a.shares_known, coalesce(o.posts, 0), o.exposure, coalesce(o.known, 0), t.top
-    FROM acc a LEFT JOIN own o USING (platform, handle_key) LEFT JOIN tops t USING (platform, handle_key)
+           a.share_exposure, a.shares_known, coalesce(o.posts, 0), o.exposure, coalesce(o.known, 0), t.top,
+           a.lo, a.hi
+    FROM acc a LEFT JOIN own o USING (lo, hi, platform, handle_key) LEFT JOIN tops t USING (lo, hi, platform, handle_key)
     ORDER BY a.shares DESC, a.handle_key
 """
 
 
 def top_accounts(
-    con: Any, start: float, end: float, exclude: Sequence[str], limit: int, basis: str
+    con: Any, start: float, end: float, exclude: Sequence[str], limit: int, basis: str, rollups: bool = False
 ) -> list[SharedAccount]:
     """The accounts whose posts were shared most in [start, end) on ``basis``; excluded
     accounts neither count as sharers nor appear."""
-    ex = lower_all(exclude)
-    lo, hi = ts(start), ts(end)
-    if basis == "archive":
-        rows = con.execute(_ACCOUNTS_IN_ARCHIVE, [lo, hi, ex, ex, int(limit), lo, hi]).fetchall()
-        return [
-            SharedAccount(
-                platform=r[0],
-                handle_key=r[1],
-                handle=r[2],
-                shares=int(r[3]),
-                retweets=int(r[4]),
-                quotes=int(r[5]),
-                posts_shared=int(r[6]),
-                share_exposure=None if r[7] is None else int(r[7]),
-                shares_with_followers=int(r[8]),
-                posts=int(r[9]),
-                exposure=None if r[10] is None else int(r[10]),
-                posts_with_followers=int(r[11]),
-                top_posts=tuple(r[12] or ()),
-            )
-            for r in rows
-        ]
-    if basis != "collected":
+    return top_accounts_of(con, [(start, end)], exclude, limit, basis, rollups)[0]
+
+
+def top_accounts_of(
+    con: Any,
+    ranges: Sequence[tuple[float, float]],
+    exclude: Sequence[str],
+    limit: int,
+    basis: str,
+    rollups: bool = False,
+) -> list[list[SharedAccount]]:
+    """:func:`top_accounts` of each range, in one statement (the report asks for every
+    phase)."""
+    if basis not in ("archive", "collected"):
         raise ValueError(f"unknown basis {basis!r}")
-    rows = con.execute(_ACCOUNTS_COLLECTED, [lo, hi, ex, lo, hi, ex, int(limit)]).fetchall()
-    own = own_posts(con, start, end, [(r[0], r[1]) for r in rows])
-    out = []
-    for platform, key, handle, shares, posts_shared, top in rows:
-        mine = own.get((platform, key), OwnPosts(0, None, 0))
-        out.append(
+    if not ranges:
+        return []
+    ex = lower_all(exclude)
+    keys, params = _ranges(ranges)
+    found: dict[tuple[datetime, datetime], list[SharedAccount]] = {k: [] for k in keys}
+    if basis == "archive":
+        rows = con.execute(_sources(_ACCOUNTS_IN_ARCHIVE, rollups), [*params, ex, ex, int(limit)]).fetchall()
+        for r in rows:
+            found[(r[13], r[14])].append(
+                SharedAccount(
+                    platform=r[0],
+                    handle_key=r[1],
+                    handle=r[2],
+                    shares=int(r[3]),
+                    retweets=int(r[4]),
+                    quotes=int(r[5]),
+                    posts_shared=int(r[6]),
+                    share_exposure=None if r[7] is None else int(r[7]),
+                    shares_with_followers=int(r[8]),
+                    posts=int(r[9]),
+                    exposure=None if r[10] is None else int(r[10]),
+                    posts_with_followers=int(r[11]),
+                    top_posts=tuple(r[12] or ()),
+                )
+            )
+        return [found[k] for k in keys]
+    rows = con.execute(_ACCOUNTS_COLLECTED, [*params, ex, ex, int(limit)]).fetchall()
+    own = _own_posts_of(con, [(r[6], r[7], r[0], r[1]) for r in rows])
+    for platform, key, handle, shares, posts_shared, top, lo, hi in rows:
+        mine = own.get((lo, hi, platform, key), OwnPosts(0, None, 0))
+        found[(lo, hi)].append(
             SharedAccount(
                 platform=platform,
                 handle_key=key,
@@ -467,32 +545,36 @@ def top_accounts(
                 top_posts=tuple(top or ()),
             )
         )
-    return out
+    return [found[k] for k in keys]
 
 
-#: Collected basis, accounts: the collected shares of their posts of the range, summed.
-#: Parameters: those of :data:`_COLLECTED_SCORED`, then the limit.
+#: Collected basis, accounts: the collected shares of their posts of the range, summed, per
+#: range (its bounds last). Parameters: those of :data:`_COLLECTED_SCORED`, then the limit.
 _ACCOUNTS_COLLECTED = f"""
     WITH {_COLLECTED_SCORED},
     per AS (
-        SELECT s.platform, lower(p.author) AS handle_key, p.author, s.post_id, s.n
+        SELECT p.lo, p.hi, s.platform, lower(p.author) AS handle_key, p.author, s.post_id, s.n
         FROM scored s JOIN pool p USING (platform, post_id)
         WHERE s.n > 0 AND p.author IS NOT NULL
     )
     SELECT platform, handle_key, arg_max(author, post_id), sum(n)::BIGINT AS shares, count(*),
-           list(post_id ORDER BY n DESC, post_id)[1:3]
-    FROM per GROUP BY ALL
+           list(post_id ORDER BY n DESC, post_id)[1:3], lo, hi
+    FROM per GROUP BY platform, handle_key, lo, hi
+    QUALIFY row_number() OVER (PARTITION BY lo, hi ORDER BY shares DESC, handle_key) <= ?
     ORDER BY shares DESC, handle_key
-    LIMIT ?
 """
 
 
-#: Parameters: platforms, handles (lower case, parallel), from, to.
+#: Accounts' own posts, each account in its own range. Parameters: froms, tos (TIMESTAMP[]),
+#: platforms, handles (lower case), all parallel.
 _OWN = """
-    WITH k AS (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle_key)
-    SELECT p.platform, lower(p.author_handle), count(*), sum(p.author_followers), count(p.author_followers)
-    FROM posts p SEMI JOIN k ON k.platform = p.platform AND k.handle_key = lower(p.author_handle)
-    WHERE p.created_at >= ? AND p.created_at < ?
+    WITH k AS (
+        SELECT unnest(?::TIMESTAMP[]) AS lo, unnest(?::TIMESTAMP[]) AS hi,
+               unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle_key
+    )
+    SELECT k.lo, k.hi, k.platform, k.handle_key, count(*), sum(p.author_followers), count(p.author_followers)
+    FROM posts p JOIN k ON k.platform = p.platform AND k.handle_key = lower(p.author_handle)
+         AND p.created_at >= k.lo AND p.created_at < k.hi
     GROUP BY ALL
 """
 
@@ -507,17 +589,21 @@ class OwnPosts:
     with_followers: int
 
 
-def own_posts(
-    con: Any, start: float, end: float, accounts: Sequence[tuple[str, str]]
-) -> dict[tuple[str, str], OwnPosts]:
-    """{(platform, handle lower case): its :class:`OwnPosts` in [start, end)} for the accounts
-    that posted then."""
-    if not accounts:
+def _own_posts_of(
+    con: Any, asked: Sequence[tuple[datetime, datetime, str, str]]
+) -> dict[tuple[datetime, datetime, str, str], OwnPosts]:
+    """{(lo, hi, platform, handle lower case): its :class:`OwnPosts` in [lo, hi)} for the
+    accounts asked that posted then."""
+    if not asked:
         return {}
+    cols = list(zip(*asked, strict=True))
     rows = con.execute(
-        _OWN, [[p for p, _ in accounts], [h.lower() for _, h in accounts], ts(start), ts(end)]
+        _OWN, [list(cols[0]), list(cols[1]), list(cols[2]), [h.lower() for h in cols[3]]]
     ).fetchall()
-    return {(p, h): OwnPosts(int(n), None if e is None else int(e), int(k)) for p, h, n, e, k in rows}
+    return {
+        (lo, hi, p, h): OwnPosts(int(n), None if e is None else int(e), int(k))
+        for lo, hi, p, h, n, e, k in rows
+    }
 
 
 # ---- bursts: posts shared many times within a short window ----------------------------------
@@ -526,7 +612,7 @@ def own_posts(
 #: candidates for :data:`_BURSTS`. Parameters: from, to, excluded, excluded, minimum.
 _BURST_CANDIDATES = f"""
     SELECT platform, ref_post_id, count(*) AS total
-    FROM posts WHERE {_shares_where()}
+    FROM {{shares}} WHERE {_shares_where()}
     GROUP BY ALL HAVING count(*) >= ?
     ORDER BY total DESC, platform, ref_post_id
 """
@@ -539,7 +625,7 @@ _BURST_CANDIDATES = f"""
 _BURSTS = f"""
     WITH s AS (
         SELECT platform, ref_post_id, epoch_ms(created_at) // ? AS slot, count(*) AS n
-        FROM posts
+        FROM {{shares}}
         SEMI JOIN (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS ref_post_id) c
              USING (platform, ref_post_id)
         WHERE {_shares_where()}
@@ -573,7 +659,13 @@ class Burst:
 
 
 def bursts(
-    con: Any, window: float, parts: int, minimum: int, keep: int, exclude: Sequence[str]
+    con: Any,
+    window: float,
+    parts: int,
+    minimum: int,
+    keep: int,
+    exclude: Sequence[str],
+    rollups: bool = False,
 ) -> list[Burst]:
     """The ``keep`` posts with the most shares within one window of ``window`` seconds
     (sliding in steps of window / ``parts``), those with at least ``minimum`` shares in it,
@@ -582,7 +674,7 @@ def bursts(
         return []
     ex = lower_all(exclude)
     everything = [EARLIEST, LATEST, ex, ex]
-    candidates = con.execute(_BURST_CANDIDATES, [*everything, int(minimum)]).fetchall()
+    candidates = con.execute(_sources(_BURST_CANDIDATES, rollups), [*everything, int(minimum)]).fetchall()
     total_of = {(p, i): int(n) for p, i, n in candidates}
     slot = round(window / parts)
     # A burst never exceeds its post's total: the most shared posts are counted slot by slot
@@ -592,7 +684,7 @@ def bursts(
     while candidates:
         top = candidates[:take]
         rows = con.execute(
-            _BURSTS,
+            _sources(_BURSTS, rollups),
             [
                 slot * 1000,
                 [p for p, _, _ in top],

@@ -367,13 +367,6 @@ class Workspace:
         by_kind = cur.execute(
             "SELECT platform, kind, count(*) FROM posts GROUP BY ALL ORDER BY 1, 2"
         ).fetchall()
-        imports = cur.execute(
-            """
-            SELECT import_id, path, format, sha256, size_bytes, finished_at, rows_read, rows_added,
-                   rows_duplicate, rows_rejected, rows_skipped, rejections, skipped
-            FROM imports ORDER BY import_id
-            """
-        ).fetchall()
         meta = self.meta()
         per_platform: dict[str, dict[str, int]] = {}
         for platform, kind, n in by_kind:
@@ -391,25 +384,41 @@ class Workspace:
             "authors": authors,
             "known_followers_share": (known / total) if total else None,
             "scored_share": (scored / total) if total else None,
-            "imports": [
-                {
-                    "import_id": r[0],
-                    "path": r[1],
-                    "format": r[2],
-                    "sha256": r[3],
-                    "size_bytes": r[4],
-                    "finished_utc": r[5].isoformat() + "Z" if r[5] else None,
-                    "rows_read": r[6],
-                    "rows_added": r[7],
-                    "rows_duplicate": r[8],
-                    "rows_rejected": r[9],
-                    "rows_skipped": r[10],
-                    "rejections": json.loads(r[11]) if r[11] else [],
-                    "skipped": json.loads(r[12]) if r[12] else {},
-                }
-                for r in imports
-            ],
+            "imports": self.imports(),
         }
+
+    def imports(self) -> list[dict[str, Any]]:
+        """Every import, first first, as plain data (the report's appendix reads these alone:
+        the rest of :meth:`info` scans every post)."""
+        rows = (
+            self.con.cursor()
+            .execute(
+                """
+                SELECT import_id, path, format, sha256, size_bytes, finished_at, rows_read, rows_added,
+                       rows_duplicate, rows_rejected, rows_skipped, rejections, skipped
+                FROM imports ORDER BY import_id
+                """
+            )
+            .fetchall()
+        )
+        return [
+            {
+                "import_id": r[0],
+                "path": r[1],
+                "format": r[2],
+                "sha256": r[3],
+                "size_bytes": r[4],
+                "finished_utc": r[5].isoformat() + "Z" if r[5] else None,
+                "rows_read": r[6],
+                "rows_added": r[7],
+                "rows_duplicate": r[8],
+                "rows_rejected": r[9],
+                "rows_skipped": r[10],
+                "rejections": json.loads(r[11]) if r[11] else [],
+                "skipped": json.loads(r[12]) if r[12] else {},
+            }
+            for r in rows
+        ]
 
 
 def memory_limit_mb() -> int:

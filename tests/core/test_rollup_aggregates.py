@@ -1,0 +1,225 @@
+"""The per-account and per-share rollups (``rollup_accounts``, ``rollup_texts``,
+``rollup_terms``, ``rollup_shares``, ``rollup_shared``) answer the analysis exactly as the
+posts do.
+
+Each query of :mod:`app.core.store.accounts_sql` and :mod:`app.core.store.shares_sql` that can
+read them is run both ways (``rollups=True`` reads the tables, ``rollups=False`` computes the
+same from the posts) on generated incidents and on real archives, over the whole span and over
+a range, with and without excluded accounts; a read-only workspace whose rollups are stale
+answers from the posts, with the same findings.
+"""
+
+from __future__ import annotations
+
+import shutil
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from app.core import rollup
+from app.core.analysis import accounts, amplification, influence
+from app.core.analysis.context import Context
+from app.core.analysis.settings import Settings
+from app.core.ingest import import_paths
+from app.core.store import accounts_sql, press_sql, shares_sql
+from app.core.store.workspace import Workspace
+from tests.core import incident_factory as factory
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+REAL = {
+    "search": ("python-twitter/get_search_raw.json",),
+    "twarc": ("twarc-csv/flat.jsonl",),
+    "twitwi": ("twitwi/tweet-export.csv",),
+}
+
+
+@pytest.fixture(scope="module")
+def workspaces(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("aggregates")
+    out = {
+        "protest": factory.protest(folder).path,
+        "mention_only": factory.mention_only(folder).path,
+    }
+    for name, files in REAL.items():
+        path = folder / f"{name}.duckdb"
+        with Workspace.open(path, create=True) as ws:
+            assert all(r.ok for r in import_paths(ws, [FIXTURES / f for f in files]))
+        out[name] = path
+    for path in out.values():
+        with Workspace.open(path) as ws:
+            assert rollup.ensure(ws) is not None
+    return out
+
+
+def _span(con) -> tuple[float, float]:
+    first, last = con.execute("SELECT epoch(min(created_at)), epoch(max(created_at)) FROM posts").fetchone()
+    return float(first), float(last) + 1
+
+
+def _handles(con) -> list[tuple[str, str]]:
+    return con.execute(
+        "SELECT DISTINCT platform, author_handle FROM posts WHERE author_handle IS NOT NULL "
+        "UNION SELECT DISTINCT platform, ref_author_handle FROM posts WHERE ref_author_handle IS NOT NULL "
+        "ORDER BY ALL"
+    ).fetchall()
+
+
+def _busiest_sharers(con, n: int) -> list[str]:
+    """Handles to exclude: the accounts that share most (a real exclusion list looks so)."""
+    rows = con.execute(
+        "SELECT lower(author_handle) FROM posts WHERE kind IN ('retweet', 'quote') AND author_handle IS NOT NULL "
+        "GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT ?",
+        [n],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def both(fn, *args, **kw):
+    """fn's answer from the rollups and from the posts, which must be the same."""
+    rolled, plain = fn(*args, rollups=True, **kw), fn(*args, rollups=False, **kw)
+    assert rolled == plain
+    return rolled
+
+
+@pytest.mark.parametrize("name", ["protest", "mention_only", *REAL])
+def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
+    with Workspace.open(workspaces[name]) as ws:
+        con = ws.cursor()
+        for table, sql in (
+            ("rollup_accounts", accounts_sql.ACCOUNT_TOTALS),
+            ("rollup_texts", accounts_sql.TOP_TEXTS),
+            ("rollup_terms", press_sql.TERM_ITEMS),
+            ("rollup_shares", shares_sql.SHARES),
+            ("rollup_shared", shares_sql.SHARED),
+        ):
+            held = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+            assert held == con.execute(f"SELECT * FROM ({sql}) ORDER BY ALL").fetchall()
+        assert con.execute("SELECT count(*) FROM rollup_accounts").fetchone()[0] > 0
+        # the shares are kept in time order (a range query reads only its row groups)
+        times = [r[0] for r in con.execute("SELECT created_at FROM rollup_shares").fetchall()]
+        assert times == sorted(times)
+
+
+@pytest.mark.parametrize("name", ["protest", "mention_only", *REAL])
+def test_account_queries_answer_the_same_from_the_rollups(workspaces, name):
+    with Workspace.open(workspaces[name]) as ws:
+        con = ws.cursor()
+        handles = _handles(con)
+        asked = [*handles, ("twitter", "nobody_posts_here")]
+        got = both(accounts_sql.followers, con, asked)
+        assert got[("twitter", "nobody_posts_here")] == accounts_sql.AccountFollowers(None, 0)
+        assert any(v.posts for v in got.values())
+        assert both(accounts_sql.follower_coverage, con).accounts > 0
+        assert both(press_sql.own_voice_accounts, con) > 0
+        for what in ("hashtags", "mentions"):
+            for floor, limit in ((1, 50), (2, 5)):
+                both(press_sql.term_uses, con, what, floor, limit, also=[h.lower() for _, h in handles[:3]])
+        for q in (0.5, 0.9, 0.99):
+            both(accounts_sql.audience, con, q)
+        # thresholds low enough that every measure runs on many accounts
+        low = accounts_sql.ActivityThresholds(
+            min_posts=1, rate_posts=2, window=3600.0, min_repeats=2, min_timed_replies=1, reply_share=0.1
+        )
+        named = [h.lower() for _, h in handles[:3]]
+        assert both(accounts_sql.activity, con, low, named)
+        excluded = _busiest_sharers(con, 3)
+        for threshold in (0.0, 1000.0):
+            both(accounts_sql.influencers, con, threshold, named[:1], 6 * 3600.0, excluded, 50)
+
+
+@pytest.mark.parametrize("name", ["protest", "mention_only", *REAL])
+def test_share_queries_answer_the_same_from_the_rollups(workspaces, name):
+    with Workspace.open(workspaces[name]) as ws:
+        con = ws.cursor()
+        start, end = _span(con)
+        middle = (start + (end - start) * 0.3, start + (end - start) * 0.7)
+        for excluded in ([], _busiest_sharers(con, 2)):
+            both(shares_sql.evidence, con, excluded)
+            for a, b in ((start, end), middle):
+                for basis in ("archive", "collected"):
+                    both(shares_sql.top_posts, con, a, b, excluded, 10, basis)
+                    both(shares_sql.top_accounts, con, a, b, excluded, 10, basis)
+            found = both(shares_sql.bursts, con, 3600.0, 4, 2, 5, excluded)
+            both(
+                shares_sql.posts_shares,
+                con,
+                [(b.platform, b.post_id, b.start, b.end) for b in found],
+                excluded,
+            )
+
+
+def test_the_generated_protest_exercises_the_share_queries(workspaces):
+    # so that the comparisons above compare something
+    with Workspace.open(workspaces["protest"]) as ws:
+        con = ws.cursor()
+        start, end = _span(con)
+        posts = shares_sql.top_posts(con, start, end, [], 10, "archive", rollups=True)
+        assert posts and posts[0].shares > 50 and all(p.text for p in posts)
+        assert shares_sql.top_accounts(con, start, end, [], 10, "archive", rollups=True)
+        assert shares_sql.bursts(con, 3600.0, 4, 2, 5, [], rollups=True)
+        evidence = shares_sql.evidence(con, [], rollups=True)
+        assert evidence.archive_shares > 0
+    with Workspace.open(workspaces["search"]) as ws:
+        con = ws.cursor()
+        start, end = _span(con)
+        # originals the archive does not hold: author and text from the rollup of their shares
+        gone = [
+            p
+            for p in shares_sql.top_posts(con, start, end, [], 10, "collected", rollups=True)
+            if not p.in_archive
+        ]
+        assert gone and all(p.author and p.text and p.retweets_collected for p in gone)
+
+
+def _findings(ws: Workspace) -> tuple[bool, list]:
+    ctx = Context.build(ws, ws.cursor(), Settings())
+    assert ctx is not None
+    found = [*amplification.find(ctx), *influence.find(ctx)]
+    people = [a.key for a in accounts.automated(ctx)]
+    return ctx.rolled, [
+        (f.kind, f.time, f.subject, f.score, f.posts, {k: v.value for k, v in f.figures.items()})
+        for f in found
+    ] + people
+
+
+def test_stale_rollups_of_a_read_only_workspace_give_the_same_findings(workspaces, tmp_path):
+    path = tmp_path / "stale.duckdb"
+    shutil.copy(workspaces["protest"], path)
+    with Workspace.open(path) as ws:
+        rolled, fresh = _findings(ws)
+        assert rolled and fresh
+        # made stale behind the app's back: the tables stay, the stamp says nothing
+        rollup.invalidate(ws)
+        for table in ("rollup_accounts", "rollup_texts", "rollup_terms", "rollup_shares", "rollup_shared"):
+            ws.cursor().execute(f"DELETE FROM {table}")
+    with Workspace.open(path, read_only=True) as ws:
+        rolled, stale = _findings(ws)
+        assert not rolled
+        assert stale == fresh
+
+
+@pytest.mark.parametrize("name", ["protest", "mention_only", "search", "twitwi"])
+def test_the_shares_of_many_ranges_are_those_of_each_range(workspaces, name):
+    """The report asks for every phase and the wave (which overlaps them) in one query: each
+    range's answer is the one it gets alone, a range asked twice included."""
+    with Workspace.open(workspaces[name]) as ws:
+        con = ws.cursor()
+        start, end = _span(con)
+        cuts = [start + (end - start) * f for f in (0, 0.2, 0.45, 0.7, 1)]
+        ranges = [
+            *pairwise(cuts),
+            (cuts[1], cuts[3]),
+            (cuts[0], cuts[1]),
+            (start, end),
+        ]
+        excluded = _busiest_sharers(con, 2)
+        for basis in ("archive", "collected"):
+            for rollups in (True, False):
+                posts = shares_sql.top_posts_of(con, ranges, excluded, 3, basis, rollups)
+                people = shares_sql.top_accounts_of(con, ranges, excluded, 3, basis, rollups)
+                assert len(posts) == len(people) == len(ranges)
+                for (a, b), p, q in zip(ranges, posts, people, strict=True):
+                    assert p == shares_sql.top_posts(con, a, b, excluded, 3, basis, rollups)
+                    assert q == shares_sql.top_accounts(con, a, b, excluded, 3, basis, rollups)
+        assert shares_sql.top_posts_of(con, [], excluded, 3, "archive") == []
