@@ -1,4 +1,4 @@
-"""Change counters of what the user edits in a workspace (evidence tags), for caches.
+"""Change counters of what changes in a workspace (evidence tags, the data), for caches.
 
 A workspace is open in one program at a time (DuckDB locks the file), and every edit goes
 through the core in that program, so a counter per workspace file, bumped by each edit, tells
@@ -7,16 +7,31 @@ a cache whether what it keeps is still true: no query, no timestamp to compare.
 
 from __future__ import annotations
 
+import functools
+import os
 import threading
 from collections import defaultdict
 from pathlib import Path
+
+#: What the rollups' stamp counts changed: posts, imports, scores, languages, settings, the
+#: rollups themselves (:mod:`app.core.rollup`). Bumped after the write commits.
+DATA = "data"
 
 _lock = threading.Lock()
 _counters: dict[tuple[str, str], int] = defaultdict(int)
 
 
 def _key(path: str | Path, what: str) -> tuple[str, str]:
-    return (str(Path(path).resolve()), what)
+    path = str(path)
+    # a relative path depends on the working directory: resolved each time
+    return (_resolved(path) if os.path.isabs(path) else str(Path(path).resolve()), what)
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(path: str) -> str:
+    # resolving a path asks the file system (0.2 ms), and the counters are read before every
+    # query of the timeline; a workspace's path does not move while it is open
+    return str(Path(path).resolve())
 
 
 def bump(path: str | Path, what: str) -> int:

@@ -11,6 +11,15 @@ Call :func:`ensure` after an import and after scoring (with a progress, it can b
 :mod:`app.core.metrics` calls it too, so a stale rollup is rebuilt on first use. A read-only
 workspace cannot be rebuilt: metrics then answer from the posts table, only slower.
 
+The check itself is one statement (~1 ms), and the timeline runs it before each of its
+queries: the cursor's, several a second while it is dragged. ``ensure(cached=True)`` (what
+:mod:`app.core.metrics` uses) answers from the last check while nothing was written to the
+workspace since: every writer of what the stamp counts (an import, a scoring or language
+chunk, the settings, a rebuild; through :meth:`Workspace.transaction` or by itself) bumps
+:mod:`app.core.changes`' ``"data"`` counter after it commits, and a cached check is also
+dropped after ``STATE_TTL`` seconds whatever happened. The calls that must see every change
+(after an import or a scoring run) check afresh.
+
 While a long scoring run commits its scores chunk by chunk, every chunk makes the rollups
 stale. Rebuilding after each (seconds, on millions of posts) would keep the timeline busy
 rebuilding, so :func:`ensure` may serve rollups that lag only on scores for a while
@@ -27,6 +36,7 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.core import changes
 from app.core.progress import NullProgress, Progress, SubProgress
 from app.core.store import rollup_sql as q
 from app.core.store.db import Connection, TransactionConflict, one_row
@@ -37,8 +47,15 @@ from app.core.store.workspace import Workspace
 _BUILD_LOCK = threading.Lock()
 _UNIX_EPOCH = datetime(1970, 1, 1)
 _TABLES_SEEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_INDEX_SEEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 #: What a scoring run changes, chunk after chunk.
 _SCORING_KEYS = ("scores", "languages")
+#: How long a cached check (``ensure(cached=True)``) is trusted at most, even with no write
+#: seen: a bound on the harm of a writer that forgot to say so.
+STATE_TTL = 2.0
+# per workspace: (the "data" counter when the check began, when it ran, its State)
+_CHECKED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_CHECKED_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -110,6 +127,22 @@ def state(ws: Workspace, con: Connection | None = None) -> State:
     return State(stamp, built_stamp, tz or "UTC")
 
 
+def _checked_state(ws: Workspace, con: Connection) -> State:
+    """The state as a check made since the last write says it is, or checked now."""
+    generation = changes.generation(ws.path, changes.DATA)
+    now = time.monotonic()
+    with _CHECKED_LOCK:
+        hit = _CHECKED.get(ws)
+    if hit is not None and hit[0] == generation and now - hit[1] < STATE_TTL:
+        return hit[2]
+    # the counter is read before the check: a write committed meanwhile bumps it after its
+    # commit, so this check is never kept under the counter of a later write
+    st = state(ws, con)
+    with _CHECKED_LOCK:
+        _CHECKED[ws] = (generation, now, st)
+    return st
+
+
 def is_fresh(ws: Workspace, con: Connection | None = None) -> bool:
     return state(ws, con).fresh
 
@@ -119,15 +152,18 @@ def ensure(
     progress: Progress | None = None,
     con: Connection | None = None,
     scores_lag_factor: float = 0.0,
+    cached: bool = False,
 ) -> State | None:
     """Rebuild the rollups if they are stale; return the state of rollups fit to use, or
     ``None`` when there are none (a read-only workspace whose rollups are stale or missing,
     or a rebuild that lost a race with a concurrent writer).
 
     With ``scores_lag_factor`` > 0, rollups behind on scores only are served as they are for
-    that many times their build time (see the module's notes on scoring runs)."""
+    that many times their build time (see the module's notes on scoring runs). With
+    ``cached``, the check may be the last one made if nothing was written since (see the
+    module's notes); a stale answer always checks again before rebuilding."""
     con = con or ws.cursor()
-    st = state(ws, con)
+    st = _checked_state(ws, con) if cached else state(ws, con)
     if st.fresh or st.serves_while_scoring(scores_lag_factor):
         return st
     if ws.read_only:
@@ -159,7 +195,7 @@ def rebuild(ws: Workspace, progress: Progress | None = None, con: Connection | N
         for table, *_ in build:
             con.execute(q.DROP[table])
             con.execute(q.CREATE[table])
-        steps = len(build)
+        steps = len(build) + 1
         for i, (_table, sql, needs_brand, _scores) in enumerate(build):
             ws.run(
                 sql,
@@ -168,12 +204,21 @@ def rebuild(ws: Workspace, progress: Progress | None = None, con: Connection | N
                 con=con,
                 message="Preparing the timeline",
             )
+        # the posts' id index: made by the first build, kept after (rollup_sql.POST_ID_INDEX)
+        ws.run(
+            q.POST_ID_INDEX,
+            [],
+            progress=SubProgress(progress, steps - 1, steps, steps),
+            con=con,
+            message="Preparing the timeline",
+        )
         first, last = one_row(con.execute(q.SPAN))
         built = dict(st.stamp)
         built["span"] = [_epoch(first), _epoch(last)] if first is not None and last is not None else None
         built["built_at"] = time.time()
         built["build_s"] = round(built["built_at"] - began, 3)
         con.execute(q.SET_STAMP, [json.dumps(built)])
+    # (the transaction's commit bumped the "data" counter: the next cached check runs anew)
     progress.report(1, 1, "Timeline ready")
     return State(st.stamp, built, st.timezone)
 
@@ -182,6 +227,18 @@ def invalidate(ws: Workspace, con: Connection | None = None) -> None:
     """Forget the stamp so that the next use rebuilds (the stamp catches every change the
     app makes by itself; this is for changes made behind its back)."""
     (con or ws.cursor()).execute(q.CLEAR_STAMP)
+    changes.bump(ws.path, changes.DATA)
+
+
+def has_post_id_index(ws: Workspace, con: Connection | None = None) -> bool:
+    """Whether ``posts`` has its id index (see ``rollup_sql.POST_ID_INDEX``). Once there it
+    stays (nothing drops it), so the catalog is asked until it is seen."""
+    if _INDEX_SEEN.get(ws):
+        return True
+    present = one_row((con or ws.cursor()).execute(q.HAS_POST_ID_INDEX))[0] > 0
+    if present:
+        _INDEX_SEEN[ws] = True
+    return present
 
 
 def _tables_present(ws: Workspace, con: Connection) -> bool:

@@ -9,6 +9,7 @@ left unscored (a second file imported after scoring, interleaved in time with th
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -386,6 +387,98 @@ def test_posts_around_rows_carry_their_scores(incident):
     assert any(r.compound is None for r in got) and any(r.compound is not None for r in got)
 
 
+# Every column of a PostRow, in its order, from the plain view (test text, not the app's).
+ROW_SQL = """
+    SELECT platform, post_id, created_at, author_id, author_handle, author_name, author_followers,
+           kind, text, compound, neg, neu, pos, retweet_count, like_count, reply_count, quote_count,
+           ref_post_id, ref_author_handle, ref_text, lang, hashtags, mentions, urls
+    FROM posts_scored
+"""
+
+
+def _plain_rows(ws) -> dict[tuple[str, str], tuple]:
+    rows = {}
+    for r in ws.con.execute(ROW_SQL).fetchall():
+        rows[(r[0], r[1])] = (*r[:21], *(list(v or []) for v in r[21:]))
+    return rows
+
+
+@pytest.mark.parametrize("sort", m.SORTS)
+def test_posts_around_and_get_post_rows_match_straightforward_sql(incident, sort):
+    """Every value of every row, not only the order: the posts are read whole apart from
+    their scores and put together again (ties in time, unknown followers, a quarter of the
+    posts unscored, two files interleaved in time)."""
+    plain = _plain_rows(incident)
+    rng = random.Random(100 + m.SORTS.index(sort))
+    for i in range(6):
+        flt, where = FILTERS[(3 * i) % len(FILTERS)]
+        t = rng.uniform(T0, T0 + SPAN)
+        half = rng.choice((60, 900, 3600))
+        desc = bool(i % 2)
+        limit, offset = rng.choice((5, 50, 500)), rng.choice((0, 0, 7, 60))
+        if i % 2:
+            m.binned_series(incident, T0, T0 + SPAN, 3600, flt)
+        rows = incident.con.execute(WINDOW_SQL.format(where=where), [t - half, t + half]).fetchall()
+        got, total = m.posts_around(
+            incident, t, half, flt, sort=sort, descending=desc, limit=limit, offset=offset
+        )
+        assert total == len(rows)
+        assert [r.post_id for r in got] == expected_order(rows, sort, desc)[offset : offset + limit]
+        for r in got:
+            assert dataclasses.astuple(r) == plain[(r.platform, r.post_id)], r.post_id
+        for r in got[:30]:
+            assert m.get_post(incident, r.platform, r.post_id) == r
+    assert any(v[9] is None for v in plain.values()) and any(v[6] is None for v in plain.values())
+
+
+def test_get_post_by_the_id_index_and_by_time_agree(incident, tmp_path):
+    """The rollups' build makes the posts' id index; a lookup goes by it when it is there,
+    by time (the snowflake's, then the whole table) when it is not: the same answers."""
+    m.posts_around(incident, T0, 60)  # builds the rollups
+    assert rollup.has_post_id_index(incident)
+    plain = _plain_rows(incident)
+    keys = [*random.Random(3).sample(sorted(plain), 60), ("twitter", "404"), ("bluesky", "1")]
+    by_index = [m.get_post(incident, p, i) for p, i in keys]
+    copy = tmp_path / "no_index.duckdb"
+    incident.con.execute("CHECKPOINT")
+    copy.write_bytes(incident.path.read_bytes())
+    with Workspace.open(copy) as other:
+        other.con.execute("DROP INDEX posts_post_id")
+        assert not rollup.has_post_id_index(other)
+        by_time = [m.get_post(other, p, i) for p, i in keys]
+    assert by_index == by_time
+    assert by_index[-2:] == [None, None]
+    for (p, i), r in zip(keys[:-2], by_index[:-2], strict=True):
+        assert dataclasses.astuple(r) == plain[(p, i)]
+    assert any(r.compound is None for r in by_index[:-2]) and any(
+        r.compound is not None for r in by_index[:-2]
+    )
+
+
+def test_pages_of_posts_of_one_instant_carry_their_own_scores(tmp_path):
+    """Posts of the same second, some scored and some not (a second file), paged through in
+    time order: each page's scores are read by its time span, which also holds the posts of
+    the neighbouring pages."""
+    ws = Workspace.open(tmp_path / "ties.duckdb", create=True)
+    words = ["great", "awful", "fine", "terrible", "lovely", "bad", "good", "sad"]
+    first = [status(str(100 + i), T0 + 60, f"u{i}", f"{words[i]} service {i}", i) for i in range(0, 8, 2)]
+    later = [status(str(100 + i), T0 + 60, f"u{i}", f"{words[i]} day {i}", None) for i in range(1, 8, 2)]
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("".join(json.dumps(x) + "\n" for x in first))
+    b.write_text("".join(json.dumps(x) + "\n" for x in later))
+    assert import_paths(ws, [a])[0].ok
+    score_missing(ws)
+    assert import_paths(ws, [b])[0].ok
+    plain = _plain_rows(ws)
+    for desc in (False, True):
+        pages = [m.posts_around(ws, T0 + 60, 30, descending=desc, limit=3, offset=o)[0] for o in (0, 3, 6)]
+        got = [r for page in pages for r in page]
+        assert [r.post_id for r in got] == sorted((str(100 + i) for i in range(8)), reverse=desc)
+        assert [dataclasses.astuple(r) for r in got] == [plain[(r.platform, r.post_id)] for r in got]
+        assert {r.compound is None for r in got} == {True, False}
+    ws.close()
+
+
 def test_post_scores_are_stored_in_time_order(incident):
     """A post's scores are found by its time (a window of seconds): stored out of order, every
     lookup would read every row group of the rollup."""
@@ -588,6 +681,52 @@ def test_invalidate_and_ensure(small):
     rollup.invalidate(ws)
     assert not rollup.is_fresh(ws)
     assert rollup.ensure(ws).fresh
+
+
+def test_the_timeline_checks_again_only_after_a_write(small, monkeypatch):
+    """The timeline's queries use the last check of the rollups' freshness until something
+    is written (import, scores, settings, a rebuild) or it is STATE_TTL old."""
+    ws, tmp = small
+    calls = []
+    real = rollup.state
+    monkeypatch.setattr(rollup, "state", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(m, "SCORES_LAG_FACTOR", 0.0)
+    assert day(ws).total.tolist() == [2]  # checks, rebuilds (its commit is a write), ...
+    day(ws)  # ... checks once more, then answers from that check
+    n = len(calls)
+    for _ in range(3):
+        m.posts_around(ws, T0, 60)
+        m.get_post(ws, "twitter", "1")
+        day(ws)
+    assert len(calls) == n
+    # a write through the app: the next query checks, sees it and rebuilds
+    p = tmp / "two.jsonl"
+    p.write_text(json.dumps(status("3", T0 + 30, "bo", "awful wait", 7)) + "\n")
+    assert import_paths(ws, [p])[0].ok
+    assert day(ws).total.tolist() == [3] and len(calls) > n
+    score_missing(ws)
+    assert day(ws).scored.tolist() == [3]
+    assert all(r.compound is not None for r in m.posts_around(ws, T0, 60)[0])
+    ws.configure(brand_handles=["@northwindbank"])
+    assert day(ws, m.PostFilter(brand="only")).exposure.tolist() == [5000]
+    rollup.invalidate(ws)
+    assert day(ws).total.tolist() == [3] and rollup.is_fresh(ws)
+    # a change made behind the app's back is seen once the check is STATE_TTL old
+    ws.con.execute("DELETE FROM meta WHERE key = 'rollup_stamp'")
+    monkeypatch.setattr(rollup, "STATE_TTL", 0.0)
+    assert day(ws).total.tolist() == [3] and rollup.is_fresh(ws)
+
+
+def test_posts_imported_after_the_id_index_are_found(small):
+    ws, tmp = small
+    assert m.get_post(ws, "twitter", "1").author_handle == "ann"  # builds the rollups and the index
+    assert rollup.has_post_id_index(ws)
+    p = tmp / "later.jsonl"
+    p.write_text(json.dumps(status("77", T0 + 5, "di", "still waiting", 9)) + "\n")
+    assert import_paths(ws, [p])[0].ok
+    assert m.get_post(ws, "twitter", "77").author_handle == "di"
+    assert m.get_post(ws, "twitter", "1").author_handle == "ann"
+    assert m.get_post(ws, "twitter", "78") is None
 
 
 def test_dropped_tables_are_rebuilt(small):

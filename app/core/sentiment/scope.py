@@ -29,6 +29,7 @@ import functools
 import html
 import re
 
+from app.core import changes
 from app.core.progress import NullProgress, Progress
 from app.core.sentiment import chunks
 from app.core.sentiment.chunks import Key
@@ -114,6 +115,8 @@ def detect_missing(
             q.INSERT_LANGUAGES,
             [[k[0] for k in keys], [k[1] for k in keys], [g[0] for g in guesses], [g[1] for g in guesses]],
         )
+        # the rollups' cached checks (app.core.rollup) see the new languages
+        changes.bump(ws.path, changes.DATA)
         done += len(keys)
         progress.report(done, total, f"Checking the language of {done:,} of {total:,} texts")
 

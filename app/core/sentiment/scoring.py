@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
+from app.core import changes
 from app.core.progress import NullProgress, Progress
 from app.core.sentiment import chunks, scope, vader_exact
 from app.core.sentiment.chunks import Key
@@ -44,8 +46,8 @@ class _Writer:
     """Scores kept until a batch is worth an INSERT (see WRITE_ROWS), each batch committed
     on its own, so an interrupted run loses at most a few seconds of scoring."""
 
-    def __init__(self, con, progress: Progress, total: int) -> None:
-        self.con, self.progress, self.total = con, progress, total
+    def __init__(self, con, progress: Progress, total: int, path: Path | None = None) -> None:
+        self.con, self.progress, self.total, self.path = con, progress, total, path
         self.keys: list[Key] = []
         self.scores: list[Scores] = []
         self.done = 0
@@ -63,6 +65,9 @@ class _Writer:
 
     def flush(self) -> None:
         q.insert_scores(self.con, self.keys, self.scores)
+        if self.path is not None:
+            # the rollups' cached checks (app.core.rollup) see the new scores
+            changes.bump(self.path, changes.DATA)
         self.keys, self.scores = [], []
         self.since = time.monotonic()
 
@@ -102,7 +107,7 @@ def score_missing(ws: Workspace, progress: Progress | None = None, workers: int 
         return 0
     if workers is None:
         workers = cores if total >= workers_from() else 1
-    writer = _Writer(ws.cursor(), progress, total)
+    writer = _Writer(ws.cursor(), progress, total, ws.path)
     progress.report(0, total, f"Scoring sentiment of {total:,} texts")
     try:
         chunks.run(

@@ -26,6 +26,8 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
   (with its time). ``sentiment`` is keyed by text, so finding the scores of the posts around
   a time means scanning all of it; this copy is found by time like the posts themselves, and
   joined on one integer instead of (platform, id) strings.
+* ``posts_post_id``: not a table but an index on ``posts (post_id)``, made by the first build
+  and kept (see :data:`POST_ID_INDEX`): looking up one post reads it alone.
 
 Whether the rollups describe the current posts is told by a stamp kept in ``meta``
 (``rollup_stamp``); :mod:`app.core.rollup` compares and rebuilds. Brand handles are the only
@@ -303,6 +305,15 @@ BUILD_POST_SCORES = f"""
     ORDER BY p.created_at, p.rowid
 """
 
+#: An index on the posts' ids, made with the first rollups (so the first import does not pay
+#: for it) and kept: posts are only appended to, and each import's insert keeps it up to date.
+#: Looking up one post by id (metrics.get_post) then reads each of its columns' values alone
+#: (DuckDB's index fetch) instead of decompressing a 2,048-row vector of every column: at
+#: 10M posts 1.0-1.8 ms against 4 ms. Its price, measured at 10M: 3.7 s to make, +0.5 GB on
+#: disk (0.63 GB without), and appending 1M posts takes 1.6-2.0 s instead of 0.9-1.1 s.
+#: Not unique: the importer keeps (platform, post_id) unique, and a unique index would check.
+POST_ID_INDEX = "CREATE INDEX IF NOT EXISTS posts_post_id ON posts (post_id)"
+
 #: (table, statement, whether it takes the brand handles, whether it reads the scores or the
 #: languages), in build order.
 BUILD = [
@@ -316,3 +327,12 @@ BUILD = [
     ("rollup_shared", BUILD_SHARED, False, False),
     ("rollup_post_scores", BUILD_POST_SCORES, False, True),
 ]
+
+
+#: Whether that index is there (a workspace whose rollups were last built before it, or a
+#: read-only one, may lack it: lookups then go by time).
+HAS_POST_ID_INDEX = """
+    SELECT count(*) FROM duckdb_indexes()
+    WHERE database_name = current_database() AND schema_name = 'main'
+          AND table_name = 'posts' AND index_name = 'posts_post_id'
+"""

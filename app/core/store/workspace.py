@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import duckdb
 
+from app.core import changes
 from app.core.errors import UserError, WorkspaceDamaged, WorkspaceError
 from app.core.housekeeping import holder_role
 from app.core.progress import Cancelled, NullProgress, Progress
@@ -235,6 +236,9 @@ class Workspace:
                 con.execute("ROLLBACK")
             raise
         con.execute("COMMIT")
+        # after the commit: a cache that reads the counter first never keeps older data
+        # under the new count (app.core.rollup's cached checks)
+        changes.bump(self.path, changes.DATA)
 
     def run(
         self,
