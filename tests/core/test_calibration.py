@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from app.core.sentiment import binned_figures, calibrate, figures, label_summary
+from app.core.sentiment import binned_figures, calibrate, figures, figures_of, label_summary
 from app.core.sentiment import calibration as cal
 from app.core.sentiment import labels as lb
 from app.core.store import Workspace
@@ -167,6 +167,19 @@ def test_with_500_labels_the_calibrated_share_lands_near_the_truth_and_its_inter
         covered += c.low.negative <= truth[0] <= c.high.negative
     assert close >= 18, close
     assert covered >= 17, covered  # a 95% interval: most seeds, not one lucky one
+
+
+def test_a_range_is_calibrated_alike_alone_and_with_others(incidents):
+    """The report reads the whole archive's and the wave's figures in one pass: each range's
+    calibrated shares and interval are those it gets alone (as the window shows them)."""
+    gen = incidents[0]
+    with Workspace.open(gen.path, read_only=True) as ws:
+        middle = (gen.start + gen.end) / 2
+        ranges = [(None, None), (gen.start, middle), (middle, None)]
+        together = figures_of(ws, ranges)
+        alone = [figures(ws, a, b) for a, b in ranges]
+    assert all(f.calibrated is not None for f in together)
+    assert together == alone
 
 
 def test_the_correction_holds_per_local_day_as_the_mix_shifts(incidents):

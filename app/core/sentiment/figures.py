@@ -294,22 +294,26 @@ def figures_of(
     by_range: dict[tuple, list[tuple]] = {k: [] for k in unique}
     for lo, hi, *row in rows.fetchall():
         by_range[(lo, hi)].append(tuple(row))
-    coverages, raw = [], np.zeros((len(ranges), 3), dtype=np.int64)
-    for i, key in enumerate(bounds):
-        coverages.append(_coverage(by_range[key], raw[i]))
-    calibrated, why = _calibrated(calibrate(ws, con), raw, None)
-    return [
-        SentimentFigures(
-            start=a,
-            end=b,
-            coverage=coverages[i],
-            raw=ClassShares.of(raw[i] / raw[i].sum()) if raw[i].sum() else None,
-            calibrated=calibrated[i],
-            not_calibrated=why[i],
-            filter=flt.describe(),
+    calibration = calibrate(ws, con)
+    out = []
+    for (a, b), key in zip(ranges, bounds, strict=True):
+        raw = np.zeros(3, dtype=np.int64)
+        coverage = _coverage(by_range[key], raw)
+        # one range at a time: the interval's bootstrap draws in the order of the rows it is
+        # given, so a range's interval is the one it gets alone, wherever it is shown
+        calibrated, why = _calibrated(calibration, raw[None, :], None)
+        out.append(
+            SentimentFigures(
+                start=a,
+                end=b,
+                coverage=coverage,
+                raw=ClassShares.of(raw / raw.sum()) if raw.sum() else None,
+                calibrated=calibrated[0],
+                not_calibrated=why[0],
+                filter=flt.describe(),
+            )
         )
-        for i, (a, b) in enumerate(ranges)
-    ]
+    return out
 
 
 def _coverage(rows: list[tuple], raw: np.ndarray) -> Coverage:
