@@ -320,12 +320,17 @@ _TOP_COLLECTED = f"""
 """
 
 
-def _ranges(ranges: Sequence[tuple[float, float]]) -> tuple[list[tuple[datetime, datetime]], list]:
-    """The ranges as timestamps, and the parameters of :data:`_RANGES` (each range once: a
-    range asked twice would count its shares twice)."""
+def _batch(
+    ranges: Sequence[tuple[float, float]], exclude: Sequence[str], basis: str
+) -> tuple[list[str], list[tuple[datetime, datetime]], list]:
+    """What a query of many ranges takes: the excluded handles as compared, each range's key
+    (its bounds as timestamps) and the parameters of :data:`_RANGES` (each range once: a range
+    asked twice would count its shares twice). Checks ``basis``."""
+    if basis not in ("archive", "collected"):
+        raise ValueError(f"unknown basis {basis!r}")
     keys = [(ts(a), ts(b)) for a, b in ranges]
     unique = list(dict.fromkeys(keys))
-    return keys, [[k[0] for k in unique], [k[1] for k in unique]]
+    return lower_all(exclude), keys, [[k[0] for k in unique], [k[1] for k in unique]]
 
 
 def top_posts(
@@ -346,12 +351,9 @@ def top_posts_of(
     rollups: bool = False,
 ) -> list[list[SharedPost]]:
     """:func:`top_posts` of each range, in one statement (the report asks for every phase)."""
-    if basis not in ("archive", "collected"):
-        raise ValueError(f"unknown basis {basis!r}")
+    ex, keys, params = _batch(ranges, exclude, basis)
     if not ranges:
         return []
-    ex = lower_all(exclude)
-    keys, params = _ranges(ranges)
     sql = _details(_TOP_IN_ARCHIVE if basis == "archive" else _TOP_COLLECTED)
     found: dict[tuple[datetime, datetime], list[SharedPost]] = {k: [] for k in keys}
     for r in con.execute(_sources(sql, rollups), [*params, ex, ex, int(limit), ex, ex]).fetchall():
@@ -496,12 +498,9 @@ def top_accounts_of(
 ) -> list[list[SharedAccount]]:
     """:func:`top_accounts` of each range, in one statement (the report asks for every
     phase)."""
-    if basis not in ("archive", "collected"):
-        raise ValueError(f"unknown basis {basis!r}")
+    ex, keys, params = _batch(ranges, exclude, basis)
     if not ranges:
         return []
-    ex = lower_all(exclude)
-    keys, params = _ranges(ranges)
     found: dict[tuple[datetime, datetime], list[SharedAccount]] = {k: [] for k in keys}
     if basis == "archive":
         rows = con.execute(_sources(_ACCOUNTS_IN_ARCHIVE, rollups), [*params, ex, ex, int(limit)]).fetchall()
