@@ -1,11 +1,12 @@
 """Rollups: the posts boiled down once so that the timeline can re-query on every zoom.
 
 The tables (see :mod:`app.core.store.rollup_sql`) are derived data. They are rebuilt whole
-when the workspace changes under them (after a scoring run, only those that read the scores): a stamp in ``meta.rollup_stamp`` records what they were
+when the workspace changes under them: a stamp in ``meta.rollup_stamp`` records what they were
 built from (the last import, how many posts and scores, the brand accounts), and
 :func:`ensure` compares it with the workspace as it is now. A full rebuild keeps them simple
-and always right: posts imported later can be earlier in time (changing who posted first),
-and scores arrive after the import.
+and always right: posts imported later can be earlier in time (changing who posted first).
+Only a scoring run (scores and languages, nothing else) rebuilds just the tables that read
+them: the posts, and so the accounts' and shares' tables, are as they were.
 
 Call :func:`ensure` after an import and after scoring (with a progress, it can be cancelled);
 :mod:`app.core.metrics` calls it too, so a stale rollup is rebuilt on first use. A read-only

@@ -162,9 +162,9 @@ NORMALISED_TEXT = (
     r"trim(regexp_replace(regexp_replace(text, '^(\s*@[A-Za-z0-9_]+)+', ''), 'https?://\S+', '', 'g'))"
 )
 #: The same, with the regular expressions run only on texts they can change (one with an "@"
-#: or "http"): the rest is only trimmed. Equal to :data:`NORMALISED_TEXT` on every text, and
-#: several times cheaper where most texts hold neither (measured at 10M posts: the regular
-#: expressions were a third of the recognition).
+#: or "http"): the rest is only trimmed. Equal to :data:`NORMALISED_TEXT` on every text. On
+#: the generated 10M archive, where most texts hold a mention or a link, it saved 13% of the
+#: normalising (5.3 → 4.6 s); on texts with neither, the regular expressions are skipped.
 NORMALISED_TEXT_FAST = (
     "CASE WHEN strpos(text, '@') = 0 AND strpos(text, 'http') = 0 THEN trim(text) ELSE "
     + NORMALISED_TEXT
