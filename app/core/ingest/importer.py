@@ -400,9 +400,10 @@ def _stage_and_add(
             "another text or author: far more than chance, so the ids were probably damaged "
             f"by a spreadsheet. Nothing was imported. {tabular.SPREADSHEET_HELP}",
         )
+    ordered = not repeated and one_row(con.execute(q.in_time_order(STAGE)))[0]
     added = one_row(
         ws.run(
-            q.finish_insert(STAGE, repeated),
+            q.finish_insert(STAGE, repeated, ordered),
             [import_id],
             progress=SubProgress(progress, 0.85, 0.97, 1),
             con=con,
