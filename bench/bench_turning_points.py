@@ -65,10 +65,10 @@ class StageClock:
         return out
 
 
-def workspace_copy(posts: int) -> Path:
-    """A private copy of the queries workspace (built first if missing)."""
-    src = DATA / f"queries_{posts}.duckdb"
-    if not src.exists() or src.stat().st_size < 1_000_000:
+def workspace_copy(posts: int, source: Path | None = None) -> Path:
+    """A private copy of the queries workspace (built first if missing), or of ``source``."""
+    src = source or DATA / f"queries_{posts}.duckdb"
+    if source is None and (not src.exists() or src.stat().st_size < 1_000_000):
         print(f"{src.name} is missing: building it with bench_queries.py --build-only", flush=True)
         subprocess.run(
             [sys.executable, str(BENCH / "bench_queries.py"), "--posts", str(posts), "--build-only"],
@@ -108,11 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--posts", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument(
+        "--workspace",
+        type=Path,
+        help="copy this workspace instead (e.g. the one bench/_replicate.py --accounts distinct makes)",
+    )
     ap.add_argument("--json", help="also write the results to this file")
     ap.add_argument("--keep-copy", action="store_true", help="keep the copied workspace afterwards")
     args = ap.parse_args(argv)
 
-    db = workspace_copy(args.posts)
+    db = workspace_copy(args.posts, args.workspace)
     results: dict = {"machine": machine(), "posts": args.posts, "workspace": db.name, "timings": {}}
     out = results["timings"]
 

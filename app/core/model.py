@@ -402,9 +402,15 @@ class Claim:
         return [s.figure for s in self.spans if s.figure is not None]
 
 
+# tuples, not ``list | set``: a union written in the call is built anew on every call, and
+# Source.of runs hundreds of thousands of times in one analysis of a large archive
+_SETS = (set, frozenset)
+_SEQUENCES = (list, set, frozenset)
+
+
 def _frozen(v: Any) -> Any:
-    if isinstance(v, list | set | frozenset):
-        return tuple(sorted(v) if isinstance(v, set | frozenset) else v)
+    if isinstance(v, _SEQUENCES):
+        return tuple(sorted(v) if isinstance(v, _SETS) else v)
     if isinstance(v, dict):
         return tuple(sorted(v.items()))
     return v

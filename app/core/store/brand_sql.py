@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.core.store.accounts_sql import lower_all
+from app.core.store.accounts_sql import by_author, lower_all
+from app.core.store.derived import fill
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,9 @@ class BrandPost:
 #: Parameters: the brand handles (lower case, VARCHAR[]), twice.
 BRAND_POSTS = """
     WITH b AS MATERIALIZED (
-        SELECT rowid AS post_row, platform, post_id, lower(author_handle) AS handle
-        FROM posts
-        WHERE lower(author_handle) IN (SELECT unnest(?::VARCHAR[]))
+        SELECT post_row, platform, post_id, author_key AS handle
+        FROM {by_author}
+        WHERE author_key IN (SELECT unnest(?::VARCHAR[]))
     ),
     r AS (
         SELECT p.platform, p.ref_post_id AS post_id,
@@ -70,7 +71,7 @@ BRAND_POSTS = """
 """
 
 
-def brand_posts(con: Any, handles: Sequence[str]) -> list[BrandPost]:
+def brand_posts(con: Any, handles: Sequence[str], rollups: bool = False) -> list[BrandPost]:
     """Every post by the brand accounts, in time order (a retweet by the brand carries no
     collected counts of its own: its counts are its original's)."""
     keys = lower_all(handles)
@@ -93,7 +94,7 @@ def brand_posts(con: Any, handles: Sequence[str]) -> list[BrandPost]:
             quotes_collected=None if r[12] is None else int(r[12]),
             replies_collected=None if r[13] is None else int(r[13]),
         )
-        for r in con.execute(BRAND_POSTS, [keys, keys]).fetchall()
+        for r in con.execute(fill(BRAND_POSTS, by_author=by_author(rollups)), [keys, keys]).fetchall()
     ]
 
 
