@@ -207,7 +207,10 @@ class Source:
 
     @classmethod
     def of(cls, query: str, **params: Any) -> Source:
-        return cls(query, tuple(sorted((k, _frozen(v)) for k, v in params.items() if v is not None)))
+        # a list sorted in place: the names are unique, so only they are compared
+        items = [(k, _frozen(v)) for k, v in params.items() if v is not None]
+        items.sort()
+        return cls(query, tuple(items))
 
     def get(self, name: str, default: Any = None) -> Any:
         return next((v for k, v in self.params if k == name), default)

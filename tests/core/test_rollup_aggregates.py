@@ -103,7 +103,7 @@ def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
         # the posts by author are kept by account (a few accounts' posts are read from their row groups)
         keys = con.execute("SELECT platform, author_key FROM rollup_by_author").fetchall()
         assert keys == sorted(keys)
-        assert len(keys) == con.execute("SELECT count(author_handle) FROM posts").fetchone()[0]
+        assert len(keys) == con.execute("SELECT count(*) FROM posts").fetchone()[0]
 
 
 @pytest.mark.parametrize("name", ["protest", "mention_only", *REAL])
@@ -143,6 +143,7 @@ def test_account_queries_answer_the_same_from_the_rollups(workspaces, name):
         assert both(brand_sql.brand_posts, con, few)
         assert both(press_sql.press_posts, con, few)
         assert both(brand_sql.brand_posts, con, ["nobody_posts_here"]) == []
+        assert both(brand_sql.brand_traces, con, few)
 
 
 @pytest.mark.parametrize("name", ["protest", "mention_only", *REAL])

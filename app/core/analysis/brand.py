@@ -233,7 +233,7 @@ def visibility(ctx: Context, others: Iterable[Finding] = ()) -> BrandVisibility:
             unknown="no brand account is set for this workspace, so what the brand did cannot be told",
         )
     posts = ctx.brand_posts()
-    traces = brand_sql.brand_traces(ctx.con, handles)
+    traces = brand_sql.brand_traces(ctx.con, handles, rollups=ctx.rolled)
     by = {"handles": handles}
     figures: dict[str, Figure] = {
         "brand_posts": fig.count(len(posts), "posts", fig.posts_source(brand="only")),

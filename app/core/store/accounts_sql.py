@@ -70,18 +70,18 @@ def account_totals(rollups: bool) -> str:
     return source(rollups, "rollup_accounts", ACCOUNT_TOTALS)
 
 
-#: Every post that carries a handle, by its author: the post's row number in ``posts``
-#: (``rowid``: posts are only appended to, and every append makes the rollups stale), the
-#: account (platform, lower-case handle), the lower-case handle it replies to, quotes or
-#: retweets, and the few columns the per-account measures read. Kept as the
-#: ``rollup_by_author`` table sorted by account, so that the posts of a few accounts (the
-#: brand's, the press's, the most followed) are read from their row groups alone, and the posts
-#: of many are selected without lower-casing every handle again (10M posts: the brand's posts
-#: 0.6 s -> 4 ms, the candidates' for automated accounts 1.8 -> 0.4 s, measured).
+#: Every post, by its author: the post's row number in ``posts`` (``rowid``: posts are only
+#: appended to, and every append makes the rollups stale), the account (platform, lower-case
+#: handle; NULL for a post without a handle), the lower-case handle it replies to, quotes or
+#: retweets, and the few columns the per-account measures and the brand's traces read. Kept as
+#: the ``rollup_by_author`` table sorted by account, so that the posts of a few accounts (the
+#: brand's, the press's, the most followed) are read from their row groups alone, and nothing
+#: lower-cases every handle again (10M posts: the brand's posts 0.6 s -> 4 ms, the candidates'
+#: for automated accounts 1.8 -> 0.4 s, measured).
 BY_AUTHOR = """
     SELECT rowid AS post_row, platform, lower(author_handle) AS author_key, created_at, post_id, kind,
-           ref_post_id, lower(ref_author_handle) AS ref_author_key, author_followers
-    FROM posts WHERE author_handle IS NOT NULL
+           ref_post_id, lower(ref_author_handle) AS ref_author_key, author_followers, retweet_count
+    FROM posts
 """
 
 

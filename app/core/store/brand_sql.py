@@ -53,9 +53,9 @@ BRAND_POSTS = """
                count(*) FILTER (WHERE p.kind = 'quote') AS quotes,
                count(*) FILTER (WHERE p.kind = 'reply') AS replies,
                max(p.retweet_count) FILTER (WHERE p.kind = 'retweet') AS rc
-        FROM posts p SEMI JOIN b ON b.platform = p.platform AND b.post_id = p.ref_post_id
-        WHERE lower(p.ref_author_handle) IN (SELECT unnest(?::VARCHAR[]))
-              AND NOT coalesce(lower(p.author_handle) = lower(p.ref_author_handle), false)
+        FROM {by_author} p SEMI JOIN b ON b.platform = p.platform AND b.post_id = p.ref_post_id
+        WHERE p.ref_author_key IN (SELECT unnest(?::VARCHAR[]))
+              AND NOT coalesce(p.author_key = p.ref_author_key, false)
         GROUP BY ALL
     )
     SELECT p.platform, p.post_id, p.created_at, p.author_handle, p.kind, p.text, p.ref_post_id,
@@ -121,10 +121,10 @@ class BrandTraces:
 BRAND_TRACES = """
     WITH t AS MATERIALIZED (
         SELECT p.platform, p.post_id, p.created_at, p.kind, p.ref_post_id
-        FROM posts p
-        WHERE lower(p.ref_author_handle) IN (SELECT unnest(?::VARCHAR[]))
+        FROM {by_author} p
+        WHERE p.ref_author_key IN (SELECT unnest(?::VARCHAR[]))
               AND p.kind IN ('reply', 'quote', 'retweet')
-              AND NOT coalesce(lower(p.author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
+              AND NOT coalesce(p.author_key IN (SELECT unnest(?::VARCHAR[])), false)
     ),
     refs AS (
         SELECT t.platform, t.ref_post_id, min(t.created_at) AS first_ref,
@@ -143,9 +143,9 @@ BRAND_TRACES = """
 """
 
 
-def brand_traces(con: Any, handles: Sequence[str]) -> BrandTraces:
+def brand_traces(con: Any, handles: Sequence[str], rollups: bool = False) -> BrandTraces:
     keys = lower_all(handles)
-    r = con.execute(BRAND_TRACES, [keys, keys, keys]).fetchone()
+    r = con.execute(fill(BRAND_TRACES, by_author=by_author(rollups)), [keys, keys, keys]).fetchone()
     missing = tuple((str(platform), str(post_id)) for platform, post_id in r[4] or ())
     return BrandTraces(
         replies=int(r[0]),

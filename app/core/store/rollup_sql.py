@@ -22,8 +22,8 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
   original) with its accounts' handles in lower case, in time order; and per post shared, its
   author, text and highest retweet count as its shares tell them
   (:data:`app.core.store.shares_sql.SHARES`, :data:`~app.core.store.shares_sql.SHARED`).
-* ``rollup_by_author``: every post that carries a handle, by its account (sorted so), with its
-  row number in ``posts`` and the columns the per-account measures read
+* ``rollup_by_author``: every post, by its account (sorted so), with its row number in
+  ``posts`` and the columns the per-account measures and the brand's traces read
   (:data:`app.core.store.accounts_sql.BY_AUTHOR`): the posts of a few accounts are then read
   from their own row groups, and nothing lower-cases every handle again.
 * ``rollup_post_scores``: each scored post's sentiment (in scope) by the post's row number in ``posts``
@@ -145,13 +145,14 @@ CREATE_TABLES = [
     CREATE TABLE IF NOT EXISTS rollup_by_author (
         post_row         BIGINT    NOT NULL,
         platform         VARCHAR   NOT NULL,
-        author_key       VARCHAR   NOT NULL,
+        author_key       VARCHAR,
         created_at       TIMESTAMP NOT NULL,
         post_id          VARCHAR   NOT NULL,
         kind             VARCHAR   NOT NULL,
         ref_post_id      VARCHAR,
         ref_author_key   VARCHAR,
-        author_followers BIGINT
+        author_followers BIGINT,
+        retweet_count    BIGINT
     )
     """,
     """
