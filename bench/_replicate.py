@@ -87,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
             con.execute(f"DELETE FROM main.{table}")
             con.execute(f"INSERT INTO main.{table} SELECT * FROM src.{table}")
         name = OWN if args.accounts == "distinct" else SAME
-        brand = json.loads(con.execute("SELECT value FROM src.meta WHERE key = 'brand_handles'").fetchone()[0])
+        brand = json.loads(
+            con.execute("SELECT value FROM src.meta WHERE key = 'brand_handles'").fetchone()[0]
+        )
         sql = (
             COPY_POSTS.replace("<who_id>", name.format(c="author_id"))
             .replace("<who>", name.format(c="author_handle"))
