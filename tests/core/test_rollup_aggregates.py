@@ -22,7 +22,7 @@ from app.core.analysis import accounts, amplification, influence
 from app.core.analysis.context import Context
 from app.core.analysis.settings import Settings
 from app.core.ingest import import_paths
-from app.core.store import accounts_sql, brand_sql, press_sql, shares_sql
+from app.core.store import accounts_sql, brand_sql, press_sql, rollup_sql, shares_sql
 from app.core.store.workspace import Workspace
 from tests.core import incident_factory as factory
 
@@ -209,14 +209,7 @@ def test_stale_rollups_of_a_read_only_workspace_give_the_same_findings(workspace
         assert rolled and fresh
         # made stale behind the app's back: the tables stay, the stamp says nothing
         rollup.invalidate(ws)
-        for table in (
-            "rollup_accounts",
-            "rollup_texts",
-            "rollup_terms",
-            "rollup_shares",
-            "rollup_shared",
-            "rollup_by_author",
-        ):
+        for table in rollup_sql.TABLES:
             ws.cursor().execute(f"DELETE FROM {table}")
     with Workspace.open(path, read_only=True) as ws:
         rolled, stale = _findings(ws)
