@@ -13,12 +13,25 @@ copy's original. Texts, authors and scores are shared with the original posts (s
 keyed by text). The posts are written in time order, as one import of a big file writes
 them; then the rollups are built through the app's own code (``app.core.rollup.ensure``).
 
+``--accounts`` says who wrote the copies:
+
+* ``same`` (the default): every copy by the same accounts, so each account posts ``times`` as
+  often, in bursts of ``times`` posts within ``(times - 1) * 37`` ms. A hard case for the
+  per-account measures (at 10M, 94% of the posts are by automated-account candidates), not
+  the shape ``generate_archive.py --posts 10000000`` gives;
+* ``distinct``: copy k > 0 is written by accounts of its own (handle, id, and the handles it
+  replies to, shares and mentions, suffixed ``_r<k>``), all but the brand's, so the archive
+  has ``times`` as many accounts each behaving as in the source, as the generator's pool of
+  ``posts / 10`` accounts makes it. The brand keeps its handle, and posts ``times`` as often,
+  as in a generated archive (the brand is one account of the pool, drawn like the others).
+
 The source is only read (ATTACHed read-only); the target must not exist.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -41,14 +54,17 @@ MOVE_ID = (
     "THEN ({c}::HUGEINT + (k * {step})::HUGEINT * 4194304)::VARCHAR "
     "WHEN k = 0 THEN {c} ELSE {c} || '~' || k END"
 )
+# copy k's name of an account (a handle, or an id): its own from k = 1 on, but the brand's
+OWN = "CASE WHEN k = 0 OR {c} IS NULL OR list_contains($2::VARCHAR[], lower({c})) THEN {c} ELSE {c} || '_r' || k END"
+SAME = "CASE WHEN $2::VARCHAR[] IS NULL THEN {c} ELSE {c} END"
 COPY_POSTS = f"""
     INSERT INTO posts
     SELECT platform, {MOVE_ID.format(c="post_id", step=STEP_MS)}, created_at + to_milliseconds(k * {STEP_MS}),
-           author_id, author_handle, author_name, author_followers, text, kind,
+           <who_id>, <who>, author_name, author_followers, text, kind,
            CASE WHEN ref_post_id IS NULL THEN NULL ELSE {MOVE_ID.format(c="ref_post_id", step=STEP_MS)} END,
-           ref_author_handle, ref_text, lang, retweet_count, like_count, reply_count, quote_count,
-           hashtags, mentions, urls, text_key, import_id, post_url, vendor_sentiment, vendor_reach
-    FROM src.posts, (SELECT range AS k FROM range(?)) copies
+           <ref_who>, ref_text, lang, retweet_count, like_count, reply_count, quote_count,
+           hashtags, <mentions>, urls, text_key, import_id, post_url, vendor_sentiment, vendor_reach
+    FROM src.posts, (SELECT range AS k FROM range($1)) copies
     ORDER BY created_at + to_milliseconds(k * {STEP_MS}), k, src.posts.rowid
 """
 
@@ -58,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("source", type=Path)
     ap.add_argument("target", type=Path)
     ap.add_argument("--times", type=int, default=10)
+    ap.add_argument("--accounts", choices=("same", "distinct"), default="same")
     args = ap.parse_args(argv)
     if args.target.exists():
         sys.exit(f"{args.target} exists")
@@ -69,7 +86,17 @@ def main(argv: list[str] | None = None) -> int:
         for (table,) in con.execute(TABLES).fetchall():
             con.execute(f"DELETE FROM main.{table}")
             con.execute(f"INSERT INTO main.{table} SELECT * FROM src.{table}")
-        con.execute(COPY_POSTS, [args.times])
+        name = OWN if args.accounts == "distinct" else SAME
+        brand = json.loads(
+            con.execute("SELECT value FROM src.meta WHERE key = 'brand_handles'").fetchone()[0]
+        )
+        sql = (
+            COPY_POSTS.replace("<who_id>", name.format(c="author_id"))
+            .replace("<who>", name.format(c="author_handle"))
+            .replace("<ref_who>", name.format(c="ref_author_handle"))
+            .replace("<mentions>", f"list_transform(mentions, lambda m: {name.format(c='m')})")
+        )
+        con.execute(sql, [args.times, [h.lower() for h in brand]])
         rollup.invalidate(ws, con)
     con.execute("DETACH src")
     n, distinct = con.execute("SELECT count(*), count(DISTINCT (platform, post_id)) FROM posts").fetchone()

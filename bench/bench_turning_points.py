@@ -13,6 +13,7 @@ way first. Times, as medians over ``--runs`` calls:
   series' per-minute numbers cached, as in the window after the timeline was drawn), and its
   first call after the metrics caches are cleared;
 * each of its stages, from the progress reports it makes as it goes;
+* the CPU time of the warm calls (the process's, DuckDB's threads included);
 * baselines in the same run: a bare ``SELECT count(*) FROM posts`` and one ``binned_series``
   over the whole incident at the analysis bin (first call, caches cleared).
 
@@ -65,10 +66,10 @@ class StageClock:
         return out
 
 
-def workspace_copy(posts: int) -> Path:
-    """A private copy of the queries workspace (built first if missing)."""
-    src = DATA / f"queries_{posts}.duckdb"
-    if not src.exists() or src.stat().st_size < 1_000_000:
+def workspace_copy(posts: int, source: Path | None = None) -> Path:
+    """A private copy of the queries workspace (built first if missing), or of ``source``."""
+    src = source or DATA / f"queries_{posts}.duckdb"
+    if source is None and (not src.exists() or src.stat().st_size < 1_000_000):
         print(f"{src.name} is missing: building it with bench_queries.py --build-only", flush=True)
         subprocess.run(
             [sys.executable, str(BENCH / "bench_queries.py"), "--posts", str(posts), "--build-only"],
@@ -108,11 +109,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--posts", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument(
+        "--workspace",
+        type=Path,
+        help="copy this workspace instead (e.g. the one bench/_replicate.py --accounts distinct makes)",
+    )
     ap.add_argument("--json", help="also write the results to this file")
     ap.add_argument("--keep-copy", action="store_true", help="keep the copied workspace afterwards")
     args = ap.parse_args(argv)
 
-    db = workspace_copy(args.posts)
+    db = workspace_copy(args.posts, args.workspace)
     results: dict = {"machine": machine(), "posts": args.posts, "workspace": db.name, "timings": {}}
     out = results["timings"]
 
@@ -161,13 +167,19 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         stage_runs: list[dict[str, float]] = []
+        cpu: list[float] = []
 
         def one() -> None:
             clock = StageClock()
+            c = time.process_time()
             tp.find(ws, progress=clock, con=con)
+            cpu.append(time.process_time() - c)
             stage_runs.append(clock.stages(time.perf_counter()))
 
         record("suggest(), warm", timed(one, args.runs))
+        # the process's CPU time, DuckDB's threads included: less sensitive than the wall time
+        # to other jobs on a shared machine
+        record("suggest(), warm: CPU time", cpu)
         stages = {k: statistics.median(r.get(k, 0.0) for r in stage_runs) * 1000 for k in stage_runs[0]}
         results["stages_median_ms"] = stages
         for k, v in stages.items():

@@ -207,7 +207,10 @@ class Source:
 
     @classmethod
     def of(cls, query: str, **params: Any) -> Source:
-        return cls(query, tuple(sorted((k, _frozen(v)) for k, v in params.items() if v is not None)))
+        # a list sorted in place: the names are unique, so only they are compared
+        items = [(k, _frozen(v)) for k, v in params.items() if v is not None]
+        items.sort()
+        return cls(query, tuple(items))
 
     def get(self, name: str, default: Any = None) -> Any:
         return next((v for k, v in self.params if k == name), default)
@@ -402,9 +405,15 @@ class Claim:
         return [s.figure for s in self.spans if s.figure is not None]
 
 
+# tuples, not ``list | set``: a union written in the call is built anew on every call, and
+# Source.of runs hundreds of thousands of times in one analysis of a large archive
+_SETS = (set, frozenset)
+_SEQUENCES = (list, set, frozenset)
+
+
 def _frozen(v: Any) -> Any:
-    if isinstance(v, list | set | frozenset):
-        return tuple(sorted(v) if isinstance(v, set | frozenset) else v)
+    if isinstance(v, _SEQUENCES):
+        return tuple(sorted(v) if isinstance(v, _SETS) else v)
     if isinstance(v, dict):
         return tuple(sorted(v.items()))
     return v

@@ -1,9 +1,9 @@
 """The per-account and per-share rollups (``rollup_accounts``, ``rollup_texts``,
-``rollup_terms``, ``rollup_shares``, ``rollup_shared``) answer the analysis exactly as the
-posts do.
+``rollup_terms``, ``rollup_shares``, ``rollup_shared``, ``rollup_by_author``) answer the
+analysis exactly as the posts do.
 
-Each query of :mod:`app.core.store.accounts_sql` and :mod:`app.core.store.shares_sql` that can
-read them is run both ways (``rollups=True`` reads the tables, ``rollups=False`` computes the
+Each query of :mod:`app.core.store.accounts_sql`, :mod:`app.core.store.shares_sql` and the
+brand's and the press's posts that can read them is run both ways (``rollups=True`` reads the tables, ``rollups=False`` computes the
 same from the posts) on generated incidents and on real archives, over the whole span and over
 a range, with and without excluded accounts; a read-only workspace whose rollups are stale
 answers from the posts, with the same findings.
@@ -22,7 +22,7 @@ from app.core.analysis import accounts, amplification, influence
 from app.core.analysis.context import Context
 from app.core.analysis.settings import Settings
 from app.core.ingest import import_paths
-from app.core.store import accounts_sql, press_sql, shares_sql
+from app.core.store import accounts_sql, brand_sql, press_sql, rollup_sql, shares_sql
 from app.core.store.workspace import Workspace
 from tests.core import incident_factory as factory
 
@@ -89,9 +89,10 @@ def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
         for table, sql in (
             ("rollup_accounts", accounts_sql.ACCOUNT_TOTALS),
             ("rollup_texts", accounts_sql.TOP_TEXTS),
-            ("rollup_terms", press_sql.TERM_ITEMS),
+            ("rollup_terms", press_sql.TERM_TOTALS),
             ("rollup_shares", shares_sql.SHARES),
             ("rollup_shared", shares_sql.SHARED),
+            ("rollup_by_author", accounts_sql.BY_AUTHOR),
         ):
             held = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
             assert held == con.execute(f"SELECT * FROM ({sql}) ORDER BY ALL").fetchall()
@@ -99,6 +100,10 @@ def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
         # the shares are kept in time order (a range query reads only its row groups)
         times = [r[0] for r in con.execute("SELECT created_at FROM rollup_shares").fetchall()]
         assert times == sorted(times)
+        # the posts by author are kept by account (a few accounts' posts are read from their row groups)
+        keys = con.execute("SELECT platform, author_key FROM rollup_by_author").fetchall()
+        assert keys == sorted(keys)
+        assert len(keys) == con.execute("SELECT count(*) FROM posts").fetchone()[0]
 
 
 @pytest.mark.parametrize("name", ["protest", "mention_only", *REAL])
@@ -126,6 +131,19 @@ def test_account_queries_answer_the_same_from_the_rollups(workspaces, name):
         excluded = _busiest_sharers(con, 3)
         for threshold in (0.0, 1000.0):
             both(accounts_sql.influencers, con, threshold, named[:1], 6 * 3600.0, excluded, 50)
+        # the brand's and the press's posts: a few accounts, one of them written in upper case
+        posting = [
+            r[0]
+            for r in con.execute(
+                "SELECT author_handle FROM posts WHERE author_handle IS NOT NULL "
+                "GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 3"
+            ).fetchall()
+        ]
+        few = [posting[0].upper(), *posting[1:], "nobody_posts_here"]
+        assert both(brand_sql.brand_posts, con, few)
+        assert both(press_sql.press_posts, con, few)
+        assert both(brand_sql.brand_posts, con, ["nobody_posts_here"]) == []
+        assert both(brand_sql.brand_traces, con, few)
 
 
 @pytest.mark.parametrize("name", ["protest", "mention_only", *REAL])
@@ -191,7 +209,7 @@ def test_stale_rollups_of_a_read_only_workspace_give_the_same_findings(workspace
         assert rolled and fresh
         # made stale behind the app's back: the tables stay, the stamp says nothing
         rollup.invalidate(ws)
-        for table in ("rollup_accounts", "rollup_texts", "rollup_terms", "rollup_shares", "rollup_shared"):
+        for table in rollup_sql.TABLES:
             ws.cursor().execute(f"DELETE FROM {table}")
     with Workspace.open(path, read_only=True) as ws:
         rolled, stale = _findings(ws)

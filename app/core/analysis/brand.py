@@ -64,6 +64,7 @@ not all the traces point to), ``no_escalation``, ``no_post_after_escalation``,
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -115,6 +116,15 @@ def find(ctx: Context, others: list[Finding]) -> list[Finding]:
         (f for f in others if f.kind != "brand_action" and f.score >= cfg.brand_latency_min_score),
         key=lambda f: (f.time, f.key()),
     )
+    strong_times = [f.time for f in strong]
+    # one figure per finding cited: a brand that posts thousands of times cites the same few
+    cited: dict[int, Figure] = {}
+
+    def cite(f: Finding) -> Figure:
+        if id(f) not in cited:
+            cited[id(f)] = _finding_time(f)
+        return cited[id(f)]
+
     out = []
     responded = False
     for b in ctx.brand_posts():
@@ -174,15 +184,17 @@ def find(ctx: Context, others: list[Finding]) -> list[Finding]:
         elif t < esc.time:
             flags.add("before_escalation")
         else:
-            figures["escalation"] = _finding_time(esc)
+            figures["escalation"] = cite(esc)
             figures["since_escalation"] = fig.since(posted, figures["escalation"])
             detail["escalation"] = esc.key()
             if not responded:
                 flags.add("first_response")
                 responded = True
-        last = next((f for f in reversed(strong) if f.time < t), None)
+        # the last strong finding strictly before the post
+        before = bisect.bisect_left(strong_times, t)
+        last = strong[before - 1] if before else None
         if last is not None:
-            figures["turning_point"] = _finding_time(last)
+            figures["turning_point"] = cite(last)
             figures["since_turning_point"] = fig.since(posted, figures["turning_point"])
             detail["turning_point"] = last.key()
             detail["turning_point_kind"] = last.kind
@@ -221,7 +233,7 @@ def visibility(ctx: Context, others: Iterable[Finding] = ()) -> BrandVisibility:
             unknown="no brand account is set for this workspace, so what the brand did cannot be told",
         )
     posts = ctx.brand_posts()
-    traces = brand_sql.brand_traces(ctx.con, handles)
+    traces = brand_sql.brand_traces(ctx.con, handles, rollups=ctx.rolled)
     by = {"handles": handles}
     figures: dict[str, Figure] = {
         "brand_posts": fig.count(len(posts), "posts", fig.posts_source(brand="only")),

@@ -94,7 +94,9 @@ class Context:
         """Every post by the brand's accounts, in time order (kept for the run: the brand
         response, its visibility and the phases all read them)."""
         if "brand_posts" not in self.memo:
-            self.memo["brand_posts"] = brand_sql.brand_posts(self.con, self.brand) if self.brand else []
+            self.memo["brand_posts"] = (
+                brand_sql.brand_posts(self.con, self.brand, rollups=self.rolled) if self.brand else []
+            )
         return self.memo["brand_posts"]
 
     def series_at(self, bin_seconds: int, flt: metrics.PostFilter | None = None) -> metrics.Series:

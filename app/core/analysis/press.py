@@ -86,7 +86,7 @@ def find(ctx: Context) -> list[Finding]:
     links = press_sql.press_links(ctx.con, pattern) if pattern else []
     about_links = {link.url: why for link in links if (why := _link_about(ctx, terms, link)) is not None}
     if press.accounts:
-        for post in press_sql.press_posts(ctx.con, sorted(press.accounts)):
+        for post in press_sql.press_posts(ctx.con, sorted(press.accounts), rollups=ctx.rolled):
             outlet = press.outlet_of_account(post.handle)
             why = _post_about(terms, brand, post, about_links)
             if outlet and why is not None:

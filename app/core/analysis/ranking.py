@@ -26,9 +26,11 @@ Without a context (no series at hand) the first factor is 1.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 
+from app.core import metrics
 from app.core.analysis.context import Context
 from app.core.model import Finding
 
@@ -86,21 +88,29 @@ def importance(f: Finding, activity: float = 1.0) -> float:
 
 def activity(ctx: Context, t: float, end: float | None = None) -> float:
     """The most posts in one bin within ``CONTEXT_HOURS`` of [t, end], against the busiest bin."""
-    s = ctx.series
+    return _activity_of(ctx.series)(t, end)
+
+
+def _activity_of(s: metrics.Series) -> Callable[[float, float | None], float]:
+    """:func:`activity` over the series ``s``, with what all calls share computed once (a
+    brand that posts thousands of times makes thousands of findings to rank)."""
     if not len(s):
-        return 0.0
+        return lambda t, end: 0.0
     top = float(s.total.max())
     if top <= 0:
-        return 0.0
+        return lambda t, end: 0.0
     reach = CONTEXT_HOURS * 3600
-    near = (s.bin_ends > t - reach) & (s.t <= (end if end is not None else t) + reach)
-    return float(s.total[near].max()) / top if near.any() else 0.0
+    ends, starts, total = s.bin_ends, s.t, s.total
+
+    def of(t: float, end: float | None) -> float:
+        near = (ends > t - reach) & (starts <= (end if end is not None else t) + reach)
+        return float(total[near].max()) / top if near.any() else 0.0
+
+    return of
 
 
 def rank(found: list[Finding], ctx: Context | None = None) -> list[Finding]:
     """``found`` with their importance set, most important first."""
-    out = [
-        dataclasses.replace(f, importance=importance(f, activity(ctx, f.time, f.end) if ctx else 1.0))
-        for f in found
-    ]
+    around = _activity_of(ctx.series) if ctx else (lambda t, end: 1.0)
+    out = [dataclasses.replace(f, importance=importance(f, around(f.time, f.end))) for f in found]
     return sorted(out, key=lambda f: (-f.importance, f.time, f.key()))

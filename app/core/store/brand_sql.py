@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.core.store.accounts_sql import lower_all
+from app.core.store.accounts_sql import by_author, lower_all
+from app.core.store.derived import fill
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,9 @@ class BrandPost:
 #: Parameters: the brand handles (lower case, VARCHAR[]), twice.
 BRAND_POSTS = """
     WITH b AS MATERIALIZED (
-        SELECT rowid AS post_row, platform, post_id, lower(author_handle) AS handle
-        FROM posts
-        WHERE lower(author_handle) IN (SELECT unnest(?::VARCHAR[]))
+        SELECT post_row, platform, post_id, author_key AS handle
+        FROM {by_author}
+        WHERE author_key IN (SELECT unnest(?::VARCHAR[]))
     ),
     r AS (
         SELECT p.platform, p.ref_post_id AS post_id,
@@ -52,9 +53,9 @@ BRAND_POSTS = """
                count(*) FILTER (WHERE p.kind = 'quote') AS quotes,
                count(*) FILTER (WHERE p.kind = 'reply') AS replies,
                max(p.retweet_count) FILTER (WHERE p.kind = 'retweet') AS rc
-        FROM posts p SEMI JOIN b ON b.platform = p.platform AND b.post_id = p.ref_post_id
-        WHERE lower(p.ref_author_handle) IN (SELECT unnest(?::VARCHAR[]))
-              AND NOT coalesce(lower(p.author_handle) = lower(p.ref_author_handle), false)
+        FROM {by_author} p SEMI JOIN b ON b.platform = p.platform AND b.post_id = p.ref_post_id
+        WHERE p.ref_author_key IN (SELECT unnest(?::VARCHAR[]))
+              AND NOT coalesce(p.author_key = p.ref_author_key, false)
         GROUP BY ALL
     )
     SELECT p.platform, p.post_id, p.created_at, p.author_handle, p.kind, p.text, p.ref_post_id,
@@ -70,7 +71,7 @@ BRAND_POSTS = """
 """
 
 
-def brand_posts(con: Any, handles: Sequence[str]) -> list[BrandPost]:
+def brand_posts(con: Any, handles: Sequence[str], rollups: bool = False) -> list[BrandPost]:
     """Every post by the brand accounts, in time order (a retweet by the brand carries no
     collected counts of its own: its counts are its original's)."""
     keys = lower_all(handles)
@@ -93,7 +94,7 @@ def brand_posts(con: Any, handles: Sequence[str]) -> list[BrandPost]:
             quotes_collected=None if r[12] is None else int(r[12]),
             replies_collected=None if r[13] is None else int(r[13]),
         )
-        for r in con.execute(BRAND_POSTS, [keys, keys]).fetchall()
+        for r in con.execute(fill(BRAND_POSTS, by_author=by_author(rollups)), [keys, keys]).fetchall()
     ]
 
 
@@ -120,10 +121,10 @@ class BrandTraces:
 BRAND_TRACES = """
     WITH t AS MATERIALIZED (
         SELECT p.platform, p.post_id, p.created_at, p.kind, p.ref_post_id
-        FROM posts p
-        WHERE lower(p.ref_author_handle) IN (SELECT unnest(?::VARCHAR[]))
+        FROM {by_author} p
+        WHERE p.ref_author_key IN (SELECT unnest(?::VARCHAR[]))
               AND p.kind IN ('reply', 'quote', 'retweet')
-              AND NOT coalesce(lower(p.author_handle) IN (SELECT unnest(?::VARCHAR[])), false)
+              AND NOT coalesce(p.author_key IN (SELECT unnest(?::VARCHAR[])), false)
     ),
     refs AS (
         SELECT t.platform, t.ref_post_id, min(t.created_at) AS first_ref,
@@ -142,9 +143,9 @@ BRAND_TRACES = """
 """
 
 
-def brand_traces(con: Any, handles: Sequence[str]) -> BrandTraces:
+def brand_traces(con: Any, handles: Sequence[str], rollups: bool = False) -> BrandTraces:
     keys = lower_all(handles)
-    r = con.execute(BRAND_TRACES, [keys, keys, keys]).fetchone()
+    r = con.execute(fill(BRAND_TRACES, by_author=by_author(rollups)), [keys, keys, keys]).fetchone()
     missing = tuple((str(platform), str(post_id)) for platform, post_id in r[4] or ())
     return BrandTraces(
         replies=int(r[0]),

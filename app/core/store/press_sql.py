@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.core.store.accounts_sql import account_totals, lower_all
+from app.core.store.accounts_sql import account_totals, by_author, lower_all
 from app.core.store.derived import fill, source
 
 # ---- the incident's terms -------------------------------------------------------------------
@@ -58,48 +58,50 @@ def term_items(column: str) -> str:
     """
 
 
-#: Both columns' items (:func:`term_items`) with the column's name (``what``), kept as the
-#: ``rollup_terms`` table (unnesting every post's hashtags and mentions was most of the terms'
-#: cost).
-TERM_ITEMS = " UNION ALL ".join(
-    f"SELECT '{what}' AS what, * FROM ({term_items(what)})" for what in ("hashtags", "mentions")
-)
-
-
-def _term_uses(items: str) -> str:
-    """The terms of ``items`` (a FROM clause with the columns of :func:`term_items`); see
-    :func:`term_uses`. Each term is shown as most often written (ties: the first in byte
+def _term_totals(items: str) -> str:
+    """Per term of ``items`` (a FROM clause with the columns of :func:`term_items`): how many
+    accounts used it, and how it is shown: as most often written (ties: the first in byte
     order, so "AskJPM" before "askjpm")."""
     return f"""
         WITH raw AS MATERIALIZED (SELECT * FROM {items}),
-        u AS (SELECT DISTINCT platform, account, term FROM raw),
-        counted AS (SELECT term, count(*) AS accounts FROM u GROUP BY term),
-        top AS (
-            SELECT term FROM counted WHERE accounts >= ?
-            ORDER BY accounts DESC, term
-            LIMIT ?
-        ),
-        chosen AS (
-            SELECT term, accounts, term IN (SELECT term FROM top) AS in_top FROM counted
-            WHERE term IN (SELECT term FROM top) OR term IN (SELECT unnest(?::VARCHAR[]))
-        ),
+        counted AS (SELECT term, count(DISTINCT (platform, account)) AS accounts FROM raw GROUP BY term),
         written AS (
             SELECT term, arg_min(written, (-n, written)) AS written
-            FROM (
-                SELECT term, written, sum(n) AS n FROM raw
-                WHERE term IN (SELECT term FROM chosen) GROUP BY ALL
-            )
+            FROM (SELECT term, written, sum(n) AS n FROM raw GROUP BY ALL)
             GROUP BY term
         )
-        SELECT chosen.term, written.written, chosen.accounts, chosen.in_top FROM chosen JOIN written USING (term)
-        ORDER BY chosen.accounts DESC, chosen.term
+        SELECT term, written, accounts FROM counted JOIN written USING (term)
     """
 
 
+#: Both columns' terms (:func:`_term_totals`) with the column's name (``what``), kept as the
+#: ``rollup_terms`` table: nothing in them depends on what is asked, and unnesting every
+#: post's hashtags and mentions then counting each term's accounts was all of the terms' cost
+#: (10M posts: 1.7 s a run).
+TERM_TOTALS = " UNION ALL ".join(
+    f"SELECT '{what}' AS what, * FROM ({_term_totals(f'({term_items(what)})')})"
+    for what in ("hashtags", "mentions")
+)
+
+#: The terms used by at least a number of accounts, at most so many, most used first, and
+#: those asked for by name. Parameters: min accounts, limit, the terms asked for (lower case).
+_TERM_USES = """
+    WITH t AS (SELECT * FROM {totals}),
+    top AS (SELECT term FROM t WHERE accounts >= ? ORDER BY accounts DESC, term LIMIT ?)
+    SELECT term, written, accounts, term IN (SELECT term FROM top) AS in_top FROM t
+    WHERE term IN (SELECT term FROM top) OR term IN (SELECT unnest(?::VARCHAR[]))
+    ORDER BY accounts DESC, term
+"""
+
 #: (column, whether from the rollups) -> the statement; the column's name is a constant.
 TERM_USES = {
-    (what, rolled): _term_uses(
-        source(rolled, f"(SELECT * EXCLUDE (what) FROM rollup_terms WHERE what = '{what}')", term_items(what))
+    (what, rolled): fill(
+        _TERM_USES,
+        totals=source(
+            rolled,
+            f"(SELECT * EXCLUDE (what) FROM rollup_terms WHERE what = '{what}')",
+            _term_totals(f"({term_items(what)})"),
+        ),
     )
     for what in ("hashtags", "mentions")
     for rolled in (False, True)
@@ -148,7 +150,7 @@ class PressPost:
 #: Parameter: the press handles (lower case, VARCHAR[]).
 PRESS_POSTS = """
     WITH own AS MATERIALIZED (
-        SELECT rowid AS post_row FROM posts WHERE lower(author_handle) IN (SELECT unnest(?::VARCHAR[]))
+        SELECT post_row FROM {by_author} WHERE author_key IN (SELECT unnest(?::VARCHAR[]))
     )
     SELECT p.platform, p.post_id, p.created_at, p.author_handle, p.kind, p.text, p.hashtags,
            p.mentions, p.urls, p.ref_post_id, p.ref_author_handle, p.ref_text,
@@ -159,7 +161,7 @@ PRESS_POSTS = """
 """
 
 
-def press_posts(con: Any, handles: Sequence[str]) -> list[PressPost]:
+def press_posts(con: Any, handles: Sequence[str], rollups: bool = False) -> list[PressPost]:
     """Every post by the given accounts, in time order."""
     keys = lower_all(handles)
     if not keys:
@@ -183,7 +185,7 @@ def press_posts(con: Any, handles: Sequence[str]) -> list[PressPost]:
             ref_mentions=tuple(r[14] or ()),
             ref_full_text=r[15],
         )
-        for r in con.execute(PRESS_POSTS, [keys]).fetchall()
+        for r in con.execute(fill(PRESS_POSTS, by_author=by_author(rollups)), [keys]).fetchall()
     ]
 
 

@@ -16,12 +16,16 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
   counts and followers many times in one run.
 * ``rollup_texts``: per account, its most repeated text
   (:data:`app.core.store.accounts_sql.TOP_TEXTS`), a sign of an automated account.
-* ``rollup_terms``: per account, the hashtags and handles it used in posts of its own, as
-  written and how often (:data:`app.core.store.press_sql.TERM_ITEMS`).
+* ``rollup_terms``: per hashtag and per handle mentioned, how many accounts used it in posts
+  of their own and how it is most often written (:data:`app.core.store.press_sql.TERM_TOTALS`).
 * ``rollup_shares`` and ``rollup_shared``: every share (retweet or quote naming its
   original) with its accounts' handles in lower case, in time order; and per post shared, its
   author, text and highest retweet count as its shares tell them
   (:data:`app.core.store.shares_sql.SHARES`, :data:`~app.core.store.shares_sql.SHARED`).
+* ``rollup_by_author``: every post, by its account (sorted so), with its row number in
+  ``posts`` and the columns the per-account measures and the brand's traces read
+  (:data:`app.core.store.accounts_sql.BY_AUTHOR`): the posts of a few accounts are then read
+  from their own row groups, and nothing lower-cases every handle again.
 * ``rollup_post_scores``: each scored post's sentiment (in scope) by the post's row number in ``posts``
   (with its time). ``sentiment`` is keyed by text, so finding the scores of the posts around
   a time means scanning all of it; this copy is found by time like the posts themselves, and
@@ -36,15 +40,15 @@ values that go in, and they go in as a parameter.
 
 from __future__ import annotations
 
-from app.core.store.accounts_sql import ACCOUNT_TOTALS, TOP_TEXTS
-from app.core.store.press_sql import TERM_ITEMS
+from app.core.store.accounts_sql import ACCOUNT_TOTALS, BY_AUTHOR, TOP_TEXTS
+from app.core.store.press_sql import TERM_TOTALS
 from app.core.store.scope_sql import in_scope, joins
 from app.core.store.shares_sql import SHARED, SHARES
 
 #: Bumped when the rollups' meaning, shape or order changes: an older stamp then reads as stale
 #: (4: rollup_post_scores in time order; 5: rollup_accounts, rollup_texts, rollup_terms,
-#: rollup_shares, rollup_shared).
-ROLLUP_VERSION = 5
+#: rollup_shares, rollup_shared; 6: rollup_by_author, rollup_terms per term).
+ROLLUP_VERSION = 6
 
 #: The rollup tables. They are derived data (dropping them loses nothing) and are created
 #: on first use; a schema migration may create them up front with the same statements.
@@ -109,11 +113,9 @@ CREATE_TABLES = [
     """
     CREATE TABLE IF NOT EXISTS rollup_terms (
         what     VARCHAR NOT NULL,
-        platform VARCHAR NOT NULL,
-        account  VARCHAR NOT NULL,
         term     VARCHAR NOT NULL,
         written  VARCHAR NOT NULL,
-        n        BIGINT  NOT NULL
+        accounts BIGINT  NOT NULL
     )
     """,
     """
@@ -140,6 +142,20 @@ CREATE_TABLES = [
     )
     """,
     """
+    CREATE TABLE IF NOT EXISTS rollup_by_author (
+        post_row         BIGINT    NOT NULL,
+        platform         VARCHAR   NOT NULL,
+        author_key       VARCHAR,
+        created_at       TIMESTAMP NOT NULL,
+        post_id          VARCHAR   NOT NULL,
+        kind             VARCHAR   NOT NULL,
+        ref_post_id      VARCHAR,
+        ref_author_key   VARCHAR,
+        author_followers BIGINT,
+        retweet_count    BIGINT
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS rollup_post_scores (
         created_at TIMESTAMP NOT NULL,
         post_row   BIGINT    NOT NULL,
@@ -160,6 +176,7 @@ TABLES = (
     "rollup_terms",
     "rollup_shares",
     "rollup_shared",
+    "rollup_by_author",
     "rollup_post_scores",
 )
 #: Each table's CREATE statement, by name.
@@ -287,10 +304,13 @@ def _insert(table: str, statement: str, order: str) -> str:
 
 BUILD_ACCOUNTS = _insert("rollup_accounts", ACCOUNT_TOTALS, "platform, handle_key")
 BUILD_TEXTS = _insert("rollup_texts", TOP_TEXTS, "platform, handle_key")
-BUILD_TERMS = _insert("rollup_terms", TERM_ITEMS, "what, term")
+BUILD_TERMS = _insert("rollup_terms", TERM_TOTALS, "what, accounts DESC, term")
 # in time order, so that the zone maps of created_at keep a range query to its row groups
 BUILD_SHARES = _insert("rollup_shares", SHARES, "created_at")
 BUILD_SHARED = _insert("rollup_shared", SHARED, "platform, post_id")
+# by account, so that the zone maps of author_key keep a few accounts' posts to their row groups
+# (not by time within an account: at 10M posts that sort costs more than it saves)
+BUILD_BY_AUTHOR = _insert("rollup_by_author", BY_AUTHOR, "platform, author_key")
 
 # post_row is the row number DuckDB gives each row of posts (rowid): stable because posts are
 # only ever appended to, and every append makes the rollups stale. The rows are written in
@@ -325,6 +345,7 @@ BUILD = [
     ("rollup_terms", BUILD_TERMS, False, False),
     ("rollup_shares", BUILD_SHARES, False, False),
     ("rollup_shared", BUILD_SHARED, False, False),
+    ("rollup_by_author", BUILD_BY_AUTHOR, False, False),
     ("rollup_post_scores", BUILD_POST_SCORES, False, True),
 ]
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.core.store.accounts_sql import EARLIEST, LATEST, lower_all, ts
+from app.core.store.accounts_sql import EARLIEST, LATEST, by_author, lower_all, ts
 from app.core.store.derived import fill, source
 
 #: Every share the archive holds: a retweet or quote naming its original, with its author's
@@ -58,11 +58,13 @@ SHARED = """
 
 
 def _sources(sql: str, rollups: bool) -> str:
-    """``sql`` reading ``{shares}`` and ``{shared}`` (see :mod:`app.core.store.derived`)."""
+    """``sql`` reading ``{shares}``, ``{shared}`` and ``{by_author}`` (see
+    :mod:`app.core.store.derived`)."""
     return fill(
         sql,
         shares=source(rollups, "rollup_shares", SHARES),
         shared=source(rollups, "rollup_shared", SHARED),
+        by_author=by_author(rollups),
     )
 
 
@@ -468,7 +470,7 @@ _ACCOUNTS_IN_ARCHIVE = f"""
     own AS (
         SELECT a.lo, a.hi, p.platform, a.handle_key, count(*) AS posts,
                sum(p.author_followers) AS exposure, count(p.author_followers) AS known
-        FROM posts p JOIN acc a ON a.platform = p.platform AND a.handle_key = lower(p.author_handle)
+        FROM {{by_author}} p JOIN acc a ON a.platform = p.platform AND a.handle_key = p.author_key
              AND p.created_at >= a.lo AND p.created_at < a.hi
         GROUP BY ALL
     )
@@ -524,7 +526,7 @@ def top_accounts_of(
             )
         return [found[k] for k in keys]
     rows = con.execute(_ACCOUNTS_COLLECTED, [*params, ex, ex, int(limit)]).fetchall()
-    own = _own_posts_of(con, [(r[6], r[7], r[0], r[1]) for r in rows])
+    own = _own_posts_of(con, [(r[6], r[7], r[0], r[1]) for r in rows], rollups)
     for platform, key, handle, shares, posts_shared, top, lo, hi in rows:
         mine = own.get((lo, hi, platform, key), OwnPosts(0, None, 0))
         found[(lo, hi)].append(
@@ -572,7 +574,7 @@ _OWN = """
                unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle_key
     )
     SELECT k.lo, k.hi, k.platform, k.handle_key, count(*), sum(p.author_followers), count(p.author_followers)
-    FROM posts p JOIN k ON k.platform = p.platform AND k.handle_key = lower(p.author_handle)
+    FROM {by_author} p JOIN k ON k.platform = p.platform AND k.handle_key = p.author_key
          AND p.created_at >= k.lo AND p.created_at < k.hi
     GROUP BY ALL
 """
@@ -589,7 +591,7 @@ class OwnPosts:
 
 
 def _own_posts_of(
-    con: Any, asked: Sequence[tuple[datetime, datetime, str, str]]
+    con: Any, asked: Sequence[tuple[datetime, datetime, str, str]], rollups: bool = False
 ) -> dict[tuple[datetime, datetime, str, str], OwnPosts]:
     """{(lo, hi, platform, handle lower case): its :class:`OwnPosts` in [lo, hi)} for the
     accounts asked that posted then."""
@@ -597,7 +599,7 @@ def _own_posts_of(
         return {}
     cols = list(zip(*asked, strict=True))
     rows = con.execute(
-        _OWN, [list(cols[0]), list(cols[1]), list(cols[2]), [h.lower() for h in cols[3]]]
+        _sources(_OWN, rollups), [list(cols[0]), list(cols[1]), list(cols[2]), [h.lower() for h in cols[3]]]
     ).fetchall()
     return {
         (lo, hi, p, h): OwnPosts(int(n), None if e is None else int(e), int(k))
