@@ -161,3 +161,26 @@ def test_the_command_line_lists_them_as_the_window_does(sample_copy):
     assert res.returncode == 0, res.stderr
     assert "(3, in time order; times in America/New_York)" in res.stdout
     assert "Wed 13 Nov 2013, 6:02 pm EST  First press pickup: The Huffington Post" in res.stdout
+
+
+def test_the_activity_around_a_finding_is_the_busiest_bin_near_it(ws):
+    """ranking.activity_of against a bin-by-bin count of the series, at the archive's edges,
+    inside bins and on their boundaries."""
+    from app.core.analysis import ranking
+    from app.core.analysis.context import Context
+    from app.core.analysis.settings import Settings
+
+    ctx = Context.build(ws, ws.cursor(), Settings())
+    s = ctx.series
+    ends = list(s.bin_ends)
+    top = max(s.total)
+    reach = ranking.CONTEXT_HOURS * 3600
+    around = ranking.activity_of(s)
+    times = [float(s.t[0]) - 2 * reach, float(s.t[0]), float(s.t[len(s) // 2]) + 1, float(ends[-1]) + reach]
+    for t in times:
+        for end in (None, t + 7200):
+            hi = (end if end is not None else t) + reach
+            near = [int(n) for a, b, n in zip(s.t, ends, s.total, strict=True) if b > t - reach and a <= hi]
+            assert around(t, end) == (max(near) / top if near else 0.0)
+    assert 0.0 < around(float(s.t[len(s) // 2]), None) <= 1.0
+    assert around(float(ends[-1]) + 3 * reach, None) == 0.0

@@ -86,14 +86,10 @@ def importance(f: Finding, activity: float = 1.0) -> float:
     return float(min(1.0, max(0.0, f.score * weight)))
 
 
-def activity(ctx: Context, t: float, end: float | None = None) -> float:
-    """The most posts in one bin within ``CONTEXT_HOURS`` of [t, end], against the busiest bin."""
-    return _activity_of(ctx.series)(t, end)
-
-
-def _activity_of(s: metrics.Series) -> Callable[[float, float | None], float]:
-    """:func:`activity` over the series ``s``, with what all calls share computed once (a
-    brand that posts thousands of times makes thousands of findings to rank)."""
+def activity_of(s: metrics.Series) -> Callable[[float, float | None], float]:
+    """The activity around [t, end] in the series ``s``: the most posts in one bin within
+    ``CONTEXT_HOURS`` of it, against the busiest bin. What every call shares is computed once
+    (a brand that posts thousands of times makes thousands of findings to rank)."""
     if not len(s):
         return lambda t, end: 0.0
     top = float(s.total.max())
@@ -111,6 +107,6 @@ def _activity_of(s: metrics.Series) -> Callable[[float, float | None], float]:
 
 def rank(found: list[Finding], ctx: Context | None = None) -> list[Finding]:
     """``found`` with their importance set, most important first."""
-    around = _activity_of(ctx.series) if ctx else (lambda t, end: 1.0)
+    around = activity_of(ctx.series) if ctx else (lambda t, end: 1.0)
     out = [dataclasses.replace(f, importance=importance(f, around(f.time, f.end))) for f in found]
     return sorted(out, key=lambda f: (-f.importance, f.time, f.key()))
