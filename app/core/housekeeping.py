@@ -29,6 +29,9 @@ _ROOT_NAME = re.compile(r"^itx-(\d+)-([a-z]+)-")
 #: folders of earlier versions, made straight in the temporary folder without a lock
 _LEGACY_NAME = re.compile(r"^itx-import-")
 _LEGACY_AGE = 24 * 3600
+#: new folders tried when other runs' clean-ups remove them before they are locked (each
+#: such loss needs another run starting in the same instant, so a few are plenty)
+_CLAIM_ATTEMPTS = 5
 
 #: this process's folder and the lock held on it, once claimed
 _claim: dict[str, object] = {}
@@ -55,13 +58,29 @@ def claim_temp_root(role: str) -> Path | None:
     if _claim:
         return _claim["root"]  # type: ignore[return-value]
     base = system_temp_dir()
-    try:
-        root = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-{role}-", dir=base))
-        lock = _lock(root / ".lock")
-    except OSError:
-        return None
-    if lock is None:
+    for _attempt in range(_CLAIM_ATTEMPTS):
+        try:
+            root = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-{role}-", dir=base))
+        except OSError:
+            return None
+        try:
+            lock = _lock(root / ".lock")
+        except FileNotFoundError:
+            lock = None  # the folder is gone already: another run's clean-up, as below
+        except OSError:
+            shutil.rmtree(root, ignore_errors=True)
+            return None
+        # The lock file exists a moment before it is locked. Another run starting at the same
+        # time can find it unlocked then, take the folder for a dead run's and remove it; our
+        # lock then holds a deleted file (or fails while theirs is held) and the folder is gone
+        # under the whole run. Only a lock on the file still at that path makes the folder ours;
+        # otherwise start again in a new one.
+        if lock is not None and lock.holds(root / ".lock"):
+            break
+        if lock is not None:
+            lock.close()
         shutil.rmtree(root, ignore_errors=True)
+    else:
         return None
     _claim.update(root=root, lock=lock)
     os.environ["ITX_SYSTEM_TMPDIR"] = str(base)
@@ -153,6 +172,15 @@ class _Lock:
 
     def close(self) -> None:
         self.f.close()
+
+    def holds(self, path: Path) -> bool:
+        """Whether the file locked is still the one at ``path`` (not removed, nor replaced)."""
+        try:
+            there = os.stat(path)
+        except OSError:
+            return False
+        held = os.fstat(self.f.fileno())
+        return (there.st_dev, there.st_ino) == (held.st_dev, held.st_ino)
 
 
 def _lock(path: Path, create: bool = True) -> _Lock | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,10 +20,34 @@ CLAIM = (
 )
 
 
-def _start(tmp_path, role: str) -> tuple[subprocess.Popen, str]:
+#: another run's start-up clean-up, at the worst moment: after this run made its lock file
+#: and before it locked it (two runs started together, e.g. an import beside a refused one)
+CLAIM_RACED = (
+    "import sys, time\n"
+    "from app.core import housekeeping\n"
+    "cleaned = []\n"
+    "def open_then_clean(path, mode='r', *args, **kwargs):\n"
+    "    f = open(path, mode, *args, **kwargs)\n"
+    "    if mode == 'a+b' and not cleaned:\n"
+    "        cleaned.append(housekeeping.clean_stale_temp_roots())\n"
+    "    return f\n"
+    "housekeeping.open = open_then_clean\n"
+    "root = housekeeping.claim_temp_root(sys.argv[1])\n"
+    "del housekeeping.open\n"
+    "import json, tempfile\n"
+    "try:\n"
+    "    tempfile.mkdtemp(prefix='itx-import-'); works = 'yes'\n"
+    "except OSError as exc:\n"
+    "    works = str(exc)\n"
+    "print(json.dumps([str(root), list(map(str, cleaned[0])), works]), flush=True)\n"
+    "time.sleep(60)\n"
+)
+
+
+def _start(tmp_path, role: str, script: str = CLAIM) -> tuple[subprocess.Popen, str]:
     env = dict(os.environ, TMPDIR=str(tmp_path))
     env.pop("ITX_SYSTEM_TMPDIR", None)
-    p = subprocess.Popen([sys.executable, "-c", CLAIM, role], env=env, stdout=subprocess.PIPE, text=True)
+    p = subprocess.Popen([sys.executable, "-c", script, role], env=env, stdout=subprocess.PIPE, text=True)
     return p, p.stdout.readline().strip()
 
 
@@ -56,3 +81,21 @@ def test_old_folders_of_earlier_versions(tmp_path):
     os.utime(other, (day_ago, day_ago))
     assert housekeeping.clean_stale_temp_roots(tmp_path) == [old]
     assert recent.exists() and other.exists()
+
+
+def test_a_folder_removed_before_it_was_locked_is_not_used(tmp_path):
+    """A clean-up that finds a run's lock file before the run has locked it removes the
+    folder: the run must not carry on in it (its import then fails for want of it)."""
+    run, line = _start(tmp_path, "import", CLAIM_RACED)
+    try:
+        root, removed, works = json.loads(line)
+        # the race happened: the clean-up removed the run's first folder...
+        assert len(removed) == 1 and not os.path.exists(removed[0]), line
+        # ...and the run works in a folder of its own that exists, locked
+        assert works == "yes" and root != removed[0], line
+        assert os.path.isdir(root) and os.path.isfile(os.path.join(root, ".lock"))
+        assert housekeeping.clean_stale_temp_roots(tmp_path) == []
+        assert housekeeping.holder_role(run.pid, tmp_path) == "import"
+    finally:
+        run.kill()
+        run.wait()
