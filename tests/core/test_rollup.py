@@ -596,7 +596,7 @@ def test_after_scoring_only_the_tables_that_read_scores_are_rebuilt(small, tmp_p
     rollup.rebuild(ws)
     after = _table_ids(ws)
     scored = {b[0] for b in rollup_sql.BUILD if b[3]}
-    assert scored == {"rollup_minute", "rollup_post_scores"}
+    assert scored == {"rollup_minute", "rollup_post_scores", "rollup_scope"}
     for table in rollup_sql.TABLES:
         assert (after[table] != before[table]) == (table in scored), table
     assert rollup.is_fresh(ws)

@@ -1,6 +1,6 @@
-"""The per-account and per-share rollups (``rollup_accounts``, ``rollup_texts``,
-``rollup_terms``, ``rollup_shares``, ``rollup_shared``, ``rollup_by_author``) answer the
-analysis exactly as the posts do.
+"""The per-account, per-share and coverage rollups (``rollup_accounts``, ``rollup_texts``,
+``rollup_terms``, ``rollup_shares``, ``rollup_shared``, ``rollup_by_author``,
+``rollup_scope``) answer the analysis exactly as the posts do.
 
 Each query of :mod:`app.core.store.accounts_sql`, :mod:`app.core.store.shares_sql` and the
 brand's and the press's posts that can read them is run both ways (``rollups=True`` reads the tables, ``rollups=False`` computes the
@@ -22,7 +22,8 @@ from app.core.analysis import accounts, amplification, influence
 from app.core.analysis.context import Context
 from app.core.analysis.settings import Settings
 from app.core.ingest import import_paths
-from app.core.store import accounts_sql, brand_sql, press_sql, rollup_sql, shares_sql
+from app.core.sentiment.figures import figures_of
+from app.core.store import accounts_sql, brand_sql, press_sql, rollup_sql, sentiment_sql, shares_sql
 from app.core.store.workspace import Workspace
 from tests.core import incident_factory as factory
 
@@ -93,6 +94,7 @@ def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
             ("rollup_shares", shares_sql.SHARES),
             ("rollup_shared", shares_sql.SHARED),
             ("rollup_by_author", accounts_sql.BY_AUTHOR),
+            ("rollup_scope", sentiment_sql.SCOPE),
         ):
             held = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
             assert held == con.execute(f"SELECT * FROM ({sql}) ORDER BY ALL").fetchall()
@@ -104,6 +106,9 @@ def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
         keys = con.execute("SELECT platform, author_key FROM rollup_by_author").fetchall()
         assert keys == sorted(keys)
         assert len(keys) == con.execute("SELECT count(*) FROM posts").fetchone()[0]
+        times = [r[0] for r in con.execute("SELECT created_at FROM rollup_scope").fetchall()]
+        assert times == sorted(times)
+        assert sum(r[0] for r in con.execute("SELECT posts FROM rollup_scope").fetchall()) == len(keys)
 
 
 @pytest.mark.parametrize("name", ["protest", "mention_only", *REAL])
@@ -241,3 +246,56 @@ def test_the_shares_of_many_ranges_are_those_of_each_range(workspaces, name):
                     assert p == shares_sql.top_posts(con, a, b, excluded, 3, basis, rollups)
                     assert q == shares_sql.top_accounts(con, a, b, excluded, 3, basis, rollups)
         assert shares_sql.top_posts_of(con, [], excluded, 3, "archive") == []
+
+
+def _sentiment_ranges(con) -> list[tuple[float | None, float | None]]:
+    start, end = _span(con)
+    cuts = [start + (end - start) * f for f in (0, 0.2, 0.45, 0.7, 1)]
+    # open ends, a range asked twice, bounds inside a second (the rollup keeps exact times)
+    return [(None, None), *pairwise(cuts), (cuts[1] + 0.5, cuts[3] + 0.25), (cuts[1] + 0.5, cuts[3] + 0.25)]
+
+
+def test_the_sentiment_coverage_is_the_same_from_the_rollups(workspaces, tmp_path):
+    """figures_of reads rollup_scope when the rollups are fresh and there is no filter, the
+    posts otherwise (a stale read-only copy): the same figures, every range."""
+    for name in ("protest", "mention_only", "search"):
+        path = tmp_path / f"{name}.duckdb"
+        shutil.copy(workspaces[name], path)
+        with Workspace.open(path) as ws:
+            con = ws.cursor()
+            ranges = _sentiment_ranges(con)
+            assert rollup.is_fresh(ws, con)
+            fresh = figures_of(ws, ranges)
+            assert fresh[0].coverage.posts == con.execute("SELECT count(*) FROM posts").fetchone()[0]
+            rollup.invalidate(ws)
+            for table in rollup_sql.TABLES:
+                con.execute(f"DELETE FROM {table}")
+        with Workspace.open(path, read_only=True) as ws:
+            assert not rollup.is_fresh(ws)
+            assert figures_of(ws, ranges) == fresh
+
+
+def test_the_top_sharers_are_the_most_followed_then_the_earliest(workspaces):
+    """A shared post's five top sharers, against a brute-force sort of its shares."""
+    with Workspace.open(workspaces["protest"]) as ws:
+        con = ws.cursor()
+        start, end = _span(con)
+        middle = (start + (end - start) * 0.3, start + (end - start) * 0.7)
+        excluded = _busiest_sharers(con, 1)
+        checked = 0
+        for a, b in ((start, end), middle):
+            for post in shares_sql.top_posts(con, a, b, excluded, 10, "archive", rollups=True):
+                shares = con.execute(
+                    "SELECT author_handle, post_id, author_followers, epoch(created_at) FROM posts "
+                    "WHERE kind IN ('retweet', 'quote') AND platform = ? AND ref_post_id = ? "
+                    "AND epoch(created_at) >= ? AND epoch(created_at) < ? "
+                    "AND lower(author_handle) IS DISTINCT FROM lower(ref_author_handle) "
+                    "AND NOT coalesce(list_contains(?, lower(author_handle)), false)",
+                    [post.platform, post.post_id, a, b, excluded],
+                ).fetchall()
+                shares.sort(key=lambda r: (r[2] is None, -(r[2] or 0), r[3], r[1]))
+                assert len(shares) == post.shares
+                want = tuple(shares_sql.Sharer(h, i) for h, i, _, _ in shares[:5] if h)
+                assert post.top_sharers == want
+                checked += 1
+        assert checked > 10

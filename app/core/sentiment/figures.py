@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.core import metrics
+from app.core import metrics, rollup
 from app.core.label_values import CLASSES
 from app.core.metrics import PostFilter, Series
 from app.core.sentiment import calibration as cal
@@ -278,7 +278,11 @@ def figures_of(
         return []
     con = con or ws.cursor()
     flt = flt or PostFilter()
-    names, params = flt.sql(ws.brand_handles)
+    where_sql: str | None = None  # None: counted once per time and coverage by the rollups
+    params: list = []
+    if not (flt.is_empty() and rollup.is_fresh(ws, con)):
+        names, params = flt.sql(ws.brand_handles)
+        where_sql = where(names)
     bounds = [
         (
             metrics.to_timestamp(_EARLIEST if a is None else a),
@@ -289,7 +293,7 @@ def figures_of(
     unique = list(dict.fromkeys(bounds))
     scan = [min(lo for lo, _ in unique), max(hi for _, hi in unique)]
     rows = con.execute(
-        q.totals(where(names)), [[lo for lo, _ in unique], [hi for _, hi in unique], *scan, *params]
+        q.totals(where_sql), [[lo for lo, _ in unique], [hi for _, hi in unique], *scan, *params]
     )
     by_range: dict[tuple, list[tuple]] = {k: [] for k in unique}
     for lo, hi, *row in rows.fetchall():

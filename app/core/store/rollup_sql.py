@@ -30,6 +30,9 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
   (with its time). ``sentiment`` is keyed by text, so finding the scores of the posts around
   a time means scanning all of it; this copy is found by time like the posts themselves, and
   joined on one integer instead of (platform, id) strings.
+* ``rollup_scope``: the posts counted per time and place in the sentiment's coverage
+  (language, why not scored, VADER's class: :data:`app.core.store.sentiment_sql.SCOPE`):
+  the coverage of any time range without reading every post's text.
 * ``posts_post_id``: not a table but an index on ``posts (post_id)``, made by the first build
   and kept (see :data:`POST_ID_INDEX`): looking up one post reads it alone.
 
@@ -43,6 +46,7 @@ from __future__ import annotations
 from app.core.store.accounts_sql import ACCOUNT_TOTALS, BY_AUTHOR, TOP_TEXTS
 from app.core.store.press_sql import TERM_TOTALS
 from app.core.store.scope_sql import in_scope, joins
+from app.core.store.sentiment_sql import SCOPE
 from app.core.store.shares_sql import SHARED, SHARES
 
 #: Bumped when the rollups' meaning, shape or order changes: an older stamp then reads as stale
@@ -165,6 +169,16 @@ CREATE_TABLES = [
         pos        DOUBLE    NOT NULL
     )
     """,
+    """
+    CREATE TABLE IF NOT EXISTS rollup_scope (
+        created_at   TIMESTAMP NOT NULL,
+        language     VARCHAR   NOT NULL,
+        not_scored   VARCHAR,
+        undetermined BOOLEAN   NOT NULL,
+        vader        VARCHAR,
+        posts        BIGINT    NOT NULL
+    )
+    """,
 ]
 
 TABLES = (
@@ -178,6 +192,7 @@ TABLES = (
     "rollup_shared",
     "rollup_by_author",
     "rollup_post_scores",
+    "rollup_scope",
 )
 #: Each table's CREATE statement, by name.
 CREATE = dict(zip(TABLES, CREATE_TABLES, strict=True))
@@ -325,6 +340,8 @@ BUILD_POST_SCORES = f"""
     ORDER BY p.created_at, p.rowid
 """
 
+BUILD_SCOPE = _insert("rollup_scope", SCOPE, "created_at")
+
 #: An index on the posts' ids, made with the first rollups (so the first import does not pay
 #: for it) and kept: posts are only appended to, and each import's insert keeps it up to date.
 #: Looking up one post by id (metrics.get_post) then reads each of its columns' values alone
@@ -347,6 +364,7 @@ BUILD = [
     ("rollup_shared", BUILD_SHARED, False, False),
     ("rollup_by_author", BUILD_BY_AUTHOR, False, False),
     ("rollup_post_scores", BUILD_POST_SCORES, False, True),
+    ("rollup_scope", BUILD_SCOPE, False, True),
 ]
 
 

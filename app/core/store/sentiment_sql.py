@@ -59,18 +59,35 @@ def insert_scores(con, keys: list[tuple[int, int]], scores: list[tuple[float, fl
         con.unregister("scores_batch")
 
 
-def totals(where_sql: str) -> str:
+#: A post as the sentiment's coverage counts it: its language ('unknown' when none), why it
+#: has no score, whether its language was undetermined, and VADER's class.
+_COVERAGE_COLUMNS = f"""coalesce(language, 'unknown') AS language, not_scored,
+    language_source = 'undetermined' AS undetermined, {VADER_CLASS.format(c="compound")} AS vader"""
+
+#: The posts counted by time and coverage: the rollup ``rollup_scope``, in time order. The
+#: coverage figures of the report's ranges then read ~0.6 rows a post instead of every post's
+#: text (whose blankness decides its scope) and language joins: at 1M posts 0.03 s, not 0.28 s.
+SCOPE = f"SELECT created_at, {_COVERAGE_COLUMNS}, count(*) AS posts FROM posts_scored GROUP BY ALL"
+
+
+def totals(where_sql: str | None) -> str:
     """The posts of each of a few ranges and a filter (from metrics_sql.where: constants
     only), counted per language, reason for no score, whether their language is undetermined,
     and VADER class -> (range's from, range's to, language or 'unknown', not_scored,
-    undetermined, vader class, posts), from one pass over the posts. Parameters: froms, tos
-    (naive UTC TIMESTAMP[], parallel), the earliest from and the latest to (which keep the
-    scan to the ranges' row groups), then the filter's."""
+    undetermined, vader class, posts), from one pass. ``where_sql`` None: no filter, read from
+    ``rollup_scope`` (fresh rollups only: it holds the scores). Parameters: froms, tos (naive
+    UTC TIMESTAMP[], parallel), the earliest from and the latest to (which keep the scan to
+    the ranges' row groups), then the filter's."""
+    if where_sql is None:
+        source = "(SELECT * FROM rollup_scope WHERE created_at >= ? AND created_at < ?)"
+    else:
+        source = f"""(
+            SELECT created_at, {_COVERAGE_COLUMNS}, 1 AS posts FROM posts_scored
+            WHERE created_at >= ? AND created_at < ? AND {where_sql}
+        )"""
     return f"""
         WITH r AS (SELECT unnest(?::TIMESTAMP[]) AS lo, unnest(?::TIMESTAMP[]) AS hi)
-        SELECT r.lo, r.hi, coalesce(language, 'unknown'), not_scored, language_source = 'undetermined',
-               {VADER_CLASS.format(c="compound")}, count(*)
-        FROM posts_scored p JOIN r ON p.created_at >= r.lo AND p.created_at < r.hi
-        WHERE p.created_at >= ? AND p.created_at < ? AND {where_sql}
+        SELECT r.lo, r.hi, p.language, p.not_scored, p.undetermined, p.vader, sum(p.posts)::BIGINT
+        FROM {source} p JOIN r ON p.created_at >= r.lo AND p.created_at < r.hi
         GROUP BY ALL
     """
