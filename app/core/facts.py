@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from app.core import annotations as notes
-from app.core import metrics, rollup
+from app.core import gc_pause, metrics, rollup
 from app.core.analysis import phases as phase_rules
 from app.core.analysis.context import zone_of
 from app.core.model import Figure, Finding, Source
@@ -233,7 +233,8 @@ def incident_facts(ws: Workspace, con: Any = None, progress: Progress | None = N
         if hit is not None:
             _cache.move_to_end(key)
             return hit
-    facts = _build(ws, con, progress)
+    with gc_pause.paused():
+        facts = _build(ws, con, progress)
     with _cache_lock:
         _cache[key] = facts
         while len(_cache) > _KEPT:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.core import early_warning as alert_rules
+from app.core import gc_pause
 from app.core.analysis.context import Context
 from app.core.analysis.settings import Settings
 from app.core.model import Finding
@@ -66,13 +67,14 @@ def find_in(ctx: Context, progress: Progress | None = None) -> list[Finding]:
     progress = progress or NullProgress()
     steps = detectors()
     found: list[Finding] = []
-    for i, (message, detector) in enumerate(steps):
+    with gc_pause.paused():
+        for i, (message, detector) in enumerate(steps):
+            check(progress)
+            progress.report(i, len(steps) + 1, message)
+            found += detector(ctx)
         check(progress)
-        progress.report(i, len(steps) + 1, message)
-        found += detector(ctx)
-    check(progress)
-    progress.report(len(steps), len(steps) + 1, "Listing the brand's actions")
-    found = ranking.dedupe(found, ctx.settings.dedupe_bins * ctx.bin)
-    found += brand.find(ctx, found)
-    progress.report(1, 1, "Turning points ready")
-    return ranking.rank(found, ctx)
+        progress.report(len(steps), len(steps) + 1, "Listing the brand's actions")
+        found = ranking.dedupe(found, ctx.settings.dedupe_bins * ctx.bin)
+        found += brand.find(ctx, found)
+        progress.report(1, 1, "Turning points ready")
+        return ranking.rank(found, ctx)
