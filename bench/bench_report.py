@@ -1,7 +1,7 @@
 """Export time of the post-mortem: build the report's content and render it (PDF and HTML),
 on the bundled sample and on the 1M-post workspace (issue 14: 2 s at 1M).
 
-    python bench/bench_report.py [--runs 3] [--skip-1m]
+    python bench/bench_report.py [--runs 3] [--skip-1m] [--workspace PATH]
 
 The 1M workspace (bench/data/queries_1000000.duckdb, from bench_queries.py) is copied to a
 temporary file first and never modified. Each figure is the median of ``--runs`` runs,
@@ -9,7 +9,8 @@ printed with baselines measured in the same run: a bare ``SELECT count(*) FROM p
 binned_series over the whole span at the report's bin (the cheapest thing the timeline window
 does), and the first (cold) build. Beside it, the export as the window makes it: the window
 computes the facts for its chronicle and facts panel once the workspace opens, so an export
-from it renders facts already at hand.
+from it renders facts already at hand. ``--workspace`` measures a copy of another workspace
+too (e.g. the 10M one ``bench/_replicate.py`` makes).
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--skip-1m", action="store_true")
+    ap.add_argument("--workspace", type=Path, help="also measure a copy of this workspace")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -116,6 +118,10 @@ def main() -> int:
             copy = tmp / "million.duckdb"
             shutil.copy(MILLION, copy)
             bench("1M posts", copy, args.runs, tmp)
+        if args.workspace is not None:
+            copy = tmp / "other.duckdb"
+            shutil.copy(args.workspace, copy)
+            bench(args.workspace.name, copy, args.runs, tmp)
     return 0
 
 

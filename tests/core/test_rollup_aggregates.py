@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import rollup
+from app.core import press_list, rollup
 from app.core.analysis import accounts, amplification, influence
 from app.core.analysis.context import Context
 from app.core.analysis.settings import Settings
@@ -95,6 +95,7 @@ def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
             ("rollup_shared", shares_sql.SHARED),
             ("rollup_by_author", accounts_sql.BY_AUTHOR),
             ("rollup_scope", sentiment_sql.SCOPE),
+            ("rollup_urls", press_sql.URL_TOTALS),
         ):
             held = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
             assert held == con.execute(f"SELECT * FROM ({sql}) ORDER BY ALL").fetchall()
@@ -149,6 +150,17 @@ def test_account_queries_answer_the_same_from_the_rollups(workspaces, name):
         assert both(press_sql.press_posts, con, few)
         assert both(brand_sql.brand_posts, con, ["nobody_posts_here"]) == []
         assert both(brand_sql.brand_traces, con, few)
+        # the press's links: the busiest hosts of the archive's links, one of them in upper case
+        hosts = [
+            r[0]
+            for r in con.execute(
+                "SELECT lower(regexp_extract(url, '://(?:www\\.)?([^/:?#]+)', 1)) AS host FROM "
+                "(SELECT unnest(urls) AS url FROM posts) WHERE host <> '' GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 3"
+            ).fetchall()
+        ]
+        if hosts:
+            pattern = press_list.domains_pattern([hosts[0].upper(), *hosts[1:], "nobody-links-here.example"])
+            assert both(press_sql.press_links, con, pattern)
 
 
 @pytest.mark.parametrize("name", ["protest", "mention_only", *REAL])

@@ -83,7 +83,7 @@ def find(ctx: Context) -> list[Finding]:
             firsts[outlet] = p
 
     pattern = plist.domains_pattern(press.domains) if press.domains else ""
-    links = press_sql.press_links(ctx.con, pattern) if pattern else []
+    links = press_sql.press_links(ctx.con, pattern, rollups=ctx.rolled) if pattern else []
     about_links = {link.url: why for link in links if (why := _link_about(ctx, terms, link)) is not None}
     if press.accounts:
         for post in press_sql.press_posts(ctx.con, sorted(press.accounts), rollups=ctx.rolled):

@@ -209,38 +209,46 @@ class PressLink:
     accounts: int
 
 
-#: Links to press domains: per matched domain and URL, the first post that shared it and how
-#: many posts and accounts did. The domains arrive as one regular expression built by the
-#: caller with every domain escaped (:func:`app.core.press_list.domains_pattern`): scheme,
-#: optional user info, the host (the domain or a subdomain of it), then a port, path,
-#: query, fragment or the end; group 1 is the domain. Parameters: the pattern, twice.
-PRESS_LINKS = """
-    WITH u AS (
+#: Per URL the posts link to: its first post (row number in ``posts``; the earliest, then the
+#: lowest id), that post's time, and how many posts and distinct accounts linked to it. Kept as
+#: the ``rollup_urls`` table: the press list changes, the URLs do not, and matching every link
+#: of every post against the press domains was most of the press links' cost (10M posts: 2M
+#: links, 100k distinct URLs).
+URL_TOTALS = """
+    SELECT url, min(created_at) AS first_at, arg_min(post_row, (created_at, post_id)) AS post_row,
+           count(DISTINCT (platform, post_id)) AS posts, count(DISTINCT (platform, account)) AS accounts
+    FROM (
         SELECT rowid AS post_row, created_at, post_id, platform, lower(author_handle) AS account,
                unnest(urls) AS url
         FROM posts
         WHERE len(urls) > 0
-    ),
-    m AS (
-        SELECT *, lower(regexp_extract(url, ?, 1)) AS domain FROM u WHERE regexp_matches(url, ?)
-    ),
-    f AS (
-        SELECT domain, url, min(created_at) AS first_at,
-               arg_min(post_row, (created_at, post_id)) AS post_row,
-               count(DISTINCT (platform, post_id)) AS posts,
-               count(DISTINCT (platform, account)) AS accounts
-        FROM m GROUP BY domain, url
     )
-    SELECT f.domain, f.url, f.first_at, p.platform, p.post_id, p.author_handle, p.kind, p.text,
-           f.posts, f.accounts
-    FROM f
+    GROUP BY url
+"""
+
+#: Links to press domains: per URL whose host is a press domain, the domain matched, the first
+#: post that shared it and how many posts and accounts did; first shared first (then by the
+#: first post's id, then by URL: one post may carry several). The domains arrive as one
+#: regular expression built by the caller with every domain escaped
+#: (:func:`app.core.press_list.domains_pattern`): scheme, optional user info, the host (the
+#: domain or a subdomain of it), then a port, path, query, fragment or the end; group 1 is the
+#: domain. Parameters: the pattern, twice.
+PRESS_LINKS = """
+    WITH m AS (
+        SELECT lower(regexp_extract(url, ?, 1)) AS domain, * FROM {urls} WHERE regexp_matches(url, ?)
+    )
+    SELECT m.domain, m.url, m.first_at, p.platform, p.post_id, p.author_handle, p.kind, p.text,
+           m.posts, m.accounts
+    FROM m
     JOIN (SELECT rowid AS post_row, platform, post_id, author_handle, kind, text
-          FROM posts WHERE rowid IN (SELECT post_row FROM f)) p USING (post_row)
-    ORDER BY f.first_at, p.post_id
+          FROM posts WHERE rowid IN (SELECT post_row FROM m)) p USING (post_row)
+    ORDER BY m.first_at, p.post_id, m.url
 """
 
 
-def press_links(con: Any, pattern: str) -> list[PressLink]:
+def press_links(con: Any, pattern: str, rollups: bool = False) -> list[PressLink]:
+    """The press links of the posts (see :data:`PRESS_LINKS`), first shared first."""
+    sql = fill(PRESS_LINKS, urls=source(rollups, "rollup_urls", URL_TOTALS))
     return [
         PressLink(
             domain=r[0],
@@ -254,5 +262,5 @@ def press_links(con: Any, pattern: str) -> list[PressLink]:
             posts=int(r[8]),
             accounts=int(r[9]),
         )
-        for r in con.execute(PRESS_LINKS, [pattern, pattern]).fetchall()
+        for r in con.execute(sql, [pattern, pattern]).fetchall()
     ]

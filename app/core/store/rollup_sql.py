@@ -33,6 +33,9 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
 * ``rollup_scope``: the posts counted per time and place in the sentiment's coverage
   (language, why not scored, VADER's class: :data:`app.core.store.sentiment_sql.SCOPE`):
   the coverage of any time range without reading every post's text.
+* ``rollup_urls``: per URL linked to, its first post and how many posts and accounts linked
+  to it (:data:`app.core.store.press_sql.URL_TOTALS`): the press's links are matched among
+  the distinct URLs, not every link of every post.
 * ``posts_post_id``: not a table but an index on ``posts (post_id)``, made by the first build
   and kept (see :data:`POST_ID_INDEX`): looking up one post reads it alone.
 
@@ -44,7 +47,7 @@ values that go in, and they go in as a parameter.
 from __future__ import annotations
 
 from app.core.store.accounts_sql import ACCOUNT_TOTALS, BY_AUTHOR, TOP_TEXTS
-from app.core.store.press_sql import TERM_TOTALS
+from app.core.store.press_sql import TERM_TOTALS, URL_TOTALS
 from app.core.store.scope_sql import in_scope, joins
 from app.core.store.sentiment_sql import SCOPE
 from app.core.store.shares_sql import SHARED, SHARES
@@ -179,6 +182,15 @@ CREATE_TABLES = [
         posts        BIGINT    NOT NULL
     )
     """,
+    """
+    CREATE TABLE IF NOT EXISTS rollup_urls (
+        url      VARCHAR   NOT NULL,
+        first_at TIMESTAMP NOT NULL,
+        post_row BIGINT    NOT NULL,
+        posts    BIGINT    NOT NULL,
+        accounts BIGINT    NOT NULL
+    )
+    """,
 ]
 
 TABLES = (
@@ -193,6 +205,7 @@ TABLES = (
     "rollup_by_author",
     "rollup_post_scores",
     "rollup_scope",
+    "rollup_urls",
 )
 #: Each table's CREATE statement, by name.
 CREATE = dict(zip(TABLES, CREATE_TABLES, strict=True))
@@ -341,6 +354,7 @@ BUILD_POST_SCORES = f"""
 """
 
 BUILD_SCOPE = _insert("rollup_scope", SCOPE, "created_at")
+BUILD_URLS = _insert("rollup_urls", URL_TOTALS, "url")
 
 #: An index on the posts' ids, made with the first rollups (so the first import does not pay
 #: for it) and kept: posts are only appended to, and each import's insert keeps it up to date.
@@ -365,6 +379,7 @@ BUILD = [
     ("rollup_by_author", BUILD_BY_AUTHOR, False, False),
     ("rollup_post_scores", BUILD_POST_SCORES, False, True),
     ("rollup_scope", BUILD_SCOPE, False, True),
+    ("rollup_urls", BUILD_URLS, False, False),
 ]
 
 
