@@ -144,8 +144,11 @@ def _checked_state(ws: Workspace, con: Connection) -> State:
     return st
 
 
-def is_fresh(ws: Workspace, con: Connection | None = None) -> bool:
-    return state(ws, con).fresh
+def is_fresh(ws: Workspace, con: Connection | None = None, cached: bool = False) -> bool:
+    """Whether the rollups describe the posts, scores and brand as they are; with ``cached``,
+    the last check may answer if nothing was written since (see :func:`ensure`)."""
+    con = con or ws.cursor()
+    return (_checked_state(ws, con) if cached else state(ws, con)).fresh
 
 
 def ensure(

@@ -311,3 +311,21 @@ def test_the_top_sharers_are_the_most_followed_then_the_earliest(workspaces):
                 assert post.top_sharers == want
                 checked += 1
         assert checked > 10
+
+
+def test_the_sentiment_coverage_follows_an_import_at_once(workspaces, tmp_path):
+    """Right after an import (rollups stale, the freshness check cached just before), the
+    figures count the new posts; once the rollups are rebuilt they give the same."""
+    path = tmp_path / "grows.duckdb"
+    shutil.copy(workspaces["twarc"], path)
+    with Workspace.open(path) as ws:
+        before = figures_of(ws, [(None, None)])[0].coverage.posts
+        assert rollup.is_fresh(ws, cached=True)
+        assert all(r.ok for r in import_paths(ws, [FIXTURES / "python-twitter/get_search_raw.json"]))
+        posts = ws.cursor().execute("SELECT count(*) FROM posts").fetchone()[0]
+        assert posts > before
+        assert not rollup.is_fresh(ws, cached=True)
+        stale = figures_of(ws, [(None, None)])
+        assert stale[0].coverage.posts == posts
+        assert rollup.ensure(ws) is not None
+        assert figures_of(ws, [(None, None)]) == stale

@@ -280,7 +280,7 @@ def figures_of(
     flt = flt or PostFilter()
     where_sql: str | None = None  # None: counted once per time and coverage by the rollups
     params: list = []
-    if not (flt.is_empty() and rollup.is_fresh(ws, con)):
+    if not (flt.is_empty() and rollup.is_fresh(ws, con, cached=True)):
         names, params = flt.sql(ws.brand_handles)
         where_sql = where(names)
     bounds = [
