@@ -329,3 +329,18 @@ def test_the_sentiment_coverage_follows_an_import_at_once(workspaces, tmp_path):
         assert stale[0].coverage.posts == posts
         assert rollup.ensure(ws) is not None
         assert figures_of(ws, [(None, None)]) == stale
+
+
+def test_a_link_list_holding_a_null_builds_and_matches_the_same(workspaces, tmp_path):
+    """A post's list of links may hold a NULL (an entity without its URL): the URLs' rollup
+    leaves it out, as the press's match always did."""
+    path = tmp_path / "nulls.duckdb"
+    shutil.copy(workspaces["twarc"], path)
+    with Workspace.open(path) as ws:
+        con = ws.cursor()
+        con.execute("UPDATE posts SET urls = list_append(urls, NULL) WHERE len(urls) > 0")
+        rollup.invalidate(ws)
+        assert rollup.ensure(ws) is not None
+        assert con.execute("SELECT count(*) FROM rollup_urls WHERE url IS NULL").fetchone()[0] == 0
+        pattern = press_list.domains_pattern(["twitter.com"])
+        assert both(press_sql.press_links, con, pattern)

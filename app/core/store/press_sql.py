@@ -223,6 +223,7 @@ URL_TOTALS = """
         FROM posts
         WHERE len(urls) > 0
     )
+    WHERE url IS NOT NULL
     GROUP BY url
 """
 
