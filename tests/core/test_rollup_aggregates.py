@@ -344,3 +344,41 @@ def test_a_link_list_holding_a_null_builds_and_matches_the_same(workspaces, tmp_
         assert con.execute("SELECT count(*) FROM rollup_urls WHERE url IS NULL").fetchone()[0] == 0
         pattern = press_list.domains_pattern(["twitter.com"])
         assert both(press_sql.press_links, con, pattern)
+
+
+def test_the_bursts_candidates_are_the_shares_counted_one_by_one(workspaces):
+    """Each post's shares that count (not by its author, not by nor of an excluded account),
+    from the posts shared and the few shares to take off, against a count share by share."""
+    for name in ("protest", "search", "twarc"):
+        with Workspace.open(workspaces[name]) as ws:
+            con = ws.cursor()
+            rows = con.execute(
+                "SELECT platform, ref_post_id, lower(author_handle), lower(ref_author_handle) FROM posts "
+                "WHERE kind IN ('retweet', 'quote') AND ref_post_id IS NOT NULL"
+            ).fetchall()
+            authors = sorted({r[3] for r in rows if r[3]})
+            for excluded in (
+                [],
+                _busiest_sharers(con, 2),
+                authors[:1],
+                [*_busiest_sharers(con, 1), *authors[-2:]],
+            ):
+                counts: dict[tuple[str, str], int] = {}
+                for platform, post, sharer, author in rows:
+                    if sharer is not None and sharer == author:
+                        continue
+                    if sharer in excluded or author in excluded:
+                        continue
+                    counts[(platform, post)] = counts.get((platform, post), 0) + 1
+                for minimum in (1, 3):
+                    want = sorted(
+                        ((p, i, n) for (p, i), n in counts.items() if n >= minimum),
+                        key=lambda r: (-r[2], r[0], r[1]),
+                    )
+                    for rollups in (True, False):
+                        got = con.execute(
+                            shares_sql._sources(shares_sql._BURST_CANDIDATES, rollups),
+                            [excluded, excluded, minimum],
+                        ).fetchall()
+                        assert got == want, (name, excluded, minimum, rollups)
+                assert counts

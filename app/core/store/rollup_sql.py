@@ -54,8 +54,9 @@ from app.core.store.shares_sql import SHARED, SHARES
 
 #: Bumped when the rollups' meaning, shape or order changes: an older stamp then reads as stale
 #: (4: rollup_post_scores in time order; 5: rollup_accounts, rollup_texts, rollup_terms,
-#: rollup_shares, rollup_shared; 6: rollup_by_author, rollup_terms per term).
-ROLLUP_VERSION = 6
+#: rollup_shares, rollup_shared; 6: rollup_by_author, rollup_terms per term; 7: rollup_scope,
+#: rollup_urls, and rollup_shared counts each post's shares).
+ROLLUP_VERSION = 7
 
 #: The rollup tables. They are derived data (dropping them loses nothing) and are created
 #: on first use; a schema migration may create them up front with the same statements.
@@ -145,7 +146,8 @@ CREATE_TABLES = [
         post_id  VARCHAR NOT NULL,
         author   VARCHAR,
         text     VARCHAR,
-        rc       BIGINT
+        rc       BIGINT,
+        shares   BIGINT NOT NULL
     )
     """,
     """

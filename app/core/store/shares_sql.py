@@ -44,14 +44,16 @@ SHARES = """
 """
 
 #: Per post shared: its author and text as its shares tell them (the latest share's; a
-#: retweet's text is the original's, a quote names it in ``ref_text``), and the highest
-#: retweet count its retweets carried (``rc``, NULL when none did).
+#: retweet's text is the original's, a quote names it in ``ref_text``), the highest retweet
+#: count its retweets carried (``rc``, NULL when none did), and its shares not by its author
+#: (``shares``: of these, the bursts leave out those by or of excluded accounts).
 SHARED = """
     SELECT platform, ref_post_id AS post_id,
            arg_max(ref_author_handle, created_at) AS author,
            coalesce(arg_max(text, created_at) FILTER (WHERE kind = 'retweet'),
                     arg_max(ref_text, created_at)) AS text,
-           max(retweet_count) FILTER (WHERE kind = 'retweet') AS rc
+           max(retweet_count) FILTER (WHERE kind = 'retweet') AS rc,
+           count(*) FILTER (WHERE NOT coalesce(lower(author_handle) = lower(ref_author_handle), false)) AS shares
     FROM posts WHERE kind IN ('retweet', 'quote') AND ref_post_id IS NOT NULL
     GROUP BY ALL
 """
@@ -641,12 +643,23 @@ def _own_posts_of(
 # ---- bursts: posts shared many times within a short window ----------------------------------
 
 #: Posts shared at least ``minimum`` times in all (archive evidence), most shared first: the
-#: candidates for :data:`_BURSTS`. Parameters: from, to, excluded, excluded, minimum.
-_BURST_CANDIDATES = f"""
-    SELECT platform, ref_post_id, count(*) AS total
-    FROM {{shares}} WHERE {_shares_where()}
-    GROUP BY ALL HAVING count(*) >= ?
-    ORDER BY total DESC, platform, ref_post_id
+#: candidates for :data:`_BURSTS`. Each post's shares not by its author are counted already
+#: (``{shared}``); the few by or of excluded accounts are taken off, which gives the count of
+#: :func:`_shares_where` without grouping every share (10M posts: 5.3M shares, 312k posts).
+#: Parameters: excluded, excluded, minimum.
+_BURST_CANDIDATES = """
+    WITH gone AS (
+        SELECT platform, ref_post_id AS post_id, count(*) AS n
+        FROM {shares}
+        WHERE NOT coalesce(author_key = ref_author_key, false)
+              AND (coalesce(author_key IN (SELECT unnest(?::VARCHAR[])), false)
+                   OR coalesce(ref_author_key IN (SELECT unnest(?::VARCHAR[])), false))
+        GROUP BY ALL
+    )
+    SELECT s.platform, s.post_id, s.shares - coalesce(g.n, 0) AS total
+    FROM {shared} s LEFT JOIN gone g USING (platform, post_id)
+    WHERE s.shares - coalesce(g.n, 0) >= ?
+    ORDER BY total DESC, s.platform, s.post_id
 """
 
 #: For the given posts (parallel lists: platforms and ids), those that collected at least
@@ -706,7 +719,7 @@ def bursts(
         return []
     ex = lower_all(exclude)
     everything = [EARLIEST, LATEST, ex, ex]
-    candidates = con.execute(_sources(_BURST_CANDIDATES, rollups), [*everything, int(minimum)]).fetchall()
+    candidates = con.execute(_sources(_BURST_CANDIDATES, rollups), [ex, ex, int(minimum)]).fetchall()
     total_of = {(p, i): int(n) for p, i, n in candidates}
     slot = round(window / parts)
     # A burst never exceeds its post's total: the most shared posts are counted slot by slot
