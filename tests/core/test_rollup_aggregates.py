@@ -1,6 +1,6 @@
 """The per-account, per-share and coverage rollups (``rollup_accounts``, ``rollup_texts``,
 ``rollup_terms``, ``rollup_shares``, ``rollup_shared``, ``rollup_by_author``,
-``rollup_scope``) answer the analysis exactly as the posts do.
+``rollup_scope``, ``rollup_urls``) answer the analysis exactly as the posts do.
 
 Each query of :mod:`app.core.store.accounts_sql`, :mod:`app.core.store.shares_sql` and the
 brand's and the press's posts that can read them is run both ways (``rollups=True`` reads the tables, ``rollups=False`` computes the
