@@ -1,6 +1,6 @@
 """The per-account, per-share and coverage rollups (``rollup_accounts``, ``rollup_texts``,
 ``rollup_terms``, ``rollup_shares``, ``rollup_shared``, ``rollup_by_author``,
-``rollup_scope``, ``rollup_urls``) answer the analysis exactly as the posts do.
+``rollup_scope``, ``rollup_urls``, ``rollup_replies``, ``rollup_brand_posts``) answer the analysis exactly as the posts do.
 
 Each query of :mod:`app.core.store.accounts_sql`, :mod:`app.core.store.shares_sql` and the
 brand's and the press's posts that can read them is run both ways (``rollups=True`` reads the tables, ``rollups=False`` computes the
@@ -23,7 +23,15 @@ from app.core.analysis.context import Context
 from app.core.analysis.settings import Settings
 from app.core.ingest import import_paths
 from app.core.sentiment.figures import figures_of
-from app.core.store import accounts_sql, brand_sql, press_sql, rollup_sql, sentiment_sql, shares_sql
+from app.core.store import (
+    accounts_sql,
+    brand_sql,
+    press_sql,
+    rollup_sql,
+    sentiment_sql,
+    series_sql,
+    shares_sql,
+)
 from app.core.store.workspace import Workspace
 from tests.core import incident_factory as factory
 
@@ -93,9 +101,10 @@ def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
             ("rollup_terms", press_sql.TERM_TOTALS),
             ("rollup_shares", shares_sql.SHARES),
             ("rollup_shared", shares_sql.SHARED),
-            ("rollup_by_author", accounts_sql.BY_AUTHOR),
+            ("rollup_by_author", accounts_sql.by_author(False)[1:-1]),
             ("rollup_scope", sentiment_sql.SCOPE),
             ("rollup_urls", press_sql.URL_TOTALS),
+            ("rollup_replies", accounts_sql.reply_totals(False)[1:-1]),
         ):
             held = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
             assert held == con.execute(f"SELECT * FROM ({sql}) ORDER BY ALL").fetchall()
@@ -103,13 +112,44 @@ def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
         # the shares are kept in time order (a range query reads only its row groups)
         times = [r[0] for r in con.execute("SELECT created_at FROM rollup_shares").fetchall()]
         assert times == sorted(times)
-        # the posts by author are kept by account (a few accounts' posts are read from their row groups)
-        keys = con.execute("SELECT platform, author_key FROM rollup_by_author").fetchall()
+        # the posts by author are kept by account number (a few accounts' posts are read from
+        # their row groups), the posts without a handle last
+        keys = con.execute("SELECT coalesce(account_no, 1e18) FROM rollup_by_author").fetchall()
         assert keys == sorted(keys)
         assert len(keys) == con.execute("SELECT count(*) FROM posts").fetchone()[0]
         times = [r[0] for r in con.execute("SELECT created_at FROM rollup_scope").fetchall()]
         assert times == sorted(times)
         assert sum(r[0] for r in con.execute("SELECT posts FROM rollup_scope").fetchall()) == len(keys)
+
+
+@pytest.mark.parametrize("name", ["protest", "mention_only", *REAL])
+def test_the_brand_posts_answer_the_same_from_the_rollups(workspaces, name, tmp_path):
+    """``rollup_brand_posts`` holds the posts of the brand the rollups were built with: made
+    the archive's busiest accounts here (one written in upper case), so that it holds many."""
+    path = tmp_path / "brand.duckdb"
+    shutil.copyfile(workspaces[name], path)
+    with Workspace.open(path) as ws:
+        con = ws.cursor()
+        posting = [
+            r[0]
+            for r in con.execute(
+                "SELECT author_handle FROM posts WHERE author_handle IS NOT NULL "
+                "GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 3"
+            ).fetchall()
+        ]
+        brand = [posting[0].upper(), *posting[1:], "nobody_posts_here"]
+        ws.configure(brand_handles=brand)
+        assert rollup.ensure(ws) is not None
+        keys = accounts_sql.lower_all(brand)
+        held = con.execute("SELECT * FROM rollup_brand_posts").fetchall()
+        statement = brand_sql.BRAND_POSTS.replace("{by_author}", accounts_sql.by_author(False))
+        assert held == con.execute(statement, [keys]).fetchall()
+        posts = both(brand_sql.brand_posts, con, brand)
+        assert {p.handle.lower() for p in posts} == {h.lower() for h in posting}
+        assert [(p.created_at, p.post_id) for p in posts] == sorted((p.created_at, p.post_id) for p in posts)
+        # one of the brand's accounts alone
+        assert both(brand_sql.brand_posts, con, [posting[1]]) == [p for p in posts if p.handle == posting[1]]
+        assert both(brand_sql.brand_posts, con, ["nobody_posts_here"]) == []
 
 
 @pytest.mark.parametrize("name", ["protest", "mention_only", *REAL])
@@ -146,7 +186,6 @@ def test_account_queries_answer_the_same_from_the_rollups(workspaces, name):
             ).fetchall()
         ]
         few = [posting[0].upper(), *posting[1:], "nobody_posts_here"]
-        assert both(brand_sql.brand_posts, con, few)
         assert both(press_sql.press_posts, con, few)
         assert both(brand_sql.brand_posts, con, ["nobody_posts_here"]) == []
         assert both(brand_sql.brand_traces, con, few)
@@ -170,7 +209,32 @@ def test_share_queries_answer_the_same_from_the_rollups(workspaces, name):
         start, end = _span(con)
         middle = (start + (end - start) * 0.3, start + (end - start) * 0.7)
         for excluded in ([], _busiest_sharers(con, 2)):
-            both(shares_sql.evidence, con, excluded)
+            evidence = both(shares_sql.evidence, con, excluded)
+            # the shares in the archive, counted share by share
+            keys = [h.lower() for h in excluded]
+            assert evidence.archive_shares == sum(
+                1
+                for author, ref_author in con.execute(
+                    "SELECT author_handle, ref_author_handle FROM posts "
+                    "WHERE kind IN ('retweet', 'quote') AND ref_post_id IS NOT NULL"
+                ).fetchall()
+                if not (author and ref_author and author.lower() == ref_author.lower())
+                and (author or "").lower() not in keys
+                and (ref_author or "").lower() not in keys
+            )
+            # the totals measured once serve both; measured for other accounts or another
+            # minimum, they are not used
+            totals = both(shares_sql.share_totals, con, excluded, 2)
+            assert shares_sql.evidence(con, excluded, True, totals) == evidence
+            bursts = shares_sql.bursts(con, 3600.0, 4, 2, 5, excluded, rollups=True)
+            assert shares_sql.bursts(con, 3600.0, 4, 2, 5, excluded, True, totals) == bursts
+            others = [
+                shares_sql.share_totals(con, [] if excluded else _busiest_sharers(con, 2), 2, rollups=True),
+                shares_sql.share_totals(con, excluded, 3, rollups=True),
+            ]
+            for other in others:
+                assert shares_sql.evidence(con, excluded, True, other) == evidence
+                assert shares_sql.bursts(con, 3600.0, 4, 2, 5, excluded, True, other) == bursts
             for a, b in ((start, end), middle):
                 for basis in ("archive", "collected"):
                     both(shares_sql.top_posts, con, a, b, excluded, 10, basis)
@@ -182,6 +246,30 @@ def test_share_queries_answer_the_same_from_the_rollups(workspaces, name):
                 [(b.platform, b.post_id, b.start, b.end) for b in found],
                 excluded,
             )
+
+
+@pytest.mark.parametrize("name", ["protest", "mention_only", *REAL])
+def test_the_most_negative_posts_are_those_of_the_scored_posts_view(workspaces, name):
+    """From the rollups' scores or from the posts, the most negative texts of a range are those
+    the ``posts_scored`` view gives (every column of a post, with its score in scope)."""
+    with Workspace.open(workspaces[name]) as ws:
+        con = ws.cursor()
+        start, end = _span(con)
+        for a, b in ((start, end), (start + (end - start) * 0.3, start + (end - start) * 0.6)):
+            want = con.execute(
+                "SELECT platform, arg_min(post_id, (created_at, post_id)), "
+                "arg_min(author_handle, (created_at, post_id)), min(created_at), any_value(compound) AS c "
+                "FROM posts_scored WHERE created_at >= ? AND created_at < ? AND compound IS NOT NULL "
+                "AND kind <> 'retweet' GROUP BY platform, text_key ORDER BY c, 2 LIMIT 7",
+                [series_sql._ts(a), series_sql._ts(b)],
+            ).fetchall()
+            got = both(series_sql.most_negative, con, a, b, 7)
+            assert [(p.platform, p.post_id, p.author, p.compound) for p in got] == [
+                (r[0], r[1], r[2], r[4]) for r in want
+            ]
+            assert [p.at for p in got] == [series_sql._unix(r[3]) for r in want]
+            if name == "protest":  # scored: the comparison compares something
+                assert len(got) == 7
 
 
 def test_the_generated_protest_exercises_the_share_queries(workspaces):
@@ -376,9 +464,10 @@ def test_the_bursts_candidates_are_the_shares_counted_one_by_one(workspaces):
                         key=lambda r: (-r[2], r[0], r[1]),
                     )
                     for rollups in (True, False):
-                        got = con.execute(
-                            shares_sql._sources(shares_sql._BURST_CANDIDATES, rollups),
-                            [excluded, excluded, minimum],
-                        ).fetchall()
-                        assert got == want, (name, excluded, minimum, rollups)
+                        totals = shares_sql.share_totals(con, excluded, minimum, rollups)
+                        assert totals.candidates == want, (name, excluded, minimum, rollups)
+                        # the shares taken off: all but those counted
+                        assert totals.excluded == sum(
+                            1 for _, _, sharer, author in rows if not (sharer and sharer == author)
+                        ) - sum(counts.values())
                 assert counts

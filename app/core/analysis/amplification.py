@@ -151,7 +151,7 @@ def evidence(ctx: Context) -> SharesBasis:
 
 def _evidence(ctx: Context) -> SharesBasis:
     excluded = _excluded(ctx)
-    e = shares_sql.evidence(ctx.con, excluded, rollups=ctx.rolled)
+    e = shares_sql.evidence(ctx.con, excluded, rollups=ctx.rolled, totals=_share_totals(ctx))
     archive = fig.count(
         e.archive_shares,
         "retweets and quotes",
@@ -180,6 +180,16 @@ def _evidence(ctx: Context) -> SharesBasis:
 
 def _excluded(ctx: Context) -> tuple[str, ...]:
     return tuple(sorted(acc.automated_handles(ctx)))
+
+
+def _share_totals(ctx: Context) -> shares_sql.ShareTotals:
+    """The shares by or of the excluded accounts, and the bursts' candidates (memoised per
+    run: the evidence and the bursts share its scan of every share)."""
+    if "share_totals" not in ctx.memo:
+        ctx.memo["share_totals"] = shares_sql.share_totals(
+            ctx.con, _excluded(ctx), int(ctx.settings.amplification_min_shares), rollups=ctx.rolled
+        )
+    return ctx.memo["share_totals"]
 
 
 def _range(ctx: Context, start: float | None, end: float | None) -> tuple[float, float]:
@@ -444,6 +454,7 @@ def _bursts(ctx: Context) -> list[Finding]:
         int(cfg.amplification_max),
         excluded,
         rollups=ctx.rolled,
+        totals=_share_totals(ctx),
     )
     roles = acc.roles(ctx)
     details = shares_sql.posts_shares(

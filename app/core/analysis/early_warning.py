@@ -194,7 +194,7 @@ def _alert(ctx: Context, s, q, i: int, peak_time: Figure, peak_posts: Figure) ->
     elif lead == 0:
         flags.add("at_peak")
     score = (0.9 if lead > 0 else 0.5) * math.sqrt(min(1.0, k / (2 * max(cfg.alert_min_negative, 1))))
-    worst = series_sql.most_negative(ctx.con, w0, w1)
+    worst = series_sql.most_negative(ctx.con, w0, w1, rollups=ctx.rolled)
     return Finding(
         kind="early_warning",
         time=t,

@@ -130,7 +130,7 @@ def _peak(
         neg = measure.of_class(float(values[i]), a, b)
         scored = measure.scored(float(s.scored[i]), a, b)
         figures.update(negative=neg, scored=scored, negative_share=measure.share(neg, scored))
-        worst = series_sql.most_negative(ctx.con, a, b)
+        worst = series_sql.most_negative(ctx.con, a, b, rollups=ctx.rolled)
         refs = tuple(PostRef(p.platform, p.post_id) for p in worst)
         accounts = tuple(dict.fromkeys(p.author for p in worst if p.author))
     else:

@@ -25,6 +25,7 @@ Without a context (no series at hand) the first factor is 1.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from collections.abc import Callable
 
@@ -97,10 +98,21 @@ def activity_of(s: metrics.Series) -> Callable[[float, float | None], float]:
         return lambda t, end: 0.0
     reach = CONTEXT_HOURS * 3600
     ends, starts, total = s.bin_ends, s.t, s.total
+    if not (np.all(np.diff(ends) >= 0) and np.all(np.diff(starts) >= 0)):
+
+        def masked(t: float, end: float | None) -> float:
+            near = (ends > t - reach) & (starts <= (end if end is not None else t) + reach)
+            return float(total[near].max()) / top if near.any() else 0.0
+
+        return masked
+    # the bins in time order: those near [t, end] are one run of them, found by bisection
+    # (15k findings of a busy brand: a mask over every bin each took most of the ranking)
+    end_list, start_list, totals = ends.tolist(), starts.tolist(), total.tolist()
 
     def of(t: float, end: float | None) -> float:
-        near = (ends > t - reach) & (starts <= (end if end is not None else t) + reach)
-        return float(total[near].max()) / top if near.any() else 0.0
+        lo = bisect.bisect_right(end_list, t - reach)
+        hi = bisect.bisect_right(start_list, (end if end is not None else t) + reach)
+        return float(max(totals[lo:hi])) / top if lo < hi else 0.0
 
     return of
 
@@ -108,5 +120,18 @@ def activity_of(s: metrics.Series) -> Callable[[float, float | None], float]:
 def rank(found: list[Finding], ctx: Context | None = None) -> list[Finding]:
     """``found`` with their importance set, most important first."""
     around = activity_of(ctx.series) if ctx else (lambda t, end: 1.0)
-    out = [dataclasses.replace(f, importance=importance(f, around(f.time, f.end))) for f in found]
+    out = [_with_importance(f, importance(f, around(f.time, f.end))) for f in found]
     return sorted(out, key=lambda f: (-f.importance, f.time, f.key()))
+
+
+def _with_importance(f: Finding, value: float) -> Finding:
+    """``f`` with its importance set: a copy of its fields (``dataclasses.replace`` runs
+    ``__init__`` again: 15k findings, 47 ms against 7)."""
+    g = object.__new__(Finding)
+    for name in _FINDING_FIELDS:
+        object.__setattr__(g, name, getattr(f, name))
+    object.__setattr__(g, "importance", value)
+    return g
+
+
+_FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding) if f.name != "importance")

@@ -161,7 +161,7 @@ def _finding(ctx: Context, cs: ClassSeries, sh: Shift) -> Finding:
     look = t + max(cs.bin_seconds, HOUR)
     refs: tuple[PostRef, ...]
     if rise:
-        worst = series_sql.most_negative(ctx.con, t, look)
+        worst = series_sql.most_negative(ctx.con, t, look, rollups=ctx.rolled)
         refs = tuple(PostRef(p.platform, p.post_id) for p in worst)
         accounts = tuple(dict.fromkeys(p.author for p in worst if p.author))
     else:

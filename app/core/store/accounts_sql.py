@@ -45,22 +45,37 @@ def lower_all(handles: Iterable[str]) -> list[str]:
 
 #: Per account (platform, lower-case handle) of the posts that carry a handle: its handle and
 #: name as on its latest post, its posts in all and of each kind, its followers by the one
-#: rule, and how many of its posts carry a count (``known``). Kept as the ``rollup_accounts``
-#: table (built with the other rollups, see :mod:`app.core.store.rollup_sql`); the queries
-#: below read it there, or compute it from the posts when the rollups cannot be used.
+#: rule, how many of its posts carry a count (``known``), and its number (``account_no``).
+#: Kept as the ``rollup_accounts`` table (built with the other rollups, see
+#: :mod:`app.core.store.rollup_sql`); the queries below read it there, or compute it from the
+#: posts when the rollups cannot be used.
+#:
+#: The numbers go to the accounts that post most or have the most followers first (by the
+#: better of the two ranks), and ``rollup_by_author`` keeps the posts in that order: the
+#: accounts the analysis measures post by post (those that post most, for the automated
+#: accounts; the most followed, for the influencers) then sit in its first row groups, which
+#: a join on their numbers reads alone (10M posts: 1.3M rows read instead of 10M).
 ACCOUNT_TOTALS = """
-    SELECT platform, lower(author_handle) AS handle_key,
-           arg_max(author_handle, created_at) AS handle,
-           arg_max(author_name, created_at) AS name,
-           count(*) AS posts,
-           count(*) FILTER (WHERE kind = 'post') AS originals,
-           count(*) FILTER (WHERE kind = 'reply') AS replies,
-           count(*) FILTER (WHERE kind = 'quote') AS quotes,
-           count(*) FILTER (WHERE kind = 'retweet') AS retweets,
-           max(author_followers) AS followers,
-           count(author_followers) AS known
-    FROM posts WHERE author_handle IS NOT NULL
-    GROUP BY ALL
+    SELECT * EXCLUDE (by_posts, by_followers),
+           row_number() OVER (ORDER BY least(by_posts, by_followers), platform, handle_key) AS account_no
+    FROM (
+        SELECT *, rank() OVER (ORDER BY posts DESC) AS by_posts,
+               rank() OVER (ORDER BY followers DESC NULLS LAST) AS by_followers
+        FROM (
+            SELECT platform, lower(author_handle) AS handle_key,
+                   arg_max(author_handle, created_at) AS handle,
+                   arg_max(author_name, created_at) AS name,
+                   count(*) AS posts,
+                   count(*) FILTER (WHERE kind = 'post') AS originals,
+                   count(*) FILTER (WHERE kind = 'reply') AS replies,
+                   count(*) FILTER (WHERE kind = 'quote') AS quotes,
+                   count(*) FILTER (WHERE kind = 'retweet') AS retweets,
+                   max(author_followers) AS followers,
+                   count(author_followers) AS known
+            FROM posts WHERE author_handle IS NOT NULL
+            GROUP BY ALL
+        )
+    )
 """
 
 
@@ -72,22 +87,24 @@ def account_totals(rollups: bool) -> str:
 
 #: Every post, by its author: the post's row number in ``posts`` (``rowid``: posts are only
 #: appended to, and every append makes the rollups stale), the account (platform, lower-case
-#: handle; NULL for a post without a handle), the lower-case handle it replies to, quotes or
-#: retweets, and the few columns the per-account measures and the brand's traces read. Kept as
-#: the ``rollup_by_author`` table sorted by account, so that the posts of a few accounts (the
-#: brand's, the press's, the most followed) are read from their row groups alone, and nothing
-#: lower-cases every handle again (10M posts: the brand's posts 0.6 s -> 4 ms, the candidates'
-#: for automated accounts 1.8 -> 0.4 s, measured).
+#: handle; NULL for a post without a handle) and its number in :data:`ACCOUNT_TOTALS`, the
+#: lower-case handle it replies to, quotes or retweets, and the few columns the per-account
+#: measures and the brand's traces read. Kept as the ``rollup_by_author`` table in the order of
+#: the accounts' numbers, so that the posts of a few accounts (the brand's, the press's) or of
+#: the first accounts (those that post most, the most followed) are read from their row groups
+#: alone, and nothing lower-cases every handle again (10M posts: the brand's posts 0.6 s -> 4
+#: ms, the candidates' for automated accounts 1.8 -> 0.4 s, measured).
 BY_AUTHOR = """
-    SELECT rowid AS post_row, platform, lower(author_handle) AS author_key, created_at, post_id, kind,
-           ref_post_id, lower(ref_author_handle) AS ref_author_key, author_followers, retweet_count
-    FROM posts
+    SELECT p.rowid AS post_row, p.platform, lower(p.author_handle) AS author_key, p.created_at, p.post_id, p.kind,
+           p.ref_post_id, lower(p.ref_author_handle) AS ref_author_key, p.author_followers, p.retweet_count,
+           a.account_no
+    FROM posts p LEFT JOIN {accounts} a ON a.platform = p.platform AND a.handle_key = lower(p.author_handle)
 """
 
 
 def by_author(rollups: bool) -> str:
     """Where the queries read :data:`BY_AUTHOR` from (see :mod:`app.core.store.derived`)."""
-    return source(rollups, "rollup_by_author", BY_AUTHOR)
+    return source(rollups, "rollup_by_author", fill(BY_AUTHOR, accounts=account_totals(False)))
 
 
 # ---- followers ------------------------------------------------------------------------------
@@ -264,19 +281,41 @@ class ActivityThresholds:
     reply_share: float
 
 
+#: Per account (platform, lower-case handle) that replies: how many accounts it answered
+#: (``reply_targets``), how many of its replies answer a post the archive holds (``timed``) and
+#: the median seconds between the two (``delay``, NULL when none does). Kept as the
+#: ``rollup_replies`` table: finding the posts answered means looking up every reply's post
+#: among all the posts (10M posts: 0.3 s a call).
+REPLY_TOTALS = """
+    SELECT o.platform, o.author_key AS handle_key,
+           count(DISTINCT o.ref_author_key) AS reply_targets,
+           count(r.post_id) AS timed,
+           median(epoch(o.created_at) - epoch(r.created_at))::DOUBLE AS delay
+    FROM {by_author} o
+    LEFT JOIN posts r ON r.platform = o.platform AND r.post_id = o.ref_post_id
+    WHERE o.kind = 'reply' AND o.author_key IS NOT NULL
+    GROUP BY ALL
+"""
+
+
+def reply_totals(rollups: bool) -> str:
+    """Where the queries read :data:`REPLY_TOTALS` from (see :mod:`app.core.store.derived`)."""
+    return source(rollups, "rollup_replies", fill(REPLY_TOTALS, by_author=by_author(False)))
+
+
 #: Activity per account. ``cand`` keeps the accounts (of :data:`ACCOUNT_TOTALS`) that could
-#: show a signal (or are named, or whose handle calls itself a bot); each costly measure then
-#: runs on the candidates that can reach its own threshold. Parameters: named handles (lower
-#: case), rate posts, min repeats, min timed replies, min posts, reply share, then rate posts,
-#: min timed replies, min posts, reply share again, window (seconds), rate posts twice, window
-#: again, then min repeats, min timed replies, min posts and reply share.
+#: show a signal (or are named, or whose handle calls itself a bot); each measure is then
+#: taken for the candidates that can reach its own threshold, and reads 0 (or NULL) for the
+#: others. Parameters: $1 named handles (lower case), $2 rate posts, $3 min repeats, $4 min
+#: timed replies, $5 min posts, $6 reply share, $7 window (seconds).
 ACTIVITY = """
     WITH cand AS MATERIALIZED (
-        SELECT platform, handle_key, handle, name, posts, originals, replies, quotes, retweets, followers
+        SELECT platform, handle_key, handle, name, posts, originals, replies, quotes, retweets, followers,
+               account_no
         FROM {accounts}
-        WHERE handle_key IN (SELECT unnest(?::VARCHAR[]))
-           OR posts >= ? OR posts - retweets >= ? OR replies >= ?
-           OR (posts >= ? AND replies >= ? * posts)
+        WHERE handle_key IN (SELECT unnest($1::VARCHAR[]))
+           OR posts >= $2 OR posts - retweets >= $3 OR replies >= $4
+           OR (posts >= $5 AND replies >= $6 * posts)
            -- both patterns hold "bot" in some case: the plain test keeps the patterns to the few
            -- handles that do (10M posts: a million accounts)
            OR (contains(lower(handle), 'bot')
@@ -284,75 +323,62 @@ ACTIVITY = """
                     OR regexp_matches(handle, '[a-z0-9]Bot([0-9]*|_[A-Za-z0-9_]*)$')))
     ),
     own AS MATERIALIZED (
-        -- the posts of the candidates that a measure taken post by post (the busiest window,
-        -- the reply delays, the accounts answered) may be taken for: far fewer than all the
-        -- candidates' posts (10M posts: 1.2M rather than 6.2M)
-        SELECT p.platform, p.author_key AS handle_key, p.created_at, p.kind, p.ref_post_id, p.ref_author_key
+        -- the posts of the candidates that may reach the rate, the only measure taken post by
+        -- post: far fewer than all the candidates' posts, and among the first accounts by
+        -- number (joined on the numbers, the posts of the others are not read)
+        SELECT p.account_no, p.created_at
         FROM {by_author} p
-        SEMI JOIN (
-            SELECT platform, handle_key FROM cand
-            WHERE posts >= ? OR replies >= ? OR (posts >= ? AND replies >= ? * posts)
-        ) c ON c.platform = p.platform AND c.handle_key = p.author_key
+        SEMI JOIN (SELECT account_no FROM cand WHERE posts >= $2) c ON c.account_no = p.account_no
     ),
     slots AS (
         -- posts per slot of one window's length: a window [t, t + window] lies within the
         -- slot of t and the next, so an account whose two adjacent slots never hold the rate's
         -- posts together cannot reach it, and is not measured post by post
         -- (in whole microseconds, the window's length as the frame below reads it)
-        SELECT o.platform, o.handle_key,
-               epoch_us(o.created_at) // greatest(epoch_us(TIMESTAMP '1970-01-01' + to_seconds(?::DOUBLE)), 1) AS slot,
+        SELECT account_no,
+               epoch_us(created_at) // greatest(epoch_us(TIMESTAMP '1970-01-01' + to_seconds($7::DOUBLE)), 1) AS slot,
                count(*) AS n
-        FROM own o SEMI JOIN (SELECT platform, handle_key FROM cand WHERE posts >= ?) c USING (platform, handle_key)
+        FROM own
         GROUP BY ALL
     ),
     fast AS (
-        SELECT platform, handle_key FROM (
-            SELECT platform, handle_key,
+        SELECT account_no FROM (
+            SELECT account_no,
                    n + CASE WHEN lead(slot) OVER w = slot + 1 THEN lead(n) OVER w ELSE 0 END AS pair
-            FROM slots WINDOW w AS (PARTITION BY platform, handle_key ORDER BY slot)
+            FROM slots WINDOW w AS (PARTITION BY account_no ORDER BY slot)
         )
-        GROUP BY ALL HAVING max(pair) >= ?
+        GROUP BY ALL HAVING max(pair) >= $2
     ),
     win AS (
-        SELECT o.platform, o.handle_key, o.created_at,
-               count(*) OVER (PARTITION BY o.platform, o.handle_key ORDER BY o.created_at
-                              RANGE BETWEEN CURRENT ROW AND to_seconds(?::DOUBLE) FOLLOWING) AS n
-        FROM own o SEMI JOIN fast c USING (platform, handle_key)
+        SELECT o.account_no, o.created_at,
+               count(*) OVER (PARTITION BY o.account_no ORDER BY o.created_at
+                              RANGE BETWEEN CURRENT ROW AND to_seconds($7::DOUBLE) FOLLOWING) AS n
+        FROM own o SEMI JOIN fast c USING (account_no)
     ),
     busiest AS (
-        SELECT platform, handle_key, max(n) AS busiest, arg_min(created_at, (-n, created_at)) AS busiest_at
+        SELECT account_no, max(n) AS busiest, arg_min(created_at, (-n, created_at)) AS busiest_at
         FROM win GROUP BY ALL
     ),
     top_text AS (
         SELECT t.* FROM {top_texts} t
-        SEMI JOIN (SELECT platform, handle_key FROM cand WHERE posts - retweets >= ?) c USING (platform, handle_key)
+        SEMI JOIN (SELECT platform, handle_key FROM cand WHERE posts - retweets >= $3) c USING (platform, handle_key)
     ),
-    delays AS (
-        SELECT o.platform, o.handle_key, count(*) AS timed,
-               median(epoch(o.created_at) - epoch(r.created_at))::DOUBLE AS delay
-        FROM own o
-        SEMI JOIN (SELECT platform, handle_key FROM cand WHERE replies >= ?) c USING (platform, handle_key)
-        JOIN posts r ON r.platform = o.platform AND r.post_id = o.ref_post_id
-        WHERE o.kind = 'reply'
-        GROUP BY ALL
-    ),
-    targets AS (
-        SELECT o.platform, o.handle_key, count(DISTINCT o.ref_author_key) AS reply_targets
-        FROM own o
-        SEMI JOIN (SELECT platform, handle_key FROM cand WHERE posts >= ? AND replies >= ? * posts) c
+    answered AS (
+        SELECT r.* FROM {replies} r
+        SEMI JOIN (SELECT platform, handle_key FROM cand WHERE replies >= $4 OR (posts >= $5 AND replies >= $6 * posts)) c
              USING (platform, handle_key)
-        WHERE o.kind = 'reply'
-        GROUP BY ALL
     )
-    SELECT c.platform, c.handle_key, c.handle, c.name, c.posts, c.originals, c.replies, c.quotes,
-           c.retweets, coalesce(g.reply_targets, 0), coalesce(t.distinct_texts, 0), t.top_text,
-           coalesce(t.top_text_posts, 0), coalesce(w.busiest, 0), w.busiest_at, coalesce(d.timed, 0), d.delay,
+    SELECT c.platform, c.handle_key, c.handle, c.name, c.posts, c.originals, c.replies, c.quotes, c.retweets,
+           CASE WHEN c.posts >= $5 AND c.replies >= $6 * c.posts THEN coalesce(a.reply_targets, 0) ELSE 0 END,
+           coalesce(t.distinct_texts, 0), t.top_text, coalesce(t.top_text_posts, 0),
+           coalesce(w.busiest, 0), w.busiest_at,
+           CASE WHEN c.replies >= $4 THEN coalesce(a.timed, 0) ELSE 0 END,
+           CASE WHEN c.replies >= $4 THEN a.delay END,
            c.followers
     FROM cand c
     LEFT JOIN top_text t USING (platform, handle_key)
-    LEFT JOIN busiest w USING (platform, handle_key)
-    LEFT JOIN delays d USING (platform, handle_key)
-    LEFT JOIN targets g USING (platform, handle_key)
+    LEFT JOIN busiest w USING (account_no)
+    LEFT JOIN answered a USING (platform, handle_key)
     ORDER BY c.posts DESC, c.handle_key
 """
 
@@ -378,22 +404,17 @@ def activity(
         int(at.min_timed_replies),
         int(at.min_posts),
         float(at.reply_share),
-        int(at.rate_posts),
-        int(at.min_timed_replies),
-        int(at.min_posts),
-        float(at.reply_share),
         float(at.window),
-        int(at.rate_posts),
-        int(at.rate_posts),
-        float(at.window),
-        int(at.min_repeats),
-        int(at.min_timed_replies),
-        int(at.min_posts),
-        float(at.reply_share),
     ]
     # without the rollups, the texts of the candidates only (the accounts that post most)
     texts = source(rollups, "rollup_texts", top_texts(_CANDIDATES_TEXTS))
-    sql = fill(ACTIVITY, accounts=account_totals(rollups), top_texts=texts, by_author=by_author(rollups))
+    sql = fill(
+        ACTIVITY,
+        accounts=account_totals(rollups),
+        top_texts=texts,
+        by_author=by_author(rollups),
+        replies=reply_totals(rollups),
+    )
     return [_activity(r) for r in con.execute(sql, params).fetchall()]
 
 
@@ -453,28 +474,30 @@ class Influencer:
 #: excluded sharers (lower case), window (seconds), limit.
 INFLUENCERS = """
     WITH big AS (
-        SELECT platform, handle_key AS account, handle, followers
+        SELECT platform, handle_key AS account, handle, followers, account_no
         FROM {accounts}
         WHERE followers >= $1 AND handle_key NOT IN (SELECT unnest($2::VARCHAR[]))
     ),
     own AS MATERIALIZED (
-        SELECT p.post_row, p.platform, p.author_key AS account, p.post_id, p.created_at, p.author_followers
+        -- the most followed accounts come first by number: joined on the numbers, the posts
+        -- of the others are not read
+        SELECT p.post_row, p.account_no, p.post_id, p.created_at, p.author_followers
         FROM {by_author} p
-        SEMI JOIN big ON big.platform = p.platform AND big.account = p.author_key
+        SEMI JOIN big ON big.account_no = p.account_no
     ),
     firsts AS (
-        SELECT o.platform, o.account,
+        SELECT big.platform, big.account, o.account_no,
                min(o.created_at) AS first_at,
                arg_min(o.post_row, (o.created_at, o.post_id)) AS first_row,
                any_value(big.handle) AS handle,
                any_value(big.followers) AS followers,
                count(*) AS posts
-        FROM own o JOIN big USING (platform, account) GROUP BY ALL
+        FROM own o JOIN big USING (account_no) GROUP BY ALL
     ),
     own_window AS (
-        SELECT o.platform, o.account, count(*) AS posts_in_window,
+        SELECT o.account_no, count(*) AS posts_in_window,
                sum(o.author_followers) AS own_exposure, count(*) - count(o.author_followers) AS own_unknown
-        FROM own o JOIN firsts f USING (platform, account)
+        FROM own o JOIN firsts f USING (account_no)
         WHERE o.created_at < f.first_at + to_seconds($3::DOUBLE)
         GROUP BY ALL
     ),
@@ -494,7 +517,7 @@ INFLUENCERS = """
         SELECT f.*, w.posts_in_window, w.own_exposure, w.own_unknown,
                coalesce(s.shares, 0) AS shares, s.share_exposure, coalesce(s.shares_unknown, 0) AS shares_unknown
         FROM firsts f
-        JOIN own_window w USING (platform, account)
+        JOIN own_window w USING (account_no)
         LEFT JOIN shares s USING (platform, account)
         ORDER BY coalesce(w.own_exposure, 0) + coalesce(s.share_exposure, 0) DESC, f.first_at ASC, f.handle ASC
         LIMIT $5

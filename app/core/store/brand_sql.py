@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from app.core.store.accounts_sql import by_author, lower_all
-from app.core.store.derived import fill
+from app.core.store.derived import fill, source
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,16 @@ class BrandPost:
     replies_collected: int | None
 
 
-#: Parameters: the brand handles (lower case, VARCHAR[]), twice.
+#: The posts by the brand accounts, with what they drew. Parameter ``$1``: the brand handles
+#: (lower case, VARCHAR[]). Kept as the ``rollup_brand_posts`` table for the brand the rollups
+#: were built with (see :mod:`app.core.store.rollup_sql`): at 10M posts, finding the reactions
+#: means reading every post's referenced author, and the brand's posts are spread over every
+#: row group of ``posts`` (a 15k-post brand: 0.3 s a call).
 BRAND_POSTS = """
     WITH b AS MATERIALIZED (
         SELECT post_row, platform, post_id, author_key AS handle
         FROM {by_author}
-        WHERE author_key IN (SELECT unnest(?::VARCHAR[]))
+        WHERE author_key IN (SELECT unnest($1::VARCHAR[]))
     ),
     r AS (
         SELECT p.platform, p.ref_post_id AS post_id,
@@ -54,26 +58,40 @@ BRAND_POSTS = """
                count(*) FILTER (WHERE p.kind = 'reply') AS replies,
                max(p.retweet_count) FILTER (WHERE p.kind = 'retweet') AS rc
         FROM {by_author} p SEMI JOIN b ON b.platform = p.platform AND b.post_id = p.ref_post_id
-        WHERE p.ref_author_key IN (SELECT unnest(?::VARCHAR[]))
+        WHERE p.ref_author_key IN (SELECT unnest($1::VARCHAR[]))
               AND NOT coalesce(p.author_key = p.ref_author_key, false)
         GROUP BY ALL
     )
     SELECT p.platform, p.post_id, p.created_at, p.author_handle, p.kind, p.text, p.ref_post_id,
-           p.ref_author_handle, coalesce(r.retweets, 0), coalesce(r.quotes, 0), coalesce(r.replies, 0),
+           p.ref_author_handle, coalesce(r.retweets, 0) AS retweets, coalesce(r.quotes, 0) AS quotes,
+           coalesce(r.replies, 0) AS replies,
            CASE WHEN p.kind = 'retweet' THEN NULL
                 WHEN p.retweet_count IS NULL AND r.rc IS NULL THEN NULL
-                ELSE greatest(p.retweet_count, r.rc) END,
-           CASE WHEN p.kind = 'retweet' THEN NULL ELSE p.quote_count END,
-           CASE WHEN p.kind = 'retweet' THEN NULL ELSE p.reply_count END
+                ELSE greatest(p.retweet_count, r.rc) END AS retweets_collected,
+           CASE WHEN p.kind = 'retweet' THEN NULL ELSE p.quote_count END AS quotes_collected,
+           CASE WHEN p.kind = 'retweet' THEN NULL ELSE p.reply_count END AS replies_collected
     FROM (SELECT * FROM posts WHERE rowid IN (SELECT post_row FROM b)) p
     LEFT JOIN r USING (platform, post_id)
     ORDER BY p.created_at, p.post_id
 """
 
+#: The brand posts of the accounts ``$1`` (lower case, VARCHAR[]) from ``{brand_posts}``.
+BRAND_POSTS_OF = """
+    SELECT * FROM {brand_posts} WHERE lower(author_handle) IN (SELECT unnest($1::VARCHAR[]))
+    ORDER BY created_at, post_id
+"""
+
+
+def brand_posts_source(rollups: bool) -> str:
+    """Where :data:`BRAND_POSTS` is read from (see :mod:`app.core.store.derived`)."""
+    return source(rollups, "rollup_brand_posts", fill(BRAND_POSTS, by_author=by_author(False)))
+
 
 def brand_posts(con: Any, handles: Sequence[str], rollups: bool = False) -> list[BrandPost]:
     """Every post by the brand accounts, in time order (a retweet by the brand carries no
-    collected counts of its own: its counts are its original's)."""
+    collected counts of its own: its counts are its original's). With ``rollups``, the
+    ``handles`` must be among the brand the rollups were built with (the analysis
+    :class:`~app.core.analysis.context.Context`'s): the table holds that brand's posts only."""
     keys = lower_all(handles)
     if not keys:
         return []
@@ -94,7 +112,7 @@ def brand_posts(con: Any, handles: Sequence[str], rollups: bool = False) -> list
             quotes_collected=None if r[12] is None else int(r[12]),
             replies_collected=None if r[13] is None else int(r[13]),
         )
-        for r in con.execute(fill(BRAND_POSTS, by_author=by_author(rollups)), [keys, keys]).fetchall()
+        for r in con.execute(fill(BRAND_POSTS_OF, brand_posts=brand_posts_source(rollups)), [keys]).fetchall()
     ]
 
 

@@ -147,16 +147,28 @@ class PressPost:
     ref_full_text: str | None
 
 
-#: Parameter: the press handles (lower case, VARCHAR[]).
+#: Parameter: the press handles (lower case, VARCHAR[]). Their posts are found by the
+#: accounts' numbers (see :data:`app.core.store.accounts_sql.ACCOUNT_TOTALS`), and the posts
+#: they reply to, quote or retweet by those posts' ids: joined on every post, an account of 20
+#: posts took 0.23 s at 10M posts (a scan of every post's text), found by id 0.03 s.
 PRESS_POSTS = """
     WITH own AS MATERIALIZED (
-        SELECT post_row FROM {by_author} WHERE author_key IN (SELECT unnest(?::VARCHAR[]))
+        SELECT post_row FROM {by_author}
+        WHERE account_no IN (SELECT account_no FROM {accounts} WHERE handle_key IN (SELECT unnest(?::VARCHAR[])))
+    ),
+    p AS MATERIALIZED (
+        SELECT platform, post_id, created_at, author_handle, kind, text, hashtags, mentions, urls, ref_post_id,
+               ref_author_handle, ref_text
+        FROM posts WHERE rowid IN (SELECT post_row FROM own)
+    ),
+    r AS (
+        SELECT platform, post_id, hashtags, mentions, text FROM posts
+        WHERE post_id IN (SELECT ref_post_id FROM p)
     )
     SELECT p.platform, p.post_id, p.created_at, p.author_handle, p.kind, p.text, p.hashtags,
            p.mentions, p.urls, p.ref_post_id, p.ref_author_handle, p.ref_text,
            r.post_id IS NOT NULL, r.hashtags, r.mentions, r.text
-    FROM (SELECT * FROM posts WHERE rowid IN (SELECT post_row FROM own)) p
-    LEFT JOIN posts r ON r.platform = p.platform AND r.post_id = p.ref_post_id
+    FROM p LEFT JOIN r ON r.platform = p.platform AND r.post_id = p.ref_post_id
     ORDER BY p.created_at, p.post_id
 """
 
@@ -166,6 +178,7 @@ def press_posts(con: Any, handles: Sequence[str], rollups: bool = False) -> list
     keys = lower_all(handles)
     if not keys:
         return []
+    sql = fill(PRESS_POSTS, by_author=by_author(rollups), accounts=account_totals(rollups))
     return [
         PressPost(
             platform=r[0],
@@ -185,7 +198,7 @@ def press_posts(con: Any, handles: Sequence[str], rollups: bool = False) -> list
             ref_mentions=tuple(r[14] or ()),
             ref_full_text=r[15],
         )
-        for r in con.execute(fill(PRESS_POSTS, by_author=by_author(rollups)), [keys]).fetchall()
+        for r in con.execute(sql, [keys]).fetchall()
     ]
 
 

@@ -22,10 +22,12 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
   original) with its accounts' handles in lower case, in time order; and per post shared, its
   author, text and highest retweet count as its shares tell them
   (:data:`app.core.store.shares_sql.SHARES`, :data:`~app.core.store.shares_sql.SHARED`).
-* ``rollup_by_author``: every post, by its account (sorted so), with its row number in
-  ``posts`` and the columns the per-account measures and the brand's traces read
-  (:data:`app.core.store.accounts_sql.BY_AUTHOR`): the posts of a few accounts are then read
-  from their own row groups, and nothing lower-cases every handle again.
+* ``rollup_by_author``: every post, in the order of its account's number (the accounts that
+  post most or are most followed first), with its row number in ``posts`` and the columns the
+  per-account measures and the brand's traces read
+  (:data:`app.core.store.accounts_sql.BY_AUTHOR`): the posts of a few accounts, or of the
+  first accounts, are then read from their own row groups, and nothing lower-cases every
+  handle again.
 * ``rollup_post_scores``: each scored post's sentiment (in scope) by the post's row number in ``posts``
   (with its time). ``sentiment`` is keyed by text, so finding the scores of the posts around
   a time means scanning all of it; this copy is found by time like the posts themselves, and
@@ -36,6 +38,14 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
 * ``rollup_urls``: per URL linked to, its first post and how many posts and accounts linked
   to it (:data:`app.core.store.press_sql.URL_TOTALS`): the press's links are matched among
   the distinct URLs, not every link of every post.
+* ``rollup_replies``: per account that replies, how many accounts it answered and the median
+  delay of its replies to posts the archive holds
+  (:data:`app.core.store.accounts_sql.REPLY_TOTALS`): otherwise every reply's post is looked
+  up among all the posts.
+* ``rollup_brand_posts``: the brand accounts' posts with what they drew
+  (:data:`app.core.store.brand_sql.BRAND_POSTS`, for the brand the rollups were built with):
+  the reactions to them are otherwise found by reading every post's referenced author, and
+  the posts themselves from every row group of ``posts``.
 * ``posts_post_id``: not a table but an index on ``posts (post_id)``, made by the first build
   and kept (see :data:`POST_ID_INDEX`): looking up one post reads it alone.
 
@@ -46,7 +56,9 @@ values that go in, and they go in as a parameter.
 
 from __future__ import annotations
 
-from app.core.store.accounts_sql import ACCOUNT_TOTALS, BY_AUTHOR, TOP_TEXTS
+from app.core.store.accounts_sql import ACCOUNT_TOTALS, BY_AUTHOR, REPLY_TOTALS, TOP_TEXTS
+from app.core.store.brand_sql import BRAND_POSTS
+from app.core.store.derived import fill
 from app.core.store.press_sql import TERM_TOTALS, URL_TOTALS
 from app.core.store.scope_sql import in_scope, joins
 from app.core.store.sentiment_sql import SCOPE
@@ -55,8 +67,9 @@ from app.core.store.shares_sql import SHARED, SHARES
 #: Bumped when the rollups' meaning, shape or order changes: an older stamp then reads as stale
 #: (4: rollup_post_scores in time order; 5: rollup_accounts, rollup_texts, rollup_terms,
 #: rollup_shares, rollup_shared; 6: rollup_by_author, rollup_terms per term; 7: rollup_scope,
-#: rollup_urls, and rollup_shared counts each post's shares).
-ROLLUP_VERSION = 7
+#: rollup_urls, and rollup_shared counts each post's shares; 8: rollup_replies,
+#: rollup_brand_posts, the accounts' numbers and rollup_by_author in their order).
+ROLLUP_VERSION = 8
 
 #: The rollup tables. They are derived data (dropping them loses nothing) and are created
 #: on first use; a schema migration may create them up front with the same statements.
@@ -106,7 +119,8 @@ CREATE_TABLES = [
         quotes     BIGINT  NOT NULL,
         retweets   BIGINT  NOT NULL,
         followers  BIGINT,
-        known      BIGINT  NOT NULL
+        known      BIGINT  NOT NULL,
+        account_no BIGINT  NOT NULL
     )
     """,
     """
@@ -161,7 +175,8 @@ CREATE_TABLES = [
         ref_post_id      VARCHAR,
         ref_author_key   VARCHAR,
         author_followers BIGINT,
-        retweet_count    BIGINT
+        retweet_count    BIGINT,
+        account_no       BIGINT
     )
     """,
     """
@@ -182,6 +197,33 @@ CREATE_TABLES = [
         undetermined BOOLEAN   NOT NULL,
         vader        VARCHAR,
         posts        BIGINT    NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS rollup_replies (
+        platform      VARCHAR NOT NULL,
+        handle_key    VARCHAR NOT NULL,
+        reply_targets BIGINT  NOT NULL,
+        timed         BIGINT  NOT NULL,
+        delay         DOUBLE
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS rollup_brand_posts (
+        platform           VARCHAR   NOT NULL,
+        post_id            VARCHAR   NOT NULL,
+        created_at         TIMESTAMP NOT NULL,
+        author_handle      VARCHAR,
+        kind               VARCHAR   NOT NULL,
+        text               VARCHAR,
+        ref_post_id        VARCHAR,
+        ref_author_handle  VARCHAR,
+        retweets           BIGINT    NOT NULL,
+        quotes             BIGINT    NOT NULL,
+        replies            BIGINT    NOT NULL,
+        retweets_collected BIGINT,
+        quotes_collected   BIGINT,
+        replies_collected  BIGINT
     )
     """,
     """
@@ -207,6 +249,8 @@ TABLES = (
     "rollup_by_author",
     "rollup_post_scores",
     "rollup_scope",
+    "rollup_replies",
+    "rollup_brand_posts",
     "rollup_urls",
 )
 #: Each table's CREATE statement, by name.
@@ -338,9 +382,12 @@ BUILD_TERMS = _insert("rollup_terms", TERM_TOTALS, "what, accounts DESC, term")
 # in time order, so that the zone maps of created_at keep a range query to its row groups
 BUILD_SHARES = _insert("rollup_shares", SHARES, "created_at")
 BUILD_SHARED = _insert("rollup_shared", SHARED, "platform, post_id")
-# by account, so that the zone maps of author_key keep a few accounts' posts to their row groups
-# (not by time within an account: at 10M posts that sort costs more than it saves)
-BUILD_BY_AUTHOR = _insert("rollup_by_author", BY_AUTHOR, "platform, author_key")
+# by account number (read from rollup_accounts, built before it), so that the zone maps of
+# account_no keep a few accounts' posts, or the first accounts', to their row groups (not by
+# time within an account: at 10M posts that sort costs more than it saves)
+BUILD_BY_AUTHOR = _insert(
+    "rollup_by_author", fill(BY_AUTHOR, accounts="rollup_accounts"), "account_no NULLS LAST"
+)
 
 # post_row is the row number DuckDB gives each row of posts (rowid): stable because posts are
 # only ever appended to, and every append makes the rollups stale. The rows are written in
@@ -357,6 +404,12 @@ BUILD_POST_SCORES = f"""
 
 BUILD_SCOPE = _insert("rollup_scope", SCOPE, "created_at")
 BUILD_URLS = _insert("rollup_urls", URL_TOTALS, "url")
+# these two read rollup_by_author, built before them in the same transaction
+BUILD_REPLIES = _insert(
+    "rollup_replies", fill(REPLY_TOTALS, by_author="rollup_by_author"), "platform, handle_key"
+)
+# (BRAND_POSTS orders its rows itself)
+BUILD_BRAND_POSTS = "INSERT INTO rollup_brand_posts " + fill(BRAND_POSTS, by_author="rollup_by_author")
 
 #: An index on the posts' ids, made with the first rollups (so the first import does not pay
 #: for it) and kept: posts are only appended to, and each import's insert keeps it up to date.
@@ -381,6 +434,8 @@ BUILD = [
     ("rollup_by_author", BUILD_BY_AUTHOR, False, False),
     ("rollup_post_scores", BUILD_POST_SCORES, False, True),
     ("rollup_scope", BUILD_SCOPE, False, True),
+    ("rollup_replies", BUILD_REPLIES, False, False),
+    ("rollup_brand_posts", BUILD_BRAND_POSTS, True, False),
     ("rollup_urls", BUILD_URLS, False, False),
 ]
 
