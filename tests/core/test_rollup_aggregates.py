@@ -1,5 +1,5 @@
 """The per-account, per-share and coverage rollups (``rollup_accounts``, ``rollup_texts``,
-``rollup_terms``, ``rollup_shares``, ``rollup_shared``, ``rollup_by_author``,
+``rollup_terms``, ``rollup_shares``, ``rollup_shared``, ``rollup_shared_of``, ``rollup_by_author``,
 ``rollup_scope``, ``rollup_urls``, ``rollup_replies``, ``rollup_brand_posts``) answer the analysis exactly as the posts do.
 
 Each query of :mod:`app.core.store.accounts_sql`, :mod:`app.core.store.shares_sql` and the
@@ -101,6 +101,7 @@ def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
             ("rollup_terms", press_sql.TERM_TOTALS),
             ("rollup_shares", shares_sql.SHARES),
             ("rollup_shared", shares_sql.SHARED),
+            ("rollup_shared_of", shares_sql.SHARED_OF),
             ("rollup_by_author", accounts_sql.by_author(False)[1:-1]),
             ("rollup_scope", sentiment_sql.SCOPE),
             ("rollup_urls", press_sql.URL_TOTALS),

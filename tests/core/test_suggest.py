@@ -177,6 +177,8 @@ def test_the_activity_around_a_finding_is_the_busiest_bin_near_it(ws):
     reach = ranking.CONTEXT_HOURS * 3600
     around = ranking.activity_of(s)
     times = [float(s.t[0]) - 2 * reach, float(s.t[0]), float(s.t[len(s) // 2]) + 1, float(ends[-1]) + reach]
+    # exactly on the edges the two bisections find: a bin ending at t - reach, one starting at t + reach
+    times += [float(ends[3]) + reach, float(s.t[5]) - reach, float(ends[-2]) + reach]
     for t in times:
         for end in (None, t + 7200):
             hi = (end if end is not None else t) + reach
@@ -184,3 +186,24 @@ def test_the_activity_around_a_finding_is_the_busiest_bin_near_it(ws):
             assert around(t, end) == (max(near) / top if near else 0.0)
     assert 0.0 < around(float(s.t[len(s) // 2]), None) <= 1.0
     assert around(float(ends[-1]) + 3 * reach, None) == 0.0
+
+
+def test_every_source_is_as_source_of_makes_it(ws):
+    """Sources some detectors make directly (the brand's posts', the differences of two times)
+    hold their parameters as :meth:`Source.of` sorts and freezes them: an equal measurement
+    gives an equal Source, whichever way it was made."""
+    from app.core.model import Source
+
+    def remade(src: Source) -> Source:
+        return Source.of(src.query, **{k: remade(v) if isinstance(v, Source) else v for k, v in src.params})
+
+    found = suggest.find(ws)
+    kinds = {f.kind for f in found}
+    assert {"brand_action", "volume_change"} <= kinds
+    checked = 0
+    for f in found:
+        for figure in f.figures.values():
+            if figure.source is not None:
+                assert remade(figure.source) == figure.source, (f.kind, figure.source)
+                checked += 1
+    assert checked > 100

@@ -22,6 +22,9 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
   original) with its accounts' handles in lower case, in time order; and per post shared, its
   author, text and highest retweet count as its shares tell them
   (:data:`app.core.store.shares_sql.SHARES`, :data:`~app.core.store.shares_sql.SHARED`).
+* ``rollup_shared_of``: per post shared and per author its shares name, its shares not by
+  that author (:data:`app.core.store.shares_sql.SHARED_OF`): the shares of excluded
+  accounts' posts are taken off the counts without reading every share.
 * ``rollup_by_author``: every post, in the order of its account's number (the accounts that
   post most or are most followed first), with its row number in ``posts`` and the columns the
   per-account measures and the brand's traces read
@@ -62,13 +65,14 @@ from app.core.store.derived import fill
 from app.core.store.press_sql import TERM_TOTALS, URL_TOTALS
 from app.core.store.scope_sql import in_scope, joins
 from app.core.store.sentiment_sql import SCOPE
-from app.core.store.shares_sql import SHARED, SHARES
+from app.core.store.shares_sql import SHARED, SHARED_OF, SHARES
 
 #: Bumped when the rollups' meaning, shape or order changes: an older stamp then reads as stale
 #: (4: rollup_post_scores in time order; 5: rollup_accounts, rollup_texts, rollup_terms,
 #: rollup_shares, rollup_shared; 6: rollup_by_author, rollup_terms per term; 7: rollup_scope,
 #: rollup_urls, and rollup_shared counts each post's shares; 8: rollup_replies,
-#: rollup_brand_posts, the accounts' numbers and rollup_by_author in their order).
+#: rollup_brand_posts, rollup_shared_of, the accounts' numbers and rollup_by_author in
+#: their order).
 ROLLUP_VERSION = 8
 
 #: The rollup tables. They are derived data (dropping them loses nothing) and are created
@@ -165,6 +169,14 @@ CREATE_TABLES = [
     )
     """,
     """
+    CREATE TABLE IF NOT EXISTS rollup_shared_of (
+        platform       VARCHAR NOT NULL,
+        post_id        VARCHAR NOT NULL,
+        ref_author_key VARCHAR,
+        shares         BIGINT  NOT NULL
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS rollup_by_author (
         post_row         BIGINT    NOT NULL,
         platform         VARCHAR   NOT NULL,
@@ -246,6 +258,7 @@ TABLES = (
     "rollup_terms",
     "rollup_shares",
     "rollup_shared",
+    "rollup_shared_of",
     "rollup_by_author",
     "rollup_post_scores",
     "rollup_scope",
@@ -382,6 +395,8 @@ BUILD_TERMS = _insert("rollup_terms", TERM_TOTALS, "what, accounts DESC, term")
 # in time order, so that the zone maps of created_at keep a range query to its row groups
 BUILD_SHARES = _insert("rollup_shares", SHARES, "created_at")
 BUILD_SHARED = _insert("rollup_shared", SHARED, "platform, post_id")
+# by the author the shares name, so that an excluded account's posts are read from their row groups
+BUILD_SHARED_OF = _insert("rollup_shared_of", SHARED_OF, "ref_author_key, platform, post_id")
 # by account number (read from rollup_accounts, built before it), so that the zone maps of
 # account_no keep a few accounts' posts, or the first accounts', to their row groups (not by
 # time within an account: at 10M posts that sort costs more than it saves)
@@ -431,6 +446,7 @@ BUILD = [
     ("rollup_terms", BUILD_TERMS, False, False),
     ("rollup_shares", BUILD_SHARES, False, False),
     ("rollup_shared", BUILD_SHARED, False, False),
+    ("rollup_shared_of", BUILD_SHARED_OF, False, False),
     ("rollup_by_author", BUILD_BY_AUTHOR, False, False),
     ("rollup_post_scores", BUILD_POST_SCORES, False, True),
     ("rollup_scope", BUILD_SCOPE, False, True),
