@@ -141,8 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         width = analysis_bin(last - first)
         results["span_days"] = (last - first) / 86400
         results["analysis_bin_s"] = width
+        posts = int(con.execute(COUNT_POSTS).fetchone()[0])
+        results["posts"] = posts
         print(
-            f"{db.name}: {args.posts:,} posts over {results['span_days']:.1f} days, analysis bin {width} s",
+            f"{db.name}: {posts:,} posts over {results['span_days']:.1f} days, analysis bin {width} s",
             flush=True,
         )
         results["load_average_before"] = os.getloadavg()
