@@ -74,6 +74,16 @@ def _handles(con) -> list[tuple[str, str]]:
     ).fetchall()
 
 
+def _busiest_posters(con, n: int) -> list[str]:
+    """The handles (as written) of the accounts that post most."""
+    rows = con.execute(
+        "SELECT author_handle FROM posts WHERE author_handle IS NOT NULL "
+        "GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT ?",
+        [n],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def _busiest_sharers(con, n: int) -> list[str]:
     """Handles to exclude: the accounts that share most (a real exclusion list looks so)."""
     rows = con.execute(
@@ -131,13 +141,7 @@ def test_the_brand_posts_answer_the_same_from_the_rollups(workspaces, name, tmp_
     shutil.copyfile(workspaces[name], path)
     with Workspace.open(path) as ws:
         con = ws.cursor()
-        posting = [
-            r[0]
-            for r in con.execute(
-                "SELECT author_handle FROM posts WHERE author_handle IS NOT NULL "
-                "GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 3"
-            ).fetchall()
-        ]
+        posting = _busiest_posters(con, 3)
         brand = [posting[0].upper(), *posting[1:], "nobody_posts_here"]
         ws.configure(brand_handles=brand)
         assert rollup.ensure(ws) is not None
@@ -179,13 +183,7 @@ def test_account_queries_answer_the_same_from_the_rollups(workspaces, name):
         for threshold in (0.0, 1000.0):
             both(accounts_sql.influencers, con, threshold, named[:1], 6 * 3600.0, excluded, 50)
         # the brand's and the press's posts: a few accounts, one of them written in upper case
-        posting = [
-            r[0]
-            for r in con.execute(
-                "SELECT author_handle FROM posts WHERE author_handle IS NOT NULL "
-                "GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 3"
-            ).fetchall()
-        ]
+        posting = _busiest_posters(con, 3)
         few = [posting[0].upper(), *posting[1:], "nobody_posts_here"]
         assert both(press_sql.press_posts, con, few)
         assert both(brand_sql.brand_posts, con, ["nobody_posts_here"]) == []
