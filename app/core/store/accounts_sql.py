@@ -54,7 +54,8 @@ def lower_all(handles: Iterable[str]) -> list[str]:
 #: better of the two ranks), and ``rollup_by_author`` keeps the posts in that order: the
 #: accounts the analysis measures post by post (those that post most, for the automated
 #: accounts; the most followed, for the influencers) then sit in its first row groups, which
-#: a join on their numbers reads alone (10M posts: 1.3M rows read instead of 10M).
+#: a join on their numbers reads alone (10M posts: the automated accounts' candidates' posts
+#: were read from 29 of the query's 100 row groups; the influencers', 115k rows instead of 10M).
 ACCOUNT_TOTALS = """
     SELECT * EXCLUDE (by_posts, by_followers),
            row_number() OVER (ORDER BY least(by_posts, by_followers), platform, handle_key) AS account_no
