@@ -1,5 +1,6 @@
 """The per-account, per-share and coverage rollups (``rollup_accounts``, ``rollup_texts``,
-``rollup_terms``, ``rollup_shares``, ``rollup_shared``, ``rollup_shared_of``, ``rollup_by_author``,
+``rollup_terms``, ``rollup_shares``, ``rollup_shared``, ``rollup_shared_of``,
+``rollup_share_minutes``, ``rollup_by_author``,
 ``rollup_scope``, ``rollup_urls``, ``rollup_replies``, ``rollup_brand_posts``) answer the analysis exactly as the posts do.
 
 Each query of :mod:`app.core.store.accounts_sql`, :mod:`app.core.store.shares_sql` and the
@@ -112,6 +113,7 @@ def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
             ("rollup_shares", shares_sql.SHARES),
             ("rollup_shared", shares_sql.SHARED),
             ("rollup_shared_of", shares_sql.SHARED_OF),
+            ("rollup_share_minutes", shares_sql.SHARE_MINUTES),
             ("rollup_by_author", accounts_sql.by_author(False)[1:-1]),
             ("rollup_scope", sentiment_sql.SCOPE),
             ("rollup_urls", press_sql.URL_TOTALS),
@@ -431,6 +433,49 @@ def test_a_link_list_holding_a_null_builds_and_matches_the_same(workspaces, tmp_
         assert con.execute("SELECT count(*) FROM rollup_urls WHERE url IS NULL").fetchone()[0] == 0
         pattern = press_list.domains_pattern(["twitter.com"])
         assert both(press_sql.press_links, con, pattern)
+
+
+@pytest.mark.parametrize("name", ["protest", "search", "twarc", "twitwi"])
+def test_the_bursts_by_minute_are_those_counted_share_by_share(workspaces, name):
+    """For slots of whole minutes the bursts count the shares per minute less those by
+    excluded accounts: the same posts, shares and windows as counting every share, for
+    several slots, excluded accounts (sharers and authors of shared posts) and thresholds."""
+    with Workspace.open(workspaces[name]) as ws:
+        con = ws.cursor()
+        authors = [
+            r[0]
+            for r in con.execute(
+                "SELECT lower(ref_author_handle) FROM posts WHERE ref_author_handle IS NOT NULL "
+                "AND kind IN ('retweet', 'quote') GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 2"
+            ).fetchall()
+        ]
+        posts = con.execute(
+            "SELECT platform, ref_post_id FROM posts WHERE kind IN ('retweet', 'quote') AND ref_post_id IS NOT NULL "
+            "GROUP BY ALL ORDER BY count(*) DESC, 1, 2 LIMIT 40"
+        ).fetchall()
+        compared = 0
+        for excluded in ([], _busiest_sharers(con, 2), authors[:1], [*_busiest_sharers(con, 1), *authors]):
+            for slot_ms in (60_000, 900_000, 3_600_000):
+                for parts, minimum in ((4, 1), (2, 3)):
+                    params = [
+                        slot_ms,
+                        [p for p, _ in posts],
+                        [i for _, i in posts],
+                        excluded,
+                        parts - 1,
+                        minimum,
+                        25,
+                    ]
+                    for rollups in (True, False):
+                        want = con.execute(
+                            shares_sql._sources(shares_sql._BURSTS, rollups), params
+                        ).fetchall()
+                        got = con.execute(
+                            shares_sql._sources(shares_sql._BURSTS_BY_MINUTE, rollups), params
+                        ).fetchall()
+                        assert got == want, (excluded, slot_ms, parts, minimum, rollups)
+                        compared += len(want)
+        assert compared > (100 if name == "protest" else 0)
 
 
 def test_the_bursts_candidates_are_the_shares_counted_one_by_one(workspaces):

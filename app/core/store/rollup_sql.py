@@ -25,6 +25,9 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
 * ``rollup_shared_of``: per post shared and per author its shares name, its shares not by
   that author (:data:`app.core.store.shares_sql.SHARED_OF`): the shares of excluded
   accounts' posts are taken off the counts without reading every share.
+* ``rollup_share_minutes``: per post shared, per author its shares name and per minute, its
+  shares not by that author (:data:`app.core.store.shares_sql.SHARE_MINUTES`): the bursts
+  count the most shared posts' shares slot by slot without reading every share.
 * ``rollup_by_author``: every post, in the order of its account's number (the accounts that
   post most or are most followed first), with its row number in ``posts`` and the columns the
   per-account measures and the brand's traces read
@@ -65,14 +68,14 @@ from app.core.store.derived import fill
 from app.core.store.press_sql import TERM_TOTALS, URL_TOTALS
 from app.core.store.scope_sql import in_scope, joins
 from app.core.store.sentiment_sql import SCOPE
-from app.core.store.shares_sql import SHARED, SHARED_OF, SHARES
+from app.core.store.shares_sql import SHARE_MINUTES, SHARED, SHARED_OF, SHARES
 
 #: Bumped when the rollups' meaning, shape or order changes: an older stamp then reads as stale
 #: (4: rollup_post_scores in time order; 5: rollup_accounts, rollup_texts, rollup_terms,
 #: rollup_shares, rollup_shared; 6: rollup_by_author, rollup_terms per term; 7: rollup_scope,
 #: rollup_urls, and rollup_shared counts each post's shares; 8: rollup_replies,
-#: rollup_brand_posts, rollup_shared_of, the accounts' numbers and rollup_by_author in
-#: their order).
+#: rollup_brand_posts, rollup_shared_of, rollup_share_minutes, the accounts' numbers and
+#: rollup_by_author in their order).
 ROLLUP_VERSION = 8
 
 #: The rollup tables. They are derived data (dropping them loses nothing) and are created
@@ -177,6 +180,15 @@ CREATE_TABLES = [
     )
     """,
     """
+    CREATE TABLE IF NOT EXISTS rollup_share_minutes (
+        platform       VARCHAR NOT NULL,
+        post_id        VARCHAR NOT NULL,
+        ref_author_key VARCHAR,
+        minute_ms      BIGINT  NOT NULL,
+        shares         BIGINT  NOT NULL
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS rollup_by_author (
         post_row         BIGINT    NOT NULL,
         platform         VARCHAR   NOT NULL,
@@ -259,6 +271,7 @@ TABLES = (
     "rollup_shares",
     "rollup_shared",
     "rollup_shared_of",
+    "rollup_share_minutes",
     "rollup_by_author",
     "rollup_post_scores",
     "rollup_scope",
@@ -397,6 +410,8 @@ BUILD_SHARES = _insert("rollup_shares", SHARES, "created_at")
 BUILD_SHARED = _insert("rollup_shared", SHARED, "platform, post_id")
 # by the author the shares name, so that an excluded account's posts are read from their row groups
 BUILD_SHARED_OF = _insert("rollup_shared_of", SHARED_OF, "ref_author_key, platform, post_id")
+# by post, so that the few posts the bursts count slot by slot are read from their row groups
+BUILD_SHARE_MINUTES = _insert("rollup_share_minutes", SHARE_MINUTES, "platform, post_id, minute_ms")
 # by account number (read from rollup_accounts, built before it), so that the zone maps of
 # account_no keep a few accounts' posts, or the first accounts', to their row groups (not by
 # time within an account: at 10M posts that sort costs more than it saves)
@@ -447,6 +462,7 @@ BUILD = [
     ("rollup_shares", BUILD_SHARES, False, False),
     ("rollup_shared", BUILD_SHARED, False, False),
     ("rollup_shared_of", BUILD_SHARED_OF, False, False),
+    ("rollup_share_minutes", BUILD_SHARE_MINUTES, False, False),
     ("rollup_by_author", BUILD_BY_AUTHOR, False, False),
     ("rollup_post_scores", BUILD_POST_SCORES, False, True),
     ("rollup_scope", BUILD_SCOPE, False, True),
