@@ -31,6 +31,10 @@ def _left_at_startup(signum, frame) -> None:
         os._exit(_EXIT_CANCELLED)
 
 
+#: whether this process was started as the command (its Ctrl-C held until it started)
+_held = {"ctrl_c": False}
+
+
 def hold_ctrl_c_until_started() -> None:
     """Until :func:`release_ctrl_c`, Ctrl-C ends the command quietly at once: the command line
     calls it before its imports, while nothing has been written."""
@@ -41,6 +45,20 @@ def hold_ctrl_c_until_started() -> None:
         signal.getsignal(signal.SIGINT) is signal.default_int_handler
     ):
         signal.signal(signal.SIGINT, _left_at_startup)
+        _held["ctrl_c"] = True
+
+
+def done_with_ctrl_c() -> None:
+    """Once a command has done its work and said so, a Ctrl-C has nothing left to cancel: it
+    is ignored from then on, so that one arriving while the interpreter exits (Qt's and
+    DuckDB's teardown) does not end a finished command by the signal, unexplained. Only in a
+    process started as the command (see :func:`hold_ctrl_c_until_started`): a caller of the
+    command line's ``main`` in its own process keeps its Ctrl-C."""
+    import signal
+    import threading
+
+    if _held["ctrl_c"] and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def release_ctrl_c() -> None:

@@ -28,7 +28,7 @@ import multiprocessing
 import sys
 from pathlib import Path
 
-from app import __version__, release_ctrl_c
+from app import __version__, done_with_ctrl_c, release_ctrl_c
 from app.cli import (
     config_cmd,
     demo_cmd,
@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         release_ctrl_c()
         status = _run(args)
         sys.stdout.flush()
+        done_with_ctrl_c()
         return status
     except BrokenPipeError:
         return _reader_gone()

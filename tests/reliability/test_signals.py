@@ -161,3 +161,32 @@ def test_a_live_runs_temp_folder_is_kept(env, workspace, big_archive):
     _, err = p.communicate(timeout=300)
     assert p.returncode == 0, err
     assert env.leftovers() == []
+
+
+def test_a_finished_command_ignores_ctrl_c_while_it_exits():
+    """Once a command's work is done and said, a Ctrl-C landing in the interpreter's exit (the
+    report's Qt teardown, seen once the report got fast enough) is ignored: the command ends
+    with its own status rather than killed by the signal. A caller of ``main`` in its own
+    process (one that did not start as the command) keeps its Ctrl-C."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    probe = (
+        "import signal, app\n"
+        "{hold}"
+        "app.release_ctrl_c()\n"
+        "app.done_with_ctrl_c()\n"
+        "print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)\n"
+    )
+    for hold, ignored in (("app.hold_ctrl_c_until_started()\n", "True"), ("", "False")):
+        out = subprocess.run(
+            [sys.executable, "-c", probe.format(hold=hold)],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == ignored
