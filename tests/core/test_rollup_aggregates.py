@@ -112,7 +112,10 @@ def test_the_rollups_hold_what_their_statements_compute(workspaces, name):
             ("rollup_terms", press_sql.TERM_TOTALS),
             ("rollup_shares", shares_sql.SHARES),
             ("rollup_shared", shares_sql.SHARED),
-            ("rollup_shared_of", shares_sql.SHARED_OF),
+            (
+                "rollup_shared_of",
+                shares_sql.SHARED_OF.replace("{share_minutes}", f"({shares_sql.SHARE_MINUTES})"),
+            ),
             ("rollup_share_minutes", shares_sql.SHARE_MINUTES),
             ("rollup_by_author", accounts_sql.by_author(False)[1:-1]),
             ("rollup_scope", sentiment_sql.SCOPE),

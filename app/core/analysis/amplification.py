@@ -184,7 +184,7 @@ def _excluded(ctx: Context) -> tuple[str, ...]:
 
 def _share_totals(ctx: Context) -> shares_sql.ShareTotals:
     """The shares by or of the excluded accounts, and the bursts' candidates (memoised per
-    run: the evidence and the bursts share its scan of every share)."""
+    run: the evidence and the bursts both read them)."""
     if "share_totals" not in ctx.memo:
         ctx.memo["share_totals"] = shares_sql.share_totals(
             ctx.con, _excluded(ctx), int(ctx.settings.amplification_min_shares), rollups=ctx.rolled

@@ -97,17 +97,10 @@ def activity_of(s: metrics.Series) -> Callable[[float, float | None], float]:
     if top <= 0:
         return lambda t, end: 0.0
     reach = CONTEXT_HOURS * 3600
-    ends, starts, total = s.bin_ends, s.t, s.total
-    if not (np.all(np.diff(ends) >= 0) and np.all(np.diff(starts) >= 0)):
-
-        def masked(t: float, end: float | None) -> float:
-            near = (ends > t - reach) & (starts <= (end if end is not None else t) + reach)
-            return float(total[near].max()) / top if near.any() else 0.0
-
-        return masked
-    # the bins in time order: those near [t, end] are one run of them, found by bisection
-    # (15k findings of a busy brand: a mask over every bin each took most of the ranking)
-    end_list, start_list, totals = ends.tolist(), starts.tolist(), total.tolist()
+    # a series' bins follow each other in time: those near [t, end] are one run of them,
+    # found by bisection (15k findings of a busy brand: a mask over every bin each took most
+    # of the ranking)
+    end_list, start_list, totals = s.bin_ends.tolist(), s.t.tolist(), s.total.tolist()
 
     def of(t: float, end: float | None) -> float:
         lo = bisect.bisect_right(end_list, t - reach)

@@ -23,8 +23,9 @@ rollups boil the posts down once, after an import or a scoring run, to what the 
   author, text and highest retweet count as its shares tell them
   (:data:`app.core.store.shares_sql.SHARES`, :data:`~app.core.store.shares_sql.SHARED`).
 * ``rollup_shared_of``: per post shared and per author its shares name, its shares not by
-  that author (:data:`app.core.store.shares_sql.SHARED_OF`): the shares of excluded
-  accounts' posts are taken off the counts without reading every share.
+  that author (:data:`app.core.store.shares_sql.SHARED_OF`, summed from
+  ``rollup_share_minutes``): the shares of excluded accounts' posts are taken off the counts
+  without reading every share.
 * ``rollup_share_minutes``: per post shared, per author its shares name and per minute, its
   shares not by that author (:data:`app.core.store.shares_sql.SHARE_MINUTES`): the bursts
   count the most shared posts' shares slot by slot without reading every share.
@@ -409,9 +410,14 @@ BUILD_TERMS = _insert("rollup_terms", TERM_TOTALS, "what, accounts DESC, term")
 BUILD_SHARES = _insert("rollup_shares", SHARES, "created_at")
 BUILD_SHARED = _insert("rollup_shared", SHARED, "platform, post_id")
 # by the author the shares name, so that an excluded account's posts are read from their row groups
-BUILD_SHARED_OF = _insert("rollup_shared_of", SHARED_OF, "ref_author_key, platform, post_id")
 # by post, so that the few posts the bursts count slot by slot are read from their row groups
 BUILD_SHARE_MINUTES = _insert("rollup_share_minutes", SHARE_MINUTES, "platform, post_id, minute_ms")
+# from rollup_share_minutes, built before it
+BUILD_SHARED_OF = _insert(
+    "rollup_shared_of",
+    fill(SHARED_OF, share_minutes="rollup_share_minutes"),
+    "ref_author_key, platform, post_id",
+)
 # by account number (read from rollup_accounts, built before it), so that the zone maps of
 # account_no keep a few accounts' posts, or the first accounts', to their row groups (not by
 # time within an account: at 10M posts that sort costs more than it saves)
@@ -461,8 +467,8 @@ BUILD = [
     ("rollup_terms", BUILD_TERMS, False, False),
     ("rollup_shares", BUILD_SHARES, False, False),
     ("rollup_shared", BUILD_SHARED, False, False),
-    ("rollup_shared_of", BUILD_SHARED_OF, False, False),
     ("rollup_share_minutes", BUILD_SHARE_MINUTES, False, False),
+    ("rollup_shared_of", BUILD_SHARED_OF, False, False),
     ("rollup_by_author", BUILD_BY_AUTHOR, False, False),
     ("rollup_post_scores", BUILD_POST_SCORES, False, True),
     ("rollup_scope", BUILD_SCOPE, False, True),

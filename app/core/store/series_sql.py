@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from app.core.store.derived import fill
 from app.core.store.metrics_sql import SCORE_SOURCES
 
 _EPOCH = datetime(1970, 1, 1)
@@ -123,6 +124,6 @@ def most_negative(
     """The most negative texts posted in [start, end) (retweets aside), most negative first;
     with ``rollups``, as the rollups' scores have them (they may lag a scoring run, as the
     series they are read beside do)."""
-    sql = _MOST_NEGATIVE.replace("{scores}", SCORE_SOURCES["rollup" if rollups else "posts"])
+    sql = fill(_MOST_NEGATIVE, scores=SCORE_SOURCES["rollup" if rollups else "posts"])
     rows = con.execute(sql, [_ts(start), _ts(end), int(limit)]).fetchall()
     return [ScoredPost(p, str(i), a, _unix(at), float(c)) for p, i, a, at, c in rows]
