@@ -16,6 +16,9 @@ from datetime import datetime, timezone
 import pytest
 
 from app.core import rollup
+from app.core.analysis import accounts
+from app.core.analysis.context import Context
+from app.core.analysis.settings import Settings
 from app.core.ingest import import_paths
 from app.core.store import accounts_sql
 from app.core.store.workspace import Workspace
@@ -157,3 +160,23 @@ def test_repeated_texts_are_counted_after_mentions_and_links_are_removed(tmp_pat
                 2,
                 "two",
             )
+
+
+BOT_NAMED = ["news_bot", "ReplyBot2", "bot", "Bot_Army", "BOT", "weatherBot_eu"]
+NOT_BOT_NAMED = ["Abbott", "robotics_fan", "botany", "TalbotJ", "my_bots", "SomeBOT", "plain_person"]
+
+
+def test_a_handle_that_calls_itself_a_bot_is_enough_on_its_own(tmp_path):
+    """One post each, nothing else to tell: the handles that call themselves bots (whatever
+    their case) are found, and handles that merely hold the letters are not."""
+    lines = [json.dumps(_status(i, T0 + i, h)) for i, h in enumerate(BOT_NAMED + NOT_BOT_NAMED)]
+    (tmp_path / "t.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Workspace.open(tmp_path / "t.duckdb", create=True) as ws:
+        assert all(r.ok for r in import_paths(ws, [tmp_path / "t.jsonl"]))
+        ctx = Context.build(ws, ws.cursor(), Settings())
+        assert ctx is not None
+        found = {a.key: a.reasons for a in accounts.automated(ctx)}
+        assert found == {h.lower(): ("bot_handle",) for h in BOT_NAMED}
+        for rollups in (False, True):
+            measured = accounts_sql.activity(ctx.con, accounts.thresholds(ctx.settings), rollups=rollups)
+            assert {h.lower() for h in BOT_NAMED} <= {a.handle_key for a in measured}

@@ -12,6 +12,7 @@ posting daily and answering). Every figure of every result is recomputed from it
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -131,6 +132,79 @@ def test_automated_signals_follow_their_settings(ctx_of, built):
     keys = {a.key for a in accounts.automated(strict)}
     assert inc.facts["bot"] not in keys and inc.facts["spammer"] not in keys
     assert inc.facts["unroller"] in keys  # listed, whatever the thresholds
+
+
+def _edges(ctx: Context) -> list[Settings]:
+    """Settings with one signal in reach and its thresholds exactly on an account's measures
+    (so that an account sits on each edge with nothing else to keep it), the defaults, low
+    thresholds that many accounts pass or nearly pass, and none in reach (the names alone)."""
+    never = 10**9
+    none = Settings(
+        automated_min_repeats=never, automated_rate_posts=never, automated_min_timed_replies=never
+    )
+    low = Settings(
+        automated_min_posts=2,
+        automated_min_repeats=2,
+        automated_repeat_share=0.3,
+        automated_rate_posts=3,
+        automated_min_timed_replies=1,
+        automated_reply_seconds=60.0,
+    )
+    out = [Settings(), low, none]
+    measured = q_activity(
+        ctx, dataclasses.replace(accounts.thresholds(low), repeat_share=None, reply_seconds=None)
+    )
+    for a in measured:
+        own = a.posts - a.retweets
+        if a.top_text_posts >= 2 and own:
+            out.append(
+                dataclasses.replace(
+                    none,
+                    automated_min_repeats=a.top_text_posts,
+                    automated_repeat_share=a.top_text_posts / own,
+                )
+            )
+        if a.timed_replies and a.reply_delay_median is not None:
+            out.append(
+                dataclasses.replace(
+                    none,
+                    automated_min_timed_replies=a.timed_replies,
+                    automated_reply_seconds=a.reply_delay_median,
+                )
+            )
+        if a.busiest >= 2:
+            out.append(dataclasses.replace(none, automated_rate_posts=a.busiest))
+    return out[:60]
+
+
+def q_activity(ctx: Context, at, rollups: bool = False) -> list:
+    listed = accounts.load_list(ctx.settings.automated_list)
+    return accounts.q.activity(ctx.con, at, sorted(listed), rollups=rollups)
+
+
+@pytest.mark.parametrize("name", ["protest", "mention_only", "fast"])
+def test_the_activity_query_keeps_every_account_a_decisive_reason_may_hold_for(ctx_of, name):
+    """The query leaves out, in SQL, the candidates no reason enough on its own can hold for:
+    checked against every candidate measured and judged by the analysis's own reasons,
+    with thresholds that accounts sit exactly on."""
+    left_out = decisive = 0
+    for settings in _edges(ctx_of(name)):
+        ctx = ctx_of(name, settings)
+        at = accounts.thresholds(settings)
+        listed = accounts.load_list(settings.automated_list)
+        for rollups in (False, True):
+            every = q_activity(ctx, dataclasses.replace(at, repeat_share=None, reply_seconds=None), rollups)
+            kept = q_activity(ctx, at, rollups)
+            assert kept == [a for a in every if a in kept]  # the same rows, in the same order
+            held = [
+                a
+                for a in every
+                if accounts.DECISIVE & set(accounts._reasons(ctx, a, listed.get(a.handle_key)))
+            ]
+            assert set(held) <= set(kept)
+            left_out += len(every) - len(kept)
+            decisive += len(held)
+    assert left_out and decisive
 
 
 def test_a_damaged_automated_list_leaves_the_signals(tmp_path, ctx_of, built):

@@ -67,6 +67,7 @@ from typing import Any
 from app.core import press_list
 from app.core.analysis import figures as fig
 from app.core.analysis.context import Context
+from app.core.analysis.settings import Settings
 from app.core.model import Figure, Source
 from app.core.store import accounts_sql as q
 
@@ -178,21 +179,27 @@ def automated_handles(ctx: Context) -> frozenset[str]:
     return frozenset(a.key for a in automated(ctx))
 
 
-def _recognise(ctx: Context) -> list[AutomatedAccount]:
-    cfg = ctx.settings
-    listed = load_list(cfg.automated_list)
-    never = set(ctx.brand) | set(press(ctx).accounts)
-    at = q.ActivityThresholds(
+def thresholds(cfg: Settings) -> q.ActivityThresholds:
+    """What the activity query measures, and for which accounts, under ``cfg``: only those
+    that may show a reason enough on its own (:data:`DECISIVE`, decided by :func:`_reasons`)."""
+    return q.ActivityThresholds(
         min_posts=int(cfg.automated_min_posts),
         rate_posts=int(cfg.automated_rate_posts),
         window=float(cfg.automated_rate_seconds),
         min_repeats=int(cfg.automated_min_repeats),
         min_timed_replies=int(cfg.automated_min_timed_replies),
         reply_share=float(cfg.automated_reply_share),
+        repeat_share=float(cfg.automated_repeat_share),
+        reply_seconds=float(cfg.automated_reply_seconds),
     )
+
+
+def _recognise(ctx: Context) -> list[AutomatedAccount]:
+    listed = load_list(ctx.settings.automated_list)
+    never = set(ctx.brand) | set(press(ctx).accounts)
     has_counts = follower_coverage(ctx).any
     out = []
-    for a in q.activity(ctx.con, at, sorted(set(listed) - never), rollups=ctx.rolled):
+    for a in q.activity(ctx.con, thresholds(ctx.settings), sorted(set(listed) - never), rollups=ctx.rolled):
         key = a.handle_key
         if key in never:
             continue

@@ -280,6 +280,11 @@ class ActivityThresholds:
     min_repeats: int
     min_timed_replies: int
     reply_share: float
+    #: with both of these, :func:`activity` leaves out the accounts that can show no signal
+    #: that is enough on its own (see ``app.core.analysis.accounts``): of a big archive's
+    #: candidates, nearly all; a handle holding "bot" is always kept
+    repeat_share: float | None = None
+    reply_seconds: float | None = None
 
 
 #: Per account (platform, lower-case handle) that replies: how many accounts it answered
@@ -308,7 +313,8 @@ def reply_totals(rollups: bool) -> str:
 #: show a signal (or are named, or whose handle calls itself a bot); each measure is then
 #: taken for the candidates that can reach its own threshold, and reads 0 (or NULL) for the
 #: others. Parameters: $1 named handles (lower case), $2 rate posts, $3 min repeats, $4 min
-#: timed replies, $5 min posts, $6 reply share, $7 window (seconds).
+#: timed replies, $5 min posts, $6 reply share, $7 window (seconds), $8 repeat share and $9 reply
+#: seconds (both NULL: every candidate, see :class:`ActivityThresholds`).
 ACTIVITY = """
     WITH cand AS MATERIALIZED (
         SELECT platform, handle_key, handle, name, posts, originals, replies, quotes, retweets, followers,
@@ -368,19 +374,32 @@ ACTIVITY = """
         SELECT r.* FROM {replies} r
         SEMI JOIN (SELECT platform, handle_key FROM cand WHERE replies >= $4 OR (posts >= $5 AND replies >= $6 * posts)) c
              USING (platform, handle_key)
+    ),
+    measured AS (
+        SELECT c.platform, c.handle_key, c.handle, c.name, c.posts, c.originals, c.replies, c.quotes,
+               c.retweets,
+               CASE WHEN c.posts >= $5 AND c.replies >= $6 * c.posts THEN coalesce(a.reply_targets, 0)
+                    ELSE 0 END AS reply_targets,
+               coalesce(t.distinct_texts, 0), t.top_text, coalesce(t.top_text_posts, 0) AS top_text_posts,
+               coalesce(w.busiest, 0) AS busiest, w.busiest_at,
+               CASE WHEN c.replies >= $4 THEN coalesce(a.timed, 0) ELSE 0 END AS timed,
+               CASE WHEN c.replies >= $4 THEN a.delay END AS delay,
+               c.followers
+        FROM cand c
+        LEFT JOIN top_text t USING (platform, handle_key)
+        LEFT JOIN busiest w USING (account_no)
+        LEFT JOIN answered a USING (platform, handle_key)
     )
-    SELECT c.platform, c.handle_key, c.handle, c.name, c.posts, c.originals, c.replies, c.quotes, c.retweets,
-           CASE WHEN c.posts >= $5 AND c.replies >= $6 * c.posts THEN coalesce(a.reply_targets, 0) ELSE 0 END,
-           coalesce(t.distinct_texts, 0), t.top_text, coalesce(t.top_text_posts, 0),
-           coalesce(w.busiest, 0), w.busiest_at,
-           CASE WHEN c.replies >= $4 THEN coalesce(a.timed, 0) ELSE 0 END,
-           CASE WHEN c.replies >= $4 THEN a.delay END,
-           c.followers
-    FROM cand c
-    LEFT JOIN top_text t USING (platform, handle_key)
-    LEFT JOIN busiest w USING (account_no)
-    LEFT JOIN answered a USING (platform, handle_key)
-    ORDER BY c.posts DESC, c.handle_key
+    SELECT * FROM measured
+    -- with $8 (repeat share) and $9 (reply seconds): only the accounts that may show a signal
+    -- enough on its own (app.core.analysis.accounts), the rest being most of the candidates
+    WHERE $8::DOUBLE IS NULL
+       OR handle_key IN (SELECT unnest($1::VARCHAR[]))
+       OR contains(lower(handle), 'bot')
+       OR (top_text_posts >= $3 AND posts - retweets > 0 AND top_text_posts >= $8 * (posts - retweets))
+       OR busiest >= $2
+       OR (timed >= $4 AND delay <= $9)
+    ORDER BY posts DESC, handle_key
 """
 
 
@@ -406,6 +425,8 @@ def activity(
         int(at.min_posts),
         float(at.reply_share),
         float(at.window),
+        None if at.repeat_share is None or at.reply_seconds is None else float(at.repeat_share),
+        None if at.reply_seconds is None else float(at.reply_seconds),
     ]
     # without the rollups, the texts of the candidates only (the accounts that post most)
     texts = source(rollups, "rollup_texts", top_texts(_CANDIDATES_TEXTS))
