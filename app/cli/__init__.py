@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import multiprocessing
 import sys
 from pathlib import Path
@@ -110,8 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         command = args.command or ("self-test" if args.self_test is not None else "open")
         _housekeeping("window" if command in ("open", "self-test") else command)
-        if command in QT_COMMANDS:
-            _load_qt()
+        _load_native(command)
         release_ctrl_c()
         status = _run(args)
         sys.stdout.flush()
@@ -136,7 +136,10 @@ def _cancelled() -> int:
 
 def _interrupted(exc: BaseException) -> bool:
     """A Ctrl-C that reached a DuckDB statement in the main thread, which DuckDB reports as
-    its own error rather than as a KeyboardInterrupt."""
+    its own error rather than as a KeyboardInterrupt. Never by importing DuckDB here: an
+    interrupt inside its first import leaves it half registered, and a second one aborts."""
+    if sys.modules.get("duckdb") is None:
+        return False
     try:
         from app.core.store.db import is_interrupted
     except ImportError:
@@ -148,11 +151,20 @@ def _interrupted(exc: BaseException) -> bool:
 #: run quietly, since PySide6 interrupted during its own start-up prints a traceback and aborts
 QT_COMMANDS = frozenset({"open", "self-test", "report", "demo"})
 
+#: the compiled libraries every command loads, which cannot be loaded twice in one process: a
+#: Ctrl-C inside DuckDB's start-up (its enums are made by Python code, where the interrupt
+#: lands) leaves its types registered, and the next import of it aborts the process
+NATIVE_LIBRARIES = ("numpy", "duckdb", "isal.isal_zlib")
 
-def _load_qt() -> None:
-    # when missing, the command itself says so, in words
-    with contextlib.suppress(ImportError):
-        import PySide6.QtCore  # noqa: F401
+
+def _load_native(command: str) -> None:
+    """Load the compiled libraries while Ctrl-C still ends the run quietly (see
+    :func:`app.hold_ctrl_c_until_started`): once released, an interrupt would land inside them."""
+    names = NATIVE_LIBRARIES + (("PySide6.QtCore",) if command in QT_COMMANDS else ())
+    for name in names:
+        # when missing, the command itself says so, in words
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 import shutil
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -190,3 +193,65 @@ def test_a_finished_command_ignores_ctrl_c_while_it_exits():
         )
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip() == ignored
+
+
+#: watches, from inside the command's own process, whether Ctrl-C still ended the run quietly
+#: when each compiled library was first imported
+_IMPORT_WATCH = """
+import json, runpy, signal, sys
+watched = {"_duckdb": None, "numpy": None, "isal.isal_zlib": None, "PySide6.QtCore": None}
+
+class Watch:
+    # asked first for every module not yet loaded; finds nothing, so the import goes on
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name in watched and watched[name] is None:
+            import app
+            watched[name] = signal.getsignal(signal.SIGINT) is app._left_at_startup
+
+sys.meta_path.insert(0, Watch)
+sys.argv = ["app", *sys.argv[1:]]
+try:
+    runpy.run_module("app", run_name="__main__")
+except SystemExit as end:
+    print("status", end.code, file=sys.stderr)
+print(json.dumps(watched))
+"""
+
+
+@pytest.mark.parametrize("command", ["report", "info"])
+def test_the_compiled_libraries_load_while_ctrl_c_still_ends_the_run(env, workspace, command):
+    """DuckDB makes its enums with Python code while it starts, so a Ctrl-C can land inside
+    its first import (CI saw it, 0.25 s into a report): the import fails half done and the
+    next one aborts the process ("Critical nanobind error", status -6). They load, with
+    NumPy, ISA-L and Qt, while a Ctrl-C still ends the run at once, in words."""
+    args = [command, str(workspace)]
+    if command == "report":
+        args += ["-o", str(workspace.with_name("r.pdf"))]
+    out = subprocess.run(
+        [sys.executable, "-c", _IMPORT_WATCH, *args],
+        cwd=env.base,
+        env=env.environ(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "status 0" in out.stderr, out.stderr
+    watched = json.loads(out.stdout.strip().splitlines()[-1])
+    expected = {"_duckdb": True, "numpy": True, "isal.isal_zlib": True}
+    expected["PySide6.QtCore"] = True if command == "report" else None
+    assert watched == expected
+
+
+def test_an_error_after_an_interrupted_start_does_not_load_duckdb():
+    """The last net asks whether an error was DuckDB's report of a Ctrl-C; it must not import
+    DuckDB to ask, since after an interrupted first import a second one aborts."""
+    probe = (
+        "import sys\n"
+        "from app.cli import _interrupted\n"
+        "print(_interrupted(RuntimeError('x')), 'duckdb' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]
