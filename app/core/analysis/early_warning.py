@@ -15,16 +15,19 @@ Outcomes (``Replay.outcome``):
   ``unscored``: no post has a sentiment score;
   ``history``: the archive never held the history the rule needs before its peak (and it
   never fired after it either); figures ``history_needed`` (seconds, the rule's) and
-  ``history_available`` (seconds from the first post to the peak bin), ``peak_time``;
+  ``history_available`` (seconds from the first post to the peak bin), ``peak_time``,
+  ``rule_baseline_hours`` (the rule's baseline, seconds: the history is shorter when the
+  archive is shorter than four baselines);
   ``few_posts``: no window with enough history ever held the rule's ``min_posts`` scored
-  posts; figures ``min_posts`` (the rule's) and ``most_scored`` (the most one window held,
-  with that window's range).
+  posts; figures ``min_posts`` (the rule's), ``most_scored`` (the most one window held,
+  with that window's range) and ``window`` (the window's length, seconds).
 * ``never_fired``: it could have, and did not; figures ``hours_checked`` (seconds, from the
   first bin with enough history to the archive's end), ``peak_time``.
 
 Kind ``early_warning`` (subject ``alert``), when it fired:
 
-* **Figures.** ``negative``, ``scored``, ``share`` (negative / scored in the alert's window);
+* **Figures.** ``window`` (the window's length, seconds); ``negative``, ``scored``, ``share``
+  (negative / scored in the alert's window);
   ``posts`` (all posts in the window) and ``window_rate`` (an hour); ``baseline_negative``,
   ``baseline_scored``, ``baseline_share``, ``baseline_posts``, ``baseline_rate`` over the
   baseline the archive really held before the window (its Source's range: clipped to the
@@ -39,8 +42,11 @@ Kind ``early_warning`` (subject ``alert``), when it fired:
   ("2 negative posts of 10"); ``short_baseline``: the baseline the archive held is shorter
   than the rule's; ``after_peak`` / ``at_peak``; ``collection_start`` etc. (coverage).
 
-``time`` is the start of the bin whose posts first made the rule hold (it fired at its
-``end``). Score: 0.9 when it came before the peak, 0.5 otherwise, times the square root of
+``time`` is the moment it fired: the end of the bin whose posts first made the rule hold
+(the end of its window, clipped to the last post), and ``lead`` is counted from that same
+moment, so the time shown and the lead time agree; ``end`` is None. The window is
+``window_start``/``window_end`` in ``detail`` and its length the figure ``window`` (what the
+rule really looked at: one bin when bins are longer than the rule's window). Score: 0.9 when it came before the peak, 0.5 otherwise, times the square root of
 min(1, negative posts / twice ``alert_min_negative``).
 """
 
@@ -110,7 +116,12 @@ def _replay(ctx: Context) -> Replay:
         return Replay(
             "could_not_fire",
             "history",
-            {"history_needed": needed, "history_available": available, "peak_time": peak_time},
+            {
+                "history_needed": needed,
+                "history_available": available,
+                "peak_time": peak_time,
+                "rule_baseline_hours": measure.setting(rule.baseline_hours * 3600, "seconds"),
+            },
         )
     j = history + int(np.argmax(q["scored"][history:]))
     if float(q["scored"][j]) < rule.min_posts:
@@ -122,6 +133,8 @@ def _replay(ctx: Context) -> Replay:
             {
                 "min_posts": measure.setting(rule.min_posts, "count", "scored post"),
                 "most_scored": measure.scored(float(q["scored"][j]), lo, hi),
+                # the window the rule really used: one bin when bins are longer than its hours
+                "window": measure.setting(win * width, "seconds"),
             },
         )
     checked = measure.duration(float(s.t[min(history, n - 1)]), span.end)
@@ -156,9 +169,13 @@ def _alert(ctx: Context, s, q, i: int, peak_time: Figure, peak_posts: Figure) ->
     b_scored = measure.scored(measure.sum_bins(s.scored, b_lo, w_lo), b0, b1)
     b_posts = measure.posts(measure.sum_bins(s.total, b_lo, w_lo), b0, b1)
     window_rate, baseline_rate = measure.rate(posts), measure.rate(b_posts)
-    t = float(s.t[i])
+    # it fires when the window's posts are in: the end of its window. The lead is counted
+    # from that moment too, so the time shown and the lead agree (#4: "fired 2:00 am ... the
+    # peak came 30 minutes later" counted from the window's start, 15 minutes earlier)
+    t = w1
     lead = float(peak_time.value) - t  # type: ignore[arg-type]
     figures = {
+        "window": measure.duration(w0, w1),
         "negative": negative,
         "scored": scored,
         "share": measure.share(negative, scored),
@@ -198,7 +215,7 @@ def _alert(ctx: Context, s, q, i: int, peak_time: Figure, peak_posts: Figure) ->
     return Finding(
         kind="early_warning",
         time=t,
-        end=float(ends[i]),
+        end=None,
         score=float(min(1.0, max(0.0, score))),
         subject="alert",
         figures=figures,
@@ -207,6 +224,8 @@ def _alert(ctx: Context, s, q, i: int, peak_time: Figure, peak_posts: Figure) ->
         detail={
             "bin_seconds": width,
             "window_seconds": w1 - w0,
+            "window_start": w0,
+            "window_end": w1,
             "z": round(float(q["z"][i]), 2),
             "rule": {k: getattr(rule, k) for k in rule.__dataclass_fields__},
         },

@@ -26,7 +26,10 @@ Flags: ``collection_start``/``collection_end``/``collection_gap`` when the peak 
 edge of the collection (an archive opening mid-storm shows its busiest hour first, and the
 real peak may be earlier).
 
-``time`` is the period's start and ``end`` its end. Scores: 0.8 for the busiest period,
+``time`` is the peak bin's start (the first post's time when that bin is the archive's first)
+and ``end`` its end: the moment the label ("3,707 posts in one hour") describes, so the list,
+the chart's marker and the sentence name the same hour. The period around it is in
+``detail`` (``period_start``, ``period_end``) and its figures. Scores: 0.8 for the busiest period,
 0.8 x the square root of its share of the busiest for a wave, 0.5 + 0.4 x min(1, negative
 share / 50%) for the most negative period.
 """
@@ -136,15 +139,24 @@ def _peak(
     else:
         refs, accounts = volume.carriers(ctx, a, b)
     flags = measure_coverage(ctx).flags(p0, max(width, ctx.bin), p1)
+    # the finding is the peak bin the label counts, not the stretch around it (#5: "3,707
+    # posts in one hour" was dated at the start of the 2-hour stretch, an hour too early)
+    b0, b1 = span.clip(a, b)
     return Finding(
         kind="peak",
-        time=p0,
-        end=p1,
+        time=b0,
+        end=b1,
         score=float(min(1.0, max(0.0, score))),
         subject=role,
         figures=figures,
         posts=refs,
         accounts=accounts,
-        detail={"role": role, "bin_seconds": width, "period_bins": hi - lo + 1},
+        detail={
+            "role": role,
+            "bin_seconds": width,
+            "period_bins": hi - lo + 1,
+            "period_start": p0,
+            "period_end": p1,
+        },
         flags=flags,
     )

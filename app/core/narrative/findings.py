@@ -311,7 +311,7 @@ def _peak_text(f: Finding, w: Writer) -> Claim:
             w.say(
                 "The stretch around it, {d} from {t}, held {n}.",
                 d=f.figures["period_duration"],
-                t=Time(f.time),
+                t=Time(float(f.detail.get("period_start", f.time))),
                 n=f.figures["period_posts"],
             )
         )
@@ -378,16 +378,21 @@ def _alert_label(f: Finding, w: Writer) -> Claim:
 
 def _alert_text(f: Finding, w: Writer) -> Claim:
     lead = _v(f, "lead")
+    window = f.figures.get("window")
+    # the window the rule really looked at (one bin when bins are longer than its hours), so
+    # the sentence never says "the last hour" of a rule that read three days
+    within = w.say(" in the {d} before it", d=window) if window is not None else plain("")
     out = [
         w.say(
             "A simple alert (negative share at least {pts} points above its baseline, volume at least {vol} the "
-            "baseline's, at least {mp} scored posts in the window) would first have fired {t}: {n} of {s} "
-            "scored posts were negative ({share}), against {bshare} ({bn} of {bs}) over the {bd} before, "
-            "at {ratio} the earlier rate.",
+            "baseline's, at least {mp} scored posts in the window) would first have fired {t}:{within} {n} of "
+            "{s} scored posts were negative ({share}), against {bshare} ({bn} of {bs}) over the {bd} before "
+            "that, at {ratio} the earlier rate.",
             pts=Const(f"{round(100 * _v(f, 'rule_neg_points'))}"),
             vol=f.figures["rule_volume_factor"],
             mp=Const(f"{round(_v(f, 'rule_min_posts')):,}"),
-            t=Time(f.end if f.end is not None else f.time, "on"),
+            t=Time(f.time, "on"),
+            within=join([within, plain(",")], sep="") if window is not None else plain(""),
             n=_bare(f.figures["negative"]),
             s=_bare(f.figures["scored"]),
             share=f.figures["share"],
@@ -431,17 +436,40 @@ def replay_sentence(replay: Any, w: Writer) -> Claim | None:
     if replay.reason == "unscored":
         return plain("The early-warning rule could not be replayed: no post has a sentiment score.")
     if replay.reason == "history":
+        needed, baseline = g["history_needed"], g.get("rule_baseline_hours")
+        # the history is the baseline's length, or a quarter of a shorter archive: say which,
+        # or "1 minute of history" reads against the method's 24-hour baseline
+        why = (
+            w.say(
+                " (a quarter of the archive's length: the archive is shorter than four times the rule's "
+                "baseline ({b}))",
+                b=baseline,
+            )
+            if baseline is not None and float(needed.value or 0) < float(baseline.value or 0)
+            else plain("")
+        )
         return w.say(
-            "The early-warning rule could not have fired before the peak: it needs {n} of history, and the archive "
-            "holds {a} before its peak.",
-            n=g["history_needed"],
+            "The early-warning rule could not have fired before the peak: it needs {n} of history{why}, and the "
+            "archive holds {a} before its peak.",
+            n=needed,
+            why=why,
             a=g["history_available"],
         )
     if replay.reason == "few_posts":
+        window = g.get("window")
+        if window is None:
+            return w.say(
+                "The early-warning rule could not have fired: it needs {n} scored posts in its window, and no "
+                "window held more than {m}.",
+                n=_bare(g["min_posts"]),
+                m=_bare(g["most_scored"]),
+            )
         return w.say(
-            "The early-warning rule could not have fired: it needs {n} scored posts in its window, and no window "
-            "held more than {m}.",
+            "The early-warning rule could not have fired: it needs {n} scored posts in its window, here {d}, and "
+            "no window of {d2} held more than {m}.",
             n=_bare(g["min_posts"]),
+            d=window,
+            d2=window,
             m=_bare(g["most_scored"]),
         )
     return None

@@ -1,0 +1,115 @@
+"""A finding's time is the moment its label describes, and its words say what the data can
+tell: on the bundled sample and on small real archives (a Bluesky export over two years, a
+Twitter v2 page of two minutes, a v1.1 search of one minute), read with the test's own SQL."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app.core.facts import clear_cache, incident_facts
+from app.core.ingest import import_paths
+from app.core.narrative import words
+from app.core.narrative.claims import Writer
+from app.core.narrative.findings import explanation, label, replay_sentence
+from app.core.sentiment import score_missing
+from app.core.store import Workspace
+
+UTC = ZoneInfo("UTC")
+
+
+@pytest.fixture(scope="module")
+def sample(sample_workspace):
+    clear_cache()
+    ws = Workspace.open(sample_workspace, read_only=True)
+    yield ws, incident_facts(ws)
+    ws.close()
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory, fixtures_dir):
+    """The small real archives, imported and scored once."""
+    folder = tmp_path_factory.mktemp("real")
+    opened = {}
+    for name, path in {
+        "bsky": "twitwi/bluesky-posts.json",
+        "twarc": "twarc-csv/noflat.jsonl",
+        "pt": "python-twitter/get_search_raw.json",
+    }.items():
+        ws = Workspace.open(folder / f"{name}.duckdb", create=True)
+        (report,) = import_paths(ws, [fixtures_dir / path])
+        assert report.ok
+        score_missing(ws, workers=1)
+        opened[name] = ws
+    clear_cache()
+    yield {name: (ws, incident_facts(ws)) for name, ws in opened.items()}
+    for ws in opened.values():
+        ws.close()
+
+
+def one(con, sql: str, *params):
+    return con.execute(sql, list(params)).fetchone()[0]
+
+
+def test_a_peak_is_dated_at_the_bin_its_label_counts(sample):
+    """'Peak: 3,707 posts in one hour' is the hour that held them, not the start of the
+    stretch around it (the list, the chart's marker and the sentence show ``time``)."""
+    ws, facts = sample
+    con = ws.cursor()
+    peaks = [f for f in facts.all_findings if f.kind == "peak"]
+    assert peaks
+    for f in peaks:
+        assert f.time == f.figures["peak_time"].value
+        n = f.figures["negative" if f.detail["role"] == "negative" else "posts"].value
+        assert words.big(n) in label(f)
+        if f.detail["role"] != "negative":
+            held = one(
+                con,
+                "select count(*) from posts where created_at >= to_timestamp(?) and created_at < to_timestamp(?)",
+                f.time,
+                f.end,
+            )
+            assert held == n
+    busiest = next(f for f in peaks if f.detail["role"] == "volume")
+    top = one(
+        con,
+        "select count(*) c from posts group by date_trunc('hour', created_at) order by c desc limit 1",
+    )
+    assert busiest.figures["posts"].value == top
+    # the stretch around it keeps its own start, in the sentence
+    assert busiest.detail["period_start"] < busiest.time
+    assert "The stretch around it, 2 hours from 10:00 pm" in explanation(busiest, UTC).text
+
+
+def test_the_early_warning_is_dated_when_it_fired_and_its_lead_counted_from_then(sample):
+    """The alert's time is the end of its window (when it would have fired), the moment the
+    sentence shows, and the lead is counted from that moment."""
+    _, facts = sample
+    (alert,) = [f for f in facts.all_findings if f.kind == "early_warning"]
+    assert alert.time == alert.detail["window_end"]
+    lead = alert.figures["lead"].value
+    assert lead == alert.figures["peak_time"].value - alert.time
+    text = explanation(alert, UTC).text
+    assert words.Clock(UTC).on(alert.time) in text
+    assert f"came {words.duration(lead)} later" in text
+    assert words.duration(lead) in label(alert)
+    # the window the rule read is the one stated
+    assert f"in the {words.duration(alert.figures['window'].value)} before it" in text
+    assert alert.figures["window"].value == alert.detail["window_end"] - alert.detail["window_start"]
+
+
+def test_the_replay_states_the_window_and_history_the_rule_really_used(real):
+    """Bins longer than the rule's hour make its window one bin: the sentence names it. An
+    archive shorter than four baselines needs a quarter of its length: the sentence says why."""
+    _, bsky = real["bsky"]
+    assert bsky.replay.reason == "few_posts"
+    window = bsky.replay.figures["window"].value
+    assert window > 3600
+    said = replay_sentence(bsky.replay, Writer(UTC)).text
+    assert f"in its window, here {words.duration(window)}" in said
+    _, pt = real["pt"]
+    assert pt.replay.reason == "history"
+    said = replay_sentence(pt.replay, Writer(UTC)).text
+    assert "a quarter of the archive's length" in said
+    assert "baseline (1 day)" in said
