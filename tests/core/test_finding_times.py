@@ -113,3 +113,30 @@ def test_the_replay_states_the_window_and_history_the_rule_really_used(real):
     said = replay_sentence(pt.replay, Writer(UTC)).text
     assert "a quarter of the archive's length" in said
     assert "baseline (1 day)" in said
+
+
+def test_a_window_past_the_archives_end_says_how_much_of_it_the_archive_holds(real, sample):
+    """An influential account's six hours after its first post, in an archive that ends two
+    minutes later: the counts are of those two minutes, and the sentence says so (never "0
+    retweets and quotes in the 6 hours that followed", which the data cannot tell)."""
+    for name in ("twarc", "pt"):
+        ws, facts = real[name]
+        last = one(ws.cursor(), "select epoch(max(created_at)) from posts")
+        entries = [f for f in facts.all_findings if f.kind == "influencer_entry"]
+        assert entries
+        for f in entries:
+            held = f.figures["window"].value
+            assert f.time + held <= last + 1 < f.time + 6 * 3600
+            assert f.detail["window_clipped"]
+            assert f.figures["posts_in_window"].source.get("end") == f.time + held
+            text = explanation(f, UTC).text
+            assert "6 hours" not in text and "that followed" not in text
+            assert (
+                f"In the {words.duration(held)} the archive holds after it" in text
+                if held >= 60
+                else "The archive ends less than a minute after it" in text
+            )
+    # an archive that covers the whole window keeps the setting's words
+    _, facts = sample
+    whole = [f for f in facts.all_findings if f.kind == "influencer_entry" and not f.detail["window_clipped"]]
+    assert whole and all("In the 6 hours that followed" in explanation(f, UTC).text for f in whole)

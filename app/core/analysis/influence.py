@@ -27,7 +27,9 @@ Finding: ``time`` the first post's time, ``end`` None, ``subject`` "@handle" (lo
 * ``share_exposure``: the followers of those shares that carry a count (0 with no shares;
   unknown when there are shares and none carries a count);
 * ``exposure_total``: exposure + share_exposure (unknown when either is);
-* ``window``: the window (the setting, seconds);
+* ``window``: the window (the setting, seconds), or, when the archive ends before the
+  window does, the seconds from the first post to the archive's end (detail
+  ``window_clipped``): every window figure counts only what the archive covers;
 * ``first_post``: the time of its first post.
 
 Detail: ``handle`` (as written), ``platform``, ``post_kind`` (its first post's kind),
@@ -41,6 +43,7 @@ import math
 
 from app.core.analysis import accounts as acc
 from app.core.analysis import figures as fig
+from app.core.analysis import measure
 from app.core.analysis.context import Context
 from app.core.model import Figure, Finding, PostRef, Source
 from app.core.store import accounts_sql as q
@@ -69,9 +72,14 @@ def find(ctx: Context) -> list[Finding]:
     window_fig = fig.setting(window, "seconds", name="influencer_window_hours")
     excluded = tuple(sorted(roles.automated))
     out = []
+    archive_end = measure.Span(ctx.start, ctx.last).end
     for r in rows:
         t = q.unix(r.first_at)
-        rng = {"start": t, "end": t + window}
+        # the window as the archive covers it: past its last post nothing is known, so the
+        # counts are of the hours it holds and the window stated is those hours (never "0
+        # shares in the 6 hours that followed" of an archive that ends 2 minutes later)
+        end = min(t + window, max(archive_end, t))
+        rng = {"start": t, "end": end}
         who = {"handle": r.handle_key, "platform": r.platform}
         by = {"author": r.handle_key, "platform": r.platform}
         followers = fig.followers(r.platform, r.handle, r.followers, r.posts, True)
@@ -105,7 +113,7 @@ def find(ctx: Context) -> list[Finding]:
             ),
             "share_exposure": shared,
             "exposure_total": total,
-            "window": window_fig,
+            "window": window_fig if end >= t + window else measure.duration(t, end),
             "first_post": fig.moment(t, Source.of("post_time", post_id=r.first_post, platform=r.platform)),
         }
         reached = float(total.value if total.known else (own.value or r.followers))  # type: ignore[arg-type]
@@ -121,6 +129,7 @@ def find(ctx: Context) -> list[Finding]:
                 posts=(PostRef(r.platform, r.first_post),),
                 accounts=(r.handle,),
                 detail={
+                    "window_clipped": end < t + window,
                     "handle": r.handle,
                     "platform": r.platform,
                     "post_kind": r.first_kind,

@@ -495,11 +495,17 @@ def _influencer_text(f: Finding, w: Writer) -> Claim:
     ]
     window = f.figures.get("window")
     if window is not None and _known(f, "exposure_total"):
+        # a window cut short by the archive's end says so: its counts are of those minutes only
+        if not f.detail.get("window_clipped"):
+            head = w.say("In the {d} that followed,", d=window)
+        elif _v(f, "window") < 60:
+            head = plain("The archive ends less than a minute after it; in that time,")
+        else:
+            head = w.say("In the {d} the archive holds after it,", d=window)
         out.append(
             w.say(
-                "In the {d} that followed, its {n} and the {s} of them had an exposure of {e} (followers summed over "
-                "the posts).",
-                d=window,
+                "{head} its {n} and the {s} of them had an exposure of {e} (followers summed over the posts).",
+                head=head,
                 n=f.figures["posts_in_window"],
                 s=f.figures["shares_in_window"],
                 e=f.figures["exposure_total"],
