@@ -4,6 +4,7 @@ Twitter v2 page of two minutes, a v1.1 search of one minute), read with the test
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -140,3 +141,33 @@ def test_a_window_past_the_archives_end_says_how_much_of_it_the_archive_holds(re
     _, facts = sample
     whole = [f for f in facts.all_findings if f.kind == "influencer_entry" and not f.detail["window_clipped"]]
     assert whole and all("In the 6 hours that followed" in explanation(f, UTC).text for f in whole)
+
+
+def test_no_turning_point_is_dated_outside_the_archive_nor_cited_by_a_phase_it_is_not_in(real):
+    """Minutes-long archives whose retweets share posts from days, even a year, before: a
+    post's collected count covers a life the archive does not hold, so it is no turning point
+    of the archive; and a phase cites only the turning points that fall in it (the team's own
+    annotations outside the posts belong to the ends: test_chronicle says so)."""
+    from app.core.narrative import chronicle as ch
+
+    for name in ("twarc", "pt"):
+        ws, facts = real[name]
+        first, last = (
+            ws.cursor().execute("select epoch(min(created_at)), epoch(max(created_at)) from posts").fetchone()
+        )
+        # the archive holds retweets of posts made before it opened (the case at hand)
+        older = one(
+            ws.cursor(),
+            "select count(*) from posts s where s.kind = 'retweet' and s.ref_post_id not in (select post_id from posts)",
+        )
+        assert older > 0
+        for f in facts.all_findings:
+            assert first - 1 <= f.time <= last + 1, (name, f.kind, f.time)
+        assert not [f for f in facts.all_findings if "collected_counts" in f.flags and f.time < first]
+        for para in ch.draft(facts):
+            cited = [tp.number for tp in facts.turning_points if para.start <= tp.time < para.end]
+            outside = [tp.number for tp in facts.turning_points if not para.start <= tp.time < para.end]
+            for n in outside:
+                cite = rf"(?<![\d,.]){n} \((?:[A-Z][a-z]+day |\d{{1,2}}:\d\d)"
+                assert not re.search(cite, para.text), (name, para.phase_name, n, para.text)
+            assert not cited or "Turning point" in para.text

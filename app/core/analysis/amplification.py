@@ -61,7 +61,10 @@ most ``amplification_max``:
   ``share_exposure`` (the window's shares' followers), ``window`` (the setting, seconds),
   ``shares_collected``, ``author_followers``, ``posted`` (when known).
 * collected basis: a post whose collected count reaches ``amplification_min_shares``, placed
-  at the time it was posted (when its shares came is unknown). Flag ``collected_counts``.
+  at the time it was posted (when its shares came is unknown). A post posted before the
+  archive's first post is left out: its count covers a life the archive does not hold, and
+  its posting is no event of the archive's time (a two-minute archive's turning points
+  were dated up to a year before it opened). Flag ``collected_counts``.
   Figures: ``shares`` (collected), ``retweets_collected``, ``quotes_collected`` (when
   recorded), ``shares_in_archive``, ``author_followers``, ``posted``.
 
@@ -554,6 +557,8 @@ def _collected_findings(ctx: Context) -> list[Finding]:
         posted = _posted(r.platform, r.post_id, r.posted_at)
         if n < cfg.amplification_min_shares or posted is None:
             continue
+        if float(posted.value) < ctx.start:  # type: ignore[arg-type]
+            continue  # posted before the archive opens: not a turning point of it (see above)
         post = {"post_id": r.post_id, "platform": r.platform}
         figures: dict[str, Figure] = {
             "shares": _collected(r),
