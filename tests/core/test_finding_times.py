@@ -171,3 +171,59 @@ def test_no_turning_point_is_dated_outside_the_archive_nor_cited_by_a_phase_it_i
                 cite = rf"(?<![\d,.]){n} \((?:[A-Z][a-z]+day |\d{{1,2}}:\d\d)"
                 assert not re.search(cite, para.text), (name, para.phase_name, n, para.text)
             assert not cited or "Turning point" in para.text
+
+
+def test_a_sparse_archives_rates_and_days_read_as_the_data_says(real):
+    """Bluesky posts over two years: a rate that is not zero never reads 0.0, a fall is no
+    climb, a rise on a thin base claims no surge, and a day against a median of none says so
+    in plain words (never "unknown the median")."""
+    _, facts = real["bsky"]
+    assert words.rate(0.0065) == "0.0065" and words.rate(0.073) == "0.073" and words.rate(2.46) == "2.5"
+    assert words.ratio(0.0016) == "0.0016 times"
+    texts = {f.key(): (label(f), explanation(f, UTC).text) for f in facts.all_findings}
+    for lab, text in texts.values():
+        for said in (lab, text):
+            assert not re.search(r"(?<![\d.])0\.0 (posts|times)", said), said
+            assert "unknown the median" not in said and "whole days other whole days" not in said
+    changes = [f for f in facts.all_findings if f.kind == "volume_change"]
+    assert any(f.figures["rate_after"].value < 0.05 for f in changes)
+    for f in changes:
+        lab, text = texts[f.key()]
+        rise = f.detail["direction"] == "rise"
+        assert ("a climb" in text) == (rise and f.detail.get("shape") == "gradual")
+        assert ("a decline" in text) == (not rise and f.detail.get("shape") == "gradual")
+        assert "surges" not in lab and ("rises" in lab or "jumps" in lab or "climbs" in lab) == rise
+    empty_median = [
+        f for f in facts.all_findings if f.kind == "busy_day" and f.figures["usual_posts"].value == 0
+    ]
+    assert empty_median
+    for f in empty_median:
+        days = f.detail["days_compared"]
+        assert (
+            f"while the median day of the archive's {days:,} other whole days held no post."
+            in texts[f.key()][1]
+        )
+
+
+def test_the_most_negative_bin_is_named_for_what_it_counts(sample):
+    """It is the hour with the most negative posts, not the hour most negative by share."""
+    _, facts = sample
+    (worst,) = [f for f in facts.all_findings if f.kind == "peak" and f.detail["role"] == "negative"]
+    lab, text = label(worst), explanation(worst, UTC).text
+    n = words.big(worst.figures["negative"].value)
+    assert lab == f"The hour with the most negative posts: {n}"
+    share = words.percent(worst.figures["negative_share"].value)
+    assert text.startswith("The hour with the most negative posts, from ")
+    assert (
+        f": {n} of its {words.big(worst.figures['scored'].value)} scored posts were negative ({share})."
+        in text
+    )
+
+
+@pytest.mark.parametrize("which", ["sample", "bsky", "twarc", "pt"])
+def test_no_stutter_in_the_findings_words(which, sample, real):
+    _, facts = sample if which == "sample" else real[which]
+    for f in facts.all_findings:
+        said = label(f) + " " + explanation(f, UTC).text
+        for slip in ("from on ", "from at ", "scored posts scored posts", "days's", "hours's", "minutes's"):
+            assert slip not in said, (f.kind, said)

@@ -176,9 +176,9 @@ def _volume_label(f: Finding, w: Writer) -> Claim:
     rise = f.detail.get("direction") == "rise"
     gradual = f.detail.get("shape") == "gradual"
     if "thin_base" in f.flags or not _known(f, "ratio"):
-        return w.say(
-            "Volume {verb} to {r}", verb="surges" if rise else "dies down", r=f.figures["rate_after"]
-        )
+        # no ratio on a thin base: the verb claims no size either ("surges" to 0.1 posts an
+        # hour from a quieter stretch was read as the first sign of trouble)
+        return w.say("Volume {verb} to {r}", verb="rises" if rise else "falls", r=f.figures["rate_after"])
     r = _v(f, "ratio")
     verb = ("climbs" if gradual else "jumps" if r >= 10 else "rises") if rise else "falls"
     return w.say(
@@ -206,7 +206,9 @@ def _volume_text(f: Finding, w: Writer) -> Claim:
         )
     ]
     if f.detail.get("shape") == "gradual" and f.end is not None:
-        parts.append(w.say(", a climb that went on until {e}", e=Time(f.end)))
+        # the wording follows the direction: a gradual fall is no climb
+        what = "a climb" if rise else "a decline"
+        parts.append(w.say(", {what} that went on until {e}", what=what, e=Time(f.end)))
     parts.append(plain("."))
     out = [join(parts, sep="")]
     if "thin_base" in f.flags:
@@ -241,26 +243,57 @@ def _busy_day_text(f: Finding, w: Writer) -> Claim:
     days = Figure(int(f.detail.get("days_compared") or 0), "count", "whole day", source=_const())
     out = []
     if "posts" in unusual or not unusual:
-        out.append(
-            w.say(
-                "{d} held {n}, {r} the median of the archive's {k} other whole days ({u}).",
-                d=Time(f.time, "date"),
-                n=f.figures["posts"],
-                r=f.figures["ratio"],
-                k=days,
-                u=f.figures["usual_posts"],
+        if _known(f, "ratio"):
+            out.append(
+                w.say(
+                    "{d} held {n}, {r} the median of the archive's {k} other whole days ({u}).",
+                    d=Time(f.time, "date"),
+                    n=f.figures["posts"],
+                    r=f.figures["ratio"],
+                    k=_bare(days),
+                    u=f.figures["usual_posts"],
+                )
             )
-        )
+        else:
+            # no ratio over a median of none: say what the median day held, plainly
+            out.append(
+                w.say(
+                    "{d} held {n}, while the median day of the archive's {k} other whole days {u}.",
+                    d=Time(f.time, "date"),
+                    n=f.figures["posts"],
+                    k=_bare(days),
+                    u=_held(f.figures["usual_posts"], w),
+                )
+            )
     if "negative" in unusual and _known(f, "negative"):
-        out.append(
-            w.say(
-                "It held {n} negative posts, {r} the usual day's {u}.",
-                n=Figure(_v(f, "negative"), "count", source=f.figures["negative"].source),
-                r=f.figures["negative_ratio"],
-                u=Figure(_v(f, "usual_negative"), "count", source=f.figures["usual_negative"].source),
+        n = Figure(_v(f, "negative"), "count", source=f.figures["negative"].source)
+        if _known(f, "negative_ratio"):
+            out.append(
+                w.say(
+                    "It held {n} negative posts, {r} the usual day's {u}.",
+                    n=n,
+                    r=f.figures["negative_ratio"],
+                    u=Figure(_v(f, "usual_negative"), "count", source=f.figures["usual_negative"].source),
+                )
             )
-        )
+        else:
+            out.append(
+                w.say(
+                    "It held {n} negative posts, while the usual day {u}.",
+                    n=n,
+                    u=_held(f.figures["usual_negative"], w, "negative post"),
+                )
+            )
     return join(out)
+
+
+def _held(fig: Figure, w: Writer, noun: str = "post") -> Claim:
+    """``held no post`` for a zero, ``held 2 posts`` otherwise (``held unknown`` never)."""
+    if fig.value is not None and float(fig.value) == 0:
+        return w.say("held {n}", n=Name("no " + noun))
+    return w.say(
+        "held {n}", n=Figure(fig.value, "count", noun, source=fig.source) if fig.value is not None else fig
+    )
 
 
 # ---- peaks ----------------------------------------------------------------------------------
@@ -271,7 +304,8 @@ def _peak_label(f: Finding, w: Writer) -> Claim:
     b = _bin(f)
     per = "in a day" if b == "day" else f"in one {b}" if b in ("minute", "hour") else f"in {b}"
     if role == "negative":
-        return w.say("Most negative {b}: {n} negative posts", b=Const(b), n=_bare(f.figures["negative"]))
+        # ranked by the count of negative posts, not their share: named for what it is
+        return w.say("The {b} with the most negative posts: {n}", b=Const(b), n=_bare(f.figures["negative"]))
     if role == "wave":
         return w.say("Another wave: {n} {per}", n=f.figures["posts"], per=Const(per))
     return w.say("Peak: {n} {per}", n=f.figures["posts"], per=Const(per))
@@ -282,28 +316,29 @@ def _peak_text(f: Finding, w: Writer) -> Claim:
     b = _bin(f)
     if role == "negative":
         first = w.say(
-            "The most negative {b}: {n} of {s} scored posts were negative ({share}), from {t}.",
+            "The {b} with the most negative posts, from {t}: {n} of its {s} scored posts were negative "
+            "({share}).",
             b=Const(b),
-            n=Figure(_v(f, "negative"), "count", source=f.figures["negative"].source),
-            s=f.figures["scored"],
+            n=_bare(f.figures["negative"]),
+            s=_bare(f.figures["scored"]),
             share=f.figures["negative_share"],
-            t=Time(f.figures["peak_time"], "on"),
+            t=Time(f.figures["peak_time"]),
         )
     elif role == "wave":
         first = w.say(
-            "Another wave peaked at {n} in the {b} from {t} ({share} the busiest {b2}'s posts).",
+            "Another wave peaked at {n} in the {b} from {t} ({share} the busiest {b2} posts).",
             n=f.figures["posts"],
             b=Const(b),
-            t=Time(f.figures["peak_time"], "on"),
+            t=Time(f.figures["peak_time"]),
             share=f.figures["share_of_busiest"],
-            b2=Const(b),
+            b2=Const(_possessive(b)),
         )
     else:
         first = w.say(
             "The busiest {b} of the archive: {n} from {t}.",
             b=Const(b),
             n=f.figures["posts"],
-            t=Time(f.figures["peak_time"], "on"),
+            t=Time(f.figures["peak_time"]),
         )
     out = [first]
     if int(f.detail.get("period_bins") or 1) > 1 and _known(f, "period_posts"):
@@ -316,6 +351,11 @@ def _peak_text(f: Finding, w: Writer) -> Claim:
             )
         )
     return join(out)
+
+
+def _possessive(noun: str) -> str:
+    """``hour's``, ``3 days'``."""
+    return noun + ("'" if noun.endswith("s") else "'s")
 
 
 # ---- sentiment ------------------------------------------------------------------------------
@@ -551,7 +591,7 @@ def _amplification_text(f: Finding, w: Writer) -> Claim:
             q=text,
             n=Figure(_v(f, "shares"), "count", "time", source=f.figures["shares"].source),
             d=f.figures["window"],
-            t=Time(f.time, "on"),
+            t=Time(f.time),
             share=f.figures["share_of_posts"],
             total=Figure(_v(f, "shares_total"), "count", "share", source=f.figures["shares_total"].source),
         )

@@ -3,7 +3,8 @@
 Counts are grouped by thousands (``12,335 posts``); counts of a million and more are given
 in millions with one decimal (``67.9 million``); shares are whole percentages (``31%``), with
 one decimal under 1% (``0.4%``) so that a few posts never read as ``0%``; rates below ten
-keep one decimal (``2.5 an hour``); durations are whole minutes as a clock would show them
+keep one decimal (``2.5 an hour``), and two significant digits below 0.1 (``0.0065 an hour``)
+so that a sparse archive's rate never reads ``0.0``; durations are whole minutes as a clock would show them
 (``7 hours 26 minutes``); times are in the workspace's display zone with its abbreviation.
 An unknown figure reads ``unknown`` (its reason is the narrative's to give).
 """
@@ -98,19 +99,29 @@ def percent(share: float) -> str:
 
 
 def rate(x: float) -> str:
-    """A rate: one decimal below ten (``2.5``), whole and grouped above (``1,705``)."""
+    """A rate: one decimal below ten (``2.5``), whole and grouped above (``1,705``), two
+    significant digits below 0.1 (``0.0065``), so that a rate that is not zero never reads
+    ``0.0``."""
     x = float(x)
     if x == 0 or abs(x) >= 10:
         return f"{round(x):,}"
-    return f"{x:.1f}"
+    return _small(x)
 
 
 def ratio(x: float) -> str:
-    """``3.2 times``, ``41 times``."""
+    """``3.2 times``, ``41 times``, ``0.0016 times`` (never ``0.0 times`` for some)."""
     x = float(x)
     if not math.isfinite(x):
         return "infinitely many times"
-    return f"{x:.1f} times" if x < 10 else f"{round(x):,} times"
+    return f"{_small(x) if x != 0 else '0'} times" if x < 10 else f"{round(x):,} times"
+
+
+def _small(x: float) -> str:
+    """``x`` (0 < |x| < 10) with one decimal, or two significant digits below 0.1."""
+    if abs(x) >= 0.1:
+        return f"{x:.1f}"
+    text = f"{x:.{1 - math.floor(math.log10(abs(x)))}f}".rstrip("0")
+    return ("-" if x < 0 else "") + "0.1" if abs(float(text)) >= 0.1 else text
 
 
 def duration(seconds: float) -> str:
