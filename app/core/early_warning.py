@@ -84,13 +84,31 @@ class AlertRule:
     #: the window must hold at least this many scored posts
     min_posts: int = 10
 
-    def describe(self) -> str:
-        """The rule in one plain sentence."""
+    def describe(self, bin_seconds: int | None = None) -> str:
+        """The rule in one plain sentence. With ``bin_seconds`` (the bin it was replayed at),
+        the window and baseline it really used: whole bins, so an archive binned by three days
+        reads "the last 3 days", never "the last hour" of a rule that looked at three days."""
         window = "hour" if self.window_hours == 1 else f"{_num(self.window_hours)} hours"
-        return (
+        text = (
             f"negative share at least {self.neg_points * 100:.0f} points above and volume at least "
             f"{_num(self.volume_factor)} times the trailing {_num(self.baseline_hours)}-hour baseline, "
             f"with at least {self.min_posts} scored posts in the last {window}"
+        )
+        if not bin_seconds:
+            return text
+        from app.core.narrative.words import duration
+
+        width = int(bin_seconds)
+        win = window_bins(self, width) * width
+        base = max(1, round(self.baseline_hours * 3600 / width)) * width
+        if win == round(self.window_hours * 3600) and base == round(self.baseline_hours * 3600):
+            return text
+        return (
+            f"negative share at least {self.neg_points * 100:.0f} points above and volume at least "
+            f"{_num(self.volume_factor)} times the trailing baseline of {duration(base)}, with at least "
+            f"{self.min_posts} scored posts in the last {duration(win)} (the rule's {_num(self.baseline_hours)}-hour "
+            f"baseline and {_num(self.window_hours)}-hour window, in this archive's whole bins of "
+            f"{duration(width)})"
         )
 
 

@@ -227,3 +227,16 @@ def test_no_stutter_in_the_findings_words(which, sample, real):
         said = label(f) + " " + explanation(f, UTC).text
         for slip in ("from on ", "from at ", "scored posts scored posts", "days's", "hours's", "minutes's"):
             assert slip not in said, (f.kind, said)
+
+
+def test_the_rules_description_states_the_window_and_baseline_it_really_used(real):
+    """Bins longer than the rule's hour: the method says the bins' window, not "the last hour"."""
+    from app.core.early_warning import AlertRule
+
+    rule = AlertRule()
+    assert rule.describe(3600) == rule.describe() and rule.describe(60) == rule.describe()
+    _, bsky = real["bsky"]
+    said = rule.describe(bsky.bin_seconds)
+    window = words.duration(bsky.replay.figures["window"].value)
+    assert f"in the last {window} (" in said and "in the last hour" not in said
+    assert f"trailing baseline of {words.duration(bsky.bin_seconds)}" in said

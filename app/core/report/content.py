@@ -774,7 +774,7 @@ class _Builder:
                 "Early warning",
                 join(
                     [
-                        user_text("The rule: " + rule.describe() + "."),
+                        user_text("The rule: " + rule.describe(rule.bin_seconds or f.bin_seconds) + "."),
                         *([replay] if replay is not None else []),
                     ]
                 ),
@@ -974,7 +974,7 @@ class _Builder:
                 "Negative post",
                 Writer(self.zone).say("VADER compound score at or below {cut}", cut=Const("-0.05")),
             ),
-            ("Early-warning rule", user_text(rule.describe())),
+            ("Early-warning rule", user_text(rule.describe(rule.bin_seconds or self.f.bin_seconds))),
             ("Brand accounts", user_text(", ".join("@" + h for h in self.f.brand_handles) or "none set")),
             ("Display time zone", plain(self.f.tz)),
         ]
