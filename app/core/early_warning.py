@@ -20,11 +20,12 @@ trailing baseline of the ``baseline_hours`` before the window:
 
 Looking at a fixed window (an hour by default) whatever the bin keeps the rule as steady on
 fine bins as on coarse ones: a single busy quarter of an hour is not an alert. The alert's
-time is the start of the bin whose posts first made the rule hold (it fired at that bin's end).
+time is the start of the bin whose posts first made the rule hold; it fired at that bin's end
+(``Alert.end``).
 
-The lead time is the start of the incident's busiest bin minus the start of the bin where the
-rule first fired: positive when the alert came before the peak, negative (the alert came too
-late) otherwise.
+The lead time is the start of the incident's busiest bin minus the moment the rule fired (the
+end of its bin: the moment an alert would have gone out, and the one a reader is shown):
+positive when the alert came before the peak, negative (the alert came too late) otherwise.
 
 Plain numpy over one binned series (:func:`app.core.metrics.binned_series`, answered from the
 rollups), so it costs milliseconds on millions of posts. No Qt.
@@ -289,7 +290,7 @@ def alert_from_series(series: metrics.Series, rule: AlertRule) -> Alert | None:
         window_seconds=float(ends[i] - series.t[max(0, i - window_bins(rule, series.bin_seconds) + 1)]),
         peak_time=float(series.t[peak]),
         peak_posts=int(series.total[peak]),
-        lead_seconds=float(series.t[peak] - series.t[i]),
+        lead_seconds=float(series.t[peak] - ends[i]),
         posts=int(q["posts"][i]),
         scored=int(q["scored"][i]),
         negative=int(q["negative"][i]),

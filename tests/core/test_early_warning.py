@@ -40,7 +40,7 @@ def test_fires_at_the_planted_escalation(incidents):
     assert alert.end == esc + 900
     peak = int(np.argmax(s.total))
     assert alert.peak_time == s.t[peak] and alert.peak_posts == s.total[peak]
-    assert alert.lead_seconds == alert.peak_time - alert.time
+    assert alert.lead_seconds == alert.peak_time - alert.end
     assert alert.lead_seconds > 0
     # the figures behind it meet every condition of the rule
     rule = alert.rule
@@ -57,7 +57,7 @@ def test_lead_time_on_the_slow_escalation(incidents):
         s = series_of(ws, alert.bin_seconds)
     assert inc.planted["ramp_start"] <= alert.time <= inc.planted["ramp_end"]
     assert alert.peak_time == s.t[int(np.argmax(s.total))]
-    assert alert.lead_seconds == alert.peak_time - alert.time > 0
+    assert alert.lead_seconds == alert.peak_time - alert.end > 0
 
 
 def test_first_of_two_waves(incidents):
@@ -67,7 +67,7 @@ def test_first_of_two_waves(incidents):
     assert abs(alert.time - inc.planted["wave1"]) <= alert.bin_seconds
     # the peak is the second wave's: days later
     assert alert.peak_time >= inc.planted["wave2"]
-    assert alert.lead_seconds == alert.peak_time - alert.time
+    assert alert.lead_seconds == alert.peak_time - alert.end
 
 
 @pytest.mark.parametrize("name", ["calm4", "calm6"])
