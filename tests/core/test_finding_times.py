@@ -112,8 +112,8 @@ def test_the_replay_states_the_window_and_history_the_rule_really_used(real):
     _, pt = real["pt"]
     assert pt.replay.reason == "history"
     said = replay_sentence(pt.replay, Writer(UTC)).text
-    assert "a quarter of the archive's length" in said
-    assert "baseline (1 day)" in said
+    assert "a quarter of the archive's length in whole bins" in said
+    assert "the rule's baseline of 1 day)" in said
 
 
 def test_a_window_past_the_archives_end_says_how_much_of_it_the_archive_holds(real, sample):

@@ -481,8 +481,8 @@ def replay_sentence(replay: Any, w: Writer) -> Claim | None:
         # or "1 minute of history" reads against the method's 24-hour baseline
         why = (
             w.say(
-                " (a quarter of the archive's length: the archive is shorter than four times the rule's "
-                "baseline ({b}))",
+                " (a quarter of the archive's length in whole bins, as the archive is shorter than four times "
+                "the rule's baseline of {b})",
                 b=baseline,
             )
             if baseline is not None and float(needed.value or 0) < float(baseline.value or 0)
