@@ -53,7 +53,7 @@ def one(con, sql: str, *params):
     return con.execute(sql, list(params)).fetchone()[0]
 
 
-def test_a_peak_is_dated_at_the_bin_its_label_counts(sample):
+def test_a_peak_is_dated_at_the_bin_its_label_counts(sample, real):
     """'Peak: 3,707 posts in one hour' is the hour that held them, not the start of the
     stretch around it (the list, the chart's marker and the sentence show ``time``)."""
     ws, facts = sample
@@ -78,6 +78,12 @@ def test_a_peak_is_dated_at_the_bin_its_label_counts(sample):
         "select count(*) c from posts group by date_trunc('hour', created_at) order by c desc limit 1",
     )
     assert busiest.figures["posts"].value == top
+    # a peak in the archive's first bin is dated at its first post, in the figure as in the list
+    for name in ("twarc", "pt"):
+        ws, found = real[name]
+        first = one(ws.cursor(), "select epoch(min(created_at)) from posts")
+        for f in (f for f in found.all_findings if f.kind == "peak"):
+            assert f.time == f.figures["peak_time"].value >= first // 1
     # the stretch around it keeps its own start, in the sentence
     assert busiest.detail["period_start"] < busiest.time
     assert "The stretch around it, 2 hours from 10:00 pm" in explanation(busiest, UTC).text

@@ -112,7 +112,8 @@ def _peak(
     t, ends = s.t, s.bin_ends
     a, b = float(t[i]), float(ends[i])
     posts = measure.posts(float(s.total[i]), a, b)
-    peak_time = measure.moment(a, f"{role} peak bin")
+    # the bin as the archive covers it: a first bin starts at the first post (as documented)
+    peak_time = measure.moment(max(a, span.first), f"{role} peak bin")
     if role == "volume":
         whole = {"bin_seconds": width, "tz": ctx.tz, "start": span.first, "end": span.end}
         posts = Figure(posts.value, "count", "post", source=Source.of("bin_max", **whole))
