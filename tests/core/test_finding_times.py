@@ -199,6 +199,10 @@ def test_a_sparse_archives_rates_and_days_read_as_the_data_says(real):
         assert ("a climb" in text) == (rise and f.detail.get("shape") == "gradual")
         assert ("a decline" in text) == (not rise and f.detail.get("shape") == "gradual")
         assert "surges" not in lab and ("rises" in lab or "jumps" in lab or "climbs" in lab) == rise
+    # bins of three days hold whole days: no daily rhythm to tell a change from
+    assert facts.bin_seconds >= 86400
+    assert not [f for f in changes if "rhythm_unchecked" in f.flags]
+    assert all("No other day of the archive covers" not in texts[f.key()][1] for f in changes)
     empty_median = [
         f for f in facts.all_findings if f.kind == "busy_day" and f.figures["usual_posts"].value == 0
     ]

@@ -29,8 +29,9 @@ Kind ``volume_change`` (subject ``rise`` or ``fall``), one per change of level:
   climb took at least four bins and two hours (then ``time`` is where it began and ``end``
   where it reached the new level; ``change_at``, a figure, is the change point itself);
   ``bin_seconds``; ``rhythm``: ``removed`` (a daily profile was subtracted), ``compared``
-  (checked against ``reference_day``, -1 the day before, 1 the day after, ...) or
-  ``unchecked`` (no other day covers those hours); ``reference_day``.
+  (checked against ``reference_day``, -1 the day before, 1 the day after, ...),
+  ``whole_days`` (bins of a day or more: each holds whole days, so the daily rhythm cannot
+  make the change) or ``unchecked`` (no other day covers those hours); ``reference_day``.
 * **Flags.** ``thin_base``: the quieter side holds fewer than ``volume_thin_base_posts``
   posts, so its ratio rests on a handful (say "from 4 posts in the 5 days before to ...");
   ``rhythm_unchecked``: the archive cannot tell it from the daily rhythm;
@@ -224,6 +225,10 @@ def _change(ctx: Context, lv: Levels, a: int, b: int, c: int, rise: bool, top: f
         )
     elif lv.rhythm is not None:
         detail["rhythm"] = "removed"
+    elif ctx.bin >= rhythm.DAY:
+        # whole days in every bin: no daily rhythm to tell it from (the caveat "no other day
+        # covers these hours" was printed of an archive of 861 days binned by 3 days)
+        detail["rhythm"] = "whole_days"
     else:
         detail["rhythm"] = "unchecked"
         flags.add("rhythm_unchecked")
