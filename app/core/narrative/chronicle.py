@@ -244,8 +244,11 @@ class _Chronicle:
             None,
         )
         if opener is not None:
+            # what opens the simmer, said as what it is: "the first sign of trouble" is the
+            # summary's, which weighs every sign (an early warning too) and may name another
             first = w.say(
-                "{t} came the first sign of trouble: {tp}.",
+                "{t} came {tp}, the first turning point marked as a trigger or an escalation before the "
+                "conversation turned.",
                 t=Time(opener.time, "on"),
                 tp=_cite(opener, w, time=False),
             )
