@@ -103,11 +103,13 @@ def test_a_count_of_shares_over_a_range_names_its_range(ws):
     assert _shares_of(ws, top.post_id) > n
     summary = _paras(r, "summary")
     assert f"{n:,} retweets and quotes in the main wave" in summary
+    assert "The accounts whose posts were shared most in it were" in summary
     chronicle = r.section("chronicle")
     text = _paras(r, "chronicle") + " ".join(
         q.meta.text for b in chronicle.blocks if isinstance(b, Quotes) for q in b.posts
     )
     assert "retweets and quotes in this phase" in text
+    assert "The accounts whose posts were shared most in this phase: " in text
     assert "in this archive" not in summary + text
     headers = [b.headers for b in chronicle.blocks if isinstance(b, Table) and b.headers]
     assert headers and all("Shares received (in this phase)" in h for h in headers if "Own posts" in h)

@@ -156,7 +156,7 @@ class _Chronicle:
             out.append(
                 join(
                     [
-                        plain("The accounts whose posts were shared most: "),
+                        plain("The accounts whose posts were shared most in this phase: "),
                         join(_and(names), sep=""),
                         plain("."),
                     ],

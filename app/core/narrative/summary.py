@@ -292,9 +292,9 @@ def _who(f: Facts, w: Writer) -> Claim | None:
             join(
                 [
                     plain(
-                        "The accounts whose posts were shared most were "
+                        "The accounts whose posts were shared most in it were "
                         if len(names) > 1
-                        else "The account whose posts were shared most was "
+                        else "The account whose posts were shared most in it was "
                     ),
                     join(_and(names), sep=""),
                     plain("."),
