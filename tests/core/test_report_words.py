@@ -35,6 +35,7 @@ from app.core.narrative.claims import Writer
 from app.core.report.content import Para, Quotes, Table, _block_claims, build_report
 from app.core.sentiment import score_missing
 from app.core.store import Workspace
+from tests.core.claims_audit import Recompute, audit_claims
 
 
 @pytest.fixture
@@ -284,6 +285,9 @@ def test_a_partial_exposure_carries_its_caveat_wherever_it_is_shown(ws):
         assert cell.sub is not None and words.figure(p.range.counted_share) in cell.sub.text
     chronicle = _paras(r, "chronicle")
     assert chronicle.count("of its posts carry a follower count") >= len(f.phases) - 1
+    # and every figure printed, the caveats' shares included, is what the data say
+    problems = audit_claims(r.claims(), Recompute(ws.cursor(), ws.brand_handles, ws.timezone))
+    assert not problems, "\n".join(problems[:10])
 
 
 def test_the_archives_last_moment_is_printed_one_way(ws):
@@ -312,6 +316,8 @@ def test_the_import_counts_add_up(bsky):
     assert "Repeated in the file" in table.headers and "Conflicting copies" in table.headers
     row = [c.claim.text for c in table.rows[0][2:]]
     assert row == [f"{n:,}" for n in (i["rows_read"], *counts[:4], i["rows_rejected"])]
+    problems = audit_claims(r.claims(), Recompute(bsky.cursor(), bsky.brand_handles, bsky.timezone))
+    assert not problems, "\n".join(problems[:10])
 
 
 def test_a_count_collected_without_quote_counts_is_of_retweets(tmp_path, fixtures_dir):
