@@ -805,9 +805,11 @@ class _Builder:
                     "stays at or above {rise} of the highest, and the main wave is the wave that holds the most "
                     "posts, so it need not hold the archive's single busiest hour. Its peak is the run of hours "
                     "around the wave's busiest hour that hold at least {peak} of that hour's posts; the wave "
-                    "begins where the hours before the peak fall below {rise} of them, and ends where its "
-                    "smoothed run ends. Hours are counted in the display time zone.",
+                    "begins where the hours before the peak fall below {rise} of them (or at an escalation "
+                    "turning point up to {snap} before that), and ends where its smoothed run ends. Hours are "
+                    "counted in the display time zone.",
                     k=Const(str(phase_rules.SMOOTH_HOURS)),
+                    snap=Const(words.duration(phase_rules.SNAP_SECONDS)),
                     rise=Const(f"{round(100 * phase_rules.RISE_SHARE)}%"),
                     peak=Const(f"{round(100 * phase_rules.PEAK_SHARE)}%"),
                 ),
