@@ -334,3 +334,20 @@ def test_a_count_collected_without_quote_counts_is_of_retweets(tmp_path, fixture
         assert "retweets and quotes as counted when collected" not in text
     finally:
         w.close()
+
+
+def test_a_rate_of_a_few_posts_is_never_printed_as_none(bsky):
+    assert [words.rate(x) for x in (0, 0.0106, 0.0061, 0.3, 2.5, 1705.2)] == [
+        "0",
+        "0.01",
+        "0.006",
+        "0.3",
+        "2.5",
+        "1,705",
+    ]
+    f = incident_facts(bsky)
+    after = f.phases[-1]
+    assert after.name == "aftermath" and after.range.posts.value and after.range.rate.value < 0.05
+    text = _paras(build_report(bsky), "chronicle")
+    assert f"That is {words.figure(after.range.rate)}," in text
+    assert "0.0 posts an hour" not in text

@@ -98,10 +98,14 @@ def percent(share: float) -> str:
 
 
 def rate(x: float) -> str:
-    """A rate: one decimal below ten (``2.5``), whole and grouped above (``1,705``)."""
+    """A rate: one decimal below ten (``2.5``), whole and grouped above (``1,705``); a rate
+    that one decimal would show as 0.0 gets the decimals of its first digit (``0.01``), so
+    that posts that came are never printed as none."""
     x = float(x)
     if x == 0 or abs(x) >= 10:
         return f"{round(x):,}"
+    if abs(x) < 0.05:
+        return f"{x:.{-math.floor(math.log10(abs(x)))}f}"
     return f"{x:.1f}"
 
 
