@@ -215,6 +215,15 @@ class Facts:
     def phase(self, name: str) -> PhaseFacts | None:
         return next((p for p in self.phases if p.name == name), None)
 
+    def end_of(self, r: RangeFacts) -> Figure:
+        """The end of ``r`` as the reader reads it. A range ends at a whole minute after its
+        last post; the one that runs to the archive's end is shown ending at the archive's
+        last post, so that one moment is never printed as two times (4:57 am and 4:58 am)."""
+        last = self.archive.last
+        if last.value is not None and r.b > float(last.value):
+            return last
+        return r.end
+
 
 # ---- building -------------------------------------------------------------------------------
 

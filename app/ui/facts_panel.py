@@ -37,7 +37,8 @@ class FactsView:
             rows.append(
                 (
                     p.title,
-                    f"{words.when(r.a, f.zone)} to {words.when(r.b, f.zone)}",
+                    # the last phase ends at the archive's last post, as the report prints it
+                    f"{words.when(r.a, f.zone)} to {words.when(float(f.end_of(r).value or r.b), f.zone)}",
                     words.figure(r.posts),
                     words.figure(r.negative_share) if r.negative_share.known else "not scored",
                 )

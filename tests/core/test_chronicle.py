@@ -243,8 +243,11 @@ def test_accepted_annotations_replace_the_suggestions(sample):
     assert [tp.label for tp in f.turning_points] == ["“Just Pay More”"] and f.accepted
     text = {c.phase_name: c.text for c in ch.draft(f)}
     assert text["simmer"].startswith(
-        "On Monday 11 November, 11:12 am EST came the first sign of trouble: turning point 1, “Just Pay More”."
+        "On Monday 11 November, 11:12 am EST came turning point 1, “Just Pay More”, the first turning point "
+        "marked as a trigger or an escalation before the conversation turned."
     )
+    # "the first sign of trouble" is the summary's alone, so that a page never names two
+    assert "first sign of trouble" not in " ".join(text.values())
 
 
 # ---- generated archives ---------------------------------------------------------------------

@@ -293,7 +293,9 @@ def _collected(r: shares_sql.SharedPost) -> Figure:
         return Figure.missing(
             "the archive holds no share count recorded for this post", "count", "retweets and quotes", source
         )
-    return Figure(r.shares_collected, "count", "retweets and quotes", "", source, COLLECTED_NOTE)
+    # a v1.1 post records retweet_count only: its count is then of retweets, quotes unknown
+    noun = "retweets" if r.quotes_collected is None else "retweets and quotes"
+    return Figure(r.shares_collected, "count", noun, "", source, COLLECTED_NOTE)
 
 
 def _share_exposure(shares: int, exposure: int | None, source: Source) -> Figure:

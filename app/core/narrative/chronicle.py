@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from app.core.analysis.amplification import ARCHIVE_NOTE
 from app.core.errors import UserError
 from app.core.facts import Facts, PhaseFacts, RangeFacts, TurningPoint
 from app.core.model import Claim, Figure, Source
@@ -125,6 +126,9 @@ class _Chronicle:
             )
         if r.exposure.known:
             parts.append(w.say(", with an exposure of {e}", e=r.exposure))
+            caveat = exposure_caveat(r, w)
+            if caveat is not None:
+                parts.append(w.say(" ({c})", c=caveat))
         return join([*parts, plain(".")], sep="")
 
     def _shared(self, p: PhaseFacts, w: Writer) -> Claim | None:
@@ -139,7 +143,7 @@ class _Chronicle:
                 "Its most shared post was {who}'s {q} ({n}).",
                 who=Name(words.handle(top.author)),
                 q=Quote(top.text, 120),
-                n=noted(top.figures["shares"], w),
+                n=noted(top.figures["shares"], w, "in this phase"),
             )
         ]
         accounts = [
@@ -152,7 +156,7 @@ class _Chronicle:
             out.append(
                 join(
                     [
-                        plain("The accounts whose posts were shared most: "),
+                        plain("The accounts whose posts were shared most in this phase: "),
                         join(_and(names), sep=""),
                         plain("."),
                     ],
@@ -227,7 +231,7 @@ class _Chronicle:
         if p is f.phases[-1]:
             lead = w.say("Until it closes {t} it holds", t=Time(f.archive.last, "on"))
         else:
-            lead = w.say("Until {t} it holds", t=Time(p.range.end, "at"))
+            lead = w.say("Until {t} it holds", t=Time(f.end_of(p.range), "at"))
         return [opens, self._figures(p.range, w, lead), self._busiest(p, w)]
 
     def _simmer(self, p: PhaseFacts, w: Writer) -> list[Claim | None]:
@@ -240,8 +244,11 @@ class _Chronicle:
             None,
         )
         if opener is not None:
+            # what opens the simmer, said as what it is: "the first sign of trouble" is the
+            # summary's, which weighs every sign (an early warning too) and may name another
             first = w.say(
-                "{t} came the first sign of trouble: {tp}.",
+                "{t} came {tp}, the first turning point marked as a trigger or an escalation before the "
+                "conversation turned.",
                 t=Time(opener.time, "on"),
                 tp=_cite(opener, w, time=False),
             )
@@ -250,7 +257,7 @@ class _Chronicle:
             first = w.say(
                 "A quieter stretch ran from {a} to {b}.",
                 a=Time(p.range.start, "at"),
-                b=Time(p.range.end, "at"),
+                b=Time(self.f.end_of(p.range), "at"),
             )
         lead = w.say("In it there were")
         out: list[Claim | None] = [first, self._figures(p.range, w, lead)]
@@ -278,7 +285,7 @@ class _Chronicle:
             out[-1] = _capital(out[-1])
             if wave is not None and wave.baseline is not None:
                 out.append(_baseline(wave.baseline, w))
-        out.append(self._figures(p.range, w, w.say("Until {t} there were", t=Time(p.range.end, "at"))))
+        out.append(self._figures(p.range, w, w.say("Until {t} there were", t=Time(f.end_of(p.range), "at"))))
         return out
 
     def _peak(self, p: PhaseFacts, w: Writer) -> list[Claim | None]:
@@ -287,7 +294,7 @@ class _Chronicle:
             w.say(
                 "The busiest stretch ran from {a} to {b}: {n}, {rate}; the busiest hour, from {h}, held {c}.",
                 a=Time(r.start),
-                b=Time(r.end),
+                b=Time(self.f.end_of(r)),
                 n=r.posts,
                 rate=r.rate,
                 h=Time(p.busiest_hour),
@@ -300,9 +307,11 @@ class _Chronicle:
         if r.exposure.known:
             out.append(
                 w.say(
-                    "Its posts had an exposure of {e}, and the accounts that posted for the first time brought {u}.",
+                    "Its posts had an exposure of {e}, and the accounts that posted for the first time brought "
+                    "{u}{c}.",
                     e=r.exposure,
                     u=r.unique_audience,
+                    c=w.say(" ({c})", c=exposure_caveat(r, w)) if partial_exposure(r) else "",
                 )
             )
         return out
@@ -313,7 +322,7 @@ class _Chronicle:
             w.say(
                 "From {a} to {b} the volume eased to {rate}: {n} in all.",
                 a=Time(r.start),
-                b=Time(r.end),
+                b=Time(self.f.end_of(r)),
                 rate=r.rate,
                 n=r.posts,
             )
@@ -363,15 +372,42 @@ def _capital(c: Claim | None) -> Claim | None:
     return None if c is None else Claim(words.capital(c.text), c.spans)
 
 
-def noted(fig: Figure, w: Writer) -> Claim:
-    """A count of shares with the evidence it rests on (``609 retweets and quotes in this
-    archive``, ``1,049 retweets as counted when collected``)."""
+def noted(fig: Figure, w: Writer, within: str = "") -> Claim:
+    """A count of shares with the evidence it rests on (``609 retweets and quotes in the main
+    wave``, ``643 retweets and quotes in this archive``, ``1,049 retweets as counted when
+    collected``).
+
+    A count of the archive's own shares over a time range names that range (``within``: "in
+    the main wave", "in this phase"): "in this archive" would read as the post's total, which
+    it is only when the count covers the whole archive."""
     if fig.value is None:
         return plain(f"unknown: {fig.unknown}")
-    if fig.note:
-        sep = " " if fig.note.startswith(("in ", "as ")) else ", "
-        return w.say("{x}{sep}{note}", x=fig, sep=sep, note=fig.note)
+    note = fig.note
+    if note == ARCHIVE_NOTE and ranged(fig):
+        note = within or "in the time shown"
+    if note:
+        sep = " " if note.startswith(("in ", "as ")) else ", "
+        return w.say("{x}{sep}{note}", x=fig, sep=sep, note=note)
     return w.say("{x}", x=fig)
+
+
+def partial_exposure(r: RangeFacts) -> bool:
+    """Whether ``r``'s exposure is summed over only some of its posts (the others carry no
+    follower count): the figure is then shown with the share it covers, wherever it is shown."""
+    return r.exposure.known and (r.counted_share.value or 0) < 0.995
+
+
+def exposure_caveat(r: RangeFacts, w: Writer) -> Claim | None:
+    """``only 76% of its posts carry a follower count``, when ``r``'s exposure is partial."""
+    if not partial_exposure(r):
+        return None
+    return w.say("only {s} of its posts carry a follower count", s=r.counted_share)
+
+
+def ranged(fig: Figure) -> bool:
+    """Whether ``fig`` counts over part of the archive (its source names a start or an end)."""
+    src = fig.source
+    return src is not None and (src.get("start") is not None or src.get("end") is not None)
 
 
 def _and(parts: list[Claim]) -> list[Claim]:

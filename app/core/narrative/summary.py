@@ -27,7 +27,7 @@ from typing import Any
 from app.core.facts import Facts, TurningPoint
 from app.core.model import Claim, Figure, Finding, Source
 from app.core.narrative import words
-from app.core.narrative.chronicle import _and, noted
+from app.core.narrative.chronicle import _and, noted, partial_exposure
 from app.core.narrative.claims import Bare, Const, Name, Quote, Time, Writer, join, plain, punctuate
 from app.core.narrative.findings import replay_sentence, turning_point_label_claim
 
@@ -108,11 +108,11 @@ def _what(f: Facts, w: Writer) -> Claim:
                 )
     out.append(
         w.say(
-            "The busiest hour came {t}, with {n}; the main wave held {posts} until {end}{tail}.",
+            "The main wave's busiest hour came {t}, with {n}; the wave held {posts} until {end}{tail}.",
             t=Time(wave.busiest_hour, "on"),
             n=wave.busiest_hour_posts,
             posts=r.posts,
-            end=Time(r.end),
+            end=Time(f.end_of(r)),
             tail=", when the archive ends" if wave.ended_after_archive else "",
         )
     )
@@ -124,40 +124,57 @@ _EDGES = frozenset({"collection_start", "collection_end", "collection_gap"})
 
 def _first_trouble(f: Facts, w: Writer) -> Claim | None:
     """The first sign of trouble before the main wave: the earliest rise of the negative share,
-    or an early warning, that is not at an edge of the collection."""
+    or early warning, that is not at an edge of the collection.
+
+    A warning the rule gives on very few posts counts too (its weakness said): the early-warning
+    paragraph states it on the same page, so a later sign is never called the first. A warning
+    is dated when it would have fired (its window's end), as that paragraph dates it."""
     if f.wave is None or f.wave.began_before_archive:
         return None
     start = f.wave.range.a
+    fired = f.replay.finding if f.replay is not None and f.replay.outcome == "fired" else None
     signs = [
         x
-        for x in f.findings
+        for x in [*f.findings, *([fired] if fired is not None else [])]
         if x.time < start
         and not (x.flags & _EDGES)
         and (
-            (x.kind == "sentiment_shift" and x.detail.get("direction") == "rise")
-            or (x.kind == "early_warning" and "thin_evidence" not in x.flags)
+            (x.kind == "sentiment_shift" and x.detail.get("direction") == "rise") or x.kind == "early_warning"
         )
     ]
     if not signs:
         return None
     x = min(signs, key=lambda s: s.time)
-    ahead = Figure(start - x.time, "seconds", source=Source.of("difference", a=start, b=x.time))
+    t = x.time
+    ahead = Figure(start - t, "seconds", source=Source.of("difference", a=start, b=t))
     if x.kind == "sentiment_shift":
+        g = x.figures
+        # the levels are the detector's segments, which may run for days either side: their
+        # spans are said, and that retweets are left out (a cascade repeats one voice)
+        among = "" if x.detail.get("retweets_counted") else " among original posts (retweets left out)"
+        after_end = t + float(g["duration_after"].value or 0)
         return w.say(
-            "The first sign of trouble came {t}, {d} before the conversation turned: the share of negative posts "
-            "rose from {a} to {b}.",
-            t=Time(x.time, "on"),
+            "The first sign of trouble came {t}, {d} before the conversation turned: the share of negative posts"
+            "{among} rose from {a} over the {db} before then to {b} over the {da} after{tail}.",
+            t=Time(t, "on"),
             d=ahead,
-            a=x.figures["share_before"],
-            b=x.figures["share_after"],
+            among=among,
+            a=g["share_before"],
+            db=g["duration_before"],
+            b=g["share_after"],
+            da=g["duration_after"],
+            tail=", a span that takes in the main wave" if after_end > start else "",
         )
+    weak = "thin_evidence" in x.flags
     return w.say(
-        "The first sign of trouble came {t}, {d} before the conversation turned: {n} of {s} scored posts were "
-        "negative, enough for a simple alert to fire.",
-        t=Time(x.time, "on"),
+        "The first sign of trouble{weak} came {t}, {d} before the conversation turned: {n} of {s} scored posts were "
+        "negative, enough for a simple alert to fire{few}.",
+        weak=", a weak one," if weak else "",
+        t=Time(t, "on"),
         d=ahead,
         n=Bare(x.figures["negative"]),
         s=Bare(x.figures["scored"]),
+        few=", though on very few posts" if weak else "",
     )
 
 
@@ -258,7 +275,7 @@ def _who(f: Facts, w: Writer) -> Claim | None:
             "The most shared post of the main wave was {who}'s {q}: {n}.",
             who=Name(words.handle(top.author)),
             q=Quote(top.text, 140),
-            n=noted(top.figures["shares"], w),
+            n=noted(top.figures["shares"], w, "in the main wave"),
         )
     ]
     if accounts is not None and accounts.accounts:
@@ -270,9 +287,9 @@ def _who(f: Facts, w: Writer) -> Claim | None:
             join(
                 [
                     plain(
-                        "The accounts whose posts were shared most were "
+                        "The accounts whose posts were shared most in it were "
                         if len(names) > 1
-                        else "The account whose posts were shared most was "
+                        else "The account whose posts were shared most in it was "
                     ),
                     join(_and(names), sep=""),
                     plain("."),
@@ -567,8 +584,10 @@ def _warning(f: Facts, w: Writer) -> Claim | None:
         return None
     if replay.outcome == "fired" and replay.finding is not None:
         x: Finding = replay.finding
-        lead = float(x.figures["lead"].value or 0)
-        when = Time(x.end if x.end is not None else x.time, "on")
+        # the finding is dated when it fired, and its lead counted from then (one fact)
+        lead_figure = x.figures["lead"]
+        lead = float(lead_figure.value or 0)
+        when = Time(x.time, "on")
         evidence = w.say(
             "{n} of {s} scored posts", n=Bare(x.figures["negative"]), s=Bare(x.figures["scored"])
         )
@@ -578,7 +597,7 @@ def _warning(f: Facts, w: Writer) -> Claim | None:
                     "A simple early-warning rule on the negative share and the volume would first have fired {t}, "
                     "{d} before the peak, when {e} in its window were negative.",
                     t=when,
-                    d=x.figures["lead"],
+                    d=lead_figure,
                     e=evidence,
                 )
             ]
@@ -613,7 +632,7 @@ def _reach(f: Facts, w: Writer) -> Claim | None:
             u=r.unique_audience,
         )
     ]
-    if (r.counted_share.value or 0) < 0.995:
+    if partial_exposure(r):
         parts.append(w.say("; only {s} of its posts carry a follower count", s=r.counted_share))
     parts.append(plain("."))
     return join(parts, sep="")

@@ -23,6 +23,7 @@ from typing import Any
 
 from app import __version__
 from app.core import early_warning, metrics
+from app.core.analysis import phases as phase_rules
 from app.core.facts import Facts, PhaseFacts, incident_facts
 from app.core.model import Claim, Figure, Source, Span
 from app.core.narrative import chronicle as chron
@@ -263,7 +264,8 @@ def build_report(
     exported = f"{now.day} {now:%B %Y}, {words.clock_time(now)} {now.tzname() or ''}".strip()
     a = f.archive
     period = (
-        f"{words.when(float(a.first.value or 0), zone)} to {words.when(float(a.last.value or 0), zone)} ({f.tz})"
+        f"{words.when(float(a.first.value or 0), zone)} to {words.when(float(a.last.value or 0), zone)}"
+        + _zone_suffix(f)
         if a.first.known
         else "no posts"
     )
@@ -312,7 +314,11 @@ def headline_figures(f: Facts) -> list[HeadlineFigure]:
         out.append(
             HeadlineFigure(
                 "busiest_hour",
-                Writer(f.zone).say("Posts in the busiest hour ({t})", t=Time(wave.busiest_hour, "when")),
+                # the main wave's busiest hour, which need not be the archive's (a wave of many
+                # middling hours holds more posts than one lone busy hour): said so
+                Writer(f.zone).say(
+                    "Posts in the main wave's busiest hour ({t})", t=Time(wave.busiest_hour, "when")
+                ),
                 w.say("{n}", n=_bare(wave.busiest_hour_posts)),
                 wave.busiest_hour_posts,
             )
@@ -329,7 +335,14 @@ def headline_figures(f: Facts) -> list[HeadlineFigure]:
         out.append(
             HeadlineFigure(
                 "exposure",
-                plain("Exposure in the main wave (followers summed over posts)"),
+                # a partial sum travels with its caveat, on the cover too
+                w.say(
+                    "Exposure in the main wave (followers summed over the {s} of its posts that carry a "
+                    "follower count)",
+                    s=r.counted_share,
+                )
+                if r.exposure.known and chron.partial_exposure(r)
+                else plain("Exposure in the main wave (followers summed over posts)"),
                 w.say("{e}", e=_bare(r.exposure)) if r.exposure.known else plain("unknown"),
                 r.exposure,
             )
@@ -424,10 +437,10 @@ class _Builder:
             rows.append(
                 [
                     Cell(plain(p.title), bold=True),
-                    Cell(w.say("{a} to {b}", a=Time(r.start, "when"), b=Time(r.end, "when"))),
+                    Cell(w.say("{a} to {b}", a=Time(r.start, "when"), b=Time(self.f.end_of(r), "when"))),
                     Cell(w.say("{n}", n=_bare(r.posts))),
                     Cell(w.say("{s}", s=r.negative_share) if r.negative_share.known else plain("not scored")),
-                    Cell(w.say("{e}", e=_bare(r.exposure)) if r.exposure.known else plain("unknown")),
+                    _exposure_cell(r, w, ""),
                 ]
             )
         return Table(("Phase", "From – to", "Posts", "Negative", "Exposure"), rows, (14, 46, 12, 12, 16))
@@ -466,7 +479,10 @@ class _Builder:
             w = Writer(self.zone)
             blocks.append(Heading(p.title, 2))
             blocks.append(
-                Para(w.say("{a} to {b}", a=Time(p.range.start, "when"), b=Time(p.range.end, "when")), "muted")
+                Para(
+                    w.say("{a} to {b}", a=Time(p.range.start, "when"), b=Time(f.end_of(p.range), "when")),
+                    "muted",
+                )
             )
             if para is not None:
                 blocks.append(Para(user_text(para.text) if para.edited else (para.claim or plain(para.text))))
@@ -496,7 +512,7 @@ class _Builder:
             for post in shared.posts:
                 w = Writer(self.zone)
                 parts = [w.say("{h}", h=Name(words.handle(post.author)))]
-                parts.append(w.say(" · {n}", n=noted(post.figures["shares"], w)))
+                parts.append(w.say(" · {n}", n=noted(post.figures["shares"], w, "in this phase")))
                 posted = post.figures.get("posted")
                 if posted is not None and posted.value is not None:
                     parts.append(w.say(" · posted {t}", t=Time(posted, "when")))
@@ -527,7 +543,9 @@ class _Builder:
                         ),
                     ]
                 )
-            basis = "in this archive" if accounts.basis == "archive" else "as counted when collected"
+            # counted within the phase on the archive's own shares; collected counts cover each
+            # post's life up to its collection
+            basis = "in this phase" if accounts.basis == "archive" else "as counted when collected"
             out.append(Heading("Accounts whose posts were shared most", 3))
             out.append(
                 Table(
@@ -555,11 +573,7 @@ class _Builder:
                 if r.negative_share.known
                 else plain("Negative: not scored")
             ),
-            Cell(
-                w.say("Exposure: {e}", e=_bare(r.exposure))
-                if r.exposure.known
-                else plain("Exposure: unknown")
-            ),
+            _exposure_cell(r, w, "Exposure: "),
             Cell(w.say("Busiest hour: {n}", n=p.busiest_hour_posts)),
         ]
         return Table(None, [cells], (25, 25, 25, 25), size=8)
@@ -722,9 +736,11 @@ class _Builder:
             (
                 "Followers",
                 plain(
-                    "An account's follower count is the highest seen in the archive. Counts are a snapshot taken when "
-                    "each post was collected, not when it was seen: exposure is the audience a post could reach, not "
-                    "the people who read it."
+                    "Exposure sums the follower count each post carried when it was collected, so an account that "
+                    "posted four times counts four times, each at its count of the time. An account's own follower "
+                    "count (in the accounts tables, and in the audience, which counts each account once) is the "
+                    "highest seen in the archive. Counts are a snapshot taken when each post was collected, not "
+                    "when it was seen: exposure is the audience a post could reach, not the people who read it."
                 ),
             )
         )
@@ -761,9 +777,7 @@ class _Builder:
             parts += [edge_sentence(e, ww) for e in (cov.start, cov.end) if e is not None]
             parts += [gap_sentence(g, ww) for g in cov.gaps]
             if not cov.gaps and cov.start is None and cov.end is None:
-                parts.append(
-                    plain("Nothing in it suggests that its collection began late, stopped early or paused.")
-                )
+                parts.append(self._no_edges(cov))
             rows.append(("What the archive covers", join(parts)))
         from app.core.narrative.findings import replay_sentence
 
@@ -783,10 +797,21 @@ class _Builder:
         rows += [
             (
                 "Phases",
-                plain(
-                    "The main wave is the run of hours around the busiest one whose volume stays above a tenth of its "
-                    "peak; its peak is the run of hours with at least half of the busiest hour's posts. Hours are "
-                    "counted in the display time zone."
+                # as app.core.analysis.phases chooses them: a wave is judged on the smoothed
+                # hours, and the main wave is the one holding the most posts, which need not
+                # hold the archive's busiest hour
+                Writer(self.zone).say(
+                    "The hourly counts are smoothed over {k} hours; a wave is a run of hours whose smoothed count "
+                    "stays at or above {rise} of the highest, and the main wave is the wave that holds the most "
+                    "posts, so it need not hold the archive's single busiest hour. Its peak is the run of hours "
+                    "around the wave's busiest hour that hold at least {peak} of that hour's posts; the wave "
+                    "begins where the hours before the peak fall below {rise} of them (or at an escalation "
+                    "turning point up to {snap} before that), and ends where its smoothed run ends. Hours are "
+                    "counted in the display time zone.",
+                    k=Const(str(phase_rules.SMOOTH_HOURS)),
+                    snap=Const(words.duration(phase_rules.SNAP_SECONDS)),
+                    rise=Const(f"{round(100 * phase_rules.RISE_SHARE)}%"),
+                    peak=Const(f"{round(100 * phase_rules.PEAK_SHARE)}%"),
                 ),
             ),
             ("Time zone", plain(f"Times are shown in {f.tz}; the workspace stores them in UTC.")),
@@ -800,6 +825,28 @@ class _Builder:
                 row_headings=True,
             )
         ]
+
+    def _no_edges(self, cov: Any) -> Claim:
+        """What the archive's volume says of its collection when it shows no edge and no gap:
+        true of the turning points too, which flag what sits near the archive's first or last
+        post as where the collection may have started or stopped (one source: the coverage's
+        flags)."""
+        near = [
+            tp.number
+            for tp in self.f.turning_points
+            if tp.finding is not None and tp.finding.flags & {"collection_start", "collection_end"}
+        ]
+        if not near:
+            return plain("Nothing in it suggests that its collection began late, stopped early or paused.")
+        return Writer(self.zone).say(
+            "Its volume shows no near-empty stretch or busy hour at either end and no gap that would mark where "
+            "its collection began, stopped or paused; but what comes within {d} of its first or last post may be "
+            "the collection starting or stopping rather than an event, and is marked so (turning "
+            "{tp} {n}).",
+            d=Const(words.duration(cov.edge_seconds)),
+            tp="point" if len(near) == 1 else "points",
+            n=Name(words.and_list([str(n) for n in near])),
+        )
 
     def _sentiment_coverage(self) -> Claim | None:
         s = self.f.sentiment
@@ -827,8 +874,9 @@ class _Builder:
         if cov.undetermined:
             parts.append(
                 w.say(
-                    "; {n} whose language could not be told are scored as English",
+                    "; {n} whose language could not be told {verb} scored as English",
                     n=Bare(Figure(cov.undetermined, "count", source=Source.of("undetermined_language"))),
+                    verb="is" if cov.undetermined == 1 else "are",
                 )
             )
         parts.append(plain("."))
@@ -884,12 +932,24 @@ class _Builder:
             )
         ]
         if tags:
-            parts.append(
-                w.say(
-                    " (here: it carries {tags}, mentions the brand, answers or shares a post about it, or links to a page whose address names it or that the incident's accounts shared widely)",
-                    tags=Name(tags),
+            # only what the detector matches here: the incident's handles, and the brand's
+            # posts only when brand accounts are set
+            handles = words.and_list(
+                ["@" + t.written.lstrip("@") for t in (terms.handles if terms is not None else ())[:3]]
+            )
+            ways = [w.say("it carries {tags}", tags=Name(tags))]
+            if handles:
+                ways.append(w.say("mentions {h}", h=Name(handles)))
+            if self.f.brand_handles:
+                ways.append(plain("answers or shares a post by the brand or another post about it"))
+            else:
+                ways.append(plain("answers or shares a post about it"))
+            ways.append(
+                plain(
+                    "or links to a page whose address names it or that the incident's accounts shared widely"
                 )
             )
+            parts.append(join([plain(" (here: "), join(ways, sep=", "), plain(")")], sep=""))
         parts.append(plain("."))
         return join(parts, sep="")
 
@@ -929,15 +989,36 @@ class _Builder:
                         n("rows_read", "read"),
                         n("rows_added", "added"),
                         n("rows_duplicate", "already there"),
+                        n("rows_duplicate_in_file", "repeated in the file"),
+                        n("rows_conflict", "conflicting copies"),
                         n("rows_rejected", "rejected"),
                     ]
                 )
             blocks.append(
                 Table(
-                    ("File", "Format", "Read", "Added", "Already there", "Rejected"),
+                    (
+                        "File",
+                        "Format",
+                        "Read",
+                        "Added",
+                        "Already there",
+                        "Repeated in the file",
+                        "Conflicting copies",
+                        "Rejected",
+                    ),
                     rows,
-                    (42, 14, 11, 11, 11, 11),
+                    (27, 10, 8, 8, 11, 12, 14, 10),
                     size=7.5,
+                )
+            )
+            blocks.append(
+                Para(
+                    plain(
+                        "Every post read was added, already in the workspace, a repeat in the file of a post "
+                        "kept once (the same text and author), a conflicting copy (another text or author "
+                        "under the same id: the last copy in the file was kept), or rejected."
+                    ),
+                    "note",
                 )
             )
             blocks.append(Heading("Checksums (SHA-256)", 3))
@@ -1040,6 +1121,30 @@ def _bin_words(seconds: int) -> str:
     if seconds % 3600 == 0:
         return "hour" if seconds == 3600 else f"{seconds // 3600} hours"
     return "minute" if seconds == 60 else f"{seconds // 60} minutes"
+
+
+def _zone_suffix(f: Facts) -> str:
+    """`` (America/New_York)`` after times that print only their abbreviation (EST); nothing
+    when the abbreviation is the zone's name already (``4:57 am UTC``, not ``UTC (UTC)``)."""
+    shown = {
+        words.local(float(t.value), f.zone).tzname()
+        for t in (f.archive.first, f.archive.last)
+        if t.value is not None
+    }
+    return "" if shown == {f.tz} else f" ({f.tz})"
+
+
+def _exposure_cell(r: Any, w: Writer, lead: str) -> Cell:
+    """A range's exposure, with the share of its posts it is summed over in small print when
+    that is not all of them (a partial sum is never shown as the whole)."""
+    if not r.exposure.known:
+        return Cell(plain(lead + "unknown"))
+    sub = (
+        w.say("over the {s} of posts with a follower count", s=r.counted_share)
+        if chron.partial_exposure(r)
+        else None
+    )
+    return Cell(w.say(lead + "{e}", e=_bare(r.exposure)), sub)
 
 
 def _bare(fig: Figure):

@@ -395,7 +395,8 @@ class Workspace:
             .execute(
                 """
                 SELECT import_id, path, format, sha256, size_bytes, finished_at, rows_read, rows_added,
-                       rows_duplicate, rows_rejected, rows_skipped, rejections, skipped
+                       rows_duplicate, rows_rejected, rows_skipped, rejections, skipped,
+                       rows_duplicate_in_file, rows_conflict
                 FROM imports ORDER BY import_id
                 """
             )
@@ -416,6 +417,10 @@ class Workspace:
                 "rows_skipped": r[10],
                 "rejections": json.loads(r[11]) if r[11] else [],
                 "skipped": json.loads(r[12]) if r[12] else {},
+                # copies of a post inside the file beyond the one kept: the same post again, or
+                # a different text or author under its id (so that read adds up)
+                "rows_duplicate_in_file": r[13],
+                "rows_conflict": r[14],
             }
             for r in rows
         ]
