@@ -60,8 +60,11 @@ def test_posts_columns_are_the_public_contract(workspace):
         "post_url",
         "vendor_sentiment",
         "vendor_reach",
+        # schema 6 (wip/ingestlayout): the followers of a shared post's author
+        "ref_author_followers",
     ]
     types = dict(cols)
+    assert types["ref_author_followers"] == "BIGINT"
     assert (types["post_url"], types["vendor_sentiment"], types["vendor_reach"]) == (
         "VARCHAR",
         "VARCHAR",

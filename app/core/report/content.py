@@ -727,7 +727,9 @@ class _Builder:
             (
                 "Followers",
                 plain(
-                    "An account's follower count is the highest seen in the archive. Counts are a snapshot taken when "
+                    "An account's follower count is the highest seen on its own posts in the archive; an account with "
+                    "no post of its own has the highest that the retweets and quotes of its posts carry of it. "
+                    "Counts are a snapshot taken when "
                     "each post was collected, not when it was seen: exposure is the audience a post could reach, not "
                     "the people who read it."
                 ),

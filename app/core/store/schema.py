@@ -337,6 +337,11 @@ MIGRATIONS: list[list[str]] = [
           AND (lower(author_handle) = 'handle.invalid' OR lower(ref_author_handle) = 'handle.invalid')
         """,
         "DELETE FROM meta WHERE key = 'rollup_stamp'",
+        # The followers of the author of the post a retweet or quote points to, as the
+        # shared post carries them (v1.1 retweeted_status/quoted_status.user, v2
+        # includes.users): the only count the archive holds of an author with no post of
+        # its own in it. NULL for the posts imported before (unknown, not zero).
+        "ALTER TABLE posts ADD COLUMN IF NOT EXISTS ref_author_followers BIGINT",
     ],
 ]
 
