@@ -3,6 +3,7 @@ draws are the ones it draws, and a short window still has a labelled time axis."
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -101,3 +102,17 @@ def test_the_caption_names_the_markers_the_chart_draws(workspace, fixtures_dir, 
     others = {int(n) for n in m.group(2).split(", ")}
     assert shown == drawn and shown and others and not shown & others
     assert "Numbered markers are the turning points listed below." not in text
+
+
+def test_hour_ticks_follow_the_clock_across_daylight_saving_changes():
+    """acme's fall-back night (Europe/Paris, 29 Oct 2023): 02:00 comes twice and both are
+    labelled, the second by its zone; in spring 02:00 never comes and is not labelled."""
+    paris = ZoneInfo("Europe/Paris")
+    autumn = datetime(2023, 10, 28, 22, tzinfo=timezone.utc).timestamp()
+    labels = [label for _, label, _ in charts.time_ticks(autumn, autumn + 7 * 3600, paris, 10)]
+    assert labels[:5] == ["Sun 29 Oct", "01:00", "02:00", "02:00 CET", "03:00"]
+    spring = datetime(2023, 3, 25, 22, tzinfo=timezone.utc).timestamp()
+    ticks = charts.time_ticks(spring, spring + 7 * 3600, paris, 10)
+    assert "02:00" not in [label for _, label, _ in ticks]
+    times = [t for t, _, _ in ticks]
+    assert times == sorted(set(times)) and all(b - a == 3600 for a, b in itertools.pairwise(times))

@@ -530,19 +530,20 @@ def time_ticks(t0: float, t1: float, zone: ZoneInfo, max_ticks: int = 10) -> lis
 
 
 def _hour_ticks(t0: float, t1: float, zone: ZoneInfo, step: int) -> list[tuple[float, str, bool]]:
-    d = datetime.fromtimestamp(t0, zone).replace(minute=0, second=0, microsecond=0)
-    d = d.replace(hour=d.hour - d.hour % step)
+    # hour by hour in absolute time, a tick where the local clock shows a whole hour that is a
+    # multiple of the step: across a daylight-saving change the clock's hours are skipped
+    # (spring) or shown twice (autumn, the second named by its zone: "02:00 CET") as they were
+    t = datetime.fromtimestamp(t0, zone).replace(minute=0, second=0, microsecond=0).timestamp()
     out = []
-    while True:
-        t = d.timestamp()
-        if t > t1:
-            break
-        if t >= t0:
+    while t <= t1:
+        d = datetime.fromtimestamp(t, zone)
+        if t >= t0 and d.minute == 0 and d.hour % step == 0:
             midnight = d.hour == 0
             label = f"{d:%a} {d.day} {d:%b}" if midnight else f"{d:%H:%M}"
+            if d.fold and not midnight:
+                label += f" {d.tzname()}"
             out.append((t, label, midnight))
-        # wall-clock arithmetic, re-localised: a daylight-saving change keeps ticks on whole hours
-        d = (d.replace(tzinfo=None) + timedelta(hours=step)).replace(tzinfo=zone)
+        t += 3600
     if out and not any(major for _, _, major in out):
         t, _, _ = out[0]
         first = datetime.fromtimestamp(t, zone)
