@@ -183,6 +183,9 @@ def test_bluesky_accounts_whose_handle_failed_verification_stay_apart(workspace,
         assert url.startswith(f"https://bsky.app/profile/{did}/post/")
     dids, accounts, rolled = _accounts(workspace)
     assert dids == accounts == rolled == 96
+    # and `info` says the same (it counted handles case by case: one account wrote its
+    # handle in two cases, which made up for the two merged accounts)
+    assert workspace.info()["authors"] == 96
 
 
 def test_a_workspace_imported_with_the_placeholder_handle_is_mended(tmp_path, fixtures_dir, helpers):

@@ -155,7 +155,9 @@ def test_info_figures(workspace, fixtures_dir, helpers):
     assert info["last_post_utc"].startswith("2021-04-08T")
     assert (
         info["authors"]
-        == workspace.con.execute("SELECT count(DISTINCT author_handle) FROM posts").fetchone()[0]
+        == workspace.con.execute(
+            "SELECT count(DISTINCT (platform, lower(author_handle))) FROM posts"
+        ).fetchone()[0]
     )
     assert info["known_followers_share"] == 1.0
     assert info["scored_share"] == 0
