@@ -190,10 +190,16 @@ class _Doc:
         rest.setTopMargin(0)
         rest.setPageBreakPolicy(QTextFormat_PageBreak_AlwaysBefore)  # where its line already was
         fmt.setBottomMargin(0)
+        text = block.text()
+        # a quoted post's isolate left open by the split is opened again: a paragraph ends
+        # every isolate, and the rest of the quote must not reorder the report's words
+        still_open = sum(text[:at].count(c) for c in "\u2066\u2067\u2068") - text[:at].count("\u2069")
         cur = QTextCursor(block)
         cur.setBlockFormat(fmt)
         cur.setPosition(block.position() + at)
         cur.insertBlock(rest, block.charFormat())
+        if still_open > 0:
+            cur.insertText("\u2068" * still_open, cur.charFormat())
         self.charts = [(n + 1 if n > number else n, data, w, h) for n, data, w, h in self.charts]
         self.doc.pageCount()
 

@@ -178,3 +178,30 @@ def test_a_chart_stays_with_its_heading_and_caption_wherever_it_falls():
             page_of(bottom - 1),
         }
         assert len(pages) == 1, (fill, pages)
+
+
+def test_a_quote_split_by_a_page_break_stays_isolated_on_both_pages():
+    """A paragraph running over a page is split into two blocks there (so that Qt does not
+    print its last line twice); a post's bidi isolate open at the split is opened again."""
+    from app.core.text_safety import bidi_isolate
+
+    quote = bidi_isolate("שלום עולם " * 150)
+
+    def then(d):
+        d.para("Its most shared post was “" + quote + "” (9 retweets).")
+
+    split = 0
+    for fill in range(40):
+        d, _ = _doc_pages(fill, then)
+        block = d.doc.begin()
+        while block.isValid():
+            depth = 0
+            for ch in block.text():
+                if ch in "\u2066\u2067\u2068":
+                    depth += 1
+                elif ch == "\u2069":
+                    assert depth > 0, (fill, block.text()[:40])
+                    depth -= 1
+            split += block.text().startswith("\u2068")
+            block = block.next()
+    assert split  # some fill put the quote across a page break
