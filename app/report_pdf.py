@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QPen,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -44,6 +45,7 @@ from PySide6.QtGui import (
     QTextImageFormat,
     QTextLength,
     QTextOption,
+    QTextTable,
     QTextTableFormat,
 )
 from PySide6.QtSvg import QSvgRenderer
@@ -142,7 +144,13 @@ class _Doc:
         # after every insertion (quadratic on long tables)
         self.cur.beginEditBlock()
         self.empty = True
-        self.headings: list[int] = []
+        #: blocks that must share their page with the start of what follows them (headings,
+        #: a chart's caption), by block number
+        self.keep_with_next: set[int] = set()
+        #: the headings of the long sections: they start a new page unless there is room
+        self.section_starts: set[int] = set()
+        #: (the block before each table, the table): a small table is kept on one page
+        self.tables: list[tuple[int, QTextTable]] = []
         #: (block number, SVG text) of each chart: its block reserves the room, the page
         #: painter draws the vector drawing over it
         self.charts: list[tuple[int, bytes, float, float]] = []
@@ -150,8 +158,50 @@ class _Doc:
 
     def finish(self) -> QTextDocument:
         self.cur.endEditBlock()
-        self._keep_headings_with_next()
+        self._paginate()
+        self._split_at_page_feet()
         return self.doc
+
+    def _split_at_page_feet(self) -> None:
+        """Each paragraph that runs from one page onto the next becomes two, split where the
+        page ends. Qt draws a paragraph's lines from the last one above the page drawn (one
+        too many): the line at the foot of the previous page was drawn again on this one,
+        hidden by the clip but in the PDF's text, found and copied twice. Taken from the
+        end, so that a split renumbers none of the blocks still to come."""
+        block = self.doc.lastBlock()
+        while block.isValid():
+            before = block.previous()
+            rect = self._rect(block)
+            layout = block.layout()
+            if layout is not None and layout.lineCount() > 1:
+                first = self._page(rect.top() + layout.lineAt(0).y())
+                for i in range(1, layout.lineCount()):
+                    line = layout.lineAt(i)
+                    if self._page(rect.top() + line.y()) != first:
+                        self._split_block(block, line.textStart())
+                        break
+            block = before
+
+    def _split_block(self, block: QTextBlock, at: int) -> None:
+        """Block ``block`` as two, the second from its position ``at`` on (on the next page)."""
+        number = block.blockNumber()
+        fmt = block.blockFormat()
+        rest = QTextBlockFormat(fmt)
+        rest.setTopMargin(0)
+        rest.setPageBreakPolicy(QTextFormat_PageBreak_AlwaysBefore)  # where its line already was
+        fmt.setBottomMargin(0)
+        text = block.text()
+        # a quoted post's isolate left open by the split is opened again: a paragraph ends
+        # every isolate, and the rest of the quote must not reorder the report's words
+        still_open = sum(text[:at].count(c) for c in "\u2066\u2067\u2068") - text[:at].count("\u2069")
+        cur = QTextCursor(block)
+        cur.setBlockFormat(fmt)
+        cur.setPosition(block.position() + at)
+        cur.insertBlock(rest, block.charFormat())
+        if still_open > 0:
+            cur.insertText("\u2068" * still_open, cur.charFormat())
+        self.charts = [(n + 1 if n > number else n, data, w, h) for n, data, w, h in self.charts]
+        self.doc.pageCount()
 
     def chart(self, svg: str) -> None:
         """Room for an SVG drawing the page's width across (or less, if it would not fit a
@@ -162,7 +212,11 @@ class _Doc:
         h = w * size.height() / max(size.width(), 1)
         if h > self.height * 0.92:
             w, h = w * self.height * 0.92 / h, self.height * 0.92
-        self._new_block(self._block(top=2, bottom=4), self._char())
+        fmt_block = self._block(top=2, bottom=4)
+        # the line is the chart: the text's 118% spacing would add a fifth of its height
+        # below it, unseen by the layout's block rectangles (and spilling onto the next page)
+        fmt_block.setLineHeight(100, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        self._new_block(fmt_block, self._char())
         name = f"chart-{len(self.charts)}"
         blank = QImage(1, 1, QImage.Format.Format_ARGB32)
         blank.fill(0)
@@ -193,40 +247,167 @@ class _Doc:
                 continue
             QSvgRenderer(QByteArray(data)).render(p, QRectF(rect.left() + line.x(), top, w, h))
 
-    def _keep_headings_with_next(self) -> None:
-        """A heading left at the foot of a page, its text on the next, moves to that page
-        (QTextDocument has no keep-with-next). Headings are taken in order: moving one shifts
-        those after it, and the layout is asked again each time."""
-        layout = self.doc.documentLayout()
-        page_h = self.doc.pageSize().height()
-        need = _dpt(70) * DPI / 96.0  # room for the heading and a few lines after it
-        for number in self.headings:
+    # -- pagination: QTextDocument breaks pages by itself, line by line and row by row, but
+    # has no keep-with-next or keep-together; these rules add them, as page breaks set on
+    # blocks once the layout says where everything falls --
+
+    def _paginate(self) -> None:
+        """Page breaks before (1) a long section's heading left with little room at a page's
+        foot, (2) a heading (or chart caption) whose page would not also hold the start of
+        what follows it (its first lines, a small table whole, a large one's first row, a
+        chart), and (3) a small table that would split. Taken in document order: a break
+        moves everything after it, so each rule asks the layout afresh."""
+        table_of = dict(self.tables)
+        for number in sorted(self.keep_with_next | self.section_starts | set(table_of)):
             block = self.doc.findBlockByNumber(number)
-            rect = layout.blockBoundingRect(block)
-            top = rect.top()
-            room = (math.floor(top / page_h) + 1) * page_h - top
-            if room < need and top % page_h > 1:
-                cur = QTextCursor(block)
-                fmt = block.blockFormat()
-                fmt.setPageBreakPolicy(QTextFormat_PageBreak_AlwaysBefore)
-                fmt.setTopMargin(0)
-                cur.setBlockFormat(fmt)
+            top = self._rect(block).top()
+            into = top - self._page(top) * self.height
+            if into < 1 or self._breaks_before(block):
+                continue  # already at a page's top
+            if number in self.section_starts and self.height - into < SECTION_ROOM * self.height:
+                self._break_before(block)
+                continue
+            before = block.previous()
+            if (
+                number in table_of
+                and before.isValid()
+                and self._page(self._rect(before).bottom() - 1) < self._page(top)
+            ):
+                # a table whose first row did not fit the foot of the page: Qt moves it to
+                # the next page with a gap above it; starting the table there leaves none
+                self._break_before(block)
+                continue
+            if number in self.keep_with_next:
+                self._fit_chart(number)
+            if self._split(number, table_of):
+                old = block.blockFormat()
+                self._break_before(block)
+                if self._split(number, table_of):
+                    # too tall for one page even from its top: the break would only leave a gap
+                    QTextCursor(self.doc.findBlockByNumber(number)).setBlockFormat(old)
+                    self.doc.pageCount()
+
+    def _split(self, number: int, table_of: dict[int, QTextTable]) -> bool:
+        """Whether block ``number`` and what must stay with it are on different pages."""
+        if number in self.keep_with_next:
+            end = self._kept_end(number)
+        elif number in table_of:
+            end = self._table_end(table_of[number], whole=True)
+        else:
+            end = None
+        top = self._rect(self.doc.findBlockByNumber(number)).top()
+        return end is not None and self._page(end - 1) != self._page(top)
+
+    def _page(self, y: float) -> int:
+        """The page (from 0) that document position ``y`` is on; a page's top, computed as
+        a multiple of the page's height, may come out a hair above it."""
+        return math.floor((y + 1) / self.height)
+
+    def _rect(self, block) -> QRectF:
+        return self.doc.documentLayout().blockBoundingRect(block)
+
+    def _kept(self, number: int) -> QTextBlock | QTextTable | None:
+        """What block ``number`` (kept with what follows) is kept with, past the headings and
+        captions under it: a table, or a block (a paragraph, a chart)."""
+        nxt = self.doc.findBlockByNumber(number).next()
+        while nxt.isValid():
+            table = QTextCursor(nxt).currentTable()
+            if table is not None:
+                return table
+            if nxt.text() and nxt.blockNumber() not in self.keep_with_next:
+                return nxt
+            nxt = nxt.next()  # a heading under a heading, a caption; the empty block before a table
+        return None
+
+    def _fit_chart(self, number: int) -> None:
+        """A chart kept with block ``number`` and pushed to the next page, while that page
+        has room for most of it, is drawn smaller to fit there: a page left half empty under
+        a heading serves the reader less than a chart at three quarters of its size."""
+        kept = self._kept(number)
+        charts = {n: i for i, (n, *_rest) in enumerate(self.charts)}
+        if not isinstance(kept, QTextBlock) or kept.blockNumber() not in charts:
+            return
+        i = charts[kept.blockNumber()]
+        n, data, w, h = self.charts[i]
+        page = self._page(self._rect(self.doc.findBlockByNumber(number)).top())
+        for _ in range(4):  # the line's own spacing and margins: measured, and tried again
+            rect = self._rect(kept)
+            line = kept.layout().lineAt(0)
+            if self._page(rect.top() + line.y() + line.height() - 1) == page:
+                return
+            # the line, pushed whole to the next page, would start at its block's top
+            scale = ((page + 1) * self.height - rect.top()) / line.height() * 0.99
+            if scale < CHART_SHRINK:
+                return
+            w, h = w * scale, h * scale
+            self._resize_chart(kept, w, h)
+            self.charts[i] = (n, data, w, h)
+            self.doc.pageCount()
+
+    def _resize_chart(self, block: QTextBlock, w: float, h: float) -> None:
+        cur = QTextCursor(block)
+        cur.movePosition(QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor)
+        fmt = cur.charFormat().toImageFormat()
+        fmt.setWidth(w * 96.0 / DPI)
+        fmt.setHeight(h * 96.0 / DPI)
+        cur.setCharFormat(fmt)
+
+    def _kept_end(self, number: int) -> float | None:
+        """Where what must stay on the page of block ``number`` ends (document units)."""
+        nxt = self._kept(number)
+        if isinstance(nxt, QTextTable):
+            return self._table_end(nxt, whole=False)
+        if nxt is not None:
+            rect = self._rect(nxt)  # first: it brings the block's layout up to date
+            layout = nxt.layout()
+            if layout is not None and layout.lineCount():
+                # the first two lines of a paragraph (a chart's block is one line: the chart)
+                line = layout.lineAt(min(1, layout.lineCount() - 1))
+                return rect.top() + line.y() + line.height()
+        return None
+
+    def _table_end(self, table: QTextTable, whole: bool) -> float | None:
+        """The bottom of ``table`` if it is small (or ``whole``, when it is not then None),
+        else of its first row after the header."""
+        rows = [self._row_span(table, r) for r in range(table.rows())]
+        # its height without the gap a page break leaves inside it
+        padding = 2 * table.format().cellPadding() * DPI / 96.0  # set in 96-dpi units, like margins
+        natural = sum(bottom - top for top, bottom in rows) + table.rows() * padding
+        if natural <= SMALL_TABLE * self.height:
+            return self.doc.documentLayout().frameBoundingRect(table).bottom()
+        if whole:
+            return None
+        return rows[min(table.format().headerRowCount(), table.rows() - 1)][1]
+
+    def _row_span(self, table: QTextTable, row: int) -> tuple[float, float]:
+        """The top of row ``row``'s text and the bottom (document units)."""
+        cells = [table.cellAt(row, c) for c in range(table.columns())]
+        tops = [self._rect(c.firstCursorPosition().block()).top() for c in cells]
+        bottoms = [self._rect(c.lastCursorPosition().block()).bottom() for c in cells]
+        return min(tops), max(bottoms)
+
+    def _breaks_before(self, block) -> bool:
+        return bool(block.blockFormat().pageBreakPolicy() & QTextFormat_PageBreak_AlwaysBefore)
+
+    def _break_before(self, block) -> None:
+        fmt = block.blockFormat()
+        fmt.setPageBreakPolicy(QTextFormat_PageBreak_AlwaysBefore)
+        fmt.setTopMargin(0)
+        QTextCursor(block).setBlockFormat(fmt)
+        # the whole layout again: asked block by block, it can answer from before the change
+        self.doc.pageCount()
 
     def _block(
         self,
         top: float = 0,
         bottom: float = 4,
         left: float = 0,
-        page_break: bool = False,
-        keep_next: bool = False,
     ) -> QTextBlockFormat:
         b = QTextBlockFormat()
         b.setTopMargin(_dpt(top))
         b.setBottomMargin(_dpt(bottom))
         b.setLeftMargin(_dpt(left))
         b.setLineHeight(118, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        if page_break:
-            b.setPageBreakPolicy(QTextFormat_PageBreak_AlwaysBefore)
         return b
 
     def _char(
@@ -250,15 +431,19 @@ class _Doc:
         else:
             self.cur.insertBlock(fmt, char)
 
-    def heading(self, text: str, level: int = 1, page_break: bool = False) -> None:
+    def heading(self, text: str, level: int = 1, section_start: bool = False) -> None:
+        """A heading; ``section_start``: a long section's, which starts a page unless the
+        page has room for a good part of it."""
         size = {1: 17, 2: 12.5, 3: 10.5}[level]
-        top = {1: 0 if page_break or self.empty else 16, 2: 12, 3: 8}[level]
+        top = {1: 0 if self.empty else 16, 2: 12, 3: 8}[level]
         self._new_block(
-            self._block(top=top, bottom=6 if level == 1 else 3, page_break=page_break),
+            self._block(top=top, bottom=6 if level == 1 else 3),
             self._char(size, bold=True, colour=ACCENT if level == 1 else INK),
         )
         self.cur.insertText(text, self._char(size, bold=True, colour=ACCENT if level == 1 else INK))
-        self.headings.append(self.cur.block().blockNumber())
+        self.keep_with_next.add(self.cur.block().blockNumber())
+        if section_start:
+            self.section_starts.add(self.cur.block().blockNumber())
 
     def para(
         self,
@@ -292,6 +477,7 @@ class _Doc:
         """A table of plain-text cells; ``widths`` in percent. A cell may be a list of
         (text, style) runs. The header row repeats on every page the table spans."""
         self._new_block(self._block(bottom=0), self._char(size))
+        anchor = self.cur.block().blockNumber()
         fmt = QTextTableFormat()
         fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
         fmt.setColumnWidthConstraints([QTextLength(QTextLength.Type.PercentageLength, w) for w in widths])
@@ -310,6 +496,7 @@ class _Doc:
         if headers:
             fmt.setHeaderRowCount(1)
         table = self.cur.insertTable(max(n_rows, 1), len(widths), fmt)
+        self.tables.append((anchor, table))
         all_rows = ([headers] if headers else []) + rows
         for r, row in enumerate(all_rows):
             header = bool(headers) and r == 0
@@ -341,6 +528,12 @@ class _Doc:
 
 
 QTextFormat_PageBreak_AlwaysBefore = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+#: a long section starts a new page when less than this share of the page is left
+SECTION_ROOM = 0.3
+#: a table up to this share of a page is kept on one page
+SMALL_TABLE = 0.33
+#: a chart is drawn down to this share of its size to stay on the page of its heading
+CHART_SHRINK = 0.75
 
 
 def _plain(text: str) -> str:
@@ -411,8 +604,9 @@ class _Renderer:
         for s in r.sections:
             if d is None:
                 d = self.doc()
-            # the long sections start a page; the short ones follow on
-            d.heading(s.title, 1, page_break=not d.empty and s.name in _PAGE_SECTIONS)
+            # the long sections start a page unless the page has room for a good part of
+            # them; the short ones follow on
+            d.heading(s.title, 1, section_start=s.name in _PAGE_SECTIONS)
             for b in s.blocks:
                 self.block(d, b)
         if d is not None:
@@ -478,6 +672,7 @@ class _Renderer:
             d.table(None, rows, [100])
         elif isinstance(b, Chart):
             d.para(claim_text(b.caption), size=8.5, colour=MUTED)
+            d.keep_with_next.add(d.cur.block().blockNumber())  # the caption goes with its chart
             d.chart(b.svg)
         elif isinstance(b, Headline):
             figs = b.figures
@@ -528,7 +723,12 @@ class _Renderer:
         p.setClipRect(QRectF(0, 0, self.cw, self.ch))
         p.translate(0, -i * self.ch)
         ctx = QAbstractTextDocumentLayout.PaintContext()
-        ctx.clip = QRectF(0, i * self.ch, self.cw, self.ch)
+        # the layout draws every block and line that touches the clip, edges included: a
+        # heading that starts the next page exactly at this one's foot would be drawn here too,
+        # hidden by the painter's clip but still in the PDF's text (found, copied, read out
+        # at the foot of this page). A clip a hair inside the page leaves it to its own page.
+        edge = 0.5
+        ctx.clip = QRectF(0, i * self.ch + edge, self.cw, self.ch - 2 * edge)
         doc.documentLayout().draw(p, ctx)
         if seg is not None:
             seg.paint_charts(p, i)

@@ -135,9 +135,17 @@ class Recompute:
         )
 
     def q_followers(self, s: Source) -> float | None:
+        # its own posts' highest count; an account with none in the archive: the highest
+        # count the posts sharing its posts carry of it
+        handle = str(s.get("handle")).lower().lstrip("@")
         return self._one(
-            "SELECT max(author_followers) FROM posts WHERE lower(author_handle) = ?",
-            [str(s.get("handle")).lower().lstrip("@")],
+            """
+            SELECT CASE WHEN count(*) FILTER (WHERE lower(author_handle) = $1) > 0
+                        THEN max(author_followers) FILTER (WHERE lower(author_handle) = $1)
+                        ELSE max(ref_author_followers) FILTER (WHERE lower(ref_author_handle) = $1) END
+            FROM posts
+            """,
+            [handle],
         )
 
     def q_post_time(self, s: Source) -> float:

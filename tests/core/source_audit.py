@@ -25,7 +25,8 @@ from app.core.model import Figure, Source
 _EPOCH = datetime(1970, 1, 1)
 _COLUMNS = (
     "platform, post_id, created_at, author_handle, author_followers, text, kind, ref_post_id, "
-    "ref_author_handle, retweet_count, quote_count, reply_count, like_count, hashtags, mentions, urls"
+    "ref_author_handle, retweet_count, quote_count, reply_count, like_count, hashtags, mentions, urls, "
+    "ref_author_followers"
 )
 
 
@@ -145,11 +146,18 @@ def _accounts_with_followers(posts, p, con):
 
 
 def _followers(posts, p, con):
-    seen = [
-        r["author_followers"]
-        for r in posts.rows
-        if r["who"] == p["handle"] and r["platform"] == p["platform"] and r["author_followers"] is not None
-    ]
+    own = [r for r in posts.rows if r["who"] == p["handle"] and r["platform"] == p["platform"]]
+    if own:
+        seen = [r["author_followers"] for r in own if r["author_followers"] is not None]
+    else:
+        # an account with no post of its own: the counts the posts sharing its posts carry
+        seen = [
+            r["ref_author_followers"]
+            for r in posts.rows
+            if r["ref_who"] == p["handle"]
+            and r["platform"] == p["platform"]
+            and r["ref_author_followers"] is not None
+        ]
     return max(seen) if seen else None
 
 

@@ -147,6 +147,142 @@ def test_bluesky_posts(workspace, fixtures_dir, helpers):
     assert replies and all(q["ref_post_id"].startswith("at://") for q in replies)
 
 
+#: The two accounts of the file whose handle Bluesky could not verify: their views give the
+#: placeholder "handle.invalid" for both.
+UNVERIFIED = ("did:plc:n5pm4vggu475okayqvqipkoh", "did:plc:4qvb4dpkg6tkbzym77j6jcm4")
+
+
+def _accounts(ws) -> tuple[int, int, int]:
+    """(distinct DIDs, accounts as the report counts them, accounts in the rollups)."""
+    from app.core import rollup
+    from app.core.store import facts_sql
+
+    rollup.ensure(ws)
+    dids = ws.con.execute("SELECT count(DISTINCT author_id) FROM posts").fetchone()[0]
+    rolled = ws.con.execute("SELECT count(*) FROM rollup_accounts").fetchone()[0]
+    return dids, facts_sql.archive(ws.con).accounts, rolled
+
+
+def test_bluesky_accounts_whose_handle_failed_verification_stay_apart(workspace, fixtures_dir, helpers):
+    """Two accounts with the placeholder handle are two accounts (named by their DIDs), so the
+    report's account count is the file's (#11: 95 against 96)."""
+    items = json.loads((fixtures_dir / BLUESKY).read_text(encoding="utf-8"))
+    placeholders = {
+        (it.get("post") or it)["author"]["did"]
+        for it in items
+        if (it.get("post") or it)["author"]["handle"] == "handle.invalid"
+    }
+    assert placeholders == set(UNVERIFIED)
+    helpers.import_one(workspace, fixtures_dir / BLUESKY)
+    rows = workspace.con.execute(
+        "SELECT author_id, author_handle, post_url FROM posts WHERE author_id IN (?, ?)", list(UNVERIFIED)
+    ).fetchall()
+    assert {r[0] for r in rows} == set(UNVERIFIED)
+    for did, handle, url in rows:
+        assert handle == did
+        assert url.startswith(f"https://bsky.app/profile/{did}/post/")
+    dids, accounts, rolled = _accounts(workspace)
+    assert dids == accounts == rolled == 96
+    # and `info` says the same (it counted handles case by case: one account wrote its
+    # handle in two cases, which made up for the two merged accounts)
+    assert workspace.info()["authors"] == 96
+
+
+def test_a_workspace_imported_with_the_placeholder_handle_is_mended(tmp_path, fixtures_dir, helpers):
+    """A workspace whose Bluesky posts came in under "handle.invalid" (before schema 6) gets the
+    DIDs on opening, and its rollups are rebuilt from them."""
+    from app.core.store import Workspace
+
+    path = tmp_path / "old.duckdb"
+    with Workspace.open(path, create=True) as ws:
+        helpers.import_one(ws, fixtures_dir / BLUESKY)
+        assert _accounts(ws) == (96, 96, 96)
+        # as the importer left them before: one handle for both, the reposts and quotes of
+        # them pointing to it too, and rollups built from it
+        ws.con.execute(
+            "UPDATE posts SET author_handle = 'handle.invalid', "
+            "post_url = regexp_replace(post_url, '/profile/[^/]+/', '/profile/handle.invalid/') "
+            "WHERE author_id IN (?, ?)",
+            list(UNVERIFIED),
+        )
+        shared = f"at://{UNVERIFIED[0]}/app.bsky.feed.post/3lmdcgp3a7cnd"
+        repost = ws.con.execute("SELECT min(post_id) FROM posts WHERE kind = 'retweet'").fetchone()[0]
+        ws.con.execute(
+            "UPDATE posts SET ref_post_id = ?, ref_author_handle = 'handle.invalid' WHERE post_id = ?",
+            [shared, repost],
+        )
+        ws.con.execute("DELETE FROM meta WHERE key = 'rollup_stamp'")
+        assert _accounts(ws) == (96, 95, 95)
+        ws.con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    with Workspace.open(path) as ws:
+        rows = ws.con.execute(
+            "SELECT author_id, author_handle, post_url FROM posts WHERE author_id IN (?, ?)", list(UNVERIFIED)
+        ).fetchall()
+        assert rows and all(
+            h == d and u.startswith(f"https://bsky.app/profile/{d}/post/") for d, h, u in rows
+        )
+        assert _accounts(ws) == (96, 96, 96)
+        left = ws.con.execute(
+            "SELECT count(*) FROM posts WHERE 'handle.invalid' IN (author_handle, ref_author_handle) "
+            "OR post_url LIKE '%handle.invalid%'"
+        ).fetchone()[0]
+        assert left == 0
+        assert ws.con.execute(
+            "SELECT ref_author_handle FROM posts WHERE post_id = ?", [repost]
+        ).fetchone() == (UNVERIFIED[0],)
+
+
+def test_reposts_and_quotes_of_an_unverified_account_name_it_by_its_did(workspace, helpers, tmp_path):
+    by = {"did": "did:plc:reposter", "handle": "handle.invalid"}
+    author = {"did": "did:plc:original", "handle": "handle.invalid"}
+    post = {
+        "uri": "at://did:plc:original/app.bsky.feed.post/aaa",
+        "cid": "c1",
+        "author": author,
+        "record": {"text": "the post", "createdAt": "2025-03-01T10:00:00Z"},
+    }
+    quote = {
+        "uri": "at://did:plc:quoter/app.bsky.feed.post/bbb",
+        "cid": "c2",
+        "author": {"did": "did:plc:quoter", "handle": "quoter.bsky.social"},
+        "record": {
+            "text": "a quote",
+            "createdAt": "2025-03-01T11:00:00Z",
+            "embed": {"$type": "app.bsky.embed.record", "record": {"uri": post["uri"], "cid": "c1"}},
+        },
+        "embed": {
+            "$type": "app.bsky.embed.record#view",
+            "record": {"uri": post["uri"], "author": author, "value": {"text": "the post"}},
+        },
+    }
+    repost = {
+        "post": post,
+        "reason": {"$type": "app.bsky.feed.defs#reasonRepost", "by": by, "indexedAt": "2025-03-01T12:00:00Z"},
+    }
+    path = tmp_path / "posts.json"
+    path.write_text(json.dumps([post, quote, repost]), encoding="utf-8")
+    report = helpers.import_one(workspace, path)
+    assert report.error is None and report.added == 3, report
+    rows = workspace.con.execute(
+        "SELECT kind, author_handle, ref_author_handle, post_url FROM posts ORDER BY created_at"
+    ).fetchall()
+    assert rows == [
+        ("post", "did:plc:original", None, "https://bsky.app/profile/did:plc:original/post/aaa"),
+        (
+            "quote",
+            "quoter.bsky.social",
+            "did:plc:original",
+            "https://bsky.app/profile/quoter.bsky.social/post/bbb",
+        ),
+        (
+            "retweet",
+            "did:plc:reposter",
+            "did:plc:original",
+            "https://bsky.app/profile/did:plc:original/post/aaa",
+        ),
+    ]
+
+
 LISTENING = {
     "brandwatch-mentions.xlsx": "listening-brandwatch",
     "brandwatch-mentions.csv": "listening-brandwatch",

@@ -102,6 +102,22 @@ def test_quote_keeps_the_quoted_text(search_ws, search_raw, helpers):
             assert p["ref_author_handle"] == s["quoted_status"]["user"]["screen_name"]
 
 
+def test_the_shared_authors_followers_are_kept(search_ws, search_raw, helpers):
+    """retweeted_status.user / quoted_status.user carry the original author's followers: the
+    only count the file holds of an author with no status of its own in it (#10)."""
+    from app.core.store import accounts_sql
+
+    ws, _ = search_ws
+    posts = helpers.posts_by_id(ws)
+    for st in search_raw:
+        original = st.get("retweeted_status") or st.get("quoted_status")
+        expected = original["user"]["followers_count"] if original else None
+        assert posts[st["id_str"]]["ref_author_followers"] == expected, st["id_str"]
+    assert not any(p["author_handle"] == "Ashton5SOS" for p in posts.values())
+    got = accounts_sql.followers(ws.con, [("twitter", "Ashton5SOS")])
+    assert got[("twitter", "ashton5sos")] == accounts_sql.AccountFollowers(4_732_836, 0)
+
+
 def test_ids_above_2_53_are_kept_exactly(search_ws, search_raw):
     ws, _ = search_ws
     big = "690992334247477249"

@@ -86,6 +86,36 @@ def test_v2_authors_and_followers_come_from_includes_users(noflat_ws, page, help
     assert u["public_metrics"]["followers_count"] > 0
 
 
+def test_v2_the_shared_authors_followers_come_from_includes_users(noflat_ws, page, helpers):
+    """The author of a retweeted or quoted tweet the file does not hold as a post of its own
+    still has a follower count in includes.users: it is kept, and is the account's count
+    (#10: @mikepompeo printed "unknown" for 1,028,673)."""
+    from app.core.store import accounts_sql
+
+    ws, _ = noflat_ws
+    users = {u["id"]: u for u in page["includes"]["users"]}
+    tweets = {t["id"]: t for t in page["includes"]["tweets"]}
+    posts = helpers.posts_by_id(ws)
+    checked = 0
+    for t in page["data"]:
+        ref = next((r for r in t.get("referenced_tweets", []) if r["type"] in ("retweeted", "quoted")), None)
+        if ref is None or ref["id"] not in tweets:
+            continue
+        author = users.get(tweets[ref["id"]]["author_id"])
+        expected = author["public_metrics"]["followers_count"] if author else None
+        assert posts[t["id"]]["ref_author_followers"] == expected, t["id"]
+        checked += 1
+    assert checked > 40
+    authors = {p["author_handle"].lower() for p in posts.values()}
+    assert "mikepompeo" not in authors
+    poster = users[page["data"][0]["author_id"]]["username"]
+    got = accounts_sql.followers(ws.con, [("twitter", "mikepompeo"), ("twitter", poster)])
+    assert got[("twitter", "mikepompeo")] == accounts_sql.AccountFollowers(1_028_673, 0)
+    # an account with posts of its own keeps the count its posts give it
+    own = max(p["author_followers"] for p in posts.values() if p["author_handle"] == poster)
+    assert got[("twitter", poster.lower())].followers == own
+
+
 def test_v2_retweets_carry_the_originals_text_and_author(noflat_ws, page, helpers):
     ws, _ = noflat_ws
     inc = {t["id"]: t for t in page["includes"]["tweets"]}

@@ -236,3 +236,29 @@ def test_a_version_2_workspace_gains_the_import_columns(tmp_path, fixtures_dir):
             "FROM imports"
         ).fetchone()
         assert row == (100, 100, 0, 0, 0, 0)
+
+
+def test_a_version_5_workspace_gains_the_shared_authors_followers(tmp_path, fixtures_dir):
+    """Schema 6: posts gain ref_author_followers (NULL, unknown, for the posts already there);
+    a later import fills it."""
+    from app.core.ingest import import_paths
+
+    path = tmp_path / "v5.duckdb"
+    con = duckdb.connect(str(path))
+    for step in schema.MIGRATIONS[:5]:
+        for statement in step:
+            con.execute(statement)
+    con.executemany("INSERT INTO meta VALUES (?, ?)", [[k, v] for k, v in schema.DEFAULT_META.items()])
+    con.execute("INSERT INTO meta VALUES ('schema_version', '5')")
+    cols = ", ".join(POST)
+    con.execute(
+        f"INSERT INTO posts ({cols}, text_key) VALUES ({', '.join('?' for _ in POST)}, md5_number(?))",
+        [*POST.values(), POST["text"]],
+    )
+    con.close()
+    with Workspace.open(path) as ws:
+        assert ws.meta()["schema_version"] == str(schema.SCHEMA_VERSION)
+        assert ws.con.execute("SELECT ref_author_followers FROM posts").fetchall() == [(None,)]
+        (report,) = import_paths(ws, [fixtures_dir / "twarc-csv" / "noflat.jsonl"])
+        assert report.added == 100
+        assert ws.con.execute("SELECT count(ref_author_followers) FROM posts").fetchone()[0] > 40

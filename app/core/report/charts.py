@@ -160,11 +160,16 @@ def _overview(svg: _Svg, c: TimelineChart, y: float) -> float:
             fill=pal.OVERVIEW,
         )
     wa, wb = sx(c.window[0]), sx(c.window[1])
+    if wb - wa < 8.0:
+        # a few hours of a long archive: a box of its true width would be a hairline under
+        # its own stroke; it is widened about its middle so that it can be seen
+        wa = min(max(x0, (wa + wb) / 2 - 4.0), x1 - 8.0)
+        wb = wa + 8.0
     svg.add(
         "rect",
         x=wa,
         y=top,
-        width=max(2.0, wb - wa),
+        width=wb - wa,
         height=h,
         fill="none",
         stroke=pal.ACCENT,
@@ -179,7 +184,7 @@ def _volume(svg: _Svg, c: TimelineChart, y: float) -> float:
     x0, x1 = LEFT, WIDTH - RIGHT
     t0, t1 = c.window
     sx = _Scale(t0, t1, x0, x1)
-    rows = _marker_rows(c.markers, sx)
+    rows = _marker_rows(c.markers, sx, t0, t1)
     band = 16.0 * (max(rows.values()) + 1) if rows else 0.0
     svg.text(x0, y + 10, f"Posts per {c.bin_label}", 11, pal.INK, font_weight="bold")
     top = y + 16 + band
@@ -202,9 +207,10 @@ def _volume(svg: _Svg, c: TimelineChart, y: float) -> float:
             a, b = sx(max(m.time, t0)), sx(min(m.end, t1))
             if b > a:
                 svg.add("rect", x=a, y=top, width=b - a, height=h, fill=m.colour, fill_opacity=0.08)
-        if not t0 <= m.time <= t1:
+        at = _marker_time(m, t0, t1)
+        if at is None:
             continue
-        x = sx(m.time)
+        x = sx(at)
         row = rows[m.number]
         cy = y + 16 + band - 16.0 * row - 8
         svg.add(
@@ -214,6 +220,23 @@ def _volume(svg: _Svg, c: TimelineChart, y: float) -> float:
         svg.text(x, cy + 3.8, str(m.number), 9.5, m.colour, text_anchor="middle", font_weight="bold")
     _time_axis(svg, sx, t0, t1, c.zone, top + h, ticks=10, grid_top=top)
     return top + h + 18
+
+
+def _marker_time(m: Marker, t0: float, t1: float) -> float | None:
+    """Where a marker's number stands on the zoomed plot (``t0``-``t1``), or None when it is
+    not drawn there: its time, or for a stretch that began before the plot and runs into
+    it, the plot's left edge (its shaded band is drawn, so its number is too)."""
+    if t0 <= m.time <= t1:
+        return m.time
+    if m.end is not None and m.time < t0 < m.end:
+        return t0
+    return None
+
+
+def markers_shown(chart: TimelineChart) -> list[int]:
+    """The numbers of the markers the zoomed plot draws (the others fall outside its time)."""
+    t0, t1 = chart.window
+    return sorted(m.number for m in chart.markers if _marker_time(m, t0, t1) is not None)
 
 
 def _sentiment(svg: _Svg, c: TimelineChart, y: float) -> float:
@@ -390,13 +413,16 @@ def _segments(ok: np.ndarray) -> list[list[int]]:
     return out
 
 
-def _marker_rows(markers: list[Marker], sx: _Scale, gap: float = 16.0) -> dict[int, int]:
-    """Each marker's row above the plot: the lowest row where it keeps ``gap`` units from the
-    markers already placed (greedy in time order, so close markers stack)."""
+def _marker_rows(
+    markers: list[Marker], sx: _Scale, t0: float, t1: float, gap: float = 16.0
+) -> dict[int, int]:
+    """Each drawn marker's row above the plot: the lowest row where it keeps ``gap`` units from
+    the markers already placed (greedy in time order, so close markers stack)."""
     rows: dict[int, int] = {}
     last_x: list[float] = []
-    for m in sorted(markers, key=lambda m: (m.time, m.number)):
-        x = sx(m.time)
+    placed = [(at, m) for m in markers if (at := _marker_time(m, t0, t1)) is not None]
+    for at, m in sorted(placed, key=lambda p: (p[0], p[1].number)):
+        x = sx(at)
         row = 0
         while row < len(last_x) and x - last_x[row] < gap:
             row += 1
@@ -462,12 +488,17 @@ def _time_axis(
             svg.add("line", x1=x, y1=grid_top, x2=x, y2=y, stroke=pal.RULE, stroke_width=0.5)
         svg.add("line", x1=x, y1=y, x2=x, y2=y + 4, stroke=pal.MUTED, stroke_width=0.8)
         width = 6.2 * len(label)
-        if x - width / 2 < last_right + 6 or x - width / 2 < LEFT - 30 or x + width / 2 > WIDTH - 4:
+        # a label at an edge moves inwards rather than being left out: the first tick of a
+        # short archive is often the only one that carries the day
+        cx = min(max(x, LEFT - 30 + width / 2), WIDTH - 4 - width / 2)
+        if cx - width / 2 < last_right + 6 or abs(cx - x) > width / 2:
             continue
-        svg.text(x, y + 15, label, 10, pal.INK if major else pal.MUTED, text_anchor="middle")
-        last_right = x + width / 2
+        svg.text(cx, y + 15, label, 10, pal.INK if major else pal.MUTED, text_anchor="middle")
+        last_right = cx + width / 2
 
 
+#: steps under an hour, in seconds
+_CLOCK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800)
 _HOUR_STEPS = (1, 2, 3, 6, 12)
 _DAY_STEPS = (1, 2, 7, 14)
 
@@ -478,6 +509,11 @@ def time_ticks(t0: float, t1: float, zone: ZoneInfo, max_ticks: int = 10) -> lis
     (``16:00`` within a day, ``Wed 13 Nov`` across days, ``Nov 2013`` across months)."""
     span = max(t1 - t0, 1.0)
     hours = span / 3600
+    if hours < 3:
+        # whole hours would leave fewer than three ticks, or none (a two-minute archive)
+        for step in _CLOCK_STEPS:
+            if span / step <= max_ticks:
+                return _clock_ticks(t0, t1, zone, step)
     for step in _HOUR_STEPS:
         if hours / step <= max_ticks:
             return _hour_ticks(t0, t1, zone, step)
@@ -494,23 +530,47 @@ def time_ticks(t0: float, t1: float, zone: ZoneInfo, max_ticks: int = 10) -> lis
 
 
 def _hour_ticks(t0: float, t1: float, zone: ZoneInfo, step: int) -> list[tuple[float, str, bool]]:
-    d = datetime.fromtimestamp(t0, zone).replace(minute=0, second=0, microsecond=0)
-    d = d.replace(hour=d.hour - d.hour % step)
+    # hour by hour in absolute time, a tick where the local clock shows a whole hour that is a
+    # multiple of the step: across a daylight-saving change the clock's hours are skipped
+    # (spring) or shown twice (autumn, the second named by its zone: "02:00 CET") as they were
+    t = datetime.fromtimestamp(t0, zone).replace(minute=0, second=0, microsecond=0).timestamp()
     out = []
-    while True:
-        t = d.timestamp()
-        if t > t1:
-            break
-        if t >= t0:
+    while t <= t1:
+        d = datetime.fromtimestamp(t, zone)
+        if t >= t0 and d.minute == 0 and d.hour % step == 0:
             midnight = d.hour == 0
             label = f"{d:%a} {d.day} {d:%b}" if midnight else f"{d:%H:%M}"
+            if d.fold and not midnight:
+                label += f" {d.tzname()}"
             out.append((t, label, midnight))
-        # wall-clock arithmetic, re-localised: a daylight-saving change keeps ticks on whole hours
-        d = (d.replace(tzinfo=None) + timedelta(hours=step)).replace(tzinfo=zone)
+        t += 3600
     if out and not any(major for _, _, major in out):
         t, _, _ = out[0]
         first = datetime.fromtimestamp(t, zone)
         out[0] = (t, f"{first:%a} {first.day} {first:%b} {first:%H:%M}", True)
+    return out
+
+
+def _clock_ticks(t0: float, t1: float, zone: ZoneInfo, step: int) -> list[tuple[float, str, bool]]:
+    """Ticks every ``step`` seconds (under an hour) on the local clock: ``19:32`` (with the
+    seconds when the step is under a minute); the first, or midnight, carries the day."""
+    start = datetime.fromtimestamp(math.floor(t0), zone)
+    into = (start.hour * 3600 + start.minute * 60 + start.second) % step
+    t = start.timestamp() - into
+    fmt = "%H:%M:%S" if step < 60 else "%H:%M"
+    out = []
+    while t <= t1:
+        if t >= t0:
+            d = datetime.fromtimestamp(t, zone)
+            midnight = d.hour == d.minute == d.second == 0
+            out.append((t, f"{d:%a} {d.day} {d:%b}" if midnight else format(d, fmt), midnight))
+        # in absolute time: a daylight-saving change moves the clock by whole half hours,
+        # which keeps these steps on whole minutes
+        t += step
+    if out and not any(major for _, _, major in out):
+        t, _, _ = out[0]
+        first = datetime.fromtimestamp(t, zone)
+        out[0] = (t, f"{first:%a} {first.day} {first:%b} {format(first, fmt)}", True)
     return out
 
 

@@ -451,11 +451,16 @@ class _Builder:
         chart = timeline_chart(self.ws, self.con, f)
         if chart is None:
             return []
+        # the markers outside the zoomed time are not drawn: the caption says which are
+        shown = charts.markers_shown(chart)
+        others = [m.number for m in chart.markers if m.number not in shown]
         caption = Writer(self.zone).say(
             "Posts per {bin}, the sentiment shares and the reach of the main wave, in {tz}, under the whole archive "
-            "(the box marks the part shown). Numbered markers are the turning points listed below.",
+            "(the box marks the part shown)." + _markers_said(shown, others),
             bin=Const(chart.bin_label),
             tz=Name(f.tz),
+            shown=Name(", ".join(map(str, shown))),
+            others=Name(", ".join(map(str, others))),
         )
         blocks: list[Block] = [Chart(charts.render_svg(chart), caption)]
         _, lines = turning_point_list(f)
@@ -739,8 +744,10 @@ class _Builder:
                     "Exposure sums the follower count each post carried when it was collected, so an account that "
                     "posted four times counts four times, each at its count of the time. An account's own follower "
                     "count (in the accounts tables, and in the audience, which counts each account once) is the "
-                    "highest seen in the archive. Counts are a snapshot taken when each post was collected, not "
-                    "when it was seen: exposure is the audience a post could reach, not the people who read it."
+                    "highest seen on its own posts in the archive; an account with no post of its own has the highest "
+                    "that the retweets and quotes of its posts carry of it. Counts are a snapshot taken when each post "
+                    "was collected, not when it was seen: exposure is the audience a post could reach, not the people "
+                    "who read it."
                 ),
             )
         )
@@ -1112,6 +1119,25 @@ def timeline_chart(ws: Workspace, con: Any, f: Facts) -> charts.TimelineChart | 
         window=(float(s.t[0]) if len(s.t) else a, float(s.bin_ends[-1]) if len(s.t) else b),
         markers=markers,
         reach_unknown=f"Reach is unknown: {f.reach.exposure.unknown}." if not known else "",
+    )
+
+
+def _markers_said(shown: list[int], others: list[int]) -> str:
+    """The caption's sentence on the turning points' markers ({shown} and {others} fields)."""
+    if not shown and not others:
+        return ""
+    if not shown:
+        return " None of the turning points listed below falls in the part shown, so none is marked."
+    if not others:
+        return " Numbered markers are the turning points listed below."
+    rest = (
+        "the other ({others}) falls outside it and is not marked."
+        if len(others) == 1
+        else "the others ({others}) fall outside it and are not marked."
+    )
+    return (
+        " Numbered markers are the turning points listed below that fall in or run into the part shown ({shown}); "
+        + rest
     )
 
 

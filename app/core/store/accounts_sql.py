@@ -111,18 +111,33 @@ def by_author(rollups: bool) -> str:
 # ---- followers ------------------------------------------------------------------------------
 
 #: The highest follower count seen per account, and how many posts it has. Parameters:
-#: platforms, handles (lower case, VARCHAR[], parallel).
+#: platforms, handles (lower case, VARCHAR[], parallel). An account with no post of its own
+#: has the highest count that the posts sharing its posts carry of it (``ref_author_followers``):
+#: only then, so that an account that posted has one count, the one its own posts give it,
+#: wherever it is summed (the audience counts the accounts that posted).
 FOLLOWERS = """
-    WITH k AS (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle)
-    SELECT k.platform, k.handle, a.followers, coalesce(a.posts, 0)
-    FROM k LEFT JOIN {accounts} a ON a.platform = k.platform AND a.handle_key = k.handle
+    WITH k AS (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle),
+    own AS (
+        SELECT k.platform, k.handle, a.followers, coalesce(a.posts, 0) AS posts
+        FROM k LEFT JOIN {accounts} a ON a.platform = k.platform AND a.handle_key = k.handle
+    ),
+    shared AS (
+        SELECT p.platform, lower(p.ref_author_handle) AS handle, max(p.ref_author_followers) AS followers
+        FROM posts p SEMI JOIN (SELECT * FROM own WHERE posts = 0) o
+             ON o.platform = p.platform AND o.handle = lower(p.ref_author_handle)
+        WHERE p.ref_author_followers IS NOT NULL
+        GROUP BY ALL
+    )
+    SELECT o.platform, o.handle, CASE WHEN o.posts = 0 THEN s.followers ELSE o.followers END, o.posts
+    FROM own o LEFT JOIN shared s ON s.platform = o.platform AND s.handle = o.handle
 """
 
 
 @dataclass(frozen=True)
 class AccountFollowers:
-    """An account's followers by the one rule (the highest count seen on its posts; None
-    when none carries one) and how many posts of its own the archive holds."""
+    """An account's followers by the one rule (the highest count seen on its posts, or for
+    an account with none, on the posts sharing its posts; None when none carries one) and
+    how many posts of its own the archive holds."""
 
     followers: int | None
     posts: int

@@ -156,7 +156,11 @@ _BSKY_RECORD = {
     "embed": {"$type": "VARCHAR", "record": {"uri": "VARCHAR", "record": {"uri": "VARCHAR"}}},
     "facets": [{"features": [_BSKY_FEATURE]}],
 }
-_QUOTED_VIEW = {"uri": "VARCHAR", "author": {"handle": "VARCHAR"}, "value": {"text": "VARCHAR"}}
+_QUOTED_VIEW = {
+    "uri": "VARCHAR",
+    "author": {"did": "VARCHAR", "handle": "VARCHAR"},
+    "value": {"text": "VARCHAR"},
+}
 _BSKY_POST = {
     "uri": "VARCHAR",
     "cid": "VARCHAR",
@@ -178,6 +182,24 @@ _POST_FROM_ITEM = ", ".join(f'"{k}" := it."{k}"' for k in _BSKY_POST)
 _BSKY_MENTION = r"(?:^|[^\w@])@([a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+)"
 
 
+#: What Bluesky's AppView puts in place of a handle it could not verify (its DNS or HTTPS
+#: record no longer names the account's DID): every account in that state carries it.
+INVALID_HANDLE = "handle.invalid"
+
+
+def bluesky_handle(author: str) -> str:
+    """The handle of the account ``author`` (a struct with ``did`` and ``handle``), or its DID
+    when the view gives no handle or the placeholder :data:`INVALID_HANDLE`. The app knows an
+    account by its handle, so the placeholder would make one account of every unverified one;
+    the DID is the account itself (the post's own address holds it), it does not change when
+    the handle does, bsky.app's links take it in place of a handle, and it is what a
+    repository export names its account by (:mod:`app.core.ingest.bluesky`). The unverified
+    handle itself is not in the view to show instead."""
+    return f"""CASE WHEN {author}.handle IS NULL OR trim({author}.handle) = ''
+                     OR lower(trim({author}.handle)) = '{INVALID_HANDLE}' THEN {author}.did
+                ELSE {author}.handle END"""
+
+
 def _features(record: str, kind: str, field: str) -> str:
     feats = f"flatten(list_transform(coalesce({record}.facets, []), lambda f: coalesce(f.features, [])))"
     return f"list_distinct(list_transform(list_filter({feats}, lambda x: x.\"$type\" = 'app.bsky.richtext.facet#{kind}'), lambda x: x.{field}))"
@@ -191,7 +213,7 @@ def stage_bluesky(source: str) -> str:
     is_quote = f"{r}.embed.\"$type\" IN ('app.bsky.embed.record', 'app.bsky.embed.recordWithMedia') AND {quote_uri} IS NOT NULL"
     quoted = f"CASE WHEN {p}.embed.record.record.uri IS NOT NULL THEN {p}.embed.record.record ELSE {p}.embed.record END"
     rkey = f"regexp_extract({p}.uri, '/app\\.bsky\\.feed\\.post/([^/]+)$', 1)"
-    handle = f"{p}.author.handle"
+    handle = bluesky_handle(f"{p}.author")
     text = f"{r}.text"
     fields = {
         "platform": "'bluesky'",
@@ -199,7 +221,7 @@ def stage_bluesky(source: str) -> str:
         "post_id": f"CASE WHEN {repost} THEN coalesce(it.reason.uri, it.reason.by.did || '/repost/' || {p}.uri) ELSE {p}.uri END",
         "created_at": iso_time(f"CASE WHEN {repost} THEN it.reason.indexedAt ELSE {r}.createdAt END"),
         "author_id": f"CASE WHEN {repost} THEN it.reason.by.did ELSE {p}.author.did END",
-        "author_handle": f"CASE WHEN {repost} THEN it.reason.by.handle ELSE {handle} END",
+        "author_handle": f"CASE WHEN {repost} THEN {bluesky_handle('it.reason.by')} ELSE {handle} END",
         "author_name": f"CASE WHEN {repost} THEN it.reason.by.displayName ELSE {p}.author.displayName END",
         "author_followers": f"CASE WHEN {repost} THEN it.reason.by.followersCount ELSE {p}.author.followersCount END",
         "text": text,
@@ -210,7 +232,7 @@ def stage_bluesky(source: str) -> str:
         "ref_post_id": f"""CASE WHEN {repost} THEN {p}.uri WHEN {is_quote} THEN {quote_uri}
                                 ELSE {r}.reply.parent.uri END""",
         "ref_author_handle": f"""CASE WHEN {repost} THEN {handle}
-                                      WHEN {is_quote} THEN ({quoted}).author.handle END""",
+                                      WHEN {is_quote} THEN {bluesky_handle(f"({quoted}).author")} END""",
         "ref_text": f"CASE WHEN NOT {repost} AND {is_quote} THEN ({quoted}).value.text END",
         "lang": f"{r}.langs[1]",
         "retweet_count": f"{p}.repostCount",

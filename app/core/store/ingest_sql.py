@@ -43,6 +43,7 @@ POST_COLUMNS = [
     "post_url",
     "vendor_sentiment",
     "vendor_reach",
+    "ref_author_followers",
 ]
 
 #: What a staging query may leave out: fields the format never carries.
@@ -50,6 +51,7 @@ _UNKNOWN = {
     "post_url": "NULL::VARCHAR",
     "vendor_sentiment": "NULL::VARCHAR",
     "vendor_reach": "NULL::BIGINT",
+    "ref_author_followers": "NULL::BIGINT",
 }
 
 # A byte that never occurs in a JSON text (control characters must be escaped there), so
@@ -296,8 +298,16 @@ def _fields_of(shape: dict, path: str = "") -> set[str]:
 
 
 # What is read of the status a retweet or a quote points to (:func:`_v1_fields`): its id,
-# full text and author's handle, and a retweet's entities (those of its full text).
-_V1_ORIGINAL = {"id_str", "id", "text", "full_text", "extended_tweet.full_text", "user.screen_name"}
+# full text, author's handle and followers, and a retweet's entities (those of its full text).
+_V1_ORIGINAL = {
+    "id_str",
+    "id",
+    "text",
+    "full_text",
+    "extended_tweet.full_text",
+    "user.screen_name",
+    "user.followers_count",
+}
 _V1_ENTITY_FIELDS = {
     f"{where}{e}"
     for where in ("entities.", "extended_tweet.entities.")
@@ -368,6 +378,11 @@ def _v1_fields() -> dict[str, str]:
                                       ELSE rec.in_reply_to_screen_name END""",
         "ref_text": f"""CASE WHEN NOT is_rt AND {_v1_id(qt)} IS NOT NULL
                              THEN {_unescape(_v1_full_text(qt))} END""",
+        # the original's author as the status carries it: often an account with no post of
+        # its own in the archive, whose followers would otherwise be unknown
+        "ref_author_followers": f"""CASE WHEN is_rt THEN {rt}.user.followers_count
+                                         WHEN coalesce(rec.quoted_status_id_str, {_v1_id(qt)}) IS NOT NULL
+                                             THEN {qt}.user.followers_count END""",
         "lang": "rec.lang",
         "retweet_count": _count("rec.retweet_count"),
         "like_count": _count("rec.favorite_count"),
@@ -610,6 +625,7 @@ def stage_v2(lines_table: str) -> str:
         "kind": "t.kind",
         "ref_post_id": "t.ref_id",
         "ref_author_handle": "rau.username",
+        "ref_author_followers": "rau.followers",
         "ref_text": f"CASE WHEN t.kind = 'quote' THEN {_unescape(full('ref.r'))} END",
         "lang": f"{tw}.lang",
         "retweet_count": _count(f"{tw}.public_metrics.retweet_count"),

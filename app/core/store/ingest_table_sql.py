@@ -36,7 +36,10 @@ VENDOR_SENTIMENT_MAP = "itx_vendor_sentiment_map"
 #: from (its address), the time of day when a file keeps it apart from the date, and the
 #: human sentiment label of the post.
 EXTRA_FIELDS = ("time_of_day", "human_label")
-MAPPABLE_FIELDS = [c for c in POST_COLUMNS if c != "text_key"] + list(EXTRA_FIELDS)
+# (a referenced author's followers come from the platforms' own formats only)
+MAPPABLE_FIELDS = [c for c in POST_COLUMNS if c not in ("text_key", "ref_author_followers")] + list(
+    EXTRA_FIELDS
+)
 
 _DELIMITERS = {",", ";", "\t", "|"}
 _ENCODINGS = {"utf-8", "utf-16"}

@@ -7,7 +7,7 @@ list below; a workspace records the version it was brought to in ``meta.schema_v
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Each entry brings a workspace from version N-1 to N; entry 0 builds a new workspace.
 MIGRATIONS: list[list[str]] = [
@@ -313,6 +313,35 @@ MIGRATIONS: list[list[str]] = [
             updated_at TIMESTAMP NOT NULL
         )
         """,
+    ],
+    # 6 (wip/ingestlayout): Bluesky accounts whose handle the AppView could not verify came in
+    # under the placeholder "handle.invalid", all as one account; each is now its DID, as the
+    # importer names them (ingest_social_sql.bluesky_handle). A repost's or quote's author is
+    # the DID in the address of the post it points to. The rollups were built from the old
+    # handles and posts' counts do not change, so their stamp is dropped: they are rebuilt. A
+    # post's address (a repost's: the reposted post's) is at://<its author's DID>/….
+    [
+        """
+        UPDATE posts SET
+            author_handle = CASE WHEN lower(author_handle) = 'handle.invalid' THEN author_id
+                                 ELSE author_handle END,
+            ref_author_handle = CASE WHEN lower(ref_author_handle) = 'handle.invalid'
+                                     THEN nullif(regexp_extract(ref_post_id, '^at://([^/]+)/', 1), '')
+                                     ELSE ref_author_handle END,
+            post_url = regexp_replace(
+                post_url, '^https://bsky\\.app/profile/handle\\.invalid/',
+                'https://bsky.app/profile/'
+                || regexp_extract(CASE WHEN kind = 'retweet' THEN ref_post_id ELSE post_id END,
+                                  '^at://([^/]+)/', 1) || '/')
+        WHERE platform = 'bluesky'
+          AND (lower(author_handle) = 'handle.invalid' OR lower(ref_author_handle) = 'handle.invalid')
+        """,
+        "DELETE FROM meta WHERE key = 'rollup_stamp'",
+        # The followers of the author of the post a retweet or quote points to, as the
+        # shared post carries them (v1.1 retweeted_status/quoted_status.user, v2
+        # includes.users): the only count the archive holds of an author with no post of
+        # its own in it. NULL for the posts imported before (unknown, not zero).
+        "ALTER TABLE posts ADD COLUMN IF NOT EXISTS ref_author_followers BIGINT",
     ],
 ]
 

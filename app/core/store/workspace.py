@@ -358,7 +358,9 @@ class Workspace:
         total, first, last, authors, known, scored = one_row(
             cur.execute(
                 """
-                SELECT count(*), min(created_at), max(created_at), count(DISTINCT author_handle),
+                SELECT count(*), min(created_at), max(created_at),
+                       -- accounts as the report counts them: a handle, in any case, on its platform
+                       count(DISTINCT (platform, lower(author_handle))) FILTER (WHERE author_handle IS NOT NULL),
                        count(author_followers), count(compound)
                 FROM posts_scored
                 """
