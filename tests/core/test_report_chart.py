@@ -88,10 +88,10 @@ def test_the_window_box_is_visible_on_a_long_archive():
 
 
 def test_the_caption_names_the_markers_the_chart_draws(workspace, fixtures_dir, helpers):
-    """twarc's two minutes: most turning points are posting times of originals long before, off
-    the chart; the caption says which are marked (#21: it said all were)."""
+    """Bluesky's 861 days: the chart zooms on the main wave and most turning points fall off
+    it; the caption says which are marked (#21: it said all were)."""
     clear_cache()
-    helpers.import_one(workspace, fixtures_dir / "twarc-csv" / "noflat.jsonl")
+    helpers.import_one(workspace, fixtures_dir / "twitwi" / "bluesky-posts.json")
     report = build_report(workspace)
     chart = next(b for b in report.section("timeline").blocks if isinstance(b, Chart))
     drawn = _numbers_drawn(chart.svg)
