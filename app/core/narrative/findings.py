@@ -192,23 +192,40 @@ def _volume_label(f: Finding, w: Writer) -> Claim:
 def _volume_text(f: Finding, w: Writer) -> Claim:
     rise = f.detail.get("direction") == "rise"
     verb = "rose" if rise else "fell"
-    parts = [
-        w.say(
-            "Posts {verb} from {before} ({pb} over the {db} before) to {after} ({pa} over the {da} that followed) {t}",
-            verb=verb,
-            before=f.figures["rate_before"],
-            pb=f.figures["posts_before"],
-            db=f.figures["duration_before"],
-            after=f.figures["rate_after"],
-            pa=f.figures["posts_after"],
-            da=f.figures["duration_after"],
-            t=Time(f.time, "on"),
-        )
-    ]
-    if f.detail.get("shape") == "gradual" and f.end is not None:
-        # the wording follows the direction: a gradual fall is no climb
-        what = "a climb" if rise else "a decline"
-        parts.append(w.say(", {what} that went on until {e}", what=what, e=Time(f.end)))
+    rates = {
+        "verb": verb,
+        "before": f.figures["rate_before"],
+        "pb": f.figures["posts_before"],
+        "db": f.figures["duration_before"],
+        "after": f.figures["rate_after"],
+        "pa": f.figures["posts_after"],
+        "da": f.figures["duration_after"],
+    }
+    if f.detail.get("shape") == "gradual" and f.end is not None and "change_at" in f.figures:
+        # the two levels split at the change point, not where the change began: the sentence
+        # names that split, then the stretch of the change (review N2: "... on Thursday 3
+        # April" stood for windows split on 9 April)
+        what = "a climb" if rise else "a decline"  # a gradual fall is no climb
+        parts = [
+            w.say(
+                "Posts {verb} from {before} ({pb} over the {db} before {c}) to {after} ({pa} over the {da} "
+                "from then on), in {what} that began {t} and went on until {e}",
+                c=Time(f.figures["change_at"]),
+                what=what,
+                t=Time(f.time, "on"),
+                e=Time(f.end),
+                **rates,
+            )
+        ]
+    else:
+        parts = [
+            w.say(
+                "Posts {verb} from {before} ({pb} over the {db} before) to {after} ({pa} over the {da} that "
+                "followed) {t}",
+                t=Time(f.time, "on"),
+                **rates,
+            )
+        ]
     parts.append(plain("."))
     out = [join(parts, sep="")]
     if "thin_base" in f.flags:
