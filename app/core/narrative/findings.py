@@ -237,14 +237,37 @@ def _volume_text(f: Finding, w: Writer) -> Claim:
     if f.detail.get("rhythm") == "compared" and _known(f, "usual_before") and _known(f, "usual_after"):
         day = int(f.detail.get("reference_day") or -1)
         which = "the day before" if day == -1 else "the day after" if day == 1 else "another day"
-        out.append(
-            w.say(
-                "At the same hours {which}, posts went from {a} to {b}.",
-                which=which,
-                a=f.figures["usual_before"],
-                b=f.figures["usual_after"],
+        if all(
+            _known(f, k)
+            for k in (
+                "same_hours_rate_before",
+                "same_hours_rate_after",
+                "usual_rate_before",
+                "usual_rate_after",
             )
-        )
+        ):
+            # like with like: the same two windows on both days, as rates (the windows before
+            # and after are not as long: "from 21 posts to 5 posts" was 6 hours against 1 hour
+            # 15 minutes, review N3)
+            out.append(
+                w.say(
+                    "Over the {da} before it and the {db} after, posts went from {ta} ({na}) to {tb} ({nb}); at "
+                    "the same clock hours {which}, {ea} and {eb}, from {ua} ({ma}) to {ub} ({mb}).",
+                    da=f.figures["same_hours_duration_before"],
+                    db=f.figures["same_hours_duration_after"],
+                    ta=f.figures["same_hours_rate_before"],
+                    na=f.figures["same_hours_before"],
+                    tb=f.figures["same_hours_rate_after"],
+                    nb=f.figures["same_hours_after"],
+                    which=which,
+                    ea=f.figures["usual_duration_before"],
+                    eb=f.figures["usual_duration_after"],
+                    ua=f.figures["usual_rate_before"],
+                    ma=f.figures["usual_before"],
+                    ub=f.figures["usual_rate_after"],
+                    mb=f.figures["usual_after"],
+                )
+            )
     return join(out)
 
 
