@@ -115,6 +115,22 @@ def test_the_replay_states_the_window_and_history_the_rule_really_used(real):
     assert window > 3600
     said = replay_sentence(bsky.replay, Writer(UTC)).text
     assert f"in its window, here {words.duration(window)}" in said
+    # review N5: the rule reads fixed bins, and a stretch of 3 days across two of them holds
+    # more scored posts than any bin: the sentence says bin, not any window
+    assert bsky.replay.figures["bin"].value == window
+    m = bsky.replay.figures["most_scored"].value
+    assert (
+        f"no bin of {words.duration(window)} it checked held more than {m} (the bins start at fixed times"
+        in said
+    )
+    assert "no window of" not in said
+    ws, _ = real["bsky"]
+    sql = (
+        "SELECT max(n) FROM (SELECT a.t, count(*) n FROM (SELECT DISTINCT epoch(created_at) t FROM posts) a "
+        "JOIN posts_scored s ON epoch(s.created_at) >= a.t AND epoch(s.created_at) < a.t + ? "
+        "WHERE s.compound IS NOT NULL GROUP BY a.t)"
+    )
+    assert one(ws.cursor(), sql, window) > m  # a sliding stretch of the same length holds more
     _, pt = real["pt"]
     assert pt.replay.reason == "history"
     said = replay_sentence(pt.replay, Writer(UTC)).text

@@ -544,6 +544,30 @@ def replay_sentence(replay: Any, w: Writer) -> Claim | None:
                 n=_bare(g["min_posts"]),
                 m=_bare(g["most_scored"]),
             )
+        # the rule reads the series' fixed bins: say so, as a stretch as long that straddles
+        # two bins may hold more (review N5)
+        step = g.get("bin")
+        if step is not None and step.value == window.value:
+            return w.say(
+                "The early-warning rule could not have fired: it needs {n} scored posts in its window, here {d}, "
+                "and no bin of {d2} it checked held more than {m} (the bins start at fixed times; a stretch "
+                "as long across two of them may hold more).",
+                n=_bare(g["min_posts"]),
+                d=window,
+                d2=window,
+                m=_bare(g["most_scored"]),
+            )
+        if step is not None:
+            return w.say(
+                "The early-warning rule could not have fired: it needs {n} scored posts in its window, here {d}, "
+                "and no window of {d2} it checked (they start where the series' bins of {b} start) held "
+                "more than {m}.",
+                n=_bare(g["min_posts"]),
+                d=window,
+                d2=window,
+                b=step,
+                m=_bare(g["most_scored"]),
+            )
         return w.say(
             "The early-warning rule could not have fired: it needs {n} scored posts in its window, here {d}, and "
             "no window of {d2} held more than {m}.",
