@@ -105,6 +105,28 @@ def test_the_main_wave_is_the_one_that_holds_the_most_posts():
     assert aftermath[0] >= T0 + 61 * HOUR  # the heavy day is never the aftermath
 
 
+def test_the_main_wave_is_chosen_on_the_posts_it_holds_once_placed_on_the_hours():
+    # review N1 (Bluesky): a stray post 3 hours before a 2-post hour joins it in one smoothed
+    # run of 3 posts, which tied with a 3-post hour and won as the earlier; placed on the hours,
+    # that wave starts at its 2-post hour and holds 2 posts, fewer than the wave it beat
+    counts = [0] * 5 + [1, 0, 0, 2] + [0] * 11 + [3] + [0] * 10
+    mark = [phases.Point(T0 + 20 * HOUR, "escalation", "volume_change")]
+    c = cut(counts, points=mark)
+    assert c.wave.busiest_hour == T0 + 20 * HOUR and c.wave.busiest_posts == 3
+    held = sum(counts[int((c.wave.start - T0) // HOUR) : int((c.wave.end - T0) // HOUR)])
+    assert held == 3
+
+
+def test_a_tie_between_waves_goes_to_the_busier_hour_then_the_earliest():
+    # three hours of 1 post against one hour of 3: the same posts, the busier hour wins
+    counts = [0] * 5 + [1, 1, 1] + [0] * 12 + [3] + [0] * 10
+    mark = [phases.Point(T0 + 20 * HOUR, "escalation", "volume_change")]
+    assert cut(counts, points=mark).wave.busiest_hour == T0 + 20 * HOUR
+    # equal in posts and in their busiest hour: the earlier wave
+    counts = [0] * 5 + [3] + [0] * 14 + [3] + [0] * 10
+    assert cut(counts, points=mark).wave.busiest_hour == T0 + 5 * HOUR
+
+
 def test_an_archive_that_opens_inside_the_wave():
     c = cut([300, 250, 200, 100, 50, 20, 10, 10, 10, 10, 10, 10])
     assert c.wave.began_before_archive

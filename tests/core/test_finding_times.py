@@ -115,6 +115,22 @@ def test_the_replay_states_the_window_and_history_the_rule_really_used(real):
     assert window > 3600
     said = replay_sentence(bsky.replay, Writer(UTC)).text
     assert f"in its window, here {words.duration(window)}" in said
+    # review N5: the rule reads fixed bins, and a stretch of 3 days across two of them holds
+    # more scored posts than any bin: the sentence says bin, not any window
+    assert bsky.replay.figures["bin"].value == window
+    m = bsky.replay.figures["most_scored"].value
+    assert (
+        f"no bin of {words.duration(window)} it checked held more than {m} (the bins start at fixed times"
+        in said
+    )
+    assert "no window of" not in said
+    ws, _ = real["bsky"]
+    sql = (
+        "SELECT max(n) FROM (SELECT a.t, count(*) n FROM (SELECT DISTINCT epoch(created_at) t FROM posts) a "
+        "JOIN posts_scored s ON epoch(s.created_at) >= a.t AND epoch(s.created_at) < a.t + ? "
+        "WHERE s.compound IS NOT NULL GROUP BY a.t)"
+    )
+    assert one(ws.cursor(), sql, window) > m  # a sliding stretch of the same length holds more
     _, pt = real["pt"]
     assert pt.replay.reason == "history"
     said = replay_sentence(pt.replay, Writer(UTC)).text
@@ -250,3 +266,40 @@ def test_the_rules_description_states_the_window_and_baseline_it_really_used(rea
     window = words.duration(bsky.replay.figures["window"].value)
     assert f"in the last {window} (" in said and "in the last hour" not in said
     assert f"trailing baseline of {words.duration(bsky.bin_seconds)}" in said
+
+
+def test_a_change_of_volume_names_the_moment_its_two_windows_meet(sample, real):
+    """Review N2: "Posts fell from 0.073 posts an hour (21 posts over the 12 days before) to
+    ... on Thursday 3 April" stood for windows split on 9 April (3 April was where a gradual
+    decline began). The sentence's moment, its windows and their counts are one set of facts:
+    checked on every change of volume, with the test's own SQL."""
+    from app.core.narrative.claims import Time
+
+    gradual = 0
+    for ws, facts in [sample, *real.values()]:
+        con = ws.cursor()
+        for f in (f for f in facts.all_findings if f.kind == "volume_change"):
+            before, after = f.figures["posts_before"], f.figures["posts_after"]
+            split = after.source.get("start")
+            assert before.source.get("end") == split
+            for fig in (before, after):
+                lo, hi = fig.source.get("start"), fig.source.get("end")
+                n = one(
+                    con,
+                    "SELECT count(*) FROM posts WHERE epoch(created_at) >= ? AND epoch(created_at) < ?",
+                    lo,
+                    hi,
+                )
+                assert n == fig.value
+            text = explanation(f, UTC).text
+            if f.detail["shape"] == "gradual":
+                gradual += 1
+                assert f.figures["change_at"].value == split
+                moment = Writer(UTC).say("{c}", c=Time(split)).text
+                assert f" before {moment}) to " in text and "from then on), in a" in text, text
+                # where the change began is named apart from the split, never as the split
+                assert f.time < split and ("a climb that began " in text or "a decline that began " in text)
+            else:
+                assert f.time == split
+                assert text.startswith("Posts ") and Writer(UTC).say("{t}", t=Time(split, "on")).text in text
+    assert gradual  # the Bluesky archive's decline of April 2025

@@ -444,3 +444,62 @@ def test_the_usual_day_without_each_day_matches_a_median_per_day():
         values = rng.integers(0, 4, size=n).astype(float) if trial % 2 else rng.normal(size=n)
         expected = [float(np.median(np.delete(values, i))) for i in range(n)] if n > 1 else [math.nan] * n
         assert np.allclose(medians_without_each(values), expected, equal_nan=True), values
+
+
+def _late_rise(folder):
+    """A day and a half of quiet chatter in Paris time, then, from 00:45 UTC on the night the
+    clocks go back (29 October 2023), a burst of about 70 posts an hour until the archive ends
+    at 03:00 UTC: too short for a daily profile, so the rise is compared with the same clock
+    hours of the day before, whose windows are not as long (six hours before, the rest of the
+    archive after; and that night's clock hours last an hour more)."""
+    start = 1698408000.0  # Fri 27 Oct 2023 12:00 UTC
+    rise = start + 86400 + 12 * HOUR + 45 * 60
+    b = factory.Builder(21, start, 1.625)
+    b.chatter(b.start, rise, lambda t: 3.5 + 0 * t, lambda t: 0.3 + 0 * t)
+    b.chatter(rise, b.end, lambda t: 70.0 + 0 * t, lambda t: 0.8 + 0 * t)
+    path = folder / "laterise.duckdb"
+    n = b.build(path, "Late rise", "Europe/Paris", ["acmebank"])
+    return factory.Incident("laterise", path, "Europe/Paris", ["acmebank"], {"rise": rise}, {}, n)
+
+
+def test_the_same_hours_of_another_day_are_compared_like_with_like(runs, tmp_path):
+    """Review N3: "At the same hours the day before, posts went from 21 posts to 5 posts" set
+    6 hours against 1 hour 15 minutes (in rates, a slight rise read as a fall). The sentence
+    now gives both days' windows, their lengths, counts and rates; every figure is checked
+    with SQL over its own range."""
+    from zoneinfo import ZoneInfo
+
+    from app.core.narrative import words
+    from app.core.narrative.findings import explanation
+
+    compared = 0
+    for r in [*runs.values(), Run(_late_rise(tmp_path))]:
+        with r.inc.open(read_only=True) as ws:
+            con = ws.cursor()
+            for f in r.of("volume_change"):
+                if f.detail.get("rhythm") != "compared":
+                    continue
+                compared += 1
+                g = f.figures
+                for n, rate, length in (
+                    ("same_hours_before", "same_hours_rate_before", "same_hours_duration_before"),
+                    ("same_hours_after", "same_hours_rate_after", "same_hours_duration_after"),
+                    ("usual_before", "usual_rate_before", "usual_duration_before"),
+                    ("usual_after", "usual_rate_after", "usual_duration_after"),
+                ):
+                    lo, hi = g[n].source.get("start"), g[n].source.get("end")
+                    sql = "SELECT count(*) FROM posts WHERE epoch(created_at) >= ? AND epoch(created_at) < ?"
+                    assert con.execute(sql, [lo, hi]).fetchone()[0] == g[n].value
+                    assert g[length].value == hi - lo
+                    assert math.isclose(g[rate].value, g[n].value / ((hi - lo) / HOUR))
+                # the two days' windows start and meet at the same clock times
+                assert g["same_hours_before"].source.get("end") == g["posts_after"].source.get("start")
+                assert math.isclose(
+                    g["usual_ratio"].value, g["usual_rate_after"].value / g["usual_rate_before"].value
+                )
+                text = explanation(f, ZoneInfo(r.inc.timezone)).text
+                assert "posts went from" in text and "at the same clock hours" in text
+                for k in ("usual_before", "usual_after", "same_hours_before", "same_hours_after"):
+                    assert f"({words.big(g[k].value)} post" in text, (k, text)
+                assert " posts an hour (" in text.split("at the same clock hours")[1]
+    assert compared

@@ -20,7 +20,8 @@ Outcomes (``Replay.outcome``):
   archive is shorter than four baselines);
   ``few_posts``: no window with enough history ever held the rule's ``min_posts`` scored
   posts; figures ``min_posts`` (the rule's), ``most_scored`` (the most one window held,
-  with that window's range) and ``window`` (the window's length, seconds).
+  with that window's range), ``window`` (the window's length, seconds) and ``bin`` (the
+  series' bin, seconds: the windows checked start on its fixed bins).
 * ``never_fired``: it could have, and did not; figures ``hours_checked`` (seconds, from the
   first bin with enough history to the archive's end), ``peak_time``.
 
@@ -135,6 +136,9 @@ def _replay(ctx: Context) -> Replay:
                 "most_scored": measure.scored(float(q["scored"][j]), lo, hi),
                 # the window the rule really used: one bin when bins are longer than its hours
                 "window": measure.setting(win * width, "seconds"),
+                # its windows start on the series' fixed bins: another stretch as long may
+                # hold more (review N5: "no window of 3 days" while 30 Mar-1 Apr held 7)
+                "bin": measure.setting(width, "seconds"),
             },
         )
     checked = measure.duration(float(s.t[min(history, n - 1)]), span.end)

@@ -6,8 +6,11 @@ measured on the hours of the display time zone:
 
 * **The main wave.** The hourly counts are smoothed (a centred mean over ``SMOOTH_HOURS``, so
   that one busy hour does not outweigh a busy day); a *wave* is a run of hours whose smoothed
-  count stays at or above ``RISE_SHARE`` of the highest smoothed hour. The main wave is the
-  wave that holds the most posts. There is a storm only if the busiest hour of the main wave
+  count stays at or above ``RISE_SHARE`` of the highest smoothed hour. Each wave is then placed
+  on the hours (its start and peak as below, never starting inside the wave before it; it ends
+  where its smoothed run ends), and the main
+  wave is the wave that holds the most posts as placed; a tie goes to the wave whose busiest
+  hour holds more posts, then to the earliest. There is a storm only if the busiest hour of the main wave
   holds ``STORM_FACTOR`` times the usual hour (the median hour outside the wave; when the
   wave fills the archive, the median of its quietest quarter of hours) and stands out of the
   noise (its excess at least five times the usual hour's square root), or if a turning point
@@ -171,26 +174,19 @@ def main_wave(
         return None
     s = smooth(counts, SMOOTH_HOURS)
     top = float(s.max())
-    waves = _runs(s >= RISE_SHARE * top)
-    a, b = max(waves, key=lambda r: (counts[r[0] : r[1]].sum(), -r[0]))
-    k = a + int(np.argmax(counts[a:b]))
+    # each wave is placed on the hours first, and the main wave is chosen on what it then
+    # holds: chosen on its smoothed run, a wave whose run held a stray post hours before its
+    # busiest hour won and then, placed, held fewer posts than waves it had beaten (review N1)
+    runs = _runs(s >= RISE_SHARE * top)
+    # a wave placed on the hours may start before its run, never inside the wave before it
+    placed = [_place(counts, a, b, runs[i - 1][1] if i else 0) for i, (a, b) in enumerate(runs)]
+    # ties: the busier hour, then the earlier wave (as the Method states)
+    a, i0, k, i1, b = max(placed, key=lambda w: (counts[w[0] : w[4]].sum(), counts[w[2]], -w[0]))
     M = float(counts[k])
     base = _baseline(counts, a, b)
     marked = any(p.category == "escalation" and p.kind not in NOT_TRIGGERS and not p.edge for p in points)
     if not marked and not (STORM_FACTOR * max(base, 1.0) <= M and M - base >= 5 * math.sqrt(max(base, 1.0))):
         return None
-    # the smoothed counts chose the wave; its boundaries are placed on the hours themselves,
-    # so that a rise is dated to the hour it happened, not half a smoothing window before
-    i0 = k
-    while i0 > a and counts[i0 - 1] >= PEAK_SHARE * M:
-        i0 -= 1
-    i1 = k
-    while i1 + 1 < b and counts[i1 + 1] >= PEAK_SHARE * M:
-        i1 += 1
-    j = i0
-    while j > 0 and counts[j - 1] >= RISE_SHARE * M:
-        j -= 1
-    a = j
     ends = np.append(t[1:], t[-1] + 3600)
     start = float(t[a])
     early = [
@@ -213,6 +209,27 @@ def main_wave(
         began_before_archive=a == 0 and not early,
         ended_after_archive=b == n,
     )
+
+
+def _place(counts: np.ndarray, a: int, b: int, floor: int) -> tuple[int, int, int, int, int]:
+    """A wave chosen on the smoothed run [a, b), placed on the hours themselves (so that a rise
+    is dated to the hour it happened, not half a smoothing window before): its start, its peak
+    [i0, i1], its busiest hour k (the earliest of equals) and its end b, as (start, i0, k, i1, b).
+    The peak is the run of hours around k holding at least ``PEAK_SHARE`` of k's posts; the
+    wave starts where the hours before the peak fall below ``RISE_SHARE`` of them (at hour
+    ``floor``, the end of the wave before, at the earliest)."""
+    k = a + int(np.argmax(counts[a:b]))
+    M = float(counts[k])
+    i0 = k
+    while i0 > a and counts[i0 - 1] >= PEAK_SHARE * M:
+        i0 -= 1
+    i1 = k
+    while i1 + 1 < b and counts[i1 + 1] >= PEAK_SHARE * M:
+        i1 += 1
+    j = i0
+    while j > floor and counts[j - 1] >= RISE_SHARE * M:
+        j -= 1
+    return j, i0, k, i1, b
 
 
 def _baseline(counts: np.ndarray, a: int, b: int) -> float:

@@ -100,15 +100,20 @@ class SameTime:
     """A change compared with the same clock hours on another day.
 
     ``offset_days`` is that day (-1: the day before); ``before``/``after`` its posts in the
-    shifted windows (each a posts Figure over its range); ``ratio`` after / before there.
-    ``excess`` is log(today's ratio) minus log(that day's ratio), with half a post added to
-    every count so that an empty window does not make it infinite."""
+    shifted windows (each a posts Figure over its range); ``ratio`` the rate after / the rate
+    before there (the two windows need not be as long: six hours at most each side).
+    ``today_before``/``today_after`` are the posts of the change's own day in the same windows
+    (clipped to the archive), so that like is compared with like. ``excess`` is log(today's
+    ratio) minus log(that day's ratio), with half a post added to every count so that an
+    empty window does not make it infinite."""
 
     offset_days: int
     before: Figure
     after: Figure
     ratio: Figure
     excess: float
+    today_before: Figure
+    today_after: Figure
 
 
 def same_time(
@@ -151,6 +156,11 @@ def same_time(
         excess = math.log((today_after + 0.5) / (today_before + 0.5)) - math.log(
             (ref_after + 0.5) / (ref_before + 0.5)
         )
-        # the windows are of equal length each day: the ratio of posts is that of rates
-        return SameTime(offset, fb, fa, measure.ratio(fa, fb), excess)
+        # the excess compares ratios of posts over windows of the same lengths on both days
+        # (so they cancel out); the ratio stated is of rates, as the windows before and after
+        # may differ in length (review N3: "from 21 posts to 5 posts" was 6 hours against 1 hour
+        # 15 minutes, a slight rise in rates)
+        tb = measure.posts(today_before, *span.clip(w0, w1), kinds)
+        ta = measure.posts(today_after, *span.clip(w1, w2), kinds)
+        return SameTime(offset, fb, fa, measure.ratio(measure.rate(fa), measure.rate(fb)), excess, tb, ta)
     return None

@@ -24,7 +24,14 @@ Kind ``volume_change`` (subject ``rise`` or ``fall``), one per change of level:
   rate_before; unknown when nothing came before); ``duration_before``, ``duration_after``
   (seconds); ``posts_first_bin`` (posts in the first bin of the new level). When the same
   hours of another day were compared: ``usual_before``, ``usual_after`` (that day's posts in
-  the same windows, six hours at most each side) and ``usual_ratio``.
+  the same windows, six hours at most each side; the windows before and after need not be as
+  long), ``usual_rate_before``, ``usual_rate_after`` and ``usual_ratio`` (of the rates),
+  ``usual_duration_before``, ``usual_duration_after`` (seconds: the same clock hours last an
+  hour more or less across a change of clocks); and
+  the change's own posts in those windows, ``same_hours_before``, ``same_hours_after``
+  (clipped to the archive) with their rates ``same_hours_rate_before``,
+  ``same_hours_rate_after`` and lengths ``same_hours_duration_before``,
+  ``same_hours_duration_after`` (seconds).
 * **Detail.** ``direction`` (``rise``/``fall``); ``shape``: ``step``, or ``gradual`` when the
   climb took at least four bins and two hours (then ``time`` is where it began and ``end``
   where it reached the new level; ``change_at``, a figure, is the change point itself);
@@ -219,7 +226,22 @@ def _change(ctx: Context, lv: Levels, a: int, b: int, c: int, rise: bool, top: f
         excess = same.excess if rise else -same.excess
         if excess < math.log(cfg.rhythm_min_excess):
             return None  # the same hours of another day moved as much: the daily rhythm
-        figures.update(usual_before=same.before, usual_after=same.after, usual_ratio=same.ratio)
+        figures.update(
+            usual_before=same.before,
+            usual_after=same.after,
+            usual_ratio=same.ratio,
+            usual_rate_before=measure.rate(same.before),
+            usual_rate_after=measure.rate(same.after),
+            same_hours_before=same.today_before,
+            same_hours_after=same.today_after,
+            same_hours_rate_before=measure.rate(same.today_before),
+            same_hours_rate_after=measure.rate(same.today_after),
+            # the same clock hours need not last as long on both days (a change of clocks)
+            usual_duration_before=_length(same.before),
+            usual_duration_after=_length(same.after),
+            same_hours_duration_before=_length(same.today_before),
+            same_hours_duration_after=_length(same.today_after),
+        )
         detail.update(
             rhythm="removed" if lv.rhythm is not None else "compared", reference_day=same.offset_days
         )
@@ -266,6 +288,13 @@ def _change(ctx: Context, lv: Levels, a: int, b: int, c: int, rise: bool, top: f
         detail=detail,
         flags=frozenset(flags),
     )
+
+
+def _length(count: Figure) -> Figure:
+    """The length of a posts Figure's range, in seconds."""
+    src = count.source
+    assert src is not None
+    return measure.duration(src.get("start"), src.get("end"))
 
 
 def _transition(lv: Levels, a: int, b: int, c: int, rise: bool) -> tuple[int, int]:

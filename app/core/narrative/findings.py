@@ -192,23 +192,40 @@ def _volume_label(f: Finding, w: Writer) -> Claim:
 def _volume_text(f: Finding, w: Writer) -> Claim:
     rise = f.detail.get("direction") == "rise"
     verb = "rose" if rise else "fell"
-    parts = [
-        w.say(
-            "Posts {verb} from {before} ({pb} over the {db} before) to {after} ({pa} over the {da} that followed) {t}",
-            verb=verb,
-            before=f.figures["rate_before"],
-            pb=f.figures["posts_before"],
-            db=f.figures["duration_before"],
-            after=f.figures["rate_after"],
-            pa=f.figures["posts_after"],
-            da=f.figures["duration_after"],
-            t=Time(f.time, "on"),
-        )
-    ]
-    if f.detail.get("shape") == "gradual" and f.end is not None:
-        # the wording follows the direction: a gradual fall is no climb
-        what = "a climb" if rise else "a decline"
-        parts.append(w.say(", {what} that went on until {e}", what=what, e=Time(f.end)))
+    rates = {
+        "verb": verb,
+        "before": f.figures["rate_before"],
+        "pb": f.figures["posts_before"],
+        "db": f.figures["duration_before"],
+        "after": f.figures["rate_after"],
+        "pa": f.figures["posts_after"],
+        "da": f.figures["duration_after"],
+    }
+    if f.detail.get("shape") == "gradual" and f.end is not None and "change_at" in f.figures:
+        # the two levels split at the change point, not where the change began: the sentence
+        # names that split, then the stretch of the change (review N2: "... on Thursday 3
+        # April" stood for windows split on 9 April)
+        what = "a climb" if rise else "a decline"  # a gradual fall is no climb
+        parts = [
+            w.say(
+                "Posts {verb} from {before} ({pb} over the {db} before {c}) to {after} ({pa} over the {da} "
+                "from then on), in {what} that began {t} and went on until {e}",
+                c=Time(f.figures["change_at"]),
+                what=what,
+                t=Time(f.time, "on"),
+                e=Time(f.end),
+                **rates,
+            )
+        ]
+    else:
+        parts = [
+            w.say(
+                "Posts {verb} from {before} ({pb} over the {db} before) to {after} ({pa} over the {da} that "
+                "followed) {t}",
+                t=Time(f.time, "on"),
+                **rates,
+            )
+        ]
     parts.append(plain("."))
     out = [join(parts, sep="")]
     if "thin_base" in f.flags:
@@ -220,14 +237,37 @@ def _volume_text(f: Finding, w: Writer) -> Claim:
     if f.detail.get("rhythm") == "compared" and _known(f, "usual_before") and _known(f, "usual_after"):
         day = int(f.detail.get("reference_day") or -1)
         which = "the day before" if day == -1 else "the day after" if day == 1 else "another day"
-        out.append(
-            w.say(
-                "At the same hours {which}, posts went from {a} to {b}.",
-                which=which,
-                a=f.figures["usual_before"],
-                b=f.figures["usual_after"],
+        if all(
+            _known(f, k)
+            for k in (
+                "same_hours_rate_before",
+                "same_hours_rate_after",
+                "usual_rate_before",
+                "usual_rate_after",
             )
-        )
+        ):
+            # like with like: the same two windows on both days, as rates (the windows before
+            # and after are not as long: "from 21 posts to 5 posts" was 6 hours against 1 hour
+            # 15 minutes, review N3)
+            out.append(
+                w.say(
+                    "Over the {da} before it and the {db} after, posts went from {ta} ({na}) to {tb} ({nb}); at "
+                    "the same clock hours {which}, {ea} and {eb}, from {ua} ({ma}) to {ub} ({mb}).",
+                    da=f.figures["same_hours_duration_before"],
+                    db=f.figures["same_hours_duration_after"],
+                    ta=f.figures["same_hours_rate_before"],
+                    na=f.figures["same_hours_before"],
+                    tb=f.figures["same_hours_rate_after"],
+                    nb=f.figures["same_hours_after"],
+                    which=which,
+                    ea=f.figures["usual_duration_before"],
+                    eb=f.figures["usual_duration_after"],
+                    ua=f.figures["usual_rate_before"],
+                    ma=f.figures["usual_before"],
+                    ub=f.figures["usual_rate_after"],
+                    mb=f.figures["usual_after"],
+                )
+            )
     return join(out)
 
 
@@ -502,6 +542,30 @@ def replay_sentence(replay: Any, w: Writer) -> Claim | None:
                 "The early-warning rule could not have fired: it needs {n} scored posts in its window, and no "
                 "window held more than {m}.",
                 n=_bare(g["min_posts"]),
+                m=_bare(g["most_scored"]),
+            )
+        # the rule reads the series' fixed bins: say so, as a stretch as long that straddles
+        # two bins may hold more (review N5)
+        step = g.get("bin")
+        if step is not None and step.value == window.value:
+            return w.say(
+                "The early-warning rule could not have fired: it needs {n} scored posts in its window, here {d}, "
+                "and no bin of {d2} it checked held more than {m} (the bins start at fixed times; a stretch "
+                "as long across two of them may hold more).",
+                n=_bare(g["min_posts"]),
+                d=window,
+                d2=window,
+                m=_bare(g["most_scored"]),
+            )
+        if step is not None:
+            return w.say(
+                "The early-warning rule could not have fired: it needs {n} scored posts in its window, here {d}, "
+                "and no window of {d2} it checked (they start where the series' bins of {b} start) held "
+                "more than {m}.",
+                n=_bare(g["min_posts"]),
+                d=window,
+                d2=window,
+                b=step,
                 m=_bare(g["most_scored"]),
             )
         return w.say(

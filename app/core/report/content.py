@@ -809,12 +809,14 @@ class _Builder:
                 # hold the archive's busiest hour
                 Writer(self.zone).say(
                     "The hourly counts are smoothed over {k} hours; a wave is a run of hours whose smoothed count "
-                    "stays at or above {rise} of the highest, and the main wave is the wave that holds the most "
-                    "posts, so it need not hold the archive's single busiest hour. Its peak is the run of hours "
-                    "around the wave's busiest hour that hold at least {peak} of that hour's posts; the wave "
-                    "begins where the hours before the peak fall below {rise} of them (or at an escalation "
-                    "turning point up to {snap} before that), and ends where its smoothed run ends. Hours are "
-                    "counted in the display time zone.",
+                    "stays at or above {rise} of the highest. A wave's peak is the run of hours around its busiest "
+                    "hour that hold at least {peak} of that hour's posts; the wave begins where the hours before "
+                    "the peak fall below {rise} of them (or where the wave before it ends), and ends where its "
+                    "smoothed run ends. The main wave is "
+                    "the wave that holds the most posts from that beginning to that end (on a tie, the wave with "
+                    "the busier hour, then the earliest), so it need not hold the archive's single busiest hour; "
+                    "an escalation turning point up to {snap} before its beginning moves the beginning there. "
+                    "Hours are counted in the display time zone.",
                     k=Const(str(phase_rules.SMOOTH_HOURS)),
                     snap=Const(words.duration(phase_rules.SNAP_SECONDS)),
                     rise=Const(f"{round(100 * phase_rules.RISE_SHARE)}%"),
