@@ -352,3 +352,56 @@ def test_a_rate_of_a_few_posts_is_never_printed_as_none(bsky):
     text = _paras(build_report(bsky), "chronicle")
     assert f"That is {words.figure(after.range.rate)}," in text
     assert "0.0 posts an hour" not in text
+
+
+def test_a_retweet_quoted_under_an_account_names_its_real_author(tmp_path, fixtures_dir):
+    """An influential account whose first post is a retweet: its text is the original author's
+    words, so the sentence says whose post it retweeted (review N4: @HarryMooreP's retweet of
+    @TrapPokemon read as his own words)."""
+    from app.core.narrative import findings as said
+
+    w = _fixture_ws(tmp_path, fixtures_dir / "python-twitter" / "get_search_raw.json", "pt")
+    try:
+        f = incident_facts(w)
+        entries = [x for x in f.all_findings if x.kind == "influencer_entry"]
+        shared = []
+        for x in entries:
+            (ref,) = x.posts
+            kind, author = w.con.execute(
+                "SELECT kind, ref_author_handle FROM posts WHERE post_id = ?", [ref.post_id]
+            ).fetchone()
+            text = said.explanation(x, f.zone).text
+            if kind == "retweet":
+                shared.append(x)
+                assert f", retweeting @{author}'s post: “" in text, text
+            elif kind == "post":
+                assert "retweeting" not in text
+        assert shared, "the fixture has an influential account whose first post is a retweet"
+        report = build_report(w)
+        assert any("retweeting @" in c.text for c in report.claims())
+        problems = audit_claims(report.claims(), Recompute(w.cursor(), w.brand_handles, w.timezone))
+        assert not problems, "\n".join(problems[:10])
+    finally:
+        w.close()
+
+
+def test_a_brand_retweet_is_quoted_as_the_original_authors_post(twarc):
+    """A brand account whose post is a retweet: the summary, the brand section's sentence and
+    its table say whose post it shared (its text is not the brand's words)."""
+    handle, ref = twarc.con.execute(
+        "SELECT author_handle, ref_author_handle FROM posts WHERE kind = 'retweet' "
+        "AND ref_author_handle IS NOT NULL ORDER BY created_at DESC, post_id LIMIT 1"
+    ).fetchone()
+    assert not twarc.con.execute(
+        "SELECT count(*) FROM posts WHERE author_handle = ? AND kind <> 'retweet'", [handle]
+    ).fetchone()[0]
+    twarc.configure(brand_handles=[handle])
+    clear_cache()
+    report = build_report(twarc)
+    said = f"retweeting @{ref}'s post: “"
+    assert said in _paras(report, "summary")
+    assert said in _paras(report, "brand")
+    (table,) = [b for b in report.section("brand").blocks if isinstance(b, Table)]
+    assert table.rows[0][3].claim.text.startswith(f"Retweeting @{ref}'s post: ")
+    problems = audit_claims(report.claims(), Recompute(twarc.cursor(), twarc.brand_handles, twarc.timezone))
+    assert not problems, "\n".join(problems[:10])

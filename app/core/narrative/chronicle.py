@@ -183,15 +183,17 @@ class _Chronicle:
             )
         if len(acts) == 1:
             return w.say(
-                "{who} posted once in this phase, {t}{lat}: {q}.",
+                "{who} posted once in this phase, {t}{lat}" + words.act(first.kind) + ": {q}.",
                 who=Name("@" + first.handle),
+                ref=Name(words.handle(first.ref_author_handle)),
                 t=Time(t, "on"),
                 lat=latency,
                 q=Quote(first.text),
             )
         return w.say(
-            "{who} posted {n} in this phase, first {t}{lat}: {q}.",
+            "{who} posted {n} in this phase, first {t}{lat}" + words.act(first.kind) + ": {q}.",
             who=Name("@" + first.handle),
+            ref=Name(words.handle(first.ref_author_handle)),
             n=n,
             t=Time(t, "on"),
             lat=latency,

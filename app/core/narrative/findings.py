@@ -523,10 +523,15 @@ def _influencer_label(f: Finding, w: Writer) -> Claim:
 
 
 def _influencer_text(f: Finding, w: Writer) -> Claim:
+    # a first post that retweets, quotes or answers another says so: a retweet's text is its
+    # original author's words, never the influential account's
     out = [
         w.say(
-            "{h}, with {fol} ({x} the median account's), first posted {t}: {q}.",
+            "{h}, with {fol} ({x} the median account's), first posted {t}"
+            + words.act(f.detail.get("post_kind"))
+            + ": {q}.",
             h=_handle(f.detail.get("handle")),
+            ref=_handle(f.detail.get("ref_author")),
             fol=f.figures["followers"],
             x=f.figures["times_median"],
             t=Time(f.time, "on"),

@@ -391,14 +391,16 @@ def brand_paragraph(f: Facts, w: Writer) -> Claim | None:
         first = f.brand_posts[0]
         if len(f.brand_posts) == 1:
             return w.say(
-                "{h} posted once in the archive, {t}: {q}.",
+                "{h} posted once in the archive, {t}" + words.act(first.kind) + ": {q}.",
                 h=handles,
+                ref=Name(words.handle(first.ref_author_handle)),
                 t=Time(_unix(first.created_at), "on"),
                 q=Quote(first.text),
             )
         return w.say(
-            "{h} posted {n} in the archive, first {t}: {q}.",
+            "{h} posted {n} in the archive, first {t}" + words.act(first.kind) + ": {q}.",
             h=handles,
+            ref=Name(words.handle(first.ref_author_handle)),
             n=Figure(len(f.brand_posts), "count", "time", source=Source.of("posts", brand="only")),
             t=Time(_unix(first.created_at), "on"),
             q=Quote(first.text),
@@ -408,8 +410,11 @@ def brand_paragraph(f: Facts, w: Writer) -> Claim | None:
     if not after:
         last = f.brand_posts[-1]
         return w.say(
-            "{h} did not post after the conversation turned; its last post in the archive came {t}: {q}.",
+            "{h} did not post after the conversation turned; its last post in the archive came {t}"
+            + words.act(last.kind)
+            + ": {q}.",
             h=handles,
+            ref=Name(words.handle(last.ref_author_handle)),
             t=Time(_unix(last.created_at), "on"),
             q=Quote(last.text),
         )
@@ -424,8 +429,11 @@ def brand_paragraph(f: Facts, w: Writer) -> Claim | None:
     )
     out = [
         w.say(
-            "{h} first posted after the conversation turned {t}, {d} later: {q}.",
+            "{h} first posted after the conversation turned {t}, {d} later"
+            + words.act(first.kind)
+            + ": {q}.",
             h=Name("@" + first.handle),
+            ref=Name(words.handle(first.ref_author_handle)),
             t=Time(t, "on"),
             d=latency,
             q=Quote(first.text),

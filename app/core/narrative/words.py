@@ -251,3 +251,19 @@ def clip(text: str, limit: int) -> str:
 
 def handle(h: str | None) -> str:
     return f"@{h}" if h else "an unknown account"
+
+
+#: how a post stands to the post it shares or answers, said after its time wherever its text is
+#: quoted under its author's name: a retweet's text is the original's words, never the
+#: retweeter's, and a quote's text is the quoter's own (``{ref}`` is the other post's author)
+_ACTS = {
+    "retweet": ", retweeting {ref}'s post",
+    "quote": ", quoting {ref}'s post with the words",
+    "reply": ", replying to {ref}",
+}
+
+
+def act(kind: str | None) -> str:
+    """``, retweeting {ref}'s post`` for a retweet (quote, reply alike), ``""`` for a post of
+    its own: a template part whose ``{ref}`` field is the other post's author."""
+    return _ACTS.get(str(kind or ""), "")

@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app import __version__
 from app.core import early_warning, metrics
@@ -646,6 +647,10 @@ class _Builder:
                         t=Time(post.created_at.replace(tzinfo=timezone.utc).timestamp(), "when"),
                     )
                 ]
+                how = words.act(post.kind) if post.kind == "retweet" else ""
+                if how:
+                    # a retweet's text is its original author's, not the handle's above it
+                    parts.append(w.say(" ·" + how[1:], ref=Name(words.handle(post.ref_author_handle))))
                 if e.tags:
                     parts.append(w.say(" · tags: {x}", x=Name(", ".join(e.tags))))
                 if e.comment:
@@ -693,7 +698,8 @@ class _Builder:
                         Cell(w.say("{t}", t=Time(t, "when"))),
                         Cell(since),
                         Cell(plain(phase)),
-                        Cell(user_text(b.text)),
+                        # a retweet's text is its original author's: said so before it
+                        Cell(_posted_text(b.kind, b.ref_author_handle, b.text)),
                     ]
                 )
             blocks.append(Table(("Time", "After the turn", "Phase", "Post"), rows, (20, 16, 12, 52), size=8))
@@ -1171,6 +1177,17 @@ def _exposure_cell(r: Any, w: Writer, lead: str) -> Cell:
         else None
     )
     return Cell(w.say(lead + "{e}", e=_bare(r.exposure)), sub)
+
+
+def _posted_text(kind: str | None, ref: str | None, text: str) -> Claim:
+    """A post's text as the team reads it in a table, after whose post it retweets
+    (``Retweeting @x's post: …``): a retweet's text is the original author's words (a reply's
+    and a quote's are the brand's own)."""
+    if kind != "retweet":
+        return user_text(text)
+    how = words.act(kind)
+    lead = Writer(ZoneInfo("UTC")).say(words.capital(how[2:]) + ": ", ref=Name(words.handle(ref)))
+    return join([lead, user_text(text)], sep="")
 
 
 def _bare(fig: Figure):
