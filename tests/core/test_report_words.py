@@ -405,3 +405,74 @@ def test_a_brand_retweet_is_quoted_as_the_original_authors_post(twarc):
     assert table.rows[0][3].claim.text.startswith(f"Retweeting @{ref}'s post: ")
     problems = audit_claims(report.claims(), Recompute(twarc.cursor(), twarc.brand_handles, twarc.timezone))
     assert not problems, "\n".join(problems[:10])
+
+
+def test_a_rate_below_one_an_hour_is_said_per_day_or_as_one_post_every_n_days(bsky):
+    """One rule for every rate (review N7): "0.0097 posts an hour" is unreadable."""
+    assert words.rate_words(2.5, "posts") == "2.5 posts an hour"
+    assert words.rate_words(0.3, "posts") == "7.2 posts a day"
+    assert words.rate_words(0.0097, "posts") == "one post every 4.3 days"
+    text = build_report(bsky).text()
+    assert not __import__("re").search(r"\b0\.\d+ posts an hour", text)
+    after = incident_facts(bsky).phases[-1].range.rate
+    days = 1 / (24 * after.value)
+    assert f"That is one post every {words.rate(days)} days, against" in text
+
+
+def test_the_rates_beside_the_day_before_name_their_spans(ws):
+    """The escalation's day-before mean and its turning point's rates each name their span
+    (review #20: "11 posts an hour" beside "44 to 1,806 posts an hour")."""
+    f = incident_facts(ws)
+    text = _paras(build_report(ws), "chronicle")
+    b = f.wave.baseline
+    assert f"Over the 24 hours before it, the archive holds {words.figure(b.posts)}, a mean of " in text
+    vol = next(tp for tp in f.turning_points if tp.finding is not None and tp.finding.kind == "volume_change")
+    g = vol.finding.figures
+    assert (
+        f"posts an hour ({words.figure(g['duration_before'])} before, {words.figure(g['duration_after'])} after)"
+        in text
+    )
+
+
+def test_a_busiest_hour_says_its_day_and_why_it_is_off_the_clock(ws, twarc):
+    """#22: the busiest hour of a phase of several days names its day; N7: an hour clipped to
+    the archive's first post says so rather than read as a clock hour."""
+    f = incident_facts(ws)
+    simmer = next(p for p in f.phases if p.name == "simmer")
+    t = words.local(simmer.busiest_hour.value, f.zone)
+    text = _paras(build_report(ws), "chronicle")
+    assert f"Its busiest hour, from {words.day_long(t)}, {words.clock_time(t)} {t.tzname()}, held" in text
+    report = build_report(twarc)
+    first = words.clock_time(words.local(incident_facts(twarc).archive.first.value, ZoneInfo("UTC")))
+    assert f"its busiest hour, from {first} (the archive's first post), held" in _paras(report, "summary")
+    assert report.figure("busiest_hour").label.text.endswith(f"{first} UTC, the archive's first post)")
+
+
+def test_no_others_are_left_out_when_every_post_has_followers(ws):
+    assert ws.con.execute("SELECT count(author_followers) = count(*) FROM posts").fetchone()[0]
+    method = _method(build_report(ws))
+    assert "Every post of the archive carries a follower count." in method
+    assert "the others are left out" not in method
+
+
+def test_an_account_with_no_post_of_its_own_shows_none_not_a_zero_exposure(bsky):
+    report = build_report(bsky)
+    rows = [
+        r
+        for b in report.section("chronicle").blocks
+        if isinstance(b, Table) and b.headers and "Own posts" in b.headers
+        for r in b.rows
+    ]
+    none = [r for r in rows if r[3].claim.text == "none"]
+    assert none and all(r[4].claim.text == "no post of its own" for r in none)
+    assert not [r for r in rows if r[3].claim.text == "0"]
+
+
+def test_the_summarys_before_share_names_its_span(ws):
+    f = incident_facts(ws)
+    before = f.wave.before
+    d = words.duration(before.b - before.a)
+    assert (
+        f"against {words.figure(before.negative_share)} over the {d} from the archive's start to the turn"
+        in (_paras(build_report(ws), "summary"))
+    )
