@@ -476,3 +476,23 @@ def test_the_summarys_before_share_names_its_span(ws):
         f"against {words.figure(before.negative_share)} over the {d} from the archive's start to the turn"
         in (_paras(build_report(ws), "summary"))
     )
+
+
+def test_a_press_accounts_retweet_names_whose_post_it_shared(twarc):
+    """A press account whose first post about the incident is a retweet (of the brand's post,
+    here): its text is the brand's words, and the turning point says whose post it retweeted."""
+    from app.core import press_list
+    from app.core.narrative import findings as said
+
+    handle, ref = twarc.con.execute(
+        "SELECT author_handle, ref_author_handle FROM posts WHERE kind = 'retweet' "
+        "AND ref_author_handle IS NOT NULL AND author_handle IN "
+        "(SELECT author_handle FROM posts GROUP BY 1 HAVING count(*) = 1) ORDER BY post_id LIMIT 1"
+    ).fetchone()
+    twarc.configure(brand_handles=[ref])
+    press_list.add_account(twarc, handle, "Test Outlet")
+    clear_cache()
+    f = incident_facts(twarc)
+    (x,) = [x for x in f.all_findings if x.kind == "press_pickup" and x.subject == "Test Outlet"]
+    text = said.explanation(x, f.zone).text
+    assert f", retweeting @{ref}'s post: “" in text, text

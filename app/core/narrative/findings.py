@@ -652,18 +652,17 @@ def _press_text(f: Finding, w: Writer) -> Claim:
         else ""
     )
     if f.detail.get("via") == "account":
-        kind = {"retweet": "retweeted", "reply": "replied", "quote": "quoted"}.get(
-            str(f.detail.get("post_kind")), "posted"
-        )
+        # whose post it retweets, quotes or answers: a retweet's text is not the outlet's words
+        how = words.act(str(f.detail.get("post_kind")))
         # an unknown follower count is said once, by the report's reach, not per account
         who = "{h} ({o}, {fol})" if _known(f, "followers") else "{h} ({o})"
         parts = [
             w.say(
-                who + " {kind} {t}: {q}",
+                who + " posted {t}" + how + ": {q}",
                 h=_handle(f.detail.get("handle")),
+                ref=_handle(f.detail.get("ref_author")),
                 o=outlet,
                 fol=f.figures["followers"],
-                kind=kind,
                 t=Time(f.time, "on"),
                 q=Quote(str(f.detail.get("text") or "")),
             )
@@ -671,7 +670,10 @@ def _press_text(f: Finding, w: Writer) -> Claim:
     else:
         parts = [
             w.say(
-                "{h} linked to {o} {t}: {q}; {n} by {a} shared that link",
+                # a retweet's text is its original author's, who is not known here: said so
+                "{h} "
+                + ("retweeted a post linking to" if f.detail.get("post_kind") == "retweet" else "linked to")
+                + " {o} {t}: {q}; {n} by {a} shared that link",
                 h=_handle(f.detail.get("handle")),
                 o=outlet,
                 t=Time(f.time, "on"),
