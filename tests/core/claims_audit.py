@@ -356,7 +356,9 @@ def _check_figure(f: Figure, printed: str, text: str, r: Recompute) -> list[str]
         if printed != words.UNKNOWN and _DIGIT.search(printed):
             return [f"an unknown figure printed as a number in “{text}”"]
         return []
-    if f.unit != "time" and printed not in (words.figure(f), words.big(f.value), words.rate(f.value)):
+    # a bare rate is per hour, or per day beside another below one an hour (words.rate_unit)
+    bare_rates = (words.rate(f.value), words.rate_in(f.value, "day")) if f.unit == "rate" else ()
+    if f.unit != "time" and printed not in (words.figure(f), words.big(f.value), *bare_rates):
         return [f"“{printed}” is not how {f} reads, in “{text}”"]
     if f.source is None:
         return [f"a figure without a source in “{text}”: {printed}"]

@@ -355,3 +355,147 @@ def test_a_rate_of_a_few_posts_is_never_printed_as_none(bsky):
     text = _paras(build_report(bsky), "chronicle")
     assert f"That is {words.figure(after.range.rate)}," in text
     assert "0.0 posts an hour" not in text
+
+
+def test_a_retweet_quoted_under_an_account_names_its_real_author(tmp_path, fixtures_dir):
+    """An influential account whose first post is a retweet: its text is the original author's
+    words, so the sentence says whose post it retweeted (review N4: @HarryMooreP's retweet of
+    @TrapPokemon read as his own words)."""
+    from app.core.narrative import findings as said
+
+    w = _fixture_ws(tmp_path, fixtures_dir / "python-twitter" / "get_search_raw.json", "pt")
+    try:
+        f = incident_facts(w)
+        entries = [x for x in f.all_findings if x.kind == "influencer_entry"]
+        shared = []
+        for x in entries:
+            (ref,) = x.posts
+            kind, author = w.con.execute(
+                "SELECT kind, ref_author_handle FROM posts WHERE post_id = ?", [ref.post_id]
+            ).fetchone()
+            text = said.explanation(x, f.zone).text
+            if kind == "retweet":
+                shared.append(x)
+                assert f", retweeting @{author}'s post: “" in text, text
+            elif kind == "post":
+                assert "retweeting" not in text
+        assert shared, "the fixture has an influential account whose first post is a retweet"
+        report = build_report(w)
+        assert any("retweeting @" in c.text for c in report.claims())
+        problems = audit_claims(report.claims(), Recompute(w.cursor(), w.brand_handles, w.timezone))
+        assert not problems, "\n".join(problems[:10])
+    finally:
+        w.close()
+
+
+def test_a_brand_retweet_is_quoted_as_the_original_authors_post(twarc):
+    """A brand account whose post is a retweet: the summary, the brand section's sentence and
+    its table say whose post it shared (its text is not the brand's words)."""
+    handle, ref = twarc.con.execute(
+        "SELECT author_handle, ref_author_handle FROM posts WHERE kind = 'retweet' "
+        "AND ref_author_handle IS NOT NULL ORDER BY created_at DESC, post_id LIMIT 1"
+    ).fetchone()
+    assert not twarc.con.execute(
+        "SELECT count(*) FROM posts WHERE author_handle = ? AND kind <> 'retweet'", [handle]
+    ).fetchone()[0]
+    twarc.configure(brand_handles=[handle])
+    clear_cache()
+    report = build_report(twarc)
+    said = f"retweeting @{ref}'s post: “"
+    assert said in _paras(report, "summary")
+    assert said in _paras(report, "brand")
+    (table,) = [b for b in report.section("brand").blocks if isinstance(b, Table)]
+    assert table.rows[0][3].claim.text.startswith(f"Retweeting @{ref}'s post: ")
+    problems = audit_claims(report.claims(), Recompute(twarc.cursor(), twarc.brand_handles, twarc.timezone))
+    assert not problems, "\n".join(problems[:10])
+
+
+def test_a_rate_below_one_an_hour_is_said_per_day_or_as_one_post_every_n_days(bsky):
+    """One rule for every rate (review N7): "0.0097 posts an hour" is unreadable."""
+    assert words.rate_words(2.5, "posts") == "2.5 posts an hour"
+    assert words.rate_words(0.3, "posts") == "7.2 posts a day"
+    assert words.rate_words(0.0097, "posts") == "one post every 4.3 days"
+    text = build_report(bsky).text()
+    assert not __import__("re").search(r"\b0\.\d+ posts an hour", text)
+    after = incident_facts(bsky).phases[-1].range.rate
+    days = 1 / (24 * after.value)
+    assert f"That is one post every {words.rate(days)} days, against" in text
+
+
+def test_the_rates_beside_the_day_before_name_their_spans(ws):
+    """The escalation's day-before mean and its turning point's rates each name their span
+    (review #20: "11 posts an hour" beside "44 to 1,806 posts an hour")."""
+    f = incident_facts(ws)
+    text = _paras(build_report(ws), "chronicle")
+    b = f.wave.baseline
+    assert f"Over the 24 hours before it, the archive holds {words.figure(b.posts)}, a mean of " in text
+    vol = next(tp for tp in f.turning_points if tp.finding is not None and tp.finding.kind == "volume_change")
+    g = vol.finding.figures
+    assert (
+        f"posts an hour ({words.figure(g['duration_before'])} before, {words.figure(g['duration_after'])} after)"
+        in text
+    )
+
+
+def test_a_busiest_hour_says_its_day_and_why_it_is_off_the_clock(ws, twarc):
+    """#22: the busiest hour of a phase of several days names its day; N7: an hour clipped to
+    the archive's first post says so rather than read as a clock hour."""
+    f = incident_facts(ws)
+    simmer = next(p for p in f.phases if p.name == "simmer")
+    t = words.local(simmer.busiest_hour.value, f.zone)
+    text = _paras(build_report(ws), "chronicle")
+    assert f"Its busiest hour, from {words.day_long(t)}, {words.clock_time(t)} {t.tzname()}, held" in text
+    report = build_report(twarc)
+    first = words.clock_time(words.local(incident_facts(twarc).archive.first.value, ZoneInfo("UTC")))
+    assert f"its busiest hour, from {first} (the archive's first post), held" in _paras(report, "summary")
+    assert report.figure("busiest_hour").label.text.endswith(f"{first} UTC, the archive's first post)")
+
+
+def test_no_others_are_left_out_when_every_post_has_followers(ws):
+    assert ws.con.execute("SELECT count(author_followers) = count(*) FROM posts").fetchone()[0]
+    method = _method(build_report(ws))
+    assert "Every post of the archive carries a follower count." in method
+    assert "the others are left out" not in method
+
+
+def test_an_account_with_no_post_of_its_own_shows_none_not_a_zero_exposure(bsky):
+    report = build_report(bsky)
+    rows = [
+        r
+        for b in report.section("chronicle").blocks
+        if isinstance(b, Table) and b.headers and "Own posts" in b.headers
+        for r in b.rows
+    ]
+    none = [r for r in rows if r[3].claim.text == "none"]
+    assert none and all(r[4].claim.text == "no post of its own" for r in none)
+    assert not [r for r in rows if r[3].claim.text == "0"]
+
+
+def test_the_summarys_before_share_names_its_span(ws):
+    f = incident_facts(ws)
+    before = f.wave.before
+    d = words.duration(before.b - before.a)
+    assert (
+        f"against {words.figure(before.negative_share)} over the {d} from the archive's start to the turn"
+        in (_paras(build_report(ws), "summary"))
+    )
+
+
+def test_a_press_accounts_retweet_names_whose_post_it_shared(twarc):
+    """A press account whose first post about the incident is a retweet (of the brand's post,
+    here): its text is the brand's words, and the turning point says whose post it retweeted."""
+    from app.core import press_list
+    from app.core.narrative import findings as said
+
+    handle, ref = twarc.con.execute(
+        "SELECT author_handle, ref_author_handle FROM posts WHERE kind = 'retweet' "
+        "AND ref_author_handle IS NOT NULL AND author_handle IN "
+        "(SELECT author_handle FROM posts GROUP BY 1 HAVING count(*) = 1) ORDER BY post_id LIMIT 1"
+    ).fetchone()
+    twarc.configure(brand_handles=[ref])
+    press_list.add_account(twarc, handle, "Test Outlet")
+    clear_cache()
+    f = incident_facts(twarc)
+    (x,) = [x for x in f.all_findings if x.kind == "press_pickup" and x.subject == "Test Outlet"]
+    text = said.explanation(x, f.zone).text
+    assert f", retweeting @{ref}'s post: “" in text, text

@@ -33,7 +33,8 @@ Finding: ``time`` the first post's time, ``end`` None, ``subject`` "@handle" (lo
 * ``first_post``: the time of its first post.
 
 Detail: ``handle`` (as written), ``platform``, ``post_kind`` (its first post's kind),
-``text`` (its first post's text). Flag ``exposure_partial``: some of the posts or shares
+``ref_author`` (the author of the post it retweets, quotes or answers, None for a post of its
+own), ``text`` (its first post's text: a retweet's is the original's). Flag ``exposure_partial``: some of the posts or shares
 counted carry no follower count, so the exposure is counted over the others only.
 """
 
@@ -133,6 +134,7 @@ def find(ctx: Context) -> list[Finding]:
                     "handle": r.handle,
                     "platform": r.platform,
                     "post_kind": r.first_kind,
+                    "ref_author": r.first_ref_author,
                     "text": r.first_text,
                 },
                 flags=frozenset({"exposure_partial"}) if (r.own_unknown or r.shares_unknown) else frozenset(),

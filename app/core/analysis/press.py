@@ -69,6 +69,9 @@ class _Pickup:
     domain: str | None = None
     link_posts: int = 0
     link_accounts: int = 0
+    #: the author of the post it retweets, quotes or answers (its text is quoted under the
+    #: right name)
+    ref_author: str | None = None
 
 
 def find(ctx: Context) -> list[Finding]:
@@ -105,6 +108,7 @@ def find(ctx: Context) -> list[Finding]:
                         why[1],
                         url,
                         _domain_of(url, pattern),
+                        ref_author=post.ref_author_handle,
                     ),
                 )
     for link in links:
@@ -216,6 +220,7 @@ def _finding(ctx: Context, press: plist.PressList, outlet: str, p: _Pickup, firs
         "via": p.via,
         "handle": p.handle,
         "post_kind": p.kind,
+        "ref_author": p.ref_author,
         "text": p.text,
         "url": p.url,
         "domain": p.domain,

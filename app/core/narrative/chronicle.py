@@ -20,7 +20,7 @@ from app.core.errors import UserError
 from app.core.facts import Facts, PhaseFacts, RangeFacts, TurningPoint
 from app.core.model import Claim, Figure, Source
 from app.core.narrative import words
-from app.core.narrative.claims import Bare, Name, Quote, Time, Writer, join, plain, punctuate
+from app.core.narrative.claims import Bare, Const, Name, Quote, Time, Writer, join, plain, punctuate
 from app.core.narrative.findings import turning_point_label_claim
 from app.core.store import chronicle_sql as q
 from app.core.store.workspace import Workspace
@@ -183,15 +183,17 @@ class _Chronicle:
             )
         if len(acts) == 1:
             return w.say(
-                "{who} posted once in this phase, {t}{lat}: {q}.",
+                "{who} posted once in this phase, {t}{lat}" + words.act(first.kind) + ": {q}.",
                 who=Name("@" + first.handle),
+                ref=Name(words.handle(first.ref_author_handle)),
                 t=Time(t, "on"),
                 lat=latency,
                 q=Quote(first.text),
             )
         return w.say(
-            "{who} posted {n} in this phase, first {t}{lat}: {q}.",
+            "{who} posted {n} in this phase, first {t}{lat}" + words.act(first.kind) + ": {q}.",
             who=Name("@" + first.handle),
+            ref=Name(words.handle(first.ref_author_handle)),
             n=n,
             t=Time(t, "on"),
             lat=latency,
@@ -264,7 +266,10 @@ class _Chronicle:
         launch = self.by_name.get("launch")
         if launch is not None and launch.range.negative_share.known and p.range.negative_share.known:
             out.append(
-                w.say("Before it, {s} of the scored posts were negative.", s=launch.range.negative_share)
+                w.say(
+                    "In the launch phase before it, {s} of the scored posts were negative.",
+                    s=launch.range.negative_share,
+                )
             )
         out.append(self._busiest(p, w))
         return out
@@ -292,12 +297,13 @@ class _Chronicle:
         r = p.range
         out: list[Claim | None] = [
             w.say(
-                "The busiest stretch ran from {a} to {b}: {n}, {rate}; the busiest hour, from {h}, held {c}.",
+                "The busiest stretch ran from {a} to {b}: {n}, {rate}; the busiest hour, from {h}{e}, held {c}.",
                 a=Time(r.start),
                 b=Time(self.f.end_of(r)),
                 n=r.posts,
                 rate=r.rate,
                 h=Time(p.busiest_hour),
+                e=f" ({hour_edge(p.busiest_hour, self.f)})" if hour_edge(p.busiest_hour, self.f) else "",
                 c=p.busiest_hour_posts,
             )
         ]
@@ -364,7 +370,39 @@ class _Chronicle:
         n = p.busiest_hour_posts.value or 0
         if n < 10 or n < 3 * float(p.range.rate.value or 0):
             return None
-        return w.say("Its busiest hour, from {t}, held {n}.", t=Time(p.busiest_hour), n=p.busiest_hour_posts)
+        # a phase of several days names the day of its busiest hour (a fresh clock: "from 8:00
+        # pm" of a phase that runs Monday to Wednesday does not say which day)
+        edge = hour_edge(p.busiest_hour, self.f)
+        writer = Writer(self.f.zone) if _spans_days(p, self.f) else w
+        return writer.say(
+            "Its busiest hour, from {t}{e}, held {n}.",
+            t=Time(p.busiest_hour),
+            e=f" ({edge})" if edge else "",
+            n=p.busiest_hour_posts,
+        )
+
+
+def hour_edge(at: Figure | float, f: Facts, edge: str = "the phase") -> str:
+    """Why a busiest hour starts off the clock hour, or ``""`` when it starts on it: the hour
+    counts only what lies inside its range, so the first hour of a range that begins mid-hour
+    is clipped, and "from 7:31 pm" would read as a clock hour it is not."""
+    value = at.value if isinstance(at, Figure) else at
+    if value is None:
+        return ""
+    t = float(value)
+    d = words.local(t, f.zone)
+    if d.minute == 0 and d.second == 0:
+        return ""
+    first = f.archive.first.value
+    if first is not None and t <= float(first) < t + 60:
+        return "the archive's first post"
+    return f"where {edge} begins"
+
+
+def _spans_days(p: PhaseFacts, f: Facts) -> bool:
+    """Whether the phase runs over more than one day of the display zone (its last moment
+    counted, not its exclusive end)."""
+    return words.local(p.range.a, f.zone).date() != words.local(max(p.range.a, p.range.b - 1), f.zone).date()
 
 
 def _capital(c: Claim | None) -> Claim | None:
@@ -423,10 +461,17 @@ def _and(parts: list[Claim]) -> list[Claim]:
 def _baseline(b: RangeFacts, w: Writer) -> Claim:
     """The rate before the wave, over the window the archive really holds."""
     if b.hours >= 23.99:
-        return w.say("Over the day before, the archive holds {n}, {rate}.", n=b.posts, rate=b.rate)
+        # the span of the mean said, so it does not read against a turning point's rates over
+        # the hours either side of the turn
+        return w.say(
+            "Over the {day} before it, the archive holds {n}, a mean of {rate}.",
+            day=Const("24 hours"),
+            n=b.posts,
+            rate=b.rate,
+        )
     return w.say(
         "The archive holds only {h} before it, with {n} ({rate}).",
-        h=Figure(b.b - b.a, "seconds", source=Source.of("difference", a=b.end, b=b.start)),
+        h=Figure(b.b - b.a, "seconds", source=Source.of("difference", a=b.b, b=b.a)),
         n=b.posts,
         rate=b.rate,
     )

@@ -178,14 +178,28 @@ def _volume_label(f: Finding, w: Writer) -> Claim:
     if "thin_base" in f.flags or not _known(f, "ratio"):
         # no ratio on a thin base: the verb claims no size either ("surges" to 0.1 posts an
         # hour from a quieter stretch was read as the first sign of trouble)
-        return w.say("Volume {verb} to {r}", verb="rises" if rise else "falls", r=f.figures["rate_after"])
+        return w.say(
+            "Volume {verb} to {r} ({da} after)",
+            verb="rises" if rise else "falls",
+            r=f.figures["rate_after"],
+            da=f.figures["duration_after"],
+        )
     r = _v(f, "ratio")
     verb = ("climbs" if gradual else "jumps" if r >= 10 else "rises") if rise else "falls"
+    # both rates in one unit (per day below one an hour: words.rate_words)
+    fa, fb = f.figures["rate_before"], f.figures["rate_after"]
+    unit = words.rate_unit(_v(f, "rate_before"), _v(f, "rate_after"))
+    # each rate names its span: beside a paragraph's other rates (the day before the turn)
+    # they read as what they are
     return w.say(
-        "Volume {verb}: {a} to {b}",
+        "Volume {verb}: {a} to {b} {noun} {per} ({db} before, {da} after)",
         verb=verb,
-        a=_bare_rate(f.figures["rate_before"]),
-        b=f.figures["rate_after"],
+        a=_bare_rate(fa, unit),
+        b=_bare_rate(fb, unit),
+        noun=words.plural(fb.noun or "post"),
+        per="an hour" if unit == "hour" else "a day",
+        db=f.figures["duration_before"],
+        da=f.figures["duration_after"],
     )
 
 
@@ -587,10 +601,15 @@ def _influencer_label(f: Finding, w: Writer) -> Claim:
 
 
 def _influencer_text(f: Finding, w: Writer) -> Claim:
+    # a first post that retweets, quotes or answers another says so: a retweet's text is its
+    # original author's words, never the influential account's
     out = [
         w.say(
-            "{h}, with {fol} ({x} the median account's), first posted {t}: {q}.",
+            "{h}, with {fol} ({x} the median account's), first posted {t}"
+            + words.act(f.detail.get("post_kind"))
+            + ": {q}.",
             h=_handle(f.detail.get("handle")),
+            ref=_handle(f.detail.get("ref_author")),
             fol=f.figures["followers"],
             x=f.figures["times_median"],
             t=Time(f.time, "on"),
@@ -697,18 +716,17 @@ def _press_text(f: Finding, w: Writer) -> Claim:
         else ""
     )
     if f.detail.get("via") == "account":
-        kind = {"retweet": "retweeted", "reply": "replied", "quote": "quoted"}.get(
-            str(f.detail.get("post_kind")), "posted"
-        )
+        # whose post it retweets, quotes or answers: a retweet's text is not the outlet's words
+        how = words.act(str(f.detail.get("post_kind")))
         # an unknown follower count is said once, by the report's reach, not per account
         who = "{h} ({o}, {fol})" if _known(f, "followers") else "{h} ({o})"
         parts = [
             w.say(
-                who + " {kind} {t}: {q}",
+                who + " posted {t}" + how + ": {q}",
                 h=_handle(f.detail.get("handle")),
+                ref=_handle(f.detail.get("ref_author")),
                 o=outlet,
                 fol=f.figures["followers"],
-                kind=kind,
                 t=Time(f.time, "on"),
                 q=Quote(str(f.detail.get("text") or "")),
             )
@@ -716,7 +734,10 @@ def _press_text(f: Finding, w: Writer) -> Claim:
     else:
         parts = [
             w.say(
-                "{h} linked to {o} {t}: {q}; {n} by {a} shared that link",
+                # a retweet's text is its original author's, who is not known here: said so
+                "{h} "
+                + ("retweeted a post linking to" if f.detail.get("post_kind") == "retweet" else "linked to")
+                + " {o} {t}: {q}; {n} by {a} shared that link",
                 h=_handle(f.detail.get("handle")),
                 o=outlet,
                 t=Time(f.time, "on"),
@@ -784,9 +805,9 @@ def _bare(fig: Figure):
     return Bare(fig)
 
 
-def _bare_rate(fig: Figure) -> Claim:
-    """A rate without its unit (``11`` in ``11 to 3,707 posts an hour``)."""
-    text = words.UNKNOWN if fig.value is None else words.rate(fig.value)
+def _bare_rate(fig: Figure, unit: str = "hour") -> Claim:
+    """A rate without its unit (``11`` in ``11 to 3,707 posts an hour``), per ``unit``."""
+    text = words.UNKNOWN if fig.value is None else words.rate_in(fig.value, unit)
     from app.core.model import Span
 
     return Claim(text, (Span(0, len(text), "figure", fig),))

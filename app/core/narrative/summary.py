@@ -27,7 +27,7 @@ from typing import Any
 from app.core.facts import Facts, TurningPoint
 from app.core.model import Claim, Figure, Finding, Source
 from app.core.narrative import words
-from app.core.narrative.chronicle import _and, noted, partial_exposure
+from app.core.narrative.chronicle import _and, hour_edge, noted, partial_exposure
 from app.core.narrative.claims import Bare, Const, Name, Quote, Time, Writer, join, plain, punctuate
 from app.core.narrative.findings import replay_sentence, turning_point_label_claim
 
@@ -70,8 +70,9 @@ def _what(f: Facts, w: Writer) -> Claim:
         if busiest is not None:
             out.append(
                 w.say(
-                    "No storm stands out in it: its busiest hour, from {t}, held {n}.",
+                    "No storm stands out in it: its busiest hour, from {t}{e}, held {n}.",
                     t=Time(busiest.busiest_hour),
+                    e=_edge(busiest.busiest_hour, f, "its phase"),
                     n=busiest.busiest_hour_posts,
                 )
             )
@@ -95,21 +96,27 @@ def _what(f: Facts, w: Writer) -> Claim:
             b = wave.baseline
             if b.hours >= 23.99:
                 out.append(
-                    w.say("Over the day before, the archive holds {n} ({rate}).", n=b.posts, rate=b.rate)
+                    w.say(
+                        "Over the {day} before it, the archive holds {n} (a mean of {rate}).",
+                        day=Const("24 hours"),
+                        n=b.posts,
+                        rate=b.rate,
+                    )
                 )
             else:
                 out.append(
                     w.say(
                         "The archive holds only {h} before it, with {n} ({rate}).",
-                        h=Figure(b.b - b.a, "seconds", source=Source.of("difference", a=b.end, b=b.start)),
+                        h=Figure(b.b - b.a, "seconds", source=Source.of("difference", a=b.b, b=b.a)),
                         n=b.posts,
                         rate=b.rate,
                     )
                 )
     out.append(
         w.say(
-            "The main wave's busiest hour came {t}, with {n}; the wave held {posts} until {end}{tail}.",
+            "The main wave's busiest hour came {t}{e}, with {n}; the wave held {posts} until {end}{tail}.",
             t=Time(wave.busiest_hour, "on"),
+            e=_edge(wave.busiest_hour, f, "the wave"),
             n=wave.busiest_hour_posts,
             posts=r.posts,
             end=Time(f.end_of(r)),
@@ -117,6 +124,12 @@ def _what(f: Facts, w: Writer) -> Claim:
         )
     )
     return join(out)
+
+
+def _edge(t: Figure, f: Facts, edge: str) -> str:
+    """`` (the archive's first post)`` after a busiest hour clipped to the start of its range."""
+    why = hour_edge(t, f, edge)
+    return f" ({why})" if why else ""
 
 
 _EDGES = frozenset({"collection_start", "collection_end", "collection_gap"})
@@ -391,14 +404,16 @@ def brand_paragraph(f: Facts, w: Writer) -> Claim | None:
         first = f.brand_posts[0]
         if len(f.brand_posts) == 1:
             return w.say(
-                "{h} posted once in the archive, {t}: {q}.",
+                "{h} posted once in the archive, {t}" + words.act(first.kind) + ": {q}.",
                 h=handles,
+                ref=Name(words.handle(first.ref_author_handle)),
                 t=Time(_unix(first.created_at), "on"),
                 q=Quote(first.text),
             )
         return w.say(
-            "{h} posted {n} in the archive, first {t}: {q}.",
+            "{h} posted {n} in the archive, first {t}" + words.act(first.kind) + ": {q}.",
             h=handles,
+            ref=Name(words.handle(first.ref_author_handle)),
             n=Figure(len(f.brand_posts), "count", "time", source=Source.of("posts", brand="only")),
             t=Time(_unix(first.created_at), "on"),
             q=Quote(first.text),
@@ -408,8 +423,11 @@ def brand_paragraph(f: Facts, w: Writer) -> Claim | None:
     if not after:
         last = f.brand_posts[-1]
         return w.say(
-            "{h} did not post after the conversation turned; its last post in the archive came {t}: {q}.",
+            "{h} did not post after the conversation turned; its last post in the archive came {t}"
+            + words.act(last.kind)
+            + ": {q}.",
             h=handles,
+            ref=Name(words.handle(last.ref_author_handle)),
             t=Time(_unix(last.created_at), "on"),
             q=Quote(last.text),
         )
@@ -424,8 +442,11 @@ def brand_paragraph(f: Facts, w: Writer) -> Claim | None:
     )
     out = [
         w.say(
-            "{h} first posted after the conversation turned {t}, {d} later: {q}.",
+            "{h} first posted after the conversation turned {t}, {d} later"
+            + words.act(first.kind)
+            + ": {q}.",
             h=Name("@" + first.handle),
+            ref=Name(words.handle(first.ref_author_handle)),
             t=Time(t, "on"),
             d=latency,
             q=Quote(first.text),
@@ -455,7 +476,19 @@ def sentiment_paragraph(f: Facts, w: Writer) -> Claim | None:
             )
         ]
         if wave.before is not None and wave.before.negative_share.known:
-            out.append(w.say(", against {s} before it", s=wave.before.negative_share))
+            # its span named: a turning point's "before" share is over another span
+            before = wave.before
+            out.append(
+                w.say(
+                    ", against {s} over the {d} from the archive's start to the turn",
+                    s=before.negative_share,
+                    d=Figure(
+                        before.b - before.a,
+                        "seconds",
+                        source=Source.of("difference", a=before.b, b=before.a),
+                    ),
+                )
+            )
         figures = f.wave_sentiment
     else:
         s = f.sentiment

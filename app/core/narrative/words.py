@@ -3,8 +3,9 @@
 Counts are grouped by thousands (``12,335 posts``); counts of a million and more are given
 in millions with one decimal (``67.9 million``); shares are whole percentages (``31%``), with
 one decimal under 1% (``0.4%``) so that a few posts never read as ``0%``; rates below ten
-keep one decimal (``2.5 an hour``), and two significant digits below 0.1 (``0.0065 an hour``)
-so that a sparse archive's rate never reads ``0.0``; durations are whole minutes as a clock would show them
+keep one decimal (``2.5 an hour``), and two significant digits below 0.1 so that a sparse
+archive's rate never reads ``0.0``; a rate below one an hour is said per day (``5.3 posts a
+day``), and below one a day as ``one post every 4.3 days`` (:func:`rate_words`); durations are whole minutes as a clock would show them
 (``7 hours 26 minutes``); times are in the workspace's display zone with its abbreviation.
 An unknown figure reads ``unknown`` (its reason is the narrative's to give).
 """
@@ -108,6 +109,30 @@ def rate(x: float) -> str:
     return _small(x)
 
 
+def rate_words(x: float, noun: str = "") -> str:
+    """A rate per hour in words, in the unit that reads best: ``2.5 posts an hour`` from one an
+    hour up (and for none), ``5.3 posts a day`` below one an hour, ``one post every 4.3 days``
+    below one a day (never ``0.0097 posts an hour``)."""
+    x = float(x)
+    if x == 0 or abs(x) >= 1:
+        return f"{rate(x)} {plural(noun, x)} an hour" if noun else f"{rate(x)} an hour"
+    day = 24 * x
+    if abs(day) >= 1:
+        return f"{rate(day)} {plural(noun, day)} a day" if noun else f"{rate(day)} a day"
+    return f"one {singular(noun) or 'post'} every {rate(1 / day)} days"
+
+
+def rate_unit(*xs: float) -> str:
+    """The unit two rates said side by side share (``11 to 1,806 posts an hour``): ``hour``
+    when either reaches one an hour (or both are none), ``day`` below."""
+    return "hour" if all(x == 0 for x in xs) or any(abs(x) >= 1 for x in xs) else "day"
+
+
+def rate_in(x: float, unit: str) -> str:
+    """``x`` (per hour) as a number per ``unit`` (``hour`` or ``day``), without its noun."""
+    return rate(float(x) * (24 if unit == "day" else 1))
+
+
 def ratio(x: float) -> str:
     """``3.2 times``, ``41 times``, ``0.0016 times`` (never ``0.0 times`` for some)."""
     x = float(x)
@@ -156,7 +181,7 @@ def figure(f: Figure) -> str:
     if f.unit == "share":
         return percent(v)
     if f.unit == "rate":
-        return f"{rate(v)} {plural(f.noun, v)} an hour" if f.noun else f"{rate(v)} an hour"
+        return rate_words(v, f.noun)
     if f.unit == "seconds":
         return duration(v)
     if f.unit == "ratio":
@@ -251,3 +276,19 @@ def clip(text: str, limit: int) -> str:
 
 def handle(h: str | None) -> str:
     return f"@{h}" if h else "an unknown account"
+
+
+#: how a post stands to the post it shares or answers, said after its time wherever its text is
+#: quoted under its author's name: a retweet's text is the original's words, never the
+#: retweeter's, and a quote's text is the quoter's own (``{ref}`` is the other post's author)
+_ACTS = {
+    "retweet": ", retweeting {ref}'s post",
+    "quote": ", quoting {ref}'s post with the words",
+    "reply": ", replying to {ref}",
+}
+
+
+def act(kind: str | None) -> str:
+    """``, retweeting {ref}'s post`` for a retweet (quote, reply alike), ``""`` for a post of
+    its own: a template part whose ``{ref}`` field is the other post's author."""
+    return _ACTS.get(str(kind or ""), "")

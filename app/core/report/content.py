@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app import __version__
 from app.core import early_warning, metrics
@@ -317,7 +318,8 @@ def headline_figures(f: Facts) -> list[HeadlineFigure]:
                 # the main wave's busiest hour, which need not be the archive's (a wave of many
                 # middling hours holds more posts than one lone busy hour): said so
                 Writer(f.zone).say(
-                    "Posts in the main wave's busiest hour ({t})", t=Time(wave.busiest_hour, "when")
+                    "Posts in the main wave's busiest hour ({t})",
+                    t=_hour_edge(wave.busiest_hour, f, "the wave"),
                 ),
                 w.say("{n}", n=_bare(wave.busiest_hour_posts)),
                 wave.busiest_hour_posts,
@@ -352,7 +354,9 @@ def headline_figures(f: Facts) -> list[HeadlineFigure]:
         out.append(
             HeadlineFigure(
                 "busiest_hour",
-                Writer(f.zone).say("Posts in the busiest hour ({t})", t=Time(busiest.busiest_hour, "when")),
+                Writer(f.zone).say(
+                    "Posts in the busiest hour ({t})", t=_hour_edge(busiest.busiest_hour, f, "its phase")
+                ),
                 w.say("{n}", n=_bare(busiest.busiest_hour_posts)),
                 busiest.busiest_hour_posts,
             )
@@ -542,9 +546,15 @@ class _Builder:
                             w.say("{n}", n=Bare(g["followers"])) if g["followers"].known else plain("unknown")
                         ),
                         Cell(w.say("{n}", n=Bare(g["shares"]))),
-                        Cell(w.say("{n}", n=Bare(g["posts"]))),
+                        # an account known only from the shares of its posts has no exposure of
+                        # its own to show: "none", never a 0 beside "unknown" followers
+                        Cell(w.say("{n}", n=Bare(g["posts"])) if g["posts"].value else plain("none")),
                         Cell(
-                            w.say("{n}", n=Bare(g["exposure"])) if g["exposure"].known else plain("unknown")
+                            plain("no post of its own")
+                            if not g["posts"].value
+                            else w.say("{n}", n=Bare(g["exposure"]))
+                            if g["exposure"].known
+                            else plain("unknown")
                         ),
                     ]
                 )
@@ -646,6 +656,10 @@ class _Builder:
                         t=Time(post.created_at.replace(tzinfo=timezone.utc).timestamp(), "when"),
                     )
                 ]
+                how = words.act(post.kind) if post.kind == "retweet" else ""
+                if how:
+                    # a retweet's text is its original author's, not the handle's above it
+                    parts.append(w.say(" ·" + how[1:], ref=Name(words.handle(post.ref_author_handle))))
                 if e.tags:
                     parts.append(w.say(" · tags: {x}", x=Name(", ".join(e.tags))))
                 if e.comment:
@@ -693,7 +707,8 @@ class _Builder:
                         Cell(w.say("{t}", t=Time(t, "when"))),
                         Cell(since),
                         Cell(plain(phase)),
-                        Cell(user_text(b.text)),
+                        # a retweet's text is its original author's: said so before it
+                        Cell(_posted_text(b.kind, b.ref_author_handle, b.text)),
                     ]
                 )
             blocks.append(Table(("Time", "After the turn", "Phase", "Post"), rows, (20, 16, 12, 52), size=8))
@@ -898,11 +913,14 @@ class _Builder:
                 "This archive has no follower counts, so exposure and audience are unknown; they are never counted as zero."
             )
         w = Writer(self.zone)
-        base = w.say(
+        lead = (
             "Exposure is followers summed over posts (an account posting four times counts four times); the "
-            "audience counts each account once. {s} of the posts carry a follower count",
-            s=a.with_followers_share,
+            "audience counts each account once."
         )
+        if a.with_followers.value == a.posts.value:
+            # no "others are left out" when there are none
+            return w.say(lead + " Every post of the archive carries a follower count.")
+        base = w.say(lead + " {s} of the posts carry a follower count", s=a.with_followers_share)
         return join([base, plain("; the others are left out rather than counted as zero.")], sep="")
 
     def _shares_method(self) -> Claim | None:
@@ -1173,6 +1191,27 @@ def _exposure_cell(r: Any, w: Writer, lead: str) -> Cell:
         else None
     )
     return Cell(w.say(lead + "{e}", e=_bare(r.exposure)), sub)
+
+
+def _hour_edge(t: Figure, f: Facts, edge: str) -> Claim:
+    """A busiest hour's start in a label, with why it is off the clock hour when it is
+    (``from Thu 8 Apr 2021, 7:31 pm UTC, the archive's first post``)."""
+    why = chron.hour_edge(t, f, edge)
+    w = Writer(f.zone)
+    if not why:
+        return w.say("{t}", t=Time(t, "when"))
+    return w.say("from {t}, {why}", t=Time(t, "when"), why=why)
+
+
+def _posted_text(kind: str | None, ref: str | None, text: str) -> Claim:
+    """A post's text as the team reads it in a table, after whose post it retweets
+    (``Retweeting @x's post: …``): a retweet's text is the original author's words (a reply's
+    and a quote's are the brand's own)."""
+    if kind != "retweet":
+        return user_text(text)
+    how = words.act(kind)
+    lead = Writer(ZoneInfo("UTC")).say(words.capital(how[2:]) + ": ", ref=Name(words.handle(ref)))
+    return join([lead, user_text(text)], sep="")
 
 
 def _bare(fig: Figure):

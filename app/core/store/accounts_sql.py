@@ -505,6 +505,9 @@ class Influencer:
     shares: int
     share_exposure: int | None
     shares_unknown: int
+    #: the author of the post its first post retweets, quotes or answers (its text is quoted
+    #: under the right name)
+    first_ref_author: str | None = None
 
 
 #: Parameters: threshold (followers), handles to leave out (lower case), window (seconds),
@@ -560,11 +563,12 @@ INFLUENCERS = """
         LIMIT $5
     ),
     first_posts AS (
-        SELECT rowid AS first_row, post_id, kind, text FROM posts
+        SELECT rowid AS first_row, post_id, kind, text, ref_author_handle FROM posts
         WHERE rowid IN (SELECT first_row FROM ranked)
     )
     SELECT r.platform, r.account, r.handle, r.followers, r.first_at, p.post_id, p.kind, p.text, r.posts,
-           r.posts_in_window, r.own_exposure, r.own_unknown, r.shares, r.share_exposure, r.shares_unknown
+           r.posts_in_window, r.own_exposure, r.own_unknown, r.shares, r.share_exposure, r.shares_unknown,
+           p.ref_author_handle
     FROM ranked r JOIN first_posts p USING (first_row)
     ORDER BY coalesce(r.own_exposure, 0) + coalesce(r.share_exposure, 0) DESC, r.first_at ASC, r.handle ASC
 """
@@ -611,6 +615,7 @@ def influencers(
             shares=int(r[12]),
             share_exposure=None if r[13] is None else int(r[13]),
             shares_unknown=int(r[14]),
+            first_ref_author=r[15],
         )
         for r in rows
     ]
