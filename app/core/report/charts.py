@@ -13,6 +13,7 @@ attributes, no CSS, no scripts. Every text is escaped. No Qt.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -481,8 +482,9 @@ def _time_axis(
     svg: _Svg, sx: _Scale, t0: float, t1: float, zone: ZoneInfo, y: float, ticks: int, grid_top: float | None
 ) -> None:
     svg.add("line", x1=sx(t0), y1=y, x2=sx(t1), y2=y, stroke=pal.MUTED, stroke_width=0.8)
-    last_right = -1e9
-    for t, label, major in time_ticks(t0, t1, zone, ticks):
+    ticks_ = time_ticks(t0, t1, zone, ticks)
+    placed = []
+    for t, label, major in ticks_:
         x = sx(t)
         if grid_top is not None and major:
             svg.add("line", x1=x, y1=grid_top, x2=x, y2=y, stroke=pal.RULE, stroke_width=0.5)
@@ -491,10 +493,31 @@ def _time_axis(
         # a label at an edge moves inwards rather than being left out: the first tick of a
         # short archive is often the only one that carries the day
         cx = min(max(x, LEFT - 30 + width / 2), WIDTH - 4 - width / 2)
-        if cx - width / 2 < last_right + 6 or abs(cx - x) > width / 2:
-            continue
+        placed.append((cx, width, label, major, abs(cx - x) <= width / 2))
+    for cx, _width, label, major, _fits in _every_kth_label(placed):
         svg.text(cx, y + 15, label, 10, pal.INK if major else pal.MUTED, text_anchor="middle")
-        last_right = cx + width / 2
+
+
+def _every_kth_label(
+    placed: list[tuple[float, float, str, bool, bool]],
+) -> list[tuple[float, float, str, bool, bool]]:
+    """The tick labels to print, (centre, width, label, major, fits) each: every k-th tick's,
+    for the smallest k at which no two printed labels touch, so that the labels keep the
+    ticks' regular step (leaving out only the labels that collide made them uneven: a
+    wide first label with the day hid the second, and the axis read 20:19:00, 20:19:30,
+    20:19:45). Of the k phases, the one printing the most major (day) labels."""
+    n = len(placed)
+    for k in range(1, max(n, 1) + 1):
+        best: list | None = None
+        for phase in range(k):
+            chosen = [placed[i] for i in range(phase, n, k) if placed[i][4]]
+            if any(a[0] + a[1] / 2 + 6 > b[0] - b[1] / 2 for a, b in itertools.pairwise(chosen)):
+                continue
+            if best is None or sum(c[3] for c in chosen) > sum(c[3] for c in best):
+                best = chosen
+        if best is not None:
+            return best
+    return []
 
 
 #: steps under an hour, in seconds
