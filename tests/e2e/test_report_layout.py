@@ -31,15 +31,16 @@ def _report(path) -> Report:
         return build_report(ws)
 
 
-@pytest.fixture(scope="module", params=["sample", "bluesky"])
+@pytest.fixture(scope="module", params=["sample", "bluesky", "twarc"])
 def laid_out(request, sample_workspace, fixtures_dir, tmp_path_factory) -> tuple[Report, list[list]]:
     """(the report, and per page after the cover its body's lines as (height, text), top first)."""
     path = tmp_path_factory.mktemp("layout") / "ws.duckdb"
     if request.param == "sample":
         shutil.copy(sample_workspace, path)
     else:
+        archive = {"bluesky": "twitwi/bluesky-posts.json", "twarc": "twarc-csv/noflat.jsonl"}[request.param]
         with Workspace.open(path, create=True) as ws:
-            (rep,) = import_paths(ws, [fixtures_dir / "twitwi" / "bluesky-posts.json"])
+            (rep,) = import_paths(ws, [fixtures_dir / archive])
             assert rep.error is None
     report = _report(path)
     data, _ = render_pdf_bytes(report)
@@ -205,3 +206,46 @@ def test_a_quote_split_by_a_page_break_stays_isolated_on_both_pages():
             split += block.text().startswith("\u2068")
             block = block.next()
     assert split  # some fill put the quote across a page break
+
+
+def _rows(rows: int, words: int):
+    """A heading and a table of ``rows`` rows of about ``words`` words each (some longer)."""
+    body = [[f"{r}", f"Row {r} " + "evidence that wraps " * (words + 7 * (r % 3)), "x"] for r in range(rows)]
+
+    def then(d):
+        d.heading("Turning points", 2)
+        d.table(["#", "Turning point", "Evidence"], body, [5, 75, 20])
+        d.para("After the table.")
+
+    return then
+
+
+def test_a_table_row_that_fits_a_page_is_never_split_across_pages():
+    """Qt breaks a row line by line, mid-sentence (the sample's Method and turning points
+    read "…the trailing" / "24-hour baseline…" across pages); a row that fits a page
+    moves whole to the next, under the repeated header."""
+    for fill in range(0, 24, 2):
+        d, page_of = _doc_pages(fill, _rows(14, 20))
+        (table,) = [t for _n, t in d.tables]
+        for r in range(table.rows()):
+            top, bottom = d._row_lines(table, r)
+            assert page_of(top) == page_of(bottom - 1), (fill, r)
+
+
+def test_a_table_ending_at_a_page_foot_leaves_no_empty_header_on_the_next_page():
+    """twarc's turning points ended at a page's foot; the table's margin and border below
+    its last row ran onto the next page, where Qt drew its repeated header over no row."""
+    table_rows = _rows(3, 45)  # a table too tall to be kept on one page
+    # the table's end, a point at a time, past the page's foot (5 to 25 points of space
+    # put it there without the rule)
+    for space in range(40):
+
+        def then(d, space=space):
+            d.para("Above.", bottom=space)
+            table_rows(d)
+
+        d, page_of = _doc_pages(5, then)
+        (table,) = [t for _n, t in d.tables]
+        last = d._row_lines(table, table.rows() - 1)[1]
+        frame = d.doc.documentLayout().frameBoundingRect(table)
+        assert page_of(frame.bottom() - 1) == page_of(last - 1), space

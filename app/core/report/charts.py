@@ -110,15 +110,21 @@ def _attrs(attrs: dict[str, object]) -> str:
     return " ".join(out)
 
 
-def render_svg(chart: TimelineChart) -> str:
-    """The chart as a standalone SVG document (UTF-8 text)."""
+#: the plots' heights in the compact drawing, as a share of the full one's
+COMPACT = 0.5
+
+
+def render_svg(chart: TimelineChart, panels: float = 1.0) -> str:
+    """The chart as a standalone SVG document (UTF-8 text); ``panels`` scales the plots'
+    heights only (the PDF's compact drawing, :data:`COMPACT`: shorter plots, the same text,
+    for a page with less room than the full drawing needs)."""
     svg = _Svg()
     y = 4.0
     y = _legend(svg, y)
     y = _overview(svg, chart, y + 6)
-    y = _volume(svg, chart, y + 14)
-    y = _sentiment(svg, chart, y + 16)
-    y = _reach(svg, chart, y + 16)
+    y = _volume(svg, chart, y + 14, panels)
+    y = _sentiment(svg, chart, y + 16, panels)
+    y = _reach(svg, chart, y + 16, panels)
     height = y + 6
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny" '
@@ -180,7 +186,7 @@ def _overview(svg: _Svg, c: TimelineChart, y: float) -> float:
     return top + h + 16
 
 
-def _volume(svg: _Svg, c: TimelineChart, y: float) -> float:
+def _volume(svg: _Svg, c: TimelineChart, y: float, panels: float = 1.0) -> float:
     p = c.panel
     x0, x1 = LEFT, WIDTH - RIGHT
     t0, t1 = c.window
@@ -189,7 +195,7 @@ def _volume(svg: _Svg, c: TimelineChart, y: float) -> float:
     band = 16.0 * (max(rows.values()) + 1) if rows else 0.0
     svg.text(x0, y + 10, f"Posts per {c.bin_label}", 11, pal.INK, font_weight="bold")
     top = y + 16 + band
-    h = 190.0
+    h = 190.0 * panels
     total = sum(
         (np.asarray(p.volume.get(k, np.zeros(len(p.t))), dtype=float) for k in KINDS), np.zeros(len(p.t))
     )
@@ -240,7 +246,7 @@ def markers_shown(chart: TimelineChart) -> list[int]:
     return sorted(m.number for m in chart.markers if _marker_time(m, t0, t1) is not None)
 
 
-def _sentiment(svg: _Svg, c: TimelineChart, y: float) -> float:
+def _sentiment(svg: _Svg, c: TimelineChart, y: float, panels: float = 1.0) -> float:
     p = c.panel
     x0, x1 = LEFT, WIDTH - RIGHT
     t0, t1 = c.window
@@ -260,7 +266,7 @@ def _sentiment(svg: _Svg, c: TimelineChart, y: float) -> float:
             lx + 22, y + 10, c.calibrated_label or "negative, corrected by the team's labels", 10.5, pal.MUTED
         )
     top = y + 18
-    h = 120.0
+    h = 120.0 * panels
     sy = _Scale(0, 1, top + h, top)
     _y_axis(svg, sy, 1.0, x0, x1, percent=True)
     ok = np.asarray(p.scored, dtype=float) >= c.min_scored
@@ -292,7 +298,7 @@ def _sentiment(svg: _Svg, c: TimelineChart, y: float) -> float:
     return top + h + 34
 
 
-def _reach(svg: _Svg, c: TimelineChart, y: float) -> float:
+def _reach(svg: _Svg, c: TimelineChart, y: float, panels: float = 1.0) -> float:
     p = c.panel
     x0, x1 = LEFT, WIDTH - RIGHT
     t0, t1 = c.window
@@ -317,7 +323,7 @@ def _reach(svg: _Svg, c: TimelineChart, y: float) -> float:
         return top + 34
     sx = _Scale(t0, t1, x0, x1)
     top = y + 18
-    h = 110.0
+    h = 110.0 * panels
     exposure = np.asarray(p.exposure, dtype=float)
     ymax = _nice_top(float(exposure.max()) if len(exposure) else 0.0)
     sy = _Scale(0, ymax, top + h, top)
