@@ -249,3 +249,48 @@ def test_a_table_ending_at_a_page_foot_leaves_no_empty_header_on_the_next_page()
         last = d._row_lines(table, table.rows() - 1)[1]
         frame = d.doc.documentLayout().frameBoundingRect(table)
         assert page_of(frame.bottom() - 1) == page_of(last - 1), space
+
+
+def test_a_chart_keeps_its_key_on_its_page_when_a_smaller_drawing_fits_both():
+    """The sample's numbered key ("listed below") stood on the page after its chart: the chart
+    is drawn smaller (first with shorter plots, then down to 70%) when that keeps both on its
+    page, and left whole, its key following on, when nothing allowed does."""
+    from app.report_pdf import CHART_SHRINK
+
+    def svg(height: int) -> str:
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="{height}" '
+            f'viewBox="0 0 1000 {height}"><rect x="0" y="0" width="1000" height="{height}" fill="#ccc"/></svg>'
+        )
+
+    key = [[f"{i}. Wed 13 Nov 2013, 9:00 pm UTC: a turning point", f"{i + 1}. another"] for i in range(6)]
+
+    def then(d):
+        d.heading("The chart", 1)
+        d.para("Its caption.")
+        d.keep_with_next.add(d.cur.block().blockNumber())
+        d.chart(svg(760), svg(560))
+        d.chart_keys.add(d.cur.block().blockNumber())
+        d.table(None, key, [50, 50], size=7.5)
+        d.para("After the key.")
+
+    together = 0
+    for fill in range(30):
+        d, page_of = _doc_pages(fill, then)
+        (number, _, w, _h) = d.charts[0]
+        heading = d.doc.find("The chart").block()
+        top = d._rect(heading).top()
+        page = page_of(top)
+        (table,) = [t for _n, t in d.tables]
+        key_end = d._row_lines(table, table.rows() - 1)[1]
+        chart = d.doc.findBlockByNumber(number)
+        if page_of(key_end - 1) == page_of(d._rect(chart).bottom() - 1) == page:
+            together += 1
+            continue
+        # apart: only when even the smallest drawing would not have fitted with its key
+        caption_end = d._rect(d.doc.find("Its caption.").block()).bottom()
+        key_height = d._row_lines(table, table.rows() - 1)[1] - d._row_lines(table, 0)[0]
+        smallest = CHART_SHRINK * d.width * 560 / 1000
+        room = (page + 1) * d.height - caption_end
+        assert smallest + key_height + 100 > room, (fill, w / d.width)
+    assert together
