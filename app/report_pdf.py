@@ -156,6 +156,8 @@ class _Doc:
         #: (block number, SVG text) of each chart: its block reserves the room, the page
         #: painter draws the vector drawing over it
         self.charts: list[tuple[int, bytes, float, float]] = []
+        #: the headings, by block number
+        self.headings: set[int] = set()
         #: the charts followed by their numbered key, by block number
         self.chart_keys: set[int] = set()
         #: each chart's drawings (full, and with shorter plots) and their height/width ratios
@@ -272,13 +274,17 @@ class _Doc:
         # the block after each table
         tails = {QTextCursor(t.lastCursorPosition()).block().next().blockNumber(): t for _n, t in self.tables}
         tails = {n: t for n, t in tails.items() if n >= 0}
-        events = self.keep_with_next | self.section_starts | set(table_of) | set(rows) | set(tails)
+        closing = self._closing_lines()
+        events = self.keep_with_next | self.section_starts | set(table_of) | set(rows) | set(tails) | closing
         for number in sorted(events):
             if number in rows:
                 self._keep_row(*rows[number])
                 continue
             if number in tails:
                 self._end_table(tails[number])
+            if number in closing:
+                self._close(number)
+                continue
             block = self.doc.findBlockByNumber(number)
             top = self._rect(block).top()
             into = top - self._page(top) * self.height
@@ -335,6 +341,56 @@ class _Doc:
                 line = layout.lineAt(0 if edge == 0 else layout.lineCount() - 1)
                 out.append(rect.top() + line.y() + (0 if edge == 0 else line.height()))
         return min(tops), max(bottoms)
+
+    def _closing_lines(self) -> set[int]:
+        """The one-line paragraphs that close a part (a heading follows them), after a table:
+        a phase's "Turning points in this phase: …"."""
+        out = set()
+        block = self.doc.begin()
+        while block.isValid():
+            nxt = block.next()
+            if (
+                nxt.isValid()
+                and nxt.blockNumber() in self.headings
+                and block.blockNumber() not in self.keep_with_next
+                and block.text()
+                and QTextCursor(block).currentTable() is None
+                and self._table_above(block) is not None
+            ):
+                out.add(block.blockNumber())
+            block = nxt
+        return out
+
+    def _table_above(self, block: QTextBlock) -> QTextTable | None:
+        """The table right above ``block`` (past the empty block Qt leaves after a table)."""
+        above = block.previous()
+        if above.isValid() and not above.text() and QTextCursor(above).currentTable() is None:
+            above = above.previous()
+        return QTextCursor(above).currentTable() if above.isValid() else None
+
+    def _close(self, number: int) -> None:
+        """A part's closing line carried alone to the top of a page, above the next part's
+        heading (bsky: "Turning points in this phase: 1." read as Simmer's), takes the table
+        above it along: a small table with its heading, or a large one's last row."""
+        block = self.doc.findBlockByNumber(number)
+        layout = block.layout()
+        if layout is None or layout.lineCount() != 1:
+            return
+        table = self._table_above(block)
+        line_top = self._rect(block).top() + layout.lineAt(0).y()
+        if table is None or self._page(self._row_lines(table, table.rows() - 1)[1] - 1) == self._page(
+            line_top
+        ):
+            return
+        if self._table_end(table, whole=True) is not None:
+            # a small table, kept whole: it goes with its heading and anything kept with it
+            start = self.doc.findBlock(table.firstPosition()).previous()
+            while start.previous().isValid() and start.previous().blockNumber() in self.keep_with_next:
+                start = start.previous()
+            if self._rect(block).bottom() - self._rect(start).top() < self.height * 0.9:
+                self._break_before(start)
+        elif table.rows() - 1 > table.format().headerRowCount():
+            self._keep_row(table, table.rows() - 1, force=True)
 
     def _end_table(self, table: QTextTable) -> None:
         """A table whose last row ends at a page's foot ends there: its margin and border
@@ -609,6 +665,7 @@ class _Doc:
         )
         self.cur.insertText(text, self._char(size, bold=True, colour=ACCENT if level == 1 else INK))
         self.keep_with_next.add(self.cur.block().blockNumber())
+        self.headings.add(self.cur.block().blockNumber())
         if section_start:
             self.section_starts.add(self.cur.block().blockNumber())
 

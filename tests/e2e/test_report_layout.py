@@ -294,3 +294,26 @@ def test_a_chart_keeps_its_key_on_its_page_when_a_smaller_drawing_fits_both():
         room = (page + 1) * d.height - caption_end
         assert smallest + key_height + 100 > room, (fill, w / d.width)
     assert together
+
+
+def test_a_parts_closing_line_stays_with_the_table_above_it():
+    """bsky: the Launch phase's "Turning points in this phase: 1." stood alone atop a page,
+    over the Simmer heading, as if it were Simmer's; it takes the table above along."""
+    for size, fill in ((3, 13), (30, 4)):  # a small table, kept whole, and a large one
+        rows = [[f"@account{r}", "unknown", f"{r * 7}"] for r in range(size)]
+        for space in range(0, 50, 2):  # the table's end, two points at a time, to the foot
+
+            def then(d, rows=rows, space=space):
+                d.para("Above.", bottom=space)
+                d.heading("Accounts whose posts were shared most", 3)
+                d.table(["Account", "Followers", "Shares"], rows, [50, 25, 25])
+                d.para("Turning points in this phase: 1.", size=8.5)
+                d.heading("Simmer", 2)
+                d.para("The next phase. " * 30)
+
+            d, page_of = _doc_pages(fill, then)
+            (table,) = [t for _n, t in d.tables]
+            last = d._row_lines(table, table.rows() - 1)[1]
+            closing = d.doc.find("Turning points in this phase").block()
+            line = d._rect(closing).top() + closing.layout().lineAt(0).y()  # where it is drawn
+            assert page_of(line) == page_of(last - 1), (size, space)
