@@ -387,7 +387,9 @@ class _Doc:
             start = self.doc.findBlock(table.firstPosition()).previous()
             while start.previous().isValid() and start.previous().blockNumber() in self.keep_with_next:
                 start = start.previous()
-            if self._rect(block).bottom() - self._rect(start).top() < self.height * 0.9:
+            top = self._rect(start).top()
+            at_top = top - self._page(top) * self.height < 1 or self._breaks_before(start)
+            if not at_top and self._rect(block).bottom() - top < self.height * 0.9:
                 self._break_before(start)
         elif table.rows() - 1 > table.format().headerRowCount():
             self._keep_row(table, table.rows() - 1, force=True)
