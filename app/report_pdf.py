@@ -16,6 +16,7 @@ own words.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from collections.abc import Callable, Iterable
@@ -46,6 +47,7 @@ from PySide6.QtGui import (
     QTextLength,
     QTextOption,
     QTextTable,
+    QTextTableCellFormat,
     QTextTableFormat,
 )
 from PySide6.QtSvg import QSvgRenderer
@@ -154,6 +156,12 @@ class _Doc:
         #: (block number, SVG text) of each chart: its block reserves the room, the page
         #: painter draws the vector drawing over it
         self.charts: list[tuple[int, bytes, float, float]] = []
+        #: the headings, by block number
+        self.headings: set[int] = set()
+        #: the charts followed by their numbered key, by block number
+        self.chart_keys: set[int] = set()
+        #: each chart's drawings (full, and with shorter plots) and their height/width ratios
+        self.variants: dict[int, list[tuple[bytes, float]]] = {}
         self.width, self.height = width, height
 
     def finish(self) -> QTextDocument:
@@ -203,9 +211,10 @@ class _Doc:
         self.charts = [(n + 1 if n > number else n, data, w, h) for n, data, w, h in self.charts]
         self.doc.pageCount()
 
-    def chart(self, svg: str) -> None:
+    def chart(self, svg: str, compact: str = "") -> None:
         """Room for an SVG drawing the page's width across (or less, if it would not fit a
-        page), on a page of its own if it does not fit the rest of the current one."""
+        page), on a page of its own if it does not fit the rest of the current one;
+        ``compact``: the same chart with shorter plots, drawn instead where room is short."""
         data = svg.encode("utf-8")
         size = QSvgRenderer(QByteArray(data)).defaultSize()
         w = self.width
@@ -228,6 +237,9 @@ class _Doc:
         fmt.setHeight(h * 96.0 / DPI)
         self.cur.insertImage(fmt)
         self.charts.append((self.cur.block().blockNumber(), data, w, h))
+        self.variants[self.cur.block().blockNumber()] = [
+            (v, _aspect(v)) for v in (data, compact.encode("utf-8")) if v and _aspect(v) > 0
+        ]
 
     def paint_charts(self, p: QPainter, page: int) -> None:
         """Draw the charts whose room lies on ``page`` (the painter is in document
@@ -258,7 +270,21 @@ class _Doc:
         chart), and (3) a small table that would split. Taken in document order: a break
         moves everything after it, so each rule asks the layout afresh."""
         table_of = dict(self.tables)
-        for number in sorted(self.keep_with_next | self.section_starts | set(table_of)):
+        rows = self._row_starts()
+        # the block after each table
+        tails = {QTextCursor(t.lastCursorPosition()).block().next().blockNumber(): t for _n, t in self.tables}
+        tails = {n: t for n, t in tails.items() if n >= 0}
+        closing = self._closing_lines()
+        events = self.keep_with_next | self.section_starts | set(table_of) | set(rows) | set(tails) | closing
+        for number in sorted(events):
+            if number in rows:
+                self._keep_row(*rows[number])
+                continue
+            if number in tails:
+                self._end_table(tails[number])
+            if number in closing:
+                self._close(number)
+                continue
             block = self.doc.findBlockByNumber(number)
             top = self._rect(block).top()
             into = top - self._page(top) * self.height
@@ -286,6 +312,149 @@ class _Doc:
                     # too tall for one page even from its top: the break would only leave a gap
                     QTextCursor(self.doc.findBlockByNumber(number)).setBlockFormat(old)
                     self.doc.pageCount()
+
+    def _row_starts(self) -> dict[int, tuple[QTextTable, int]]:
+        """The rows a page break may fall before, by the number of their first block: each
+        table's rows after its first data row (a break before that one is the table's own,
+        or its heading's)."""
+        out = {}
+        for _anchor, table in self.tables:
+            first = table.format().headerRowCount() + 1
+            for r in range(first, table.rows()):
+                out[table.cellAt(r, 0).firstCursorPosition().block().blockNumber()] = (table, r)
+        return out
+
+    def _row_lines(self, table: QTextTable, row: int) -> tuple[float, float]:
+        """The top of row ``row``'s first line of text and the bottom of its last (document
+        units): where its text is drawn, which a block's rectangle does not say once Qt has
+        moved its lines to the next page."""
+        tops, bottoms = [], []
+        for c in range(table.columns()):
+            cell = table.cellAt(row, c)
+            first, last = cell.firstCursorPosition().block(), cell.lastCursorPosition().block()
+            for block, out, edge in ((first, tops, 0), (last, bottoms, -1)):
+                rect = self._rect(block)
+                layout = block.layout()
+                if layout is None or not layout.lineCount():
+                    out.append(rect.top() if edge == 0 else rect.bottom())
+                    continue
+                line = layout.lineAt(0 if edge == 0 else layout.lineCount() - 1)
+                out.append(rect.top() + line.y() + (0 if edge == 0 else line.height()))
+        return min(tops), max(bottoms)
+
+    def _closing_lines(self) -> set[int]:
+        """The one-line paragraphs that close a part (a heading follows them), after a table:
+        a phase's "Turning points in this phase: …"."""
+        out = set()
+        block = self.doc.begin()
+        while block.isValid():
+            nxt = block.next()
+            if (
+                nxt.isValid()
+                and nxt.blockNumber() in self.headings
+                and block.blockNumber() not in self.keep_with_next
+                and block.text()
+                and QTextCursor(block).currentTable() is None
+                and self._table_above(block) is not None
+            ):
+                out.add(block.blockNumber())
+            block = nxt
+        return out
+
+    def _table_above(self, block: QTextBlock) -> QTextTable | None:
+        """The table right above ``block`` (past the empty block Qt leaves after a table)."""
+        above = block.previous()
+        if above.isValid() and not above.text() and QTextCursor(above).currentTable() is None:
+            above = above.previous()
+        return QTextCursor(above).currentTable() if above.isValid() else None
+
+    def _close(self, number: int) -> None:
+        """A part's closing line carried alone to the top of a page, above the next part's
+        heading (bsky: "Turning points in this phase: 1." read as Simmer's), takes the table
+        above it along: a small table with its heading, or a large one's last row."""
+        block = self.doc.findBlockByNumber(number)
+        layout = block.layout()
+        if layout is None or layout.lineCount() != 1:
+            return
+        table = self._table_above(block)
+        line_top = self._rect(block).top() + layout.lineAt(0).y()
+        if table is None or self._page(self._row_lines(table, table.rows() - 1)[1] - 1) == self._page(
+            line_top
+        ):
+            return
+        if self._table_end(table, whole=True) is not None:
+            # a small table, kept whole: it goes with its heading and anything kept with it
+            start = self.doc.findBlock(table.firstPosition()).previous()
+            while start.previous().isValid() and start.previous().blockNumber() in self.keep_with_next:
+                start = start.previous()
+            top = self._rect(start).top()
+            at_top = top - self._page(top) * self.height < 1 or self._breaks_before(start)
+            if not at_top and self._rect(block).bottom() - top < self.height * 0.9:
+                self._break_before(start)
+        elif table.rows() - 1 > table.format().headerRowCount():
+            self._keep_row(table, table.rows() - 1, force=True)
+
+    def _end_table(self, table: QTextTable) -> None:
+        """A table whose last row ends at a page's foot ends there: its margin and border
+        below that row, spilling onto the next page, made Qt draw its repeated header there
+        with no row under it (twarc's turning points). The margin goes; if the border still
+        spills, the last row moves to the next page under the header."""
+        last = table.rows() - 1
+        text_end = self._row_lines(table, last)[1]
+        if self._page(self.doc.documentLayout().frameBoundingRect(table).bottom() - 1) == self._page(
+            text_end - 1
+        ):
+            return
+        fmt = table.format()
+        fmt.setBottomMargin(0)
+        table.setFormat(fmt)
+        self.doc.pageCount()
+        if self._page(self.doc.documentLayout().frameBoundingRect(table).bottom() - 1) == self._page(
+            text_end - 1
+        ):
+            return
+        if last > fmt.headerRowCount():
+            self._keep_row(table, last, force=True)
+
+    def _keep_row(self, table: QTextTable, row: int, force: bool = False) -> None:
+        """Row ``row`` of ``table`` moves whole to the next page when it would run over a
+        page's foot and fits a page under the repeated header: Qt breaks a row line by line
+        and moves it whole only when no cell's first line starts on the page, so the row
+        above is made to reach the page's foot (it ends with blank room, as Qt leaves it
+        when it moves a row by itself)."""
+        top, bottom = self._row_lines(table, row)
+        page = self._page(top)
+        if self._page(bottom - 1) == page and not force:
+            return
+        header = table.format().headerRowCount()
+        head = self._row_lines(table, 0) if header else (0.0, 0.0)
+        padding = 2 * table.format().cellPadding() * DPI / 96.0
+        if bottom - top + (head[1] - head[0]) + 3 * padding > self.height:
+            return  # taller than a page: it has to break somewhere
+        cells = [table.cellAt(row - 1, c) for c in range(table.columns())]
+        formats = [cell.format().toTableCellFormat() for cell in cells]
+        base = table.format().cellPadding()
+        extra = 0.0
+        for _ in range(4):
+            # the row's text must start past the page's foot for Qt to move the row: the row
+            # above is made taller by padding under every cell (a row is as tall as its
+            # tallest cell; a block's own margin in a cell is not laid out again)
+            need = (page + 1) * self.height - self._rect(
+                table.cellAt(row, 0).firstCursorPosition().block()
+            ).top()
+            if need <= 0:
+                break
+            extra += (need + 2) * 96.0 / DPI
+            for cell, fmt in zip(cells, formats, strict=True):
+                padded = QTextTableCellFormat(fmt)
+                padded.setBottomPadding(base + extra)
+                cell.setFormat(padded)
+            self.doc.pageCount()
+        top, bottom = self._row_lines(table, row)
+        if self._page(top) == page or self._page(bottom - 1) != self._page(top):
+            for cell, fmt in zip(cells, formats, strict=True):  # it did not move whole
+                cell.setFormat(fmt)
+            self.doc.pageCount()
 
     def _split(self, number: int, table_of: dict[int, QTextTable]) -> bool:
         """Whether block ``number`` and what must stay with it are on different pages."""
@@ -320,29 +489,85 @@ class _Doc:
         return None
 
     def _fit_chart(self, number: int) -> None:
-        """A chart kept with block ``number`` and pushed to the next page, while that page
-        has room for most of it, is drawn smaller to fit there: a page left half empty under
-        a heading serves the reader less than a chart at three quarters of its size."""
-        kept = self._kept(number)
+        """A chart kept with block ``number`` (a heading, its caption) that is pushed to the
+        next page, or pushes what it is kept with (its numbered key) there, is drawn smaller
+        to fit, down to ``CHART_SHRINK`` of its size: a page left half empty under a heading,
+        or a key a page away from its markers, serves the reader less than a smaller chart."""
         charts = {n: i for i, (n, *_rest) in enumerate(self.charts)}
-        if not isinstance(kept, QTextBlock) or kept.blockNumber() not in charts:
+        nxt = self.doc.findBlockByNumber(number).next()
+        # the chart among the blocks kept with this one (headings, a caption, the chart)
+        while nxt.isValid() and nxt.blockNumber() not in charts:
+            if nxt.blockNumber() not in self.keep_with_next or QTextCursor(nxt).currentTable() is not None:
+                return
+            nxt = nxt.next()
+        if not nxt.isValid():
             return
+        kept = nxt
+        # with its numbered key if that can be done, else alone (the key then follows on)
+        if kept.blockNumber() in self.chart_keys and self._fit_chart_to(number, kept, self._key_end):
+            return
+        self._fit_chart_to(number, kept, lambda _block: None)
+
+    def _fit_chart_to(
+        self, number: int, kept: QTextBlock, after: Callable[[QTextBlock], float | None]
+    ) -> bool:
+        """Draw chart block ``kept`` smaller (or with shorter plots) until it, and what
+        ``after`` says must follow it (where that ends), is on the page of block ``number``;
+        whether it is. A chart that does not fit even at its smallest is left as it was."""
+        charts = {n: i for i, (n, *_rest) in enumerate(self.charts)}
         i = charts[kept.blockNumber()]
         n, data, w, h = self.charts[i]
+        first = self.charts[i]
         page = self._page(self._rect(self.doc.findBlockByNumber(number)).top())
-        for _ in range(4):  # the line's own spacing and margins: measured, and tried again
+        for _ in range(6):  # the line's own spacing and margins: measured, and tried again
             rect = self._rect(kept)
             line = kept.layout().lineAt(0)
-            if self._page(rect.top() + line.y() + line.height() - 1) == page:
-                return
-            # the line, pushed whole to the next page, would start at its block's top
-            scale = ((page + 1) * self.height - rect.top()) / line.height() * 0.99
-            if scale < CHART_SHRINK:
-                return
-            w, h = w * scale, h * scale
+            chart_bottom = rect.top() + line.y() + line.height()
+            end = after(kept) or chart_bottom
+            if self._page(end - 1) == page and self._page(chart_bottom - 1) == page:
+                return True
+            if self._page(chart_bottom - 1) != page:
+                # the line, pushed whole to the next page, would start at its block's top
+                over = line.height() - ((page + 1) * self.height - rect.top())
+            else:
+                over = end - (page + 1) * self.height
+            room = h - over * 1.01 - 2
+            # the drawing (full, or with shorter plots) that is widest at that height: the
+            # width sets the size of its text
+            best = None
+            for variant, aspect in self.variants[n]:
+                width = min(self.width, room / aspect)
+                if width >= CHART_SHRINK * self.width and (best is None or width > best[1] + 1):
+                    best = (variant, width, width * aspect)
+            if best is None:
+                # the room is measured with what follows pushed on by Qt (an overestimate):
+                # the smallest drawing allowed is tried once
+                variant, aspect = min(self.variants[n], key=lambda v: v[1])
+                smallest = (variant, CHART_SHRINK * self.width, CHART_SHRINK * self.width * aspect)
+                if (data, w, h) == smallest:
+                    break
+                best = smallest
+            data, w, h = best
             self._resize_chart(kept, w, h)
             self.charts[i] = (n, data, w, h)
             self.doc.pageCount()
+        if self.charts[i] != first:  # it does not fit even so: as it was
+            self._resize_chart(kept, first[2], first[3])
+            self.charts[i] = first
+            self.doc.pageCount()
+        return False
+
+    def _key_end(self, chart: QTextBlock) -> float | None:
+        """Where the chart's key (the table after it) ends, if small, else its first row."""
+        nxt = chart.next()
+        while nxt.isValid() and QTextCursor(nxt).currentTable() is None and not nxt.text():
+            nxt = nxt.next()
+        table = QTextCursor(nxt).currentTable() if nxt.isValid() else None
+        return None if table is None else self._table_end(table, whole=False)
+
+    def _kept_block(self, number: int) -> int:
+        kept = self._kept(number)
+        return kept.blockNumber() if isinstance(kept, QTextBlock) else -1
 
     def _resize_chart(self, block: QTextBlock, w: float, h: float) -> None:
         cur = QTextCursor(block)
@@ -442,6 +667,7 @@ class _Doc:
         )
         self.cur.insertText(text, self._char(size, bold=True, colour=ACCENT if level == 1 else INK))
         self.keep_with_next.add(self.cur.block().blockNumber())
+        self.headings.add(self.cur.block().blockNumber())
         if section_start:
             self.section_starts.add(self.cur.block().blockNumber())
 
@@ -533,7 +759,13 @@ SECTION_ROOM = 0.3
 #: a table up to this share of a page is kept on one page
 SMALL_TABLE = 0.33
 #: a chart is drawn down to this share of its size to stay on the page of its heading
-CHART_SHRINK = 0.75
+CHART_SHRINK = 0.7
+
+
+def _aspect(svg: bytes) -> float:
+    """An SVG drawing's height over its width."""
+    size = QSvgRenderer(QByteArray(svg)).defaultSize()
+    return size.height() / max(size.width(), 1)
 
 
 def _plain(text: str) -> str:
@@ -607,8 +839,11 @@ class _Renderer:
             # the long sections start a page unless the page has room for a good part of
             # them; the short ones follow on
             d.heading(s.title, 1, section_start=s.name in _PAGE_SECTIONS)
-            for b in s.blocks:
+            for b, after in itertools.zip_longest(s.blocks, s.blocks[1:]):
                 self.block(d, b)
+                if isinstance(b, Chart) and isinstance(after, Table):
+                    # the chart's numbered key: its markers say "listed below"
+                    d.chart_keys.add(d.cur.block().blockNumber())
         if d is not None:
             segments.append(("doc", d))
         for kind, seg in segments:
@@ -673,7 +908,7 @@ class _Renderer:
         elif isinstance(b, Chart):
             d.para(claim_text(b.caption), size=8.5, colour=MUTED)
             d.keep_with_next.add(d.cur.block().blockNumber())  # the caption goes with its chart
-            d.chart(b.svg)
+            d.chart(b.svg, b.compact_svg)
         elif isinstance(b, Headline):
             figs = b.figures
             rows = []

@@ -116,3 +116,25 @@ def test_hour_ticks_follow_the_clock_across_daylight_saving_changes():
     assert "02:00" not in [label for _, label, _ in ticks]
     times = [t for t, _, _ in ticks]
     assert times == sorted(set(times)) and all(b - a == 3600 for a, b in itertools.pairwise(times))
+
+
+def _seconds(label: str) -> int:
+    clock = [int(x) for x in label.split()[-1].split(":")]
+    return clock[0] * 3600 + clock[1] * 60 + (clock[2] if len(clock) > 2 else 0)
+
+
+def test_the_time_labels_keep_a_regular_step():
+    """The pt chart read 20:19:00, 20:19:30, 20:19:45, 20:20:00: the wide first label (with
+    the day) hid the second, and every other one was printed. Labels that would collide are
+    left out at a regular step instead."""
+    for minutes in (2, 3, 4, 5, 7, 11, 30, 95, 200):
+        labels = _labels(charts.render_svg(_chart(T0, minutes, [])))
+        axes: list[list[int]] = []
+        for label in labels:
+            if label[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
+                axes.append([])
+            axes[-1].append(_seconds(label))
+        assert len(axes) >= 3, (minutes, labels)
+        for axis in axes:
+            steps = {b - a for a, b in itertools.pairwise(axis)}
+            assert len(steps) <= 1, (minutes, axis)

@@ -13,6 +13,7 @@ attributes, no CSS, no scripts. Every text is escaped. No Qt.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -109,15 +110,21 @@ def _attrs(attrs: dict[str, object]) -> str:
     return " ".join(out)
 
 
-def render_svg(chart: TimelineChart) -> str:
-    """The chart as a standalone SVG document (UTF-8 text)."""
+#: the plots' heights in the compact drawing, as a share of the full one's
+COMPACT = 0.5
+
+
+def render_svg(chart: TimelineChart, panels: float = 1.0) -> str:
+    """The chart as a standalone SVG document (UTF-8 text); ``panels`` scales the plots'
+    heights only (the PDF's compact drawing, :data:`COMPACT`: shorter plots, the same text,
+    for a page with less room than the full drawing needs)."""
     svg = _Svg()
     y = 4.0
     y = _legend(svg, y)
     y = _overview(svg, chart, y + 6)
-    y = _volume(svg, chart, y + 14)
-    y = _sentiment(svg, chart, y + 16)
-    y = _reach(svg, chart, y + 16)
+    y = _volume(svg, chart, y + 14, panels)
+    y = _sentiment(svg, chart, y + 16, panels)
+    y = _reach(svg, chart, y + 16, panels)
     height = y + 6
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny" '
@@ -179,7 +186,7 @@ def _overview(svg: _Svg, c: TimelineChart, y: float) -> float:
     return top + h + 16
 
 
-def _volume(svg: _Svg, c: TimelineChart, y: float) -> float:
+def _volume(svg: _Svg, c: TimelineChart, y: float, panels: float = 1.0) -> float:
     p = c.panel
     x0, x1 = LEFT, WIDTH - RIGHT
     t0, t1 = c.window
@@ -188,7 +195,7 @@ def _volume(svg: _Svg, c: TimelineChart, y: float) -> float:
     band = 16.0 * (max(rows.values()) + 1) if rows else 0.0
     svg.text(x0, y + 10, f"Posts per {c.bin_label}", 11, pal.INK, font_weight="bold")
     top = y + 16 + band
-    h = 190.0
+    h = 190.0 * panels
     total = sum(
         (np.asarray(p.volume.get(k, np.zeros(len(p.t))), dtype=float) for k in KINDS), np.zeros(len(p.t))
     )
@@ -239,7 +246,7 @@ def markers_shown(chart: TimelineChart) -> list[int]:
     return sorted(m.number for m in chart.markers if _marker_time(m, t0, t1) is not None)
 
 
-def _sentiment(svg: _Svg, c: TimelineChart, y: float) -> float:
+def _sentiment(svg: _Svg, c: TimelineChart, y: float, panels: float = 1.0) -> float:
     p = c.panel
     x0, x1 = LEFT, WIDTH - RIGHT
     t0, t1 = c.window
@@ -259,7 +266,7 @@ def _sentiment(svg: _Svg, c: TimelineChart, y: float) -> float:
             lx + 22, y + 10, c.calibrated_label or "negative, corrected by the team's labels", 10.5, pal.MUTED
         )
     top = y + 18
-    h = 120.0
+    h = 120.0 * panels
     sy = _Scale(0, 1, top + h, top)
     _y_axis(svg, sy, 1.0, x0, x1, percent=True)
     ok = np.asarray(p.scored, dtype=float) >= c.min_scored
@@ -291,7 +298,7 @@ def _sentiment(svg: _Svg, c: TimelineChart, y: float) -> float:
     return top + h + 34
 
 
-def _reach(svg: _Svg, c: TimelineChart, y: float) -> float:
+def _reach(svg: _Svg, c: TimelineChart, y: float, panels: float = 1.0) -> float:
     p = c.panel
     x0, x1 = LEFT, WIDTH - RIGHT
     t0, t1 = c.window
@@ -316,7 +323,7 @@ def _reach(svg: _Svg, c: TimelineChart, y: float) -> float:
         return top + 34
     sx = _Scale(t0, t1, x0, x1)
     top = y + 18
-    h = 110.0
+    h = 110.0 * panels
     exposure = np.asarray(p.exposure, dtype=float)
     ymax = _nice_top(float(exposure.max()) if len(exposure) else 0.0)
     sy = _Scale(0, ymax, top + h, top)
@@ -481,8 +488,9 @@ def _time_axis(
     svg: _Svg, sx: _Scale, t0: float, t1: float, zone: ZoneInfo, y: float, ticks: int, grid_top: float | None
 ) -> None:
     svg.add("line", x1=sx(t0), y1=y, x2=sx(t1), y2=y, stroke=pal.MUTED, stroke_width=0.8)
-    last_right = -1e9
-    for t, label, major in time_ticks(t0, t1, zone, ticks):
+    ticks_ = time_ticks(t0, t1, zone, ticks)
+    placed = []
+    for t, label, major in ticks_:
         x = sx(t)
         if grid_top is not None and major:
             svg.add("line", x1=x, y1=grid_top, x2=x, y2=y, stroke=pal.RULE, stroke_width=0.5)
@@ -491,10 +499,31 @@ def _time_axis(
         # a label at an edge moves inwards rather than being left out: the first tick of a
         # short archive is often the only one that carries the day
         cx = min(max(x, LEFT - 30 + width / 2), WIDTH - 4 - width / 2)
-        if cx - width / 2 < last_right + 6 or abs(cx - x) > width / 2:
-            continue
+        placed.append((cx, width, label, major, abs(cx - x) <= width / 2))
+    for cx, _width, label, major, _fits in _every_kth_label(placed):
         svg.text(cx, y + 15, label, 10, pal.INK if major else pal.MUTED, text_anchor="middle")
-        last_right = cx + width / 2
+
+
+def _every_kth_label(
+    placed: list[tuple[float, float, str, bool, bool]],
+) -> list[tuple[float, float, str, bool, bool]]:
+    """The tick labels to print, (centre, width, label, major, fits) each: every k-th tick's,
+    for the smallest k at which no two printed labels touch, so that the labels keep the
+    ticks' regular step (leaving out only the labels that collide made them uneven: a
+    wide first label with the day hid the second, and the axis read 20:19:00, 20:19:30,
+    20:19:45). Of the k phases, the one printing the most major (day) labels."""
+    n = len(placed)
+    for k in range(1, max(n, 1) + 1):
+        best: list | None = None
+        for phase in range(k):
+            chosen = [placed[i] for i in range(phase, n, k) if placed[i][4]]
+            if any(a[0] + a[1] / 2 + 6 > b[0] - b[1] / 2 for a, b in itertools.pairwise(chosen)):
+                continue
+            if best is None or sum(c[3] for c in chosen) > sum(c[3] for c in best):
+                best = chosen
+        if best is not None:
+            return best
+    return []
 
 
 #: steps under an hour, in seconds

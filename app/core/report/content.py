@@ -145,6 +145,8 @@ class Quotes:
 class Chart:
     svg: str
     caption: Claim
+    #: the same chart with shorter plots, for a page with less room (the PDF)
+    compact_svg: str = ""
 
 
 @dataclass(frozen=True)
@@ -466,7 +468,9 @@ class _Builder:
             shown=Name(", ".join(map(str, shown))),
             others=Name(", ".join(map(str, others))),
         )
-        blocks: list[Block] = [Chart(charts.render_svg(chart), caption)]
+        blocks: list[Block] = [
+            Chart(charts.render_svg(chart), caption, charts.render_svg(chart, charts.COMPACT))
+        ]
         _, lines = turning_point_list(f)
         if lines:
             # the chart's key: two to a row, so the chart and its key share a page
