@@ -491,8 +491,10 @@ class _Doc:
     def _fit_chart(self, number: int) -> None:
         """A chart kept with block ``number`` (a heading, its caption) that is pushed to the
         next page, or pushes what it is kept with (its numbered key) there, is drawn smaller
-        to fit, down to ``CHART_SHRINK`` of its size: a page left half empty under a heading,
-        or a key a page away from its markers, serves the reader less than a smaller chart."""
+        to fit: down to ``CHART_SHRINK`` of its size to stay under its heading (a page left
+        half empty serves the reader less than a smaller chart), and only down to
+        ``KEY_SHRINK`` to keep its numbered key on its page (a key on the next page serves
+        the reader better than a chart whose axes cannot be read)."""
         charts = {n: i for i, (n, *_rest) in enumerate(self.charts)}
         nxt = self.doc.findBlockByNumber(number).next()
         # the chart among the blocks kept with this one (headings, a caption, the chart)
@@ -504,16 +506,19 @@ class _Doc:
             return
         kept = nxt
         # with its numbered key if that can be done, else alone (the key then follows on)
-        if kept.blockNumber() in self.chart_keys and self._fit_chart_to(number, kept, self._key_end):
+        if kept.blockNumber() in self.chart_keys and self._fit_chart_to(
+            number, kept, self._key_end, KEY_SHRINK
+        ):
             return
-        self._fit_chart_to(number, kept, lambda _block: None)
+        self._fit_chart_to(number, kept, lambda _block: None, CHART_SHRINK)
 
     def _fit_chart_to(
-        self, number: int, kept: QTextBlock, after: Callable[[QTextBlock], float | None]
+        self, number: int, kept: QTextBlock, after: Callable[[QTextBlock], float | None], least: float
     ) -> bool:
-        """Draw chart block ``kept`` smaller (or with shorter plots) until it, and what
-        ``after`` says must follow it (where that ends), is on the page of block ``number``;
-        whether it is. A chart that does not fit even at its smallest is left as it was."""
+        """Draw chart block ``kept`` smaller (or with shorter plots), down to ``least`` of the
+        page's width, until it, and what ``after`` says must follow it (where that ends), is on
+        the page of block ``number``; whether it is. A chart that does not fit even at its
+        smallest is left as it was."""
         charts = {n: i for i, (n, *_rest) in enumerate(self.charts)}
         i = charts[kept.blockNumber()]
         n, data, w, h = self.charts[i]
@@ -537,13 +542,13 @@ class _Doc:
             best = None
             for variant, aspect in self.variants[n]:
                 width = min(self.width, room / aspect)
-                if width >= CHART_SHRINK * self.width and (best is None or width > best[1] + 1):
+                if width >= least * self.width and (best is None or width > best[1] + 1):
                     best = (variant, width, width * aspect)
             if best is None:
                 # the room is measured with what follows pushed on by Qt (an overestimate):
                 # the smallest drawing allowed is tried once
                 variant, aspect = min(self.variants[n], key=lambda v: v[1])
-                smallest = (variant, CHART_SHRINK * self.width, CHART_SHRINK * self.width * aspect)
+                smallest = (variant, least * self.width, least * self.width * aspect)
                 if (data, w, h) == smallest:
                     break
                 best = smallest
@@ -760,6 +765,10 @@ SECTION_ROOM = 0.3
 SMALL_TABLE = 0.33
 #: a chart is drawn down to this share of its size to stay on the page of its heading
 CHART_SHRINK = 0.7
+#: ... but only down to this share to keep its numbered key on its page: the key can follow
+#: on the next page, while a chart drawn smaller than this has axis text too small to read
+#: on paper (at 0.7 the sample's timeline ran at 60% of the text's width)
+KEY_SHRINK = 0.9
 
 
 def _aspect(svg: bytes) -> float:
