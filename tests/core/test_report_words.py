@@ -463,12 +463,41 @@ def test_an_account_with_no_post_of_its_own_shows_none_not_a_zero_exposure(bsky)
     rows = [
         r
         for b in report.section("chronicle").blocks
-        if isinstance(b, Table) and b.headers and "Own posts" in b.headers
+        if isinstance(b, Table) and b.headers and "Own posts in this phase" in b.headers
         for r in b.rows
     ]
     none = [r for r in rows if r[3].claim.text == "none"]
-    assert none and all(r[4].claim.text == "no post of its own" for r in none)
+    assert none and all(r[4].claim.text == "none" for r in none)
     assert not [r for r in rows if r[3].claim.text == "0"]
+
+
+def test_own_posts_beside_the_shares_of_a_phase_are_that_phases(ws):
+    """The accounts' table of a phase counts their own posts in that phase: @jpmorgan, whose
+    cancellation was the aftermath's most shared post, posted in the archive but not in the
+    aftermath, and the table read "no post of its own" (review 3)."""
+    f = incident_facts(ws)
+    report = build_report(ws)
+    tables = [
+        b
+        for b in report.section("chronicle").blocks
+        if isinstance(b, Table) and b.headers and "Own posts in this phase" in b.headers
+    ]
+    assert tables and all("Exposure of those posts" in t.headers for t in tables)
+    seen = 0
+    for phase, table in zip(
+        [p for p in f.phases if p.shared_accounts and p.shared_accounts.accounts], tables, strict=True
+    ):
+        for row, account in zip(table.rows, phase.shared_accounts.accounts, strict=True):
+            (n,) = ws.con.execute(
+                "SELECT count(*) FROM posts WHERE lower(author_handle) = ? AND created_at >= to_timestamp(?)::TIMESTAMP "
+                "AND created_at < to_timestamp(?)::TIMESTAMP",
+                [account.key, phase.range.a, phase.range.b],
+            ).fetchone()
+            assert row[3].claim.text == ("none" if n == 0 else f"{n:,}"), (phase.name, account.handle)
+            if n == 0:  # nothing to sum in this phase; it says nothing of the account's other posts
+                assert row[4].claim.text == "none", (phase.name, account.handle)
+            seen += n == 0
+    assert seen
 
 
 def test_the_summarys_before_share_names_its_span(ws):

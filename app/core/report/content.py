@@ -550,11 +550,12 @@ class _Builder:
                             w.say("{n}", n=Bare(g["followers"])) if g["followers"].known else plain("unknown")
                         ),
                         Cell(w.say("{n}", n=Bare(g["shares"]))),
-                        # an account known only from the shares of its posts has no exposure of
-                        # its own to show: "none", never a 0 beside "unknown" followers
+                        # the account's own posts of this phase (it may have posted in others):
+                        # with none, there is no exposure of them to show, not a 0 to read
+                        # beside "unknown" followers
                         Cell(w.say("{n}", n=Bare(g["posts"])) if g["posts"].value else plain("none")),
                         Cell(
-                            plain("no post of its own")
+                            plain("none")
                             if not g["posts"].value
                             else w.say("{n}", n=Bare(g["exposure"]))
                             if g["exposure"].known
@@ -572,8 +573,8 @@ class _Builder:
                         "Account",
                         "Followers",
                         f"Shares received ({basis})",
-                        "Own posts",
-                        "Exposure of own posts",
+                        "Own posts in this phase",
+                        "Exposure of those posts",
                     ),
                     rows,
                     (30, 14, 22, 14, 20),
