@@ -303,3 +303,28 @@ def test_a_change_of_volume_names_the_moment_its_two_windows_meet(sample, real):
                 assert f.time == split
                 assert text.startswith("Posts ") and Writer(UTC).say("{t}", t=Time(split, "on")).text in text
     assert gradual  # the Bluesky archive's decline of April 2025
+
+
+def test_a_busy_days_accounts_posted_or_were_shared_that_day(real, sample):
+    """The accounts a busy day names are those whose posts were shared, or who posted most,
+    on that day: Bluesky's bins are of three days, and its 13 March named two accounts of the
+    days after it (review 3)."""
+    checked = 0
+    for ws, facts in (real["bsky"], sample):
+        for f in facts.all_findings:
+            if f.kind != "busy_day" or not f.accounts:
+                continue
+            there = {
+                h.lower()
+                for (h,) in ws.con.execute(
+                    "SELECT author_handle FROM posts WHERE created_at >= to_timestamp(?)::TIMESTAMP "
+                    "AND created_at < to_timestamp(?)::TIMESTAMP UNION "
+                    "SELECT ref_author_handle FROM posts WHERE created_at >= to_timestamp(?)::TIMESTAMP "
+                    "AND created_at < to_timestamp(?)::TIMESTAMP AND ref_author_handle IS NOT NULL",
+                    [f.time, f.end, f.time, f.end],
+                ).fetchall()
+                if h
+            }
+            assert {a.lower() for a in f.accounts} <= there, (f.subject, f.accounts)
+            checked += 1
+    assert checked

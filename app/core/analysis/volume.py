@@ -441,7 +441,9 @@ def _busy_day(ctx, days, t, i, others, unusual, has_scores, total, negative, sco
         flags.add("thin_base")
     inside = np.flatnonzero((ctx.series.t >= a) & (ctx.series.t < b))
     busiest = float(ctx.series.t[inside[int(np.argmax(ctx.series.total[inside]))]]) if len(inside) else a
-    posts_refs, accounts = carriers(ctx, busiest, busiest + max(ctx.bin, HOUR))
+    # the day's busiest bin, within the day: a bin of several days (a sparse archive's) would
+    # name accounts that posted on the days after it (review 3: bsky's 13 March)
+    posts_refs, accounts = carriers(ctx, max(busiest, a), min(busiest + max(ctx.bin, HOUR), b))
     return Finding(
         kind="busy_day",
         time=a,
