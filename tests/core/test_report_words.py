@@ -528,3 +528,24 @@ def test_a_press_accounts_retweet_names_whose_post_it_shared(twarc):
     (x,) = [x for x in f.all_findings if x.kind == "press_pickup" and x.subject == "Test Outlet"]
     text = said.explanation(x, f.zone).text
     assert f", retweeting @{ref}'s post: “" in text, text
+
+
+def test_the_brands_first_post_after_the_turn_is_dated_as_its_own(ws):
+    """ "@jpmorgan first posted after the conversation turned on Wednesday 13 November, 11:26
+    pm EST, 7 hours 26 minutes later" read as a turn at 11:26 pm: the time is the post's, and
+    the delay says what it is counted from."""
+    ws.configure(timezone="America/New_York", brand_handles=["jpmorgan"])
+    clear_cache()
+    f = incident_facts(ws)
+    summary = _paras(build_report(ws), "summary")
+    turn = f.wave.range.a
+    (first,) = ws.con.execute(
+        "SELECT epoch(min(created_at)) FROM posts WHERE lower(author_handle) = 'jpmorgan' "
+        "AND created_at >= to_timestamp(?)::TIMESTAMP",
+        [turn],
+    ).fetchone()
+    when = words.local(first, f.zone)
+    said = f"@jpmorgan first posted on {when:%A} {when.day} {when:%B}, {words.clock_time(when)}"
+    assert said in summary, summary
+    assert f"{words.duration(first - turn)} after the conversation turned" in summary
+    assert "first posted after the conversation turned" not in summary

@@ -442,9 +442,9 @@ def brand_paragraph(f: Facts, w: Writer) -> Claim | None:
     )
     out = [
         w.say(
-            "{h} first posted after the conversation turned {t}, {d} later"
-            + words.act(first.kind)
-            + ": {q}.",
+            # the time is the post's, not the turn's: "first posted after the conversation
+            # turned on Wednesday, 11:26 pm" read as a turn at 11:26 pm (review 3)
+            "{h} first posted {t}, {d} after the conversation turned" + words.act(first.kind) + ": {q}.",
             h=Name("@" + first.handle),
             ref=Name(words.handle(first.ref_author_handle)),
             t=Time(t, "on"),
