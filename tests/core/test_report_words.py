@@ -549,3 +549,79 @@ def test_the_brands_first_post_after_the_turn_is_dated_as_its_own(ws):
     assert said in summary, summary
     assert f"{words.duration(first - turn)} after the conversation turned" in summary
     assert "first posted after the conversation turned" not in summary
+
+
+def _late_warning_archive(path) -> None:
+    """A quiet day and a half of complaints, then a retweet storm: the rule fires inside the
+    storm, after the turn (the review's "acme" incident, generated)."""
+    import json
+    import random
+    from datetime import datetime, timedelta
+
+    rnd = random.Random(7)
+    ids = iter(range(10**18, 10**18 + 10**6, 7))
+
+    def user(k: int) -> dict:
+        return {
+            "id_str": str(1000 + k),
+            "screen_name": f"u{k:03d}",
+            "name": f"U{k}",
+            "followers_count": 100 + k,
+        }
+
+    def tweet(t: datetime, u: dict, text: str, rs: dict | None = None) -> dict:
+        i = next(ids)
+        d = {
+            "created_at": t.strftime("%a %b %d %H:%M:%S +0000 %Y"),
+            "id_str": str(i),
+            "text": text,
+            "user": u,
+            "lang": "en",
+            "entities": {"hashtags": [{"text": "AskAcme"}], "urls": [], "user_mentions": []},
+        }
+        if rs:
+            d["retweeted_status"] = rs
+            d["text"] = f"RT @{rs['user']['screen_name']}: {rs['text']}"
+        return d
+
+    start = datetime(2023, 10, 27, 12, 0)
+    texts = ["I hate these fees #AskAcme", "Terrible service, awful #AskAcme", "Nice question #AskAcme"]
+    out = [
+        tweet(
+            start + timedelta(minutes=rnd.randint(0, 60 * 36)), user(rnd.randint(1, 249)), rnd.choice(texts)
+        )
+    ]
+    out += [
+        tweet(
+            start + timedelta(minutes=rnd.randint(0, 60 * 36)), user(rnd.randint(1, 249)), rnd.choice(texts)
+        )
+        for _ in range(120)
+    ]
+    viral = tweet(
+        datetime(2023, 10, 29, 0, 40), user(1), "Fees and more fees, terrible awful service #AskAcme"
+    )
+    out.append(viral)
+    burst = datetime(2023, 10, 29, 0, 45)
+    out += [
+        tweet(burst + timedelta(seconds=rnd.randint(0, 7200)), user(rnd.randint(2, 249)), "", dict(viral))
+        for _ in range(150)
+    ]
+    out.sort(key=lambda d: datetime.strptime(d["created_at"], "%a %b %d %H:%M:%S +0000 %Y"))
+    path.write_text("".join(json.dumps(d) + "\n" for d in out), encoding="utf-8")
+
+
+def test_an_early_warning_that_fires_after_the_turn_says_it_came_too_late(tmp_path, ws):
+    """acme's rule fired "15 minutes before the peak", an hour after the conversation had
+    turned: true of the peak, but no warning of the turn. The sample's fired days before."""
+    archive = tmp_path / "late.jsonl"
+    _late_warning_archive(archive)
+    late = _fixture_ws(tmp_path, archive, "late")
+    for w, after in ((late, True), (ws, False)):
+        clear_cache()
+        f = incident_facts(w)
+        x = f.replay.finding
+        assert f.replay.outcome == "fired" and x.figures["lead"].value > 0
+        assert (x.time > f.wave.range.a) is after
+        summary = _paras(build_report(w), "summary")
+        said = f"{words.duration(x.time - f.wave.range.a)} after the conversation turned and "
+        assert (said in summary) is after and ("too late to warn of the turn" in summary) is after, summary

@@ -624,7 +624,23 @@ def _warning(f: Facts, w: Writer) -> Claim | None:
         evidence = w.say(
             "{n} of {s} scored posts", n=Bare(x.figures["negative"]), s=Bare(x.figures["scored"])
         )
-        if lead > 0:
+        # fired after the turn: its lead on the peak is no warning of the turn (acme's rule
+        # fired "15 minutes before the peak", an hour after the conversation had turned)
+        turn = f.wave.range.a if f.wave is not None and not f.wave.began_before_archive else None
+        if lead > 0 and turn is not None and x.time > turn:
+            late = Figure(x.time - turn, "seconds", source=Source.of("difference", a=x.time, b=turn))
+            out = [
+                w.say(
+                    "A simple early-warning rule on the negative share and the volume would first have fired {t}, "
+                    "{late} after the conversation turned and {d} before the peak, when {e} in its window were "
+                    "negative: too late to warn of the turn.",
+                    t=when,
+                    late=late,
+                    d=lead_figure,
+                    e=evidence,
+                )
+            ]
+        elif lead > 0:
             out = [
                 w.say(
                     "A simple early-warning rule on the negative share and the volume would first have fired {t}, "
