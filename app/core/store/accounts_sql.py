@@ -111,25 +111,24 @@ def by_author(rollups: bool) -> str:
 # ---- followers ------------------------------------------------------------------------------
 
 #: The highest follower count seen per account, and how many posts it has. Parameters:
-#: platforms, handles (lower case, VARCHAR[], parallel). An account with no post of its own
-#: has the highest count that the posts sharing its posts carry of it (``ref_author_followers``):
-#: only then, so that an account that posted has one count, the one its own posts give it,
-#: wherever it is summed (the audience counts the accounts that posted).
+#: platforms, handles (lower case, VARCHAR[], parallel).
 FOLLOWERS = """
-    WITH k AS (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle),
-    own AS (
-        SELECT k.platform, k.handle, a.followers, coalesce(a.posts, 0) AS posts
-        FROM k LEFT JOIN {accounts} a ON a.platform = k.platform AND a.handle_key = k.handle
-    ),
-    shared AS (
-        SELECT p.platform, lower(p.ref_author_handle) AS handle, max(p.ref_author_followers) AS followers
-        FROM posts p SEMI JOIN (SELECT * FROM own WHERE posts = 0) o
-             ON o.platform = p.platform AND o.handle = lower(p.ref_author_handle)
-        WHERE p.ref_author_followers IS NOT NULL
-        GROUP BY ALL
-    )
-    SELECT o.platform, o.handle, CASE WHEN o.posts = 0 THEN s.followers ELSE o.followers END, o.posts
-    FROM own o LEFT JOIN shared s ON s.platform = o.platform AND s.handle = o.handle
+    WITH k AS (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle)
+    SELECT k.platform, k.handle, a.followers, coalesce(a.posts, 0)
+    FROM k LEFT JOIN {accounts} a ON a.platform = k.platform AND a.handle_key = k.handle
+"""
+
+#: For accounts with no post of their own: the highest count that the posts sharing their
+#: posts carry of them (``ref_author_followers``). Only for those, so that an account that
+#: posted has one count, the one its own posts give it, wherever it is summed (the audience
+#: counts the accounts that posted); and only when there are any, since it reads every post.
+#: Parameters: platforms, handles (lower case, VARCHAR[], parallel).
+SHARED_AUTHOR_FOLLOWERS = """
+    WITH k AS (SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS handle)
+    SELECT p.platform, lower(p.ref_author_handle), max(p.ref_author_followers)
+    FROM posts p SEMI JOIN k ON k.platform = p.platform AND k.handle = lower(p.ref_author_handle)
+    WHERE p.ref_author_followers IS NOT NULL
+    GROUP BY ALL
 """
 
 
@@ -147,7 +146,8 @@ def followers(
     con: Any, accounts: Iterable[tuple[str, str]], rollups: bool = False
 ) -> dict[tuple[str, str], AccountFollowers]:
     """{(platform, handle lower case): its :class:`AccountFollowers`} for every account asked
-    (an account without posts in the archive: ``AccountFollowers(None, 0)``). ``rollups``:
+    (an account without posts in the archive: ``AccountFollowers(f, 0)``, ``f`` the count its
+    shared posts carry of it, None when none does). ``rollups``:
     whether the rollup tables may be read (see :func:`account_totals`)."""
     keys = sorted({(p, h.lower()) for p, h in accounts if h})
     if not keys:
@@ -157,6 +157,13 @@ def followers(
     out = {k: AccountFollowers(None, 0) for k in keys}
     for platform, handle, top, posts in rows:
         out[(platform, handle)] = AccountFollowers(None if top is None else int(top), int(posts))
+    unposted = [k for k, a in out.items() if a.posts == 0]
+    if unposted:
+        shared = con.execute(
+            SHARED_AUTHOR_FOLLOWERS, [[p for p, _ in unposted], [h for _, h in unposted]]
+        ).fetchall()
+        for platform, handle, top in shared:
+            out[(platform, handle)] = AccountFollowers(int(top), 0)
     return out
 
 
