@@ -625,3 +625,18 @@ def test_an_early_warning_that_fires_after_the_turn_says_it_came_too_late(tmp_pa
         summary = _paras(build_report(w), "summary")
         said = f"{words.duration(x.time - f.wave.range.a)} after the conversation turned and "
         assert (said in summary) is after and ("too late to warn of the turn" in summary) is after, summary
+
+
+def test_a_share_short_of_all_never_reads_100_percent():
+    """ "100% of the posts carry a follower count; the others are left out" printed for 99.6%:
+    a share short of all keeps a decimal, rounded down, as one above none keeps one."""
+    assert [words.percent(x) for x in (1.0, 0.9999, 0.9996, 0.995, 0.9949, 0.31, 0.004, 0.0)] == [
+        "100%",
+        "99.9%",
+        "99.9%",
+        "99.5%",
+        "99%",
+        "31%",
+        "0.4%",
+        "0%",
+    ]

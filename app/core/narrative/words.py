@@ -92,8 +92,12 @@ def count(n: float, noun: str = "") -> str:
 
 
 def percent(share: float) -> str:
-    """``31%``; ``0.4%`` under one per cent (but ``0%`` for none)."""
+    """``31%``; ``0.4%`` under one per cent (but ``0%`` for none); ``99.6%`` over 99 and short
+    of all, rounded down (``100%`` only for all): "100% of the posts carry a follower count;
+    the others are left out" must not be printed when some do not."""
     p = 100 * float(share)
+    if 99.5 <= p < 100:
+        return f"{math.floor(p * 10) / 10:.1f}%"
     if p == 0 or p >= 1 or p <= -1:
         return f"{round(p)}%"
     return f"{p:.1f}%"
