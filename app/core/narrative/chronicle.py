@@ -295,6 +295,7 @@ class _Chronicle:
 
     def _peak(self, p: PhaseFacts, w: Writer) -> list[Claim | None]:
         r = p.range
+        edge = hour_edge(p.busiest_hour, self.f)
         out: list[Claim | None] = [
             w.say(
                 "The busiest stretch ran from {a} to {b}: {n}, {rate}; the busiest hour, from {h}{e}, held {c}.",
@@ -303,7 +304,7 @@ class _Chronicle:
                 n=r.posts,
                 rate=r.rate,
                 h=Time(p.busiest_hour),
-                e=f" ({hour_edge(p.busiest_hour, self.f)})" if hour_edge(p.busiest_hour, self.f) else "",
+                e=f" ({edge})" if edge else "",
                 c=p.busiest_hour_posts,
             )
         ]

@@ -149,8 +149,8 @@ def _small(x: float) -> str:
     """``x`` (0 < |x| < 10) with one decimal, or two significant digits below 0.1."""
     if abs(x) >= 0.1:
         return f"{x:.1f}"
-    text = f"{x:.{1 - math.floor(math.log10(abs(x)))}f}".rstrip("0")
-    return ("-" if x < 0 else "") + "0.1" if abs(float(text)) >= 0.1 else text
+    # two significant digits (0.0996 rounds to "0.10", read "0.1")
+    return f"{x:.{1 - math.floor(math.log10(abs(x)))}f}".rstrip("0")
 
 
 def duration(seconds: float) -> str:
